@@ -1,0 +1,127 @@
+package io.clp.launcher;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Locale;
+
+/** The command line behind {@code ./clp}: up, down, status, logs, reset, help. */
+public final class Clp {
+
+    private Clp() {
+    }
+
+    public static void main(String[] args) {
+        String command = args.length == 0 ? "help" : args[0];
+        try {
+            int code = run(command, List.of(args).subList(Math.min(1, args.length), args.length));
+            System.exit(code);
+        } catch (StackException e) {
+            System.err.println(e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    static int run(String command, List<String> args) {
+        return switch (command) {
+            case "up" -> up();
+            case "down" -> down();
+            case "status" -> status();
+            case "logs" -> logs(args);
+            case "reset" -> reset(args);
+            case "help", "-h", "--help" -> help();
+            default -> {
+                System.err.println("unknown command: " + command);
+                help();
+                yield 2;
+            }
+        };
+    }
+
+    private static Stack stack() {
+        return new Stack(StackContext.of(StackLayout.discover(), Ports.defaults()), System.out);
+    }
+
+    private static int up() {
+        Stack stack = stack();
+        System.out.println("Starting CLP (data in " + stack.context().layout().home() + ") ...");
+        stack.up();
+        stack.printUrls();
+        return 0;
+    }
+
+    private static int down() {
+        List<String> stopped = stack().down();
+        System.out.println(stopped.isEmpty() ? "nothing was running" : "stopped: " + String.join(", ", stopped));
+        return 0;
+    }
+
+    private static int status() {
+        List<Stack.ComponentStatus> list = stack().status();
+        System.out.printf("%-22s %-8s %-6s %s%n", "COMPONENT", "STATE", "PORT", "PID");
+        boolean allUp = true;
+        for (Stack.ComponentStatus s : list) {
+            String state = s.healthy() ? "up" : s.running() ? "starting" : "down";
+            allUp &= s.healthy();
+            System.out.printf("%-22s %-8s %-6d %s%n", s.name(), state, s.port(), s.pid().map(String::valueOf).orElse("-"));
+        }
+        return allUp ? 0 : 3;
+    }
+
+    private static int logs(List<String> args) {
+        if (args.isEmpty()) {
+            System.err.println("usage: clp logs NAME   (one of: "
+                    + String.join(", ", stack().components().stream().map(Component::name).toList()) + ")");
+            return 2;
+        }
+        Component c = stack().component(args.get(0))
+                .orElseThrow(() -> new StackException("no component named " + args.get(0)));
+        if (!Files.exists(c.log())) {
+            System.err.println("no log yet at " + c.log());
+            return 1;
+        }
+        System.out.println(Stack.tail(c.log(), 200));
+        System.err.println("(last 200 lines of " + c.log() + ")");
+        return 0;
+    }
+
+    private static int reset(List<String> args) {
+        Stack stack = stack();
+        if (!args.contains("--yes")) {
+            System.out.print("This stops the stack and deletes all local data under " + stack.context().layout().home()
+                    + ". Type 'yes' to go on: ");
+            System.out.flush();
+            String answer;
+            try {
+                answer = new BufferedReader(new InputStreamReader(System.in)).readLine();
+            } catch (IOException e) {
+                answer = null;
+            }
+            if (answer == null || !answer.trim().toLowerCase(Locale.ROOT).equals("yes")) {
+                System.out.println("nothing deleted");
+                return 1;
+            }
+        }
+        stack.down();
+        stack.reset();
+        System.out.println("local data deleted");
+        return 0;
+    }
+
+    private static int help() {
+        System.out.println("""
+                usage: ./clp COMMAND
+
+                  up           build if needed, start the whole platform and wait until it is healthy
+                  down         stop every process that up started
+                  status       each component: state, port, PID
+                  logs NAME    the last lines of a component's log (postgres, kafka, connect, keycloak, identity, ...)
+                  reset        stop and delete all local data (asks first; --yes to skip the question)
+                  test         run the whole test suite
+                  help         this text
+                """);
+        return 0;
+    }
+}

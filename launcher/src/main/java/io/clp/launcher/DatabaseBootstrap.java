@@ -1,0 +1,103 @@
+package io.clp.launcher;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * Creates what the services cannot create for themselves with least privilege: the database, one
+ * login role and schema per service (the role owns its schema and can touch nothing else), and the
+ * change-data-capture role and publication that Debezium streams from. Idempotent: safe on every start.
+ */
+public final class DatabaseBootstrap {
+
+    public static final String CDC_ROLE = "clp_cdc";
+    public static final String PUBLICATION = "clp_cdc";
+
+    private DatabaseBootstrap() {
+    }
+
+    /**
+     * @param servicePasswords service name to its role's password
+     * @param capturedSchemas  schemas whose tables are published for CDC (may be empty)
+     * @param cdcPassword      the replication role's password, or null for no CDC role
+     */
+    public static void bootstrap(PostgresServer server, String database, Map<String, String> servicePasswords,
+                                 Collection<String> capturedSchemas, String cdcPassword) {
+        try {
+            try (Connection admin = server.connect("postgres")) {
+                if (!exists(admin, "SELECT 1 FROM pg_database WHERE datname = ?", database)) {
+                    try (Statement st = admin.createStatement()) {
+                        st.execute("CREATE DATABASE " + ident(database));
+                    }
+                }
+            }
+            try (Connection db = server.connect(database); Statement st = db.createStatement()) {
+                st.execute("REVOKE ALL ON DATABASE " + ident(database) + " FROM PUBLIC");
+                st.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");
+                for (Map.Entry<String, String> e : servicePasswords.entrySet()) {
+                    String role = ServiceCatalog.role(e.getKey());
+                    String schema = ServiceCatalog.schema(e.getKey());
+                    ensureLoginRole(db, role, e.getValue(), false);
+                    st.execute("GRANT CONNECT ON DATABASE " + ident(database) + " TO " + ident(role));
+                    st.execute("CREATE SCHEMA IF NOT EXISTS " + ident(schema) + " AUTHORIZATION " + ident(role));
+                    st.execute("ALTER ROLE " + ident(role) + " IN DATABASE " + ident(database)
+                            + " SET search_path = " + ident(schema));
+                }
+                if (cdcPassword != null) {
+                    ensureLoginRole(db, CDC_ROLE, cdcPassword, true);
+                    st.execute("GRANT CONNECT ON DATABASE " + ident(database) + " TO " + CDC_ROLE);
+                    for (String schema : capturedSchemas) {
+                        String owner = ServiceCatalog.role(schema);
+                        st.execute("GRANT USAGE ON SCHEMA " + ident(schema) + " TO " + CDC_ROLE);
+                        st.execute("GRANT SELECT ON ALL TABLES IN SCHEMA " + ident(schema) + " TO " + CDC_ROLE);
+                        st.execute("ALTER DEFAULT PRIVILEGES FOR ROLE " + ident(owner) + " IN SCHEMA " + ident(schema)
+                                + " GRANT SELECT ON TABLES TO " + CDC_ROLE);
+                    }
+                    if (!capturedSchemas.isEmpty()
+                            && !exists(db, "SELECT 1 FROM pg_publication WHERE pubname = ?", PUBLICATION)) {
+                        st.execute("CREATE PUBLICATION " + PUBLICATION + " FOR TABLES IN SCHEMA "
+                                + String.join(", ", capturedSchemas.stream().map(DatabaseBootstrap::ident).toList()));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new StackException("could not prepare database " + database + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void ensureLoginRole(Connection db, String role, String password, boolean replication) throws SQLException {
+        String attrs = "LOGIN" + (replication ? " REPLICATION" : "") + " PASSWORD " + literal(password);
+        try (Statement st = db.createStatement()) {
+            if (exists(db, "SELECT 1 FROM pg_roles WHERE rolname = ?", role)) {
+                st.execute("ALTER ROLE " + ident(role) + " WITH " + attrs);
+            } else {
+                st.execute("CREATE ROLE " + ident(role) + " WITH " + attrs);
+            }
+        }
+    }
+
+    private static boolean exists(Connection c, String sql, String arg) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, arg);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    static String ident(String name) {
+        if (!name.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("not a plain identifier: " + name);
+        }
+        return name;
+    }
+
+    static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+}

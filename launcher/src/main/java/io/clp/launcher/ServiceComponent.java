@@ -1,0 +1,73 @@
+package io.clp.launcher;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One CLP service, run from its Quarkus build ({@code <service>-service/target/quarkus-app}). */
+public final class ServiceComponent extends Component {
+
+    private final String service;
+
+    public ServiceComponent(StackContext ctx, String service) {
+        super(ctx);
+        this.service = service;
+    }
+
+    @Override
+    public String name() {
+        return ServiceCatalog.module(service);
+    }
+
+    @Override
+    public int port() {
+        return ctx.ports().service(service);
+    }
+
+    @Override
+    public Duration startTimeout() {
+        return Duration.ofSeconds(150);
+    }
+
+    Path jar() {
+        return ctx.layout().repoRoot().resolve(ServiceCatalog.module(service)).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    @Override
+    public void prepare() {
+        if (!Files.isRegularFile(jar())) {
+            throw new StackException(jar() + " is missing: build the services first (./mvnw package -DskipTests)");
+        }
+    }
+
+    @Override
+    protected void spawn() {
+        List<String> cmd = List.of(ctx.java(), "-Xms32m", "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xss512k", "-jar", jar().toString());
+        ManagedProcess.spawn(cmd, environment(), ctx.layout().home(), log(), pidFile());
+    }
+
+    /** The settings a service reads (see its application.properties), pointed at this stack. */
+    public Map<String, String> environment() {
+        Map<String, String> env = new HashMap<>();
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port()));
+        env.put("CLP_DB_HOST", "127.0.0.1");
+        env.put("CLP_DB_PORT", Integer.toString(ctx.ports().postgres()));
+        env.put("CLP_DB_NAME", ctx.databaseName());
+        env.put("CLP_DB_USER", ServiceCatalog.role(service));
+        env.put("CLP_DB_PASSWORD", ctx.databasePassword(service));
+        env.put("KAFKA_BOOTSTRAP_SERVERS", ctx.kafkaBootstrap());
+        env.put("CLP_OIDC_URL", ctx.realmUrl());
+        env.put("CLP_OIDC_CLIENT_SECRET", ctx.secrets().get("keycloak.service-client"));
+        env.put("CLP_KEYCLOAK_URL", ctx.keycloakUrl());
+        return env;
+    }
+
+    @Override
+    public boolean healthy() {
+        return Probes.httpOk("http://127.0.0.1:" + port() + "/q/health/ready");
+    }
+}

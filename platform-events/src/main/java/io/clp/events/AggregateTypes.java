@@ -1,0 +1,10 @@
+package io.clp.events;
+
+/** Aggregate types: the last part of an event topic's name and the first part of each event type. */
+public final class AggregateTypes {
+
+    public static final String ORGANIZATION = "organization";
+
+    private AggregateTypes() {
+    }
+}
