@@ -1,0 +1,119 @@
+package io.clp.platform.problem;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.clp.platform.web.RequestIds;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.inject.Inject;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The one place where failures become RFC 9457 problem documents. Stack traces stay in the log. */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @Inject
+    RequestIds requestIds;
+
+    @Inject
+    UriInfo uriInfo;
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        return respond(e);
+    }
+
+    @ServerExceptionMapper
+    public Response constraintViolation(ConstraintViolationException e) {
+        List<FieldError> errors = e.getConstraintViolations().stream()
+                .map(v -> new FieldError(fieldName(v), v.getMessage()))
+                .sorted(Comparator.comparing(FieldError::field))
+                .toList();
+        return respond(Problems.validation(errors));
+    }
+
+    @ServerExceptionMapper({UnrecognizedPropertyException.class})
+    public Response unknownField(UnrecognizedPropertyException e) {
+        return respond(Problems.validation(path(e), "unknown field"));
+    }
+
+    @ServerExceptionMapper({InvalidFormatException.class, MismatchedInputException.class})
+    public Response wrongType(MismatchedInputException e) {
+        String expected = e.getTargetType() == null ? "another type" : e.getTargetType().getSimpleName();
+        return respond(Problems.validation(path(e).isEmpty() ? "body" : path(e), "must be of type " + expected));
+    }
+
+    @ServerExceptionMapper
+    public Response unreadable(JsonProcessingException e) {
+        return respond(Problems.malformed("the body is not valid JSON: " + e.getOriginalMessage()));
+    }
+
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthorized(RuntimeException e) {
+        return Response.fromResponse(respond(Problems.unauthorized()))
+                .header("WWW-Authenticate", "Bearer").build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return respond(Problems.forbidden("the caller may not do this"));
+    }
+
+    @ServerExceptionMapper
+    public Response unsupported(NotSupportedException e) {
+        return respond(Problems.unsupportedMediaType("send application/json"));
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            return unexpected(e);
+        }
+        String title = e.getResponse().getStatusInfo().getReasonPhrase();
+        String type = title.toLowerCase().replace(' ', '-');
+        return respond(new ProblemException(status, type, title, e.getMessage(), null));
+    }
+
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    public Response unexpected(Throwable e) {
+        LOG.errorf(e, "unexpected failure (request %s)", requestIds.current());
+        return respond(new ProblemException(500, "internal", "Internal error",
+                "the request failed; quote request id " + requestIds.current() + " when reporting it", null));
+    }
+
+    private Response respond(ProblemException e) {
+        ProblemDetail body = new ProblemDetail(Problems.TYPE_PREFIX + e.type(), e.title(), e.status(), e.detail(),
+                uriInfo == null ? null : uriInfo.getPath(), requestIds.current(), e.errors());
+        return Response.status(e.status()).type(Problems.MEDIA_TYPE).entity(body).build();
+    }
+
+    static String fieldName(ConstraintViolation<?> v) {
+        // "create.request.slug" -> "slug": drop the method and parameter nodes
+        String path = v.getPropertyPath().toString();
+        String[] parts = path.split("\\.");
+        return parts.length > 2 ? String.join(".", List.of(parts).subList(2, parts.length)) : parts[parts.length - 1];
+    }
+
+    static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+}

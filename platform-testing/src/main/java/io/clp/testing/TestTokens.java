@@ -1,0 +1,111 @@
+package io.clp.testing;
+
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.build.JwtClaimsBuilder;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Mints signed access tokens with exactly the claim shape the project's Keycloak realm issues
+ * (audience {@code clp-api}, the {@code organization} claim with {@code clp_org_id} and the
+ * organization-group roles), signed with the test key that {@link PlatformTestResource} makes the
+ * service trust. The end-to-end tests check the same shape against real Keycloak.
+ */
+public final class TestTokens {
+
+    public static final String ISSUER = "https://keycloak.test/realms/clp";
+    public static final String AUDIENCE = "clp-api";
+
+    private TestTokens() {
+    }
+
+    /** A user and their organizations: org id to role id (admin, developer, analyst, viewer). */
+    public record User(UUID id, String email, Map<UUID, String> roles) {
+        public static User member(UUID orgId, String role) {
+            UUID id = UUID.randomUUID();
+            return new User(id, "user-" + id + "@clp.test", Map.of(orgId, role));
+        }
+
+        public static User withoutOrganizations() {
+            UUID id = UUID.randomUUID();
+            return new User(id, "user-" + id + "@clp.test", Map.of());
+        }
+    }
+
+    public static String token(User user) {
+        return builder(user).sign(privateKey());
+    }
+
+    public static String expired(User user) {
+        return builder(user).issuedAt(Instant.now().minus(Duration.ofHours(2)))
+                .expiresAt(Instant.now().minus(Duration.ofHours(1))).sign(privateKey());
+    }
+
+    public static String withIssuer(User user, String issuer) {
+        return builder(user).issuer(issuer).sign(privateKey());
+    }
+
+    public static String withAudience(User user, String audience) {
+        return builder(user).audience(audience).sign(privateKey());
+    }
+
+    public static JwtClaimsBuilder builder(User user) {
+        Map<String, Object> organizations = new LinkedHashMap<>();
+        user.roles().forEach((orgId, role) -> organizations.put("org-" + orgId.toString().substring(0, 8), Map.of(
+                "id", UUID.nameUUIDFromBytes(orgId.toString().getBytes(StandardCharsets.UTF_8)).toString(),
+                "clp_org_id", List.of(orgId.toString()),
+                "groups", List.of("/" + role),
+                "realm_access", Map.of("roles", List.of(role)))));
+        return Jwt.issuer(ISSUER)
+                .subject(user.id().toString())
+                .audience(AUDIENCE)
+                .claim("typ", "Bearer")
+                .claim("azp", "clp-web")
+                .claim("scope", "openid email profile organization")
+                .claim("preferred_username", user.email())
+                .claim("email", user.email())
+                .claim("email_verified", true)
+                .claim("name", "Test " + user.email())
+                .claim("organization", organizations)
+                .issuedAt(Instant.now())
+                .expiresAt(Instant.now().plus(Duration.ofMinutes(5)));
+    }
+
+    static PrivateKey privateKey() {
+        String pem = resource("clp-test-keys/private-key.pem")
+                .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        try {
+            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+        } catch (Exception e) {
+            throw new IllegalStateException("test signing key unreadable", e);
+        }
+    }
+
+    static String publicKey() {
+        return resource("clp-test-keys/public-key.pem").replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = TestTokens.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
