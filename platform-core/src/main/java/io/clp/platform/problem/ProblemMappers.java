@@ -83,6 +83,10 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();
+        if (e.getCause() instanceof JsonProcessingException json) {
+            // the JSON reader reports unparseable bodies wrapped in a 400
+            return json instanceof MismatchedInputException mismatch ? wrongType(mismatch) : unreadable(json);
+        }
         if (status >= 500) {
             return unexpected(e);
         }

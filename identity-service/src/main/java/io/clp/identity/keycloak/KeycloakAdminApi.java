@@ -1,0 +1,64 @@
+package io.clp.identity.keycloak;
+
+import io.quarkus.oidc.client.filter.OidcClientFilter;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The part of Keycloak's admin REST API that the mirror uses (organizations and their groups),
+ * called as identity-service's own service account.
+ */
+@RegisterRestClient(configKey = "keycloak-admin")
+@OidcClientFilter
+@Path("/admin/realms/{realm}")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public interface KeycloakAdminApi {
+
+    @GET
+    @Path("/organizations")
+    Uni<List<Map<String, Object>>> findOrganizations(@PathParam("realm") String realm, @QueryParam("q") String query);
+
+    @POST
+    @Path("/organizations")
+    Uni<Response> createOrganization(@PathParam("realm") String realm, Map<String, Object> organization);
+
+    @GET
+    @Path("/organizations/{org}/groups")
+    Uni<List<Map<String, Object>>> groups(@PathParam("realm") String realm, @PathParam("org") String org);
+
+    @POST
+    @Path("/organizations/{org}/groups")
+    Uni<Response> createGroup(@PathParam("realm") String realm, @PathParam("org") String org, Map<String, Object> group);
+
+    @POST
+    @Path("/organizations/{org}/groups/{group}/role-mappings/realm")
+    Uni<Response> mapRealmRoles(@PathParam("realm") String realm, @PathParam("org") String org,
+                                @PathParam("group") String group, List<Map<String, Object>> roles);
+
+    @GET
+    @Path("/roles/{role}")
+    Uni<Map<String, Object>> realmRole(@PathParam("realm") String realm, @PathParam("role") String role);
+
+    @POST
+    @Path("/organizations/{org}/members")
+    Uni<Response> addMember(@PathParam("realm") String realm, @PathParam("org") String org, String userIdJson);
+
+    @PUT
+    @Path("/organizations/{org}/groups/{group}/members/{user}")
+    Uni<Response> addGroupMember(@PathParam("realm") String realm, @PathParam("org") String org,
+                                 @PathParam("group") String group, @PathParam("user") String user);
+}

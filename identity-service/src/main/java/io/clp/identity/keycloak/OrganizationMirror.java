@@ -1,0 +1,146 @@
+package io.clp.identity.keycloak;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clp.events.CloudEventHeaders;
+import io.clp.events.identity.OrganizationCreated;
+import io.clp.identity.membership.MemberRole;
+import io.clp.platform.security.OrganizationClaim;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.WebApplicationException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Mirrors each new organization into Keycloak: the Keycloak organization (alias = slug, attribute
+ * {@code clp_org_id}), one organization group per role carrying that realm role, and the creator in
+ * the admin group. Tokens requested with the {@code organization} scope then name the caller's
+ * organizations and roles.
+ *
+ * <p>It runs after the identity change committed (it consumes the organization's outbox event), so a
+ * Keycloak outage never blocks or loses a change: the event is retried with back-off, and every step
+ * checks what already exists, so a retried or redelivered event is applied once.
+ */
+@ApplicationScoped
+public class OrganizationMirror {
+
+    private static final Logger LOG = Logger.getLogger(OrganizationMirror.class);
+
+    @Inject
+    @RestClient
+    KeycloakAdminApi keycloak;
+
+    @Inject
+    ObjectMapper json;
+
+    @ConfigProperty(name = "clp.keycloak.realm")
+    String realm;
+
+    @Incoming("organization-mirror")
+    public CompletionStage<Void> onOrganizationEvent(Message<String> message) {
+        String type = header(message, CloudEventHeaders.TYPE);
+        if (!OrganizationCreated.TYPE.equals(type)) {
+            return message.ack();
+        }
+        Uni<Void> work;
+        try {
+            OrganizationCreated event = json.readValue(message.getPayload(), OrganizationCreated.class);
+            work = mirror(event)
+                    .onFailure(OrganizationMirror::transientFailure).retry()
+                    .withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30)).atMost(20);
+        } catch (Exception e) {
+            work = Uni.createFrom().failure(e);
+        }
+        return work.subscribeAsCompletionStage()
+                .thenCompose(v -> message.ack())
+                .exceptionallyCompose(e -> {
+                    LOG.errorf(e, "could not mirror organization event %s into Keycloak", header(message, CloudEventHeaders.ID));
+                    return message.nack(e);
+                });
+    }
+
+    Uni<Void> mirror(OrganizationCreated event) {
+        return ensureOrganization(event)
+                .chain(kcOrg -> ensureRoleGroups(kcOrg)
+                        .chain(groups -> addMember(kcOrg, groups, event.createdBy().toString(), MemberRole.admin)));
+    }
+
+    private Uni<String> ensureOrganization(OrganizationCreated event) {
+        String query = OrganizationClaim.ORG_ID_ATTRIBUTE + ":" + event.id();
+        return keycloak.findOrganizations(realm, query).chain(found -> {
+            if (!found.isEmpty()) {
+                return Uni.createFrom().item((String) found.get(0).get("id"));
+            }
+            Map<String, Object> representation = Map.of(
+                    "name", event.name(),
+                    "alias", event.slug(),
+                    "enabled", true,
+                    "attributes", Map.of(OrganizationClaim.ORG_ID_ATTRIBUTE, List.of(event.id().toString())));
+            return keycloak.createOrganization(realm, representation)
+                    .chain(response -> keycloak.findOrganizations(realm, query))
+                    .map(list -> (String) list.get(0).get("id"));
+        });
+    }
+
+    /** One group per role, named after it and mapped to the realm role of that name. Returns name to id. */
+    private Uni<Map<String, String>> ensureRoleGroups(String kcOrg) {
+        return keycloak.groups(realm, kcOrg).chain(existing -> {
+            List<Uni<Void>> missing = new ArrayList<>();
+            for (MemberRole role : MemberRole.values()) {
+                boolean present = existing.stream().anyMatch(g -> role.name().equals(g.get("name")));
+                if (!present) {
+                    missing.add(keycloak.createGroup(realm, kcOrg, Map.of("name", role.name())).replaceWithVoid());
+                }
+            }
+            Uni<Void> created = missing.isEmpty() ? Uni.createFrom().voidItem()
+                    : Uni.join().all(missing).andFailFast().replaceWithVoid();
+            return created.chain(() -> keycloak.groups(realm, kcOrg)).chain(groups -> {
+                List<Uni<Void>> mappings = new ArrayList<>();
+                Map<String, String> ids = new java.util.HashMap<>();
+                for (Map<String, Object> g : groups) {
+                    String name = (String) g.get("name");
+                    ids.put(name, (String) g.get("id"));
+                    mappings.add(keycloak.realmRole(realm, name)
+                            .chain(role -> keycloak.mapRealmRoles(realm, kcOrg, (String) g.get("id"), List.of(role)))
+                            .replaceWithVoid());
+                }
+                return Uni.join().all(mappings).andFailFast().replaceWith(ids);
+            });
+        });
+    }
+
+    private Uni<Void> addMember(String kcOrg, Map<String, String> groups, String userId, MemberRole role) {
+        return keycloak.addMember(realm, kcOrg, "\"" + userId + "\"")
+                .onFailure(e -> status(e) == 409).recoverWithNull()
+                .chain(() -> keycloak.addGroupMember(realm, kcOrg, groups.get(role.name()), userId))
+                .replaceWithVoid();
+    }
+
+    static boolean transientFailure(Throwable e) {
+        int status = status(e);
+        return status == -1 || status >= 500 || status == 429 || status == 401;
+    }
+
+    static int status(Throwable e) {
+        return e instanceof WebApplicationException w ? w.getResponse().getStatus() : -1;
+    }
+
+    private static String header(Message<?> message, String name) {
+        return message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(m -> m.getHeaders().lastHeader(name))
+                .map(h -> new String(h.value(), StandardCharsets.UTF_8))
+                .orElse(null);
+    }
+}

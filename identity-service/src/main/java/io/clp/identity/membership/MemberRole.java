@@ -1,0 +1,6 @@
+package io.clp.identity.membership;
+
+/** The database enum {@code user_role}; constant names equal its labels. */
+public enum MemberRole {
+    admin, developer, viewer, analyst
+}

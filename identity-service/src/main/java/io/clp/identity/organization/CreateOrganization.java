@@ -1,0 +1,25 @@
+package io.clp.identity.organization;
+
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Digits;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import java.math.BigDecimal;
+
+/** The body of {@code POST /api/v1/organizations}. */
+public record CreateOrganization(
+        @NotBlank @Size(max = 255) String name,
+        @NotBlank @Pattern(regexp = SLUG, message = SLUG_RULE) String slug,
+        @Size(max = 255) String domain,
+        @Size(max = 50) String plan,
+        @DecimalMin("0.00") @Digits(integer = 13, fraction = 2) BigDecimal monthlyBudget,
+        @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code such as USD") String currency,
+        @Size(max = 100) String industry,
+        @Size(max = 50) String companySize) {
+
+    public static final String SLUG = "^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$";
+    public static final String SLUG_RULE =
+            "must be 3 to 63 lowercase letters, digits or hyphens, starting and ending with a letter or digit";
+}

@@ -1,0 +1,64 @@
+package io.clp.identity.organization;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** A tenant: an agency or ad-ops team. Every org-scoped row of every service carries its id. */
+@Entity
+@Table(name = "organizations")
+public class Organization extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(nullable = false)
+    public String name;
+
+    /** Lowercase letters, digits and hyphens, 3 to 63 characters; unique and immutable. */
+    @Column(nullable = false, updatable = false)
+    public String slug;
+
+    public String domain;
+
+    @Column(nullable = false)
+    public String status = "trial";
+
+    @Column(nullable = false)
+    public String plan = "free";
+
+    @Column(name = "monthly_budget", precision = 15, scale = 2)
+    public BigDecimal monthlyBudget;
+
+    @JdbcTypeCode(SqlTypes.CHAR)
+    @Column(length = 3)
+    public String currency;
+
+    public String industry;
+
+    @Column(name = "company_size")
+    public String companySize;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(nullable = false)
+    public Map<String, Object> settings = new HashMap<>();
+
+    @Column(name = "created_at", nullable = false, updatable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false, insertable = false, updatable = false)
+    public Instant updatedAt;
+
+    @Column(name = "deleted_at")
+    public Instant deletedAt;
+}

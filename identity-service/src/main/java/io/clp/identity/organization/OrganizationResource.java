@@ -1,0 +1,61 @@
+package io.clp.identity.organization;
+
+import io.clp.platform.security.Caller;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+import java.util.UUID;
+
+@Path("/api/v1/organizations")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Organizations")
+public class OrganizationResource {
+
+    @Inject
+    Organizations organizations;
+
+    @Inject
+    Caller caller;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create an organization; the caller becomes its admin")
+    public Uni<Response> create(@Valid @NotNull CreateOrganization request, UriInfo uri) {
+        return organizations.create(caller, request).map(org -> Response
+                .created(uri.getAbsolutePathBuilder().path(org.id.toString()).build())
+                .entity(OrganizationView.of(org))
+                .build());
+    }
+
+    @GET
+    @WithSession
+    @Operation(summary = "The organizations the caller belongs to")
+    public Uni<List<OrganizationView>> mine() {
+        return organizations.mine(caller).map(list -> list.stream().map(OrganizationView::of).toList());
+    }
+
+    @GET
+    @Path("/{id}")
+    @WithSession
+    @Operation(summary = "One organization the caller belongs to")
+    public Uni<OrganizationView> get(@PathParam("id") UUID id) {
+        return organizations.get(caller, id).map(OrganizationView::of);
+    }
+}
