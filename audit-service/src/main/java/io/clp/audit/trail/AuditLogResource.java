@@ -1,0 +1,61 @@
+package io.clp.audit.trail;
+
+import io.clp.platform.pagination.Cursor;
+import io.clp.platform.pagination.Page;
+import io.clp.platform.pagination.PageRequest;
+import io.clp.platform.security.OrgAccess;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.UUID;
+
+@Path("/api/v1/organizations/{orgId}/audit-logs")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Audit log")
+public class AuditLogResource {
+
+    @Inject
+    OrgAccess access;
+
+    @GET
+    @WithSession
+    @Operation(summary = "The organization's audit trail, newest first, one page at a time")
+    public Uni<Page<AuditLogView>> list(@PathParam("orgId") UUID orgId,
+                                        @QueryParam("resourceType") String resourceType,
+                                        @QueryParam("resourceId") UUID resourceId,
+                                        @QueryParam("limit") Integer limit,
+                                        @QueryParam("cursor") String cursor) {
+        access.requireMember(orgId);
+        PageRequest page = PageRequest.of(limit, cursor);
+        StringBuilder query = new StringBuilder("orgId = :org");
+        Parameters params = Parameters.with("org", orgId);
+        if (resourceType != null) {
+            query.append(" and resourceType = :type");
+            params.and("type", resourceType);
+        }
+        if (resourceId != null) {
+            query.append(" and resourceId = :resource");
+            params.and("resource", resourceId);
+        }
+        if (page.after().isPresent()) {
+            Cursor after = page.after().get();
+            query.append(" and (createdAt < :at or (createdAt = :at and id < :id))");
+            params.and("at", after.at()).and("id", after.id());
+        }
+        query.append(" order by createdAt desc, id desc");
+        return AuditLog.<AuditLog>find(query.toString(), params).range(0, page.limit()).list()
+                .map(rows -> Page.of(rows, page.limit(), r -> new Cursor(r.createdAt, r.id), AuditLogView::of));
+    }
+}

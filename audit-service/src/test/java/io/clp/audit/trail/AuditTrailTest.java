@@ -1,0 +1,165 @@
+package io.clp.audit.trail;
+
+import io.clp.testing.PlatformTestResource;
+import io.clp.testing.TestDatabase;
+import io.clp.testing.TestTokens;
+import io.clp.testing.TestTokens.User;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
+
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "audit"))
+class AuditTrailTest {
+
+    private static final AtomicLong TX = new AtomicLong(System.nanoTime() % 1_000_000_000L);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    private void send(String topic, String key, String value) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
+        }
+    }
+
+    static String organizationCreated(UUID orgId, String slug, long txId, long lsn) {
+        return """
+                {"before": null,
+                 "after": {"id": "%s", "name": "Acme", "slug": "%s", "status": "trial", "settings": "{}"},
+                 "source": {"schema": "identity", "table": "organizations", "txId": %d, "lsn": %d, "ts_ms": 1790000000000},
+                 "op": "c", "ts_ms": 1790000000100}""".formatted(orgId, slug, txId, lsn);
+    }
+
+    static String organizationRenamed(UUID orgId, long txId, long lsn) {
+        return """
+                {"before": {"id": "%1$s", "name": "Acme", "slug": "acme"},
+                 "after": {"id": "%1$s", "name": "Acme Media", "slug": "acme"},
+                 "source": {"schema": "identity", "table": "organizations", "txId": %2$d, "lsn": %3$d, "ts_ms": 1790000001000},
+                 "op": "u"}""".formatted(orgId, txId, lsn);
+    }
+
+    static String context(UUID userId, long txId, long lsn) {
+        return """
+                {"before": null,
+                 "after": {"id": "%s", "tx_id": %d, "actor": "user:%s", "user_id": "%s", "actor_name": "Ada",
+                           "request_id": "req-1", "service": "identity"},
+                 "source": {"schema": "identity", "table": "transaction_context", "txId": %d, "lsn": %d, "ts_ms": 1790000000000},
+                 "op": "c"}""".formatted(UUID.randomUUID(), txId, userId, userId, txId, lsn);
+    }
+
+    @Test
+    void recordsAChangeAndAttributesItWhicheverOfChangeAndContextArrivesFirst() throws Exception {
+        UUID orgId = UUID.randomUUID();
+        UUID userId = UUID.randomUUID();
+        long created = TX.incrementAndGet();
+        long renamed = TX.incrementAndGet();
+
+        // the change first, its context later
+        send("clp.cdc.identity.organizations", orgId.toString(), organizationCreated(orgId, "acme", created, created * 10));
+        send("clp.cdc.identity.transaction_context", "k", context(userId, created, created * 10 + 1));
+        // the context first, the change later
+        send("clp.cdc.identity.transaction_context", "k", context(userId, renamed, renamed * 10));
+        send("clp.cdc.identity.organizations", orgId.toString(), organizationRenamed(orgId, renamed, renamed * 10 + 1));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> TestDatabase.count(
+                "SELECT count(*) FROM audit.audit_logs WHERE org_id = ? AND user_id = ?", orgId, userId) == 2);
+
+        User member = User.member(orgId, "viewer");
+        given().auth().oauth2(TestTokens.token(member))
+                .when().get("/api/v1/organizations/" + orgId + "/audit-logs")
+                .then().statusCode(200)
+                .body("items", hasSize(2))
+                .body("items.find { it.action == 'create' }.resourceType", equalTo("organizations"))
+                .body("items.find { it.action == 'create' }.resourceId", equalTo(orgId.toString()))
+                .body("items.find { it.action == 'create' }.newValues.slug", equalTo("acme"))
+                .body("items.find { it.action == 'create' }.actor.userId", equalTo(userId.toString()))
+                .body("items.find { it.action == 'update' }.changes.name.old", equalTo("Acme"))
+                .body("items.find { it.action == 'update' }.changes.name.new", equalTo("Acme Media"))
+                .body("items.find { it.action == 'update' }.actor.requestId", equalTo("req-1"));
+
+        given().auth().oauth2(TestTokens.token(member))
+                .when().get("/api/v1/organizations/" + orgId + "/audit-logs?limit=1")
+                .then().statusCode(200).body("items", hasSize(1)).body("nextCursor", org.hamcrest.Matchers.notNullValue());
+    }
+
+    @Test
+    void recordsARedeliveredChangeOnce() throws Exception {
+        UUID orgId = UUID.randomUUID();
+        long tx = TX.incrementAndGet();
+        String event = organizationCreated(orgId, "twice", tx, tx * 10);
+        send("clp.cdc.identity.organizations", orgId.toString(), event);
+        send("clp.cdc.identity.organizations", orgId.toString(), event);
+        UUID marker = UUID.randomUUID();
+        long next = TX.incrementAndGet();
+        send("clp.cdc.identity.organizations", marker.toString(), organizationCreated(marker, "marker", next, next * 10));
+
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                TestDatabase.count("SELECT count(*) FROM audit.audit_logs WHERE org_id = ?", marker) == 1);
+        assertThat(TestDatabase.count("SELECT count(*) FROM audit.audit_logs WHERE org_id = ?", orgId)).isEqualTo(1);
+    }
+
+    @Test
+    void sendsAPoisonMessageToTheDeadLetterTopicAndKeepsConsuming() throws Exception {
+        send("clp.cdc.identity.organizations", "poison", "{not json");
+        UUID orgId = UUID.randomUUID();
+        long tx = TX.incrementAndGet();
+        send("clp.cdc.identity.organizations", orgId.toString(), organizationCreated(orgId, "after-poison", tx, tx * 10));
+
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                TestDatabase.count("SELECT count(*) FROM audit.audit_logs WHERE org_id = ?", orgId) == 1);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "dlq-check-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+            consumer.subscribe(List.of("clp.cdc.audit-trail.dlq"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (var record : consumer.poll(Duration.ofMillis(500))) {
+                    if ("{not json".equals(record.value())) {
+                        return true;
+                    }
+                }
+                return false;
+            });
+        }
+    }
+
+    @Test
+    void hidesAnotherOrganizationsTrailAndRequiresAToken() {
+        UUID orgId = UUID.randomUUID();
+        given().when().get("/api/v1/organizations/" + orgId + "/audit-logs")
+                .then().statusCode(401).contentType("application/problem+json");
+        given().auth().oauth2(TestTokens.token(User.member(UUID.randomUUID(), "admin")))
+                .when().get("/api/v1/organizations/" + orgId + "/audit-logs")
+                .then().statusCode(404).contentType("application/problem+json")
+                .body("requestId", org.hamcrest.Matchers.notNullValue())
+                .body("errors", nullValue());
+    }
+}
