@@ -18,7 +18,7 @@ public record StackLayout(Path repoRoot, Path home) {
         return new StackLayout(root, home == null || home.isBlank() ? root.resolve(".clp") : Path.of(home).toAbsolutePath());
     }
 
-    static Path locateRepoRoot() {
+    public static Path locateRepoRoot() {
         String explicit = System.getenv("CLP_REPO");
         if (explicit != null && !explicit.isBlank()) {
             return Path.of(explicit).toAbsolutePath().normalize();

@@ -1,0 +1,24 @@
+package io.clp.pipeline;
+
+import io.clp.testing.PlatformTestResource;
+import io.clp.testing.ServiceBootContract;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+import java.util.List;
+
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "pipeline"))
+class PipelineServiceBootTest extends ServiceBootContract {
+
+    @Override
+    protected String service() {
+        return "pipeline";
+    }
+
+    @Override
+    protected List<String> tables() {
+        return List.of("templates", "pipelines", "etl_executions", "data_quality_metrics", "dsp_account_refs");
+    }
+}

@@ -1,0 +1,54 @@
+package io.clp.testing;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+
+/**
+ * What every service must do when it starts: migrate its own schema with its own role, validate its
+ * mapping, report ready (database and Kafka checked), publish its OpenAPI document and metrics.
+ * A service's test extends this, annotated with {@code @QuarkusTest} and the {@link PlatformTestResource}.
+ */
+public abstract class ServiceBootContract {
+
+    protected abstract String service();
+
+    /** The tables of this service's slice of the data model. */
+    protected abstract List<String> tables();
+
+    @Test
+    void migratesEveryTableOfItsSchemaAsItsOwnRole() {
+        for (String table : tables()) {
+            assertThat(TestDatabase.count(
+                    "SELECT count(*) FROM pg_tables WHERE schemaname = ? AND tablename = ? AND tableowner = ?",
+                    service(), table, "clp_" + service()))
+                    .as("table %s.%s owned by clp_%s", service(), table, service()).isEqualTo(1);
+        }
+        for (String platformTable : List.of("outbox_event", "processed_event", "transaction_context")) {
+            assertThat(TestDatabase.count("SELECT count(*) FROM pg_tables WHERE schemaname = ? AND tablename = ?",
+                    service(), platformTable)).as(platformTable).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void reportsReadyWithDatabaseAndKafkaChecked() {
+        given().when().get("/q/health/ready")
+                .then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItems("Kafka connection health check"));
+        given().when().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
+    void publishesItsOpenApiDocumentAndMetrics() {
+        given().when().get("/q/openapi?format=json")
+                .then().statusCode(200)
+                .body("info.title", equalTo("CLP " + service() + "-service API"));
+        given().when().get("/q/metrics").then().statusCode(200);
+    }
+}
