@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,7 @@ import static org.hamcrest.Matchers.hasItem;
  * change, identity-service mirrors the organization into Keycloak, and audit-service records who
  * created it.
  */
+@Order(1)
 class WalkingSkeletonTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -28,6 +28,17 @@ public final class DatabaseBootstrap {
      */
     public static void bootstrap(PostgresServer server, String database, Map<String, String> servicePasswords,
                                  Collection<String> capturedSchemas, String cdcPassword) {
+        bootstrap(server::connect, database, servicePasswords, capturedSchemas, cdcPassword);
+    }
+
+    /** Superuser connections to a database of the server being prepared. */
+    @FunctionalInterface
+    public interface AdminConnections {
+        Connection connect(String database) throws SQLException;
+    }
+
+    public static void bootstrap(AdminConnections server, String database, Map<String, String> servicePasswords,
+                                 Collection<String> capturedSchemas, String cdcPassword) {
         try {
             try (Connection admin = server.connect("postgres")) {
                 if (!exists(admin, "SELECT 1 FROM pg_database WHERE datname = ?", database)) {
@@ -68,6 +79,36 @@ public final class DatabaseBootstrap {
         } catch (SQLException e) {
             throw new StackException("could not prepare database " + database + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Prepares a PostgreSQL server that runs elsewhere (a container, a managed instance), from the
+     * environment: {@code CLP_DB_HOST}, {@code CLP_DB_PORT}, {@code CLP_DB_NAME}, {@code CLP_DB_SUPERUSER},
+     * {@code CLP_DB_SUPERUSER_PASSWORD}, {@code CLP_DB_PASSWORD_<SERVICE>} for each service and
+     * {@code CLP_DB_PASSWORD_CDC}.
+     */
+    public static void main(String[] args) {
+        String url = "jdbc:postgresql://" + env("CLP_DB_HOST", "127.0.0.1") + ":" + env("CLP_DB_PORT", "5432") + "/";
+        String user = env("CLP_DB_SUPERUSER", "postgres");
+        String password = env("CLP_DB_SUPERUSER_PASSWORD", null);
+        Map<String, String> passwords = new java.util.LinkedHashMap<>();
+        for (String service : ServiceCatalog.NAMES) {
+            passwords.put(service, env("CLP_DB_PASSWORD_" + service.toUpperCase(java.util.Locale.ROOT), null));
+        }
+        bootstrap(db -> java.sql.DriverManager.getConnection(url + db, user, password), env("CLP_DB_NAME", "clp"),
+                passwords, ServiceCatalog.CAPTURED_SCHEMAS, env("CLP_DB_PASSWORD_CDC", null));
+        System.out.println("database prepared");
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        if (value == null || value.isBlank()) {
+            if (fallback == null) {
+                throw new StackException("set " + name);
+            }
+            return fallback;
+        }
+        return value;
     }
 
     private static void ensureLoginRole(Connection db, String role, String password, boolean replication) throws SQLException {
