@@ -128,7 +128,9 @@ class WalkingSkeletonTest {
                 .containsEntry("ce_orgid", orgId)
                 .containsEntry("ce_actor", "user:" + subject)
                 .containsEntry("ce_specversion", "1.0")
-                .containsKeys("ce_id", "ce_time", "ce_subject");
+                .containsKeys("ce_id", "ce_time", "ce_subject")
+                .allSatisfy((name, value) -> assertThat(name).as("only documented headers")
+                        .matches("ce_[a-z]+|content-type"));
         assertThat(JSON.readTree(event.value()).get("slug").asText()).isEqualTo(slug);
 
         // the Keycloak mirror: a fresh token names the organization with the admin role
@@ -144,6 +146,19 @@ class WalkingSkeletonTest {
             }
             return false;
         });
+
+        // the real token has the claim shape that platform-testing's TestTokens mints for service tests
+        JsonNode realClaims = claims(memberToken.get());
+        assertThat(realClaims.get("aud").toString()).contains("clp-api");
+        JsonNode mirrored = null;
+        for (JsonNode org : realClaims.get("organization")) {
+            if (org.path("clp_org_id").toString().contains(orgId)) {
+                mirrored = org;
+            }
+        }
+        assertThat(mirrored).isNotNull();
+        assertThat(mirrored.fieldNames()).toIterable().containsExactlyInAnyOrder("id", "clp_org_id", "groups", "realm_access");
+        assertThat(mirrored.get("groups").toString()).isEqualTo("[\"/admin\"]");
 
         // the audit trail, from Debezium's change stream, names the actor from the token
         String auditLogs = serviceUrl("audit") + "/api/v1/organizations/" + orgId + "/audit-logs";

@@ -23,10 +23,11 @@ import java.util.UUID;
 @ApplicationScoped
 public class Outbox {
 
+    /** The payload is cast through text: bound straight to jsonb, a string would be stored as a JSON string. */
     static final String INSERT = """
             INSERT INTO outbox_event (id, aggregatetype, aggregateid, type, payload, source, subject, org_id, actor,
                                       occurred_at, specversion, datacontenttype)
-            VALUES (?1, ?2, ?3, ?4, CAST(?5 AS jsonb), ?6, ?7, ?8, ?9, ?10, ?11, 'application/json')
+            VALUES (?1, ?2, ?3, ?4, CAST(CAST(?5 AS text) AS jsonb), ?6, ?7, ?8, ?9, ?10, ?11, 'application/json')
             """;
 
     @Inject
