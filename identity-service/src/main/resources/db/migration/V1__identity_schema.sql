@@ -5,12 +5,6 @@ CREATE TYPE org_status AS ENUM ('active', 'suspended', 'trial', 'deleted');
 CREATE TYPE entity_type AS ENUM ('campaign', 'insertion_order', 'line_item', 'creative',
                                  'template', 'pipeline', 'rule', 'dsp_account');
 
-CREATE FUNCTION set_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    NEW.updated_at := now();
-    RETURN NEW;
-END $$;
-
 CREATE TABLE organizations (
     id             uuid          PRIMARY KEY DEFAULT gen_random_uuid(),
     name           varchar(255)  NOT NULL,

@@ -3,12 +3,6 @@
 
 CREATE TYPE dsp_type AS ENUM ('dv360', 'ttd', 'meta', 'amazon', 'google_ads');
 
-CREATE FUNCTION set_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    NEW.updated_at := now();
-    RETURN NEW;
-END $$;
-
 CREATE TABLE templates (
     id                  uuid          PRIMARY KEY DEFAULT gen_random_uuid(),
     name                varchar(255)  NOT NULL,

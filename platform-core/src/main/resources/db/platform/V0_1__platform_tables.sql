@@ -37,3 +37,10 @@ CREATE TABLE transaction_context (
     created_at timestamptz  NOT NULL DEFAULT now()
 );
 CREATE INDEX idx_transaction_context_tx ON transaction_context (tx_id);
+
+-- Keeps updated_at true on every UPDATE of a table that has a trigger calling it.
+CREATE FUNCTION set_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.updated_at := now();
+    RETURN NEW;
+END $$;

@@ -5,12 +5,6 @@ CREATE TYPE rule_module AS ENUM ('alerts', 'qa', 'taxonomy', 'pacing', 'margin')
 CREATE TYPE entity_type AS ENUM ('campaign', 'insertion_order', 'line_item', 'creative',
                                  'template', 'pipeline', 'rule', 'dsp_account');
 
-CREATE FUNCTION set_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    NEW.updated_at := now();
-    RETURN NEW;
-END $$;
-
 CREATE TABLE rules (
     id               uuid         PRIMARY KEY DEFAULT gen_random_uuid(),
     org_id           uuid         NOT NULL,

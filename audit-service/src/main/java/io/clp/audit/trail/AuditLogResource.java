@@ -4,6 +4,7 @@ import io.clp.platform.pagination.Cursor;
 import io.clp.platform.pagination.Page;
 import io.clp.platform.pagination.PageRequest;
 import io.clp.platform.security.OrgAccess;
+import io.clp.platform.security.Permission;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.security.Authenticated;
@@ -37,7 +38,7 @@ public class AuditLogResource {
                                         @QueryParam("resourceId") UUID resourceId,
                                         @QueryParam("limit") Integer limit,
                                         @QueryParam("cursor") String cursor) {
-        access.requireMember(orgId);
+        access.require(orgId, Permission.AUDIT_LOG_READ);
         PageRequest page = PageRequest.of(limit, cursor);
         StringBuilder query = new StringBuilder("orgId = :org");
         Parameters params = Parameters.with("org", orgId);

@@ -90,7 +90,7 @@ class AuditTrailTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> TestDatabase.count(
                 "SELECT count(*) FROM audit.audit_logs WHERE org_id = ? AND user_id = ?", orgId, userId) == 2);
 
-        User member = User.member(orgId, "viewer");
+        User member = User.member(orgId, "analyst");
         given().auth().oauth2(TestTokens.token(member))
                 .when().get("/api/v1/organizations/" + orgId + "/audit-logs")
                 .then().statusCode(200)
@@ -149,6 +149,15 @@ class AuditTrailTest {
                 return false;
             });
         }
+    }
+
+    @Test
+    void refusesAViewerBecauseReadingTheTrailNeedsTheAuditLogPermission() {
+        UUID orgId = UUID.randomUUID();
+        given().auth().oauth2(TestTokens.token(User.member(orgId, "viewer")))
+                .when().get("/api/v1/organizations/" + orgId + "/audit-logs")
+                .then().statusCode(403).contentType("application/problem+json")
+                .body("type", equalTo("urn:clp:problem:forbidden"));
     }
 
     @Test

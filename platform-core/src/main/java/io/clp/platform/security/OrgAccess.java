@@ -23,6 +23,20 @@ public class OrgAccess {
         return caller.rolesIn(orgId).orElseThrow(() -> Problems.notFound("organization", orgId));
     }
 
+    /**
+     * The caller must hold {@code permission} in the organization: a non-member gets 404, a member
+     * whose role lacks it 403. Returns the caller's role there.
+     */
+    public Role require(UUID orgId, Permission permission) {
+        Set<Role> held = requireMember(orgId);
+        for (Role role : held) {
+            if (permission.grantedTo(role)) {
+                return role;
+            }
+        }
+        throw Problems.forbidden("this action needs the permission " + permission.scope() + " in the organization");
+    }
+
     public Role requireRole(UUID orgId, Role... allowed) {
         Set<Role> held = requireMember(orgId);
         for (Role role : allowed) {
