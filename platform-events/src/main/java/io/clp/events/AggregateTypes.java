@@ -4,6 +4,7 @@ package io.clp.events;
 public final class AggregateTypes {
 
     public static final String ORGANIZATION = "organization";
+    public static final String MEMBERSHIP = "membership";
 
     private AggregateTypes() {
     }

@@ -12,6 +12,7 @@ public final class Topics {
     public static final String CDC_PREFIX = "clp.cdc.";
 
     public static final String ORGANIZATION = EVENTS_PREFIX + AggregateTypes.ORGANIZATION;
+    public static final String MEMBERSHIP = EVENTS_PREFIX + AggregateTypes.MEMBERSHIP;
 
     private Topics() {
     }

@@ -11,6 +11,19 @@ public final class TestDatabase {
     private TestDatabase() {
     }
 
+    /** Runs a statement (test fixtures that the API under test cannot make yet). */
+    public static int execute(String sql, Object... args) {
+        try (Connection c = TestPostgres.get().server().connect(TestPostgres.DATABASE);
+             PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static long count(String sql, Object... args) {
         try (Connection c = TestPostgres.get().server().connect(TestPostgres.DATABASE);
              PreparedStatement ps = c.prepareStatement(sql)) {

@@ -3,6 +3,7 @@ package io.clp.identity.keycloak;
 import io.quarkus.oidc.client.filter.OidcClientFilter;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -56,6 +57,21 @@ public interface KeycloakAdminApi {
     @POST
     @Path("/organizations/{org}/members")
     Uni<Response> addMember(@PathParam("realm") String realm, @PathParam("org") String org, String userIdJson);
+
+    @DELETE
+    @Path("/organizations/{org}/groups/{group}/members/{user}")
+    Uni<Response> removeGroupMember(@PathParam("realm") String realm, @PathParam("org") String org,
+                                    @PathParam("group") String group, @PathParam("user") String user);
+
+    @DELETE
+    @Path("/organizations/{org}/members/{user}")
+    Uni<Response> removeMember(@PathParam("realm") String realm, @PathParam("org") String org,
+                               @PathParam("user") String user);
+
+    @PUT
+    @Path("/organizations/{org}")
+    Uni<Response> updateOrganization(@PathParam("realm") String realm, @PathParam("org") String org,
+                                     Map<String, Object> organization);
 
     @PUT
     @Path("/organizations/{org}/groups/{group}/members/{user}")

@@ -2,7 +2,9 @@ package io.clp.identity.keycloak;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clp.events.CloudEventHeaders;
+import io.clp.events.identity.MembershipChanged;
 import io.clp.events.identity.OrganizationCreated;
+import io.clp.events.identity.OrganizationDeleted;
 import io.clp.identity.membership.MemberRole;
 import io.clp.platform.security.OrganizationClaim;
 import io.smallrye.mutiny.Uni;
@@ -24,9 +26,10 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Mirrors each new organization into Keycloak: the Keycloak organization (alias = slug, attribute
+ * Mirrors organizations and memberships into Keycloak. Each new organization gets: the Keycloak organization (alias = slug, attribute
  * {@code clp_org_id}), one organization group per role carrying that realm role, and the creator in
- * the admin group. Tokens requested with the {@code organization} scope then name the caller's
+ * the admin group; role changes move the member between groups; removal or deactivation takes the
+ * member out; a deleted organization is disabled. Tokens requested with the {@code organization} scope then name the caller's
  * organizations and roles.
  *
  * <p>It runs after the identity change committed (it consumes the organization's outbox event), so a
@@ -51,13 +54,19 @@ public class OrganizationMirror {
     @Incoming("organization-mirror")
     public CompletionStage<Void> onOrganizationEvent(Message<String> message) {
         String type = header(message, CloudEventHeaders.TYPE);
-        if (!OrganizationCreated.TYPE.equals(type)) {
-            return message.ack();
-        }
         Uni<Void> work;
         try {
-            OrganizationCreated event = json.readValue(message.getPayload(), OrganizationCreated.class);
-            work = mirror(event)
+            Uni<Void> step;
+            if (OrganizationCreated.TYPE.equals(type)) {
+                step = mirror(json.readValue(message.getPayload(), OrganizationCreated.class));
+            } else if (MembershipChanged.TYPE.equals(type)) {
+                step = mirror(json.readValue(message.getPayload(), MembershipChanged.class));
+            } else if (OrganizationDeleted.TYPE.equals(type)) {
+                step = mirror(json.readValue(message.getPayload(), OrganizationDeleted.class));
+            } else {
+                return message.ack();
+            }
+            work = step
                     .onFailure(OrganizationMirror::transientFailure).retry()
                     .withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30)).atMost(20);
         } catch (Exception e) {
@@ -75,6 +84,42 @@ public class OrganizationMirror {
         return ensureOrganization(event)
                 .chain(kcOrg -> ensureRoleGroups(kcOrg)
                         .chain(groups -> addMember(kcOrg, groups, event.createdBy().toString(), MemberRole.admin)));
+    }
+
+    /** Moves the member between the role groups, or out of the organization. */
+    Uni<Void> mirror(MembershipChanged event) {
+        String userId = event.userId().toString();
+        return findOrganization(event.organizationId()).chain(kcOrg -> {
+            if (kcOrg == null) {
+                // the organization's own creation event has not been mirrored yet: retry later
+                return Uni.createFrom().failure(new IllegalStateException("organization not mirrored yet"));
+            }
+            if ("removed".equals(event.change()) || !event.active()) {
+                return keycloak.removeMember(realm, kcOrg, userId)
+                        .onFailure(e -> status(e) == 404).recoverWithNull().replaceWithVoid();
+            }
+            return ensureRoleGroups(kcOrg).chain(groups -> keycloak
+                    .removeGroupMember(realm, kcOrg, groups.get(event.previousRole()), userId)
+                    .onFailure(e -> status(e) == 404).recoverWithNull()
+                    .chain(() -> addMember(kcOrg, groups, userId, MemberRole.valueOf(event.role()))));
+        });
+    }
+
+    /** A deleted organization is disabled in Keycloak: its tokens stop naming it. */
+    Uni<Void> mirror(OrganizationDeleted event) {
+        return keycloak.findOrganizations(realm, OrganizationClaim.ORG_ID_ATTRIBUTE + ":" + event.id()).chain(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            Map<String, Object> org = new java.util.HashMap<>(found.get(0));
+            org.put("enabled", false);
+            return keycloak.updateOrganization(realm, (String) org.get("id"), org).replaceWithVoid();
+        });
+    }
+
+    private Uni<String> findOrganization(java.util.UUID orgId) {
+        return keycloak.findOrganizations(realm, OrganizationClaim.ORG_ID_ATTRIBUTE + ":" + orgId)
+                .map(found -> found.isEmpty() ? null : (String) found.get(0).get("id"));
     }
 
     private Uni<String> ensureOrganization(OrganizationCreated event) {
@@ -129,6 +174,9 @@ public class OrganizationMirror {
     }
 
     static boolean transientFailure(Throwable e) {
+        if (e instanceof IllegalStateException) {
+            return true;
+        }
         int status = status(e);
         return status == -1 || status >= 500 || status == 429 || status == 401;
     }

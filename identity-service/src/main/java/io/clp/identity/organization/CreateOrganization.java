@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import java.math.BigDecimal;
+import java.util.Map;
 
 /** The body of {@code POST /api/v1/organizations}. */
 public record CreateOrganization(
@@ -17,7 +18,8 @@ public record CreateOrganization(
         @DecimalMin("0.00") @Digits(integer = 13, fraction = 2) BigDecimal monthlyBudget,
         @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code such as USD") String currency,
         @Size(max = 100) String industry,
-        @Size(max = 50) String companySize) {
+        @Size(max = 50) String companySize,
+        Map<String, Object> settings) {
 
     public static final String SLUG = "^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$";
     public static final String SLUG_RULE =

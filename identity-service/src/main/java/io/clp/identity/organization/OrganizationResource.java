@@ -8,6 +8,8 @@ import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -49,6 +51,21 @@ public class OrganizationResource {
     @Operation(summary = "The organizations the caller belongs to")
     public Uni<List<OrganizationView>> mine() {
         return organizations.mine(caller).map(list -> list.stream().map(OrganizationView::of).toList());
+    }
+
+    @PATCH
+    @Path("/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Change an organization's profile (admins); the slug is immutable")
+    public Uni<OrganizationView> update(@PathParam("id") UUID id, @Valid @NotNull UpdateOrganization request) {
+        return organizations.update(caller, id, request).map(OrganizationView::of);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Delete an organization (admins): its data becomes unreachable")
+    public Uni<Response> delete(@PathParam("id") UUID id) {
+        return organizations.delete(caller, id).replaceWith(Response.noContent().build());
     }
 
     @GET

@@ -1,6 +1,10 @@
 package io.clp.identity.organization;
 
 import io.clp.events.identity.OrganizationCreated;
+import io.clp.events.identity.OrganizationDeleted;
+import io.clp.events.identity.OrganizationUpdated;
+import io.clp.identity.access.MemberAccess;
+import io.clp.platform.security.Permission;
 import io.clp.identity.membership.MemberRole;
 import io.clp.identity.membership.Membership;
 import io.clp.identity.user.Users;
@@ -12,9 +16,14 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.UUID;
 
 /** Creating and reading organizations. */
@@ -30,11 +39,20 @@ public class Organizations {
     @Inject
     Users users;
 
+    @Inject
+    OrganizationSettings settings;
+
+    @Inject
+    MemberAccess access;
+
     /**
      * Creates the organization with the caller as its first admin and publishes
      * {@link OrganizationCreated}, all in one transaction: either everything is written or nothing.
      */
     public Uni<Organization> create(Caller caller, CreateOrganization request) {
+        if (request.settings() != null) {
+            settings.validate(request.settings());
+        }
         return transactions.write(() -> Organization.count("slug", request.slug()).chain(taken -> {
             if (taken > 0) {
                 return Uni.createFrom().failure(slugTaken(request.slug()));
@@ -50,6 +68,9 @@ public class Organizations {
                 org.currency = request.currency();
                 org.industry = request.industry();
                 org.companySize = request.companySize();
+                if (request.settings() != null) {
+                    org.settings = new HashMap<>(request.settings());
+                }
                 org.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
 
                 Membership admin = new Membership();
@@ -68,14 +89,52 @@ public class Organizations {
         })).onFailure(Organizations::isSlugUniqueViolation).transform(e -> slugTaken(request.slug()));
     }
 
+    /** Applies the fields present in {@code request}; publishes {@link OrganizationUpdated} when something changed. */
+    public Uni<Organization> update(Caller caller, UUID id, UpdateOrganization request) {
+        if (request.settings() != null) {
+            settings.validate(request.settings());
+        }
+        return transactions.write(() -> access.require(caller, id, Permission.ORGANIZATION_UPDATE).chain(granted -> {
+            Organization org = granted.organization();
+            List<String> changed = new ArrayList<>();
+            change(changed, "name", org.name, request.name() == null ? null : request.name().strip(), v -> org.name = v);
+            change(changed, "domain", org.domain, request.domain(), v -> org.domain = v);
+            change(changed, "plan", org.plan, request.plan(), v -> org.plan = v);
+            change(changed, "monthlyBudget", org.monthlyBudget, request.monthlyBudget(), v -> org.monthlyBudget = v);
+            change(changed, "currency", org.currency, request.currency(), v -> org.currency = v);
+            change(changed, "industry", org.industry, request.industry(), v -> org.industry = v);
+            change(changed, "companySize", org.companySize, request.companySize(), v -> org.companySize = v);
+            change(changed, "settings", org.settings, request.settings(), v -> org.settings = new HashMap<>(v));
+            if (changed.isEmpty()) {
+                return Uni.createFrom().item(org);
+            }
+            return outbox.publish(new OrganizationUpdated(org.id, org.name, org.slug, org.status, org.plan,
+                            org.monthlyBudget, org.currency, changed, Instant.now().truncatedTo(ChronoUnit.MICROS)))
+                    .replaceWith(org);
+        }));
+    }
+
+    /** Soft delete: the organization and everything in it become unreachable; the rows stay for the audit trail. */
+    public Uni<Void> delete(Caller caller, UUID id) {
+        return transactions.write(() -> access.require(caller, id, Permission.ORGANIZATION_DELETE).chain(granted -> {
+            Organization org = granted.organization();
+            org.status = "deleted";
+            org.deletedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            return outbox.publish(new OrganizationDeleted(org.id, org.slug, granted.membership().userId, org.deletedAt));
+        })).replaceWithVoid();
+    }
+
+    private static <T> void change(List<String> changed, String field, T current, T requested, Consumer<T> apply) {
+        if (requested != null && !Objects.equals(current, requested)
+                && !(current instanceof BigDecimal a && requested instanceof BigDecimal b && a.compareTo(b) == 0)) {
+            apply.accept(requested);
+            changed.add(field);
+        }
+    }
+
     /** The organization, if the caller is an active member of it; otherwise not found. */
     public Uni<Organization> get(Caller caller, UUID id) {
-        return Membership.active(id, caller.userId())
-                .chain(m -> m == null ? Uni.createFrom().nullItem() : Organization.<Organization>findById(id))
-                .onItem().ifNull().failWith(() -> Problems.notFound("organization", id))
-                .chain(org -> org.deletedAt != null
-                        ? Uni.createFrom().failure(Problems.notFound("organization", id))
-                        : Uni.createFrom().item(org));
+        return access.require(caller, id, Permission.ORGANIZATION_READ).map(MemberAccess.Granted::organization);
     }
 
     public Uni<List<Organization>> mine(Caller caller) {

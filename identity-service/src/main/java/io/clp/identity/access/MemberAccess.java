@@ -1,0 +1,48 @@
+package io.clp.identity.access;
+
+import io.clp.identity.membership.Membership;
+import io.clp.identity.organization.Organization;
+import io.clp.platform.problem.Problems;
+import io.clp.platform.security.Caller;
+import io.clp.platform.security.Permission;
+import io.clp.platform.security.Role;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.UUID;
+
+/**
+ * identity-service's own organization-scoped check. It is the source of truth for memberships, so it
+ * reads them from its tables (a role change holds at once here) rather than from the token. Deny by
+ * default: no active membership, or a deleted organization, is 404; a role without the permission
+ * is 403; a change to a suspended organization is 409.
+ */
+@ApplicationScoped
+public class MemberAccess {
+
+    public record Granted(Organization organization, Membership membership, Role role) {
+    }
+
+    public Uni<Granted> require(Caller caller, UUID orgId, Permission permission) {
+        return Membership.active(orgId, caller.userId()).chain(membership -> {
+            if (membership == null) {
+                return Uni.createFrom().failure(Problems.notFound("organization", orgId));
+            }
+            return Organization.<Organization>findById(orgId).chain(org -> {
+                if (org == null || org.deletedAt != null) {
+                    return Uni.createFrom().failure(Problems.notFound("organization", orgId));
+                }
+                Role role = Role.parse(membership.role.name()).orElseThrow();
+                if (!permission.grantedTo(role)) {
+                    return Uni.createFrom().failure(Problems.forbidden(
+                            "this action needs the permission " + permission.scope() + " in the organization"));
+                }
+                if ("suspended".equals(org.status) && !"read".equals(permission.action())) {
+                    return Uni.createFrom().failure(Problems.conflict("organization-suspended",
+                            "the organization is suspended: its data can be read but not changed"));
+                }
+                return Uni.createFrom().item(new Granted(org, membership, role));
+            });
+        });
+    }
+}

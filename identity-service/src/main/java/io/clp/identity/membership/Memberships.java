@@ -1,0 +1,107 @@
+package io.clp.identity.membership;
+
+import io.clp.events.identity.MembershipChanged;
+import io.clp.identity.access.MemberAccess;
+import io.clp.identity.organization.Organization;
+import io.clp.identity.user.User;
+import io.clp.platform.outbox.Outbox;
+import io.clp.platform.problem.Problems;
+import io.clp.platform.security.Caller;
+import io.clp.platform.security.Permission;
+import io.clp.platform.tx.Transactions;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Members of an organization: list, change role, deactivate, remove. An organization always keeps
+ * at least one active admin; the check runs with the organization row locked, so two concurrent
+ * demotions cannot both pass it.
+ */
+@ApplicationScoped
+public class Memberships {
+
+    @Inject
+    Transactions transactions;
+
+    @Inject
+    MemberAccess access;
+
+    @Inject
+    Outbox outbox;
+
+    public Uni<List<MemberView>> list(Caller caller, UUID orgId) {
+        return access.require(caller, orgId, Permission.MEMBER_READ)
+                .chain(() -> Membership.<Membership>list("orgId = ?1 order by createdAt, id", orgId))
+                .chain(members -> (members.isEmpty() ? Uni.createFrom().item(List.<User>of())
+                        : User.<User>list("id in ?1", members.stream().map(m -> m.userId).toList()))
+                        .map(users -> {
+                            Map<UUID, User> byId = users.stream().collect(Collectors.toMap(u -> u.id, Function.identity()));
+                            return members.stream().map(m -> MemberView.of(m, byId.get(m.userId))).toList();
+                        }));
+    }
+
+    public Uni<MemberView> change(Caller caller, UUID orgId, UUID userId, ChangeMembership request) {
+        if (request.role() == null && request.active() == null) {
+            throw Problems.validation("role", "send a role, active, or both");
+        }
+        return transactions.write(() -> access.require(caller, orgId, Permission.MEMBER_UPDATE)
+                .chain(() -> lockedMember(orgId, userId))
+                .chain(member -> {
+                    MemberRole previous = member.role;
+                    boolean wasActive = member.active;
+                    MemberRole role = request.role() == null ? member.role : request.role();
+                    boolean active = request.active() == null ? member.active : request.active();
+                    boolean losesAdmin = previous == MemberRole.admin && wasActive
+                            && (role != MemberRole.admin || !active);
+                    return (losesAdmin ? requireAnotherAdmin(orgId, userId) : Uni.createFrom().voidItem()).chain(() -> {
+                        if (role == previous && active == wasActive) {
+                            return Uni.createFrom().item(member);
+                        }
+                        member.role = role;
+                        member.active = active;
+                        String change = role != previous ? "role_changed" : active ? "reactivated" : "deactivated";
+                        return outbox.publish(event(member, change, previous)).replaceWith(member);
+                    });
+                })
+                .chain(member -> User.<User>findById(userId).map(u -> MemberView.of(member, u))));
+    }
+
+    public Uni<Void> remove(Caller caller, UUID orgId, UUID userId) {
+        return transactions.write(() -> access.require(caller, orgId, Permission.MEMBER_REMOVE)
+                .chain(() -> lockedMember(orgId, userId))
+                .chain(member -> (member.role == MemberRole.admin && member.active
+                        ? requireAnotherAdmin(orgId, userId) : Uni.createFrom().voidItem())
+                        .chain(() -> outbox.publish(event(member, "removed", member.role)))
+                        .chain(() -> member.delete())))
+                .replaceWithVoid();
+    }
+
+    private Uni<Membership> lockedMember(UUID orgId, UUID userId) {
+        return Organization.<Organization>findById(orgId, LockModeType.PESSIMISTIC_WRITE)
+                .chain(() -> Membership.<Membership>find("orgId = ?1 and userId = ?2", orgId, userId).<Membership>firstResult())
+                .onItem().ifNull().failWith(() -> Problems.notFound("member", userId));
+    }
+
+    private Uni<Void> requireAnotherAdmin(UUID orgId, UUID userId) {
+        return Membership.count("orgId = ?1 and userId <> ?2 and role = ?3 and active = true",
+                        orgId, userId, MemberRole.admin)
+                .chain(others -> others > 0 ? Uni.createFrom().voidItem()
+                        : Uni.createFrom().failure(Problems.conflict("last-admin",
+                        "an organization keeps at least one active admin: promote another member first")));
+    }
+
+    private static MembershipChanged event(Membership m, String change, MemberRole previous) {
+        return new MembershipChanged(m.id, m.orgId, m.userId, change, m.role.name(), previous.name(),
+                m.active && !"removed".equals(change), Instant.now().truncatedTo(ChronoUnit.MICROS));
+    }
+}

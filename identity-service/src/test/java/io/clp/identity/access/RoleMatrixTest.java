@@ -1,0 +1,96 @@
+package io.clp.identity.access;
+
+import io.clp.identity.IdentityFixtures;
+import io.clp.platform.security.Permission;
+import io.clp.platform.security.Role;
+import io.clp.testing.PlatformTestResource;
+import io.clp.testing.TestDatabase;
+import io.clp.testing.TestTokens;
+import io.clp.testing.TestTokens.User;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BiFunction;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.hasItem;
+
+/**
+ * Each role against each identity endpoint gets exactly what platform-core's permission matrix says:
+ * a 2xx where the role holds the permission, 403 where it does not. The seeded tables equal the matrix.
+ */
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "identity"))
+class RoleMatrixTest {
+
+    record Endpoint(String name, Permission permission, BiFunction<RequestSpecification, Fixture, io.restassured.response.Response> call) {
+    }
+
+    record Fixture(UUID orgId, UUID targetUserId) {
+    }
+
+    static final List<Endpoint> ENDPOINTS = List.of(
+            new Endpoint("read organization", Permission.ORGANIZATION_READ,
+                    (r, f) -> r.get("/api/v1/organizations/" + f.orgId())),
+            new Endpoint("update organization", Permission.ORGANIZATION_UPDATE,
+                    (r, f) -> r.contentType(ContentType.JSON).body("{\"industry\": \"retail\"}")
+                            .patch("/api/v1/organizations/" + f.orgId())),
+            new Endpoint("list members", Permission.MEMBER_READ,
+                    (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/members")),
+            new Endpoint("change a member's role", Permission.MEMBER_UPDATE,
+                    (r, f) -> r.contentType(ContentType.JSON).body("{\"role\": \"analyst\"}")
+                            .patch("/api/v1/organizations/" + f.orgId() + "/members/" + f.targetUserId())),
+            new Endpoint("remove a member", Permission.MEMBER_REMOVE,
+                    (r, f) -> r.delete("/api/v1/organizations/" + f.orgId() + "/members/" + f.targetUserId())),
+            new Endpoint("delete organization", Permission.ORGANIZATION_DELETE,
+                    (r, f) -> r.delete("/api/v1/organizations/" + f.orgId())));
+
+    @Test
+    void everyRoleGetsExactlyWhatTheMatrixSaysOnEveryEndpoint() {
+        List<String> mismatches = new ArrayList<>();
+        for (Role role : Role.values()) {
+            for (Endpoint endpoint : ENDPOINTS) {
+                User owner = User.withoutOrganizations();
+                UUID orgId = IdentityFixtures.organizationOf(owner);
+                User caller = IdentityFixtures.memberOf(orgId, role.id());
+                User target = IdentityFixtures.memberOf(orgId, "viewer");
+                int status = endpoint.call().apply(given().auth().oauth2(TestTokens.token(caller)),
+                        new Fixture(orgId, target.id())).statusCode();
+                boolean allowed = endpoint.permission().grantedTo(role);
+                if (allowed ? status / 100 != 2 : status != 403) {
+                    mismatches.add(role + " " + endpoint.name() + ": " + status + ", the matrix says "
+                            + (allowed ? "allowed" : "forbidden"));
+                }
+            }
+        }
+        assertThat(mismatches).isEmpty();
+    }
+
+    @Test
+    void theSeededRoleTablesEqualTheMatrixAndTheApiShowsThem() {
+        for (Permission p : Permission.values()) {
+            for (Role role : Role.values()) {
+                long rows = TestDatabase.count("""
+                        SELECT count(*) FROM identity.role_permissions rp JOIN identity.permissions pm ON pm.id = rp.permission_id
+                        WHERE rp.role = CAST(? AS identity.user_role) AND pm.resource = ? AND pm.action = ?""",
+                        role.id(), p.resource(), p.action());
+                assertThat(rows).as(role + " " + p.scope()).isEqualTo(p.grantedTo(role) ? 1 : 0);
+            }
+        }
+        assertThat(TestDatabase.count("SELECT count(*) FROM identity.permissions")).isEqualTo(Permission.values().length);
+
+        given().auth().oauth2(TestTokens.token(User.withoutOrganizations()))
+                .when().get("/api/v1/roles")
+                .then().statusCode(200)
+                .body("find { it.role == 'viewer' }.permissions", hasItem("campaign:read"))
+                .body("find { it.role == 'admin' }.permissions", hasItem("organization:delete"));
+    }
+}
