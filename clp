@@ -55,7 +55,7 @@ build_if_needed() {
     return 0
   fi
   echo "Building CLP (the first build downloads its dependencies from Maven Central; this takes a few minutes) ..."
-  "${MVN[@]}" --no-transfer-progress -DskipTests -Dquarkus.banner.enabled=false package \
+  "${MVN[@]}" --no-transfer-progress -DskipTests -Dquarkus.banner.enabled=false package 2>&1 \
     | grep -E '^\[INFO\] (Building CLP|BUILD)|ERROR' || true
   [ "${PIPESTATUS[0]}" -eq 0 ] || die "the build failed; run ./mvnw -B package -DskipTests to see why"
   mkdir -p "$(dirname "$STAMP")" && touch "$STAMP"

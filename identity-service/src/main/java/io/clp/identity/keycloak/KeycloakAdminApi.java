@@ -50,6 +50,11 @@ public interface KeycloakAdminApi {
     Uni<Response> mapRealmRoles(@PathParam("realm") String realm, @PathParam("org") String org,
                                 @PathParam("group") String group, List<Map<String, Object>> roles);
 
+    /** Creates users with the ids identity-service gave them (existing ones are skipped). */
+    @POST
+    @Path("/partialImport")
+    Uni<Map<String, Object>> partialImport(@PathParam("realm") String realm, Map<String, Object> body);
+
     @GET
     @Path("/roles/{role}")
     Uni<Map<String, Object>> realmRole(@PathParam("realm") String realm, @PathParam("role") String role);

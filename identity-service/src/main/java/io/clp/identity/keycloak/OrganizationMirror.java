@@ -2,6 +2,7 @@ package io.clp.identity.keycloak;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clp.events.CloudEventHeaders;
+import io.clp.events.identity.MemberInvited;
 import io.clp.events.identity.MembershipChanged;
 import io.clp.events.identity.OrganizationCreated;
 import io.clp.events.identity.OrganizationDeleted;
@@ -26,9 +27,10 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Mirrors organizations and memberships into Keycloak. Each new organization gets: the Keycloak organization (alias = slug, attribute
+ * Mirrors organizations and memberships into Keycloak. A new organization gets its Keycloak
+ * organization (alias = slug, attribute
  * {@code clp_org_id}), one organization group per role carrying that realm role, and the creator in
- * the admin group; role changes move the member between groups; removal or deactivation takes the
+ * the admin group; an invitee gets an account with their CLP user id; role changes move the member between groups; removal or deactivation takes the
  * member out; a deleted organization is disabled. Tokens requested with the {@code organization} scope then name the caller's
  * organizations and roles.
  *
@@ -61,6 +63,8 @@ public class OrganizationMirror {
                 step = mirror(json.readValue(message.getPayload(), OrganizationCreated.class));
             } else if (MembershipChanged.TYPE.equals(type)) {
                 step = mirror(json.readValue(message.getPayload(), MembershipChanged.class));
+            } else if (MemberInvited.TYPE.equals(type)) {
+                step = mirror(json.readValue(message.getPayload(), MemberInvited.class));
             } else if (OrganizationDeleted.TYPE.equals(type)) {
                 step = mirror(json.readValue(message.getPayload(), OrganizationDeleted.class));
             } else {
@@ -103,6 +107,26 @@ public class OrganizationMirror {
                     .onFailure(e -> status(e) == 404).recoverWithNull()
                     .chain(() -> addMember(kcOrg, groups, userId, MemberRole.valueOf(event.role()))));
         });
+    }
+
+    /**
+     * The invitee gets a Keycloak account with the same id as their CLP user (so the token's subject
+     * names them everywhere) and must choose a password on first login. An existing account is kept.
+     */
+    Uni<Void> mirror(MemberInvited event) {
+        Map<String, Object> user = Map.of(
+                "id", event.userId().toString(),
+                "username", event.email(),
+                "email", event.email(),
+                "enabled", true,
+                "requiredActions", List.of("UPDATE_PASSWORD", "VERIFY_EMAIL"));
+        return keycloak.partialImport(realm, Map.of("ifResourceExists", "SKIP", "users", List.of(user)))
+                .invoke(result -> {
+                    if (!Integer.valueOf(1).equals(result.get("added"))) {
+                        LOG.infof("Keycloak already had an account for invitee %s", event.userId());
+                    }
+                })
+                .replaceWithVoid();
     }
 
     /** A deleted organization is disabled in Keycloak: its tokens stop naming it. */

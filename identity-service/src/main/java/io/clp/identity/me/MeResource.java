@@ -34,8 +34,11 @@ public class MeResource {
                                          List<String> permissions) {
     }
 
+    public record PendingInvitation(UUID id, UUID organizationId, String role) {
+    }
+
     public record Me(UUID id, String email, String name, String timezone, String locale,
-                     List<OrganizationMembership> organizations) {
+                     List<OrganizationMembership> organizations, List<PendingInvitation> invitations) {
     }
 
     @Inject
@@ -51,7 +54,7 @@ public class MeResource {
     @Operation(summary = "The caller's profile and organization memberships with effective permissions")
     public Uni<Me> me() {
         return transactions.write(() -> users.ensureCaller(caller)).chain(user -> Membership
-                .<Membership>list("userId = ?1 and active = true", user.id)
+                .<Membership>list("userId = ?1 and (active = true or joinedAt is null)", user.id)
                 .chain(memberships -> (memberships.isEmpty() ? Uni.createFrom().item(List.<Organization>of())
                         : Organization.<Organization>list("id in ?1 and deletedAt is null",
                                 memberships.stream().map(m -> m.orgId).toList()))
@@ -59,10 +62,14 @@ public class MeResource {
                             Map<UUID, Organization> byId = orgs.stream()
                                     .collect(Collectors.toMap(o -> o.id, Function.identity()));
                             List<OrganizationMembership> list = memberships.stream()
-                                    .filter(m -> byId.containsKey(m.orgId))
+                                    .filter(m -> m.active && byId.containsKey(m.orgId))
                                     .map(m -> view(byId.get(m.orgId), m))
                                     .toList();
-                            return new Me(user.id, user.email, user.name, user.timezone, user.locale, list);
+                            List<PendingInvitation> pending = memberships.stream()
+                                    .filter(m -> !m.active && m.joinedAt == null && byId.containsKey(m.orgId))
+                                    .map(m -> new PendingInvitation(m.id, m.orgId, m.role.name()))
+                                    .toList();
+                            return new Me(user.id, user.email, user.name, user.timezone, user.locale, list, pending);
                         })));
     }
 

@@ -61,6 +61,10 @@ public class Memberships {
                     boolean wasActive = member.active;
                     MemberRole role = request.role() == null ? member.role : request.role();
                     boolean active = request.active() == null ? member.active : request.active();
+                    if (member.joinedAt == null && request.active() != null && request.active()) {
+                        return Uni.createFrom().<Membership>failure(Problems.conflict("invitation-pending",
+                                "the member has not accepted the invitation yet"));
+                    }
                     boolean losesAdmin = previous == MemberRole.admin && wasActive
                             && (role != MemberRole.admin || !active);
                     return (losesAdmin ? requireAnotherAdmin(orgId, userId) : Uni.createFrom().voidItem()).chain(() -> {

@@ -45,6 +45,10 @@ class RoleMatrixTest {
                             .patch("/api/v1/organizations/" + f.orgId())),
             new Endpoint("list members", Permission.MEMBER_READ,
                     (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/members")),
+            new Endpoint("invite a member", Permission.MEMBER_INVITE,
+                    (r, f) -> r.contentType(ContentType.JSON)
+                            .body("{\"email\": \"new-" + UUID.randomUUID() + "@clp.test\", \"role\": \"viewer\"}")
+                            .post("/api/v1/organizations/" + f.orgId() + "/invitations")),
             new Endpoint("change a member's role", Permission.MEMBER_UPDATE,
                     (r, f) -> r.contentType(ContentType.JSON).body("{\"role\": \"analyst\"}")
                             .patch("/api/v1/organizations/" + f.orgId() + "/members/" + f.targetUserId())),

@@ -44,6 +44,9 @@ class TenantIsolationTest extends TenantIsolationContract<TenantIsolationTest.Or
                 new Endpoint<>("GET members", (r, a) -> r.get("/api/v1/organizations/" + a.id() + "/members")),
                 new Endpoint<>("PATCH member", (r, a) -> r.contentType(ContentType.JSON)
                         .body("{\"role\": \"admin\"}").patch("/api/v1/organizations/" + a.id() + "/members/" + a.memberId())),
+                new Endpoint<>("POST invitation", (r, a) -> r.contentType(ContentType.JSON)
+                        .body("{\"email\": \"intruder@clp.test\", \"role\": \"admin\"}")
+                        .post("/api/v1/organizations/" + a.id() + "/invitations")),
                 new Endpoint<>("DELETE member", (r, a) -> r.delete("/api/v1/organizations/" + a.id() + "/members/" + a.memberId())));
     }
 
