@@ -61,7 +61,7 @@ class WalkingSkeletonTest {
                 .formParam("client_id", "clp-cli")
                 .formParam("username", KeycloakComponent.DEMO_USER)
                 .formParam("password", KeycloakComponent.demoPassword(ctx))
-                .formParam("scope", "openid organization")
+                .formParam("scope", "openid organization:*")
                 .when().post(ctx.realmUrl() + "/protocol/openid-connect/token")
                 .then().statusCode(200).extract().path("access_token");
     }

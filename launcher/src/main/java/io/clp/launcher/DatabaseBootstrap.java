@@ -112,7 +112,8 @@ public final class DatabaseBootstrap {
     }
 
     private static void ensureLoginRole(Connection db, String role, String password, boolean replication) throws SQLException {
-        String attrs = "LOGIN" + (replication ? " REPLICATION" : "") + " PASSWORD " + literal(password);
+        // the change-data-capture role reads every row: row-level security does not apply to it
+        String attrs = "LOGIN" + (replication ? " REPLICATION BYPASSRLS" : "") + " PASSWORD " + literal(password);
         try (Statement st = db.createStatement()) {
             if (exists(db, "SELECT 1 FROM pg_roles WHERE rolname = ?", role)) {
                 st.execute("ALTER ROLE " + ident(role) + " WITH " + attrs);

@@ -11,6 +11,13 @@ public final class TestDatabase {
     private TestDatabase() {
     }
 
+    /** A connection as the service's own role, as the service itself connects (row-level security applies). */
+    public static Connection asService(String service) throws SQLException {
+        TestPostgres postgres = TestPostgres.get();
+        return java.sql.DriverManager.getConnection(postgres.server().jdbcUrl(TestPostgres.DATABASE),
+                postgres.role(service), postgres.prepareService(service));
+    }
+
     /** Runs a statement (test fixtures that the API under test cannot make yet). */
     public static int execute(String sql, Object... args) {
         try (Connection c = TestPostgres.get().server().connect(TestPostgres.DATABASE);

@@ -5,6 +5,7 @@ import io.clp.platform.pagination.Page;
 import io.clp.platform.pagination.PageRequest;
 import io.clp.platform.security.OrgAccess;
 import io.clp.platform.security.Permission;
+import io.clp.platform.tx.Transactions;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.security.Authenticated;
@@ -29,6 +30,9 @@ public class AuditLogResource {
 
     @Inject
     OrgAccess access;
+
+    @Inject
+    Transactions transactions;
 
     @GET
     @WithSession
@@ -56,7 +60,8 @@ public class AuditLogResource {
             params.and("at", after.at()).and("id", after.id());
         }
         query.append(" order by createdAt desc, id desc");
-        return AuditLog.<AuditLog>find(query.toString(), params).range(0, page.limit()).list()
+        return transactions.scoped(() -> transactions.allowOrganization(orgId)
+                .chain(() -> AuditLog.<AuditLog>find(query.toString(), params).range(0, page.limit()).list()))
                 .map(rows -> Page.of(rows, page.limit(), r -> new Cursor(r.createdAt, r.id), AuditLogView::of));
     }
 }

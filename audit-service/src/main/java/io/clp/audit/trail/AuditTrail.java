@@ -1,6 +1,7 @@
 package io.clp.audit.trail;
 
 import io.clp.platform.inbox.Inbox;
+import io.clp.platform.tx.Transactions;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,11 +36,14 @@ public class AuditTrail {
     @Inject
     Inbox inbox;
 
+    @Inject
+    Transactions transactions;
+
     public Uni<Void> record(ChangeEvent event) {
         if (!event.isTransactionContext() && event.action().isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return Panache.withTransaction(() -> inbox.firstDelivery(event.eventId(), CONSUMER).chain(first -> {
+        return transactions.scoped(() -> inbox.firstDelivery(event.eventId(), CONSUMER).chain(first -> {
             if (!first) {
                 return Uni.createFrom().voidItem();
             }

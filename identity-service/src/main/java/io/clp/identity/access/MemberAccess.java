@@ -6,8 +6,10 @@ import io.clp.platform.problem.Problems;
 import io.clp.platform.security.Caller;
 import io.clp.platform.security.Permission;
 import io.clp.platform.security.Role;
+import io.clp.platform.tx.Transactions;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.util.UUID;
 
@@ -20,15 +22,19 @@ import java.util.UUID;
 @ApplicationScoped
 public class MemberAccess {
 
+    @Inject
+    Transactions transactions;
+
     public record Granted(Organization organization, Membership membership, Role role) {
     }
 
+    /** Must run in a transaction of {@link Transactions}; lets it see the organization's rows when granted. */
     public Uni<Granted> require(Caller caller, UUID orgId, Permission permission) {
         return Membership.active(orgId, caller.userId()).chain(membership -> {
             if (membership == null) {
                 return Uni.createFrom().failure(Problems.notFound("organization", orgId));
             }
-            return Organization.<Organization>findById(orgId).chain(org -> {
+            return transactions.allowOrganization(orgId).chain(() -> Organization.<Organization>findById(orgId)).chain(org -> {
                 if (org == null || org.deletedAt != null) {
                     return Uni.createFrom().failure(Problems.notFound("organization", orgId));
                 }

@@ -71,6 +71,9 @@ public class OrganizationMirror {
                 return message.ack();
             }
             work = step
+                    .onFailure(OrganizationMirror::transientFailure).invoke(e -> LOG.warnf(
+                            "mirroring %s %s into Keycloak failed, will retry: %s", type,
+                            header(message, CloudEventHeaders.SUBJECT), e.toString()))
                     .onFailure(OrganizationMirror::transientFailure).retry()
                     .withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30)).atMost(20);
         } catch (Exception e) {

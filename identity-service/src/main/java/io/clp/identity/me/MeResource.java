@@ -53,7 +53,7 @@ public class MeResource {
     @GET
     @Operation(summary = "The caller's profile and organization memberships with effective permissions")
     public Uni<Me> me() {
-        return transactions.write(() -> users.ensureCaller(caller)).chain(user -> Membership
+        return transactions.write(() -> users.ensureCaller(caller)).chain(user -> transactions.scoped(() -> Membership
                 .<Membership>list("userId = ?1 and (active = true or joinedAt is null)", user.id)
                 .chain(memberships -> (memberships.isEmpty() ? Uni.createFrom().item(List.<Organization>of())
                         : Organization.<Organization>list("id in ?1 and deletedAt is null",
@@ -70,7 +70,7 @@ public class MeResource {
                                     .map(m -> new PendingInvitation(m.id, m.orgId, m.role.name()))
                                     .toList();
                             return new Me(user.id, user.email, user.name, user.timezone, user.locale, list, pending);
-                        })));
+                        }))));
     }
 
     static OrganizationMembership view(Organization org, Membership m) {

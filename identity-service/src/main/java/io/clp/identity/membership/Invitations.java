@@ -72,10 +72,13 @@ public class Invitations {
                     if (m == null || !m.userId.equals(user.id) || m.joinedAt != null) {
                         return Uni.createFrom().<InvitationView>failure(Problems.notFound("invitation", invitationId));
                     }
-                    m.active = true;
-                    m.joinedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-                    return outbox.publish(new MembershipChanged(m.id, m.orgId, m.userId, "joined", m.role.name(),
-                                    m.role.name(), true, m.joinedAt))
+                    // scope first: a native query flushes pending changes, which the policy checks
+                    return transactions.allowOrganization(m.orgId).chain(() -> {
+                        m.active = true;
+                        m.joinedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                        return outbox.publish(new MembershipChanged(m.id, m.orgId, m.userId, "joined", m.role.name(),
+                                m.role.name(), true, m.joinedAt));
+                    })
                             .replaceWith(new InvitationView(m.id, m.orgId, m.userId, user.email, m.role.name(), "accepted"));
                 })));
     }

@@ -40,14 +40,14 @@ public class Memberships {
     Outbox outbox;
 
     public Uni<List<MemberView>> list(Caller caller, UUID orgId) {
-        return access.require(caller, orgId, Permission.MEMBER_READ)
+        return transactions.scoped(() -> access.require(caller, orgId, Permission.MEMBER_READ)
                 .chain(() -> Membership.<Membership>list("orgId = ?1 order by createdAt, id", orgId))
                 .chain(members -> (members.isEmpty() ? Uni.createFrom().item(List.<User>of())
                         : User.<User>list("id in ?1", members.stream().map(m -> m.userId).toList()))
                         .map(users -> {
                             Map<UUID, User> byId = users.stream().collect(Collectors.toMap(u -> u.id, Function.identity()));
                             return members.stream().map(m -> MemberView.of(m, byId.get(m.userId))).toList();
-                        }));
+                        })));
     }
 
     public Uni<MemberView> change(Caller caller, UUID orgId, UUID userId, ChangeMembership request) {

@@ -80,7 +80,8 @@ public class Organizations {
                 admin.role = MemberRole.admin;
                 admin.joinedAt = org.createdAt;
 
-                return org.<Organization>persist()
+                return transactions.allowOrganization(org.id)
+                        .chain(() -> org.<Organization>persist())
                         .chain(() -> admin.persist())
                         .chain(() -> outbox.publish(new OrganizationCreated(org.id, org.name, org.slug, org.status,
                                 org.plan, org.monthlyBudget, org.currency, user.id, org.createdAt)))
@@ -134,14 +135,15 @@ public class Organizations {
 
     /** The organization, if the caller is an active member of it; otherwise not found. */
     public Uni<Organization> get(Caller caller, UUID id) {
-        return access.require(caller, id, Permission.ORGANIZATION_READ).map(MemberAccess.Granted::organization);
+        return transactions.scoped(() -> access.require(caller, id, Permission.ORGANIZATION_READ)
+                .map(MemberAccess.Granted::organization));
     }
 
     public Uni<List<Organization>> mine(Caller caller) {
-        return Organization.list("""
+        return transactions.scoped(() -> Organization.<Organization>list("""
                 select o from Organization o where o.deletedAt is null and o.id in (
                   select m.orgId from Membership m where m.userId = ?1 and m.active = true)
-                order by o.name""", caller.userId());
+                order by o.name""", caller.userId()));
     }
 
     private static RuntimeException slugTaken(String slug) {

@@ -5,12 +5,18 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * Runs a unit of work in one reactive transaction that first records its context (actor, request
- * id) in the schema's {@code transaction_context} table. Debezium streams that row with the same
- * transaction id as the changes, which is how the audit trail names who made each change.
+ * Every unit of work runs in one reactive transaction that carries its scope for row-level security
+ * (the user it acts for, the organizations it may see, or the service's own system scope; see
+ * db/platform/V0_2) as transaction-local settings, so nothing leaks to the next user of the pooled
+ * connection.
+ *
+ * <p>{@link #write} also records the transaction's context (actor, request id) in the schema's
+ * {@code transaction_context} table. Debezium streams that row with the same transaction id as the
+ * changes, which is how the audit trail names who made each change.
  */
 @ApplicationScoped
 public class Transactions {
@@ -20,14 +26,50 @@ public class Transactions {
             VALUES (gen_random_uuid(), pg_current_xact_id()::text::bigint % 4294967296, ?1, CAST(?2 AS uuid), ?3, ?4, ?5, now())
             """;
 
+    static final String SCOPE = """
+            SELECT set_config('clp.user_id', coalesce(?1, ''), true), set_config('clp.scope', ?2, true)
+            """;
+
+    static final String ALLOW_ORG = """
+            SELECT set_config('clp.org_ids',
+                concat_ws(',', NULLIF(current_setting('clp.org_ids', true), ''), CAST(?1 AS text)), true)
+            """;
+
     @Inject
     Actor actor;
 
+    /** A transaction that changes data: scoped to the actor, with its context recorded for the audit trail. */
     public <T> Uni<T> write(Supplier<Uni<T>> work) {
-        return Panache.withTransaction(() -> stamp().chain(() -> work.get()));
+        return Panache.withTransaction(() -> scope().chain(this::stamp).chain(() -> work.get()));
     }
 
-    public Uni<Void> stamp() {
+    /**
+     * A transaction scoped to the actor that records no context: for reads, and for effects that are
+     * not themselves audited (the audit trail's own rows).
+     */
+    public <T> Uni<T> scoped(Supplier<Uni<T>> work) {
+        return Panache.withTransaction(() -> scope().chain(() -> work.get()));
+    }
+
+    /**
+     * Lets the current transaction see (and write) one organization's rows. Call it once the caller's
+     * right to that organization is established.
+     */
+    public Uni<Void> allowOrganization(UUID orgId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(ALLOW_ORG)
+                .setParameter(1, orgId.toString())
+                .getSingleResult()).replaceWithVoid();
+    }
+
+    private Uni<Void> scope() {
+        Actor.Identity who = actor.current();
+        return Panache.getSession().chain(session -> session.createNativeQuery(SCOPE)
+                .setParameter(1, who.userId())
+                .setParameter(2, who.userId() == null ? "system" : "user")
+                .getSingleResult()).replaceWithVoid();
+    }
+
+    private Uni<Void> stamp() {
         Actor.Identity who = actor.current();
         return Panache.getSession().chain(session -> session.createNativeQuery(STAMP)
                 .setParameter(1, who.actor())

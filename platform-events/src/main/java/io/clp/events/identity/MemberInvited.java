@@ -18,27 +18,12 @@ public record MemberInvited(
         String email,
         String role,
         UUID invitedBy,
-        Instant invitedAt) implements DomainEvent {
+        Instant invitedAt) implements MembershipEvent {
 
     public static final String TYPE = DomainEvent.type(AggregateTypes.MEMBERSHIP, "invited", 1);
 
     @Override
-    public String aggregateType() {
-        return AggregateTypes.MEMBERSHIP;
-    }
-
-    @Override
-    public UUID aggregateId() {
-        return id;
-    }
-
-    @Override
     public String eventType() {
         return TYPE;
-    }
-
-    @Override
-    public UUID orgId() {
-        return organizationId;
     }
 }

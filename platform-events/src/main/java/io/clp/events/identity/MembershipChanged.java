@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * A member's role or state in an organization changed: {@code change} is {@code role_changed},
+ * A member's role or state in an organization changed: {@code change} is {@code joined}, {@code role_changed},
  * {@code deactivated}, {@code reactivated} or {@code removed}; {@code role} is the role after the
  * change ({@code previousRole} before it). Topic {@code clp.events.membership}, keyed by membership id.
  */
@@ -19,27 +19,12 @@ public record MembershipChanged(
         String role,
         String previousRole,
         boolean active,
-        Instant changedAt) implements DomainEvent {
+        Instant changedAt) implements MembershipEvent {
 
     public static final String TYPE = DomainEvent.type(AggregateTypes.MEMBERSHIP, "changed", 1);
 
     @Override
-    public String aggregateType() {
-        return AggregateTypes.MEMBERSHIP;
-    }
-
-    @Override
-    public UUID aggregateId() {
-        return id;
-    }
-
-    @Override
     public String eventType() {
         return TYPE;
-    }
-
-    @Override
-    public UUID orgId() {
-        return organizationId;
     }
 }

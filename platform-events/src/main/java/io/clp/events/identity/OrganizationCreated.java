@@ -17,27 +17,12 @@ public record OrganizationCreated(
         BigDecimal monthlyBudget,
         String currency,
         UUID createdBy,
-        Instant createdAt) implements DomainEvent {
+        Instant createdAt) implements OrganizationEvent {
 
     public static final String TYPE = DomainEvent.type(AggregateTypes.ORGANIZATION, "created", 1);
 
     @Override
-    public String aggregateType() {
-        return AggregateTypes.ORGANIZATION;
-    }
-
-    @Override
-    public UUID aggregateId() {
-        return id;
-    }
-
-    @Override
     public String eventType() {
         return TYPE;
-    }
-
-    @Override
-    public UUID orgId() {
-        return id;
     }
 }

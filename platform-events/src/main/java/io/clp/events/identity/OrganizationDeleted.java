@@ -7,27 +7,12 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** An organization was deleted (soft): its data is unreachable from now on. Topic {@code clp.events.organization}. */
-public record OrganizationDeleted(UUID id, String slug, UUID deletedBy, Instant deletedAt) implements DomainEvent {
+public record OrganizationDeleted(UUID id, String slug, UUID deletedBy, Instant deletedAt) implements OrganizationEvent {
 
     public static final String TYPE = DomainEvent.type(AggregateTypes.ORGANIZATION, "deleted", 1);
 
     @Override
-    public String aggregateType() {
-        return AggregateTypes.ORGANIZATION;
-    }
-
-    @Override
-    public UUID aggregateId() {
-        return id;
-    }
-
-    @Override
     public String eventType() {
         return TYPE;
-    }
-
-    @Override
-    public UUID orgId() {
-        return id;
     }
 }

@@ -18,27 +18,12 @@ public record OrganizationUpdated(
         BigDecimal monthlyBudget,
         String currency,
         List<String> changed,
-        Instant updatedAt) implements DomainEvent {
+        Instant updatedAt) implements OrganizationEvent {
 
     public static final String TYPE = DomainEvent.type(AggregateTypes.ORGANIZATION, "updated", 1);
 
     @Override
-    public String aggregateType() {
-        return AggregateTypes.ORGANIZATION;
-    }
-
-    @Override
-    public UUID aggregateId() {
-        return id;
-    }
-
-    @Override
     public String eventType() {
         return TYPE;
-    }
-
-    @Override
-    public UUID orgId() {
-        return id;
     }
 }
