@@ -1,7 +1,5 @@
 package io.clp.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clp.launcher.KeycloakComponent;
 import io.clp.launcher.StackContext;
 import io.restassured.http.ContentType;
@@ -10,7 +8,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,42 +26,22 @@ import static org.hamcrest.Matchers.equalTo;
 @Order(1)
 class MembershipLifecycleTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static StackContext ctx;
+
+    private static StackClient client;
 
     @BeforeAll
     static void startStack() {
         ctx = LocalStack.get().context();
+        client = new StackClient(ctx);
     }
 
     private String identity(String path) {
-        return "http://127.0.0.1:" + ctx.ports().service("identity") + "/api/v1" + path;
+        return client.service("identity", path);
     }
 
     private String audit(String path) {
-        return "http://127.0.0.1:" + ctx.ports().service("audit") + "/api/v1" + path;
-    }
-
-    private String login(String username, String password) {
-        return given().contentType(ContentType.URLENC)
-                .formParam("grant_type", "password").formParam("client_id", "clp-cli")
-                .formParam("username", username).formParam("password", password)
-                .formParam("scope", "openid organization:*")
-                .when().post(ctx.realmUrl() + "/protocol/openid-connect/token")
-                .then().statusCode(200).extract().path("access_token");
-    }
-
-    private static JsonNode claims(String token) throws Exception {
-        return JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
-    }
-
-    private static List<String> rolesIn(String token, String orgId) throws Exception {
-        for (JsonNode org : claims(token).path("organization")) {
-            if (org.path("clp_org_id").toString().contains(orgId)) {
-                return JSON.convertValue(org.path("realm_access").path("roles"), List.class);
-            }
-        }
-        return List.of();
+        return client.service("audit", path);
     }
 
     /**
@@ -72,12 +49,7 @@ class MembershipLifecycleTest {
      * address, fill in the profile), as a Keycloak administrator, since no mailbox is in this test.
      */
     private void setPassword(String userId, String password) {
-        String admin = given().contentType(ContentType.URLENC)
-                .formParam("grant_type", "password").formParam("client_id", "admin-cli")
-                .formParam("username", KeycloakComponent.ADMIN_USER)
-                .formParam("password", ctx.secrets().get("keycloak.admin"))
-                .when().post(ctx.keycloakUrl() + "/realms/master/protocol/openid-connect/token")
-                .then().statusCode(200).extract().path("access_token");
+        String admin = client.keycloakAdminToken();
         String users = ctx.keycloakUrl() + "/admin/realms/clp/users/" + userId;
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> given().auth().oauth2(admin).get(users).statusCode() == 200);
@@ -91,7 +63,7 @@ class MembershipLifecycleTest {
 
     @Test
     void anInviteeLogsInWithTheInvitedRoleAndARoleChangeHoldsAfterRefresh() throws Exception {
-        String adminToken = login(KeycloakComponent.DEMO_USER, KeycloakComponent.demoPassword(ctx));
+        String adminToken = client.demoToken();
         String slug = "team-" + UUID.randomUUID().toString().substring(0, 8);
         String orgId = given().auth().oauth2(adminToken).contentType(ContentType.JSON)
                 .body("{\"name\": \"Team\", \"slug\": \"" + slug + "\"}")
@@ -106,8 +78,8 @@ class MembershipLifecycleTest {
 
         // the mirror creates the invitee's Keycloak account with the CLP user id
         setPassword(inviteeId, "Invitee-pass-1");
-        String inviteeToken = login(email, "Invitee-pass-1");
-        assertThat(claims(inviteeToken).get("sub").asText()).isEqualTo(inviteeId);
+        String inviteeToken = client.login(email, "Invitee-pass-1");
+        assertThat(StackClient.claims(inviteeToken).get("sub").asText()).isEqualTo(inviteeId);
 
         given().auth().oauth2(inviteeToken).when().post(identity("/invitations/" + invitation.get("id") + "/accept"))
                 .then().statusCode(200).body("status", equalTo("accepted"));
@@ -115,9 +87,9 @@ class MembershipLifecycleTest {
         // after acceptance, a fresh token names the organization with the analyst role
         AtomicReference<String> analyst = new AtomicReference<>();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            String fresh = login(email, "Invitee-pass-1");
+            String fresh = client.login(email, "Invitee-pass-1");
             analyst.set(fresh);
-            return rolesIn(fresh, orgId).contains("analyst");
+            return StackClient.hasRole(fresh, orgId, "analyst");
         });
         // audit-service allows an analyst to read the trail
         given().auth().oauth2(analyst.get()).when().get(audit("/organizations/" + orgId + "/audit-logs"))
@@ -129,10 +101,9 @@ class MembershipLifecycleTest {
                 .then().statusCode(200).body("role", equalTo("viewer"));
         AtomicReference<String> viewer = new AtomicReference<>();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            String fresh = login(email, "Invitee-pass-1");
+            String fresh = client.login(email, "Invitee-pass-1");
             viewer.set(fresh);
-            List<String> roles = rolesIn(fresh, orgId);
-            return roles.contains("viewer") && !roles.contains("analyst");
+            return StackClient.hasRole(fresh, orgId, "viewer") && !StackClient.hasRole(fresh, orgId, "analyst");
         });
         given().auth().oauth2(viewer.get()).when().get(audit("/organizations/" + orgId + "/audit-logs"))
                 .then().statusCode(403).contentType("application/problem+json");

@@ -2,7 +2,6 @@ package io.clp.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.clp.launcher.KeycloakComponent;
 import io.clp.launcher.Stack;
 import io.clp.launcher.StackContext;
 import io.restassured.http.ContentType;
@@ -20,7 +19,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -49,21 +47,17 @@ class WalkingSkeletonTest {
     static void startStack() {
         stack = LocalStack.get();
         ctx = stack.context();
+        client = new StackClient(ctx);
     }
+
+    private static StackClient client;
 
     private String serviceUrl(String service) {
         return "http://127.0.0.1:" + ctx.ports().service(service);
     }
 
     private String demoToken() {
-        return given().contentType(ContentType.URLENC)
-                .formParam("grant_type", "password")
-                .formParam("client_id", "clp-cli")
-                .formParam("username", KeycloakComponent.DEMO_USER)
-                .formParam("password", KeycloakComponent.demoPassword(ctx))
-                .formParam("scope", "openid organization:*")
-                .when().post(ctx.realmUrl() + "/protocol/openid-connect/token")
-                .then().statusCode(200).extract().path("access_token");
+        return client.demoToken();
     }
 
     private String serviceAccountToken() {
@@ -75,8 +69,8 @@ class WalkingSkeletonTest {
                 .then().statusCode(200).extract().path("access_token");
     }
 
-    static JsonNode claims(String token) throws Exception {
-        return JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+    static JsonNode claims(String token) {
+        return StackClient.claims(token);
     }
 
     private long countOrganizations(String slug) throws Exception {

@@ -59,6 +59,11 @@ public interface KeycloakAdminApi {
     @Path("/roles/{role}")
     Uni<Map<String, Object>> realmRole(@PathParam("realm") String realm, @PathParam("role") String role);
 
+    @GET
+    @Path("/organizations/{org}/members")
+    Uni<List<Map<String, Object>>> members(@PathParam("realm") String realm, @PathParam("org") String org,
+                                           @QueryParam("first") int first, @QueryParam("max") int max);
+
     @POST
     @Path("/organizations/{org}/members")
     Uni<Response> addMember(@PathParam("realm") String realm, @PathParam("org") String org, String userIdJson);

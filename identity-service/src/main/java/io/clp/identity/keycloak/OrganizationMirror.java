@@ -42,6 +42,8 @@ import java.util.concurrent.CompletionStage;
 public class OrganizationMirror {
 
     private static final Logger LOG = Logger.getLogger(OrganizationMirror.class);
+    /** Members read from Keycloak per organization when reconciling. */
+    static final int MAX_MEMBERS = 5000;
 
     @Inject
     @RestClient
@@ -88,9 +90,9 @@ public class OrganizationMirror {
     }
 
     Uni<Void> mirror(OrganizationCreated event) {
-        return ensureOrganization(event)
+        return ensureOrganization(event.id(), event.name(), event.slug())
                 .chain(kcOrg -> ensureRoleGroups(kcOrg)
-                        .chain(groups -> addMember(kcOrg, groups, event.createdBy().toString(), MemberRole.admin)));
+                        .chain(groups -> placeMember(kcOrg, groups, event.createdBy().toString(), MemberRole.admin)));
     }
 
     /** Moves the member between the role groups, or out of the organization. */
@@ -105,10 +107,8 @@ public class OrganizationMirror {
                 return keycloak.removeMember(realm, kcOrg, userId)
                         .onFailure(e -> status(e) == 404).recoverWithNull().replaceWithVoid();
             }
-            return ensureRoleGroups(kcOrg).chain(groups -> keycloak
-                    .removeGroupMember(realm, kcOrg, groups.get(event.previousRole()), userId)
-                    .onFailure(e -> status(e) == 404).recoverWithNull()
-                    .chain(() -> addMember(kcOrg, groups, userId, MemberRole.valueOf(event.role()))));
+            return ensureRoleGroups(kcOrg)
+                    .chain(groups -> placeMember(kcOrg, groups, userId, MemberRole.valueOf(event.role())));
         });
     }
 
@@ -144,22 +144,23 @@ public class OrganizationMirror {
         });
     }
 
-    private Uni<String> findOrganization(java.util.UUID orgId) {
+    Uni<String> findOrganization(java.util.UUID orgId) {
         return keycloak.findOrganizations(realm, OrganizationClaim.ORG_ID_ATTRIBUTE + ":" + orgId)
                 .map(found -> found.isEmpty() ? null : (String) found.get(0).get("id"));
     }
 
-    private Uni<String> ensureOrganization(OrganizationCreated event) {
-        String query = OrganizationClaim.ORG_ID_ATTRIBUTE + ":" + event.id();
+    /** The Keycloak organization of a CLP organization, created when missing; returns its Keycloak id. */
+    Uni<String> ensureOrganization(java.util.UUID orgId, String name, String slug) {
+        String query = OrganizationClaim.ORG_ID_ATTRIBUTE + ":" + orgId;
         return keycloak.findOrganizations(realm, query).chain(found -> {
             if (!found.isEmpty()) {
                 return Uni.createFrom().item((String) found.get(0).get("id"));
             }
             Map<String, Object> representation = Map.of(
-                    "name", event.name(),
-                    "alias", event.slug(),
+                    "name", name,
+                    "alias", slug,
                     "enabled", true,
-                    "attributes", Map.of(OrganizationClaim.ORG_ID_ATTRIBUTE, List.of(event.id().toString())));
+                    "attributes", Map.of(OrganizationClaim.ORG_ID_ATTRIBUTE, List.of(orgId.toString())));
             return keycloak.createOrganization(realm, representation)
                     .chain(response -> keycloak.findOrganizations(realm, query))
                     .map(list -> (String) list.get(0).get("id"));
@@ -167,7 +168,7 @@ public class OrganizationMirror {
     }
 
     /** One group per role, named after it and mapped to the realm role of that name. Returns name to id. */
-    private Uni<Map<String, String>> ensureRoleGroups(String kcOrg) {
+    Uni<Map<String, String>> ensureRoleGroups(String kcOrg) {
         return keycloak.groups(realm, kcOrg).chain(existing -> {
             List<Uni<Void>> missing = new ArrayList<>();
             for (MemberRole role : MemberRole.values()) {
@@ -193,11 +194,35 @@ public class OrganizationMirror {
         });
     }
 
-    private Uni<Void> addMember(String kcOrg, Map<String, String> groups, String userId, MemberRole role) {
+    /** The user is a member of the organization, in its role's group and in no other role group. */
+    Uni<Void> placeMember(String kcOrg, Map<String, String> groups, String userId, MemberRole role) {
+        List<Uni<Void>> leaveOthers = new ArrayList<>();
+        for (MemberRole other : MemberRole.values()) {
+            if (other != role && groups.containsKey(other.name())) {
+                leaveOthers.add(keycloak.removeGroupMember(realm, kcOrg, groups.get(other.name()), userId)
+                        .onFailure(e -> status(e) == 404).recoverWithNull().replaceWithVoid());
+            }
+        }
         return keycloak.addMember(realm, kcOrg, "\"" + userId + "\"")
                 .onFailure(e -> status(e) == 409).recoverWithNull()
+                .chain(() -> Uni.join().all(leaveOthers).andFailFast())
                 .chain(() -> keycloak.addGroupMember(realm, kcOrg, groups.get(role.name()), userId))
                 .replaceWithVoid();
+    }
+
+    /** Takes out of the Keycloak organization everyone who is not an active member in CLP. */
+    Uni<Void> removeOthers(String kcOrg, java.util.Set<String> activeUserIds) {
+        return keycloak.members(realm, kcOrg, 0, MAX_MEMBERS).chain(members -> {
+            List<Uni<Void>> removals = new ArrayList<>();
+            for (Map<String, Object> member : members) {
+                String id = (String) member.get("id");
+                if (!activeUserIds.contains(id)) {
+                    removals.add(keycloak.removeMember(realm, kcOrg, id)
+                            .onFailure(e -> status(e) == 404).recoverWithNull().replaceWithVoid());
+                }
+            }
+            return removals.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(removals).andFailFast().replaceWithVoid();
+        });
     }
 
     static boolean transientFailure(Throwable e) {

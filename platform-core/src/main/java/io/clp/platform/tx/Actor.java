@@ -3,6 +3,7 @@ package io.clp.platform.tx;
 import io.clp.platform.security.Caller;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.InjectableContext;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -18,6 +19,9 @@ public class Actor {
     @Inject
     Caller caller;
 
+    @Inject
+    CurrentVertxRequest httpRequest;
+
     @ConfigProperty(name = "clp.service.name")
     String serviceName;
 
@@ -26,7 +30,9 @@ public class Actor {
 
     public Identity current() {
         InjectableContext requestContext = Arc.container().getActiveContext(RequestScoped.class);
-        if (requestContext != null && caller.authenticated()) {
+        // only an HTTP request has a caller; schedulers and consumers also run with a request context,
+        // where asking for the identity would block the event loop
+        if (requestContext != null && httpRequest.getCurrent() != null && caller.authenticated()) {
             return new Identity(caller.actor(), caller.userId().toString(), caller.displayName(), caller.requestId());
         }
         return new Identity("system:" + serviceName, null, serviceName, null);

@@ -1,0 +1,75 @@
+package io.clp.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clp.launcher.KeycloakComponent;
+import io.clp.launcher.StackContext;
+import io.restassured.http.ContentType;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Base64;
+
+import static io.restassured.RestAssured.given;
+
+/** What the end-to-end tests ask of the running stack: logins, tokens and service addresses. */
+final class StackClient {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final StackContext ctx;
+
+    StackClient(StackContext ctx) {
+        this.ctx = ctx;
+    }
+
+    String service(String name, String path) {
+        return "http://127.0.0.1:" + ctx.ports().service(name) + "/api/v1" + path;
+    }
+
+    /** A user's access token naming all their organizations (scope organization:*). */
+    String login(String username, String password) {
+        return given().contentType(ContentType.URLENC)
+                .formParam("grant_type", "password").formParam("client_id", "clp-cli")
+                .formParam("username", username).formParam("password", password)
+                .formParam("scope", "openid organization:*")
+                .when().post(ctx.realmUrl() + "/protocol/openid-connect/token")
+                .then().statusCode(200).extract().path("access_token");
+    }
+
+    String demoToken() {
+        return login(KeycloakComponent.DEMO_USER, KeycloakComponent.demoPassword(ctx));
+    }
+
+    /** A token of the Keycloak administrator, for what a person would do in the admin console. */
+    String keycloakAdminToken() {
+        return given().contentType(ContentType.URLENC)
+                .formParam("grant_type", "password").formParam("client_id", "admin-cli")
+                .formParam("username", KeycloakComponent.ADMIN_USER)
+                .formParam("password", ctx.secrets().get("keycloak.admin"))
+                .when().post(ctx.keycloakUrl() + "/realms/master/protocol/openid-connect/token")
+                .then().statusCode(200).extract().path("access_token");
+    }
+
+    static JsonNode claims(String token) {
+        try {
+            return JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The organization entry of the token for a CLP organization id, or a missing node. */
+    static JsonNode organization(String token, String orgId) {
+        for (JsonNode org : claims(token).path("organization")) {
+            if (org.path("clp_org_id").toString().contains(orgId)) {
+                return org;
+            }
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
+    static boolean hasRole(String token, String orgId, String role) {
+        return organization(token, orgId).path("realm_access").path("roles").toString().contains("\"" + role + "\"");
+    }
+}
