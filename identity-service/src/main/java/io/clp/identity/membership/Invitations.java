@@ -3,6 +3,8 @@ package io.clp.identity.membership;
 import io.clp.events.identity.MemberInvited;
 import io.clp.events.identity.MembershipChanged;
 import io.clp.identity.access.MemberAccess;
+import io.clp.identity.quota.Quota;
+import io.clp.identity.quota.Quotas;
 import io.clp.identity.user.User;
 import io.clp.identity.user.Users;
 import io.clp.platform.outbox.Outbox;
@@ -40,6 +42,9 @@ public class Invitations {
     @Inject
     Users users;
 
+    @Inject
+    Quotas quotas;
+
     public Uni<InvitationView> invite(Caller caller, UUID orgId, Invite request) {
         String email = request.email().trim().toLowerCase(Locale.ROOT);
         return transactions.write(() -> access.require(caller, orgId, Permission.MEMBER_INVITE).chain(granted ->
@@ -47,9 +52,15 @@ public class Invitations {
                         .chain(existing -> existing != null ? Uni.createFrom().item(existing) : newUser(email))
                         .chain(user -> Membership.count("orgId = ?1 and userId = ?2", orgId, user.id).chain(already -> {
                             if (already > 0) {
-                                return Uni.createFrom().<InvitationView>failure(Problems.conflict("already-member",
+                                return Uni.createFrom().<User>failure(Problems.conflict("already-member",
                                         email + " is already a member of or invited to this organization"));
                             }
+                            // pending invitations count: they become members without asking again
+                            return Membership.count("orgId = ?1 and (active = true or joinedAt is null)", orgId)
+                                    .chain(members -> quotas.requireRoom(granted.organization(), Quota.MEMBERS, members))
+                                    .replaceWith(user);
+                        }))
+                        .chain(user -> {
                             Membership m = new Membership();
                             m.id = UUID.randomUUID();
                             m.orgId = orgId;
@@ -62,7 +73,7 @@ public class Invitations {
                                     .chain(() -> outbox.publish(new MemberInvited(m.id, orgId, granted.organization().name,
                                             user.id, email, m.role.name(), m.invitedBy, now)))
                                     .replaceWith(new InvitationView(m.id, orgId, user.id, email, m.role.name(), "invited"));
-                        }))));
+                        })));
     }
 
     /** The invitee accepts; anyone else is told there is no such invitation. */

@@ -43,6 +43,8 @@ class RoleMatrixTest {
             new Endpoint("update organization", Permission.ORGANIZATION_UPDATE,
                     (r, f) -> r.contentType(ContentType.JSON).body("{\"industry\": \"retail\"}")
                             .patch("/api/v1/organizations/" + f.orgId())),
+            new Endpoint("read quotas", Permission.QUOTA_READ,
+                    (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/quotas")),
             new Endpoint("list members", Permission.MEMBER_READ,
                     (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/members")),
             new Endpoint("invite a member", Permission.MEMBER_INVITE,

@@ -41,6 +41,7 @@ class TenantIsolationTest extends TenantIsolationContract<TenantIsolationTest.Or
                 new Endpoint<>("PATCH organization", (r, a) -> r.contentType(ContentType.JSON)
                         .body("{\"name\": \"Taken over\"}").patch("/api/v1/organizations/" + a.id())),
                 new Endpoint<>("DELETE organization", (r, a) -> r.delete("/api/v1/organizations/" + a.id())),
+                new Endpoint<>("GET quotas", (r, a) -> r.get("/api/v1/organizations/" + a.id() + "/quotas")),
                 new Endpoint<>("GET members", (r, a) -> r.get("/api/v1/organizations/" + a.id() + "/members")),
                 new Endpoint<>("PATCH member", (r, a) -> r.contentType(ContentType.JSON)
                         .body("{\"role\": \"admin\"}").patch("/api/v1/organizations/" + a.id() + "/members/" + a.memberId())),
