@@ -14,7 +14,4 @@ CREATE TRIGGER trg_tenant_quotas_updated_at BEFORE UPDATE ON tenant_quotas
     FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 ALTER TABLE tenant_quotas REPLICA IDENTITY FULL;
 
-ALTER TABLE tenant_quotas ENABLE ROW LEVEL SECURITY;
-ALTER TABLE tenant_quotas FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON tenant_quotas
-    USING (clp_org_visible(org_id)) WITH CHECK (clp_org_visible(org_id));
+SELECT clp_enable_tenant_isolation('tenant_quotas');

@@ -7,23 +7,7 @@ CREATE POLICY tenant_isolation ON templates
     USING ((org_id IS NULL AND is_public) OR clp_org_visible(org_id))
     WITH CHECK (clp_org_visible(org_id) OR (org_id IS NULL AND clp_system_scope()));
 
-ALTER TABLE dsp_account_refs ENABLE ROW LEVEL SECURITY;
-ALTER TABLE dsp_account_refs FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON dsp_account_refs
-    USING (clp_org_visible(org_id)) WITH CHECK (clp_org_visible(org_id));
-
-ALTER TABLE pipelines ENABLE ROW LEVEL SECURITY;
-ALTER TABLE pipelines FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON pipelines
-    USING (clp_org_visible(org_id)) WITH CHECK (clp_org_visible(org_id));
-
-ALTER TABLE etl_executions ENABLE ROW LEVEL SECURITY;
-ALTER TABLE etl_executions FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON etl_executions
-    USING (clp_org_visible(org_id)) WITH CHECK (clp_org_visible(org_id));
-
-ALTER TABLE data_quality_metrics ENABLE ROW LEVEL SECURITY;
-ALTER TABLE data_quality_metrics FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON data_quality_metrics
-    USING (clp_org_visible(org_id)) WITH CHECK (clp_org_visible(org_id));
-
+SELECT clp_enable_tenant_isolation('dsp_account_refs');
+SELECT clp_enable_tenant_isolation('pipelines');
+SELECT clp_enable_tenant_isolation('etl_executions');
+SELECT clp_enable_tenant_isolation('data_quality_metrics');

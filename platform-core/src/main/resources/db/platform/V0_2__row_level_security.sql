@@ -17,3 +17,12 @@ CREATE FUNCTION clp_org_visible(org uuid) RETURNS boolean LANGUAGE sql STABLE AS
     SELECT clp_system_scope()
         OR org = ANY (string_to_array(NULLIF(current_setting('clp.org_ids', true), ''), ',')::uuid[])
 $$;
+
+-- The standard policy of an org-scoped table: rows of the organizations in scope only.
+CREATE FUNCTION clp_enable_tenant_isolation(tbl regclass) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', tbl);
+    EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', tbl);
+    EXECUTE format('CREATE POLICY tenant_isolation ON %s USING (clp_org_visible(org_id)) '
+                   'WITH CHECK (clp_org_visible(org_id))', tbl);
+END $$;

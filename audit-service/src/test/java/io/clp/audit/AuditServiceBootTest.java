@@ -21,4 +21,9 @@ class AuditServiceBootTest extends ServiceBootContract {
     protected List<String> tables() {
         return List.of("audit_logs", "transaction_contexts");
     }
+
+    @Override
+    protected List<String> orgScopedTables() {
+        return List.of("audit_logs");
+    }
 }

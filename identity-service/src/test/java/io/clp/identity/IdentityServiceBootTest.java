@@ -19,6 +19,11 @@ class IdentityServiceBootTest extends ServiceBootContract {
 
     @Override
     protected List<String> tables() {
-        return List.of("organizations", "users", "org_memberships", "auth_tokens", "permissions", "role_permissions", "entity_permissions");
+        return List.of("organizations", "users", "org_memberships", "auth_tokens", "permissions", "role_permissions", "entity_permissions", "tenant_quotas");
+    }
+
+    @Override
+    protected List<String> orgScopedTables() {
+        return List.of("organizations", "org_memberships", "auth_tokens", "entity_permissions", "tenant_quotas");
     }
 }

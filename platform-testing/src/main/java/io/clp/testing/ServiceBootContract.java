@@ -21,6 +21,11 @@ public abstract class ServiceBootContract {
     /** The tables of this service's slice of the data model. */
     protected abstract List<String> tables();
 
+    /** The tables that hold one organization's rows: each must have row-level security forced. */
+    protected List<String> orgScopedTables() {
+        return tables();
+    }
+
     @Test
     void migratesEveryTableOfItsSchemaAsItsOwnRole() {
         for (String table : tables()) {
@@ -28,6 +33,12 @@ public abstract class ServiceBootContract {
                     "SELECT count(*) FROM pg_tables WHERE schemaname = ? AND tablename = ? AND tableowner = ?",
                     service(), table, "clp_" + service()))
                     .as("table %s.%s owned by clp_%s", service(), table, service()).isEqualTo(1);
+        }
+        for (String table : orgScopedTables()) {
+            assertThat(TestDatabase.count("""
+                    SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE n.nspname = ? AND c.relname = ? AND c.relrowsecurity AND c.relforcerowsecurity""",
+                    service(), table)).as("row-level security forced on %s.%s", service(), table).isEqualTo(1);
         }
         for (String platformTable : List.of("outbox_event", "processed_event", "transaction_context")) {
             assertThat(TestDatabase.count("SELECT count(*) FROM pg_tables WHERE schemaname = ? AND tablename = ?",
