@@ -53,11 +53,9 @@ public class Organizations {
         if (request.settings() != null) {
             settings.validate(request.settings());
         }
-        return transactions.write(() -> Organization.count("slug", request.slug()).chain(taken -> {
-            if (taken > 0) {
-                return Uni.createFrom().failure(slugTaken(request.slug()));
-            }
-            return users.ensureCaller(caller).chain(user -> {
+        // the unique constraint is the one slug check: row-level security hides other organizations'
+        // slugs from any query made first, and a check-then-insert would race anyway
+        return transactions.write(() -> users.ensureCaller(caller).chain(user -> {
                 Organization org = new Organization();
                 org.id = UUID.randomUUID();
                 org.name = request.name().strip();
@@ -86,7 +84,6 @@ public class Organizations {
                         .chain(() -> outbox.publish(new OrganizationCreated(org.id, org.name, org.slug, org.status,
                                 org.plan, org.monthlyBudget, org.currency, user.id, org.createdAt)))
                         .replaceWith(org);
-            });
         })).onFailure(Organizations::isSlugUniqueViolation).transform(e -> slugTaken(request.slug()));
     }
 
