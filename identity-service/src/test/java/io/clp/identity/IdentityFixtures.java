@@ -34,4 +34,21 @@ public final class IdentityFixtures {
                 + "VALUES (?, ?, CAST(? AS identity.user_role), now())", orgId, user.id(), role);
         return user;
     }
+
+    /** A grant of view and edit on a random campaign to a member (written directly). */
+    public static UUID grantTo(UUID orgId, UUID userId) {
+        UUID id = UUID.randomUUID();
+        TestDatabase.execute("INSERT INTO identity.entity_permissions (id, org_id, user_id, entity_type, entity_id, permissions) "
+                + "VALUES (?, ?, ?, 'campaign', ?, '[\"view\", \"edit\"]'::jsonb)", id, orgId, userId, UUID.randomUUID());
+        return id;
+    }
+
+    /** An active API key of a member with the scope campaign:read (written directly; its secret is unknown). */
+    public static UUID apiKeyOf(UUID orgId, UUID userId) {
+        UUID id = UUID.randomUUID();
+        TestDatabase.execute("INSERT INTO identity.auth_tokens (id, user_id, org_id, token_type, token_hash, token_prefix, scopes, "
+                + "name, expires_at) VALUES (?, ?, ?, 'api_key', ?, ?, '[\"campaign:read\"]'::jsonb, 'fixture key', "
+                + "now() + interval '30 days')", id, userId, orgId, "hash-" + id, id.toString().substring(0, 8));
+        return id;
+    }
 }

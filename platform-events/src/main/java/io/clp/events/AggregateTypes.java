@@ -5,6 +5,8 @@ public final class AggregateTypes {
 
     public static final String ORGANIZATION = "organization";
     public static final String MEMBERSHIP = "membership";
+    public static final String GRANT = "grant";
+    public static final String API_KEY = "api-key";
 
     private AggregateTypes() {
     }

@@ -13,6 +13,8 @@ public final class Topics {
 
     public static final String ORGANIZATION = EVENTS_PREFIX + AggregateTypes.ORGANIZATION;
     public static final String MEMBERSHIP = EVENTS_PREFIX + AggregateTypes.MEMBERSHIP;
+    public static final String GRANT = EVENTS_PREFIX + AggregateTypes.GRANT;
+    public static final String API_KEY = EVENTS_PREFIX + AggregateTypes.API_KEY;
 
     private Topics() {
     }

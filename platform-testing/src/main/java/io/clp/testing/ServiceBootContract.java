@@ -2,6 +2,7 @@ package io.clp.testing;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static io.restassured.RestAssured.given;
@@ -34,13 +35,15 @@ public abstract class ServiceBootContract {
                     service(), table, "clp_" + service()))
                     .as("table %s.%s owned by clp_%s", service(), table, service()).isEqualTo(1);
         }
-        for (String table : orgScopedTables()) {
+        List<String> orgScoped = new ArrayList<>(orgScopedTables());
+        orgScoped.add("entity_grant_refs");
+        for (String table : orgScoped) {
             assertThat(TestDatabase.count("""
                     SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                     WHERE n.nspname = ? AND c.relname = ? AND c.relrowsecurity AND c.relforcerowsecurity""",
                     service(), table)).as("row-level security forced on %s.%s", service(), table).isEqualTo(1);
         }
-        for (String platformTable : List.of("outbox_event", "processed_event", "transaction_context")) {
+        for (String platformTable : List.of("outbox_event", "processed_event", "transaction_context", "entity_grant_refs")) {
             assertThat(TestDatabase.count("SELECT count(*) FROM pg_tables WHERE schemaname = ? AND tablename = ?",
                     service(), platformTable)).as(platformTable).isEqualTo(1);
         }

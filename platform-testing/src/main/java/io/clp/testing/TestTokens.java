@@ -84,6 +84,30 @@ public final class TestTokens {
                 .expiresAt(Instant.now().plus(Duration.ofMinutes(5)));
     }
 
+    /**
+     * A token as Keycloak issues it to an API key's client (see identity-service ApiKeyClients): a
+     * service-account subject, audience clp-api, and the clp_api_key claim.
+     */
+    public static String apiKey(UUID keyId, UUID orgId, UUID creatorId, List<String> scopes, Instant keyExpiresAt) {
+        Map<String, Object> claim = new LinkedHashMap<>();
+        claim.put("id", keyId.toString());
+        claim.put("org", orgId.toString());
+        claim.put("user", creatorId.toString());
+        claim.put("scopes", scopes);
+        claim.put("expires_at", keyExpiresAt.getEpochSecond());
+        String clientId = "clp-key-" + keyId.toString().substring(0, 8);
+        return Jwt.issuer(ISSUER)
+                .subject(UUID.randomUUID().toString())
+                .audience(AUDIENCE)
+                .claim("typ", "Bearer")
+                .claim("azp", clientId)
+                .claim("preferred_username", "service-account-" + clientId)
+                .claim("clp_api_key", claim)
+                .issuedAt(Instant.now())
+                .expiresAt(Instant.now().plus(Duration.ofMinutes(1)))
+                .sign(privateKey());
+    }
+
     static PrivateKey privateKey() {
         String pem = resource("clp-test-keys/private-key.pem")
                 .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");

@@ -17,7 +17,8 @@ import java.util.UUID;
  * identity-service's own organization-scoped check. It is the source of truth for memberships, so it
  * reads them from its tables (a role change holds at once here) rather than from the token. Deny by
  * default: no active membership, or a deleted organization, is 404; a role without the permission
- * is 403; a change to a suspended organization is 409.
+ * is 403 (an API key needs the permission both in its creator's role and in its scopes); a change to
+ * a suspended organization is 409.
  */
 @ApplicationScoped
 public class MemberAccess {
@@ -39,6 +40,12 @@ public class MemberAccess {
                     return Uni.createFrom().failure(Problems.notFound("organization", orgId));
                 }
                 Role role = Role.parse(membership.role.name()).orElseThrow();
+                if (caller.apiKey().isPresent() && !caller.holds(orgId, permission)) {
+                    // an API key acts within its scopes only, and only in its own organization
+                    return Uni.createFrom().failure(caller.apiKey().get().orgId().equals(orgId)
+                            ? Problems.forbidden("this API key's scopes do not include " + permission.scope())
+                            : Problems.notFound("organization", orgId));
+                }
                 if (!permission.grantedTo(role)) {
                     return Uni.createFrom().failure(Problems.forbidden(
                             "this action needs the permission " + permission.scope() + " in the organization"));

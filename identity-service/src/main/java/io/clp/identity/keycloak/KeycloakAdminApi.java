@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The part of Keycloak's admin REST API that the mirror uses (organizations and their groups),
+ * The part of Keycloak's admin REST API that the mirror uses (organizations and their groups, the
+ * clients that stand for API keys, the events that record their use),
  * called as identity-service's own service account.
  */
 @RegisterRestClient(configKey = "keycloak-admin")
@@ -87,4 +88,24 @@ public interface KeycloakAdminApi {
     @Path("/organizations/{org}/groups/{group}/members/{user}")
     Uni<Response> addGroupMember(@PathParam("realm") String realm, @PathParam("org") String org,
                                  @PathParam("group") String group, @PathParam("user") String user);
+
+    @GET
+    @Path("/clients")
+    Uni<List<Map<String, Object>>> findClients(@PathParam("realm") String realm, @QueryParam("clientId") String clientId,
+                                               @QueryParam("search") boolean search, @QueryParam("first") int first,
+                                               @QueryParam("max") int max);
+
+    @POST
+    @Path("/clients")
+    Uni<Response> createClient(@PathParam("realm") String realm, Map<String, Object> client);
+
+    @DELETE
+    @Path("/clients/{id}")
+    Uni<Response> deleteClient(@PathParam("realm") String realm, @PathParam("id") String id);
+
+    /** Stored user events, newest first. */
+    @GET
+    @Path("/events")
+    Uni<List<Map<String, Object>>> events(@PathParam("realm") String realm, @QueryParam("type") String type,
+                                          @QueryParam("first") int first, @QueryParam("max") int max);
 }

@@ -1,6 +1,9 @@
 package io.clp.identity.keycloak;
 
+import io.clp.events.identity.ApiKeyCreated;
+import io.clp.identity.apikey.ApiKey;
 import io.clp.identity.membership.MemberRole;
+import io.clp.platform.security.ApiKeyCredential;
 import io.clp.platform.tx.Transactions;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
@@ -13,6 +16,7 @@ import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,7 +28,8 @@ import java.util.UUID;
 /**
  * Brings Keycloak back in line with identity-service's tables on a schedule: every live organization
  * exists with its role groups, every active member sits in exactly their role's group, and nobody
- * else is a member. It repairs what the event-driven {@link OrganizationMirror} could not apply
+ * else is a member; every usable API key has its Keycloak client and no revoked or expired key
+ * keeps one. It repairs what the event-driven {@link OrganizationMirror} could not apply
  * (retries exhausted while Keycloak was away) and edits made in Keycloak by hand. Every step is
  * idempotent; an advisory lock keeps two instances from reconciling at the same time.
  */
@@ -45,6 +50,9 @@ public class KeycloakReconciler {
 
     @Inject
     Transactions transactions;
+
+    @Inject
+    ApiKeyClients apiKeyClients;
 
     @Scheduled(every = "${clp.keycloak.reconcile-every}", delayed = "${clp.keycloak.reconcile-every}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Disabled.class)
@@ -84,7 +92,40 @@ public class KeycloakReconciler {
                         .onItem().transformToUniAndConcatenate(e -> apply(e.getKey(), e.getValue())
                                 .onFailure().invoke(f -> LOG.warnf("could not reconcile organization %s: %s", e.getKey().id(), f))
                                 .onFailure().recoverWithNull())
-                        .collect().last().replaceWithVoid());
+                        .collect().last()
+                        .chain(this::reconcileApiKeys)
+                        .replaceWithVoid());
+    }
+
+    /**
+     * Every usable API key has its client and no other key does: a revoked key whose deletion was
+     * missed, or a key that expired, loses its client here.
+     */
+    Uni<Void> reconcileApiKeys() {
+        Instant now = Instant.now();
+        return transactions.scoped(() -> ApiKey.<ApiKey>list("tokenType = ?1 and active = true and (expiresAt is null or expiresAt > ?2)",
+                        ApiKey.TYPE, now))
+                .chain(keys -> apiKeyClients.existing().chain(existing -> {
+                    Set<String> wanted = new HashSet<>();
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (ApiKey key : keys) {
+                        String clientId = ApiKeyCredential.CLIENT_PREFIX + key.prefix;
+                        wanted.add(clientId);
+                        if (!existing.contains(clientId) && key.publicJwk != null) {
+                            ApiKeyCreated created = new ApiKeyCreated(key.id, key.orgId, key.userId, key.name, key.prefix, clientId,
+                                    List.copyOf(key.scopes), key.expiresAt, key.publicJwk, key.createdAt);
+                            chain = chain.chain(() -> apiKeyClients.ensure(created));
+                        }
+                    }
+                    for (String clientId : existing) {
+                        if (!wanted.contains(clientId)) {
+                            chain = chain.chain(() -> apiKeyClients.remove(clientId));
+                        }
+                    }
+                    return chain;
+                }))
+                .onFailure().invoke(e -> LOG.warnf("could not reconcile API key clients: %s", e.toString()))
+                .onFailure().recoverWithNull();
     }
 
     private Uni<Void> apply(Org org, List<Member> members) {

@@ -2,14 +2,16 @@ package io.clp.identity.keycloak;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clp.events.CloudEventHeaders;
+import io.clp.events.identity.ApiKeyCreated;
+import io.clp.events.identity.ApiKeyRevoked;
 import io.clp.events.identity.MemberInvited;
 import io.clp.events.identity.MembershipChanged;
 import io.clp.events.identity.OrganizationCreated;
 import io.clp.events.identity.OrganizationDeleted;
 import io.clp.identity.membership.MemberRole;
+import io.clp.platform.messaging.EventHeaders;
 import io.clp.platform.security.OrganizationClaim;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
@@ -19,7 +21,6 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,7 @@ import java.util.concurrent.CompletionStage;
  * {@code clp_org_id}), one organization group per role carrying that realm role, and the creator in
  * the admin group; an invitee gets an account with their CLP user id; role changes move the member between groups; removal or deactivation takes the
  * member out; a deleted organization is disabled. Tokens requested with the {@code organization} scope then name the caller's
- * organizations and roles.
+ * organizations and roles. API keys get and lose their Keycloak clients ({@link ApiKeyClients}).
  *
  * <p>It runs after the identity change committed (it consumes the organization's outbox event), so a
  * Keycloak outage never blocks or loses a change: the event is retried with back-off, and every step
@@ -52,6 +53,9 @@ public class OrganizationMirror {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    ApiKeyClients apiKeyClients;
+
     @ConfigProperty(name = "clp.keycloak.realm")
     String realm;
 
@@ -69,6 +73,10 @@ public class OrganizationMirror {
                 step = mirror(json.readValue(message.getPayload(), MemberInvited.class));
             } else if (OrganizationDeleted.TYPE.equals(type)) {
                 step = mirror(json.readValue(message.getPayload(), OrganizationDeleted.class));
+            } else if (ApiKeyCreated.TYPE.equals(type)) {
+                step = apiKeyClients.ensure(json.readValue(message.getPayload(), ApiKeyCreated.class));
+            } else if (ApiKeyRevoked.TYPE.equals(type)) {
+                step = apiKeyClients.remove(json.readValue(message.getPayload(), ApiKeyRevoked.class).clientId());
             } else {
                 return message.ack();
             }
@@ -238,9 +246,6 @@ public class OrganizationMirror {
     }
 
     private static String header(Message<?> message, String name) {
-        return message.getMetadata(IncomingKafkaRecordMetadata.class)
-                .map(m -> m.getHeaders().lastHeader(name))
-                .map(h -> new String(h.value(), StandardCharsets.UTF_8))
-                .orElse(null);
+        return EventHeaders.read(message, name).orElse(null);
     }
 }

@@ -2,12 +2,15 @@ package io.clp.identity.membership;
 
 import io.clp.events.identity.MembershipChanged;
 import io.clp.identity.access.MemberAccess;
+import io.clp.identity.apikey.ApiKeys;
+import io.clp.identity.grant.Grants;
 import io.clp.identity.organization.Organization;
 import io.clp.identity.user.User;
 import io.clp.platform.outbox.Outbox;
 import io.clp.platform.problem.Problems;
 import io.clp.platform.security.Caller;
 import io.clp.platform.security.Permission;
+import io.clp.platform.security.Role;
 import io.clp.platform.tx.Transactions;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,7 +26,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Members of an organization: list, change role, deactivate, remove. An organization always keeps
+ * Members of an organization: list, change role, deactivate, remove. A member who is deactivated or
+ * removed loses their entity grants and API keys; a role change revokes the keys that carry a
+ * permission the new role lacks. An organization always keeps
  * at least one active admin; the check runs with the organization row locked, so two concurrent
  * demotions cannot both pass it.
  */
@@ -38,6 +43,12 @@ public class Memberships {
 
     @Inject
     Outbox outbox;
+
+    @Inject
+    Grants grants;
+
+    @Inject
+    ApiKeys apiKeys;
 
     public Uni<List<MemberView>> list(Caller caller, UUID orgId) {
         return transactions.scoped(() -> access.require(caller, orgId, Permission.MEMBER_READ)
@@ -74,7 +85,12 @@ public class Memberships {
                         member.role = role;
                         member.active = active;
                         String change = role != previous ? "role_changed" : active ? "reactivated" : "deactivated";
-                        return outbox.publish(event(member, change, previous)).replaceWith(member);
+                        return outbox.publish(event(member, change, previous))
+                                .call(() -> active ? Uni.createFrom().voidItem() : grants.revokeAllOf(orgId, userId))
+                                .call(() -> active
+                                        ? apiKeys.revokeBeyond(orgId, userId, Role.parse(role.name()).orElseThrow(), caller.userId())
+                                        : apiKeys.revokeAllOf(orgId, userId, caller.userId()))
+                                .replaceWith(member);
                     });
                 })
                 .chain(member -> User.<User>findById(userId).map(u -> MemberView.of(member, u))));
@@ -86,6 +102,8 @@ public class Memberships {
                 .chain(member -> (member.role == MemberRole.admin && member.active
                         ? requireAnotherAdmin(orgId, userId) : Uni.createFrom().voidItem())
                         .chain(() -> outbox.publish(event(member, "removed", member.role)))
+                        .chain(() -> grants.revokeAllOf(orgId, userId))
+                        .chain(() -> apiKeys.revokeAllOf(orgId, userId, caller.userId()))
                         .chain(() -> member.delete())))
                 .replaceWithVoid();
     }

@@ -1,6 +1,7 @@
 package io.clp.identity.quota;
 
 import io.clp.identity.access.MemberAccess;
+import io.clp.identity.apikey.ApiKey;
 import io.clp.identity.membership.Membership;
 import io.clp.platform.security.Caller;
 import io.clp.platform.security.Permission;
@@ -47,7 +48,8 @@ public class QuotaResource {
     public Uni<Map<String, QuotaView>> quotas(@PathParam("orgId") UUID orgId) {
         return transactions.scoped(() -> access.require(caller, orgId, Permission.QUOTA_READ)
                 .chain(granted -> Membership.count("orgId = ?1 and (active = true or joinedAt is null)", orgId)
-                        .chain(members -> quotas.all(granted.organization(), Map.of(Quota.MEMBERS, members)))))
+                        .chain(members -> ApiKey.countUsable(orgId)
+                                .chain(keys -> quotas.all(granted.organization(), Map.of(Quota.MEMBERS, members, Quota.API_KEYS, keys))))))
                 .map(limits -> {
                     Map<String, QuotaView> view = new LinkedHashMap<>();
                     limits.forEach((q, l) -> view.put(q.id(), new QuotaView(l.limit(), l.used(), l.overridden())));

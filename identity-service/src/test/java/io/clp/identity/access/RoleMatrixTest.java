@@ -14,6 +14,8 @@ import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -34,8 +36,11 @@ class RoleMatrixTest {
     record Endpoint(String name, Permission permission, BiFunction<RequestSpecification, Fixture, io.restassured.response.Response> call) {
     }
 
-    record Fixture(UUID orgId, UUID targetUserId) {
+    record Fixture(UUID orgId, UUID targetUserId, UUID grantId, UUID callerKeyId) {
     }
+
+    static final String NEW_KEY = "{\"name\": \"ci\", \"scopes\": [\"campaign:read\"], \"expiresAt\": \""
+            + Instant.now().plus(Duration.ofDays(30)) + "\"}";
 
     static final List<Endpoint> ENDPOINTS = List.of(
             new Endpoint("read organization", Permission.ORGANIZATION_READ,
@@ -56,6 +61,22 @@ class RoleMatrixTest {
                             .patch("/api/v1/organizations/" + f.orgId() + "/members/" + f.targetUserId())),
             new Endpoint("remove a member", Permission.MEMBER_REMOVE,
                     (r, f) -> r.delete("/api/v1/organizations/" + f.orgId() + "/members/" + f.targetUserId())),
+            new Endpoint("list grants", Permission.ENTITY_PERMISSION_READ,
+                    (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/grants")),
+            new Endpoint("grant on an entity", Permission.ENTITY_PERMISSION_GRANT,
+                    (r, f) -> r.contentType(ContentType.JSON).body("{\"userId\": \"" + f.targetUserId()
+                                    + "\", \"entityType\": \"pipeline\", \"entityId\": \"" + UUID.randomUUID()
+                                    + "\", \"permissions\": [\"execute\"]}")
+                            .post("/api/v1/organizations/" + f.orgId() + "/grants")),
+            new Endpoint("revoke a grant", Permission.ENTITY_PERMISSION_REVOKE,
+                    (r, f) -> r.delete("/api/v1/organizations/" + f.orgId() + "/grants/" + f.grantId())),
+            new Endpoint("list API keys", Permission.API_KEY_READ,
+                    (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/api-keys")),
+            new Endpoint("create an API key", Permission.API_KEY_CREATE,
+                    (r, f) -> r.contentType(ContentType.JSON).body(NEW_KEY)
+                            .post("/api/v1/organizations/" + f.orgId() + "/api-keys")),
+            new Endpoint("revoke one's own API key", Permission.API_KEY_REVOKE,
+                    (r, f) -> r.delete("/api/v1/organizations/" + f.orgId() + "/api-keys/" + f.callerKeyId())),
             new Endpoint("delete organization", Permission.ORGANIZATION_DELETE,
                     (r, f) -> r.delete("/api/v1/organizations/" + f.orgId())));
 
@@ -68,8 +89,9 @@ class RoleMatrixTest {
                 UUID orgId = IdentityFixtures.organizationOf(owner);
                 User caller = IdentityFixtures.memberOf(orgId, role.id());
                 User target = IdentityFixtures.memberOf(orgId, "viewer");
-                int status = endpoint.call().apply(given().auth().oauth2(TestTokens.token(caller)),
-                        new Fixture(orgId, target.id())).statusCode();
+                Fixture fixture = new Fixture(orgId, target.id(), IdentityFixtures.grantTo(orgId, target.id()),
+                        IdentityFixtures.apiKeyOf(orgId, caller.id()));
+                int status = endpoint.call().apply(given().auth().oauth2(TestTokens.token(caller)), fixture).statusCode();
                 boolean allowed = endpoint.permission().grantedTo(role);
                 if (allowed ? status / 100 != 2 : status != 403) {
                     mismatches.add(role + " " + endpoint.name() + ": " + status + ", the matrix says "

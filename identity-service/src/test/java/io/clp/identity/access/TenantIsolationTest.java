@@ -18,13 +18,14 @@ import java.util.UUID;
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "identity"))
 class TenantIsolationTest extends TenantIsolationContract<TenantIsolationTest.OrgA> {
 
-    record OrgA(UUID id, UUID memberId) {
+    record OrgA(UUID id, UUID memberId, UUID grantId, UUID keyId) {
     }
 
     @Override
     protected OrgA organizationA() {
         UUID orgId = IdentityFixtures.organizationOf(User.withoutOrganizations());
-        return new OrgA(orgId, IdentityFixtures.memberOf(orgId, "developer").id());
+        UUID member = IdentityFixtures.memberOf(orgId, "developer").id();
+        return new OrgA(orgId, member, IdentityFixtures.grantTo(orgId, member), IdentityFixtures.apiKeyOf(orgId, member));
     }
 
     @Override
@@ -48,6 +49,17 @@ class TenantIsolationTest extends TenantIsolationContract<TenantIsolationTest.Or
                 new Endpoint<>("POST invitation", (r, a) -> r.contentType(ContentType.JSON)
                         .body("{\"email\": \"intruder@clp.test\", \"role\": \"admin\"}")
                         .post("/api/v1/organizations/" + a.id() + "/invitations")),
+                new Endpoint<>("GET grants", (r, a) -> r.get("/api/v1/organizations/" + a.id() + "/grants")),
+                new Endpoint<>("POST grant", (r, a) -> r.contentType(ContentType.JSON)
+                        .body("{\"userId\": \"" + a.memberId() + "\", \"entityType\": \"rule\", \"entityId\": \""
+                                + UUID.randomUUID() + "\", \"permissions\": [\"delete\"]}")
+                        .post("/api/v1/organizations/" + a.id() + "/grants")),
+                new Endpoint<>("DELETE grant", (r, a) -> r.delete("/api/v1/organizations/" + a.id() + "/grants/" + a.grantId())),
+                new Endpoint<>("GET api keys", (r, a) -> r.get("/api/v1/organizations/" + a.id() + "/api-keys")),
+                new Endpoint<>("POST api key", (r, a) -> r.contentType(ContentType.JSON)
+                        .body("{\"name\": \"x\", \"scopes\": [\"campaign:read\"], \"expiresAt\": \"2099-01-01T00:00:00Z\"}")
+                        .post("/api/v1/organizations/" + a.id() + "/api-keys")),
+                new Endpoint<>("DELETE api key", (r, a) -> r.delete("/api/v1/organizations/" + a.id() + "/api-keys/" + a.keyId())),
                 new Endpoint<>("DELETE member", (r, a) -> r.delete("/api/v1/organizations/" + a.id() + "/members/" + a.memberId())));
     }
 
@@ -55,6 +67,8 @@ class TenantIsolationTest extends TenantIsolationContract<TenantIsolationTest.Or
     protected String fingerprint(OrgA a) {
         return TestDatabase.count("SELECT count(*) FROM identity.organizations WHERE id = ? AND name LIKE 'Org %' AND deleted_at IS NULL", a.id())
                 + "/" + TestDatabase.count("SELECT count(*) FROM identity.org_memberships WHERE org_id = ?", a.id())
-                + "/" + TestDatabase.count("SELECT count(*) FROM identity.org_memberships WHERE org_id = ? AND role = 'admin'", a.id());
+                + "/" + TestDatabase.count("SELECT count(*) FROM identity.org_memberships WHERE org_id = ? AND role = 'admin'", a.id())
+                + "/" + TestDatabase.count("SELECT count(*) FROM identity.entity_permissions WHERE org_id = ?", a.id())
+                + "/" + TestDatabase.count("SELECT count(*) FROM identity.auth_tokens WHERE org_id = ? AND is_active", a.id());
     }
 }

@@ -110,7 +110,7 @@ public class ProblemMappers {
 
     static String fieldName(ConstraintViolation<?> v) {
         // "create.request.slug" -> "slug": drop the method and parameter nodes
-        String path = v.getPropertyPath().toString();
+        String path = v.getPropertyPath().toString().replace(".<list element>", "").replace(".<map value>", "");
         String[] parts = path.split("\\.");
         return parts.length > 2 ? String.join(".", List.of(parts).subList(2, parts.length)) : parts[parts.length - 1];
     }

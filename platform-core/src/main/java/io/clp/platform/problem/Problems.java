@@ -29,6 +29,14 @@ public final class Problems {
                 "a valid bearer token is required", null);
     }
 
+    public static ProblemException unauthorized(String detail) {
+        return new ProblemException(401, "unauthorized", "Authentication is required", detail, null);
+    }
+
+    public static ProblemException unavailable(String detail) {
+        return new ProblemException(503, "unavailable", "Service unavailable", detail, null);
+    }
+
     public static ProblemException forbidden(String detail) {
         return new ProblemException(403, "forbidden", "Not allowed", detail, null);
     }

@@ -13,7 +13,9 @@ import java.util.UUID;
 
 /**
  * Who is calling, read once per request from the verified access token: subject, name and e-mail,
- * the organizations the caller belongs to with the role in each, and the request id.
+ * the organizations the caller belongs to with the role in each, and the request id. A token issued
+ * to an API key carries the {@link ApiKeyClaim} instead: the key acts for its creator in one
+ * organization, with its scopes in place of a role.
  */
 @RequestScoped
 public class Caller {
@@ -28,14 +30,23 @@ public class Caller {
     RequestIds requestIds;
 
     private Map<UUID, Set<Role>> memberships;
+    private Optional<ApiKeyClaim> apiKey;
 
     public boolean authenticated() {
         return identity != null && !identity.isAnonymous();
     }
 
-    /** The subject: the user's id, shared by Keycloak and identity-service. */
+    /** The user acting: the token's subject (shared by Keycloak and identity-service), or an API key's creator. */
     public UUID userId() {
-        return UUID.fromString(token.getSubject());
+        return apiKey().map(ApiKeyClaim::userId).orElseGet(() -> UUID.fromString(token.getSubject()));
+    }
+
+    /** The API key behind the request, when a key rather than a person is calling. */
+    public Optional<ApiKeyClaim> apiKey() {
+        if (apiKey == null) {
+            apiKey = ApiKeyClaim.parse(token.getClaim(ApiKeyClaim.CLAIM));
+        }
+        return apiKey;
     }
 
     public Optional<String> email() {
@@ -50,11 +61,22 @@ public class Caller {
         return name == null ? token.getSubject() : name;
     }
 
+    /** The organizations the caller may act in, with the role in each (none for an API key: it has scopes). */
     public Map<UUID, Set<Role>> memberships() {
         if (memberships == null) {
-            memberships = OrganizationClaim.memberships(token.getClaim(OrganizationClaim.CLAIM));
+            memberships = apiKey().map(key -> Map.of(key.orgId(), Set.<Role>of()))
+                    .orElseGet(() -> OrganizationClaim.memberships(token.getClaim(OrganizationClaim.CLAIM)));
         }
         return memberships;
+    }
+
+    /** Whether the caller's role in the organization (or the API key's scopes) includes the permission. */
+    public boolean holds(UUID orgId, Permission permission) {
+        Optional<ApiKeyClaim> key = apiKey();
+        if (key.isPresent()) {
+            return key.get().orgId().equals(orgId) && key.get().scopes().contains(permission);
+        }
+        return rolesIn(orgId).map(roles -> roles.stream().anyMatch(permission::grantedTo)).orElse(false);
     }
 
     public Optional<Set<Role>> rolesIn(UUID orgId) {
@@ -65,8 +87,8 @@ public class Caller {
         return requestIds.current();
     }
 
-    /** The actor as written to outbox events and audit context: {@code user:<id>}. */
+    /** The actor as written to outbox events and audit context: {@code user:<id>} or {@code api_key:<id>}. */
     public String actor() {
-        return "user:" + token.getSubject();
+        return apiKey().map(key -> "api_key:" + key.id()).orElseGet(() -> "user:" + token.getSubject());
     }
 }

@@ -25,16 +25,13 @@ public class OrgAccess {
 
     /**
      * The caller must hold {@code permission} in the organization: a non-member gets 404, a member
-     * whose role lacks it 403. Returns the caller's role there.
+     * whose role (or API key) lacks it 403.
      */
-    public Role require(UUID orgId, Permission permission) {
-        Set<Role> held = requireMember(orgId);
-        for (Role role : held) {
-            if (permission.grantedTo(role)) {
-                return role;
-            }
+    public void require(UUID orgId, Permission permission) {
+        requireMember(orgId);
+        if (!caller.holds(orgId, permission)) {
+            throw Problems.forbidden("this action needs the permission " + permission.scope() + " in the organization");
         }
-        throw Problems.forbidden("this action needs the permission " + permission.scope() + " in the organization");
     }
 
     public Role requireRole(UUID orgId, Role... allowed) {

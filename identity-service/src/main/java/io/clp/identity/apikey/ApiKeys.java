@@ -1,0 +1,153 @@
+package io.clp.identity.apikey;
+
+import io.clp.events.identity.ApiKeyCreated;
+import io.clp.events.identity.ApiKeyRevoked;
+import io.clp.identity.access.MemberAccess;
+import io.clp.identity.organization.Organization;
+import io.clp.identity.quota.Quota;
+import io.clp.identity.quota.Quotas;
+import io.clp.platform.outbox.Outbox;
+import io.clp.platform.problem.Problems;
+import io.clp.platform.security.ApiKeyClaim;
+import io.clp.platform.security.ApiKeyCredential;
+import io.clp.platform.security.Caller;
+import io.clp.platform.security.Permission;
+import io.clp.platform.security.Role;
+import io.clp.platform.tx.Transactions;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/**
+ * API keys: made here, registered in Keycloak by the mirror (their public half only), exchanged
+ * for access tokens by every service (platform-core {@code ApiKeyExchange}). A key's scopes are a
+ * subset of its creator's permissions; when the creator leaves the organization, or a role change
+ * takes away a permission a key carries, the key is revoked in the same transaction.
+ */
+@ApplicationScoped
+public class ApiKeys {
+
+    static final Duration MAX_LIFETIME = Duration.ofDays(731);
+
+    @Inject
+    Transactions transactions;
+
+    @Inject
+    MemberAccess access;
+
+    @Inject
+    Quotas quotas;
+
+    @Inject
+    Outbox outbox;
+
+    public Uni<CreatedApiKey> create(Caller caller, UUID orgId, CreateApiKey request) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        return transactions.write(() -> access.require(caller, orgId, Permission.API_KEY_CREATE).chain(granted -> {
+            Set<Permission> scopes = validScopes(request, now);
+            Set<Permission> held = EnumSet.copyOf(Permission.of(granted.role()));
+            caller.apiKey().map(ApiKeyClaim::scopes).ifPresent(held::retainAll);
+            List<String> beyond = scopes.stream().filter(p -> !held.contains(p)).map(Permission::scope).toList();
+            if (!beyond.isEmpty()) {
+                return Uni.createFrom().failure(Problems.validation("scopes",
+                        "a key's scopes must be permissions you hold; you do not hold " + String.join(", ", beyond)));
+            }
+            // the organization row lock serializes key creation, so two requests cannot both take the last slot
+            return Organization.findById(orgId, LockModeType.PESSIMISTIC_WRITE)
+                    .chain(() -> ApiKey.countUsable(orgId))
+                    .chain(used -> quotas.requireRoom(granted.organization(), Quota.API_KEYS, used))
+                    .chain(() -> {
+                        ApiKeyCredential.Generated generated = ApiKeyCredential.generate();
+                        ApiKey key = new ApiKey();
+                        key.id = UUID.randomUUID();
+                        key.orgId = orgId;
+                        key.userId = caller.userId();
+                        key.name = request.name().strip();
+                        key.prefix = generated.credential().prefix();
+                        key.tokenHash = generated.credential().hash();
+                        key.scopes = new ArrayList<>(scopes.stream().map(Permission::scope).toList());
+                        key.expiresAt = request.expiresAt().truncatedTo(ChronoUnit.SECONDS);
+                        key.publicJwk = generated.publicJwk();
+                        return key.<ApiKey>persist()
+                                .call(saved -> outbox.publish(new ApiKeyCreated(saved.id, orgId, saved.userId, saved.name,
+                                        saved.prefix, generated.credential().clientId(), List.copyOf(saved.scopes),
+                                        saved.expiresAt, generated.publicJwk(), now)))
+                                .map(saved -> new CreatedApiKey(generated.credential().reveal(), ApiKeyView.of(saved, now)));
+                    });
+        }));
+    }
+
+    /** The requested scopes, checked once the caller's right to the organization is established. */
+    private static Set<Permission> validScopes(CreateApiKey request, Instant now) {
+        if (request.expiresAt().isAfter(now.plus(MAX_LIFETIME))) {
+            throw Problems.validation("expiresAt", "may be at most two years ahead");
+        }
+        Set<Permission> scopes = EnumSet.noneOf(Permission.class);
+        for (String scope : request.scopes()) {
+            scopes.add(Permission.ofScope(scope).orElseThrow(() -> Problems.validation("scopes", "unknown scope '" + scope
+                    + "'; GET /api/v1/roles lists them")));
+        }
+        return scopes;
+    }
+
+    public Uni<List<ApiKeyView>> list(Caller caller, UUID orgId) {
+        Instant now = Instant.now();
+        return transactions.scoped(() -> access.require(caller, orgId, Permission.API_KEY_READ)
+                .chain(() -> ApiKey.<ApiKey>list("orgId = ?1 and tokenType = ?2 order by createdAt desc, id", orgId, ApiKey.TYPE))
+                .map(keys -> keys.stream().map(k -> ApiKeyView.of(k, now)).toList()));
+    }
+
+    /** Revokes a key: admins revoke any key of the organization, developers their own. */
+    public Uni<Void> revoke(Caller caller, UUID orgId, UUID keyId) {
+        return transactions.write(() -> access.require(caller, orgId, Permission.API_KEY_REVOKE).chain(granted ->
+                ApiKey.<ApiKey>find("id = ?1 and orgId = ?2 and tokenType = ?3", keyId, orgId, ApiKey.TYPE).<ApiKey>firstResult()
+                        .onItem().ifNull().failWith(() -> Problems.notFound("api key", keyId))
+                        .chain(key -> {
+                            if (granted.role() != Role.ADMIN && !key.userId.equals(caller.userId())) {
+                                return Uni.createFrom().failure(Problems.forbidden("only admins revoke other members' keys"));
+                            }
+                            return key.active ? revoke(key, caller.userId(), "revoked") : Uni.createFrom().voidItem();
+                        })));
+    }
+
+    /** Revokes every key a member made in the organization: they left it or were deactivated. In the caller's transaction. */
+    public Uni<Void> revokeAllOf(UUID orgId, UUID userId, UUID revokedBy) {
+        return revokeWhere(orgId, userId, key -> true, revokedBy, "member_left");
+    }
+
+    /** Revokes the member's keys that carry a permission their new role lacks. In the caller's transaction. */
+    public Uni<Void> revokeBeyond(UUID orgId, UUID userId, Role role, UUID revokedBy) {
+        Set<Permission> held = Permission.of(role);
+        return revokeWhere(orgId, userId,
+                key -> key.scopes.stream().anyMatch(s -> Permission.ofScope(s).map(p -> !held.contains(p)).orElse(true)),
+                revokedBy, "role_changed");
+    }
+
+    private Uni<Void> revokeWhere(UUID orgId, UUID userId, Predicate<ApiKey> which, UUID revokedBy, String reason) {
+        return ApiKey.<ApiKey>list("orgId = ?1 and userId = ?2 and tokenType = ?3 and active = true", orgId, userId, ApiKey.TYPE)
+                .onItem().transformToMulti(keys -> Multi.createFrom().iterable(keys.stream().filter(which).toList()))
+                .onItem().transformToUniAndConcatenate(key -> revoke(key, revokedBy, reason))
+                .collect().asList().replaceWithVoid();
+    }
+
+    private Uni<Void> revoke(ApiKey key, UUID revokedBy, String reason) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        key.active = false;
+        key.revokedAt = now;
+        key.revokedBy = revokedBy;
+        return outbox.publish(new ApiKeyRevoked(key.id, key.orgId, key.prefix, ApiKeyCredential.CLIENT_PREFIX + key.prefix,
+                reason, now)).replaceWithVoid();
+    }
+}

@@ -1,0 +1,124 @@
+package io.clp.identity.grant;
+
+import io.clp.events.identity.GrantIssued;
+import io.clp.events.identity.GrantRevoked;
+import io.clp.identity.access.MemberAccess;
+import io.clp.identity.membership.Membership;
+import io.clp.identity.organization.Organization;
+import io.clp.platform.outbox.Outbox;
+import io.clp.platform.problem.Problems;
+import io.clp.platform.security.Caller;
+import io.clp.platform.security.Permission;
+import io.clp.platform.tx.Transactions;
+import io.quarkus.panache.common.Parameters;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Entity grants: one member's rights on one entity, beyond their role. Every change publishes a
+ * grant event in the same transaction; the services that own the entities keep their read model of
+ * grants from those events (platform-core {@code GrantReadModel}).
+ */
+@ApplicationScoped
+public class Grants {
+
+    @Inject
+    Transactions transactions;
+
+    @Inject
+    MemberAccess access;
+
+    @Inject
+    Outbox outbox;
+
+    public record Issued(GrantView grant, boolean created) {
+    }
+
+    /** Grants (or replaces the grant of) a member's rights on one entity. */
+    public Uni<Issued> issue(Caller caller, UUID orgId, IssueGrant request) {
+        return transactions.write(() -> access.require(caller, orgId, Permission.ENTITY_PERMISSION_GRANT)
+                // serializes grants in the organization: two concurrent grants on one entity do not both insert
+                .chain(() -> Organization.findById(orgId, LockModeType.PESSIMISTIC_WRITE))
+                .chain(() -> Membership.active(orgId, request.userId()))
+                .onItem().ifNull().failWith(() -> Problems.validation("userId", "is not an active member of the organization"))
+                .chain(() -> EntityGrant.<EntityGrant>find("orgId = ?1 and userId = ?2 and entityType = ?3 and entityId = ?4",
+                        orgId, request.userId(), request.entityType(), request.entityId()).<EntityGrant>firstResult())
+                .chain(existing -> {
+                    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                    EntityGrant grant = existing == null ? new EntityGrant() : existing;
+                    if (existing == null) {
+                        grant.id = UUID.randomUUID();
+                        grant.orgId = orgId;
+                        grant.userId = request.userId();
+                        grant.entityType = request.entityType();
+                        grant.entityId = request.entityId();
+                    }
+                    grant.permissions = new ArrayList<>(new LinkedHashSet<>(request.permissions()));
+                    grant.expiresAt = request.expiresAt() == null ? null : request.expiresAt().truncatedTo(ChronoUnit.MICROS);
+                    grant.grantedBy = caller.userId();
+                    grant.grantedAt = now;
+                    return grant.<EntityGrant>persist()
+                            .call(saved -> outbox.publish(new GrantIssued(saved.id, orgId, saved.userId,
+                                    saved.entityType.name(), saved.entityId, List.copyOf(saved.permissions), saved.expiresAt,
+                                    saved.grantedBy, saved.grantedAt)))
+                            .map(saved -> new Issued(GrantView.of(saved, now), existing == null));
+                }));
+    }
+
+    /** The organization's grants, optionally of one user or on one entity; expired ones are shown as inactive. */
+    public Uni<List<GrantView>> list(Caller caller, UUID orgId, UUID userId, EntityType entityType, UUID entityId) {
+        StringBuilder query = new StringBuilder("orgId = :org");
+        Parameters params = Parameters.with("org", orgId);
+        if (userId != null) {
+            query.append(" and userId = :user");
+            params.and("user", userId);
+        }
+        if (entityType != null) {
+            query.append(" and entityType = :type");
+            params.and("type", entityType);
+        }
+        if (entityId != null) {
+            query.append(" and entityId = :entity");
+            params.and("entity", entityId);
+        }
+        query.append(" order by grantedAt, id");
+        Instant now = Instant.now();
+        return transactions.scoped(() -> access.require(caller, orgId, Permission.ENTITY_PERMISSION_READ)
+                .chain(() -> EntityGrant.<EntityGrant>list(query.toString(), params))
+                .map(grants -> grants.stream().map(g -> GrantView.of(g, now)).toList()));
+    }
+
+    public Uni<Void> revoke(Caller caller, UUID orgId, UUID grantId) {
+        return transactions.write(() -> access.require(caller, orgId, Permission.ENTITY_PERMISSION_REVOKE)
+                .chain(() -> EntityGrant.<EntityGrant>find("id = ?1 and orgId = ?2", grantId, orgId).<EntityGrant>firstResult())
+                .onItem().ifNull().failWith(() -> Problems.notFound("grant", grantId))
+                .chain(this::delete));
+    }
+
+    /**
+     * Revokes every grant a user holds in an organization: their membership ended. Runs in the
+     * caller's transaction.
+     */
+    public Uni<Void> revokeAllOf(UUID orgId, UUID userId) {
+        return EntityGrant.<EntityGrant>list("orgId = ?1 and userId = ?2", orgId, userId)
+                .onItem().transformToMulti(grants -> Multi.createFrom().iterable(grants))
+                .onItem().transformToUniAndConcatenate(this::delete)
+                .collect().asList().replaceWithVoid();
+    }
+
+    private Uni<Void> delete(EntityGrant grant) {
+        return outbox.publish(new GrantRevoked(grant.id, grant.orgId, grant.userId, grant.entityType.name(), grant.entityId,
+                        Instant.now().truncatedTo(ChronoUnit.MICROS)))
+                .chain(grant::delete);
+    }
+}

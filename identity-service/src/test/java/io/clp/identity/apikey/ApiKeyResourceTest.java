@@ -1,0 +1,190 @@
+package io.clp.identity.apikey;
+
+import io.clp.identity.IdentityFixtures;
+import io.clp.testing.PlatformTestResource;
+import io.clp.testing.TestDatabase;
+import io.clp.testing.TestTokens;
+import io.clp.testing.TestTokens.User;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "identity"))
+class ApiKeyResourceTest {
+
+    private static final String IN_30_DAYS = Instant.now().plus(Duration.ofDays(30)).toString();
+
+    private static String body(String name, String scopes, String expiresAt) {
+        return "{\"name\": \"" + name + "\", \"scopes\": " + scopes + ", \"expiresAt\": \"" + expiresAt + "\"}";
+    }
+
+    private static String sha256(String text) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aKeyIsShownOnceStoredAsAHashListedWithoutSecretsAndRevoked() throws Exception {
+        User admin = User.withoutOrganizations();
+        UUID orgId = IdentityFixtures.organizationOf(admin);
+        String token = TestTokens.token(admin);
+        String base = "/api/v1/organizations/" + orgId + "/api-keys";
+
+        var created = given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body(body("reporting export", "[\"campaign:read\", \"metrics:read\"]", IN_30_DAYS))
+                .when().post(base)
+                .then().statusCode(201)
+                .header("Cache-Control", "no-store")
+                .body("apiKey.name", equalTo("reporting export"))
+                .body("apiKey.scopes", contains("campaign:read", "metrics:read"))
+                .body("apiKey.active", equalTo(true))
+                .extract();
+        String key = created.path("key");
+        String prefix = created.path("apiKey.prefix");
+        String id = created.path("apiKey.id");
+        assertThat(key).matches("clp_[a-z0-9]{8}_[0-9a-f]{64}").startsWith("clp_" + prefix + "_");
+
+        // only the hash and the prefix are stored; the public half of the key is kept for Keycloak
+        assertThat(TestDatabase.count("SELECT count(*) FROM identity.auth_tokens WHERE id = CAST(? AS uuid) AND token_hash = ? "
+                + "AND token_prefix = ? AND public_jwk->>'kty' = 'EC'", id, sha256(key), prefix)).isEqualTo(1);
+        assertThat(TestDatabase.count("SELECT count(*) FROM identity.auth_tokens t WHERE position(? in CAST(row_to_json(t) AS text)) > 0",
+                key.substring(13))).isZero();
+
+        given().auth().oauth2(token).when().get(base)
+                .then().statusCode(200)
+                .body("[0].prefix", equalTo(prefix))
+                .body("[0].createdBy", equalTo(admin.id().toString()))
+                .body("[0]", not(hasKey("key")))
+                .body("[0]", not(hasKey("tokenHash")))
+                .body("[0].expiresAt", notNullValue());
+
+        given().auth().oauth2(token).when().delete(base + "/" + id).then().statusCode(204);
+        given().auth().oauth2(token).when().get(base)
+                .then().statusCode(200).body("[0].active", equalTo(false)).body("[0].revokedAt", notNullValue());
+    }
+
+    @Test
+    void scopesMustBeKnownAndHeldByTheCreatorAndTheExpiryBounded() {
+        User admin = User.withoutOrganizations();
+        UUID orgId = IdentityFixtures.organizationOf(admin);
+        User developer = IdentityFixtures.memberOf(orgId, "developer");
+        String base = "/api/v1/organizations/" + orgId + "/api-keys";
+        String dev = TestTokens.token(developer);
+
+        given().auth().oauth2(dev).contentType(ContentType.JSON)
+                .body(body("k", "[\"member:invite\"]", IN_30_DAYS)).when().post(base)
+                .then().statusCode(400).body("errors[0].field", equalTo("scopes"))
+                .body("errors[0].message", containsString("member:invite"));
+        given().auth().oauth2(dev).contentType(ContentType.JSON)
+                .body(body("k", "[\"campaign:fly\"]", IN_30_DAYS)).when().post(base)
+                .then().statusCode(400).body("errors[0].field", equalTo("scopes"));
+        given().auth().oauth2(dev).contentType(ContentType.JSON)
+                .body(body("k", "[\"campaign:read\"]", Instant.now().plus(Duration.ofDays(800)).toString())).when().post(base)
+                .then().statusCode(400).body("errors[0].field", equalTo("expiresAt"));
+        given().auth().oauth2(dev).contentType(ContentType.JSON)
+                .body(body("k", "[\"campaign:read\"]", "2001-01-01T00:00:00Z")).when().post(base)
+                .then().statusCode(400).body("errors.field", hasItem("expiresAt"));
+        given().auth().oauth2(dev).contentType(ContentType.JSON)
+                .body("{\"name\": \"k\", \"scopes\": [\"campaign:read\"]}").when().post(base)
+                .then().statusCode(400).body("errors.field", hasItem("expiresAt"));
+        assertThat(TestDatabase.count("SELECT count(*) FROM identity.auth_tokens WHERE org_id = ?", orgId)).isZero();
+
+        given().auth().oauth2(dev).contentType(ContentType.JSON)
+                .body(body("k", "[\"pipeline:execute\"]", IN_30_DAYS)).when().post(base).then().statusCode(201);
+    }
+
+    @Test
+    void theApiKeysQuotaHolds() {
+        User admin = User.withoutOrganizations();
+        UUID orgId = IdentityFixtures.organizationOf(admin);
+        String token = TestTokens.token(admin);
+        String base = "/api/v1/organizations/" + orgId + "/api-keys";
+        // the free plan allows 2 keys
+        for (int i = 0; i < 2; i++) {
+            given().auth().oauth2(token).contentType(ContentType.JSON)
+                    .body(body("k" + i, "[\"campaign:read\"]", IN_30_DAYS)).when().post(base).then().statusCode(201);
+        }
+        given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body(body("k3", "[\"campaign:read\"]", IN_30_DAYS)).when().post(base)
+                .then().statusCode(409).body("type", equalTo("urn:clp:problem:quota-exceeded"))
+                .body("detail", containsString("api_keys"));
+        given().auth().oauth2(token).when().get("/api/v1/organizations/" + orgId + "/quotas")
+                .then().statusCode(200).body("api_keys.used", equalTo(2));
+    }
+
+    @Test
+    void developersRevokeOnlyTheirOwnKeys() {
+        User admin = User.withoutOrganizations();
+        UUID orgId = IdentityFixtures.organizationOf(admin);
+        User developer = IdentityFixtures.memberOf(orgId, "developer");
+        UUID adminKey = IdentityFixtures.apiKeyOf(orgId, admin.id());
+        UUID ownKey = IdentityFixtures.apiKeyOf(orgId, developer.id());
+        String base = "/api/v1/organizations/" + orgId + "/api-keys/";
+        given().auth().oauth2(TestTokens.token(developer)).when().delete(base + adminKey).then().statusCode(403);
+        given().auth().oauth2(TestTokens.token(developer)).when().delete(base + ownKey).then().statusCode(204);
+        given().auth().oauth2(TestTokens.token(admin)).when().delete(base + UUID.randomUUID()).then().statusCode(404);
+    }
+
+    @Test
+    void leavingTheOrganizationOrLosingAScopesPermissionRevokesKeys() {
+        User admin = User.withoutOrganizations();
+        UUID orgId = IdentityFixtures.organizationOf(admin);
+        User developer = IdentityFixtures.memberOf(orgId, "developer");
+        String base = "/api/v1/organizations/" + orgId;
+        String dev = TestTokens.token(developer);
+        String readKey = given().auth().oauth2(dev).contentType(ContentType.JSON)
+                .body(body("read", "[\"campaign:read\"]", IN_30_DAYS)).when().post(base + "/api-keys")
+                .then().statusCode(201).extract().path("apiKey.id");
+        String runKey = given().auth().oauth2(dev).contentType(ContentType.JSON)
+                .body(body("run", "[\"pipeline:execute\"]", IN_30_DAYS)).when().post(base + "/api-keys")
+                .then().statusCode(201).extract().path("apiKey.id");
+
+        // a viewer does not hold pipeline:execute: that key goes, the read-only one stays
+        given().auth().oauth2(TestTokens.token(admin)).contentType(ContentType.JSON).body("{\"role\": \"viewer\"}")
+                .when().patch(base + "/members/" + developer.id()).then().statusCode(200);
+        assertThat(active(runKey)).isFalse();
+        assertThat(active(readKey)).isTrue();
+
+        given().auth().oauth2(TestTokens.token(admin)).when().delete(base + "/members/" + developer.id()).then().statusCode(204);
+        assertThat(active(readKey)).isFalse();
+    }
+
+    @Test
+    void anApiKeyActsWithinItsScopesInItsOwnOrganizationOnly() {
+        User admin = User.withoutOrganizations();
+        UUID orgId = IdentityFixtures.organizationOf(admin);
+        UUID otherOrg = IdentityFixtures.organizationOf(admin);
+        UUID keyId = IdentityFixtures.apiKeyOf(orgId, admin.id());
+        String key = TestTokens.apiKey(keyId, orgId, admin.id(), List.of("member:read"), Instant.now().plus(Duration.ofDays(1)));
+
+        given().auth().oauth2(key).when().get("/api/v1/organizations/" + orgId + "/members").then().statusCode(200);
+        given().auth().oauth2(key).contentType(ContentType.JSON).body("{\"email\": \"k@clp.test\", \"role\": \"viewer\"}")
+                .when().post("/api/v1/organizations/" + orgId + "/invitations")
+                .then().statusCode(403).body("detail", containsString("member:invite"));
+        given().auth().oauth2(key).when().get("/api/v1/organizations/" + otherOrg + "/members").then().statusCode(404);
+    }
+
+    private static boolean active(String keyId) {
+        return TestDatabase.count("SELECT count(*) FROM identity.auth_tokens WHERE id = CAST(? AS uuid) AND is_active", keyId) == 1;
+    }
+}

@@ -1,0 +1,117 @@
+package io.clp.identity.grant;
+
+import io.clp.identity.IdentityFixtures;
+import io.clp.testing.PlatformTestResource;
+import io.clp.testing.TestDatabase;
+import io.clp.testing.TestTokens;
+import io.clp.testing.TestTokens.User;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "identity"))
+class GrantResourceTest {
+
+    private static String grant(UUID userId, String type, UUID entityId, String permissions, String expiresAt) {
+        return "{\"userId\": \"" + userId + "\", \"entityType\": \"" + type + "\", \"entityId\": \"" + entityId
+                + "\", \"permissions\": " + permissions + (expiresAt == null ? "" : ", \"expiresAt\": \"" + expiresAt + "\"") + "}";
+    }
+
+    @Test
+    void anAdminGrantsListsReplacesAndRevokesAGrantOnOneEntity() {
+        User admin = User.withoutOrganizations();
+        UUID orgId = IdentityFixtures.organizationOf(admin);
+        User viewer = IdentityFixtures.memberOf(orgId, "viewer");
+        UUID pipeline = UUID.randomUUID();
+        String token = TestTokens.token(admin);
+        String base = "/api/v1/organizations/" + orgId + "/grants";
+
+        String id = given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body(grant(viewer.id(), "pipeline", pipeline, "[\"view\", \"execute\"]", "2099-01-01T00:00:00Z"))
+                .when().post(base)
+                .then().statusCode(201)
+                .body("userId", equalTo(viewer.id().toString()))
+                .body("entityType", equalTo("pipeline"))
+                .body("permissions", contains("view", "execute"))
+                .body("grantedBy", equalTo(admin.id().toString()))
+                .body("active", equalTo(true))
+                .extract().path("id");
+
+        // granting again on the same entity replaces the grant
+        given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body(grant(viewer.id(), "pipeline", pipeline, "[\"edit\"]", null))
+                .when().post(base)
+                .then().statusCode(200).body("id", equalTo(id)).body("permissions", contains("edit"));
+        assertThat(TestDatabase.count("SELECT count(*) FROM identity.entity_permissions WHERE org_id = ?", orgId)).isEqualTo(1);
+
+        given().auth().oauth2(token).queryParam("userId", viewer.id()).when().get(base)
+                .then().statusCode(200).body("$", hasSize(1)).body("[0].id", equalTo(id));
+        given().auth().oauth2(token).queryParam("entityType", "rule").when().get(base)
+                .then().statusCode(200).body("$", hasSize(0));
+        given().auth().oauth2(token).queryParam("entityType", "spaceship").when().get(base)
+                .then().statusCode(400).body("errors[0].field", equalTo("entityType"));
+
+        given().auth().oauth2(token).when().delete(base + "/" + id).then().statusCode(204);
+        given().auth().oauth2(token).when().delete(base + "/" + id).then().statusCode(404);
+        assertThat(TestDatabase.count("SELECT count(*) FROM identity.entity_permissions WHERE org_id = ?", orgId)).isZero();
+    }
+
+    @Test
+    void anExpiredGrantIsListedAsInactive() {
+        User admin = User.withoutOrganizations();
+        UUID orgId = IdentityFixtures.organizationOf(admin);
+        User viewer = IdentityFixtures.memberOf(orgId, "viewer");
+        TestDatabase.execute("INSERT INTO identity.entity_permissions (org_id, user_id, entity_type, entity_id, permissions, expires_at) "
+                + "VALUES (?, ?, 'rule', ?, '[\"edit\"]'::jsonb, now() - interval '1 minute')", orgId, viewer.id(), UUID.randomUUID());
+        given().auth().oauth2(TestTokens.token(admin)).when().get("/api/v1/organizations/" + orgId + "/grants")
+                .then().statusCode(200).body("[0].active", equalTo(false));
+    }
+
+    @Test
+    void badGrantsAreRefusedNamingTheFieldAndWriteNothing() {
+        User admin = User.withoutOrganizations();
+        UUID orgId = IdentityFixtures.organizationOf(admin);
+        User viewer = IdentityFixtures.memberOf(orgId, "viewer");
+        String base = "/api/v1/organizations/" + orgId + "/grants";
+        String token = TestTokens.token(admin);
+        record Case(String body, String field) {
+        }
+        for (Case c : new Case[]{
+                new Case(grant(UUID.randomUUID(), "rule", UUID.randomUUID(), "[\"edit\"]", null), "userId"),
+                new Case(grant(viewer.id(), "rule", UUID.randomUUID(), "[\"own\"]", null), "permissions[0]"),
+                new Case(grant(viewer.id(), "rule", UUID.randomUUID(), "[]", null), "permissions"),
+                new Case(grant(viewer.id(), "rule", UUID.randomUUID(), "[\"edit\"]", Instant.now().minusSeconds(60).toString()), "expiresAt")}) {
+            given().auth().oauth2(token).contentType(ContentType.JSON).body(c.body()).when().post(base)
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("errors.field", org.hamcrest.Matchers.hasItem(org.hamcrest.Matchers.containsString(c.field())));
+        }
+        given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body(grant(viewer.id(), "spaceship", UUID.randomUUID(), "[\"edit\"]", null)).when().post(base)
+                .then().statusCode(400).contentType("application/problem+json");
+        assertThat(TestDatabase.count("SELECT count(*) FROM identity.entity_permissions WHERE org_id = ?", orgId)).isZero();
+    }
+
+    @Test
+    void aMemberWhoLeavesLosesTheirGrants() {
+        User admin = User.withoutOrganizations();
+        UUID orgId = IdentityFixtures.organizationOf(admin);
+        User viewer = IdentityFixtures.memberOf(orgId, "viewer");
+        IdentityFixtures.grantTo(orgId, viewer.id());
+        IdentityFixtures.grantTo(orgId, viewer.id());
+        given().auth().oauth2(TestTokens.token(admin)).when()
+                .delete("/api/v1/organizations/" + orgId + "/members/" + viewer.id()).then().statusCode(204);
+        assertThat(TestDatabase.count("SELECT count(*) FROM identity.entity_permissions WHERE user_id = ?", viewer.id())).isZero();
+    }
+}

@@ -1,0 +1,112 @@
+package io.clp.platform.grants;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clp.events.CloudEventHeaders;
+import io.clp.events.identity.GrantIssued;
+import io.clp.events.identity.GrantRevoked;
+import io.clp.platform.inbox.Inbox;
+import io.clp.platform.messaging.EventHeaders;
+import io.clp.platform.tx.Transactions;
+import io.quarkus.arc.properties.IfBuildProperty;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * Keeps {@code entity_grant_refs}, a service's copy of the entity grants on the entity types it owns,
+ * from identity-service's {@code clp.events.grant} stream. Each event is applied once (inbox) in the
+ * same transaction that records it; an unreadable event goes to the channel's dead-letter topic.
+ * Enabled in services that own entities ({@code clp.grants.enabled=true} at build time), with
+ * {@code clp.grants.entity-types} naming the types they own.
+ */
+@ApplicationScoped
+@IfBuildProperty(name = "clp.grants.enabled", stringValue = "true")
+public class GrantReadModel {
+
+    static final String UPSERT = """
+            INSERT INTO entity_grant_refs (grant_id, org_id, user_id, entity_type, entity_id, actions, expires_at, granted_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, CAST(?6 AS text[]), ?7, ?8)
+            ON CONFLICT (grant_id) DO UPDATE SET actions = excluded.actions, expires_at = excluded.expires_at,
+                granted_at = excluded.granted_at, received_at = now()
+            """;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    Transactions transactions;
+
+    @Inject
+    Inbox inbox;
+
+    @ConfigProperty(name = "clp.grants.entity-types")
+    Set<String> ownedTypes;
+
+    @ConfigProperty(name = "clp.service.name")
+    String service;
+
+    @Incoming("entity-grants")
+    public CompletionStage<Void> consume(Message<String> message) {
+        Uni<Void> work;
+        try {
+            work = apply(EventHeaders.require(message, CloudEventHeaders.TYPE), EventHeaders.require(message, CloudEventHeaders.ID), message.getPayload());
+        } catch (Exception e) {
+            work = Uni.createFrom().failure(new IllegalArgumentException("unreadable grant event: " + e.getMessage(), e));
+        }
+        return work.subscribeAsCompletionStage().thenCompose(v -> message.ack()).exceptionallyCompose(message::nack);
+    }
+
+    Uni<Void> apply(String type, String eventId, String payload) throws Exception {
+        if (GrantIssued.TYPE.equals(type)) {
+            GrantIssued grant = json.readValue(payload, GrantIssued.class);
+            if (!ownedTypes.contains(grant.entityType())) {
+                return Uni.createFrom().voidItem();
+            }
+            return once(eventId, () -> Panache.getSession().chain(session -> session.createNativeQuery(UPSERT)
+                    .setParameter(1, grant.id())
+                    .setParameter(2, grant.organizationId())
+                    .setParameter(3, grant.userId())
+                    .setParameter(4, grant.entityType())
+                    .setParameter(5, grant.entityId())
+                    .setParameter(6, "{" + String.join(",", validActions(grant.permissions())) + "}")
+                    .setParameter(7, grant.expiresAt())
+                    .setParameter(8, grant.grantedAt())
+                    .executeUpdate()));
+        }
+        if (GrantRevoked.TYPE.equals(type)) {
+            GrantRevoked revoked = json.readValue(payload, GrantRevoked.class);
+            if (!ownedTypes.contains(revoked.entityType())) {
+                return Uni.createFrom().voidItem();
+            }
+            return once(eventId, () -> Panache.getSession().chain(session -> session
+                    .createNativeQuery("DELETE FROM entity_grant_refs WHERE grant_id = ?1")
+                    .setParameter(1, revoked.id())
+                    .executeUpdate()));
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    private Uni<Void> once(String eventId, Supplier<Uni<Integer>> effect) {
+        UUID id = UUID.fromString(eventId);
+        return transactions.scoped(() -> inbox.firstDelivery(id, service + "-entity-grants")
+                .chain(first -> first ? effect.get().replaceWithVoid() : Uni.createFrom().voidItem()));
+    }
+
+    private static List<String> validActions(List<String> actions) {
+        List<String> valid = actions.stream().filter(a -> GrantAction.parse(a).isPresent()).toList();
+        if (valid.isEmpty()) {
+            throw new IllegalArgumentException("a grant without any known action: " + actions);
+        }
+        return valid;
+    }
+}

@@ -1,0 +1,31 @@
+package io.clp.events.identity;
+
+import io.clp.events.AggregateTypes;
+import io.clp.events.DomainEvent;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A user was granted {@code permissions} (view, edit, execute, delete) on one entity, until
+ * {@code expiresAt} (null: until revoked). A later event for the same grant id replaces it.
+ */
+public record GrantIssued(
+        UUID id,
+        UUID organizationId,
+        UUID userId,
+        String entityType,
+        UUID entityId,
+        List<String> permissions,
+        Instant expiresAt,
+        UUID grantedBy,
+        Instant grantedAt) implements GrantEvent {
+
+    public static final String TYPE = DomainEvent.type(AggregateTypes.GRANT, "issued", 1);
+
+    @Override
+    public String eventType() {
+        return TYPE;
+    }
+}
