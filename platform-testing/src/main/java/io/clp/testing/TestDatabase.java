@@ -32,14 +32,29 @@ public final class TestDatabase {
     }
 
     public static long count(String sql, Object... args) {
+        return single(sql, rs -> rs.getLong(1), args);
+    }
+
+    /** The first column of the first row as text (null when that value is null). */
+    public static String text(String sql, Object... args) {
+        return single(sql, rs -> rs.getString(1), args);
+    }
+
+    private interface Column<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private static <T> T single(String sql, Column<T> column, Object... args) {
         try (Connection c = TestPostgres.get().server().connect(TestPostgres.DATABASE);
              PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
             }
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+                if (!rs.next()) {
+                    throw new IllegalStateException("no row for: " + sql);
+                }
+                return column.read(rs);
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);

@@ -52,7 +52,7 @@ public class DspAccount extends PanacheEntityBase {
     @Column(name = "account_timezone", nullable = false)
     public String accountTimezone;
 
-    @Column(nullable = false, length = 3)
+    @Column(nullable = false, columnDefinition = "char(3)")
     public String currency;
 
     @Column(name = "created_at", nullable = false, insertable = false, updatable = false)

@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
 
 import java.util.List;
 import java.util.Set;
@@ -33,9 +34,11 @@ import java.util.function.Supplier;
 @IfBuildProperty(name = "clp.grants.enabled", stringValue = "true")
 public class GrantReadModel {
 
+    private static final Logger LOG = Logger.getLogger(GrantReadModel.class);
+
     static final String UPSERT = """
             INSERT INTO entity_grant_refs (grant_id, org_id, user_id, entity_type, entity_id, actions, expires_at, granted_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, CAST(?6 AS text[]), ?7, ?8)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
             ON CONFLICT (grant_id) DO UPDATE SET actions = excluded.actions, expires_at = excluded.expires_at,
                 granted_at = excluded.granted_at, received_at = now()
             """;
@@ -63,7 +66,11 @@ public class GrantReadModel {
         } catch (Exception e) {
             work = Uni.createFrom().failure(new IllegalArgumentException("unreadable grant event: " + e.getMessage(), e));
         }
-        return work.subscribeAsCompletionStage().thenCompose(v -> message.ack()).exceptionallyCompose(message::nack);
+        return work.subscribeAsCompletionStage().thenCompose(v -> message.ack()).exceptionallyCompose(e -> {
+            LOG.warnf("grant event %s could not be applied; it goes to the dead-letter topic: %s",
+                    EventHeaders.read(message, CloudEventHeaders.ID).orElse("(no id)"), e.toString());
+            return message.nack(e);
+        });
     }
 
     Uni<Void> apply(String type, String eventId, String payload) throws Exception {
@@ -78,7 +85,7 @@ public class GrantReadModel {
                     .setParameter(3, grant.userId())
                     .setParameter(4, grant.entityType())
                     .setParameter(5, grant.entityId())
-                    .setParameter(6, "{" + String.join(",", validActions(grant.permissions())) + "}")
+                    .setParameter(6, validActions(grant.permissions()).toArray(String[]::new))
                     .setParameter(7, grant.expiresAt())
                     .setParameter(8, grant.grantedAt())
                     .executeUpdate()));

@@ -1,0 +1,25 @@
+package io.clp.campaign;
+
+import io.clp.testing.TestDatabase;
+
+import java.util.UUID;
+
+/** Data for campaign-service tests, written directly (accounts are connected through the API later). */
+public final class CampaignFixtures {
+
+    private CampaignFixtures() {
+    }
+
+    /** A DV360 account of the organization, with (fake) encrypted credentials that must never be shown. */
+    public static UUID dspAccount(UUID orgId, String name) {
+        UUID id = UUID.randomUUID();
+        TestDatabase.execute("INSERT INTO campaign.dsp_accounts (id, org_id, dsp_type, external_account_id, display_name, "
+                + "credentials_encrypted) VALUES (?, ?, 'dv360', ?, ?, decode('00112233', 'hex'))",
+                id, orgId, "adv-" + id.toString().substring(0, 8), name);
+        return id;
+    }
+
+    public static String displayName(UUID accountId) {
+        return TestDatabase.text("SELECT display_name FROM campaign.dsp_accounts WHERE id = ?", accountId);
+    }
+}

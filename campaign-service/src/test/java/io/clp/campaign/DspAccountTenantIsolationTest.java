@@ -1,0 +1,48 @@
+package io.clp.campaign;
+
+import io.clp.testing.PlatformTestResource;
+import io.clp.testing.TenantIsolationContract;
+import io.clp.testing.TestDatabase;
+import io.clp.testing.TestTokens;
+import io.clp.testing.TestTokens.User;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+import java.util.List;
+import java.util.UUID;
+
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "campaign"))
+class DspAccountTenantIsolationTest extends TenantIsolationContract<DspAccountTenantIsolationTest.OrgA> {
+
+    record OrgA(UUID id, UUID accountId) {
+    }
+
+    @Override
+    protected OrgA organizationA() {
+        UUID orgId = UUID.randomUUID();
+        return new OrgA(orgId, CampaignFixtures.dspAccount(orgId, "Org A account"));
+    }
+
+    @Override
+    protected String memberOfAnotherOrganization() {
+        return TestTokens.token(User.member(UUID.randomUUID(), "admin"));
+    }
+
+    @Override
+    protected List<Endpoint<OrgA>> endpoints() {
+        return List.of(
+                new Endpoint<>("GET dsp accounts", (r, a) -> r.get("/api/v1/organizations/" + a.id() + "/dsp-accounts")),
+                new Endpoint<>("GET dsp account", (r, a) -> r.get("/api/v1/organizations/" + a.id() + "/dsp-accounts/" + a.accountId())),
+                new Endpoint<>("PATCH dsp account", (r, a) -> r.contentType(ContentType.JSON).body("{\"active\": false}")
+                        .patch("/api/v1/organizations/" + a.id() + "/dsp-accounts/" + a.accountId())));
+    }
+
+    @Override
+    protected String fingerprint(OrgA a) {
+        return CampaignFixtures.displayName(a.accountId()) + "/"
+                + TestDatabase.count("SELECT count(*) FROM campaign.dsp_accounts WHERE id = ? AND is_active", a.accountId());
+    }
+}

@@ -1,0 +1,103 @@
+package io.clp.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.clp.events.CloudEventHeaders;
+import io.clp.events.DomainEvent;
+import io.clp.events.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Publishes events onto the test broker exactly as Debezium's outbox router does for a service
+ * (topic {@code clp.events.<aggregate type>}, keyed by aggregate id, CloudEvents headers), and
+ * reads dead-letter topics.
+ */
+public final class TestEvents {
+
+    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private TestEvents() {
+    }
+
+    /** Publishes the event as its producing service would; returns the event id. */
+    public static UUID publish(DomainEvent event) {
+        UUID id = UUID.randomUUID();
+        try {
+            ProducerRecord<String, String> record = new ProducerRecord<>(Topics.events(event.aggregateType()),
+                    event.aggregateId().toString(), JSON.writeValueAsString(event));
+            header(record, CloudEventHeaders.ID, id.toString());
+            header(record, CloudEventHeaders.TYPE, event.eventType());
+            header(record, CloudEventHeaders.SOURCE, "/clp/test");
+            header(record, CloudEventHeaders.SUBJECT, event.subject());
+            header(record, CloudEventHeaders.TIME, Instant.now().toString());
+            header(record, CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_VALUE);
+            if (event.orgId() != null) {
+                header(record, CloudEventHeaders.ORG_ID, event.orgId().toString());
+            }
+            send(record);
+            return id;
+        } catch (Exception e) {
+            throw new IllegalStateException("could not publish " + event, e);
+        }
+    }
+
+    /** Publishes a raw record, for poison-message tests. */
+    public static void publishRaw(String topic, String key, String value, Map<String, String> headers) {
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
+        headers.forEach((name, v) -> header(record, name, v));
+        send(record);
+    }
+
+    /** Waits until a record matching {@code test} arrives on the dead-letter topic. */
+    public static void awaitOn(String topic, Predicate<ConsumerRecord<String, String>> test) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+            consumer.subscribe(List.of(topic));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (test.test(record)) {
+                        return true;
+                    }
+                }
+                return false;
+            });
+        }
+    }
+
+    private static void send(ProducerRecord<String, String> record) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+            producer.send(record).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not publish to " + record.topic(), e);
+        }
+    }
+
+    private static void header(ProducerRecord<String, String> record, String name, String value) {
+        record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+}
