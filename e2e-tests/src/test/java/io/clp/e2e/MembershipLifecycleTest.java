@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,23 +43,6 @@ class MembershipLifecycleTest {
         return client.service("audit", path);
     }
 
-    /**
-     * Does what the invitee would do through Keycloak's e-mail actions (choose a password, verify the
-     * address, fill in the profile), as a Keycloak administrator, since no mailbox is in this test.
-     */
-    private void setPassword(String userId, String password) {
-        String admin = client.keycloakAdminToken();
-        String users = ctx.keycloakUrl() + "/admin/realms/clp/users/" + userId;
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> given().auth().oauth2(admin).get(users).statusCode() == 200);
-        given().auth().oauth2(admin).contentType(ContentType.JSON)
-                .body(Map.of("type", "password", "value", password, "temporary", false))
-                .when().put(users + "/reset-password").then().statusCode(204);
-        given().auth().oauth2(admin).contentType(ContentType.JSON)
-                .body(Map.of("requiredActions", List.of(), "emailVerified", true, "firstName", "Ana", "lastName", "Lyst"))
-                .when().put(users).then().statusCode(204);
-    }
-
     @Test
     void anInviteeLogsInWithTheInvitedRoleAndARoleChangeHoldsAfterRefresh() throws Exception {
         String adminToken = client.demoToken();
@@ -77,7 +59,7 @@ class MembershipLifecycleTest {
         String inviteeId = (String) invitation.get("userId");
 
         // the mirror creates the invitee's Keycloak account with the CLP user id
-        setPassword(inviteeId, "Invitee-pass-1");
+        client.activateInvitee(inviteeId, "Invitee-pass-1");
         String inviteeToken = client.login(email, "Invitee-pass-1");
         assertThat(StackClient.claims(inviteeToken).get("sub").asText()).isEqualTo(inviteeId);
 

@@ -7,10 +7,18 @@ import io.clp.launcher.StackContext;
 import io.restassured.http.ContentType;
 
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.io.UncheckedIOException;
 import java.util.Base64;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 
 /** What the end-to-end tests ask of the running stack: logins, tokens and service addresses. */
 final class StackClient {
@@ -49,6 +57,36 @@ final class StackClient {
                 .formParam("password", ctx.secrets().get("keycloak.admin"))
                 .when().post(ctx.keycloakUrl() + "/realms/master/protocol/openid-connect/token")
                 .then().statusCode(200).extract().path("access_token");
+    }
+
+    /**
+     * Does what an invitee would do through Keycloak's e-mail actions (choose a password, verify the
+     * address, fill in the profile), as a Keycloak administrator, since no mailbox is in these tests.
+     */
+    void activateInvitee(String userId, String password) {
+        String admin = keycloakAdminToken();
+        String users = ctx.keycloakUrl() + "/admin/realms/clp/users/" + userId;
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> given().auth().oauth2(admin).get(users).statusCode() == 200);
+        given().auth().oauth2(admin).contentType(ContentType.JSON)
+                .body(Map.of("type", "password", "value", password, "temporary", false))
+                .when().put(users + "/reset-password").then().statusCode(204);
+        given().auth().oauth2(admin).contentType(ContentType.JSON)
+                .body(Map.of("requiredActions", List.of(), "emailVerified", true, "firstName", "Ana", "lastName", "Lyst"))
+                .when().put(users).then().statusCode(204);
+    }
+
+    /** Runs a statement as the database superuser (data that no API writes yet). */
+    int execute(String sql, Object... args) {
+        try (Connection c = DriverManager.getConnection(ctx.jdbcUrl(), "postgres", ctx.secrets().get("db.superuser"));
+             PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static JsonNode claims(String token) {

@@ -37,13 +37,14 @@ public abstract class ServiceBootContract {
         }
         List<String> orgScoped = new ArrayList<>(orgScopedTables());
         orgScoped.add("entity_grant_refs");
+        orgScoped.add("organization_refs");
         for (String table : orgScoped) {
             assertThat(TestDatabase.count("""
                     SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                     WHERE n.nspname = ? AND c.relname = ? AND c.relrowsecurity AND c.relforcerowsecurity""",
                     service(), table)).as("row-level security forced on %s.%s", service(), table).isEqualTo(1);
         }
-        for (String platformTable : List.of("outbox_event", "processed_event", "transaction_context", "entity_grant_refs")) {
+        for (String platformTable : List.of("outbox_event", "processed_event", "transaction_context", "entity_grant_refs", "organization_refs")) {
             assertThat(TestDatabase.count("SELECT count(*) FROM pg_tables WHERE schemaname = ? AND tablename = ?",
                     service(), platformTable)).as(platformTable).isEqualTo(1);
         }

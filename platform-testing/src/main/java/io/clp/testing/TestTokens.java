@@ -54,6 +54,11 @@ public final class TestTokens {
                 .expiresAt(Instant.now().minus(Duration.ofHours(1))).sign(privateKey());
     }
 
+    /** A token of someone who runs the installation: the realm role clp-operator. */
+    public static String operator(User user) {
+        return builder(user).claim("realm_access", Map.of("roles", List.of("clp-operator"))).sign(privateKey());
+    }
+
     public static String withIssuer(User user, String issuer) {
         return builder(user).issuer(issuer).sign(privateKey());
     }

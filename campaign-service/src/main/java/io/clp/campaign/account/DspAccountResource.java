@@ -7,6 +7,7 @@ import io.clp.platform.pagination.PageRequest;
 import io.clp.platform.problem.Problems;
 import io.clp.platform.security.OrgAccess;
 import io.clp.platform.security.Permission;
+import io.clp.platform.tenancy.OrganizationState;
 import io.clp.platform.tx.Transactions;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.security.Authenticated;
@@ -48,6 +49,9 @@ public class DspAccountResource {
     @Inject
     Transactions transactions;
 
+    @Inject
+    OrganizationState organizations;
+
     @GET
     @Operation(summary = "The organization's DSP accounts, oldest first, one page at a time")
     public Uni<Page<DspAccountView>> list(@PathParam("orgId") UUID orgId, @QueryParam("limit") Integer limit,
@@ -62,6 +66,7 @@ public class DspAccountResource {
         }
         query.append(" order by createdAt, id");
         return transactions.scoped(() -> transactions.allowOrganization(orgId)
+                        .chain(() -> organizations.requireReadable(orgId))
                         .chain(() -> DspAccount.<DspAccount>find(query.toString(), params).range(0, page.limit()).list()))
                 .map(rows -> Page.of(rows, page.limit(), a -> new Cursor(a.createdAt, a.id), DspAccountView::of));
     }

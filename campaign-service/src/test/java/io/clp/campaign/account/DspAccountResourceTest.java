@@ -4,6 +4,9 @@ import io.clp.campaign.CampaignFixtures;
 import io.clp.events.CloudEventHeaders;
 import io.clp.events.identity.GrantIssued;
 import io.clp.events.identity.GrantRevoked;
+import io.clp.events.identity.OrganizationCreated;
+import io.clp.events.identity.OrganizationDeleted;
+import io.clp.events.identity.OrganizationUpdated;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;
 import io.clp.testing.TestEvents;
@@ -152,5 +155,25 @@ class DspAccountResourceTest {
         given().auth().oauth2(key).contentType(ContentType.JSON).body("{\"displayName\": \"by key\"}")
                 .when().patch(path).then().statusCode(403);
         given().auth().oauth2(key).when().get("/api/v1/organizations/" + UUID.randomUUID() + "/dsp-accounts").then().statusCode(404);
+    }
+
+    @Test
+    void aSuspendedOrganizationIsReadOnlyAndADeletedOneIsGone() {
+        UUID orgId = UUID.randomUUID();
+        UUID accountId = CampaignFixtures.dspAccount(orgId, "Frozen");
+        User admin = User.member(orgId, "admin");
+        String path = "/api/v1/organizations/" + orgId + "/dsp-accounts/" + accountId;
+        Instant created = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.MICROS);
+        TestEvents.publish(new OrganizationCreated(orgId, "Frozen Inc", "frozen-" + orgId.toString().substring(0, 8), "active",
+                "team", null, "USD", admin.id(), created));
+        TestEvents.publish(new OrganizationUpdated(orgId, "Frozen Inc", "frozen-" + orgId.toString().substring(0, 8), "suspended",
+                "team", null, "USD", List.of("status"), Instant.now().truncatedTo(ChronoUnit.MICROS)));
+        await().atMost(WITHIN).until(() -> given().auth().oauth2(TestTokens.token(admin)).contentType(ContentType.JSON)
+                .body("{\"active\": false}").patch(path).statusCode() == 409);
+        given().auth().oauth2(TestTokens.token(admin)).get(path).then().statusCode(200).body("active", equalTo(true));
+
+        TestEvents.publish(new OrganizationDeleted(orgId, "frozen-" + orgId.toString().substring(0, 8), admin.id(),
+                Instant.now().truncatedTo(ChronoUnit.MICROS)));
+        await().atMost(WITHIN).until(() -> given().auth().oauth2(TestTokens.token(admin)).get(path).statusCode() == 404);
     }
 }

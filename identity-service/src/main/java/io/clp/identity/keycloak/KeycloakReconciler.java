@@ -64,6 +64,7 @@ public class KeycloakReconciler {
     /** Reads the truth under the lease, then applies it to Keycloak organization by organization. */
     public Uni<Void> reconcile() {
         Map<Org, List<Member>> truth = new HashMap<>();
+        List<ApiKey> usableKeys = new ArrayList<>();
         return transactions.scoped(() -> Panache.getSession().chain(s -> s
                 .createNativeQuery("SELECT pg_try_advisory_xact_lock(" + LOCK + ")", Boolean.class).getSingleResult()
                 .chain(leased -> !leased ? Uni.createFrom().item(false) : s.createNativeQuery(
@@ -87,13 +88,17 @@ public class KeycloakReconciler {
                                         }
                                     }
                                     return true;
-                                })))))
+                                }))))
+                        // the API keys are read in the same transaction: the database is only used on the event loop
+                        .call(leased -> !leased ? Uni.createFrom().voidItem() : ApiKey.<ApiKey>list(
+                                "tokenType = ?1 and active = true and (expiresAt is null or expiresAt > ?2)", ApiKey.TYPE, Instant.now())
+                                .invoke(usableKeys::addAll)))
                 .chain(leased -> !leased ? Uni.createFrom().voidItem() : Multi.createFrom().iterable(truth.entrySet())
                         .onItem().transformToUniAndConcatenate(e -> apply(e.getKey(), e.getValue())
                                 .onFailure().invoke(f -> LOG.warnf("could not reconcile organization %s: %s", e.getKey().id(), f))
                                 .onFailure().recoverWithNull())
                         .collect().last()
-                        .chain(this::reconcileApiKeys)
+                        .chain(() -> reconcileApiKeys(usableKeys))
                         .replaceWithVoid());
     }
 
@@ -101,11 +106,8 @@ public class KeycloakReconciler {
      * Every usable API key has its client and no other key does: a revoked key whose deletion was
      * missed, or a key that expired, loses its client here.
      */
-    Uni<Void> reconcileApiKeys() {
-        Instant now = Instant.now();
-        return transactions.scoped(() -> ApiKey.<ApiKey>list("tokenType = ?1 and active = true and (expiresAt is null or expiresAt > ?2)",
-                        ApiKey.TYPE, now))
-                .chain(keys -> apiKeyClients.existing().chain(existing -> {
+    Uni<Void> reconcileApiKeys(List<ApiKey> keys) {
+        return apiKeyClients.existing().chain(existing -> {
                     Set<String> wanted = new HashSet<>();
                     Uni<Void> chain = Uni.createFrom().voidItem();
                     for (ApiKey key : keys) {
@@ -123,7 +125,7 @@ public class KeycloakReconciler {
                         }
                     }
                     return chain;
-                }))
+                })
                 .onFailure().invoke(e -> LOG.warnf("could not reconcile API key clients: %s", e.toString()))
                 .onFailure().recoverWithNull();
     }

@@ -157,15 +157,20 @@ public class OrganizationMirror {
                 .map(found -> found.isEmpty() ? null : (String) found.get(0).get("id"));
     }
 
-    /** The Keycloak organization of a CLP organization, created when missing; returns its Keycloak id. */
+    /**
+     * The Keycloak organization of a CLP organization, created when missing (name and alias = the slug,
+     * description = the display name); returns its Keycloak id.
+     */
     Uni<String> ensureOrganization(java.util.UUID orgId, String name, String slug) {
         String query = OrganizationClaim.ORG_ID_ATTRIBUTE + ":" + orgId;
         return keycloak.findOrganizations(realm, query).chain(found -> {
             if (!found.isEmpty()) {
                 return Uni.createFrom().item((String) found.get(0).get("id"));
             }
+            // Keycloak wants unique organization names, CLP only unique slugs: the slug names it there too
             Map<String, Object> representation = Map.of(
-                    "name", name,
+                    "name", slug,
+                    "description", name,
                     "alias", slug,
                     "enabled", true,
                     "attributes", Map.of(OrganizationClaim.ORG_ID_ATTRIBUTE, List.of(orgId.toString())));
@@ -214,7 +219,8 @@ public class OrganizationMirror {
         return keycloak.addMember(realm, kcOrg, "\"" + userId + "\"")
                 .onFailure(e -> status(e) == 409).recoverWithNull()
                 .chain(() -> Uni.join().all(leaveOthers).andFailFast())
-                .chain(() -> keycloak.addGroupMember(realm, kcOrg, groups.get(role.name()), userId))
+                .chain(() -> keycloak.addGroupMember(realm, kcOrg, groups.get(role.name()), userId)
+                        .onFailure(e -> status(e) == 409).recoverWithNull())
                 .replaceWithVoid();
     }
 

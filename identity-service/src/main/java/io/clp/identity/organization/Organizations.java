@@ -15,6 +15,7 @@ import io.clp.platform.tx.Transactions;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -29,6 +30,10 @@ import java.util.UUID;
 /** Creating and reading organizations. */
 @ApplicationScoped
 public class Organizations {
+
+    /** The Keycloak realm role of the people who run a CLP installation. */
+    public static final String OPERATOR_ROLE = "clp-operator";
+    private static final Logger LOG = Logger.getLogger(Organizations.class);
 
     @Inject
     Transactions transactions;
@@ -110,6 +115,36 @@ public class Organizations {
                             org.monthlyBudget, org.currency, changed, Instant.now().truncatedTo(ChronoUnit.MICROS)))
                     .replaceWith(org);
         }));
+    }
+
+    /** Any live organization, for an operator (the caller's realm role is checked by the resource). */
+    public Uni<Organization> getAsOperator(UUID id) {
+        return transactions.scoped(() -> transactions.allowOrganization(id).chain(() -> live(id)));
+    }
+
+    /**
+     * An operator moves an organization between trial, active and suspended; a suspended
+     * organization's members can read but not change anything, here and in every other service
+     * (which learn it from {@link OrganizationUpdated}).
+     */
+    public Uni<Organization> changeStatus(Caller caller, UUID id, ChangeStatus request) {
+        return transactions.write(() -> transactions.allowOrganization(id).chain(() -> live(id)).chain(org -> {
+            if (org.status.equals(request.status())) {
+                return Uni.createFrom().item(org);
+            }
+            org.status = request.status();
+            LOG.infof("operator %s set organization %s to %s: %s", caller.userId(), id, request.status(),
+                    request.reason() == null ? "(no reason given)" : request.reason());
+            return outbox.publish(new OrganizationUpdated(org.id, org.name, org.slug, org.status, org.plan,
+                    org.monthlyBudget, org.currency, List.of("status"), Instant.now().truncatedTo(ChronoUnit.MICROS)))
+                    .replaceWith(org);
+        }));
+    }
+
+    private static Uni<Organization> live(UUID id) {
+        return Organization.<Organization>findById(id)
+                .onItem().transform(org -> org == null || org.deletedAt != null ? null : org)
+                .onItem().ifNull().failWith(() -> Problems.notFound("organization", id));
     }
 
     /** Soft delete: the organization and everything in it become unreachable; the rows stay for the audit trail. */

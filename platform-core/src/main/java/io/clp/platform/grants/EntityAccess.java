@@ -4,6 +4,7 @@ import io.clp.platform.problem.Problems;
 import io.clp.platform.security.Caller;
 import io.clp.platform.security.OrgAccess;
 import io.clp.platform.security.Permission;
+import io.clp.platform.tenancy.OrganizationState;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.RequestScoped;
@@ -32,12 +33,22 @@ public class EntityAccess {
     @Inject
     OrgAccess access;
 
+    @Inject
+    OrganizationState organizations;
+
     /**
      * Must run in a transaction that may see the organization's rows. Fails with 404 for a
-     * non-member and 403 when neither the role nor a grant allows the action.
+     * non-member or a deleted organization, 409 for a change to a suspended organization, and 403
+     * when neither the role nor a grant allows the action.
      */
     public Uni<Void> require(UUID orgId, String entityType, UUID entityId, Permission permission) {
         access.requireMember(orgId);
+        Uni<Void> state = "read".equals(permission.action())
+                ? organizations.requireReadable(orgId) : organizations.requireWritable(orgId);
+        return state.chain(() -> allowed(orgId, entityType, entityId, permission));
+    }
+
+    private Uni<Void> allowed(UUID orgId, String entityType, UUID entityId, Permission permission) {
         if (caller.holds(orgId, permission)) {
             return Uni.createFrom().voidItem();
         }

@@ -1,12 +1,9 @@
 package io.clp.platform.grants;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.clp.events.CloudEventHeaders;
 import io.clp.events.identity.GrantIssued;
 import io.clp.events.identity.GrantRevoked;
-import io.clp.platform.inbox.Inbox;
-import io.clp.platform.messaging.EventHeaders;
-import io.clp.platform.tx.Transactions;
+import io.clp.platform.messaging.EventProjection;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -15,26 +12,21 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.jboss.logging.Logger;
 
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 
 /**
  * Keeps {@code entity_grant_refs}, a service's copy of the entity grants on the entity types it owns,
- * from identity-service's {@code clp.events.grant} stream. Each event is applied once (inbox) in the
- * same transaction that records it; an unreadable event goes to the channel's dead-letter topic.
+ * from identity-service's {@code clp.events.grant} stream (applied once each; unreadable events go
+ * to the channel's dead-letter topic).
  * Enabled in services that own entities ({@code clp.grants.enabled=true} at build time), with
  * {@code clp.grants.entity-types} naming the types they own.
  */
 @ApplicationScoped
 @IfBuildProperty(name = "clp.grants.enabled", stringValue = "true")
-public class GrantReadModel {
-
-    private static final Logger LOG = Logger.getLogger(GrantReadModel.class);
+public class GrantReadModel extends EventProjection {
 
     static final String UPSERT = """
             INSERT INTO entity_grant_refs (grant_id, org_id, user_id, entity_type, entity_id, actions, expires_at, granted_at)
@@ -46,34 +38,21 @@ public class GrantReadModel {
     @Inject
     ObjectMapper json;
 
-    @Inject
-    Transactions transactions;
-
-    @Inject
-    Inbox inbox;
-
     @ConfigProperty(name = "clp.grants.entity-types")
     Set<String> ownedTypes;
 
-    @ConfigProperty(name = "clp.service.name")
-    String service;
+    @Override
+    protected String name() {
+        return "entity-grants";
+    }
 
     @Incoming("entity-grants")
     public CompletionStage<Void> consume(Message<String> message) {
-        Uni<Void> work;
-        try {
-            work = apply(EventHeaders.require(message, CloudEventHeaders.TYPE), EventHeaders.require(message, CloudEventHeaders.ID), message.getPayload());
-        } catch (Exception e) {
-            work = Uni.createFrom().failure(new IllegalArgumentException("unreadable grant event: " + e.getMessage(), e));
-        }
-        return work.subscribeAsCompletionStage().thenCompose(v -> message.ack()).exceptionallyCompose(e -> {
-            LOG.warnf("grant event %s could not be applied; it goes to the dead-letter topic: %s",
-                    EventHeaders.read(message, CloudEventHeaders.ID).orElse("(no id)"), e.toString());
-            return message.nack(e);
-        });
+        return handle(message);
     }
 
-    Uni<Void> apply(String type, String eventId, String payload) throws Exception {
+    @Override
+    protected Uni<Void> apply(String type, String eventId, String payload) throws Exception {
         if (GrantIssued.TYPE.equals(type)) {
             GrantIssued grant = json.readValue(payload, GrantIssued.class);
             if (!ownedTypes.contains(grant.entityType())) {
@@ -101,12 +80,6 @@ public class GrantReadModel {
                     .executeUpdate()));
         }
         return Uni.createFrom().voidItem();
-    }
-
-    private Uni<Void> once(String eventId, Supplier<Uni<Integer>> effect) {
-        UUID id = UUID.fromString(eventId);
-        return transactions.scoped(() -> inbox.firstDelivery(id, service + "-entity-grants")
-                .chain(first -> first ? effect.get().replaceWithVoid() : Uni.createFrom().voidItem()));
     }
 
     private static List<String> validActions(List<String> actions) {

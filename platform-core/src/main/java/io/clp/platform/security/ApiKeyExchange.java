@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.clp.platform.problem.ProblemException;
 import io.clp.platform.problem.Problems;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
@@ -61,7 +60,8 @@ public class ApiKeyExchange {
     private WebClient client;
     private AsyncCache<String, Exchanged> cache;
 
-    record Exchanged(String accessToken, Instant keyExpiresAt) {
+    /** The outcome of one exchange: a token, or the refusal (kept out of the cache at once). */
+    record Exchanged(String accessToken, Instant keyExpiresAt, RuntimeException refusal) {
     }
 
     @PostConstruct
@@ -77,16 +77,21 @@ public class ApiKeyExchange {
 
     /** An access token for the key; fails with 401 for an unknown, revoked or expired key, 503 when Keycloak cannot answer. */
     public Uni<String> accessToken(ApiKeyCredential key) {
-        return Uni.createFrom().completionStage(() -> cache.get(key.hash(),
-                        (hash, executor) -> exchange(key).subscribeAsCompletionStage()))
+        String hash = key.hash();
+        return Uni.createFrom().completionStage(() -> cache.get(hash, (h, executor) -> exchange(key)
+                        .onFailure().recoverWithItem(e -> new Exchanged(null, null,
+                                e instanceof RuntimeException r ? r : new IllegalStateException(e)))
+                        .subscribeAsCompletionStage()))
                 .map(exchanged -> {
+                    if (exchanged.refusal() != null) {
+                        cache.synchronous().invalidate(hash);
+                        throw exchanged.refusal();
+                    }
                     if (exchanged.keyExpiresAt() != null && Instant.now().isAfter(exchanged.keyExpiresAt())) {
                         throw Problems.unauthorized("the API key has expired");
                     }
                     return exchanged.accessToken();
-                })
-                .onFailure(e -> !(e instanceof ProblemException) && e.getCause() instanceof ProblemException)
-                .transform(Throwable::getCause);
+                });
     }
 
     private Uni<Exchanged> exchange(ApiKeyCredential key) {
@@ -129,7 +134,7 @@ public class ApiKeyExchange {
             String token = json.readTree(response.bodyAsString()).path("access_token").asText();
             JsonNode claims = json.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
             JsonNode expires = claims.path(ApiKeyClaim.CLAIM).path("expires_at");
-            return new Exchanged(token, expires.isNumber() ? Instant.ofEpochSecond(expires.asLong()) : null);
+            return new Exchanged(token, expires.isNumber() ? Instant.ofEpochSecond(expires.asLong()) : null, null);
         } catch (Exception e) {
             throw Problems.unavailable("Keycloak's answer to an API key exchange could not be read");
         }

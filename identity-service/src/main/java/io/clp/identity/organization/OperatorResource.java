@@ -1,0 +1,50 @@
+package io.clp.identity.organization;
+
+import io.clp.platform.security.Caller;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.UUID;
+
+/**
+ * For the people who run a CLP installation (Keycloak realm role {@code clp-operator}), not for
+ * members of organizations: read any organization and move it between trial, active and suspended.
+ */
+@Path("/api/v1/operator/organizations/{id}")
+@RolesAllowed(Organizations.OPERATOR_ROLE)
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Operators")
+public class OperatorResource {
+
+    @Inject
+    Organizations organizations;
+
+    @Inject
+    Caller caller;
+
+    @GET
+    @Operation(summary = "Any organization that is not deleted (operators)")
+    public Uni<OrganizationView> get(@PathParam("id") UUID id) {
+        return organizations.getAsOperator(id).map(OrganizationView::of);
+    }
+
+    @PUT
+    @Path("/status")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Suspend an organization (its members can read but not change anything) or make it active or trial again (operators)")
+    public Uni<OrganizationView> changeStatus(@PathParam("id") UUID id, @Valid @NotNull ChangeStatus request) {
+        return organizations.changeStatus(caller, id, request).map(OrganizationView::of);
+    }
+}

@@ -1,0 +1,90 @@
+package io.clp.platform.tenancy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clp.events.identity.OrganizationCreated;
+import io.clp.events.identity.OrganizationDeleted;
+import io.clp.events.identity.OrganizationUpdated;
+import io.clp.platform.messaging.EventProjection;
+import io.quarkus.arc.properties.UnlessBuildProperty;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Keeps {@code organization_refs} (status, plan, deletion of every organization) from
+ * identity-service's {@code clp.events.organization} stream. An older event never overwrites a newer
+ * one ({@code changed_at}). Off in identity-service, which owns organizations
+ * ({@code clp.organizations.read-model=false}).
+ */
+@ApplicationScoped
+@UnlessBuildProperty(name = "clp.organizations.read-model", stringValue = "false", enableIfMissing = true)
+public class OrganizationRefs extends EventProjection {
+
+    static final String UPSERT = """
+            INSERT INTO organization_refs (org_id, slug, status, plan, deleted_at, changed_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            ON CONFLICT (org_id) DO UPDATE SET slug = excluded.slug, status = excluded.status, plan = excluded.plan,
+                deleted_at = coalesce(organization_refs.deleted_at, excluded.deleted_at), changed_at = excluded.changed_at,
+                received_at = now()
+            WHERE organization_refs.changed_at <= excluded.changed_at
+            """;
+
+    static final String DELETE = """
+            INSERT INTO organization_refs (org_id, slug, status, deleted_at, changed_at)
+            VALUES (?1, ?2, 'deleted', ?3, ?3)
+            ON CONFLICT (org_id) DO UPDATE SET status = 'deleted', deleted_at = excluded.deleted_at,
+                changed_at = excluded.changed_at, received_at = now()
+            """;
+
+    @Inject
+    ObjectMapper json;
+
+    @Override
+    protected String name() {
+        return "organizations";
+    }
+
+    @Incoming("organizations")
+    public CompletionStage<Void> consume(Message<String> message) {
+        return handle(message);
+    }
+
+    @Override
+    protected Uni<Void> apply(String type, String eventId, String payload) throws Exception {
+        if (OrganizationCreated.TYPE.equals(type)) {
+            OrganizationCreated org = json.readValue(payload, OrganizationCreated.class);
+            return once(eventId, () -> upsert(org.id(), org.slug(), org.status(), org.plan(), org.createdAt()));
+        }
+        if (OrganizationUpdated.TYPE.equals(type)) {
+            OrganizationUpdated org = json.readValue(payload, OrganizationUpdated.class);
+            return once(eventId, () -> upsert(org.id(), org.slug(), org.status(), org.plan(), org.updatedAt()));
+        }
+        if (OrganizationDeleted.TYPE.equals(type)) {
+            OrganizationDeleted org = json.readValue(payload, OrganizationDeleted.class);
+            return once(eventId, () -> Panache.getSession().chain(session -> session.createNativeQuery(DELETE)
+                    .setParameter(1, org.id())
+                    .setParameter(2, org.slug())
+                    .setParameter(3, org.deletedAt())
+                    .executeUpdate()));
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    private Uni<Integer> upsert(UUID id, String slug, String status, String plan, Instant changedAt) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(UPSERT)
+                .setParameter(1, id)
+                .setParameter(2, slug)
+                .setParameter(3, status)
+                .setParameter(4, plan)
+                .setParameter(5, null)
+                .setParameter(6, changedAt)
+                .executeUpdate());
+    }
+}
