@@ -1,6 +1,5 @@
 package io.clp.e2e;
 
-import io.clp.launcher.StackContext;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
@@ -14,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
@@ -22,21 +22,19 @@ import static org.hamcrest.Matchers.containsString;
 /**
  * With real Keycloak, Kafka and Debezium: an API key works against several services within its
  * scopes and is refused everywhere within 60 seconds of its revocation; an entity grant lets a
- * viewer edit one DSP account in campaign-service, and stops doing so once revoked.
+ * viewer edit one DSP account in campaign-service, and stops doing so once revoked; an operator's
+ * suspension and quota override reach campaign-service, which enforces them.
  */
 @Order(1)
 class AccessLifecycleTest {
 
     private static final Duration BOUND = Duration.ofSeconds(60);
 
-    private static StackContext ctx;
-
     private static StackClient client;
 
     @BeforeAll
     static void startStack() {
-        ctx = LocalStack.get().context();
-        client = new StackClient(ctx);
+        client = new StackClient(LocalStack.get().context());
     }
 
     /** Organizations share one display name on purpose: only slugs are unique, in CLP and in its Keycloak mirror. */
@@ -152,5 +150,44 @@ class AccessLifecycleTest {
         assertThat(Duration.between(revoked, Instant.now())).isLessThan(BOUND);
         System.out.printf("grant no longer honoured by campaign-service %d ms after revocation%n",
                 Duration.between(revoked, Instant.now()).toMillis());
+    }
+
+    @Test
+    void anOperatorsSuspensionAndQuotaOverrideReachTheServicesThatEnforceThem() {
+        String demo = client.demoToken();
+        String orgId = organization(demo, "operated");
+        client.grantRealmRole(StackClient.claims(demo).get("sub").asText(), "clp-operator");
+        AtomicReference<String> operator = new AtomicReference<>();
+        await().atMost(BOUND).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            operator.set(client.demoToken());
+            return StackClient.hasRole(operator.get(), orgId, "admin")
+                    && StackClient.claims(operator.get()).path("realm_access").path("roles").toString().contains("clp-operator");
+        });
+        UUID accountId = UUID.randomUUID();
+        client.execute("INSERT INTO campaign.dsp_accounts (id, org_id, dsp_type, external_account_id) "
+                + "VALUES (?, CAST(? AS uuid), 'amazon', 'adv-op')", accountId, orgId);
+        String operated = client.service("identity", "/operator/organizations/" + orgId);
+
+        // a quota override reaches campaign-service, whose trigger refuses the account past it
+        given().auth().oauth2(operator.get()).contentType(ContentType.JSON).body("{\"dsp_accounts\": 1}")
+                .put(operated + "/quotas").then().statusCode(204);
+        await().atMost(BOUND).pollInterval(Duration.ofSeconds(1)).until(() -> "1".equals(client.queryText(
+                "SELECT quotas ->> 'dsp_accounts' FROM campaign.organization_refs WHERE org_id = CAST(? AS uuid)", orgId)));
+        assertThatThrownBy(() -> client.execute(
+                        "INSERT INTO campaign.dsp_accounts (org_id, dsp_type, external_account_id) VALUES (CAST(? AS uuid), 'meta', 'x')", orgId))
+                .hasMessageContaining("dsp_accounts quota (1) is used up");
+
+        // a suspension makes the organization read-only in campaign-service too
+        String account = client.service("campaign", "/organizations/" + orgId + "/dsp-accounts/" + accountId);
+        given().auth().oauth2(operator.get()).contentType(ContentType.JSON).body("{\"status\": \"suspended\", \"reason\": \"e2e\"}")
+                .put(operated + "/status").then().statusCode(200).body("status", equalTo("suspended"));
+        await().atMost(BOUND).pollInterval(Duration.ofSeconds(1)).until(() -> given().auth().oauth2(operator.get())
+                .contentType(ContentType.JSON).body("{\"active\": false}").patch(account).statusCode() == 409);
+        given().auth().oauth2(operator.get()).get(account).then().statusCode(200).body("active", equalTo(true));
+
+        given().auth().oauth2(operator.get()).contentType(ContentType.JSON).body("{\"status\": \"active\"}")
+                .put(operated + "/status").then().statusCode(200);
+        await().atMost(BOUND).pollInterval(Duration.ofSeconds(1)).until(() -> given().auth().oauth2(operator.get())
+                .contentType(ContentType.JSON).body("{\"active\": false}").patch(account).statusCode() == 200);
     }
 }

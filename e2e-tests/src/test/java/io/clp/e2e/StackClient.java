@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -78,15 +79,42 @@ final class StackClient {
 
     /** Runs a statement as the database superuser (data that no API writes yet). */
     int execute(String sql, Object... args) {
+        return withStatement(sql, args, PreparedStatement::executeUpdate);
+    }
+
+    /** The first column of the first row, as the database superuser. */
+    String queryText(String sql, Object... args) {
+        return withStatement(sql, args, ps -> {
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        });
+    }
+
+    private interface Statement<T> {
+        T run(PreparedStatement ps) throws SQLException;
+    }
+
+    private <T> T withStatement(String sql, Object[] args, Statement<T> statement) {
         try (Connection c = DriverManager.getConnection(ctx.jdbcUrl(), "postgres", ctx.secrets().get("db.superuser"));
              PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
             }
-            return ps.executeUpdate();
+            return statement.run(ps);
         } catch (SQLException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException(e.getMessage(), e);
         }
+    }
+
+    /** Gives a user a realm role, as a Keycloak administrator would. */
+    void grantRealmRole(String userId, String role) {
+        String admin = keycloakAdminToken();
+        String realm = ctx.keycloakUrl() + "/admin/realms/clp";
+        Map<?, ?> representation = given().auth().oauth2(admin).get(realm + "/roles/" + role)
+                .then().statusCode(200).extract().as(Map.class);
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(List.of(representation))
+                .post(realm + "/users/" + userId + "/role-mappings/realm").then().statusCode(204);
     }
 
     static JsonNode claims(String token) {

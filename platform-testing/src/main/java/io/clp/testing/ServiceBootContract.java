@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,6 +49,20 @@ public abstract class ServiceBootContract {
             assertThat(TestDatabase.count("SELECT count(*) FROM pg_tables WHERE schemaname = ? AND tablename = ?",
                     service(), platformTable)).as(platformTable).isEqualTo(1);
         }
+    }
+
+    /** The tables whose inserts a quota limits (db/platform/V0_5), with the quota: none by default. */
+    protected Map<String, String> quotaTables() {
+        return Map.of();
+    }
+
+    @Test
+    void enforcesItsQuotasOnInsert() {
+        quotaTables().forEach((table, quota) -> assertThat(TestDatabase.count("""
+                SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = ? AND c.relname = ? AND t.tgname = 'clp_quota'
+                  AND encode(t.tgargs, 'escape') = ? || '\\000'""", service(), table, quota))
+                .as("quota %s enforced on %s.%s", quota, service(), table).isEqualTo(1));
     }
 
     @Test

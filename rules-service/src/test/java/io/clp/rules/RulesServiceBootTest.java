@@ -7,6 +7,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import java.util.List;
+import java.util.Map;
 
 @QuarkusTest
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "rules"))
@@ -20,5 +21,10 @@ class RulesServiceBootTest extends ServiceBootContract {
     @Override
     protected List<String> tables() {
         return List.of("rules");
+    }
+
+    @Override
+    protected Map<String, String> quotaTables() {
+        return Map.of("rules", "rules");
     }
 }

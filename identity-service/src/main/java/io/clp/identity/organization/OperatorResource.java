@@ -13,14 +13,17 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import java.util.Map;
 import java.util.UUID;
 
 /**
  * For the people who run a CLP installation (Keycloak realm role {@code clp-operator}), not for
- * members of organizations: read any organization and move it between trial, active and suspended.
+ * members of organizations: read any organization, move it between trial, active and suspended,
+ * and override its quotas.
  */
 @Path("/api/v1/operator/organizations/{id}")
 @RolesAllowed(Organizations.OPERATOR_ROLE)
@@ -38,6 +41,15 @@ public class OperatorResource {
     @Operation(summary = "Any organization that is not deleted (operators)")
     public Uni<OrganizationView> get(@PathParam("id") UUID id) {
         return organizations.getAsOperator(id).map(OrganizationView::of);
+    }
+
+    @PUT
+    @Path("/quotas")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Override quotas, for example {\"dsp_accounts\": 40}; null restores the plan's default (operators). "
+            + "Every service learns the new limits from the organization.quotas_changed event")
+    public Uni<Response> overrideQuotas(@PathParam("id") UUID id, @NotNull Map<String, Integer> overrides) {
+        return organizations.overrideQuotas(id, overrides).replaceWith(Response.noContent().build());
     }
 
     @PUT

@@ -7,6 +7,7 @@ import io.clp.identity.access.MemberAccess;
 import io.clp.platform.security.Permission;
 import io.clp.identity.membership.MemberRole;
 import io.clp.identity.membership.Membership;
+import io.clp.identity.quota.Quotas;
 import io.clp.identity.user.Users;
 import io.clp.platform.outbox.Outbox;
 import io.clp.platform.problem.Problems;
@@ -23,6 +24,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.UUID;
@@ -40,6 +42,9 @@ public class Organizations {
 
     @Inject
     Outbox outbox;
+
+    @Inject
+    Quotas quotas;
 
     @Inject
     Users users;
@@ -88,6 +93,7 @@ public class Organizations {
                         .chain(() -> admin.persist())
                         .chain(() -> outbox.publish(new OrganizationCreated(org.id, org.name, org.slug, org.status,
                                 org.plan, org.monthlyBudget, org.currency, user.id, org.createdAt)))
+                        .chain(() -> quotas.publishLimits(org))
                         .replaceWith(org);
         })).onFailure(Organizations::isSlugUniqueViolation).transform(e -> slugTaken(request.slug()));
     }
@@ -113,8 +119,15 @@ public class Organizations {
             }
             return outbox.publish(new OrganizationUpdated(org.id, org.name, org.slug, org.status, org.plan,
                             org.monthlyBudget, org.currency, changed, Instant.now().truncatedTo(ChronoUnit.MICROS)))
+                    .chain(() -> changed.contains("plan") ? quotas.publishLimits(org) : Uni.createFrom().voidItem())
                     .replaceWith(org);
         }));
+    }
+
+    /** An operator overrides quotas (null: back to the plan's default); returns the organization. */
+    public Uni<Organization> overrideQuotas(UUID id, Map<String, Integer> overrides) {
+        return transactions.write(() -> transactions.allowOrganization(id).chain(() -> live(id))
+                .call(org -> quotas.override(org, overrides)));
     }
 
     /** Any live organization, for an operator (the caller's realm role is checked by the resource). */

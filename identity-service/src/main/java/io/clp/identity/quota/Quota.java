@@ -1,6 +1,8 @@
 package io.clp.identity.quota;
 
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 
 /** The limited resources of an organization, with their defaults per plan (free, team, enterprise). */
 public enum Quota {
@@ -29,6 +31,11 @@ public enum Quota {
     /** The name clients see, for example {@code dsp_accounts}. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The quota of a client-facing id, such as {@code dsp_accounts}. */
+    public static Optional<Quota> parse(String id) {
+        return Arrays.stream(values()).filter(q -> q.id().equals(id)).findFirst();
     }
 
     /** The plan's default; an unknown plan gets the free plan's. */

@@ -1,18 +1,34 @@
 package io.clp.identity.quota;
 
+import io.clp.events.identity.OrganizationQuotasChanged;
 import io.clp.identity.organization.Organization;
+import io.clp.platform.outbox.Outbox;
 import io.clp.platform.problem.Problems;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
-/** Effective quotas of an organization (override, else plan default) and the checks against them. */
+/**
+ * Effective quotas of an organization (override, else plan default), the checks against them, and
+ * the {@link OrganizationQuotasChanged} event that gives other services the limits they enforce.
+ */
 @ApplicationScoped
 public class Quotas {
+
+    /** The highest limit an operator may set. */
+    public static final int MAX_LIMIT = 1_000_000;
+
+    @Inject
+    Outbox outbox;
 
     public record Limit(int limit, long used, boolean overridden) {
     }
@@ -31,6 +47,54 @@ public class Quotas {
         return limit(org, quota).chain(limit -> used < limit ? Uni.createFrom().voidItem()
                 : Uni.createFrom().failure(Problems.conflict("quota-exceeded",
                 "the organization's " + quota.id() + " quota (" + limit + " on plan " + org.plan + ") is used up")));
+    }
+
+    /** Publishes the organization's effective limits; runs in the transaction that changed them. */
+    public Uni<Void> publishLimits(Organization org) {
+        return all(org, Map.of()).chain(limits -> {
+            Map<String, Integer> byId = new LinkedHashMap<>();
+            limits.forEach((q, l) -> byId.put(q.id(), l.limit()));
+            return outbox.publish(new OrganizationQuotasChanged(org.id, org.slug, org.plan, byId,
+                    Instant.now().truncatedTo(ChronoUnit.MICROS)));
+        }).replaceWithVoid();
+    }
+
+    /**
+     * Sets (a number) or removes (null) the organization's overrides of the named quotas, then
+     * publishes the new limits. Runs in the caller's transaction.
+     */
+    public Uni<Void> override(Organization org, Map<String, Integer> overrides) {
+        Map<Quota, Integer> changes = new EnumMap<>(Quota.class);
+        overrides.forEach((id, limit) -> {
+            Quota quota = Quota.parse(id).orElseThrow(() -> Problems.validation(id, "is not a quota; the quotas are "
+                    + Arrays.stream(Quota.values()).map(Quota::id).toList()));
+            if (limit != null && (limit < 0 || limit > MAX_LIMIT)) {
+                throw Problems.validation(id, "must be between 0 and " + MAX_LIMIT + ", or null for the plan's default");
+            }
+            changes.put(quota, limit);
+        });
+        if (changes.isEmpty()) {
+            throw Problems.validation("quotas", "name at least one quota");
+        }
+        StringBuilder columns = new StringBuilder("org_id");
+        StringBuilder values = new StringBuilder("?1");
+        StringBuilder updates = new StringBuilder();
+        int i = 2;
+        for (Quota quota : changes.keySet()) {
+            columns.append(", ").append(quota.column());
+            values.append(", ?").append(i);
+            updates.append(updates.isEmpty() ? "" : ", ").append(quota.column()).append(" = excluded.").append(quota.column());
+            i++;
+        }
+        String sql = "INSERT INTO tenant_quotas (" + columns + ") VALUES (" + values + ") ON CONFLICT (org_id) DO UPDATE SET " + updates;
+        return Panache.getSession().chain(session -> {
+            var query = session.createNativeQuery(sql).setParameter(1, org.id);
+            int position = 2;
+            for (Integer limit : changes.values()) {
+                query.setParameter(position++, limit);
+            }
+            return query.executeUpdate();
+        }).chain(() -> publishLimits(org));
     }
 
     /** Every quota with its limit; usage is filled in where identity-service owns the resource. */

@@ -61,4 +61,28 @@ class OperatorResourceTest {
         assertThat(setStatus(OPERATOR, orgId, "active")).isEqualTo(404);
         given().auth().oauth2(OPERATOR).when().get("/api/v1/operator/organizations/" + orgId).then().statusCode(404);
     }
+
+    @Test
+    void anOperatorOverridesQuotasAndMayRestoreThePlanDefault() {
+        User admin = User.withoutOrganizations();
+        UUID orgId = IdentityFixtures.organizationOf(admin);
+        String quotas = "/api/v1/operator/organizations/" + orgId + "/quotas";
+        given().auth().oauth2(TestTokens.token(admin)).contentType(ContentType.JSON).body("{\"members\": 100}")
+                .when().put(quotas).then().statusCode(403);
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"members\": 100, \"dsp_accounts\": 40}")
+                .when().put(quotas).then().statusCode(204);
+        given().auth().oauth2(TestTokens.token(admin)).when().get("/api/v1/organizations/" + orgId + "/quotas")
+                .then().statusCode(200).body("members.limit", equalTo(100)).body("members.overridden", equalTo(true))
+                .body("dsp_accounts.limit", equalTo(40)).body("rules.limit", equalTo(25));
+
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"members\": null}")
+                .when().put(quotas).then().statusCode(204);
+        given().auth().oauth2(TestTokens.token(admin)).when().get("/api/v1/organizations/" + orgId + "/quotas")
+                .then().statusCode(200).body("members.limit", equalTo(5)).body("dsp_accounts.limit", equalTo(40));
+
+        for (String bad : new String[]{"{\"seats\": 3}", "{\"rules\": -1}", "{}", "{\"rules\": \"many\"}"}) {
+            given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body(bad)
+                    .when().put(quotas).then().statusCode(400).contentType("application/problem+json");
+        }
+    }
 }

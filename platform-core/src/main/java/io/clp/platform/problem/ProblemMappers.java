@@ -9,6 +9,7 @@ import io.clp.platform.web.RequestIds;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.vertx.pgclient.PgException;
 import jakarta.inject.Inject;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -21,12 +22,15 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** The one place where failures become RFC 9457 problem documents. Stack traces stay in the log. */
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    /** The SQLSTATE of the quota triggers. */
+    static final String QUOTA_EXCEEDED = "CLPQ1";
 
     @Inject
     RequestIds requestIds;
@@ -97,9 +101,23 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
+        Optional<ProblemException> quota = quotaExceeded(e);
+        if (quota.isPresent()) {
+            return respond(quota.get());
+        }
         LOG.errorf(e, "unexpected failure (request %s)", requestIds.current());
         return respond(new ProblemException(500, "internal", "Internal error",
                 "the request failed; quote request id " + requestIds.current() + " when reporting it", null));
+    }
+
+    /** A quota trigger (db/platform/V0_5) refused an insert somewhere below {@code e}: 409 naming the quota. */
+    static Optional<ProblemException> quotaExceeded(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof PgException pg && QUOTA_EXCEEDED.equals(pg.getSqlState())) {
+                return Optional.of(Problems.conflict("quota-exceeded", pg.getErrorMessage()));
+            }
+        }
+        return Optional.empty();
     }
 
     private Response respond(ProblemException e) {

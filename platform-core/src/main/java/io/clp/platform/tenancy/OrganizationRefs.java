@@ -3,6 +3,7 @@ package io.clp.platform.tenancy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clp.events.identity.OrganizationCreated;
 import io.clp.events.identity.OrganizationDeleted;
+import io.clp.events.identity.OrganizationQuotasChanged;
 import io.clp.events.identity.OrganizationUpdated;
 import io.clp.platform.messaging.EventProjection;
 import io.quarkus.arc.properties.UnlessBuildProperty;
@@ -18,29 +19,37 @@ import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Keeps {@code organization_refs} (status, plan, deletion of every organization) from
- * identity-service's {@code clp.events.organization} stream. An older event never overwrites a newer
- * one ({@code changed_at}). Off in identity-service, which owns organizations
+ * Keeps {@code organization_refs} (status, plan, deletion and effective quotas of every
+ * organization) from identity-service's {@code clp.events.organization} stream. An older event never
+ * overwrites a newer one, and nothing revives a deleted organization. Off in identity-service, which owns organizations
  * ({@code clp.organizations.read-model=false}).
  */
 @ApplicationScoped
 @UnlessBuildProperty(name = "clp.organizations.read-model", stringValue = "false", enableIfMissing = true)
 public class OrganizationRefs extends EventProjection {
 
-    static final String UPSERT = """
-            INSERT INTO organization_refs (org_id, slug, status, plan, deleted_at, changed_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+    static final String STATUS = """
+            INSERT INTO organization_refs (org_id, slug, status, plan, status_changed_at)
+            VALUES (?1, ?2, ?3, ?4, ?5)
             ON CONFLICT (org_id) DO UPDATE SET slug = excluded.slug, status = excluded.status, plan = excluded.plan,
-                deleted_at = coalesce(organization_refs.deleted_at, excluded.deleted_at), changed_at = excluded.changed_at,
-                received_at = now()
-            WHERE organization_refs.changed_at <= excluded.changed_at
+                status_changed_at = excluded.status_changed_at, received_at = now()
+            WHERE organization_refs.deleted_at IS NULL
+              AND (organization_refs.status_changed_at IS NULL OR organization_refs.status_changed_at <= excluded.status_changed_at)
             """;
 
     static final String DELETE = """
-            INSERT INTO organization_refs (org_id, slug, status, deleted_at, changed_at)
+            INSERT INTO organization_refs (org_id, slug, status, deleted_at, status_changed_at)
             VALUES (?1, ?2, 'deleted', ?3, ?3)
             ON CONFLICT (org_id) DO UPDATE SET status = 'deleted', deleted_at = excluded.deleted_at,
-                changed_at = excluded.changed_at, received_at = now()
+                status_changed_at = excluded.status_changed_at, received_at = now()
+            """;
+
+    static final String QUOTAS = """
+            INSERT INTO organization_refs (org_id, slug, plan, quotas, quotas_changed_at)
+            VALUES (?1, ?2, ?3, CAST(CAST(?4 AS text) AS jsonb), ?5)
+            ON CONFLICT (org_id) DO UPDATE SET quotas = excluded.quotas, quotas_changed_at = excluded.quotas_changed_at,
+                received_at = now()
+            WHERE organization_refs.quotas_changed_at IS NULL OR organization_refs.quotas_changed_at <= excluded.quotas_changed_at
             """;
 
     @Inject
@@ -66,6 +75,17 @@ public class OrganizationRefs extends EventProjection {
             OrganizationUpdated org = json.readValue(payload, OrganizationUpdated.class);
             return once(eventId, () -> upsert(org.id(), org.slug(), org.status(), org.plan(), org.updatedAt()));
         }
+        if (OrganizationQuotasChanged.TYPE.equals(type)) {
+            OrganizationQuotasChanged quotas = json.readValue(payload, OrganizationQuotasChanged.class);
+            String limits = json.writeValueAsString(quotas.limits());
+            return once(eventId, () -> Panache.getSession().chain(session -> session.createNativeQuery(QUOTAS)
+                    .setParameter(1, quotas.id())
+                    .setParameter(2, quotas.slug())
+                    .setParameter(3, quotas.plan())
+                    .setParameter(4, limits)
+                    .setParameter(5, quotas.changedAt())
+                    .executeUpdate()));
+        }
         if (OrganizationDeleted.TYPE.equals(type)) {
             OrganizationDeleted org = json.readValue(payload, OrganizationDeleted.class);
             return once(eventId, () -> Panache.getSession().chain(session -> session.createNativeQuery(DELETE)
@@ -78,13 +98,12 @@ public class OrganizationRefs extends EventProjection {
     }
 
     private Uni<Integer> upsert(UUID id, String slug, String status, String plan, Instant changedAt) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(UPSERT)
+        return Panache.getSession().chain(session -> session.createNativeQuery(STATUS)
                 .setParameter(1, id)
                 .setParameter(2, slug)
                 .setParameter(3, status)
                 .setParameter(4, plan)
-                .setParameter(5, null)
-                .setParameter(6, changedAt)
+                .setParameter(5, changedAt)
                 .executeUpdate());
     }
 }

@@ -10,8 +10,9 @@ import java.util.UUID;
 /**
  * What a service knows of an organization's state from its {@code organization_refs} read model: a
  * deleted organization's data is unreachable (404), a suspended one can be read but not changed
- * (409 {@code organization-suspended}). An organization the read model has not heard of yet is a
- * new one, and is treated as active.
+ * (409 {@code organization-suspended}). Its quotas are enforced by the tables' quota triggers
+ * (db/platform/V0_5). An organization the read model has not heard of yet is a new one, and is
+ * treated as active.
  */
 @ApplicationScoped
 public class OrganizationState {

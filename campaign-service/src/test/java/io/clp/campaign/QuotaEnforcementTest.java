@@ -1,0 +1,90 @@
+package io.clp.campaign;
+
+import io.clp.events.identity.OrganizationQuotasChanged;
+import io.clp.testing.PlatformTestResource;
+import io.clp.testing.TestDatabase;
+import io.clp.testing.TestEvents;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The quotas identity-service publishes reach this service's read model, and the dsp_accounts quota
+ * trigger refuses, whatever writes the row, an account past the limit, naming the quota.
+ */
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "campaign"))
+class QuotaEnforcementTest {
+
+    /** Inserts a DSP account as the service's own role, in a transaction scoped to the organization. */
+    private static void insertAccount(UUID orgId) throws SQLException {
+        try (Connection c = TestDatabase.asService("campaign")) {
+            c.setAutoCommit(false);
+            try (PreparedStatement scope = c.prepareStatement("SELECT set_config('clp.org_ids', ?, true)");
+                 PreparedStatement insert = c.prepareStatement("INSERT INTO campaign.dsp_accounts "
+                         + "(org_id, dsp_type, external_account_id) VALUES (?, 'meta', ?)")) {
+                scope.setString(1, orgId.toString());
+                scope.execute();
+                insert.setObject(1, orgId);
+                insert.setString(2, "act-" + UUID.randomUUID());
+                insert.executeUpdate();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static long accounts(UUID orgId) {
+        return TestDatabase.count("SELECT count(*) FROM campaign.dsp_accounts WHERE org_id = ?", orgId);
+    }
+
+    @Test
+    void theDspAccountsQuotaFromIdentityCapsInsertsAndANewerLimitReplacesIt() throws Exception {
+        UUID orgId = UUID.randomUUID();
+        Instant t = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        TestEvents.publish(new OrganizationQuotasChanged(orgId, "acme", "free", Map.of("dsp_accounts", 2, "rules", 25), t));
+        await().atMost(Duration.ofSeconds(30)).until(() -> TestDatabase.count(
+                "SELECT count(*) FROM campaign.organization_refs WHERE org_id = ? AND quotas IS NOT NULL", orgId) == 1);
+
+        insertAccount(orgId);
+        insertAccount(orgId);
+        assertThatThrownBy(() -> insertAccount(orgId)).isInstanceOf(SQLException.class)
+                .hasMessageContaining("dsp_accounts quota (2) is used up")
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("CLPQ1"));
+        assertThat(accounts(orgId)).isEqualTo(2);
+
+        TestEvents.publish(new OrganizationQuotasChanged(orgId, "acme", "team", Map.of("dsp_accounts", 3), t.plusSeconds(5)));
+        // an older event arriving late does not undo the newer one
+        UUID late = TestEvents.publish(new OrganizationQuotasChanged(orgId, "acme", "free", Map.of("dsp_accounts", 2), t.plusSeconds(1)));
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                TestDatabase.count("SELECT count(*) FROM campaign.processed_event WHERE event_id = ?", late) == 1);
+        assertThatCode(() -> insertAccount(orgId)).doesNotThrowAnyException();
+        assertThat(accounts(orgId)).isEqualTo(3);
+    }
+
+    @Test
+    void anOrganizationWhoseLimitsHaveNotArrivedIsNotLimited() throws Exception {
+        UUID orgId = UUID.randomUUID();
+        for (int i = 0; i < 3; i++) {
+            insertAccount(orgId);
+        }
+        assertThat(accounts(orgId)).isEqualTo(3);
+    }
+}
