@@ -5,6 +5,7 @@ import io.clp.platform.pagination.Page;
 import io.clp.platform.pagination.PageRequest;
 import io.clp.platform.security.OrgAccess;
 import io.clp.platform.security.Permission;
+import io.clp.platform.tenancy.OrganizationState;
 import io.clp.platform.tx.Transactions;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.panache.common.Parameters;
@@ -34,6 +35,9 @@ public class AuditLogResource {
     @Inject
     Transactions transactions;
 
+    @Inject
+    OrganizationState organizations;
+
     @GET
     @WithSession
     @Operation(summary = "The organization's audit trail, newest first, one page at a time")
@@ -61,6 +65,7 @@ public class AuditLogResource {
         }
         query.append(" order by createdAt desc, id desc");
         return transactions.scoped(() -> transactions.allowOrganization(orgId)
+                .chain(() -> organizations.requireReadable(orgId))
                 .chain(() -> AuditLog.<AuditLog>find(query.toString(), params).range(0, page.limit()).list()))
                 .map(rows -> Page.of(rows, page.limit(), r -> new Cursor(r.createdAt, r.id), AuditLogView::of));
     }

@@ -1,23 +1,19 @@
 package io.clp.audit.trail;
 
+import io.clp.events.identity.OrganizationDeleted;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;
+import io.clp.testing.TestEvents;
 import io.clp.testing.TestTokens;
 import io.clp.testing.TestTokens.User;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -36,16 +32,8 @@ class AuditTrailTest {
 
     private static final AtomicLong TX = new AtomicLong(System.nanoTime() % 1_000_000_000L);
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
-    private void send(String topic, String key, String value) throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
-        }
+    private void send(String topic, String key, String value) {
+        TestEvents.publishRaw(topic, key, value, Map.of());
     }
 
     static String organizationCreated(UUID orgId, String slug, long txId, long lsn) {
@@ -133,22 +121,18 @@ class AuditTrailTest {
 
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 TestDatabase.count("SELECT count(*) FROM audit.audit_logs WHERE org_id = ?", orgId) == 1);
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "dlq-check-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
-            consumer.subscribe(List.of("clp.cdc.audit-trail.dlq"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                for (var record : consumer.poll(Duration.ofMillis(500))) {
-                    if ("{not json".equals(record.value())) {
-                        return true;
-                    }
-                }
-                return false;
-            });
-        }
+        TestEvents.awaitOn("clp.cdc.audit-trail.dlq", record -> "{not json".equals(record.value()));
+    }
+
+    @Test
+    void aDeletedOrganizationsTrailIsGoneAtOnce() {
+        UUID orgId = UUID.randomUUID();
+        String admin = TestTokens.token(User.member(orgId, "admin"));
+        given().auth().oauth2(admin).when().get("/api/v1/organizations/" + orgId + "/audit-logs").then().statusCode(200);
+        // the token still names the organization; the deletion event is what this service goes by
+        TestEvents.publish(new OrganizationDeleted(orgId, "gone", UUID.randomUUID(), Instant.now().truncatedTo(ChronoUnit.MICROS)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> given().auth().oauth2(admin)
+                .get("/api/v1/organizations/" + orgId + "/audit-logs").statusCode() == 404);
     }
 
     @Test
