@@ -53,6 +53,7 @@ public class MeResource {
     @GET
     @Operation(summary = "The caller's profile and organization memberships with effective permissions")
     public Uni<Me> me() {
+        caller.requirePerson();
         return transactions.write(() -> users.ensureCaller(caller)).chain(user -> transactions.scoped(() -> Membership
                 .<Membership>list("userId = ?1 and (active = true or joinedAt is null)", user.id)
                 .chain(memberships -> (memberships.isEmpty() ? Uni.createFrom().item(List.<Organization>of())

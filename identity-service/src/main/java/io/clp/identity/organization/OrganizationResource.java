@@ -40,6 +40,7 @@ public class OrganizationResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create an organization; the caller becomes its admin")
     public Uni<Response> create(@Valid @NotNull CreateOrganization request, UriInfo uri) {
+        caller.requirePerson();
         return organizations.create(caller, request).map(org -> Response
                 .created(uri.getAbsolutePathBuilder().path(org.id.toString()).build())
                 .entity(OrganizationView.of(org))
@@ -50,6 +51,7 @@ public class OrganizationResource {
     @WithSession
     @Operation(summary = "The organizations the caller belongs to")
     public Uni<List<OrganizationView>> mine() {
+        caller.requirePerson();
         return organizations.mine(caller).map(list -> list.stream().map(OrganizationView::of).toList());
     }
 

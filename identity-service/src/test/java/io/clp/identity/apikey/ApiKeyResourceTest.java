@@ -184,6 +184,21 @@ class ApiKeyResourceTest {
         given().auth().oauth2(key).when().get("/api/v1/organizations/" + otherOrg + "/members").then().statusCode(404);
     }
 
+    @Test
+    void anApiKeyCannotActForItsCreatorBeyondItsOrganization() {
+        User admin = User.withoutOrganizations();
+        UUID orgId = IdentityFixtures.organizationOf(admin);
+        String key = TestTokens.apiKey(IdentityFixtures.apiKeyOf(orgId, admin.id()), orgId, admin.id(),
+                List.of("organization:read", "member:read"), Instant.now().plus(Duration.ofDays(1)));
+        given().auth().oauth2(key).when().get("/api/v1/me").then().statusCode(403);
+        given().auth().oauth2(key).when().get("/api/v1/organizations").then().statusCode(403);
+        given().auth().oauth2(key).contentType(ContentType.JSON).body("{\"name\": \"Key org\", \"slug\": \"key-org-"
+                        + UUID.randomUUID().toString().substring(0, 8) + "\"}")
+                .when().post("/api/v1/organizations").then().statusCode(403);
+        given().auth().oauth2(key).when().post("/api/v1/invitations/" + UUID.randomUUID() + "/accept").then().statusCode(403);
+        given().auth().oauth2(key).when().get("/api/v1/organizations/" + orgId).then().statusCode(200);
+    }
+
     private static boolean active(String keyId) {
         return TestDatabase.count("SELECT count(*) FROM identity.auth_tokens WHERE id = CAST(? AS uuid) AND is_active", keyId) == 1;
     }

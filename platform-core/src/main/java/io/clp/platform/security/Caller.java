@@ -1,5 +1,6 @@
 package io.clp.platform.security;
 
+import io.clp.platform.problem.Problems;
 import io.clp.platform.web.RequestIds;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
@@ -68,6 +69,16 @@ public class Caller {
                     .orElseGet(() -> OrganizationClaim.memberships(token.getClaim(OrganizationClaim.CLAIM)));
         }
         return memberships;
+    }
+
+    /**
+     * Refuses API keys (403) on calls that act for a person beyond one organization: creating an
+     * organization, accepting an invitation, listing one's organizations or profile.
+     */
+    public void requirePerson() {
+        if (apiKey().isPresent()) {
+            throw Problems.forbidden("an API key acts in its own organization only; this call is for people");
+        }
     }
 
     /** Whether the caller's role in the organization (or the API key's scopes) includes the permission. */
