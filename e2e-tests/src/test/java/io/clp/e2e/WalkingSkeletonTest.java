@@ -114,7 +114,7 @@ class WalkingSkeletonTest {
         assertThat(countOrganizations(slug)).isEqualTo(1);
 
         // the outbox event on its topic, keyed by the organization, with the CloudEvents headers
-        ConsumerRecord<String, String> event = awaitEvent("clp.events.organization", orgId);
+        ConsumerRecord<String, String> event = awaitEvent("clp.events.organization", orgId, "io.clp.organization.created.v1");
         Map<String, String> headers = new java.util.HashMap<>();
         event.headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
         assertThat(headers).containsEntry("ce_type", "io.clp.organization.created.v1")
@@ -178,7 +178,8 @@ class WalkingSkeletonTest {
                 .then().statusCode(404);
     }
 
-    private ConsumerRecord<String, String> awaitEvent(String topic, String key) {
+    /** The first event of a type for a key (an organization also has, for example, its quotas event). */
+    private ConsumerRecord<String, String> awaitEvent(String topic, String key, String type) {
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ctx.kafkaBootstrap(),
                 ConsumerConfig.GROUP_ID_CONFIG, "e2e-" + UUID.randomUUID(),
@@ -189,7 +190,9 @@ class WalkingSkeletonTest {
             AtomicReference<ConsumerRecord<String, String>> found = new AtomicReference<>();
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (key.equals(r.key())) {
+                    var header = r.headers().lastHeader("ce_type");
+                    if (key.equals(r.key()) && header != null && type.equals(new String(header.value(), StandardCharsets.UTF_8))
+                            && found.get() == null) {
                         found.set(r);
                     }
                 }
