@@ -1,10 +1,16 @@
 package io.clp.testing;
 
+import io.clp.platform.retention.PlatformTablesPruner;
+import io.quarkus.arc.Arc;
+import io.quarkus.vertx.VertxContextSupport;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,6 +69,32 @@ public abstract class ServiceBootContract {
                 WHERE n.nspname = ? AND c.relname = ? AND t.tgname = 'clp_quota'
                   AND encode(t.tgargs, 'escape') = ? || '\\000'""", service(), table, quota))
                 .as("quota %s enforced on %s.%s", quota, service(), table).isEqualTo(1));
+    }
+
+    @Test
+    void prunesBookkeepingRowsPastTheirRetention() throws Throwable {
+        UUID oldContext = UUID.randomUUID();
+        UUID freshContext = UUID.randomUUID();
+        UUID oldEvent = UUID.randomUUID();
+        UUID freshEvent = UUID.randomUUID();
+        String schema = service();
+        for (Object[] row : new Object[][]{{oldContext, "8 days"}, {freshContext, "1 minute"}}) {
+            TestDatabase.execute("INSERT INTO " + schema + ".transaction_context (id, tx_id, actor, service, created_at) "
+                    + "VALUES (?, 1, 'system:test', 'test', now() - CAST(? AS interval))", row);
+        }
+        for (Object[] row : new Object[][]{{oldEvent, "8 days"}, {freshEvent, "1 minute"}}) {
+            TestDatabase.execute("INSERT INTO " + schema + ".processed_event (event_id, consumer, processed_at) "
+                    + "VALUES (?, 'test', now() - CAST(? AS interval))", row);
+        }
+        PlatformTablesPruner pruner = Arc.container().instance(PlatformTablesPruner.class).get();
+        Instant weekAgo = Instant.now().minus(Duration.ofDays(7));
+        assertThat(VertxContextSupport.subscribeAndAwait(() -> pruner.prune(weekAgo, weekAgo))).isGreaterThanOrEqualTo(2);
+        assertThat(TestDatabase.count("SELECT count(*) FROM " + schema + ".transaction_context WHERE id IN (?, ?)",
+                oldContext, freshContext)).isEqualTo(1);
+        assertThat(TestDatabase.count("SELECT count(*) FROM " + schema + ".transaction_context WHERE id = ?", freshContext)).isEqualTo(1);
+        assertThat(TestDatabase.count("SELECT count(*) FROM " + schema + ".processed_event WHERE event_id IN (?, ?)",
+                oldEvent, freshEvent)).isEqualTo(1);
+        assertThat(TestDatabase.count("SELECT count(*) FROM " + schema + ".processed_event WHERE event_id = ?", freshEvent)).isEqualTo(1);
     }
 
     @Test
