@@ -1,14 +1,17 @@
 package io.clp.audit.trail;
 
 import io.clp.events.identity.OrganizationDeleted;
+import io.clp.platform.retention.PlatformTablesPruner;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;
 import io.clp.testing.TestEvents;
 import io.clp.testing.TestTokens;
 import io.clp.testing.TestTokens.User;
+import io.quarkus.arc.Arc;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -121,6 +124,20 @@ class AuditTrailTest {
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 TestDatabase.count("SELECT count(*) FROM audit.audit_logs WHERE org_id = ?", orgId) == 1);
         TestEvents.awaitOn("clp.cdc.audit-trail.dlq", record -> "{not json".equals(record.value()));
+    }
+
+    @Test
+    void prunesItsCopiesOfTransactionContextsPastTheirRetention() throws Throwable {
+        UUID old = UUID.randomUUID();
+        UUID fresh = UUID.randomUUID();
+        for (Object[] row : new Object[][]{{old, "8 days"}, {fresh, "1 minute"}}) {
+            TestDatabase.execute("INSERT INTO audit.transaction_contexts (id, source_service, tx_id, actor, created_at) "
+                    + "VALUES (?, 'identity', 1, 'system:test', now() - CAST(? AS interval))", row);
+        }
+        PlatformTablesPruner pruner = Arc.container().instance(PlatformTablesPruner.class).get();
+        VertxContextSupport.subscribeAndAwait(() -> pruner.prune(Instant.now()));
+        assertThat(TestDatabase.count("SELECT count(*) FROM audit.transaction_contexts WHERE id = ?", old)).isZero();
+        assertThat(TestDatabase.count("SELECT count(*) FROM audit.transaction_contexts WHERE id = ?", fresh)).isEqualTo(1);
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.ScheduledExecution;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -13,30 +14,23 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Deletes each service's bookkeeping rows once they have done their job: {@code transaction_context}
  * rows (read by audit-service from the change stream within seconds; it ignores their deletion) and
  * {@code processed_event} rows (an event redelivered after the retention would be applied again, so
  * the retention must exceed the topics' redelivery horizon). Both default to 7 days
- * ({@code clp.retention.transaction-context}, {@code clp.retention.processed-events}); rows go in
- * batches so that no pass holds long locks.
+ * ({@code clp.retention.transaction-context}, {@code clp.retention.processed-events}). A service
+ * adds tables of its own as {@link PrunedTable} beans. Rows go in batches so that no pass holds long
+ * locks.
  */
 @ApplicationScoped
 public class PlatformTablesPruner {
 
     private static final Logger LOG = Logger.getLogger(PlatformTablesPruner.class);
     static final int BATCH = 5000;
-
-    static final String PRUNE_CONTEXT = """
-            DELETE FROM transaction_context WHERE id IN (
-                SELECT id FROM transaction_context WHERE created_at < ?1 ORDER BY created_at LIMIT ?2)
-            """;
-
-    static final String PRUNE_INBOX = """
-            DELETE FROM processed_event WHERE (event_id, consumer) IN (
-                SELECT event_id, consumer FROM processed_event WHERE processed_at < ?1 ORDER BY processed_at LIMIT ?2)
-            """;
 
     @Inject
     Transactions transactions;
@@ -47,11 +41,22 @@ public class PlatformTablesPruner {
     @ConfigProperty(name = "clp.retention.processed-events", defaultValue = "P7D")
     Duration inboxRetention;
 
+    @Inject
+    Instance<PrunedTable> serviceTables;
+
+    /** The platform's own tables, then the service's. */
+    List<PrunedTable> tables() {
+        List<PrunedTable> tables = new ArrayList<>(List.of(
+                new PrunedTable("transaction_context", "id", "created_at", contextRetention),
+                new PrunedTable("processed_event", "event_id, consumer", "processed_at", inboxRetention)));
+        serviceTables.forEach(tables::add);
+        return tables;
+    }
+
     @Scheduled(every = "${clp.retention.prune-every:1h}", delayed = "5m",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Disabled.class)
     Uni<Void> scheduled() {
-        Instant now = Instant.now();
-        return prune(now.minus(contextRetention), now.minus(inboxRetention))
+        return prune(Instant.now())
                 .invoke(count -> {
                     if (count > 0) {
                         LOG.infof("pruned %d bookkeeping rows", count);
@@ -61,10 +66,13 @@ public class PlatformTablesPruner {
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
-    /** Deletes context rows older than {@code contextsBefore} and inbox rows older than {@code eventsBefore}; returns how many. */
-    public Uni<Integer> prune(Instant contextsBefore, Instant eventsBefore) {
-        return batches(PRUNE_CONTEXT, contextsBefore, 0)
-                .chain(contexts -> batches(PRUNE_INBOX, eventsBefore, 0).map(events -> contexts + events));
+    /** Deletes, table by table, the rows that are past their retention at {@code now}; returns how many. */
+    public Uni<Integer> prune(Instant now) {
+        Uni<Integer> total = Uni.createFrom().item(0);
+        for (PrunedTable table : tables()) {
+            total = total.chain(sum -> batches(table.deleteBatch(), now.minus(table.retention()), 0).map(n -> sum + n));
+        }
+        return total;
     }
 
     private Uni<Integer> batches(String sql, Instant before, int done) {
