@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.clp.platform.problem.ProblemException;
 import io.clp.platform.problem.Problems;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
@@ -33,8 +35,9 @@ import java.util.UUID;
  *
  * <p>Tokens are cached per key for at most {@code clp.api-keys.cache-ttl} (30 s by default) and
  * never past the key's own expiry, so a revoked key stops working in every service within that
- * bound plus the time identity-service takes to delete its client. Only successes are cached; the
- * cache holds a hash of the key, never the key.
+ * bound plus the time identity-service takes to delete its client. A refused key is remembered for
+ * {@code clp.api-keys.refusal-ttl} (5 s), so repeated bad keys cost Keycloak one call per period; a
+ * Keycloak outage is not remembered. The cache holds a hash of the key, never the key.
  */
 @ApplicationScoped
 public class ApiKeyExchange {
@@ -54,20 +57,49 @@ public class ApiKeyExchange {
     @ConfigProperty(name = "clp.api-keys.cache-ttl", defaultValue = "30s")
     Duration cacheTtl;
 
+    /** How long a refused key stays refused without asking Keycloak again (a flood of bad keys costs one call each per period). */
+    @ConfigProperty(name = "clp.api-keys.refusal-ttl", defaultValue = "5s")
+    Duration refusalTtl;
+
     @ConfigProperty(name = "clp.api-keys.cache-size", defaultValue = "10000")
     long cacheSize;
 
     private WebClient client;
     private AsyncCache<String, Exchanged> cache;
 
-    /** The outcome of one exchange: a token, or the refusal (kept out of the cache at once). */
+    /** The outcome of one exchange: a token, or the refusal. */
     record Exchanged(String accessToken, Instant keyExpiresAt, RuntimeException refusal) {
+    }
+
+    /**
+     * How long an outcome is reused: a token for the cache TTL, a refusal of the key (401) for the
+     * refusal TTL, anything else (Keycloak unavailable) not at all.
+     */
+    record Lifetimes(Duration token, Duration refusal) implements Expiry<String, Exchanged> {
+
+        @Override
+        public long expireAfterCreate(String key, Exchanged value, long currentTime) {
+            if (value.refusal() == null) {
+                return token.toNanos();
+            }
+            return value.refusal() instanceof ProblemException p && p.status() == 401 ? refusal.toNanos() : 0;
+        }
+
+        @Override
+        public long expireAfterUpdate(String key, Exchanged value, long currentTime, long currentDuration) {
+            return expireAfterCreate(key, value, currentTime);
+        }
+
+        @Override
+        public long expireAfterRead(String key, Exchanged value, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
     }
 
     @PostConstruct
     void init() {
         client = WebClient.create(vertx);
-        cache = Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumSize(cacheSize).buildAsync();
+        cache = Caffeine.newBuilder().expireAfter(new Lifetimes(cacheTtl, refusalTtl)).maximumSize(cacheSize).buildAsync();
     }
 
     @PreDestroy
@@ -84,7 +116,6 @@ public class ApiKeyExchange {
                         .subscribeAsCompletionStage()))
                 .map(exchanged -> {
                     if (exchanged.refusal() != null) {
-                        cache.synchronous().invalidate(hash);
                         throw exchanged.refusal();
                     }
                     if (exchanged.keyExpiresAt() != null && Instant.now().isAfter(exchanged.keyExpiresAt())) {
