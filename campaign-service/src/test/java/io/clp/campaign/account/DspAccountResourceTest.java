@@ -124,10 +124,13 @@ class DspAccountResourceTest {
         UUID pipelineGrant = UUID.randomUUID();
         UUID accountGrant = UUID.randomUUID();
         UUID entity = UUID.randomUUID();
-        TestEvents.publish(grant(pipelineGrant, orgId, viewer, "pipeline", entity, List.of("execute"), null));
+        UUID pipelineEvent = TestEvents.publish(grant(pipelineGrant, orgId, viewer, "pipeline", entity, List.of("execute"), null));
         TestEvents.publish(grant(accountGrant, orgId, viewer, "dsp_account", entity, List.of("view"), null));
         await().atMost(WITHIN).until(() ->
                 TestDatabase.count("SELECT count(*) FROM campaign.entity_grant_refs WHERE grant_id = ?", accountGrant) == 1);
+        // the pipeline grant was consumed (the inbox has it), and nothing of it was kept
+        await().atMost(WITHIN).until(() ->
+                TestDatabase.count("SELECT count(*) FROM campaign.processed_event WHERE event_id = ?", pipelineEvent) == 1);
         assertThat(TestDatabase.count("SELECT count(*) FROM campaign.entity_grant_refs WHERE grant_id = ?", pipelineGrant)).isZero();
     }
 

@@ -147,7 +147,7 @@ public class ApiKeys {
         key.active = false;
         key.revokedAt = now;
         key.revokedBy = revokedBy;
-        return outbox.publish(new ApiKeyRevoked(key.id, key.orgId, key.prefix, ApiKeyCredential.CLIENT_PREFIX + key.prefix,
+        return outbox.publish(new ApiKeyRevoked(key.id, key.orgId, key.prefix, ApiKeyCredential.clientIdOf(key.prefix),
                 reason, now)).replaceWithVoid();
     }
 }

@@ -47,8 +47,8 @@ public class ApiKeyUsage {
 
     private volatile long seenUpTo;
 
-    @Scheduled(every = "${clp.api-keys.usage-every:30s}", delayed = "10s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = KeycloakReconciler.Disabled.class)
+    /** Off where {@code clp.api-keys.usage-every=off} (tests). */
+    @Scheduled(every = "${clp.api-keys.usage-every}", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         return record().onFailure().invoke(e -> LOG.warnf("could not read API key usage from Keycloak: %s", e.toString()))
                 .onFailure().recoverWithNull();

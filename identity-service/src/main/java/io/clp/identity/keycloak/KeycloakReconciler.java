@@ -7,13 +7,10 @@ import io.clp.platform.security.ApiKeyCredential;
 import io.clp.platform.tx.Transactions;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
-import io.quarkus.scheduler.ScheduledExecution;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
@@ -54,8 +51,8 @@ public class KeycloakReconciler {
     @Inject
     ApiKeyClients apiKeyClients;
 
-    @Scheduled(every = "${clp.keycloak.reconcile-every}", delayed = "${clp.keycloak.reconcile-every}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Disabled.class)
+    /** Off where {@code clp.keycloak.reconcile-every=off} (tests). */
+    @Scheduled(every = "${clp.keycloak.reconcile-every}", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         return reconcile().onFailure().invoke(e -> LOG.warnf("Keycloak reconciliation did not finish: %s", e.toString()))
                 .onFailure().recoverWithNull();
@@ -111,7 +108,7 @@ public class KeycloakReconciler {
                     Set<String> wanted = new HashSet<>();
                     Uni<Void> chain = Uni.createFrom().voidItem();
                     for (ApiKey key : keys) {
-                        String clientId = ApiKeyCredential.CLIENT_PREFIX + key.prefix;
+                        String clientId = ApiKeyCredential.clientIdOf(key.prefix);
                         wanted.add(clientId);
                         if (!existing.contains(clientId) && key.publicJwk != null) {
                             ApiKeyCreated created = new ApiKeyCreated(key.id, key.orgId, key.userId, key.name, key.prefix, clientId,
@@ -141,18 +138,5 @@ public class KeycloakReconciler {
                     }
                     return chain.chain(() -> mirror.removeOthers(kcOrg, active));
                 }));
-    }
-
-    /** Off in tests and wherever {@code clp.keycloak.reconcile-enabled=false}. */
-    @Singleton
-    public static class Disabled implements Scheduled.SkipPredicate {
-
-        @ConfigProperty(name = "clp.keycloak.reconcile-enabled", defaultValue = "true")
-        boolean enabled;
-
-        @Override
-        public boolean test(ScheduledExecution execution) {
-            return !enabled;
-        }
     }
 }

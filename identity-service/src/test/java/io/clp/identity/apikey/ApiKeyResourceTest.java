@@ -72,6 +72,8 @@ class ApiKeyResourceTest {
 
         given().auth().oauth2(token).when().get(base)
                 .then().statusCode(200)
+                .body(not(containsString(sha256(key))))
+                .body(not(containsString(key.substring(13))))
                 .body("[0].prefix", equalTo(prefix))
                 .body("[0].createdBy", equalTo(admin.id().toString()))
                 .body("[0]", not(hasKey("key")))

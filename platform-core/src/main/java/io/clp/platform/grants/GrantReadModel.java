@@ -1,6 +1,5 @@
 package io.clp.platform.grants;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clp.events.identity.GrantIssued;
 import io.clp.events.identity.GrantRevoked;
 import io.clp.platform.messaging.EventProjection;
@@ -16,6 +15,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * Keeps {@code entity_grant_refs}, a service's copy of the entity grants on the entity types it owns,
@@ -35,8 +35,8 @@ public class GrantReadModel extends EventProjection {
                 granted_at = excluded.granted_at, received_at = now()
             """;
 
-    @Inject
-    ObjectMapper json;
+    /** A grant on another service's entity: seen (recorded in the inbox), nothing kept. */
+    private static final Supplier<Uni<Integer>> NOTHING = () -> Uni.createFrom().item(0);
 
     @ConfigProperty(name = "clp.grants.entity-types")
     Set<String> ownedTypes;
@@ -56,7 +56,7 @@ public class GrantReadModel extends EventProjection {
         if (GrantIssued.TYPE.equals(type)) {
             GrantIssued grant = json.readValue(payload, GrantIssued.class);
             if (!ownedTypes.contains(grant.entityType())) {
-                return Uni.createFrom().voidItem();
+                return once(eventId, NOTHING);
             }
             return once(eventId, () -> Panache.getSession().chain(session -> session.createNativeQuery(UPSERT)
                     .setParameter(1, grant.id())
@@ -72,7 +72,7 @@ public class GrantReadModel extends EventProjection {
         if (GrantRevoked.TYPE.equals(type)) {
             GrantRevoked revoked = json.readValue(payload, GrantRevoked.class);
             if (!ownedTypes.contains(revoked.entityType())) {
-                return Uni.createFrom().voidItem();
+                return once(eventId, NOTHING);
             }
             return once(eventId, () -> Panache.getSession().chain(session -> session
                     .createNativeQuery("DELETE FROM entity_grant_refs WHERE grant_id = ?1")

@@ -1,5 +1,6 @@
 package io.clp.platform.messaging;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clp.events.CloudEventHeaders;
 import io.clp.platform.inbox.Inbox;
 import io.clp.platform.tx.Transactions;
@@ -24,6 +25,9 @@ public abstract class EventProjection {
 
     @Inject
     protected Transactions transactions;
+
+    @Inject
+    protected ObjectMapper json;
 
     @Inject
     Inbox inbox;

@@ -3,12 +3,10 @@ package io.clp.platform.retention;
 import io.clp.platform.tx.Transactions;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
-import io.quarkus.scheduler.ScheduledExecution;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -53,8 +51,8 @@ public class PlatformTablesPruner {
         return tables;
     }
 
-    @Scheduled(every = "${clp.retention.prune-every:1h}", delayed = "5m",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Disabled.class)
+    /** Off where {@code clp.retention.prune-every=off} (tests prune on demand). */
+    @Scheduled(every = "${clp.retention.prune-every}", delayed = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         return prune(Instant.now())
                 .invoke(count -> {
@@ -79,18 +77,5 @@ public class PlatformTablesPruner {
         return transactions.scoped(() -> Panache.getSession().chain(session -> session.createNativeQuery(sql)
                         .setParameter(1, before).setParameter(2, BATCH).executeUpdate()))
                 .chain(deleted -> deleted < BATCH ? Uni.createFrom().item(done + deleted) : batches(sql, before, done + deleted));
-    }
-
-    /** Off where {@code clp.retention.enabled=false} (tests prune on demand). */
-    @Singleton
-    public static class Disabled implements Scheduled.SkipPredicate {
-
-        @ConfigProperty(name = "clp.retention.enabled", defaultValue = "true")
-        boolean enabled;
-
-        @Override
-        public boolean test(ScheduledExecution execution) {
-            return !enabled;
-        }
     }
 }

@@ -85,6 +85,11 @@ public final class ApiKeyCredential {
 
     /** The Keycloak client that stands for this key. */
     public String clientId() {
+        return clientIdOf(prefix);
+    }
+
+    /** The Keycloak client that stands for the key with this prefix. */
+    public static String clientIdOf(String prefix) {
         return CLIENT_PREFIX + prefix;
     }
 

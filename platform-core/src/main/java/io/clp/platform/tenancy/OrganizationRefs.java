@@ -1,6 +1,5 @@
 package io.clp.platform.tenancy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clp.events.identity.OrganizationCreated;
 import io.clp.events.identity.OrganizationDeleted;
 import io.clp.events.identity.OrganizationQuotasChanged;
@@ -51,9 +50,6 @@ public class OrganizationRefs extends EventProjection {
                 received_at = now()
             WHERE organization_refs.quotas_changed_at IS NULL OR organization_refs.quotas_changed_at <= excluded.quotas_changed_at
             """;
-
-    @Inject
-    ObjectMapper json;
 
     @Override
     protected String name() {
