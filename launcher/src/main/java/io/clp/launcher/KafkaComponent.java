@@ -92,7 +92,7 @@ public final class KafkaComponent extends Component {
             return;
         }
         List<String> cmd = javaCommand(ctx, name(), "512m");
-        cmd.addAll(List.of("kafka.tools.StorageTool", "format", "--standalone", "-t", clusterId(), "-c", props.toString()));
+        cmd.addAll(List.of("kafka.tools.StorageTool", "format", "--standalone", "--cluster-id=" + clusterId(), "-c", props.toString()));
         ManagedProcess.run(cmd, Map.of(), ctx.layout().home(), Duration.ofMinutes(2));
     }
 
@@ -116,10 +116,21 @@ public final class KafkaComponent extends Component {
     }
 
     /** A KRaft cluster id: 16 random bytes, base64url without padding. */
+    /**
+     * A random cluster id in Kafka's form (a UUID in unpadded base64url). One id in 64 would begin
+     * with {@code -}, which the storage tool's argument parser reads as an option; like Kafka's own
+     * {@code Uuid.randomUuid()}, such ids are drawn again (and the id is passed as
+     * {@code --cluster-id=...}, so no value can be mistaken for an option).
+     */
     static String clusterId() {
-        UUID uuid = UUID.randomUUID();
-        ByteBuffer bytes = ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+        while (true) {
+            UUID uuid = UUID.randomUUID();
+            ByteBuffer bytes = ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+            String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+            if (!id.startsWith("-")) {
+                return id;
+            }
+        }
     }
 
     static void write(Path file, String content) {
