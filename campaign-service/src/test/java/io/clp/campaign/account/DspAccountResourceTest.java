@@ -161,6 +161,18 @@ class DspAccountResourceTest {
     }
 
     @Test
+    void aTokenOfAnExpiredApiKeyIsRefusedThoughTheTokenItselfIsFresh() {
+        UUID orgId = UUID.randomUUID();
+        UUID accountId = CampaignFixtures.dspAccount(orgId, "Lapsed");
+        // what a key holder gets from Keycloak's token endpoint after the key's expiry, before the client is deleted
+        String key = TestTokens.apiKey(UUID.randomUUID(), orgId, UUID.randomUUID(), List.of("dsp_account:read"),
+                Instant.now().minusSeconds(1));
+        given().auth().oauth2(key).when().get("/api/v1/organizations/" + orgId + "/dsp-accounts/" + accountId)
+                .then().statusCode(401).contentType("application/problem+json")
+                .body("type", equalTo("urn:clp:problem:unauthorized"));
+    }
+
+    @Test
     void aSuspendedOrganizationIsReadOnlyAndADeletedOneIsGone() {
         UUID orgId = UUID.randomUUID();
         UUID accountId = CampaignFixtures.dspAccount(orgId, "Frozen");

@@ -1,8 +1,10 @@
 package io.clp.identity.access;
 
+import io.clp.identity.apikey.ApiKey;
 import io.clp.identity.membership.Membership;
 import io.clp.identity.organization.Organization;
 import io.clp.platform.problem.Problems;
+import io.clp.platform.security.ApiKeyClaim;
 import io.clp.platform.security.Caller;
 import io.clp.platform.security.Permission;
 import io.clp.platform.security.Role;
@@ -11,6 +13,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -18,7 +21,10 @@ import java.util.UUID;
  * reads them from its tables (a role change holds at once here) rather than from the token. Deny by
  * default: no active membership, or a deleted organization, is 404; a role without the permission
  * is 403 (an API key needs the permission both in its creator's role and in its scopes); a change to
- * a suspended organization is 409.
+ * a suspended organization is 409. An API key's token is only as good as the key's row: a key that is
+ * unknown here, revoked, expired, or not the one the token names is 401, whatever the token says (it
+ * may have been issued before the revocation, and Keycloak keeps issuing them until the mirror
+ * deletes the key's client).
  */
 @ApplicationScoped
 public class MemberAccess {
@@ -31,7 +37,7 @@ public class MemberAccess {
 
     /** Must run in a transaction of {@link Transactions}; lets it see the organization's rows when granted. */
     public Uni<Granted> require(Caller caller, UUID orgId, Permission permission) {
-        return Membership.active(orgId, caller.userId()).chain(membership -> {
+        return requireLiveKey(caller).chain(() -> Membership.active(orgId, caller.userId())).chain(membership -> {
             if (membership == null) {
                 return Uni.createFrom().failure(Problems.notFound("organization", orgId));
             }
@@ -57,5 +63,17 @@ public class MemberAccess {
                 return Uni.createFrom().item(new Granted(org, membership, role));
             });
         });
+    }
+
+    /** For an API key's caller, the key's row must still say the key works; people pass. */
+    private static Uni<Void> requireLiveKey(Caller caller) {
+        Optional<ApiKeyClaim> claim = caller.apiKey();
+        if (claim.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        ApiKeyClaim key = claim.get();
+        return ApiKey.live(key.id(), key.orgId(), key.userId()).chain(live -> live
+                ? Uni.createFrom().voidItem()
+                : Uni.createFrom().failure(Problems.unauthorized("the API key is not valid: unknown, revoked or expired")));
     }
 }

@@ -78,6 +78,15 @@ public class ApiKey extends PanacheEntityBase {
         return active && (expiresAt == null || expiresAt.isAfter(now));
     }
 
+    /**
+     * Whether the key with this id is an API key of {@code orgId} made by {@code userId} that is
+     * active and unexpired now. Runs in the creator's scope: row-level security shows a user their own keys.
+     */
+    public static Uni<Boolean> live(UUID id, UUID orgId, UUID userId) {
+        return ApiKey.<ApiKey>findById(id).map(key -> key != null && TYPE.equals(key.tokenType)
+                && orgId.equals(key.orgId) && userId.equals(key.userId) && key.usable(Instant.now()));
+    }
+
     /** The organization's keys that still work. */
     public static Uni<Long> countUsable(UUID orgId) {
         return count("orgId = ?1 and tokenType = ?2 and active = true and (expiresAt is null or expiresAt > ?3)",

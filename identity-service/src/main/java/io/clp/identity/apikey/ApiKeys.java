@@ -40,6 +40,9 @@ import java.util.function.Predicate;
 public class ApiKeys {
 
     static final Duration MAX_LIFETIME = Duration.ofDays(731);
+    /** Tries at a new key before giving up: a prefix collision is one in 2.8e12 per existing key, so a third is never needed. */
+    static final int ATTEMPTS = 3;
+    static final String PREFIX_INDEX = "uq_auth_tokens_api_key_prefix";
 
     @Inject
     Transactions transactions;
@@ -53,7 +56,19 @@ public class ApiKeys {
     @Inject
     Outbox outbox;
 
+    @Inject
+    ApiKeyGenerator generator;
+
+    /**
+     * Creates a key. A prefix that another key already has (uq_auth_tokens_api_key_prefix) fails the
+     * whole transaction, so it is run again with a new credential, at most {@link #ATTEMPTS} times.
+     */
     public Uni<CreatedApiKey> create(Caller caller, UUID orgId, CreateApiKey request) {
+        return Uni.createFrom().deferred(() -> createOnce(caller, orgId, request))
+                .onFailure(ApiKeys::isPrefixTaken).retry().atMost(ATTEMPTS - 1);
+    }
+
+    private Uni<CreatedApiKey> createOnce(Caller caller, UUID orgId, CreateApiKey request) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         return transactions.write(() -> access.require(caller, orgId, Permission.API_KEY_CREATE).chain(granted -> {
             Set<Permission> scopes = validScopes(request, now);
@@ -69,7 +84,7 @@ public class ApiKeys {
                     .chain(() -> ApiKey.countUsable(orgId))
                     .chain(used -> quotas.requireRoom(granted.organization(), Quota.API_KEYS, used))
                     .chain(() -> {
-                        ApiKeyCredential.Generated generated = ApiKeyCredential.generate();
+                        ApiKeyCredential.Generated generated = generator.next();
                         ApiKey key = new ApiKey();
                         key.id = UUID.randomUUID();
                         key.orgId = orgId;
@@ -87,6 +102,15 @@ public class ApiKeys {
                                 .map(saved -> new CreatedApiKey(generated.credential().reveal(), ApiKeyView.of(saved, now)));
                     });
         }));
+    }
+
+    static boolean isPrefixTaken(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains(PREFIX_INDEX)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The requested scopes, checked once the caller's right to the organization is established. */
@@ -135,9 +159,23 @@ public class ApiKeys {
                 revokedBy, "role_changed");
     }
 
+    /**
+     * Revokes every active key of an organization that is being deleted, each with its
+     * {@code api-key.revoked} event (so the mirror deletes the key's client). In the caller's
+     * transaction, which must already see the organization's rows.
+     */
+    public Uni<Void> revokeAllIn(UUID orgId, UUID revokedBy) {
+        return ApiKey.<ApiKey>list("orgId = ?1 and tokenType = ?2 and active = true", orgId, ApiKey.TYPE)
+                .chain(keys -> revokeEach(keys, revokedBy, "organization_deleted"));
+    }
+
     private Uni<Void> revokeWhere(UUID orgId, UUID userId, Predicate<ApiKey> which, UUID revokedBy, String reason) {
         return ApiKey.<ApiKey>list("orgId = ?1 and userId = ?2 and tokenType = ?3 and active = true", orgId, userId, ApiKey.TYPE)
-                .onItem().transformToMulti(keys -> Multi.createFrom().iterable(keys.stream().filter(which).toList()))
+                .chain(keys -> revokeEach(keys.stream().filter(which).toList(), revokedBy, reason));
+    }
+
+    private Uni<Void> revokeEach(List<ApiKey> keys, UUID revokedBy, String reason) {
+        return Multi.createFrom().iterable(keys)
                 .onItem().transformToUniAndConcatenate(key -> revoke(key, revokedBy, reason))
                 .collect().asList().replaceWithVoid();
     }

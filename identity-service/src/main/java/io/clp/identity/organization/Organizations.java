@@ -4,6 +4,7 @@ import io.clp.events.identity.OrganizationCreated;
 import io.clp.events.identity.OrganizationDeleted;
 import io.clp.events.identity.OrganizationUpdated;
 import io.clp.identity.access.MemberAccess;
+import io.clp.identity.apikey.ApiKeys;
 import io.clp.platform.security.Permission;
 import io.clp.identity.membership.MemberRole;
 import io.clp.identity.membership.Membership;
@@ -54,6 +55,9 @@ public class Organizations {
 
     @Inject
     MemberAccess access;
+
+    @Inject
+    ApiKeys apiKeys;
 
     /**
      * Creates the organization with the caller as its first admin and publishes
@@ -160,13 +164,17 @@ public class Organizations {
                 .onItem().ifNull().failWith(() -> Problems.notFound("organization", id));
     }
 
-    /** Soft delete: the organization and everything in it become unreachable; the rows stay for the audit trail. */
+    /**
+     * Soft delete: the organization and everything in it become unreachable; the rows stay for the
+     * audit trail. Its API keys are revoked in the same transaction, so no key outlives it.
+     */
     public Uni<Void> delete(Caller caller, UUID id) {
         return transactions.write(() -> access.require(caller, id, Permission.ORGANIZATION_DELETE).chain(granted -> {
             Organization org = granted.organization();
             org.status = "deleted";
             org.deletedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            return outbox.publish(new OrganizationDeleted(org.id, org.slug, granted.membership().userId, org.deletedAt));
+            return apiKeys.revokeAllIn(org.id, granted.membership().userId)
+                    .chain(() -> outbox.publish(new OrganizationDeleted(org.id, org.slug, granted.membership().userId, org.deletedAt)));
         })).replaceWithVoid();
     }
 

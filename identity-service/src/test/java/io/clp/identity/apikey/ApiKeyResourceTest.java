@@ -1,12 +1,16 @@
 package io.clp.identity.apikey;
 
+import io.clp.events.identity.ApiKeyRevoked;
 import io.clp.identity.IdentityFixtures;
+import io.clp.platform.security.ApiKeyCredential;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;
+import io.clp.testing.TestOutbox;
 import io.clp.testing.TestTokens;
 import io.clp.testing.TestTokens.User;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
@@ -18,9 +22,11 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -199,6 +205,125 @@ class ApiKeyResourceTest {
                 .when().post("/api/v1/organizations").then().statusCode(403);
         given().auth().oauth2(key).when().post("/api/v1/invitations/" + UUID.randomUUID() + "/accept").then().statusCode(403);
         given().auth().oauth2(key).when().get("/api/v1/organizations/" + orgId).then().statusCode(200);
+    }
+
+    @Test
+    void aTokenOfAnExpiredKeyIsRefusedEvenWhileTheKeysRowStillLooksLive() {
+        User admin = User.withoutOrganizations();
+        UUID orgId = IdentityFixtures.organizationOf(admin);
+        // the row expires in 30 days; the token says the key expired a minute ago (fetched from Keycloak directly)
+        UUID keyId = IdentityFixtures.apiKeyOf(orgId, admin.id());
+        String expired = TestTokens.apiKey(keyId, orgId, admin.id(), List.of("member:read"), Instant.now().minusSeconds(60));
+        String live = TestTokens.apiKey(keyId, orgId, admin.id(), List.of("member:read"), Instant.now().plusSeconds(3600));
+
+        given().auth().oauth2(live).when().get("/api/v1/organizations/" + orgId + "/members").then().statusCode(200);
+        given().auth().oauth2(expired).when().get("/api/v1/organizations/" + orgId + "/members")
+                .then().statusCode(401).contentType("application/problem+json")
+                .body("type", equalTo("urn:clp:problem:unauthorized"));
+        given().auth().oauth2(expired).when().get("/api/v1/roles").then().statusCode(401);
+    }
+
+    @Test
+    void aRevokedKeysStillValidTokenIsRefused() {
+        User admin = User.withoutOrganizations();
+        UUID orgId = IdentityFixtures.organizationOf(admin);
+        UUID keyId = IdentityFixtures.apiKeyOf(orgId, admin.id());
+        String key = TestTokens.apiKey(keyId, orgId, admin.id(), List.of("member:read"), Instant.now().plus(Duration.ofDays(1)));
+        String members = "/api/v1/organizations/" + orgId + "/members";
+        given().auth().oauth2(key).when().get(members).then().statusCode(200);
+
+        given().auth().oauth2(TestTokens.token(admin)).when().delete("/api/v1/organizations/" + orgId + "/api-keys/" + keyId)
+                .then().statusCode(204);
+        // Keycloak issued the token before the revocation and it is still within its lifetime
+        given().auth().oauth2(key).when().get(members)
+                .then().statusCode(401).contentType("application/problem+json")
+                .body("type", equalTo("urn:clp:problem:unauthorized"));
+    }
+
+    @Test
+    void aTokenNamingAKeyIdentityDoesNotKnowOrOfAnotherOrganizationIsRefused() {
+        User admin = User.withoutOrganizations();
+        UUID orgId = IdentityFixtures.organizationOf(admin);
+        UUID otherOrg = IdentityFixtures.organizationOf(admin);
+        String members = "/api/v1/organizations/" + orgId + "/members";
+        String unknown = TestTokens.apiKey(UUID.randomUUID(), orgId, admin.id(), List.of("member:read"), Instant.now().plus(Duration.ofDays(1)));
+        given().auth().oauth2(unknown).when().get(members).then().statusCode(401);
+
+        // a key of the other organization, presented as if it belonged to this one
+        UUID elsewhere = IdentityFixtures.apiKeyOf(otherOrg, admin.id());
+        String forged = TestTokens.apiKey(elsewhere, orgId, admin.id(), List.of("member:read"), Instant.now().plus(Duration.ofDays(1)));
+        given().auth().oauth2(forged).when().get(members).then().statusCode(401);
+
+        TestDatabase.execute("UPDATE identity.auth_tokens SET expires_at = now() - interval '1 minute' WHERE id = ?", elsewhere);
+        String lapsed = TestTokens.apiKey(elsewhere, otherOrg, admin.id(), List.of("member:read"), Instant.now().plus(Duration.ofDays(1)));
+        given().auth().oauth2(lapsed).when().get("/api/v1/organizations/" + otherOrg + "/members").then().statusCode(401);
+    }
+
+    @Test
+    void deletingAnOrganizationRevokesAllItsKeysAndPublishesEachRevocation() {
+        TestOutbox.record("identity");
+        User admin = User.withoutOrganizations();
+        UUID orgId = IdentityFixtures.organizationOf(admin);
+        User developer = IdentityFixtures.memberOf(orgId, "developer");
+        String base = "/api/v1/organizations/" + orgId;
+        String adminKey = given().auth().oauth2(TestTokens.token(admin)).contentType(ContentType.JSON)
+                .body(body("admin's", "[\"campaign:read\"]", IN_30_DAYS)).when().post(base + "/api-keys")
+                .then().statusCode(201).extract().path("apiKey.id");
+        String devKey = given().auth().oauth2(TestTokens.token(developer)).contentType(ContentType.JSON)
+                .body(body("developer's", "[\"campaign:read\"]", IN_30_DAYS)).when().post(base + "/api-keys")
+                .then().statusCode(201).extract().path("apiKey.id");
+        UUID otherOrg = IdentityFixtures.organizationOf(admin);
+        UUID bystander = IdentityFixtures.apiKeyOf(otherOrg, admin.id());
+
+        given().auth().oauth2(TestTokens.token(admin)).when().delete(base).then().statusCode(204);
+
+        for (String keyId : List.of(adminKey, devKey)) {
+            assertThat(TestDatabase.count("SELECT count(*) FROM identity.auth_tokens WHERE id = CAST(? AS uuid) AND NOT is_active "
+                    + "AND revoked_at IS NOT NULL AND revoked_by = ?", keyId, admin.id())).isEqualTo(1);
+            List<String> revoked = TestOutbox.payloads("identity", ApiKeyRevoked.TYPE, keyId);
+            assertThat(revoked).hasSize(1);
+            assertThat(revoked.get(0)).contains("\"reason\": \"organization_deleted\"").contains("\"clientId\": \"clp-key-");
+        }
+        assertThat(active(bystander.toString())).isTrue();
+        assertThat(TestOutbox.payloads("identity", ApiKeyRevoked.TYPE, bystander)).isEmpty();
+    }
+
+    @Test
+    void theDatabaseRefusesASecondKeyWithAPrefixEvenAfterTheFirstIsRevoked() {
+        User admin = User.withoutOrganizations();
+        UUID orgId = IdentityFixtures.organizationOf(admin);
+        UUID first = IdentityFixtures.apiKeyOf(orgId, admin.id());
+        String prefix = TestDatabase.text("SELECT token_prefix FROM identity.auth_tokens WHERE id = ?", first);
+        TestDatabase.execute("UPDATE identity.auth_tokens SET is_active = false, revoked_at = now() WHERE id = ?", first);
+
+        assertThatThrownBy(() -> TestDatabase.execute("INSERT INTO identity.auth_tokens (user_id, org_id, token_type, token_hash, "
+                + "token_prefix, name, expires_at) VALUES (?, ?, 'api_key', 'another hash', ?, 'twin', now() + interval '1 day')",
+                admin.id(), orgId, prefix))
+                .hasMessageContaining("uq_auth_tokens_api_key_prefix");
+    }
+
+    @Test
+    void aKeyWhosePrefixIsTakenIsMadeAgainWithAnother() {
+        User admin = User.withoutOrganizations();
+        UUID orgId = IdentityFixtures.organizationOf(admin);
+        UUID existing = IdentityFixtures.apiKeyOf(orgId, admin.id());
+        String taken = TestDatabase.text("SELECT token_prefix FROM identity.auth_tokens WHERE id = ?", existing);
+        AtomicInteger made = new AtomicInteger();
+        QuarkusMock.installMockForType(new ApiKeyGenerator() {
+            @Override
+            public ApiKeyCredential.Generated next() {
+                return made.getAndIncrement() == 0 ? ApiKeyCredential.generate(taken) : super.next();
+            }
+        }, ApiKeyGenerator.class);
+
+        String prefix = given().auth().oauth2(TestTokens.token(admin)).contentType(ContentType.JSON)
+                .body(body("second", "[\"campaign:read\"]", IN_30_DAYS)).when().post("/api/v1/organizations/" + orgId + "/api-keys")
+                .then().statusCode(201).extract().path("apiKey.prefix");
+
+        assertThat(made.get()).isEqualTo(2);
+        assertThat(prefix).isNotEqualTo(taken);
+        assertThat(TestDatabase.count("SELECT count(*) FROM identity.auth_tokens WHERE token_prefix = ?", taken)).isEqualTo(1);
+        assertThat(active(existing.toString())).isTrue();
     }
 
     private static boolean active(String keyId) {

@@ -33,6 +33,7 @@ public final class ApiKeyCredential {
 
     public static final String CLIENT_PREFIX = "clp-key-";
     private static final Pattern FORMAT = Pattern.compile("clp_([a-z0-9]{8})_([0-9a-f]{64})");
+    private static final Pattern PREFIX = Pattern.compile("[a-z0-9]{8}");
     private static final String CURVE = "secp256r1";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String PREFIX_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -49,18 +50,27 @@ public final class ApiKeyCredential {
     public record Generated(ApiKeyCredential credential, Map<String, Object> publicJwk) {
     }
 
+    /** A new key with a random prefix (8 of 36 characters: prefixes can collide, so their uniqueness is the store's to check). */
     public static Generated generate() {
+        StringBuilder prefix = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            prefix.append(PREFIX_ALPHABET.charAt(RANDOM.nextInt(PREFIX_ALPHABET.length())));
+        }
+        return generate(prefix.toString());
+    }
+
+    /** A new key with the given prefix (8 lowercase letters or digits) and a fresh secret. */
+    public static Generated generate(String prefix) {
+        if (!PREFIX.matcher(prefix).matches()) {
+            throw new IllegalArgumentException("a key prefix is 8 lowercase letters or digits");
+        }
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec(CURVE), RANDOM);
             KeyPair pair = generator.generateKeyPair();
-            StringBuilder prefix = new StringBuilder();
-            for (int i = 0; i < 8; i++) {
-                prefix.append(PREFIX_ALPHABET.charAt(RANDOM.nextInt(PREFIX_ALPHABET.length())));
-            }
             BigInteger d = ((ECPrivateKey) pair.getPrivate()).getS();
-            ApiKeyCredential credential = new ApiKeyCredential(prefix.toString(), HexFormat.of().formatHex(fixed32(d)));
-            return new Generated(credential, jwk(prefix.toString(), (ECPublicKey) pair.getPublic()));
+            ApiKeyCredential credential = new ApiKeyCredential(prefix, HexFormat.of().formatHex(fixed32(d)));
+            return new Generated(credential, jwk(prefix, (ECPublicKey) pair.getPublic()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK cannot make P-256 keys", e);
         }

@@ -4,22 +4,25 @@ import io.clp.platform.problem.Problems;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.MDC;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * Cross-cutting request handling: the request id (accepted from the caller or made here, put in the
- * log context and echoed back) and the body-size limit, answered with a 413 problem document.
+ * log context and echoed back) and parameters PostgreSQL could not store. Body limits live in
+ * {@link BodySizeLimit} (declared length) and {@link RequestBodies} (bytes actually read).
  */
 public class RequestFilters {
 
+    private static final String NUL = "must not contain the NUL character (U+0000)";
+
     @Inject
     RequestIds requestIds;
-
-    @ConfigProperty(name = "clp.api.max-body-bytes", defaultValue = "1048576")
-    long maxBodyBytes;
 
     @ServerRequestFilter(preMatching = true)
     public void identify(ContainerRequestContext request) {
@@ -27,16 +30,19 @@ public class RequestFilters {
         MDC.put("requestId", requestIds.current());
     }
 
+    /**
+     * PostgreSQL cannot store the NUL character in text: a path or query parameter holding one is a
+     * 400 naming it, before it reaches a query (JSON bodies are checked by {@link RequestBodies}).
+     */
     @ServerRequestFilter(preMatching = true)
-    public void limitBody(ContainerRequestContext request) {
-        String length = request.getHeaderString("Content-Length");
-        if (length != null) {
-            try {
-                if (Long.parseLong(length.trim()) > maxBodyBytes) {
-                    throw Problems.tooLarge(maxBodyBytes);
-                }
-            } catch (NumberFormatException e) {
-                throw Problems.malformed("Content-Length is not a number");
+    public void refuseNul(ContainerRequestContext request) {
+        UriInfo uri = request.getUriInfo();
+        if (uri.getPath(true).indexOf('\0') >= 0) {
+            throw Problems.validation("path", NUL);
+        }
+        for (Map.Entry<String, List<String>> parameter : uri.getQueryParameters(true).entrySet()) {
+            if (parameter.getKey().indexOf('\0') >= 0 || parameter.getValue().stream().anyMatch(v -> v.indexOf('\0') >= 0)) {
+                throw Problems.validation(parameter.getKey().replace("\0", "\\u0000"), NUL);
             }
         }
     }

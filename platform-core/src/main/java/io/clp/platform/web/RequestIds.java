@@ -26,4 +26,9 @@ public class RequestIds {
             current = fromHeader;
         }
     }
+
+    /** The id for a request answered outside the REST layer (no request scope): the caller's when well-formed. */
+    static String acceptedOrNew(String fromHeader) {
+        return fromHeader != null && ACCEPTED.matcher(fromHeader).matches() ? fromHeader : UUID.randomUUID().toString();
+    }
 }

@@ -8,7 +8,7 @@ import java.util.UUID;
 
 /**
  * An API key was revoked: {@code reason} is {@code revoked} (by a person), {@code member_left} or
- * {@code role_changed} (its creator lost a permission it carried).
+ * {@code role_changed} (its creator lost a permission it carried), or {@code organization_deleted}.
  */
 public record ApiKeyRevoked(
         UUID id,
