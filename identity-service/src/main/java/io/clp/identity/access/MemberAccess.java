@@ -10,6 +10,7 @@ import io.clp.platform.tx.Transactions;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
 
 import java.util.UUID;
 
@@ -19,6 +20,11 @@ import java.util.UUID;
  * default: no active membership, or a deleted organization, is 404; a role without the permission
  * is 403 (an API key needs the permission both in its creator's role and in its scopes); a change to
  * a suspended organization is 409.
+ *
+ * <p>Writes use {@link #requireLocked}: the organization row is locked before anything is checked,
+ * so every change to an organization, its memberships and invitations runs one after the other, and
+ * each sees what the previous one committed (a suspension, a deletion, a removal) instead of writing
+ * back what it read before.
  */
 @ApplicationScoped
 public class MemberAccess {
@@ -27,6 +33,16 @@ public class MemberAccess {
     Transactions transactions;
 
     public record Granted(Organization organization, Membership membership, Role role) {
+    }
+
+    /**
+     * {@link #require} with the organization's row locked (SELECT ... FOR UPDATE) until the
+     * transaction ends, taken before the checks so they read the latest committed state. Only rows
+     * the caller may see can be locked: an outsider's attempt locks nothing and ends in 404.
+     */
+    public Uni<Granted> requireLocked(Caller caller, UUID orgId, Permission permission) {
+        return Organization.<Organization>findById(orgId, LockModeType.PESSIMISTIC_WRITE)
+                .chain(() -> require(caller, orgId, permission));
     }
 
     /** Must run in a transaction of {@link Transactions}; lets it see the organization's rows when granted. */
