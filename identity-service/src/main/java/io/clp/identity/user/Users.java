@@ -1,10 +1,10 @@
 package io.clp.identity.user;
 
+import io.clp.platform.problem.ProblemMappers;
 import io.clp.platform.problem.Problems;
 import io.clp.platform.security.Caller;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -97,7 +97,7 @@ public class Users {
     /** A unique violation of the users' e-mail, somewhere below {@code e}. */
     public static boolean isEmailTaken(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof PgException pg && "23505".equals(pg.getSqlState()) && "uq_users_email".equals(pg.getConstraint())) {
+            if ("23505".equals(ProblemMappers.sqlState(t)) && t.getMessage() != null && t.getMessage().contains("uq_users_email")) {
                 return true;
             }
         }

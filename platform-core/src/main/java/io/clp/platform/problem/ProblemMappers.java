@@ -18,10 +18,12 @@ import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.hibernate.JDBCException;
 import org.hibernate.StaleStateException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -133,7 +135,7 @@ public class ProblemMappers {
      */
     static Optional<ProblemException> conflict(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())) {
+            if (UNIQUE_VIOLATION.equals(sqlState(t))) {
                 return Optional.of(Problems.conflict("conflict", "the request conflicts with an existing resource"));
             }
             if (t instanceof StaleStateException || t instanceof OptimisticLockException) {
@@ -142,6 +144,17 @@ public class ProblemMappers {
             }
         }
         return Optional.empty();
+    }
+
+    /** The SQLSTATE of a database failure, as the PostgreSQL client or Hibernate's translation of it reports it. */
+    public static String sqlState(Throwable t) {
+        if (t instanceof PgException pg) {
+            return pg.getSqlState();
+        }
+        if (t instanceof JDBCException jdbc) {
+            return jdbc.getSQLState();
+        }
+        return t instanceof SQLException sql ? sql.getSQLState() : null;
     }
 
     private Response respond(ProblemException e) {
