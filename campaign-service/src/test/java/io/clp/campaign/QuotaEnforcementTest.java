@@ -59,7 +59,7 @@ class QuotaEnforcementTest {
     void theDspAccountsQuotaFromIdentityCapsInsertsAndANewerLimitReplacesIt() throws Exception {
         UUID orgId = UUID.randomUUID();
         Instant t = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        TestEvents.publish(new OrganizationQuotasChanged(orgId, "acme", "free", Map.of("dsp_accounts", 2, "rules", 25), t));
+        TestEvents.publish(new OrganizationQuotasChanged(orgId, "acme", "free", Map.of("dsp_accounts", 2, "rules", 25), t, null));
         await().atMost(Duration.ofSeconds(30)).until(() -> TestDatabase.count(
                 "SELECT count(*) FROM campaign.organization_refs WHERE org_id = ? AND quotas IS NOT NULL", orgId) == 1);
 
@@ -70,9 +70,9 @@ class QuotaEnforcementTest {
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("CLPQ1"));
         assertThat(accounts(orgId)).isEqualTo(2);
 
-        TestEvents.publish(new OrganizationQuotasChanged(orgId, "acme", "team", Map.of("dsp_accounts", 3), t.plusSeconds(5)));
-        // an older event arriving late does not undo the newer one
-        UUID late = TestEvents.publish(new OrganizationQuotasChanged(orgId, "acme", "free", Map.of("dsp_accounts", 2), t.plusSeconds(1)));
+        TestEvents.publish(new OrganizationQuotasChanged(orgId, "acme", "team", Map.of("dsp_accounts", 3), t.plusSeconds(5), null));
+        // an older event arriving late does not undo the newer one (events from before versions existed: by time)
+        UUID late = TestEvents.publish(new OrganizationQuotasChanged(orgId, "acme", "free", Map.of("dsp_accounts", 2), t.plusSeconds(1), null));
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 TestDatabase.count("SELECT count(*) FROM campaign.processed_event WHERE event_id = ?", late) == 1);
         assertThatCode(() -> insertAccount(orgId)).doesNotThrowAnyException();

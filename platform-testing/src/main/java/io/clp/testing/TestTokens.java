@@ -59,6 +59,11 @@ public final class TestTokens {
         return builder(user).claim("realm_access", Map.of("roles", List.of("clp-operator"))).sign(privateKey());
     }
 
+    /** A token whose e-mail Keycloak has not verified ({@code email_verified: false}). */
+    public static String withUnverifiedEmail(User user) {
+        return builder(user).claim("email_verified", false).sign(privateKey());
+    }
+
     public static String withIssuer(User user, String issuer) {
         return builder(user).issuer(issuer).sign(privateKey());
     }

@@ -146,7 +146,7 @@ class AuditTrailTest {
         String admin = TestTokens.token(User.member(orgId, "admin"));
         given().auth().oauth2(admin).when().get("/api/v1/organizations/" + orgId + "/audit-logs").then().statusCode(200);
         // the token still names the organization; the deletion event is what this service goes by
-        TestEvents.publish(new OrganizationDeleted(orgId, "gone", UUID.randomUUID(), Instant.now().truncatedTo(ChronoUnit.MICROS)));
+        TestEvents.publish(new OrganizationDeleted(orgId, "gone", UUID.randomUUID(), Instant.now().truncatedTo(ChronoUnit.MICROS), 1L));
         await().atMost(Duration.ofSeconds(30)).until(() -> given().auth().oauth2(admin)
                 .get("/api/v1/organizations/" + orgId + "/audit-logs").statusCode() == 404);
     }

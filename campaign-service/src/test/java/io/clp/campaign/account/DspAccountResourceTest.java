@@ -180,15 +180,15 @@ class DspAccountResourceTest {
         String path = "/api/v1/organizations/" + orgId + "/dsp-accounts/" + accountId;
         Instant created = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.MICROS);
         TestEvents.publish(new OrganizationCreated(orgId, "Frozen Inc", "frozen-" + orgId.toString().substring(0, 8), "active",
-                "team", null, "USD", admin.id(), created));
+                "team", null, "USD", admin.id(), created, 0L));
         TestEvents.publish(new OrganizationUpdated(orgId, "Frozen Inc", "frozen-" + orgId.toString().substring(0, 8), "suspended",
-                "team", null, "USD", List.of("status"), Instant.now().truncatedTo(ChronoUnit.MICROS)));
+                "team", null, "USD", List.of("status"), Instant.now().truncatedTo(ChronoUnit.MICROS), 1L));
         await().atMost(WITHIN).until(() -> given().auth().oauth2(TestTokens.token(admin)).contentType(ContentType.JSON)
                 .body("{\"active\": false}").patch(path).statusCode() == 409);
         given().auth().oauth2(TestTokens.token(admin)).get(path).then().statusCode(200).body("active", equalTo(true));
 
         TestEvents.publish(new OrganizationDeleted(orgId, "frozen-" + orgId.toString().substring(0, 8), admin.id(),
-                Instant.now().truncatedTo(ChronoUnit.MICROS)));
+                Instant.now().truncatedTo(ChronoUnit.MICROS), 2L));
         await().atMost(WITHIN).until(() -> given().auth().oauth2(TestTokens.token(admin)).get(path).statusCode() == 404);
     }
 }

@@ -12,6 +12,7 @@ import io.clp.platform.tx.Transactions;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
 
 import java.util.Optional;
 import java.util.UUID;
@@ -25,6 +26,11 @@ import java.util.UUID;
  * unknown here, revoked, expired, or not the one the token names is 401, whatever the token says (it
  * may have been issued before the revocation, and Keycloak keeps issuing them until the mirror
  * deletes the key's client).
+ *
+ * <p>Writes use {@link #requireLocked}: the organization row is locked before anything is checked,
+ * so every change to an organization, its memberships and invitations runs one after the other, and
+ * each sees what the previous one committed (a suspension, a deletion, a removal) instead of writing
+ * back what it read before.
  */
 @ApplicationScoped
 public class MemberAccess {
@@ -33,6 +39,16 @@ public class MemberAccess {
     Transactions transactions;
 
     public record Granted(Organization organization, Membership membership, Role role) {
+    }
+
+    /**
+     * {@link #require} with the organization's row locked (SELECT ... FOR UPDATE) until the
+     * transaction ends, taken before the checks so they read the latest committed state. Only rows
+     * the caller may see can be locked: an outsider's attempt locks nothing and ends in 404.
+     */
+    public Uni<Granted> requireLocked(Caller caller, UUID orgId, Permission permission) {
+        return Organization.<Organization>findById(orgId, LockModeType.PESSIMISTIC_WRITE)
+                .chain(() -> require(caller, orgId, permission));
     }
 
     /** Must run in a transaction of {@link Transactions}; lets it see the organization's rows when granted. */

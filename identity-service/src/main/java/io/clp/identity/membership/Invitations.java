@@ -3,6 +3,7 @@ package io.clp.identity.membership;
 import io.clp.events.identity.MemberInvited;
 import io.clp.events.identity.MembershipChanged;
 import io.clp.identity.access.MemberAccess;
+import io.clp.identity.organization.Organization;
 import io.clp.identity.quota.Quota;
 import io.clp.identity.quota.Quotas;
 import io.clp.identity.user.User;
@@ -12,9 +13,11 @@ import io.clp.platform.problem.Problems;
 import io.clp.platform.security.Caller;
 import io.clp.platform.security.Permission;
 import io.clp.platform.tx.Transactions;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -23,9 +26,11 @@ import java.util.UUID;
 
 /**
  * Inviting people by e-mail. An invitation is a membership that is not active yet (no joined_at):
- * the invitee's user row is created when unknown (its id becomes their Keycloak user id, see
- * {@code OrganizationMirror}), {@link MemberInvited} asks notification-service for the e-mail, and
- * the invitee's acceptance activates the membership.
+ * the invitee's user row is created when unknown, not bound to any Keycloak subject yet (its id
+ * becomes a new invitee's Keycloak user id, see {@code OrganizationMirror}; someone who already has
+ * an account is bound by their verified e-mail when they first sign in, see {@link Users}),
+ * {@link MemberInvited} asks notification-service for the e-mail, and the invitee's acceptance
+ * activates the membership. Both run with the organization row locked, like every membership change.
  */
 @ApplicationScoped
 public class Invitations {
@@ -47,7 +52,7 @@ public class Invitations {
 
     public Uni<InvitationView> invite(Caller caller, UUID orgId, Invite request) {
         String email = request.email().trim().toLowerCase(Locale.ROOT);
-        return transactions.write(() -> access.require(caller, orgId, Permission.MEMBER_INVITE).chain(granted ->
+        return transactions.write(() -> access.requireLocked(caller, orgId, Permission.MEMBER_INVITE).chain(granted ->
                 User.<User>find("email", email).firstResult()
                         .chain(existing -> existing != null ? Uni.createFrom().item(existing) : newUser(email))
                         .chain(user -> Membership.count("orgId = ?1 and userId = ?2", orgId, user.id).chain(already -> {
@@ -76,29 +81,51 @@ public class Invitations {
                         })));
     }
 
-    /** The invitee accepts; anyone else is told there is no such invitation. */
+    /**
+     * The invitee accepts; anyone else is told there is no such invitation. The organization is
+     * locked before the invitation is read, so a removal (or another acceptance) that committed
+     * meanwhile is seen: a withdrawn invitation cannot be accepted.
+     */
     public Uni<InvitationView> accept(Caller caller, UUID invitationId) {
-        return transactions.write(() -> users.ensureCaller(caller).chain(user -> Membership.<Membership>findById(invitationId)
+        return transactions.write(() -> users.ensureCaller(caller).chain(user -> Panache.getSession()
+                .chain(session -> session.createSelectionQuery(
+                                "select m.orgId from Membership m where m.id = ?1 and m.userId = ?2", UUID.class)
+                        .setParameter(1, invitationId)
+                        .setParameter(2, user.id)
+                        .getSingleResultOrNull())
+                .onItem().ifNull().failWith(() -> Problems.notFound("invitation", invitationId))
+                // scope first: a native query flushes pending changes, which the policy checks
+                .call(transactions::allowOrganization)
+                .call(orgId -> Organization.<Organization>findById(orgId, LockModeType.PESSIMISTIC_WRITE)
+                        .onItem().ifNull().failWith(() -> Problems.notFound("invitation", invitationId))
+                        .invoke(org -> {
+                            if (org.deletedAt != null) {
+                                throw Problems.notFound("invitation", invitationId);
+                            }
+                        }))
+                .chain(() -> Membership.<Membership>findById(invitationId))
                 .chain(m -> {
                     if (m == null || !m.userId.equals(user.id) || m.joinedAt != null) {
                         return Uni.createFrom().<InvitationView>failure(Problems.notFound("invitation", invitationId));
                     }
-                    // scope first: a native query flushes pending changes, which the policy checks
-                    return transactions.allowOrganization(m.orgId).chain(() -> {
-                        m.active = true;
-                        m.joinedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-                        return outbox.publish(new MembershipChanged(m.id, m.orgId, m.userId, "joined", m.role.name(),
-                                m.role.name(), true, m.joinedAt));
-                    })
+                    m.active = true;
+                    m.joinedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                    return outbox.publish(new MembershipChanged(m.id, m.orgId, m.userId, "joined", m.role.name(),
+                                    m.role.name(), true, m.joinedAt))
                             .replaceWith(new InvitationView(m.id, m.orgId, m.userId, user.email, m.role.name(), "accepted"));
                 })));
     }
 
+    /**
+     * The invitee's row, not bound to a subject yet. Invitations of the same address to different
+     * organizations may race: the second waits for the first's row and uses it.
+     */
     private Uni<User> newUser(String email) {
-        User user = new User();
-        user.id = UUID.randomUUID();
-        user.email = email;
-        user.authProviderId = user.id.toString();
-        return user.persist();
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        INSERT INTO users (id, email) VALUES (?1, ?2) ON CONFLICT ON CONSTRAINT uq_users_email DO NOTHING""")
+                        .setParameter(1, UUID.randomUUID())
+                        .setParameter(2, email)
+                        .executeUpdate())
+                .chain(() -> User.<User>find("email", email).firstResult());
     }
 }

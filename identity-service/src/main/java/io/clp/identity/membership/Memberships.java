@@ -4,7 +4,6 @@ import io.clp.events.identity.MembershipChanged;
 import io.clp.identity.access.MemberAccess;
 import io.clp.identity.apikey.ApiKeys;
 import io.clp.identity.grant.Grants;
-import io.clp.identity.organization.Organization;
 import io.clp.identity.user.User;
 import io.clp.platform.outbox.Outbox;
 import io.clp.platform.problem.Problems;
@@ -15,7 +14,6 @@ import io.clp.platform.tx.Transactions;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.LockModeType;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -29,8 +27,9 @@ import java.util.stream.Collectors;
  * Members of an organization: list, change role, deactivate, remove. A member who is deactivated or
  * removed loses their entity grants and API keys; a role change revokes the keys that carry a
  * permission the new role lacks. An organization always keeps
- * at least one active admin; the check runs with the organization row locked, so two concurrent
- * demotions cannot both pass it.
+ * at least one active admin. Every change runs with the organization row locked (as do invitations
+ * and their acceptance), so two concurrent demotions cannot both pass that check and an acceptance
+ * cannot race a removal.
  */
 @ApplicationScoped
 public class Memberships {
@@ -65,8 +64,8 @@ public class Memberships {
         if (request.role() == null && request.active() == null) {
             throw Problems.validation("role", "send a role, active, or both");
         }
-        return transactions.write(() -> access.require(caller, orgId, Permission.MEMBER_UPDATE)
-                .chain(() -> lockedMember(orgId, userId))
+        return transactions.write(() -> access.requireLocked(caller, orgId, Permission.MEMBER_UPDATE)
+                .chain(() -> member(orgId, userId))
                 .chain(member -> {
                     MemberRole previous = member.role;
                     boolean wasActive = member.active;
@@ -97,8 +96,8 @@ public class Memberships {
     }
 
     public Uni<Void> remove(Caller caller, UUID orgId, UUID userId) {
-        return transactions.write(() -> access.require(caller, orgId, Permission.MEMBER_REMOVE)
-                .chain(() -> lockedMember(orgId, userId))
+        return transactions.write(() -> access.requireLocked(caller, orgId, Permission.MEMBER_REMOVE)
+                .chain(() -> member(orgId, userId))
                 .chain(member -> (member.role == MemberRole.admin && member.active
                         ? requireAnotherAdmin(orgId, userId) : Uni.createFrom().voidItem())
                         .chain(() -> outbox.publish(event(member, "removed", member.role)))
@@ -108,9 +107,9 @@ public class Memberships {
                 .replaceWithVoid();
     }
 
-    private Uni<Membership> lockedMember(UUID orgId, UUID userId) {
-        return Organization.<Organization>findById(orgId, LockModeType.PESSIMISTIC_WRITE)
-                .chain(() -> Membership.<Membership>find("orgId = ?1 and userId = ?2", orgId, userId).<Membership>firstResult())
+    /** Read with the organization locked (MemberAccess.requireLocked): no other membership change runs meanwhile. */
+    private Uni<Membership> member(UUID orgId, UUID userId) {
+        return Membership.<Membership>find("orgId = ?1 and userId = ?2", orgId, userId).<Membership>firstResult()
                 .onItem().ifNull().failWith(() -> Problems.notFound("member", userId));
     }
 

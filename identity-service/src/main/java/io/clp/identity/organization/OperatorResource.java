@@ -23,7 +23,7 @@ import java.util.UUID;
 /**
  * For the people who run a CLP installation (Keycloak realm role {@code clp-operator}), not for
  * members of organizations: read any organization, move it between trial, active and suspended,
- * and override its quotas.
+ * change its plan, and override its quotas.
  */
 @Path("/api/v1/operator/organizations/{id}")
 @RolesAllowed(Organizations.OPERATOR_ROLE)
@@ -50,6 +50,17 @@ public class OperatorResource {
             + "Every service learns the new limits from the organization.quotas_changed event")
     public Uni<Response> overrideQuotas(@PathParam("id") UUID id, @NotNull Map<String, Integer> overrides) {
         return organizations.overrideQuotas(id, overrides).replaceWith(Response.noContent().build());
+    }
+
+    @PUT
+    @Path("/plan")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Move an organization to another plan: free, team or enterprise (operators)",
+            description = "Plans are a billing decision: organization admins cannot choose or change theirs. The quotas "
+                    + "follow the new plan's defaults, except those an operator overrode; every service learns the new plan "
+                    + "from organization.updated and the new limits from organization.quotas_changed")
+    public Uni<OrganizationView> changePlan(@PathParam("id") UUID id, @Valid @NotNull ChangePlan request) {
+        return organizations.changePlan(caller, id, request).map(OrganizationView::of);
     }
 
     @PUT

@@ -5,6 +5,7 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Version;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -61,4 +62,13 @@ public class Organization extends PanacheEntityBase {
 
     @Column(name = "deleted_at")
     public Instant deletedAt;
+
+    /**
+     * Incremented with every change: an update from a stale read fails (409 concurrent-modification)
+     * rather than writing back an old status or deletion, and the organization events carry it so
+     * that other services apply them in this order (OrganizationRefs).
+     */
+    @Version
+    @Column(nullable = false)
+    public Long version;
 }

@@ -38,7 +38,9 @@ public class OrganizationResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create an organization; the caller becomes its admin")
+    @Operation(summary = "Create an organization; the caller becomes its admin",
+            description = "A new organization starts on the free plan; a body naming a plan is refused (400, field plan): "
+                    + "only operators change plans (PUT /api/v1/operator/organizations/{id}/plan)")
     public Uni<Response> create(@Valid @NotNull CreateOrganization request, UriInfo uri) {
         caller.requirePerson();
         return organizations.create(caller, request).map(org -> Response
@@ -58,7 +60,10 @@ public class OrganizationResource {
     @PATCH
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Change an organization's profile (admins); the slug is immutable")
+    @Operation(summary = "Change an organization's profile (admins); the slug is immutable",
+            description = "Only the fields present change. slug (immutable) and plan (operators only) are refused with a 400 "
+                    + "naming the field. The change waits for, and then applies on top of, any concurrent change of the "
+                    + "organization: a suspension that committed first makes it 409 organization-suspended, a deletion 404")
     public Uni<OrganizationView> update(@PathParam("id") UUID id, @Valid @NotNull UpdateOrganization request) {
         return organizations.update(caller, id, request).map(OrganizationView::of);
     }

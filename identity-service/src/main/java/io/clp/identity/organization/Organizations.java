@@ -14,9 +14,11 @@ import io.clp.platform.outbox.Outbox;
 import io.clp.platform.problem.Problems;
 import io.clp.platform.security.Caller;
 import io.clp.platform.tx.Transactions;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
 import org.jboss.logging.Logger;
 
 import java.math.BigDecimal;
@@ -30,7 +32,12 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.UUID;
 
-/** Creating and reading organizations. */
+/**
+ * Creating, changing and reading organizations. Every change locks the organization's row first and
+ * re-reads it (MemberAccess.requireLocked, {@link #locked}), so concurrent changes apply one after
+ * the other; the row's version, which Hibernate checks on every update, is the safety net for a
+ * write that did not lock (409 concurrent-modification) and orders the events in other services.
+ */
 @ApplicationScoped
 public class Organizations {
 
@@ -75,7 +82,7 @@ public class Organizations {
                 org.name = request.name().strip();
                 org.slug = request.slug();
                 org.domain = request.domain();
-                org.plan = request.plan() == null ? "free" : request.plan();
+                org.plan = Plan.DEFAULT.name();
                 org.monthlyBudget = request.monthlyBudget();
                 org.currency = request.currency();
                 org.industry = request.industry();
@@ -95,8 +102,9 @@ public class Organizations {
                 return transactions.allowOrganization(org.id)
                         .chain(() -> org.<Organization>persist())
                         .chain(() -> admin.persist())
+                        .chain(Organizations::flush)
                         .chain(() -> outbox.publish(new OrganizationCreated(org.id, org.name, org.slug, org.status,
-                                org.plan, org.monthlyBudget, org.currency, user.id, org.createdAt)))
+                                org.plan, org.monthlyBudget, org.currency, user.id, org.createdAt, org.version)))
                         .chain(() -> quotas.publishLimits(org))
                         .replaceWith(org);
         })).onFailure(Organizations::isSlugUniqueViolation).transform(e -> slugTaken(request.slug()));
@@ -107,12 +115,11 @@ public class Organizations {
         if (request.settings() != null) {
             settings.validate(request.settings());
         }
-        return transactions.write(() -> access.require(caller, id, Permission.ORGANIZATION_UPDATE).chain(granted -> {
+        return transactions.write(() -> access.requireLocked(caller, id, Permission.ORGANIZATION_UPDATE).chain(granted -> {
             Organization org = granted.organization();
             List<String> changed = new ArrayList<>();
             change(changed, "name", org.name, request.name() == null ? null : request.name().strip(), v -> org.name = v);
             change(changed, "domain", org.domain, request.domain(), v -> org.domain = v);
-            change(changed, "plan", org.plan, request.plan(), v -> org.plan = v);
             change(changed, "monthlyBudget", org.monthlyBudget, request.monthlyBudget(), v -> org.monthlyBudget = v);
             change(changed, "currency", org.currency, request.currency(), v -> org.currency = v);
             change(changed, "industry", org.industry, request.industry(), v -> org.industry = v);
@@ -121,17 +128,43 @@ public class Organizations {
             if (changed.isEmpty()) {
                 return Uni.createFrom().item(org);
             }
-            return outbox.publish(new OrganizationUpdated(org.id, org.name, org.slug, org.status, org.plan,
-                            org.monthlyBudget, org.currency, changed, Instant.now().truncatedTo(ChronoUnit.MICROS)))
-                    .chain(() -> changed.contains("plan") ? quotas.publishLimits(org) : Uni.createFrom().voidItem())
-                    .replaceWith(org);
+            return publishUpdated(org, changed).replaceWith(org);
         }));
     }
 
     /** An operator overrides quotas (null: back to the plan's default); returns the organization. */
     public Uni<Organization> overrideQuotas(UUID id, Map<String, Integer> overrides) {
-        return transactions.write(() -> transactions.allowOrganization(id).chain(() -> live(id))
+        // the override changes no column of the organization, but it is a change of it: the version
+        // moves on so the quotas event outranks every earlier one
+        return transactions.write(() -> transactions.allowOrganization(id)
+                .chain(() -> locked(id, LockModeType.PESSIMISTIC_FORCE_INCREMENT))
+                .call(Organizations::flush)
                 .call(org -> quotas.override(org, overrides)));
+    }
+
+    /**
+     * An operator moves an organization to another plan: its quotas follow (those an operator
+     * overrode stay overridden), published as {@link OrganizationUpdated} and
+     * {@link io.clp.events.identity.OrganizationQuotasChanged} with the same version.
+     */
+    public Uni<Organization> changePlan(Caller caller, UUID id, ChangePlan request) {
+        return transactions.write(() -> transactions.allowOrganization(id).chain(() -> locked(id, LockModeType.PESSIMISTIC_WRITE))
+                .chain(org -> {
+                    if (org.plan.equals(request.plan().name())) {
+                        return Uni.createFrom().item(org);
+                    }
+                    LOG.infof("operator %s moved organization %s from plan %s to %s: %s", caller.userId(), id, org.plan,
+                            request.plan(), request.reason() == null ? "(no reason given)" : request.reason());
+                    org.plan = request.plan().name();
+                    return publishUpdated(org, List.of("plan")).replaceWith(org);
+                }));
+    }
+
+    /** Flushes the change (its version is known from then on) and publishes it; a plan change also publishes the quotas. */
+    private Uni<Void> publishUpdated(Organization org, List<String> changed) {
+        return flush().chain(() -> outbox.publish(new OrganizationUpdated(org.id, org.name, org.slug, org.status, org.plan,
+                        org.monthlyBudget, org.currency, changed, Instant.now().truncatedTo(ChronoUnit.MICROS), org.version)))
+                .chain(() -> changed.contains("plan") ? quotas.publishLimits(org) : Uni.createFrom().voidItem());
     }
 
     /** Any live organization, for an operator (the caller's realm role is checked by the resource). */
@@ -145,23 +178,36 @@ public class Organizations {
      * (which learn it from {@link OrganizationUpdated}).
      */
     public Uni<Organization> changeStatus(Caller caller, UUID id, ChangeStatus request) {
-        return transactions.write(() -> transactions.allowOrganization(id).chain(() -> live(id)).chain(org -> {
+        return transactions.write(() -> transactions.allowOrganization(id).chain(() -> locked(id, LockModeType.PESSIMISTIC_WRITE))
+                .chain(org -> {
             if (org.status.equals(request.status())) {
                 return Uni.createFrom().item(org);
             }
             org.status = request.status();
             LOG.infof("operator %s set organization %s to %s: %s", caller.userId(), id, request.status(),
                     request.reason() == null ? "(no reason given)" : request.reason());
-            return outbox.publish(new OrganizationUpdated(org.id, org.name, org.slug, org.status, org.plan,
-                    org.monthlyBudget, org.currency, List.of("status"), Instant.now().truncatedTo(ChronoUnit.MICROS)))
-                    .replaceWith(org);
+            return publishUpdated(org, List.of("status")).replaceWith(org);
         }));
     }
 
     private static Uni<Organization> live(UUID id) {
-        return Organization.<Organization>findById(id)
-                .onItem().transform(org -> org == null || org.deletedAt != null ? null : org)
-                .onItem().ifNull().failWith(() -> Problems.notFound("organization", id));
+        return Organization.<Organization>findById(id).map(org -> unlessDeleted(id, org));
+    }
+
+    /** The live organization with its row locked until the transaction ends (operators' changes). */
+    private static Uni<Organization> locked(UUID id, LockModeType lock) {
+        return Organization.<Organization>findById(id, lock).map(org -> unlessDeleted(id, org));
+    }
+
+    private static Organization unlessDeleted(UUID id, Organization org) {
+        if (org == null || org.deletedAt != null) {
+            throw Problems.notFound("organization", id);
+        }
+        return org;
+    }
+
+    private static Uni<Void> flush() {
+        return Panache.getSession().chain(session -> session.flush());
     }
 
     /**
@@ -169,12 +215,14 @@ public class Organizations {
      * audit trail. Its API keys are revoked in the same transaction, so no key outlives it.
      */
     public Uni<Void> delete(Caller caller, UUID id) {
-        return transactions.write(() -> access.require(caller, id, Permission.ORGANIZATION_DELETE).chain(granted -> {
+        return transactions.write(() -> access.requireLocked(caller, id, Permission.ORGANIZATION_DELETE).chain(granted -> {
             Organization org = granted.organization();
             org.status = "deleted";
             org.deletedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
             return apiKeys.revokeAllIn(org.id, granted.membership().userId)
-                    .chain(() -> outbox.publish(new OrganizationDeleted(org.id, org.slug, granted.membership().userId, org.deletedAt)));
+                    .chain(() -> flush())
+                    .chain(() -> outbox.publish(new OrganizationDeleted(org.id, org.slug, granted.membership().userId,
+                            org.deletedAt, org.version)));
         })).replaceWithVoid();
     }
 

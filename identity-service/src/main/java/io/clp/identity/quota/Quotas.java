@@ -49,13 +49,16 @@ public class Quotas {
                 "the organization's " + quota.id() + " quota (" + limit + " on plan " + org.plan + ") is used up")));
     }
 
-    /** Publishes the organization's effective limits; runs in the transaction that changed them. */
+    /**
+     * Publishes the organization's effective limits with its version; runs in the transaction that
+     * changed them, after the organization's own change (if any) is flushed.
+     */
     public Uni<Void> publishLimits(Organization org) {
         return all(org, Map.of()).chain(limits -> {
             Map<String, Integer> byId = new LinkedHashMap<>();
             limits.forEach((q, l) -> byId.put(q.id(), l.limit()));
             return outbox.publish(new OrganizationQuotasChanged(org.id, org.slug, org.plan, byId,
-                    Instant.now().truncatedTo(ChronoUnit.MICROS)));
+                    Instant.now().truncatedTo(ChronoUnit.MICROS), org.version));
         }).replaceWithVoid();
     }
 

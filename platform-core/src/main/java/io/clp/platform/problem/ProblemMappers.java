@@ -11,15 +11,20 @@ import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.vertx.pgclient.PgException;
 import jakarta.inject.Inject;
+import jakarta.persistence.OptimisticLockException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.hibernate.JDBCException;
+import org.hibernate.StaleStateException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -31,6 +36,7 @@ public class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
     /** The SQLSTATE of the quota triggers. */
     static final String QUOTA_EXCEEDED = "CLPQ1";
+    static final String UNIQUE_VIOLATION = "23505";
 
     @Inject
     RequestIds requestIds;
@@ -59,8 +65,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper({InvalidFormatException.class, MismatchedInputException.class})
     public Response wrongType(MismatchedInputException e) {
-        String expected = e.getTargetType() == null ? "another type" : e.getTargetType().getSimpleName();
-        return respond(Problems.validation(path(e).isEmpty() ? "body" : path(e), "must be of type " + expected));
+        Class<?> target = e.getTargetType();
+        String message = target != null && target.isEnum()
+                ? "must be one of " + Arrays.stream(target.getEnumConstants()).map(String::valueOf).collect(Collectors.joining(", "))
+                : "must be of type " + (target == null ? "another type" : target.getSimpleName());
+        return respond(Problems.validation(path(e).isEmpty() ? "body" : path(e), message));
     }
 
     @ServerExceptionMapper
@@ -101,7 +110,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
-        Optional<ProblemException> quota = quotaExceeded(e);
+        Optional<ProblemException> quota = quotaExceeded(e).or(() -> conflict(e));
         if (quota.isPresent()) {
             return respond(quota.get());
         }
@@ -118,6 +127,34 @@ public class ProblemMappers {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * A write that lost a race: a unique constraint another transaction satisfied first, or an
+     * optimistic version check (an entity changed since it was read). Both are 409, never 500.
+     */
+    static Optional<ProblemException> conflict(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (UNIQUE_VIOLATION.equals(sqlState(t))) {
+                return Optional.of(Problems.conflict("conflict", "the request conflicts with an existing resource"));
+            }
+            if (t instanceof StaleStateException || t instanceof OptimisticLockException) {
+                return Optional.of(Problems.conflict("concurrent-modification",
+                        "the resource was changed by another request meanwhile; read it again and retry"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The SQLSTATE of a database failure, as the PostgreSQL client or Hibernate's translation of it reports it. */
+    public static String sqlState(Throwable t) {
+        if (t instanceof PgException pg) {
+            return pg.getSqlState();
+        }
+        if (t instanceof JDBCException jdbc) {
+            return jdbc.getSQLState();
+        }
+        return t instanceof SQLException sql ? sql.getSQLState() : null;
     }
 
     private Response respond(ProblemException e) {

@@ -54,6 +54,15 @@ public class Caller {
         return Optional.ofNullable(token.<String>getClaim("email"));
     }
 
+    /**
+     * The token's e-mail only if Keycloak says its owner proved it ({@code email_verified}): an
+     * unverified address may be anyone's, so it must never identify a person.
+     */
+    public Optional<String> verifiedEmail() {
+        // the claim arrives as a JSON boolean or, from some mappers, as the string "true"
+        return "true".equals(String.valueOf(token.<Object>getClaim("email_verified"))) ? email() : Optional.empty();
+    }
+
     public String displayName() {
         String name = token.getClaim("name");
         if (name == null || name.isBlank()) {

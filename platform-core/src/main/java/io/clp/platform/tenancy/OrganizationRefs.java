@@ -19,36 +19,54 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Keeps {@code organization_refs} (status, plan, deletion and effective quotas of every
- * organization) from identity-service's {@code clp.events.organization} stream. An older event never
- * overwrites a newer one, and nothing revives a deleted organization. Off in identity-service, which owns organizations
+ * organization) from identity-service's {@code clp.events.organization} stream. Events are ordered by
+ * the organization's own version, which they carry (db/platform/V0_7): an older event never overwrites
+ * a newer one whichever instance published it and whatever its clock said, and nothing revives a
+ * deleted organization. Off in identity-service, which owns organizations
  * ({@code clp.organizations.read-model=false}).
  */
 @ApplicationScoped
 @UnlessBuildProperty(name = "clp.organizations.read-model", stringValue = "false", enableIfMissing = true)
 public class OrganizationRefs extends EventProjection {
 
+    /*
+     * An event carrying the organization's version applies when it is newer than the version the
+     * part holds (or the part holds none yet); an event from before versions existed applies only
+     * to a part never set by a versioned event, by its timestamp as before.
+     */
     static final String STATUS = """
-            INSERT INTO organization_refs (org_id, slug, status, plan, status_changed_at)
-            VALUES (?1, ?2, ?3, ?4, ?5)
+            INSERT INTO organization_refs (org_id, slug, status, plan, status_changed_at, status_version)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6)
             ON CONFLICT (org_id) DO UPDATE SET slug = excluded.slug, status = excluded.status, plan = excluded.plan,
-                status_changed_at = excluded.status_changed_at, received_at = now()
+                status_changed_at = excluded.status_changed_at, status_version = excluded.status_version,
+                received_at = now()
             WHERE organization_refs.deleted_at IS NULL
-              AND (organization_refs.status_changed_at IS NULL OR organization_refs.status_changed_at <= excluded.status_changed_at)
+              AND CASE WHEN excluded.status_version IS NOT NULL
+                       THEN organization_refs.status_version IS NULL OR organization_refs.status_version < excluded.status_version
+                       ELSE organization_refs.status_version IS NULL
+                            AND (organization_refs.status_changed_at IS NULL
+                                 OR organization_refs.status_changed_at <= excluded.status_changed_at) END
             """;
 
+    /** Deletion is final: it applies whatever the order, and nothing applies after it. */
     static final String DELETE = """
-            INSERT INTO organization_refs (org_id, slug, status, deleted_at, status_changed_at)
-            VALUES (?1, ?2, 'deleted', ?3, ?3)
+            INSERT INTO organization_refs (org_id, slug, status, deleted_at, status_changed_at, status_version)
+            VALUES (?1, ?2, 'deleted', ?3, ?3, ?4)
             ON CONFLICT (org_id) DO UPDATE SET status = 'deleted', deleted_at = excluded.deleted_at,
-                status_changed_at = excluded.status_changed_at, received_at = now()
+                status_changed_at = excluded.status_changed_at,
+                status_version = coalesce(excluded.status_version, organization_refs.status_version), received_at = now()
             """;
 
     static final String QUOTAS = """
-            INSERT INTO organization_refs (org_id, slug, plan, quotas, quotas_changed_at)
-            VALUES (?1, ?2, ?3, CAST(CAST(?4 AS text) AS jsonb), ?5)
+            INSERT INTO organization_refs (org_id, slug, plan, quotas, quotas_changed_at, quotas_version)
+            VALUES (?1, ?2, ?3, CAST(CAST(?4 AS text) AS jsonb), ?5, ?6)
             ON CONFLICT (org_id) DO UPDATE SET quotas = excluded.quotas, quotas_changed_at = excluded.quotas_changed_at,
-                received_at = now()
-            WHERE organization_refs.quotas_changed_at IS NULL OR organization_refs.quotas_changed_at <= excluded.quotas_changed_at
+                quotas_version = excluded.quotas_version, received_at = now()
+            WHERE CASE WHEN excluded.quotas_version IS NOT NULL
+                       THEN organization_refs.quotas_version IS NULL OR organization_refs.quotas_version < excluded.quotas_version
+                       ELSE organization_refs.quotas_version IS NULL
+                            AND (organization_refs.quotas_changed_at IS NULL
+                                 OR organization_refs.quotas_changed_at <= excluded.quotas_changed_at) END
             """;
 
     @Override
@@ -65,11 +83,11 @@ public class OrganizationRefs extends EventProjection {
     protected Uni<Void> apply(String type, String eventId, String payload) throws Exception {
         if (OrganizationCreated.TYPE.equals(type)) {
             OrganizationCreated org = json.readValue(payload, OrganizationCreated.class);
-            return once(eventId, () -> upsert(org.id(), org.slug(), org.status(), org.plan(), org.createdAt()));
+            return once(eventId, () -> upsert(org.id(), org.slug(), org.status(), org.plan(), org.createdAt(), org.version()));
         }
         if (OrganizationUpdated.TYPE.equals(type)) {
             OrganizationUpdated org = json.readValue(payload, OrganizationUpdated.class);
-            return once(eventId, () -> upsert(org.id(), org.slug(), org.status(), org.plan(), org.updatedAt()));
+            return once(eventId, () -> upsert(org.id(), org.slug(), org.status(), org.plan(), org.updatedAt(), org.version()));
         }
         if (OrganizationQuotasChanged.TYPE.equals(type)) {
             OrganizationQuotasChanged quotas = json.readValue(payload, OrganizationQuotasChanged.class);
@@ -80,6 +98,7 @@ public class OrganizationRefs extends EventProjection {
                     .setParameter(3, quotas.plan())
                     .setParameter(4, limits)
                     .setParameter(5, quotas.changedAt())
+                    .setParameter(6, quotas.version())
                     .executeUpdate()));
         }
         if (OrganizationDeleted.TYPE.equals(type)) {
@@ -88,18 +107,20 @@ public class OrganizationRefs extends EventProjection {
                     .setParameter(1, org.id())
                     .setParameter(2, org.slug())
                     .setParameter(3, org.deletedAt())
+                    .setParameter(4, org.version())
                     .executeUpdate()));
         }
         return Uni.createFrom().voidItem();
     }
 
-    private Uni<Integer> upsert(UUID id, String slug, String status, String plan, Instant changedAt) {
+    private Uni<Integer> upsert(UUID id, String slug, String status, String plan, Instant changedAt, Long version) {
         return Panache.getSession().chain(session -> session.createNativeQuery(STATUS)
                 .setParameter(1, id)
                 .setParameter(2, slug)
                 .setParameter(3, status)
                 .setParameter(4, plan)
                 .setParameter(5, changedAt)
+                .setParameter(6, version)
                 .executeUpdate());
     }
 }

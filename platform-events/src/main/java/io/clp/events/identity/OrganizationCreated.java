@@ -17,7 +17,8 @@ public record OrganizationCreated(
         BigDecimal monthlyBudget,
         String currency,
         UUID createdBy,
-        Instant createdAt) implements OrganizationEvent {
+        Instant createdAt,
+        Long version) implements OrganizationEvent {
 
     public static final String TYPE = DomainEvent.type(AggregateTypes.ORGANIZATION, "created", 1);
 

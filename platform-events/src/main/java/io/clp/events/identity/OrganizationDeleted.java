@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** An organization was deleted (soft): its data is unreachable from now on. Topic {@code clp.events.organization}. */
-public record OrganizationDeleted(UUID id, String slug, UUID deletedBy, Instant deletedAt) implements OrganizationEvent {
+public record OrganizationDeleted(UUID id, String slug, UUID deletedBy, Instant deletedAt, Long version) implements OrganizationEvent {
 
     public static final String TYPE = DomainEvent.type(AggregateTypes.ORGANIZATION, "deleted", 1);
 

@@ -17,7 +17,8 @@ public record OrganizationQuotasChanged(
         String slug,
         String plan,
         Map<String, Integer> limits,
-        Instant changedAt) implements OrganizationEvent {
+        Instant changedAt,
+        Long version) implements OrganizationEvent {
 
     public static final String TYPE = DomainEvent.type(AggregateTypes.ORGANIZATION, "quotas_changed", 1);
 

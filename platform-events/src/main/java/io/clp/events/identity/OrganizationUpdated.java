@@ -18,7 +18,8 @@ public record OrganizationUpdated(
         BigDecimal monthlyBudget,
         String currency,
         List<String> changed,
-        Instant updatedAt) implements OrganizationEvent {
+        Instant updatedAt,
+        Long version) implements OrganizationEvent {
 
     public static final String TYPE = DomainEvent.type(AggregateTypes.ORGANIZATION, "updated", 1);
 
