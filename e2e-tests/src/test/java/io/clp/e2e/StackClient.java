@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.io.UncheckedIOException;
 import java.util.Base64;
 
@@ -48,6 +49,18 @@ final class StackClient {
 
     String demoToken() {
         return login(KeycloakComponent.DEMO_USER, KeycloakComponent.demoPassword(ctx));
+    }
+
+    /** The token of a person who signs in but belongs to no organization (a new account, made as an administrator would). */
+    String outsiderToken() {
+        String username = "outsider-" + UUID.randomUUID().toString().substring(0, 8);
+        String password = UUID.randomUUID().toString();
+        given().auth().oauth2(keycloakAdminToken()).contentType(ContentType.JSON)
+                .body(Map.of("username", username, "email", username + "@clp.local", "firstName", "Out", "lastName", "Sider",
+                        "enabled", true, "emailVerified", true,
+                        "credentials", List.of(Map.of("type", "password", "value", password, "temporary", false))))
+                .when().post(ctx.keycloakUrl() + "/admin/realms/clp/users").then().statusCode(201);
+        return login(username, password);
     }
 
     /** A token of the Keycloak administrator, for what a person would do in the admin console. */

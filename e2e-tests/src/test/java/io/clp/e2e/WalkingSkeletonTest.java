@@ -2,6 +2,7 @@ package io.clp.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clp.launcher.KeycloakComponent;
 import io.clp.launcher.Stack;
 import io.clp.launcher.StackContext;
 import io.restassured.http.ContentType;
@@ -60,14 +61,6 @@ class WalkingSkeletonTest {
         return client.demoToken();
     }
 
-    private String serviceAccountToken() {
-        return given().contentType(ContentType.URLENC)
-                .formParam("grant_type", "client_credentials")
-                .formParam("client_id", "campaign-service")
-                .formParam("client_secret", ctx.secrets().get("keycloak.service-client"))
-                .when().post(ctx.realmUrl() + "/protocol/openid-connect/token")
-                .then().statusCode(200).extract().path("access_token");
-    }
 
     static JsonNode claims(String token) {
         return StackClient.claims(token);
@@ -172,10 +165,23 @@ class WalkingSkeletonTest {
 
         // no token: 401; a valid token without membership: 404, revealing nothing
         given().when().get(auditLogs).then().statusCode(401).contentType("application/problem+json");
-        given().auth().oauth2(serviceAccountToken()).when().get(auditLogs)
+        String outsider = client.outsiderToken();
+        given().auth().oauth2(outsider).when().get(auditLogs)
                 .then().statusCode(404).contentType("application/problem+json");
-        given().auth().oauth2(serviceAccountToken()).when().get(orgs + "/" + orgId)
+        given().auth().oauth2(outsider).when().get(orgs + "/" + orgId)
                 .then().statusCode(404);
+
+        // identity-service's own client, with its own secret, exists for Keycloak's admin API: its
+        // tokens carry no clp-api audience and no CLP API accepts them
+        String mirrorToken = given().contentType(ContentType.URLENC)
+                .formParam("grant_type", "client_credentials")
+                .formParam("client_id", "identity-service")
+                .formParam("client_secret", KeycloakComponent.clientSecret(ctx, "identity-service"))
+                .when().post(ctx.realmUrl() + "/protocol/openid-connect/token")
+                .then().statusCode(200).extract().path("access_token");
+        assertThat(claims(mirrorToken).path("aud").toString()).doesNotContain("clp-api");
+        given().auth().oauth2(mirrorToken).when().get(orgs + "/" + orgId).then().statusCode(401);
+        given().auth().oauth2(mirrorToken).when().get(auditLogs).then().statusCode(401);
     }
 
     /** The first event of a type for a key (an organization also has, for example, its quotas event). */

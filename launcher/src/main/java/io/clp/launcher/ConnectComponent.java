@@ -83,7 +83,7 @@ public final class ConnectComponent extends Component {
         ManagedProcess.spawn(cmd, Map.of(), ctx.layout().home(), log(), pidFile());
     }
 
-    private Path connectorConfig(String connector) {
+    Path connectorConfig(String connector) {
         Path template = ctx.layout().repoRoot().resolve("deploy/debezium/" + connector + ".properties");
         try {
             String text = Files.readString(template)
@@ -93,7 +93,8 @@ public final class ConnectComponent extends Component {
                     .replace("${CDC_USER}", DatabaseBootstrap.CDC_ROLE)
                     .replace("${CDC_PASSWORD}", ctx.databasePassword("cdc"));
             Path out = ctx.layout().conf(name()).resolve(connector + ".properties");
-            KafkaComponent.write(out, text);
+            // holds the CDC role's password
+            PrivateFiles.write(out, text);
             return out;
         } catch (IOException e) {
             throw new StackException("cannot read connector settings " + template, e);

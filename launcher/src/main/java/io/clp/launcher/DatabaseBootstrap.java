@@ -63,11 +63,7 @@ public final class DatabaseBootstrap {
                     ensureLoginRole(db, CDC_ROLE, cdcPassword, true);
                     st.execute("GRANT CONNECT ON DATABASE " + ident(database) + " TO " + CDC_ROLE);
                     for (String schema : capturedSchemas) {
-                        String owner = ServiceCatalog.role(schema);
-                        st.execute("GRANT USAGE ON SCHEMA " + ident(schema) + " TO " + CDC_ROLE);
-                        st.execute("GRANT SELECT ON ALL TABLES IN SCHEMA " + ident(schema) + " TO " + CDC_ROLE);
-                        st.execute("ALTER DEFAULT PRIVILEGES FOR ROLE " + ident(owner) + " IN SCHEMA " + ident(schema)
-                                + " GRANT SELECT ON TABLES TO " + CDC_ROLE);
+                        revokeTableAccess(st, schema);
                     }
                     if (!capturedSchemas.isEmpty()
                             && !exists(db, "SELECT 1 FROM pg_publication WHERE pubname = ?", PUBLICATION)) {
@@ -111,9 +107,27 @@ public final class DatabaseBootstrap {
         return value;
     }
 
+    /**
+     * The change-data-capture role reads no table. Both connectors stream from the publication over
+     * logical replication (pgoutput) and take no data snapshot ({@code snapshot.mode=no_data},
+     * {@code snapshot.locking.mode} left at {@code none}, {@code publication.autocreate.mode=disabled}):
+     * decoding the WAL needs the REPLICATION attribute only, and the table structure Debezium reads
+     * comes from the system catalogs, which every role may read. Installations bootstrapped before
+     * held SELECT on every captured table and schema usage; that is taken back here.
+     */
+    private static void revokeTableAccess(Statement st, String schema) throws SQLException {
+        String owner = ServiceCatalog.role(schema);
+        st.execute("ALTER DEFAULT PRIVILEGES FOR ROLE " + ident(owner) + " IN SCHEMA " + ident(schema)
+                + " REVOKE ALL ON TABLES FROM " + CDC_ROLE);
+        st.execute("REVOKE ALL ON ALL TABLES IN SCHEMA " + ident(schema) + " FROM " + CDC_ROLE);
+        st.execute("REVOKE ALL ON SCHEMA " + ident(schema) + " FROM " + CDC_ROLE);
+    }
+
     private static void ensureLoginRole(Connection db, String role, String password, boolean replication) throws SQLException {
-        // the change-data-capture role reads every row: row-level security does not apply to it
-        String attrs = "LOGIN" + (replication ? " REPLICATION BYPASSRLS" : "") + " PASSWORD " + literal(password);
+        // the change-data-capture role only decodes the WAL: it needs REPLICATION, never BYPASSRLS
+        // (row security applies to reading tables, which it does not do) nor superuser
+        String attrs = "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS"
+                + (replication ? " REPLICATION" : " NOREPLICATION") + " PASSWORD " + literal(password);
         try (Statement st = db.createStatement()) {
             if (exists(db, "SELECT 1 FROM pg_roles WHERE rolname = ?", role)) {
                 st.execute("ALTER ROLE " + ident(role) + " WITH " + attrs);

@@ -7,17 +7,29 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Keycloak in development mode on loopback, importing the project's realm
  * ({@code deploy/keycloak/clp-realm.json}) on first start. Secrets referenced by the realm file as
- * {@code ${CLP_...}} are handed to Keycloak through its environment.
+ * {@code ${CLP_...}} are handed to Keycloak through its environment, generated per installation.
  */
 public final class KeycloakComponent extends Component {
 
     public static final String DEMO_USER = "demo";
     public static final String ADMIN_USER = "admin";
+
+    /**
+     * The realm's confidential clients that a CLP process authenticates as, each with its own
+     * secret. Only identity-service calls Keycloak as itself (its admin API); the other services
+     * verify tokens locally and exchange API keys with the key's own signed assertion, so they have
+     * no client and hold no Keycloak secret.
+     */
+    public static final List<String> CONFIDENTIAL_CLIENTS = List.of("identity-service");
+
+    /** The one secret all service clients shared before each client got its own. */
+    static final String LEGACY_SHARED_SECRET = "keycloak.service-client";
 
     public KeycloakComponent(StackContext ctx) {
         super(ctx);
@@ -53,14 +65,41 @@ public final class KeycloakComponent extends Component {
         } catch (IOException e) {
             throw new StackException("missing " + file + ": build the project first", e);
         }
+        keepLegacySecret();
         Archives.unpackOnce(archive, home(), "Keycloak");
         try {
+            // Keycloak's development database holds the realm, its users and client secrets
+            Files.setPosixFilePermissions(home(), PrivateFiles.PRIVATE_DIR);
             Path importDir = distRoot().resolve("data/import");
             Files.createDirectories(importDir);
             Files.copy(ctx.layout().repoRoot().resolve("deploy/keycloak/clp-realm.json"),
                     importDir.resolve("clp-realm.json"), StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new StackException("cannot place the realm for import: " + e.getMessage(), e);
+        }
+    }
+
+    private boolean hasDatabase() {
+        if (!Files.isDirectory(home())) {
+            return false;
+        }
+        try (var list = Files.list(home())) {
+            return list.anyMatch(p -> Files.isDirectory(p.resolve("data/h2")));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A realm imported before each client got its own secret still has the shared one, and the
+     * realm is imported only into a fresh installation: identity-service keeps using that secret
+     * until {@code ./clp reset}, so an existing installation keeps working.
+     */
+    void keepLegacySecret() {
+        String clientKey = secretKey(CONFIDENTIAL_CLIENTS.get(0));
+        if (hasDatabase() && ctx.secrets().contains(LEGACY_SHARED_SECRET) && !ctx.secrets().contains(clientKey)) {
+            ctx.secrets().put(clientKey, ctx.secrets().get(LEGACY_SHARED_SECRET));
+            System.out.println("  keycloak: this realm predates per-client secrets; ./clp reset gives each client its own");
         }
     }
 
@@ -80,6 +119,7 @@ public final class KeycloakComponent extends Component {
         List<String> cmd = List.of(root.resolve("bin/kc.sh").toString(), "start-dev",
                 "--http-host=127.0.0.1",
                 "--http-port=" + port(),
+                "--http-management-host=127.0.0.1",
                 "--http-management-port=" + ctx.ports().keycloakManagement(),
                 "--health-enabled=true",
                 "--import-realm");
@@ -93,8 +133,27 @@ public final class KeycloakComponent extends Component {
         env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
         env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", ctx.secrets().get("keycloak.admin"));
         env.put("CLP_DEMO_PASSWORD", demoPassword(ctx));
-        env.put("CLP_SERVICE_CLIENT_SECRET", ctx.secrets().get("keycloak.service-client"));
+        for (String client : CONFIDENTIAL_CLIENTS) {
+            env.put(secretVariable(client), clientSecret(ctx, client));
+        }
         return env;
+    }
+
+    /** The variable the realm file names a client's secret by: {@code identity-service} → {@code CLP_IDENTITY_SERVICE_CLIENT_SECRET}. */
+    public static String secretVariable(String clientId) {
+        return "CLP_" + clientId.toUpperCase(Locale.ROOT).replace('-', '_') + "_CLIENT_SECRET";
+    }
+
+    /** The installation's secret of one confidential client. */
+    public static String clientSecret(StackContext ctx, String clientId) {
+        if (!CONFIDENTIAL_CLIENTS.contains(clientId)) {
+            throw new IllegalArgumentException("no confidential client " + clientId);
+        }
+        return ctx.secrets().get(secretKey(clientId));
+    }
+
+    private static String secretKey(String clientId) {
+        return "keycloak.client." + clientId;
     }
 
     public static String demoPassword(StackContext ctx) {

@@ -90,10 +90,8 @@ public final class PostgresServer {
         try {
             Files.createDirectories(dataDir);
             Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
-            Path pwFile = dataDir.resolveSibling(dataDir.getFileName() + ".pw");
-            Files.writeString(pwFile, superuserPassword);
+            Path pwFile = writePasswordFile();
             handToServerUser(dataDir);
-            handToServerUser(pwFile);
             List<String> cmd = asServerUser(List.of(binaries.resolve("bin/initdb").toString(),
                     "-D", dataDir.toString(), "-U", SUPERUSER, "--pwfile=" + pwFile,
                     "--auth-host=scram-sha-256", "--auth-local=scram-sha-256", "-E", "UTF8", "--no-locale"));
@@ -105,6 +103,18 @@ public final class PostgresServer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The superuser's password for initdb (deleted as soon as initdb has run). The file is 0600 from
+     * the start; when the server runs as nobody, nobody owns it, so initdb can read it and
+     * no other user ever could.
+     */
+    Path writePasswordFile() throws IOException {
+        Path pwFile = dataDir.resolveSibling(dataDir.getFileName() + ".pw");
+        PrivateFiles.write(pwFile, superuserPassword);
+        handToServerUser(pwFile);
+        return pwFile;
     }
 
     /** The command that runs the server in the foreground until it is sent SIGTERM/SIGINT. */

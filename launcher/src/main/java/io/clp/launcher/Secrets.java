@@ -3,10 +3,9 @@ package io.clp.launcher;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.io.Writer;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Properties;
@@ -42,18 +41,24 @@ public final class Secrets {
         return value;
     }
 
+    public synchronized boolean contains(String key) {
+        return values.containsKey(key);
+    }
+
+    /** Keeps a value that was not generated here (a secret carried over from an older installation). */
+    public synchronized void put(String key, String value) {
+        values.setProperty(key, value);
+        save();
+    }
+
     private void save() {
+        StringWriter text = new StringWriter();
         try {
-            Files.createDirectories(file.getParent());
-            if (!Files.exists(file)) {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            }
-            try (Writer writer = Files.newBufferedWriter(file)) {
-                values.store(writer, "CLP local stack secrets (generated; delete with ./clp reset)");
-            }
+            values.store(text, "CLP local stack secrets (generated; delete with ./clp reset)");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        PrivateFiles.write(file, text.toString());
     }
 
     static String generate() {

@@ -50,9 +50,13 @@ public final class ServiceComponent extends Component {
         ManagedProcess.spawn(cmd, environment(), ctx.layout().home(), log(), pidFile());
     }
 
-    /** The settings a service reads (see its application.properties), pointed at this stack. */
+    /**
+     * The settings a service reads (see its application.properties), pointed at this stack. A
+     * service gets the Keycloak client secret only if it authenticates to Keycloak as its own client.
+     */
     public Map<String, String> environment() {
         Map<String, String> env = new HashMap<>();
+        env.put("QUARKUS_HTTP_HOST", ctx.bindHost());
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port()));
         env.put("CLP_DB_HOST", "127.0.0.1");
         env.put("CLP_DB_PORT", Integer.toString(ctx.ports().postgres()));
@@ -61,13 +65,15 @@ public final class ServiceComponent extends Component {
         env.put("CLP_DB_PASSWORD", ctx.databasePassword(service));
         env.put("KAFKA_BOOTSTRAP_SERVERS", ctx.kafkaBootstrap());
         env.put("CLP_OIDC_URL", ctx.realmUrl());
-        env.put("CLP_OIDC_CLIENT_SECRET", ctx.secrets().get("keycloak.service-client"));
+        if (KeycloakComponent.CONFIDENTIAL_CLIENTS.contains(name())) {
+            env.put("CLP_OIDC_CLIENT_SECRET", KeycloakComponent.clientSecret(ctx, name()));
+        }
         env.put("CLP_KEYCLOAK_URL", ctx.keycloakUrl());
         return env;
     }
 
     @Override
     public boolean healthy() {
-        return Probes.httpOk("http://127.0.0.1:" + port() + "/q/health/ready");
+        return Probes.httpOk("http://" + ctx.probeHost() + ":" + port() + "/q/health/ready");
     }
 }

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Where the local stack keeps things. Everything the stack writes lives under {@code home}
@@ -68,11 +71,25 @@ public record StackLayout(Path repoRoot, Path home) {
         return repoRoot.resolve("deploy/local/target/stack").resolve(name + ".path");
     }
 
+    /**
+     * Creates the stack's folders, closed to other users: the data (Keycloak's database holds client
+     * secrets), the configuration (Connect's settings hold the CDC role's password), logs and PID
+     * files. When the launcher runs as root, PostgreSQL runs as {@code nobody} and must pass through
+     * the home and data folders to reach its own data folder (which it owns), so those two may be
+     * traversed but not listed; the unpacked distributions stay readable for the same reason.
+     */
     public void createDirectories() {
+        Set<PosixFilePermission> passThrough = PostgresServer.isRoot() ? PrivateFiles.TRAVERSE_ONLY_DIR : PrivateFiles.PRIVATE_DIR;
+        PrivateFiles.directory(home, passThrough);
+        PrivateFiles.directory(home.resolve("data"), passThrough);
+        for (String component : List.of("keycloak", "kafka", "connect")) {
+            PrivateFiles.directory(data(component), PrivateFiles.PRIVATE_DIR);
+        }
+        for (Path p : new Path[] {logs(), home.resolve("run"), home.resolve("conf")}) {
+            PrivateFiles.directory(p, PrivateFiles.PRIVATE_DIR);
+        }
         try {
-            for (Path p : new Path[] {home.resolve("data"), logs(), home.resolve("run"), home.resolve("conf"), dist()}) {
-                Files.createDirectories(p);
-            }
+            Files.createDirectories(dist());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

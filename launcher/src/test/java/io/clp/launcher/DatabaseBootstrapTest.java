@@ -85,18 +85,66 @@ class DatabaseBootstrapTest {
     }
 
     @Test
-    void theChangeDataCaptureRoleReadsPublishedSchemasAndReplicates() throws Exception {
+    void theChangeDataCaptureRoleMayLogInAndReplicateAndNothingMore() throws Exception {
+        try (Connection c = server.connect("clp"); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT rolsuper, rolbypassrls, rolreplication, rolcanlogin, rolcreatedb,"
+                     + " rolcreaterole, rolinherit FROM pg_roles WHERE rolname = 'clp_cdc'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getBoolean("rolsuper")).as("superuser").isFalse();
+            assertThat(rs.getBoolean("rolbypassrls")).as("bypasses row-level security").isFalse();
+            assertThat(rs.getBoolean("rolcreatedb")).isFalse();
+            assertThat(rs.getBoolean("rolcreaterole")).isFalse();
+            assertThat(rs.getBoolean("rolreplication")).isTrue();
+            assertThat(rs.getBoolean("rolcanlogin")).isTrue();
+        }
+        assertThat(cdcPrivileges()).containsExactly("CONNECT ON DATABASE clp");
+    }
+
+    /** Every privilege granted to the CDC role (tables, schemas, the database, default privileges, memberships). */
+    private static List<String> cdcPrivileges() throws SQLException {
+        List<String> privileges = new java.util.ArrayList<>();
+        try (Connection c = server.connect("clp"); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("""
+                     SELECT a.privilege_type || ' ON TABLE ' || n.nspname || '.' || cl.relname
+                       FROM pg_class cl JOIN pg_namespace n ON n.oid = cl.relnamespace, aclexplode(cl.relacl) a
+                      WHERE a.grantee = 'clp_cdc'::regrole
+                     UNION ALL
+                     SELECT a.privilege_type || ' ON SCHEMA ' || n.nspname
+                       FROM pg_namespace n, aclexplode(n.nspacl) a WHERE a.grantee = 'clp_cdc'::regrole
+                     UNION ALL
+                     SELECT a.privilege_type || ' ON DATABASE ' || d.datname
+                       FROM pg_database d, aclexplode(d.datacl) a WHERE a.grantee = 'clp_cdc'::regrole
+                     UNION ALL
+                     SELECT a.privilege_type || ' BY DEFAULT IN ' || coalesce(n.nspname, 'any schema')
+                       FROM pg_default_acl da LEFT JOIN pg_namespace n ON n.oid = da.defaclnamespace,
+                            aclexplode(da.defaclacl) a WHERE a.grantee = 'clp_cdc'::regrole
+                     UNION ALL
+                     SELECT 'MEMBER OF ' || m.roleid::regrole FROM pg_auth_members m WHERE m.member = 'clp_cdc'::regrole
+                     ORDER BY 1""")) {
+            while (rs.next()) {
+                privileges.add(rs.getString(1));
+            }
+        }
+        return privileges;
+    }
+
+    @Test
+    void theChangeDataCaptureRoleCannotReadAnyTable() throws Exception {
         try (Connection c = as("clp_campaign", "pw-campaign"); Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE IF NOT EXISTS published (id int)");
+            st.execute("CREATE TABLE IF NOT EXISTS unreadable (id int)");
         }
         try (Connection c = as("clp_cdc", "pw-cdc"); Statement st = c.createStatement()) {
-            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM campaign.published")) {
-                assertThat(rs.next()).isTrue();
-            }
-            try (ResultSet rs = st.executeQuery("SELECT rolreplication FROM pg_roles WHERE rolname = 'clp_cdc'")) {
-                rs.next();
-                assertThat(rs.getBoolean(1)).isTrue();
-            }
+            assertThatThrownBy(() -> st.executeQuery("SELECT count(*) FROM campaign.unreadable"))
+                    .hasMessageContaining("permission denied");
+        }
+    }
+
+    @Test
+    void theChangeDataCaptureRoleStreamsChangesOfPublishedTablesItCannotRead() throws Exception {
+        try (Connection c = as("clp_campaign", "pw-campaign"); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS published (id int PRIMARY KEY)");
+        }
+        try (Connection c = as("clp_cdc", "pw-cdc"); Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery(
                     "SELECT count(*) FROM pg_publication_tables WHERE pubname = 'clp_cdc' AND tablename = 'published'")) {
                 rs.next();
@@ -106,6 +154,43 @@ class DatabaseBootstrapTest {
                 rs.next();
                 assertThat(rs.getString(1)).isEqualTo("logical");
             }
+            // what Debezium does with pgoutput: a logical slot, decoded through the publication
+            st.execute("SELECT pg_create_logical_replication_slot('bootstrap_test', 'pgoutput')");
+            try {
+                try (Connection owner = as("clp_campaign", "pw-campaign"); Statement ost = owner.createStatement()) {
+                    ost.execute("INSERT INTO published VALUES (" + System.nanoTime() % 1_000_000 + ")");
+                }
+                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_logical_slot_get_binary_changes("
+                        + "'bootstrap_test', NULL, NULL, 'proto_version', '1', 'publication_names', 'clp_cdc')"
+                        + " WHERE get_byte(data, 0) = ascii('I')")) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).as("insert messages decoded").isEqualTo(1);
+                }
+            } finally {
+                st.execute("SELECT pg_drop_replication_slot('bootstrap_test')");
+            }
+        }
+    }
+
+    @Test
+    void bootstrappingAgainTakesBackWhatOlderInstallationsGaveTheChangeDataCaptureRole() throws Exception {
+        try (Connection c = server.connect("clp"); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS identity.legacy (id int)");
+            st.execute("ALTER ROLE clp_cdc BYPASSRLS");
+            st.execute("GRANT USAGE ON SCHEMA identity TO clp_cdc");
+            st.execute("GRANT SELECT ON ALL TABLES IN SCHEMA identity TO clp_cdc");
+            st.execute("ALTER DEFAULT PRIVILEGES FOR ROLE clp_identity IN SCHEMA identity GRANT SELECT ON TABLES TO clp_cdc");
+        }
+        assertThat(cdcPrivileges()).contains("SELECT ON TABLE identity.legacy", "USAGE ON SCHEMA identity");
+
+        DatabaseBootstrap.bootstrap(server, "clp", Map.of("identity", "pw-identity", "campaign", "pw-campaign"),
+                List.of("identity", "campaign"), "pw-cdc");
+
+        assertThat(cdcPrivileges()).containsExactly("CONNECT ON DATABASE clp");
+        try (Connection c = server.connect("clp"); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT rolbypassrls FROM pg_roles WHERE rolname = 'clp_cdc'")) {
+            rs.next();
+            assertThat(rs.getBoolean(1)).isFalse();
         }
     }
 }

@@ -1,0 +1,121 @@
+package io.clp.launcher;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What each process of the local stack is handed: only the secrets it uses, and a loopback address. */
+class ServiceEnvironmentTest {
+
+    @TempDir
+    Path home;
+
+    /** Every secret of the installation, by value, once every component has asked for its own. */
+    private Map<String, String> allSecrets(StackContext ctx) throws IOException {
+        KeycloakComponent.environment(ctx);
+        for (String service : ServiceCatalog.NAMES) {
+            new ServiceComponent(ctx, service).environment();
+        }
+        ctx.databasePassword("cdc");
+        ctx.secrets().get("db.superuser");
+        Properties stored = new Properties();
+        try (Reader reader = Files.newBufferedReader(ctx.layout().secretsFile())) {
+            stored.load(reader);
+        }
+        Map<String, String> byValue = new java.util.HashMap<>();
+        stored.forEach((key, value) -> byValue.put((String) value, (String) key));
+        return byValue;
+    }
+
+    private static Set<String> secretsIn(Map<String, String> environment, Map<String, String> secretsByValue) {
+        Set<String> names = new HashSet<>();
+        environment.values().forEach(value -> {
+            if (secretsByValue.containsKey(value)) {
+                names.add(secretsByValue.get(value));
+            }
+        });
+        return names;
+    }
+
+    @Test
+    void eachServiceReceivesItsOwnDatabasePasswordAndOnlyIdentityServiceItsKeycloakClientSecret() throws IOException {
+        StackContext ctx = TestStacks.context(home);
+        Map<String, String> secrets = allSecrets(ctx);
+        for (String service : ServiceCatalog.NAMES) {
+            Map<String, String> env = new ServiceComponent(ctx, service).environment();
+            Set<String> expected = service.equals("identity")
+                    ? Set.of("db.identity", "keycloak.client.identity-service")
+                    : Set.of("db." + service);
+            assertThat(secretsIn(env, secrets)).as("secrets handed to %s-service", service)
+                    .containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(env.containsKey("CLP_OIDC_CLIENT_SECRET")).as("%s-service gets a client secret", service)
+                    .isEqualTo(service.equals("identity"));
+        }
+    }
+
+    @Test
+    void identityServiceHoldsTheSecretKeycloakKnowsItsClientBy() {
+        StackContext ctx = TestStacks.context(home);
+        Map<String, String> keycloak = KeycloakComponent.environment(ctx);
+        String secret = new ServiceComponent(ctx, "identity").environment().get("CLP_OIDC_CLIENT_SECRET");
+        assertThat(secret).isNotBlank()
+                .isEqualTo(keycloak.get("CLP_IDENTITY_SERVICE_CLIENT_SECRET"))
+                .isNotEqualTo(keycloak.get("KC_BOOTSTRAP_ADMIN_PASSWORD"))
+                .isNotEqualTo(keycloak.get("CLP_DEMO_PASSWORD"));
+        assertThat(keycloak).doesNotContainKey("CLP_SERVICE_CLIENT_SECRET");
+    }
+
+    @Test
+    void keycloakReceivesNoDatabasePassword() throws IOException {
+        StackContext ctx = TestStacks.context(home);
+        Map<String, String> secrets = allSecrets(ctx);
+        assertThat(secretsIn(KeycloakComponent.environment(ctx), secrets)).containsExactlyInAnyOrder(
+                "keycloak.admin", "keycloak.demo", "keycloak.client.identity-service");
+    }
+
+    @Test
+    void servicesListenOnLoopbackByDefault() {
+        StackContext ctx = TestStacks.context(home);
+        for (String service : ServiceCatalog.NAMES) {
+            assertThat(new ServiceComponent(ctx, service).environment()).as("%s-service", service)
+                    .containsEntry("QUARKUS_HTTP_HOST", "127.0.0.1");
+        }
+    }
+
+    @Test
+    void theBindAddressIsConfigurableAndTheLauncherStillReachesTheServices() {
+        assertThat(StackContext.bindHost(Map.of())).isEqualTo("127.0.0.1");
+        assertThat(StackContext.bindHost(Map.of("CLP_BIND_HOST", " "))).isEqualTo("127.0.0.1");
+        assertThat(StackContext.bindHost(Map.of("CLP_BIND_HOST", "0.0.0.0"))).isEqualTo("0.0.0.0");
+        assertThat(StackContext.probeHost("0.0.0.0")).isEqualTo("127.0.0.1");
+        assertThat(StackContext.probeHost("192.168.1.20")).isEqualTo("192.168.1.20");
+        assertThat(StackContext.probeHost("::1")).isEqualTo("[::1]");
+    }
+
+    @Test
+    void aKeycloakInstalledBeforePerClientSecretsKeepsWorkingWithTheSecretItWasImportedWith() throws IOException {
+        StackContext ctx = TestStacks.context(home);
+        ctx.secrets().put(KeycloakComponent.LEGACY_SHARED_SECRET, "old-shared");
+        Files.createDirectories(ctx.layout().data("keycloak").resolve("keycloak-26.7.3/data/h2"));
+        new KeycloakComponent(ctx).keepLegacySecret();
+        assertThat(KeycloakComponent.clientSecret(ctx, "identity-service")).isEqualTo("old-shared");
+    }
+
+    @Test
+    void aFreshKeycloakNeverTakesTheOldSharedSecret() {
+        StackContext ctx = TestStacks.context(home);
+        ctx.secrets().put(KeycloakComponent.LEGACY_SHARED_SECRET, "old-shared");
+        new KeycloakComponent(ctx).keepLegacySecret();
+        assertThat(KeycloakComponent.clientSecret(ctx, "identity-service")).isNotEqualTo("old-shared");
+    }
+}
