@@ -2,21 +2,20 @@ package io.clp.identity.keycloak;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.clp.events.identity.ApiKeyCreated;
 import io.clp.platform.security.ApiKeyClaim;
 import io.clp.platform.security.ApiKeyCredential;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.UUID;
 
 /**
  * The Keycloak client that stands for each API key ({@code clp-key-<prefix>}): a confidential
@@ -28,48 +27,112 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class ApiKeyClients {
 
+    private static final Logger LOG = Logger.getLogger(ApiKeyClients.class);
     /** Lifespan of the access tokens a key's client gets: the longest a token outlives its key's revocation. */
     static final int TOKEN_LIFESPAN_SECONDS = 60;
-    static final int MAX_CLIENTS = 10_000;
+    /** The client attribute that names the key a client stands for. */
+    static final String KEY_ID_ATTRIBUTE = "clp.api_key.id";
+    static final int MAX_ROUNDS = 3;
 
-    @Inject
-    @RestClient
-    KeycloakAdminApi keycloak;
-
-    @Inject
-    ObjectMapper json;
-
-    @ConfigProperty(name = "clp.keycloak.realm")
-    String realm;
-
-    /** Creates the key's client unless it exists. */
-    public Uni<Void> ensure(ApiKeyCreated key) {
-        return keycloak.findClients(realm, key.clientId(), false, 0, 1).chain(found -> found.isEmpty()
-                ? keycloak.createClient(realm, representation(key))
-                        .onFailure(e -> OrganizationMirror.status(e) == 409).recoverWithNull().replaceWithVoid()
-                : Uni.createFrom().voidItem());
+    /** An API key client in Keycloak: its internal id, client id, and the key it stands for (if it says). */
+    record KcClient(String id, String clientId, UUID keyId) {
     }
 
-    /** Deletes the key's client; a client already gone is fine. */
-    public Uni<Void> remove(String clientId) {
-        return keycloak.findClients(realm, clientId, false, 0, 1).chain(found -> found.isEmpty()
-                ? Uni.createFrom().voidItem()
-                : keycloak.deleteClient(realm, (String) found.get(0).get("id"))
-                        .onFailure(e -> OrganizationMirror.status(e) == 404).recoverWithNull().replaceWithVoid());
+    private final KeycloakAdminApi keycloak;
+    private final ObjectMapper json;
+    private final IdentityTruth truth;
+    private final KeycloakPages pages;
+    private final String realm;
+
+    public ApiKeyClients(@RestClient KeycloakAdminApi keycloak, ObjectMapper json, IdentityTruth truth, KeycloakPages pages,
+                         @ConfigProperty(name = "clp.keycloak.realm") String realm) {
+        this.keycloak = keycloak;
+        this.json = json;
+        this.truth = truth;
+        this.pages = pages;
+        this.realm = realm;
     }
 
-    /** The client ids of every API key client Keycloak has. */
-    public Uni<Set<String>> existing() {
-        return keycloak.findClients(realm, ApiKeyCredential.CLIENT_PREFIX, true, 0, MAX_CLIENTS)
-                .map(clients -> clients.stream().map(c -> (String) c.get("clientId"))
-                        .filter(id -> id != null && id.startsWith(ApiKeyCredential.CLIENT_PREFIX))
-                        .collect(Collectors.toSet()));
+    /**
+     * Gives the key the client its row calls for: one while the key is usable (active, unexpired, of
+     * a live organization), none otherwise. The event that named the key is only a hint: a key that
+     * does not exist, is revoked or expired gets no client, whatever the event says, and only a client
+     * that names this very key is ever deleted. {@code clientIdHint} is used only when no row exists.
+     */
+    public Uni<Void> sync(UUID keyId, String clientIdHint) {
+        return sync(keyId, clientIdHint, 1);
     }
 
-    Map<String, Object> representation(ApiKeyCreated key) {
+    private Uni<Void> sync(UUID keyId, String clientIdHint, int round) {
+        return truth.key(keyId).chain(key -> {
+            String clientId = key != null && key.prefix() != null ? ApiKeyCredential.clientIdOf(key.prefix()) : clientIdHint;
+            if (clientId == null || !clientId.startsWith(ApiKeyCredential.CLIENT_PREFIX)) {
+                return Uni.createFrom().voidItem();
+            }
+            return find(clientId).chain(current -> {
+                Uni<Boolean> step = apply(keyId, key, current);
+                // a second look at the row: a revocation that committed while the client was made removes it again
+                return step.chain(acted -> acted && round < MAX_ROUNDS ? sync(keyId, clientIdHint, round + 1) : Uni.createFrom().voidItem());
+            });
+        });
+    }
+
+    /**
+     * Makes one write call if the key's row and its client disagree; returns whether it made one.
+     * {@code key} is the key's row as just read, or null when there is none.
+     */
+    Uni<Boolean> apply(UUID keyId, IdentityTruth.Key key, KcClient current) {
+        boolean usable = key != null && key.usable(Instant.now());
+        if (usable && current == null) {
+            return keycloak.createClient(realm, representation(key))
+                    .onFailure(e -> OrganizationMirror.status(e) == 409).recoverWithNull().replaceWith(true);
+        }
+        if (usable && !keyId.equals(current.keyId())) {
+            LOG.warnf("API key %s cannot have its client %s: it stands for key %s", keyId, current.clientId(), current.keyId());
+            return Uni.createFrom().item(false);
+        }
+        if (!usable && current != null && keyId.equals(current.keyId())) {
+            return keycloak.deleteClient(realm, current.id())
+                    .onFailure(e -> OrganizationMirror.status(e) == 404).recoverWithNull().replaceWith(true);
+        }
+        return Uni.createFrom().item(false);
+    }
+
+    /** The client with this client id, or null. */
+    Uni<KcClient> find(String clientId) {
+        return keycloak.findClients(realm, clientId, false, 0, 1)
+                .map(found -> found.stream().map(ApiKeyClients::client).filter(c -> clientId.equals(c.clientId())).findFirst().orElse(null));
+    }
+
+    /** Every API key client Keycloak has, by client id (read page by page). */
+    public Uni<Map<String, KcClient>> existing() {
+        return pages.all((first, max) -> keycloak.findClients(realm, ApiKeyCredential.CLIENT_PREFIX, true, first, max))
+                .map(clients -> {
+                    Map<String, KcClient> byClientId = new LinkedHashMap<>();
+                    clients.stream().map(ApiKeyClients::client)
+                            .filter(c -> c.clientId() != null && c.clientId().startsWith(ApiKeyCredential.CLIENT_PREFIX))
+                            .forEach(c -> byClientId.put(c.clientId(), c));
+                    return byClientId;
+                });
+    }
+
+    private static KcClient client(Map<String, Object> representation) {
+        UUID keyId = null;
+        if (representation.get("attributes") instanceof Map<?, ?> attributes && attributes.get(KEY_ID_ATTRIBUTE) instanceof String id) {
+            try {
+                keyId = UUID.fromString(id);
+            } catch (IllegalArgumentException e) {
+                keyId = null;
+            }
+        }
+        return new KcClient((String) representation.get("id"), (String) representation.get("clientId"), keyId);
+    }
+
+    Map<String, Object> representation(IdentityTruth.Key key) {
+        String clientId = ApiKeyCredential.clientIdOf(key.prefix());
         Map<String, Object> claim = new LinkedHashMap<>();
         claim.put("id", key.id().toString());
-        claim.put("org", key.organizationId().toString());
+        claim.put("org", key.orgId().toString());
         claim.put("user", key.userId().toString());
         claim.put("scopes", key.scopes());
         if (key.expiresAt() != null) {
@@ -81,11 +144,11 @@ public class ApiKeyClients {
         attributes.put("use.jwks.string", "true");
         attributes.put("jwks.string", write(Map.of("keys", List.of(key.publicJwk()))));
         attributes.put("access.token.lifespan", String.valueOf(TOKEN_LIFESPAN_SECONDS));
-        attributes.put("clp.api_key.id", key.id().toString());
+        attributes.put(KEY_ID_ATTRIBUTE, key.id().toString());
         Map<String, Object> client = new LinkedHashMap<>();
-        client.put("clientId", key.clientId());
+        client.put("clientId", clientId);
         client.put("name", "API key " + key.prefix());
-        client.put("description", "CLP API key " + key.id() + " of organization " + key.organizationId());
+        client.put("description", "CLP API key " + key.id() + " of organization " + key.orgId());
         client.put("enabled", true);
         client.put("protocol", "openid-connect");
         client.put("publicClient", false);

@@ -32,15 +32,32 @@ public interface KeycloakAdminApi {
 
     @GET
     @Path("/organizations")
-    Uni<List<Map<String, Object>>> findOrganizations(@PathParam("realm") String realm, @QueryParam("q") String query);
+    Uni<List<Map<String, Object>>> findOrganizations(@PathParam("realm") String realm, @QueryParam("q") String query,
+                                                     @QueryParam("briefRepresentation") boolean briefRepresentation);
+
+    /** One page of the realm's organizations, with their attributes. */
+    @GET
+    @Path("/organizations")
+    Uni<List<Map<String, Object>>> organizations(@PathParam("realm") String realm, @QueryParam("first") int first,
+                                                 @QueryParam("max") int max,
+                                                 @QueryParam("briefRepresentation") boolean briefRepresentation);
 
     @POST
     @Path("/organizations")
     Uni<Response> createOrganization(@PathParam("realm") String realm, Map<String, Object> organization);
 
+    /** The organization's top-level groups; the full representation names their realm roles. */
     @GET
     @Path("/organizations/{org}/groups")
-    Uni<List<Map<String, Object>>> groups(@PathParam("realm") String realm, @PathParam("org") String org);
+    Uni<List<Map<String, Object>>> groups(@PathParam("realm") String realm, @PathParam("org") String org,
+                                          @QueryParam("briefRepresentation") boolean briefRepresentation);
+
+    @GET
+    @Path("/organizations/{org}/groups/{group}/members")
+    Uni<List<Map<String, Object>>> groupMembers(@PathParam("realm") String realm, @PathParam("org") String org,
+                                                @PathParam("group") String group, @QueryParam("first") int first,
+                                                @QueryParam("max") int max,
+                                                @QueryParam("briefRepresentation") boolean briefRepresentation);
 
     @POST
     @Path("/organizations/{org}/groups")
@@ -56,6 +73,11 @@ public interface KeycloakAdminApi {
     @Path("/partialImport")
     Uni<Map<String, Object>> partialImport(@PathParam("realm") String realm, Map<String, Object> body);
 
+    /** 404 when Keycloak has no such user. */
+    @GET
+    @Path("/users/{id}")
+    Uni<Map<String, Object>> user(@PathParam("realm") String realm, @PathParam("id") String id);
+
     @GET
     @Path("/roles/{role}")
     Uni<Map<String, Object>> realmRole(@PathParam("realm") String realm, @PathParam("role") String role);
@@ -63,7 +85,8 @@ public interface KeycloakAdminApi {
     @GET
     @Path("/organizations/{org}/members")
     Uni<List<Map<String, Object>>> members(@PathParam("realm") String realm, @PathParam("org") String org,
-                                           @QueryParam("first") int first, @QueryParam("max") int max);
+                                           @QueryParam("first") int first, @QueryParam("max") int max,
+                                           @QueryParam("briefRepresentation") boolean briefRepresentation);
 
     @POST
     @Path("/organizations/{org}/members")

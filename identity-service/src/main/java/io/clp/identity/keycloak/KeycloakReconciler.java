@@ -1,142 +1,222 @@
 package io.clp.identity.keycloak;
 
-import io.clp.events.identity.ApiKeyCreated;
-import io.clp.identity.apikey.ApiKey;
-import io.clp.identity.membership.MemberRole;
+import io.clp.identity.keycloak.ApiKeyClients.KcClient;
+import io.clp.identity.keycloak.IdentityTruth.Key;
+import io.clp.identity.keycloak.IdentityTruth.OrgState;
+import io.clp.identity.keycloak.KeycloakOrganizations.Gate;
+import io.clp.identity.keycloak.KeycloakOrganizations.Outcome;
 import io.clp.platform.security.ApiKeyCredential;
-import io.clp.platform.tx.Transactions;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
- * Brings Keycloak back in line with identity-service's tables on a schedule: every live organization
- * exists with its role groups, every active member sits in exactly their role's group, and nobody
- * else is a member; every usable API key has its Keycloak client and no revoked or expired key
- * keeps one. It repairs what the event-driven {@link OrganizationMirror} could not apply
- * (retries exhausted while Keycloak was away) and edits made in Keycloak by hand. Every step is
- * idempotent; an advisory lock keeps two instances from reconciling at the same time.
+ * Brings Keycloak back in line with identity-service's tables on a schedule, repairing what the
+ * event-driven {@link OrganizationMirror} could not apply (retries exhausted while Keycloak was away)
+ * and edits made in Keycloak by hand: organizations (deleted ones disabled), their role groups and
+ * members, invitees' accounts, and the clients of API keys.
+ *
+ * <p>A pass holds the {@link ReconcilerLease} from start to end, so two instances never act at once.
+ * It reads the tables once at its start, then Keycloak, and acts only on differences. Just before
+ * acting for an organization or a key it reads that organization's or key's rows again and leaves
+ * alone anything that changed since the pass began (the change's own event applies it), so a
+ * removal, demotion or revocation made during a pass is never undone by it.
  */
 @ApplicationScoped
 public class KeycloakReconciler {
 
     private static final Logger LOG = Logger.getLogger(KeycloakReconciler.class);
-    private static final long LOCK = 0x636c_705f_6b63L; // "clp_kc"
 
-    record Org(UUID id, String name, String slug) {
+    /** What one pass did; empty when another instance held the lease. */
+    public record Pass(int organizationsChanged, int organizationsSkipped, int keysChanged, int keysSkipped, int failures) {
     }
 
-    record Member(UUID orgId, UUID userId, MemberRole role) {
+    private final KeycloakOrganizations organizations;
+    private final ApiKeyClients apiKeyClients;
+    private final IdentityTruth truth;
+    private final ReconcilerLease lease;
+    private final KeycloakAdminApi keycloak;
+    private final KeycloakPages pages;
+    private final String realm;
+
+    /** Runs between reading Keycloak's state for an organization or key (by id) and acting on it: a seam for tests. */
+    volatile Function<UUID, Uni<Void>> beforeAct = id -> Uni.createFrom().voidItem();
+
+    public KeycloakReconciler(KeycloakOrganizations organizations, ApiKeyClients apiKeyClients, IdentityTruth truth,
+                              ReconcilerLease lease, @RestClient KeycloakAdminApi keycloak, KeycloakPages pages,
+                              @ConfigProperty(name = "clp.keycloak.realm") String realm) {
+        this.organizations = organizations;
+        this.apiKeyClients = apiKeyClients;
+        this.truth = truth;
+        this.lease = lease;
+        this.keycloak = keycloak;
+        this.pages = pages;
+        this.realm = realm;
     }
-
-    @Inject
-    OrganizationMirror mirror;
-
-    @Inject
-    Transactions transactions;
-
-    @Inject
-    ApiKeyClients apiKeyClients;
 
     /** Off where {@code clp.keycloak.reconcile-every=off} (tests). */
     @Scheduled(every = "${clp.keycloak.reconcile-every}", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return reconcile().onFailure().invoke(e -> LOG.warnf("Keycloak reconciliation did not finish: %s", e.toString()))
-                .onFailure().recoverWithNull();
+        return reconcile()
+                .invoke(pass -> pass.ifPresentOrElse(p -> LOG.debugf("Keycloak reconciliation: %s", p),
+                        () -> LOG.debug("Keycloak reconciliation skipped: another instance holds the lease")))
+                .onFailure().invoke(e -> LOG.warnf("Keycloak reconciliation did not finish: %s", e.toString()))
+                .onFailure().recoverWithNull().replaceWithVoid();
     }
 
-    /** Reads the truth under the lease, then applies it to Keycloak organization by organization. */
-    public Uni<Void> reconcile() {
-        Map<Org, List<Member>> truth = new HashMap<>();
-        List<ApiKey> usableKeys = new ArrayList<>();
-        return transactions.scoped(() -> Panache.getSession().chain(s -> s
-                .createNativeQuery("SELECT pg_try_advisory_xact_lock(" + LOCK + ")", Boolean.class).getSingleResult()
-                .chain(leased -> !leased ? Uni.createFrom().item(false) : s.createNativeQuery(
-                                "SELECT id, name, slug FROM organizations WHERE deleted_at IS NULL", Object[].class)
-                        .getResultList()
-                        .chain(orgs -> s.createNativeQuery("""
-                                        SELECT org_id, user_id, role::text FROM org_memberships
-                                        WHERE is_active AND joined_at IS NOT NULL""", Object[].class)
-                                .getResultList()
-                                .map(members -> {
-                                    Map<UUID, Org> byId = new HashMap<>();
-                                    for (Object[] o : orgs) {
-                                        Org org = new Org((UUID) o[0], (String) o[1], (String) o[2]);
-                                        byId.put(org.id(), org);
-                                        truth.put(org, new ArrayList<>());
-                                    }
-                                    for (Object[] m : members) {
-                                        Org org = byId.get((UUID) m[0]);
-                                        if (org != null) {
-                                            truth.get(org).add(new Member(org.id(), (UUID) m[1], MemberRole.valueOf((String) m[2])));
-                                        }
-                                    }
-                                    return true;
-                                }))))
-                        // the API keys are read in the same transaction: the database is only used on the event loop
-                        .call(leased -> !leased ? Uni.createFrom().voidItem() : ApiKey.<ApiKey>list(
-                                "tokenType = ?1 and active = true and (expiresAt is null or expiresAt > ?2)", ApiKey.TYPE, Instant.now())
-                                .invoke(usableKeys::addAll)))
-                .chain(leased -> !leased ? Uni.createFrom().voidItem() : Multi.createFrom().iterable(truth.entrySet())
-                        .onItem().transformToUniAndConcatenate(e -> apply(e.getKey(), e.getValue())
-                                .onFailure().invoke(f -> LOG.warnf("could not reconcile organization %s: %s", e.getKey().id(), f))
-                                .onFailure().recoverWithNull())
-                        .collect().last()
-                        .chain(() -> reconcileApiKeys(usableKeys))
-                        .replaceWithVoid());
+    /** One pass under the lease; empty when another instance is running one. */
+    public Uni<Optional<Pass>> reconcile() {
+        return lease.whileHeld(this::pass);
+    }
+
+    private Uni<Pass> pass(ReconcilerLease.Held held) {
+        Counts counts = new Counts();
+        return truth.organizations().chain(orgsAtStart -> truth.keys().chain(keysAtStart -> kcOrganizations()
+                .chain(kcOrgs -> reconcileOrganizations(held, orgsAtStart, kcOrgs, counts))
+                .chain(() -> apiKeyClients.existing())
+                .chain(clients -> reconcileKeys(held, keysAtStart, clients, counts))))
+                .map(v -> counts.pass());
+    }
+
+    /** The clp_org_id of every Keycloak organization that has one, with whether it is enabled. */
+    private Uni<Map<UUID, Boolean>> kcOrganizations() {
+        return pages.all((first, max) -> keycloak.organizations(realm, first, max, false)).map(all -> {
+            Map<UUID, Boolean> enabled = new java.util.HashMap<>();
+            for (Map<String, Object> org : all) {
+                UUID id = KeycloakOrganizations.clpOrgId(org);
+                if (id != null) {
+                    enabled.put(id, !Boolean.FALSE.equals(org.get("enabled")));
+                }
+            }
+            return enabled;
+        });
+    }
+
+    private Uni<Void> reconcileOrganizations(ReconcilerLease.Held held, Map<UUID, OrgState> atStart, Map<UUID, Boolean> kcOrgs,
+                                             Counts counts) {
+        Set<UUID> ids = new LinkedHashSet<>();
+        atStart.forEach((id, state) -> {
+            // a deleted organization needs a look only while Keycloak still has it enabled
+            if (state.live() || Boolean.TRUE.equals(kcOrgs.get(id))) {
+                ids.add(id);
+            }
+        });
+        kcOrgs.forEach((id, enabled) -> {
+            if (enabled) {
+                ids.add(id);
+            }
+        });
+        Gate gate = new Gate(id -> beforeAct.apply(id),
+                (id, now) -> Objects.equals(now, atStart.getOrDefault(id, new OrgState(id, null, Map.of(), java.util.List.of()))),
+                held::check);
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (UUID id : ids) {
+            chain = chain.chain(() -> held.check().chain(() -> organizations.sync(id, gate))
+                    .invoke(outcome -> counts.organization(outcome))
+                    .onFailure(e -> !(e instanceof ReconcilerLease.LeaseLost)).recoverWithItem(e -> {
+                        LOG.warnf("could not reconcile organization %s with Keycloak: %s", id, e.toString());
+                        counts.failures++;
+                        return null;
+                    })
+                    .replaceWithVoid());
+        }
+        return chain;
     }
 
     /**
-     * Every usable API key has its client and no other key does: a revoked key whose deletion was
-     * missed, or a key that expired, loses its client here.
+     * Every usable key has its client and no other key does: a revoked key whose deletion was missed,
+     * an expired key, or a key of a deleted organization loses its client here.
      */
-    Uni<Void> reconcileApiKeys(List<ApiKey> keys) {
-        return apiKeyClients.existing().chain(existing -> {
-                    Set<String> wanted = new HashSet<>();
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (ApiKey key : keys) {
-                        String clientId = ApiKeyCredential.clientIdOf(key.prefix);
-                        wanted.add(clientId);
-                        if (!existing.contains(clientId) && key.publicJwk != null) {
-                            ApiKeyCreated created = new ApiKeyCreated(key.id, key.orgId, key.userId, key.name, key.prefix, clientId,
-                                    List.copyOf(key.scopes), key.expiresAt, key.publicJwk, key.createdAt);
-                            chain = chain.chain(() -> apiKeyClients.ensure(created));
+    private Uni<Void> reconcileKeys(ReconcilerLease.Held held, Map<UUID, Key> atStart, Map<String, KcClient> clients, Counts counts) {
+        Instant now = Instant.now();
+        Map<UUID, KcClient> due = new java.util.LinkedHashMap<>();
+        Map<String, Key> byClientId = new java.util.HashMap<>();
+        atStart.values().forEach(k -> {
+            if (k.prefix() != null) {
+                byClientId.put(ApiKeyCredential.clientIdOf(k.prefix()), k);
+            }
+        });
+        for (Key key : atStart.values()) {
+            if (key.usable(now) && !clients.containsKey(ApiKeyCredential.clientIdOf(key.prefix()))) {
+                due.put(key.id(), null);
+            }
+        }
+        for (KcClient client : clients.values()) {
+            UUID keyId = client.keyId();
+            Key key = keyId != null ? atStart.get(keyId) : byClientId.get(client.clientId());
+            if (key == null || !key.usable(now)) {
+                if (keyId == null) {
+                    // not one of ours by its attribute; delete it under the id of the key it is named after, if any
+                    keyId = key != null ? key.id() : null;
+                }
+                if (keyId != null) {
+                    due.put(keyId, client);
+                } else {
+                    LOG.warnf("Keycloak client %s names no API key: left alone", client.clientId());
+                }
+            }
+        }
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Map.Entry<UUID, KcClient> entry : due.entrySet()) {
+            UUID keyId = entry.getKey();
+            chain = chain.chain(() -> held.check()
+                    .chain(() -> beforeAct.apply(keyId))
+                    .chain(() -> truth.key(keyId))
+                    .chain(fresh -> {
+                        if (!Objects.equals(fresh, atStart.get(keyId))) {
+                            LOG.debugf("API key %s changed since the reconciliation began: left to its events", keyId);
+                            counts.keysSkipped++;
+                            return Uni.createFrom().voidItem();
                         }
-                    }
-                    for (String clientId : existing) {
-                        if (!wanted.contains(clientId)) {
-                            chain = chain.chain(() -> apiKeyClients.remove(clientId));
-                        }
-                    }
-                    return chain;
-                })
-                .onFailure().invoke(e -> LOG.warnf("could not reconcile API key clients: %s", e.toString()))
-                .onFailure().recoverWithNull();
+                        return held.check()
+                                .chain(() -> entry.getValue() == null ? apiKeyClients.sync(keyId, null)
+                                        : apiKeyClients.apply(keyId, fresh, adopt(entry.getValue(), keyId))
+                                                .chain(acted -> apiKeyClients.sync(keyId, entry.getValue().clientId())))
+                                .invoke(() -> counts.keysChanged++);
+                    })
+                    .onFailure(e -> !(e instanceof ReconcilerLease.LeaseLost)).recoverWithItem(e -> {
+                        LOG.warnf("could not reconcile the Keycloak client of API key %s: %s", keyId, e.toString());
+                        counts.failures++;
+                        return null;
+                    }));
+        }
+        return chain;
     }
 
-    private Uni<Void> apply(Org org, List<Member> members) {
-        return mirror.ensureOrganization(org.id(), org.name(), org.slug())
-                .chain(kcOrg -> mirror.ensureRoleGroups(kcOrg).chain(groups -> {
-                    Set<String> active = new HashSet<>();
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (Member m : members) {
-                        active.add(m.userId().toString());
-                        chain = chain.chain(() -> mirror.placeMember(kcOrg, groups, m.userId().toString(), m.role()));
-                    }
-                    return chain.chain(() -> mirror.removeOthers(kcOrg, active));
-                }));
+    /** A client that names no key by attribute is treated as the client of the key it is named after. */
+    private static KcClient adopt(KcClient client, UUID keyId) {
+        return client.keyId() != null ? client : new KcClient(client.id(), client.clientId(), keyId);
+    }
+
+    private static final class Counts {
+        int organizationsChanged;
+        int organizationsSkipped;
+        int keysChanged;
+        int keysSkipped;
+        int failures;
+
+        void organization(Outcome outcome) {
+            if (outcome == Outcome.CHANGED) {
+                organizationsChanged++;
+            } else if (outcome == Outcome.SKIPPED) {
+                organizationsSkipped++;
+            }
+        }
+
+        Pass pass() {
+            return new Pass(organizationsChanged, organizationsSkipped, keysChanged, keysSkipped, failures);
+        }
     }
 }

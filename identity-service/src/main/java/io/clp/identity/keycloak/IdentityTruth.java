@@ -1,0 +1,142 @@
+package io.clp.identity.keycloak;
+
+import io.clp.identity.apikey.ApiKey;
+import io.clp.identity.membership.MemberRole;
+import io.clp.identity.membership.Membership;
+import io.clp.identity.organization.Organization;
+import io.clp.identity.user.User;
+import io.clp.platform.tx.Transactions;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * What identity-service's own tables say Keycloak should hold. The mirror and the reconciler decide
+ * only from these rows, read fresh just before they act; an event merely says which rows to read.
+ */
+@ApplicationScoped
+public class IdentityTruth {
+
+    /** An organization's row; {@code live} is false once it is deleted. */
+    public record Org(UUID id, String name, String slug, boolean live) {
+    }
+
+    /** A pending invitation: the invitee needs a Keycloak account to accept it. */
+    public record Invitee(UUID userId, String email) {
+    }
+
+    /**
+     * One organization's state: its row ({@code null} when no such organization exists), the role of
+     * every active member, and the pending invitees. Two reads are equal when nothing Keycloak
+     * mirrors has changed in between.
+     */
+    public record OrgState(UUID orgId, Org org, Map<UUID, MemberRole> members, List<Invitee> invitees) {
+
+        public boolean live() {
+            return org != null && org.live();
+        }
+    }
+
+    /** An API key's row and whether its organization is still live. */
+    public record Key(UUID id, UUID orgId, UUID userId, String name, String prefix, List<String> scopes,
+                      Instant expiresAt, boolean active, Map<String, Object> publicJwk, Instant createdAt, boolean orgLive) {
+
+        /** Only such a key may have a Keycloak client. */
+        public boolean usable(Instant now) {
+            return active && orgLive && publicJwk != null && prefix != null && (expiresAt == null || expiresAt.isAfter(now));
+        }
+    }
+
+    private final Transactions transactions;
+
+    public IdentityTruth(Transactions transactions) {
+        this.transactions = transactions;
+    }
+
+    /** One organization as it is now (system scope: the mirror acts for the service itself). */
+    public Uni<OrgState> organization(UUID orgId) {
+        return transactions.scoped(() -> Organization.<Organization>findById(orgId)
+                .chain(org -> Membership.<Membership>list("orgId", orgId)
+                        .chain(memberships -> invitees(memberships).map(users -> state(orgId, org, memberships, users)))));
+    }
+
+    /** Every organization, for the start of a reconciliation pass. */
+    public Uni<Map<UUID, OrgState>> organizations() {
+        return transactions.scoped(() -> Organization.<Organization>listAll()
+                .chain(orgs -> Membership.<Membership>listAll().chain(memberships -> invitees(memberships).map(users -> {
+                    Map<UUID, List<Membership>> byOrg = memberships.stream().collect(Collectors.groupingBy(m -> m.orgId));
+                    Map<UUID, OrgState> states = new HashMap<>();
+                    for (Organization org : orgs) {
+                        states.put(org.id, state(org.id, org, byOrg.getOrDefault(org.id, List.of()), users));
+                    }
+                    return states;
+                }))));
+    }
+
+    /** One key as it is now, or {@code null}. */
+    public Uni<Key> key(UUID keyId) {
+        return transactions.scoped(() -> ApiKey.<ApiKey>findById(keyId).chain(key -> key == null || !ApiKey.TYPE.equals(key.tokenType)
+                ? Uni.createFrom().<Key>nullItem()
+                : Organization.<Organization>findById(key.orgId).map(org -> key(key, org != null && org.deletedAt == null))));
+    }
+
+    /** Every API key, for the start of a reconciliation pass. */
+    public Uni<Map<UUID, Key>> keys() {
+        return transactions.scoped(() -> ApiKey.<ApiKey>list("tokenType", ApiKey.TYPE)
+                .chain(keys -> Organization.<Organization>list("deletedAt is null").map(live -> {
+                    Set<UUID> liveIds = live.stream().map(o -> o.id).collect(Collectors.toSet());
+                    return keys.stream().collect(Collectors.toMap(k -> k.id, k -> key(k, liveIds.contains(k.orgId))));
+                })));
+    }
+
+    private static Uni<Map<UUID, User>> invitees(Collection<Membership> memberships) {
+        List<UUID> ids = memberships.stream().filter(IdentityTruth::pending).map(m -> m.userId).distinct().toList();
+        return ids.isEmpty() ? Uni.createFrom().item(Map.of())
+                : User.<User>list("id in ?1", ids).map(users -> users.stream().collect(Collectors.toMap(u -> u.id, Function.identity())));
+    }
+
+    private static boolean pending(Membership m) {
+        return m.joinedAt == null && !m.active;
+    }
+
+    private static OrgState state(UUID orgId, Organization org, List<Membership> memberships, Map<UUID, User> users) {
+        Map<UUID, MemberRole> members = new HashMap<>();
+        List<Invitee> invitees = new ArrayList<>();
+        for (Membership m : memberships) {
+            if (m.active && m.joinedAt != null) {
+                members.put(m.userId, m.role);
+            } else if (pending(m) && users.containsKey(m.userId)) {
+                invitees.add(new Invitee(m.userId, users.get(m.userId).email));
+            }
+        }
+        invitees.sort(Comparator.comparing(Invitee::userId));
+        Org row = org == null ? null : new Org(org.id, org.name, org.slug, org.deletedAt == null);
+        return new OrgState(orgId, row, Map.copyOf(members), List.copyOf(invitees));
+    }
+
+    private static Key key(ApiKey k, boolean orgLive) {
+        return new Key(k.id, k.orgId, k.userId, k.name, k.prefix, List.copyOf(k.scopes), k.expiresAt, k.active,
+                k.publicJwk == null ? null : Map.copyOf(k.publicJwk), k.createdAt, orgLive);
+    }
+
+    /** The ids of the organizations whose state differs between two reads. */
+    static Set<UUID> changed(Map<UUID, OrgState> before, Map<UUID, OrgState> after) {
+        Set<UUID> ids = new HashSet<>(before.keySet());
+        ids.addAll(after.keySet());
+        ids.removeIf(id -> Objects.equals(before.get(id), after.get(id)));
+        return ids;
+    }
+}

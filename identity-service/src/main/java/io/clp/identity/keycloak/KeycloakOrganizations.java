@@ -1,0 +1,310 @@
+package io.clp.identity.keycloak;
+
+import io.clp.identity.keycloak.IdentityTruth.Invitee;
+import io.clp.identity.keycloak.IdentityTruth.OrgState;
+import io.clp.identity.membership.MemberRole;
+import io.clp.platform.security.OrganizationClaim;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Brings one organization's Keycloak counterpart in line with identity-service's rows, changing only
+ * what differs: a live organization exists and is enabled, has one group per role carrying that realm
+ * role, every active member is a member sitting in exactly their role's group, nobody else is in it,
+ * and every pending invitee has an account; a deleted or unknown organization is disabled.
+ *
+ * <p>Each round reads Keycloak first, then the organization's rows, and acts on the difference; the
+ * next round reads both again, so a change committed while a round acted is applied by the round
+ * after it (or by its own event), never undone. A round with nothing to change makes no write call.
+ */
+@ApplicationScoped
+public class KeycloakOrganizations {
+
+    private static final Logger LOG = Logger.getLogger(KeycloakOrganizations.class);
+    /** Rounds per organization: create it, then its groups, then its members; one more to confirm. */
+    static final int MAX_ROUNDS = 5;
+
+    /** What Keycloak holds for one CLP organization; {@code id} is null when it has no organization. */
+    record KcOrg(String id, Map<String, Object> representation, Map<MemberRole, String> groups,
+                 Map<MemberRole, Set<String>> groupRoles, Set<String> members, Map<MemberRole, Set<String>> groupMembers) {
+
+        boolean exists() {
+            return id != null;
+        }
+
+        boolean enabled() {
+            return exists() && !Boolean.FALSE.equals(representation.get("enabled"));
+        }
+    }
+
+    /** One write call to Keycloak, named for the log. */
+    record Step(String what, Supplier<Uni<?>> call) {
+    }
+
+    /**
+     * How a caller takes part in each round: {@code beforeAct} runs between reading Keycloak and
+     * re-reading the rows, and {@code mayAct} can refuse the rows (the reconciler skips an
+     * organization that changed since its pass began: the change's own event brings it over).
+     */
+    record Gate(Function<UUID, Uni<Void>> beforeAct, BiFunction<UUID, OrgState, Boolean> mayAct, Supplier<Uni<Void>> stillLeased) {
+        static final Gate OPEN = new Gate(id -> Uni.createFrom().voidItem(), (id, state) -> true, () -> Uni.createFrom().voidItem());
+    }
+
+    /** What one organization's synchronisation did. */
+    enum Outcome { UNCHANGED, CHANGED, SKIPPED }
+
+    private final KeycloakAdminApi keycloak;
+    private final IdentityTruth truth;
+    private final KeycloakPages pages;
+    private final String realm;
+
+    public KeycloakOrganizations(@RestClient KeycloakAdminApi keycloak, IdentityTruth truth, KeycloakPages pages,
+                                 @ConfigProperty(name = "clp.keycloak.realm") String realm) {
+        this.keycloak = keycloak;
+        this.truth = truth;
+        this.pages = pages;
+        this.realm = realm;
+    }
+
+    /** Applies the organization's current rows, as the event-driven mirror does. */
+    public Uni<Outcome> sync(UUID orgId) {
+        return sync(orgId, Gate.OPEN);
+    }
+
+    Uni<Outcome> sync(UUID orgId, Gate gate) {
+        return round(orgId, gate, 1, false);
+    }
+
+    private Uni<Outcome> round(UUID orgId, Gate gate, int round, boolean changed) {
+        return read(orgId)
+                .call(kc -> round == 1 ? gate.beforeAct().apply(orgId) : Uni.createFrom().voidItem())
+                .chain(kc -> truth.organization(orgId).chain(rows -> {
+                    if (round == 1 && !gate.mayAct().apply(orgId, rows)) {
+                        LOG.debugf("organization %s changed since the reconciliation began: left to its events", orgId);
+                        return Uni.createFrom().item(Outcome.SKIPPED);
+                    }
+                    return plan(rows, kc).chain(steps -> {
+                        if (steps.isEmpty()) {
+                            return Uni.createFrom().item(changed ? Outcome.CHANGED : Outcome.UNCHANGED);
+                        }
+                        if (round == MAX_ROUNDS) {
+                            return Uni.createFrom().failure(new IllegalStateException("organization " + orgId
+                                    + " still differs from Keycloak after " + MAX_ROUNDS + " rounds: " + steps.get(0).what()));
+                        }
+                        return gate.stillLeased().get()
+                                .chain(() -> run(orgId, steps))
+                                .chain(() -> round(orgId, gate, round + 1, true));
+                    });
+                }));
+    }
+
+    private Uni<Void> run(UUID orgId, List<Step> steps) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Step step : steps) {
+            chain = chain.chain(() -> {
+                LOG.debugf("Keycloak, organization %s: %s", orgId, step.what());
+                return step.call().get().replaceWithVoid();
+            });
+        }
+        return chain;
+    }
+
+    /** Keycloak's current state for the organization: the organization, its role groups and their members. */
+    Uni<KcOrg> read(UUID orgId) {
+        return find(orgId).chain(org -> {
+            if (org == null) {
+                return Uni.createFrom().item(new KcOrg(null, Map.of(), Map.of(), Map.of(), Set.of(), Map.of()));
+            }
+            String id = (String) org.get("id");
+            return keycloak.groups(realm, id, false).chain(groups -> {
+                Map<MemberRole, String> groupIds = new EnumMap<>(MemberRole.class);
+                Map<MemberRole, Set<String>> groupRoles = new EnumMap<>(MemberRole.class);
+                for (Map<String, Object> g : groups) {
+                    MemberRole role = role((String) g.get("name"));
+                    if (role != null) {
+                        groupIds.put(role, (String) g.get("id"));
+                        groupRoles.put(role, g.get("realmRoles") instanceof List<?> roles
+                                ? new HashSet<>(roles.stream().map(String::valueOf).toList()) : Set.of());
+                    }
+                }
+                Map<MemberRole, Set<String>> groupMembers = new EnumMap<>(MemberRole.class);
+                Uni<Void> chain = Uni.createFrom().voidItem();
+                for (Map.Entry<MemberRole, String> g : groupIds.entrySet()) {
+                    chain = chain.chain(() -> pages.ids((first, max) -> keycloak.groupMembers(realm, id, g.getValue(), first, max, true))
+                            .invoke(ids -> groupMembers.put(g.getKey(), ids)).replaceWithVoid());
+                }
+                return chain.chain(() -> pages.ids((first, max) -> keycloak.members(realm, id, first, max, true)))
+                        .map(members -> new KcOrg(id, org, groupIds, groupRoles, members, groupMembers));
+            });
+        });
+    }
+
+    /** The Keycloak organization that carries the CLP organization's id, in full, or null. */
+    Uni<Map<String, Object>> find(UUID orgId) {
+        return keycloak.findOrganizations(realm, OrganizationClaim.ORG_ID_ATTRIBUTE + ":" + orgId, false)
+                .map(found -> found.stream().filter(o -> orgId.equals(clpOrgId(o))).findFirst().orElse(null));
+    }
+
+    /** The differences between the rows and Keycloak, as the write calls that remove them, in order. */
+    Uni<List<Step>> plan(OrgState rows, KcOrg kc) {
+        List<Step> steps = new ArrayList<>();
+        if (!rows.live()) {
+            if (kc.enabled()) {
+                Map<String, Object> disabled = new LinkedHashMap<>(kc.representation());
+                disabled.put("enabled", false);
+                steps.add(new Step("disable the deleted organization", () -> keycloak.updateOrganization(realm, kc.id(), disabled)));
+            }
+            return Uni.createFrom().item(steps);
+        }
+        if (!kc.exists()) {
+            // Keycloak wants unique organization names, CLP only unique slugs: the slug names it there too
+            Map<String, Object> representation = Map.of(
+                    "name", rows.org().slug(),
+                    "description", rows.org().name(),
+                    "alias", rows.org().slug(),
+                    "enabled", true,
+                    "attributes", Map.of(OrganizationClaim.ORG_ID_ATTRIBUTE, List.of(rows.orgId().toString())));
+            steps.add(new Step("create the organization", () -> keycloak.createOrganization(realm, representation)));
+            return Uni.createFrom().item(steps);
+        }
+        if (!kc.enabled()) {
+            Map<String, Object> enabled = new LinkedHashMap<>(kc.representation());
+            enabled.put("enabled", true);
+            steps.add(new Step("enable the organization", () -> keycloak.updateOrganization(realm, kc.id(), enabled)));
+        }
+        boolean groupsComplete = true;
+        for (MemberRole role : MemberRole.values()) {
+            String group = kc.groups().get(role);
+            if (group == null) {
+                groupsComplete = false;
+                steps.add(new Step("create the group " + role, () -> keycloak.createGroup(realm, kc.id(), Map.of("name", role.name()))
+                        .onFailure(e -> OrganizationMirror.status(e) == 409).recoverWithNull()));
+            } else if (!kc.groupRoles().getOrDefault(role, Set.of()).contains(role.name())) {
+                steps.add(new Step("give the group " + role + " its realm role", () -> keycloak.realmRole(realm, role.name())
+                        .chain(r -> keycloak.mapRealmRoles(realm, kc.id(), group, List.of(r)))));
+            }
+        }
+        if (!groupsComplete) {
+            // members are placed once every group exists (next round)
+            return Uni.createFrom().item(steps);
+        }
+        return planMembers(rows, kc, steps).chain(() -> planInvitees(rows.invitees(), steps));
+    }
+
+    private Uni<Void> planMembers(OrgState rows, KcOrg kc, List<Step> steps) {
+        Map<String, MemberRole> wanted = new HashMap<>();
+        rows.members().forEach((user, role) -> wanted.put(user.toString(), role));
+        // leave groups first: a member removed from the organization keeps no role group
+        for (MemberRole role : MemberRole.values()) {
+            String group = kc.groups().get(role);
+            for (String user : kc.groupMembers().getOrDefault(role, Set.of())) {
+                if (wanted.get(user) != role) {
+                    steps.add(new Step("take " + user + " out of the group " + role,
+                            () -> keycloak.removeGroupMember(realm, kc.id(), group, user)
+                                    .onFailure(e -> OrganizationMirror.status(e) == 404).recoverWithNull()));
+                }
+            }
+        }
+        for (String user : kc.members()) {
+            if (!wanted.containsKey(user)) {
+                steps.add(new Step("remove the member " + user, () -> keycloak.removeMember(realm, kc.id(), user)
+                        .onFailure(e -> OrganizationMirror.status(e) == 404).recoverWithNull()));
+            }
+        }
+        List<Step> additions = new ArrayList<>();
+        List<String> newcomers = new ArrayList<>();
+        wanted.forEach((user, role) -> {
+            if (!kc.members().contains(user)) {
+                newcomers.add(user);
+            }
+            if (!kc.groupMembers().getOrDefault(role, Set.of()).contains(user)) {
+                additions.add(new Step("put " + user + " in the group " + role,
+                        () -> keycloak.addGroupMember(realm, kc.id(), kc.groups().get(role), user)
+                                .onFailure(e -> OrganizationMirror.status(e) == 409).recoverWithNull()));
+            }
+        });
+        // a member whose Keycloak account is gone cannot be added: that is logged, not retried as a write every pass
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (String user : newcomers) {
+            chain = chain.chain(() -> hasAccount(UUID.fromString(user)).invoke(exists -> {
+                if (exists) {
+                    steps.add(new Step("add the member " + user, () -> keycloak.addMember(realm, kc.id(), "\"" + user + "\"")
+                            .onFailure(e -> OrganizationMirror.status(e) == 409).recoverWithNull()));
+                } else {
+                    LOG.warnf("member %s of organization %s has no Keycloak account", user, rows.orgId());
+                    additions.removeIf(step -> step.what().startsWith("put " + user + " "));
+                }
+            }).replaceWithVoid());
+        }
+        return chain.invoke(() -> steps.addAll(additions));
+    }
+
+    /** Invitees without a Keycloak account get one (reads each invitee's account first). */
+    private Uni<List<Step>> planInvitees(List<Invitee> invitees, List<Step> steps) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Invitee invitee : invitees) {
+            chain = chain.chain(() -> hasAccount(invitee.userId()).invoke(exists -> {
+                if (!exists) {
+                    steps.add(new Step("create the invitee's account " + invitee.userId(), () -> createAccount(invitee)));
+                }
+            }).replaceWithVoid());
+        }
+        return chain.replaceWith(steps);
+    }
+
+    Uni<Boolean> hasAccount(UUID userId) {
+        return keycloak.user(realm, userId.toString()).map(u -> true)
+                .onFailure(e -> OrganizationMirror.status(e) == 404).recoverWithItem(false);
+    }
+
+    /**
+     * The invitee's account has the id of their CLP user (so the token's subject names them
+     * everywhere), and they choose a password on first login. An existing account is kept.
+     */
+    Uni<Void> createAccount(Invitee invitee) {
+        Map<String, Object> user = Map.of(
+                "id", invitee.userId().toString(),
+                "username", invitee.email(),
+                "email", invitee.email(),
+                "enabled", true,
+                "requiredActions", List.of("UPDATE_PASSWORD", "VERIFY_EMAIL"));
+        return keycloak.partialImport(realm, Map.of("ifResourceExists", "SKIP", "users", List.of(user))).replaceWithVoid();
+    }
+
+    static UUID clpOrgId(Map<String, Object> organization) {
+        if (organization.get("attributes") instanceof Map<?, ?> attributes
+                && attributes.get(OrganizationClaim.ORG_ID_ATTRIBUTE) instanceof List<?> values && !values.isEmpty()) {
+            try {
+                return UUID.fromString(String.valueOf(values.get(0)));
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static MemberRole role(String name) {
+        for (MemberRole role : MemberRole.values()) {
+            if (role.name().equals(name)) {
+                return role;
+            }
+        }
+        return null;
+    }
+}
