@@ -5,6 +5,7 @@ import io.clp.platform.retention.PlatformTablesPruner;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;
 import io.clp.testing.TestEvents;
+import io.clp.testing.TestKafka;
 import io.clp.testing.TestTokens;
 import io.clp.testing.TestTokens.User;
 import io.quarkus.arc.Arc;
@@ -12,18 +13,28 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
@@ -61,6 +72,105 @@ class AuditTrailTest {
                            "request_id": "req-1", "service": "identity"},
                  "source": {"schema": "identity", "table": "transaction_context", "txId": %d, "lsn": %d, "ts_ms": 1790000000000},
                  "op": "c"}""".formatted(UUID.randomUUID(), txId, userId, userId, txId, lsn);
+    }
+
+    /** The first change to a table creates its topic, and the consumer joins it on its next metadata refresh. */
+    private static final Duration NEW_TOPICS = Duration.ofSeconds(90);
+
+    @BeforeAll
+    static void createTheTopicsOfTheTablesTheVisibilityTestsUse() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> missing = Stream.of("auth_tokens", "entity_permissions", "signing_keys")
+                    .map(table -> "clp.cdc.identity." + table)
+                    .filter(topic -> !existing.contains(topic))
+                    .map(topic -> new NewTopic(topic, Optional.empty(), Optional.empty()))
+                    .toList();
+            admin.createTopics(missing).all().get();
+        }
+    }
+
+    /** A row of {@code schema.table} in the organization, created in a transaction of its own. */
+    private UUID created(String schema, String table, UUID orgId) {
+        UUID id = "organizations".equals(table) ? orgId : UUID.randomUUID(); // an organization belongs to itself
+        long tx = TX.incrementAndGet();
+        send("clp.cdc." + schema + "." + table, id.toString(), """
+                {"before": null,
+                 "after": {"id": "%s", "org_id": "%s", "name": "row of %s"},
+                 "source": {"schema": "%s", "table": "%s", "txId": %d, "lsn": %d, "ts_ms": 1790000000000},
+                 "op": "c"}""".formatted(id, orgId, table, schema, table, tx, tx * 10));
+        return id;
+    }
+
+    private static List<String> resourceTypes(String token, UUID orgId) {
+        return given().auth().oauth2(token)
+                .when().get("/api/v1/organizations/" + orgId + "/audit-logs")
+                .then().statusCode(200).extract().path("items.resourceType");
+    }
+
+    @Test
+    void anAnalystSeesNeitherApiKeysNorGrantsInTheTrailWhileAnAdminSeesEverything() {
+        UUID orgId = UUID.randomUUID();
+        created("identity", "organizations", orgId);
+        created("identity", "auth_tokens", orgId);
+        created("identity", "entity_permissions", orgId);
+        // a table no permission reads yet: admins only, until someone decides otherwise
+        created("identity", "signing_keys", orgId);
+        await().atMost(NEW_TOPICS).until(() ->
+                TestDatabase.count("SELECT count(*) FROM audit.audit_logs WHERE org_id = ?", orgId) == 4);
+
+        assertThat(resourceTypes(TestTokens.token(User.member(orgId, "analyst")), orgId))
+                .containsExactly("organizations");
+        assertThat(resourceTypes(TestTokens.token(User.member(orgId, "developer")), orgId))
+                .containsExactlyInAnyOrder("organizations", "auth_tokens", "entity_permissions");
+        assertThat(resourceTypes(TestTokens.token(User.member(orgId, "admin")), orgId))
+                .containsExactlyInAnyOrder("organizations", "auth_tokens", "entity_permissions", "signing_keys");
+        // asking for the hidden type by name shows nothing either
+        given().auth().oauth2(TestTokens.token(User.member(orgId, "analyst")))
+                .queryParam("resourceType", "auth_tokens")
+                .when().get("/api/v1/organizations/" + orgId + "/audit-logs")
+                .then().statusCode(200).body("items", empty());
+    }
+
+    @Test
+    void anApiKeySeesOnlyTheTablesItsScopesRead() {
+        UUID orgId = UUID.randomUUID();
+        created("identity", "organizations", orgId);
+        created("identity", "auth_tokens", orgId);
+        created("identity", "entity_permissions", orgId);
+        await().atMost(NEW_TOPICS).until(() ->
+                TestDatabase.count("SELECT count(*) FROM audit.audit_logs WHERE org_id = ?", orgId) == 3);
+        Instant expires = Instant.now().plus(Duration.ofDays(1));
+
+        String trailOnly = TestTokens.apiKey(UUID.randomUUID(), orgId, UUID.randomUUID(), List.of("audit_log:read"), expires);
+        assertThat(resourceTypes(trailOnly, orgId)).isEmpty();
+        String keysToo = TestTokens.apiKey(UUID.randomUUID(), orgId, UUID.randomUUID(),
+                List.of("audit_log:read", "api_key:read", "organization:read"), expires);
+        assertThat(resourceTypes(keysToo, orgId)).containsExactlyInAnyOrder("organizations", "auth_tokens");
+    }
+
+    @Test
+    void aPageOfTheTrailIsFullEvenWhenTheNewestRowsAreHiddenFromTheReader() {
+        UUID orgId = UUID.randomUUID();
+        UUID organization = created("identity", "organizations", orgId);
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                TestDatabase.count("SELECT count(*) FROM audit.audit_logs WHERE org_id = ?", orgId) == 1);
+        for (int i = 0; i < 3; i++) {
+            created("identity", "auth_tokens", orgId);
+        }
+        await().atMost(NEW_TOPICS).until(() ->
+                TestDatabase.count("SELECT count(*) FROM audit.audit_logs WHERE org_id = ?", orgId) == 4);
+
+        String analyst = TestTokens.token(User.member(orgId, "analyst"));
+        given().auth().oauth2(analyst).queryParam("limit", 1)
+                .when().get("/api/v1/organizations/" + orgId + "/audit-logs")
+                .then().statusCode(200)
+                .body("items", hasSize(1))
+                .body("items[0].resourceId", equalTo(organization.toString()));
+        given().auth().oauth2(TestTokens.token(User.member(orgId, "admin"))).queryParam("limit", 3)
+                .when().get("/api/v1/organizations/" + orgId + "/audit-logs")
+                .then().statusCode(200)
+                .body("items.resourceType", containsInAnyOrder("auth_tokens", "auth_tokens", "auth_tokens"));
     }
 
     @Test

@@ -1,0 +1,181 @@
+package io.clp.audit.trail;
+
+import io.clp.launcher.ServiceCatalog;
+import io.clp.launcher.StackLayout;
+import io.clp.testing.TestPostgres;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the change-data-capture connector (deploy/debezium/clp-cdc.properties) streams, checked
+ * against the real tables: every captured service's Flyway migrations are applied to a real
+ * PostgreSQL (as the local stack does), and each column of each captured table is judged with the
+ * connector's own filters, in Debezium's semantics (comma-separated regexes, each matched
+ * case-insensitively against the whole name: schema, schema.table, schema.table.column).
+ */
+class CapturedColumnsTest {
+
+    /** Names that suggest a secret, a credential or where one is kept. */
+    private static final Pattern SECRET_LOOKING = Pattern.compile(
+            "secret|token|credential|passw|hash|encrypt|cipher|private_?key|api_?key|_path$", Pattern.CASE_INSENSITIVE);
+
+    /** Columns whose names do not say so but that can hold secrets: they must not be captured either. */
+    private static final Map<String, String> SECRET_BEARING = Map.of(
+            "campaign.dsp_accounts.metadata", "what a DSP returned about the account, which can include tokens",
+            "campaign.dsp_accounts.sync_error", "a DSP's error answer, which can echo the request's credentials");
+
+    /** Captured columns that merely look secret, each with the reason it may be streamed and audited. */
+    private static final Map<String, String> LOOKS_SECRET_BUT_IS_NOT = Map.of(
+            "identity.auth_tokens.token_type", "the kind of token (session, refresh, api_key), not a token",
+            "identity.auth_tokens.token_prefix", "an API key's public identifier, shown by the API (ApiKeyView.prefix)",
+            "campaign.dsp_accounts.token_expires_at", "when the account's DSP token expires, not the token",
+            "identity.tenant_quotas.max_api_keys", "how many API keys the organization may hold, a number");
+
+    private static Properties connector;
+    /** Columns of captured tables, streamed or not. */
+    private static List<String> columnsOfCapturedTables;
+    /** Columns whose values the connector streams. */
+    private static List<String> capturedColumns;
+    private static List<String> capturedTables;
+
+    @BeforeAll
+    static void migrateEveryCapturedServiceAndReadTheConnector() throws Exception {
+        Path repo = StackLayout.locateRepoRoot();
+        connector = new Properties();
+        try (Reader in = Files.newBufferedReader(repo.resolve("deploy/debezium/clp-cdc.properties"))) {
+            connector.load(in);
+        }
+        TestPostgres postgres = TestPostgres.get();
+        for (String service : ServiceCatalog.CAPTURED_SCHEMAS) {
+            migrate(postgres, repo, service);
+        }
+        Predicate<String> schemas = includes(connector.getProperty("schema.include.list"));
+        Predicate<String> excludedTables = includes(connector.getProperty("table.exclude.list", ""));
+        Predicate<String> excludedColumns = includes(connector.getProperty("column.exclude.list", ""));
+        capturedTables = new ArrayList<>();
+        columnsOfCapturedTables = new ArrayList<>();
+        capturedColumns = new ArrayList<>();
+        try (Connection c = postgres.server().connect(TestPostgres.DATABASE);
+             PreparedStatement ps = c.prepareStatement("""
+                     SELECT c.table_schema, c.table_name, c.column_name
+                     FROM information_schema.columns c
+                     JOIN information_schema.tables t USING (table_schema, table_name)
+                     WHERE t.table_type = 'BASE TABLE'
+                     ORDER BY 1, 2, c.ordinal_position""");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String table = rs.getString(1) + "." + rs.getString(2);
+                if (!schemas.test(rs.getString(1)) || excludedTables.test(table)) {
+                    continue;
+                }
+                if (!capturedTables.contains(table)) {
+                    capturedTables.add(table);
+                }
+                String column = table + "." + rs.getString(3);
+                columnsOfCapturedTables.add(column);
+                if (!excludedColumns.test(column)) {
+                    capturedColumns.add(column);
+                }
+            }
+        }
+    }
+
+    /** The service's schema and role as the launcher makes them, then its migrations as the service runs them. */
+    private static void migrate(TestPostgres postgres, Path repo, String service) throws IOException {
+        String password = postgres.prepareService(service);
+        Path migrations = repo.resolve(ServiceCatalog.module(service)).resolve("src/main/resources/db/migration");
+        if (!Files.isDirectory(migrations)) {
+            throw new IOException("no migrations for " + service + " at " + migrations);
+        }
+        Flyway.configure()
+                .dataSource(postgres.server().jdbcUrl(TestPostgres.DATABASE), postgres.role(service), password)
+                .schemas(ServiceCatalog.schema(service))
+                .defaultSchema(ServiceCatalog.schema(service))
+                .createSchemas(false)
+                .locations("classpath:db/platform", "filesystem:" + migrations)
+                .load()
+                .migrate();
+    }
+
+    /** Debezium's include/exclude list: comma-separated (a comma escaped as \,), each an anchored, case-insensitive regex. */
+    static Predicate<String> includes(String list) {
+        List<Pattern> patterns = new ArrayList<>();
+        for (String part : list.split("(?<!\\\\),")) {
+            if (!part.isBlank()) {
+                patterns.add(Pattern.compile(part.trim().replace("\\,", ","), Pattern.CASE_INSENSITIVE));
+            }
+        }
+        return name -> patterns.stream().anyMatch(p -> p.matcher(name).matches());
+    }
+
+    @Test
+    void noCapturedColumnIsNamedForASecretUnlessItIsKnownNotToBeOne() {
+        List<String> leaking = capturedColumns.stream()
+                .filter(column -> SECRET_LOOKING.matcher(column.substring(column.lastIndexOf('.') + 1)).find())
+                .filter(column -> !LOOKS_SECRET_BUT_IS_NOT.containsKey(column))
+                .toList();
+        assertThat(leaking)
+                .as("captured by clp-cdc although the name suggests a secret: exclude them in "
+                        + "deploy/debezium/clp-cdc.properties column.exclude.list, or, if they hold no secret, "
+                        + "add them with the reason to LOOKS_SECRET_BUT_IS_NOT")
+                .isEmpty();
+    }
+
+    @Test
+    void columnsThatCanCarrySecretsAreNotCaptured() {
+        assertThat(SECRET_BEARING.keySet().stream().filter(capturedColumns::contains).toList())
+                .as("captured by clp-cdc although they can carry secrets").isEmpty();
+        assertThat(columnsOfCapturedTables).containsAll(SECRET_BEARING.keySet());
+    }
+
+    @Test
+    void theAllowListNamesOnlyCapturedColumns() {
+        assertThat(capturedColumns).as("every allowed column exists and is captured; remove stale entries")
+                .containsAll(LOOKS_SECRET_BUT_IS_NOT.keySet());
+    }
+
+    @Test
+    void everyColumnExclusionMatchesARealColumn() {
+        List<String> columns = columnsOfCapturedTables;
+        for (String part : connector.getProperty("column.exclude.list").split("(?<!\\\\),")) {
+            assertThat(columns.stream().anyMatch(includes(part)))
+                    .as("column.exclude.list entry %s matches no column: a typo would leave a column captured", part)
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void theConnectorCapturesExactlyTheSchemasThisTestMigrates() {
+        Predicate<String> schemas = includes(connector.getProperty("schema.include.list"));
+        for (String service : ServiceCatalog.NAMES) {
+            assertThat(schemas.test(ServiceCatalog.schema(service)))
+                    .as("schema %s captured", service)
+                    .isEqualTo(ServiceCatalog.CAPTURED_SCHEMAS.contains(service));
+        }
+    }
+
+    @Test
+    void everyTableTheTrailMapsToAPermissionIsACapturedTable() {
+        List<String> mapped = new ArrayList<>();
+        AuditedTables.READ_PERMISSION.forEach((service, tables) -> tables.keySet().forEach(t -> mapped.add(service + "." + t)));
+        assertThat(capturedTables).as("a mapped table that is not captured is a typo or a dropped table")
+                .containsAll(mapped);
+    }
+}
