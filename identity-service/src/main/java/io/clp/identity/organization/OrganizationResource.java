@@ -70,7 +70,7 @@ public class OrganizationResource {
 
     @DELETE
     @Path("/{id}")
-    @Operation(summary = "Delete an organization (admins): its data becomes unreachable")
+    @Operation(summary = "Delete an organization (admins): its data becomes unreachable and its API keys are revoked")
     public Uni<Response> delete(@PathParam("id") UUID id) {
         return organizations.delete(caller, id).replaceWith(Response.noContent().build());
     }

@@ -10,6 +10,8 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.ConstrainedTo;
+import jakarta.ws.rs.RuntimeType;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.ext.ReaderInterceptor;
@@ -28,9 +30,11 @@ import java.util.Deque;
  * {@link BodySizeLimit} cannot see it coming) is a 413 problem. A JSON body is then scanned once
  * for the NUL character, which PostgreSQL cannot store in text or jsonb: any string or property
  * name holding one is a 400 naming the field, before anything is parsed into a request or written,
- * for every endpoint and every target type (records, maps, trees).
+ * for every endpoint and every target type (records, maps, trees). Server side only: a REST
+ * client's answers (Keycloak's client lists, for one) are not requests and may be longer.
  */
 @Provider
+@ConstrainedTo(RuntimeType.SERVER)
 public class RequestBodies implements ReaderInterceptor {
 
     /** Bytes Vert.x may have read ahead of us; draining stops this far below its own (bare 413) limit. */
