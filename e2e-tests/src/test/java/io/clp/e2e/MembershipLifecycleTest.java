@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -91,5 +92,37 @@ class MembershipLifecycleTest {
                 .then().statusCode(403).contentType("application/problem+json");
         given().auth().oauth2(viewer.get()).when().get(identity("/organizations/" + orgId))
                 .then().statusCode(200);
+    }
+
+    @Test
+    void someoneWithAKeycloakAccountBeforeTheInvitationSignsInWithItAndJoins() {
+        // the person's account exists before CLP knows them, with a subject of Keycloak's choosing
+        String email = "existing-" + UUID.randomUUID().toString().substring(0, 8) + "@clp.test";
+        String location = given().auth().oauth2(client.keycloakAdminToken()).contentType(ContentType.JSON)
+                .body(Map.of("username", email, "email", email, "emailVerified", true, "enabled", true,
+                        "firstName", "Ex", "lastName", "Isting",
+                        "credentials", List.of(Map.of("type", "password", "value", "Existing-pass-1", "temporary", false))))
+                .when().post(ctx.keycloakUrl() + "/admin/realms/clp/users")
+                .then().statusCode(201).extract().header("Location");
+        String subject = location.substring(location.lastIndexOf('/') + 1);
+
+        String adminToken = client.demoToken();
+        String orgId = given().auth().oauth2(adminToken).contentType(ContentType.JSON)
+                .body("{\"name\": \"Bound\", \"slug\": \"bound-" + UUID.randomUUID().toString().substring(0, 8) + "\"}")
+                .when().post(identity("/organizations")).then().statusCode(201).extract().path("id");
+        Map<String, Object> invitation = given().auth().oauth2(adminToken).contentType(ContentType.JSON)
+                .body("{\"email\": \"" + email + "\", \"role\": \"developer\"}")
+                .when().post(identity("/organizations/" + orgId + "/invitations"))
+                .then().statusCode(201).extract().as(Map.class);
+        assertThat(invitation.get("userId")).isNotEqualTo(subject);
+
+        // their first call binds the invitation's user row to their own subject by the verified e-mail
+        String token = client.login(email, "Existing-pass-1");
+        given().auth().oauth2(token).when().get(identity("/me"))
+                .then().statusCode(200).body("id", equalTo(subject)).body("invitations[0].id", equalTo(invitation.get("id")));
+        given().auth().oauth2(token).when().post(identity("/invitations/" + invitation.get("id") + "/accept"))
+                .then().statusCode(200).body("userId", equalTo(subject));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> StackClient.hasRole(client.login(email, "Existing-pass-1"), orgId, "developer"));
     }
 }
