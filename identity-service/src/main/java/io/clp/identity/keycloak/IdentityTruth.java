@@ -14,10 +14,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -130,13 +128,5 @@ public class IdentityTruth {
     private static Key key(ApiKey k, boolean orgLive) {
         return new Key(k.id, k.orgId, k.userId, k.name, k.prefix, List.copyOf(k.scopes), k.expiresAt, k.active,
                 k.publicJwk == null ? null : Map.copyOf(k.publicJwk), k.createdAt, orgLive);
-    }
-
-    /** The ids of the organizations whose state differs between two reads. */
-    static Set<UUID> changed(Map<UUID, OrgState> before, Map<UUID, OrgState> after) {
-        Set<UUID> ids = new HashSet<>(before.keySet());
-        ids.addAll(after.keySet());
-        ids.removeIf(id -> Objects.equals(before.get(id), after.get(id)));
-        return ids;
     }
 }

@@ -51,8 +51,7 @@ public class KeycloakReconciler {
     private final KeycloakPages pages;
     private final String realm;
 
-    /** Runs between reading Keycloak's state for an organization or key (by id) and acting on it: a seam for tests. */
-    volatile Function<UUID, Uni<Void>> beforeAct = id -> Uni.createFrom().voidItem();
+    private volatile Function<UUID, Uni<Void>> beforeAct = id -> Uni.createFrom().voidItem();
 
     public KeycloakReconciler(KeycloakOrganizations organizations, ApiKeyClients apiKeyClients, IdentityTruth truth,
                               ReconcilerLease lease, @RestClient KeycloakAdminApi keycloak, KeycloakPages pages,
@@ -64,6 +63,14 @@ public class KeycloakReconciler {
         this.keycloak = keycloak;
         this.pages = pages;
         this.realm = realm;
+    }
+
+    /**
+     * Runs {@code hook} between reading Keycloak's state for an organization or key (by id) and
+     * re-reading its rows to act: a seam for tests that change the rows while a pass is in flight.
+     */
+    void beforeAct(Function<UUID, Uni<Void>> hook) {
+        this.beforeAct = hook;
     }
 
     /** Off where {@code clp.keycloak.reconcile-every=off} (tests). */

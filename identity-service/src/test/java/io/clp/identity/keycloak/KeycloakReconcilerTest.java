@@ -9,6 +9,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.junit.jupiter.api.AfterEach;
@@ -59,7 +61,13 @@ class KeycloakReconcilerTest {
 
     @AfterEach
     void noHook() {
-        reconciler.beforeAct = id -> Uni.createFrom().voidItem();
+        reconciler.beforeAct(id -> Uni.createFrom().voidItem());
+    }
+
+    /** Waits for {@code resume}, then carries on on the pass's own Vert.x context (the database needs it). */
+    private static Uni<Void> resumed(CompletableFuture<Void> resume) {
+        Context context = Vertx.currentContext();
+        return Uni.createFrom().completionStage(resume).emitOn(task -> context.runOnContext(v -> task.run()));
     }
 
     private KeycloakReconciler.Pass pass() {
@@ -128,15 +136,15 @@ class KeycloakReconcilerTest {
 
         CountDownLatch reached = new CountDownLatch(1);
         CompletableFuture<Void> resume = new CompletableFuture<>();
-        reconciler.beforeAct = id -> {
+        reconciler.beforeAct(id -> {
             if (id.equals(org.orgId())) {
                 reached.countDown();
-                return Uni.createFrom().completionStage(resume);
+                return resumed(resume);
             }
             return Uni.createFrom().voidItem();
-        };
+        });
         CompletableFuture<Optional<KeycloakReconciler.Pass>> inFlight = CompletableFuture.supplyAsync(() -> await(() -> reconciler.reconcile()));
-        assertThat(reached.await(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(reached.await(180, TimeUnit.SECONDS)).isTrue();
 
         // while the pass has read Keycloak but not acted: the member is removed and the key revoked
         org.removeMember();
@@ -162,12 +170,12 @@ class KeycloakReconcilerTest {
         KeycloakReconciler other = new KeycloakReconciler(organizations, apiKeyClients, truth, lease, keycloakApi, pages, "clp");
         CountDownLatch reached = new CountDownLatch(1);
         CompletableFuture<Void> resume = new CompletableFuture<>();
-        reconciler.beforeAct = id -> {
+        reconciler.beforeAct(id -> {
             reached.countDown();
-            return Uni.createFrom().completionStage(resume);
-        };
+            return resumed(resume);
+        });
         CompletableFuture<Optional<KeycloakReconciler.Pass>> first = CompletableFuture.supplyAsync(() -> await(() -> reconciler.reconcile()));
-        assertThat(reached.await(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(reached.await(180, TimeUnit.SECONDS)).isTrue();
 
         KeycloakWrites.reset();
         Optional<KeycloakReconciler.Pass> second = await(() -> other.reconcile());
@@ -185,12 +193,12 @@ class KeycloakReconcilerTest {
         KeycloakTestSupport org = KeycloakTestSupport.organization();
         CountDownLatch reached = new CountDownLatch(1);
         CompletableFuture<Void> resume = new CompletableFuture<>();
-        reconciler.beforeAct = id -> {
+        reconciler.beforeAct(id -> {
             reached.countDown();
-            return Uni.createFrom().completionStage(resume);
-        };
+            return resumed(resume);
+        });
         CompletableFuture<Optional<KeycloakReconciler.Pass>> inFlight = CompletableFuture.supplyAsync(() -> await(() -> reconciler.reconcile()));
-        assertThat(reached.await(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(reached.await(180, TimeUnit.SECONDS)).isTrue();
 
         // the lease's connection breaks (the database restarted, the network dropped it)
         TestDatabase.count("SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND objid = CAST(? AS bigint)::oid",
