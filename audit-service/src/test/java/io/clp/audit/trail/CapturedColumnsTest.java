@@ -114,7 +114,11 @@ class CapturedColumnsTest {
                 .migrate();
     }
 
-    /** Debezium's include/exclude list: comma-separated (a comma escaped as \,), each an anchored, case-insensitive regex. */
+    /**
+     * Debezium's include/exclude list (io.debezium.function.Predicates): comma-separated (a comma
+     * escaped as \,), each an anchored, case-insensitive regex. Debezium itself ships only as a
+     * Connect plugin archive, so the few lines of its semantics are repeated here.
+     */
     static Predicate<String> includes(String list) {
         List<Pattern> patterns = new ArrayList<>();
         for (String part : list.split("(?<!\\\\),")) {
