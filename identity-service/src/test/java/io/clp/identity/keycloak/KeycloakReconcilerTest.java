@@ -81,7 +81,9 @@ class KeycloakReconcilerTest {
         TestTokens.User third = IdentityFixtures.memberOf(org.orgId(), "developer");
         keycloak.account(third.id(), third.email());
         KeycloakTestSupport.newKey(org.orgId(), org.admin());
+        KeycloakWrites.reset();
         pass();
+        assertThat(KeycloakWrites.since()).as("the first pass mirrors the new organization").isNotEmpty();
         String kcOrg = (String) keycloak.organization(org.orgId()).get("id");
         assertThat(keycloak.memberIds(kcOrg)).containsExactlyInAnyOrder(org.admin().id().toString(), org.member().id().toString(),
                 third.id().toString());
