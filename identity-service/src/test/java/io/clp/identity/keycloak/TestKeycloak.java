@@ -81,7 +81,7 @@ final class TestKeycloak {
 
     /** identity-service's own client secret, as the realm file and the local stack hand it out. */
     String identityClientSecret() {
-        return ctx.secrets().get("keycloak.service-client");
+        return KeycloakComponent.clientSecret(ctx, "identity-service");
     }
 
     /** A token of the Keycloak administrator, for what a person would do in the admin console. */
