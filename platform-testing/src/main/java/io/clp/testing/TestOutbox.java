@@ -28,7 +28,7 @@ public final class TestOutbox {
             s.execute("CREATE SCHEMA IF NOT EXISTS clp_test");
             s.execute("""
                     CREATE TABLE IF NOT EXISTS clp_test.outbox_seen (
-                        schema_name text NOT NULL, id uuid NOT NULL, aggregatetype text NOT NULL, aggregateid text NOT NULL,
+                        seq bigserial PRIMARY KEY, schema_name text NOT NULL, id uuid NOT NULL, aggregatetype text NOT NULL, aggregateid text NOT NULL,
                         type text NOT NULL, payload jsonb NOT NULL, seen_at timestamptz NOT NULL DEFAULT clock_timestamp())""");
             // SECURITY DEFINER: the service's own role has no rights on clp_test
             s.execute("CREATE OR REPLACE FUNCTION " + function + "() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
@@ -45,19 +45,32 @@ public final class TestOutbox {
 
     /** The payloads (JSON text) of the events of {@code type} about {@code aggregateId}, oldest first. */
     public static List<String> payloads(String schema, String type, Object aggregateId) {
+        return select("CAST(payload AS text)", schema, type, aggregateId, List.of());
+    }
+
+    /** One top-level field of each such event's payload as text ({@code null} where absent), oldest first. */
+    public static List<String> field(String schema, String type, Object aggregateId, String field) {
+        return select("payload->>?", schema, type, aggregateId, List.of(field));
+    }
+
+    private static List<String> select(String column, String schema, String type, Object aggregateId, List<String> columnArgs) {
         try (Connection c = TestPostgres.get().server().connect(TestPostgres.DATABASE);
-             PreparedStatement ps = c.prepareStatement("SELECT CAST(payload AS text) FROM clp_test.outbox_seen "
-                     + "WHERE schema_name = ? AND type = ? AND aggregateid = ? ORDER BY seen_at")) {
-            ps.setString(1, schema);
-            ps.setString(2, type);
-            ps.setString(3, aggregateId.toString());
-            List<String> payloads = new ArrayList<>();
+             PreparedStatement ps = c.prepareStatement("SELECT " + column + " FROM clp_test.outbox_seen "
+                     + "WHERE schema_name = ? AND type = ? AND aggregateid = ? ORDER BY seq")) {
+            int i = 1;
+            for (String arg : columnArgs) {
+                ps.setString(i++, arg);
+            }
+            ps.setString(i++, schema);
+            ps.setString(i++, type);
+            ps.setString(i, aggregateId.toString());
+            List<String> values = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    payloads.add(rs.getString(1));
+                    values.add(rs.getString(1));
                 }
             }
-            return payloads;
+            return values;
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
