@@ -126,8 +126,8 @@ class AccessLifecycleTest {
                 .body("{\"email\": \"" + email + "\", \"role\": \"viewer\"}")
                 .when().post(client.service("identity", "/organizations/" + orgId + "/invitations"))
                 .then().statusCode(201).extract().as(Map.class);
-        String viewerId = (String) invitation.get("userId");
-        client.activateInvitee(viewerId, "Viewer-pass-1");
+        // the viewer's user id is their Keycloak subject once their first call has bound the invitation's row
+        String viewerId = client.activateInvitee(email, "Viewer-pass-1");
         given().auth().oauth2(client.login(email, "Viewer-pass-1"))
                 .post(client.service("identity", "/invitations/" + invitation.get("id") + "/accept")).then().statusCode(200);
         AtomicReference<String> viewer = new AtomicReference<>();

@@ -59,13 +59,15 @@ class MembershipLifecycleTest {
                 .then().statusCode(201).extract().as(Map.class);
         String inviteeId = (String) invitation.get("userId");
 
-        // the mirror creates the invitee's Keycloak account with the CLP user id
-        client.activateInvitee(inviteeId, "Invitee-pass-1");
+        // the mirror creates the invitee's Keycloak account for the e-mail, with an id of Keycloak's choosing
+        String subject = client.activateInvitee(email, "Invitee-pass-1");
+        assertThat(subject).isNotEqualTo(inviteeId);
         String inviteeToken = client.login(email, "Invitee-pass-1");
-        assertThat(StackClient.claims(inviteeToken).get("sub").asText()).isEqualTo(inviteeId);
+        assertThat(StackClient.claims(inviteeToken).get("sub").asText()).isEqualTo(subject);
 
+        // their first call binds the invitation's user row to their subject by the verified e-mail
         given().auth().oauth2(inviteeToken).when().post(identity("/invitations/" + invitation.get("id") + "/accept"))
-                .then().statusCode(200).body("status", equalTo("accepted"));
+                .then().statusCode(200).body("status", equalTo("accepted")).body("userId", equalTo(subject));
 
         // after acceptance, a fresh token names the organization with the analyst role
         AtomicReference<String> analyst = new AtomicReference<>();
@@ -80,7 +82,7 @@ class MembershipLifecycleTest {
 
         // the admin makes them a viewer; after a refresh the new role holds everywhere
         given().auth().oauth2(adminToken).contentType(ContentType.JSON).body("{\"role\": \"viewer\"}")
-                .when().patch(identity("/organizations/" + orgId + "/members/" + inviteeId))
+                .when().patch(identity("/organizations/" + orgId + "/members/" + subject))
                 .then().statusCode(200).body("role", equalTo("viewer"));
         AtomicReference<String> viewer = new AtomicReference<>();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {

@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.UUID;
 import java.io.UncheckedIOException;
 import java.util.Base64;
@@ -76,18 +77,27 @@ final class StackClient {
     /**
      * Does what an invitee would do through Keycloak's e-mail actions (choose a password, verify the
      * address, fill in the profile), as a Keycloak administrator, since no mailbox is in these tests.
+     * Waits for the mirror to create the account for the e-mail; returns its subject (Keycloak's id).
      */
-    void activateInvitee(String userId, String password) {
+    @SuppressWarnings("unchecked")
+    String activateInvitee(String email, String password) {
         String admin = keycloakAdminToken();
-        String users = ctx.keycloakUrl() + "/admin/realms/clp/users/" + userId;
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> given().auth().oauth2(admin).get(users).statusCode() == 200);
+        String usersUrl = ctx.keycloakUrl() + "/admin/realms/clp/users";
+        AtomicReference<String> subject = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            List<Map<String, Object>> found = given().auth().oauth2(admin).queryParam("email", email).queryParam("exact", true)
+                    .get(usersUrl).then().statusCode(200).extract().as(List.class);
+            found.stream().findFirst().ifPresent(u -> subject.set((String) u.get("id")));
+            return subject.get() != null;
+        });
+        String user = usersUrl + "/" + subject.get();
         given().auth().oauth2(admin).contentType(ContentType.JSON)
                 .body(Map.of("type", "password", "value", password, "temporary", false))
-                .when().put(users + "/reset-password").then().statusCode(204);
+                .when().put(user + "/reset-password").then().statusCode(204);
         given().auth().oauth2(admin).contentType(ContentType.JSON)
                 .body(Map.of("requiredActions", List.of(), "emailVerified", true, "firstName", "Ana", "lastName", "Lyst"))
-                .when().put(users).then().statusCode(204);
+                .when().put(user).then().statusCode(204);
+        return subject.get();
     }
 
     /** Runs a statement as the database superuser (data that no API writes yet). */

@@ -106,7 +106,7 @@ class RealmTest {
             documented.add(row.group(1));
         }
         assertThat(granted).isEqualTo(documented);
-        assertThat(granted).doesNotContain("realm-admin", "manage-authorization", "manage-identity-providers",
-                "impersonation", "manage-events");
+        assertThat(granted).doesNotContain("realm-admin", "manage-realm", "view-realm", "manage-authorization",
+                "manage-identity-providers", "impersonation", "manage-events");
     }
 }

@@ -32,8 +32,11 @@ public class IdentityTruth {
     public record Org(UUID id, String name, String slug, boolean live) {
     }
 
-    /** A pending invitation: the invitee needs a Keycloak account to accept it. */
-    public record Invitee(UUID userId, String email) {
+    /**
+     * A pending invitation: the invitee needs a Keycloak account to accept it. {@code bound} when the
+     * invitee's user row already belongs to a Keycloak subject (someone who had signed in before).
+     */
+    public record Invitee(UUID userId, String email, boolean bound) {
     }
 
     /**
@@ -117,7 +120,8 @@ public class IdentityTruth {
             if (m.active && m.joinedAt != null) {
                 members.put(m.userId, m.role);
             } else if (pending(m) && users.containsKey(m.userId)) {
-                invitees.add(new Invitee(m.userId, users.get(m.userId).email));
+                User user = users.get(m.userId);
+                invitees.add(new Invitee(m.userId, user.email, user.authProviderId != null));
             }
         }
         invitees.sort(Comparator.comparing(Invitee::userId));

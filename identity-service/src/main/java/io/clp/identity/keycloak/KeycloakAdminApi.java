@@ -68,19 +68,38 @@ public interface KeycloakAdminApi {
     Uni<Response> mapRealmRoles(@PathParam("realm") String realm, @PathParam("org") String org,
                                 @PathParam("group") String group, List<Map<String, Object>> roles);
 
-    /** Creates users with the ids identity-service gave them (existing ones are skipped). */
+    /** Creates an account; Keycloak chooses its id. 409 when the username or e-mail is taken. */
     @POST
-    @Path("/partialImport")
-    Uni<Map<String, Object>> partialImport(@PathParam("realm") String realm, Map<String, Object> body);
+    @Path("/users")
+    Uni<Response> createUser(@PathParam("realm") String realm, Map<String, Object> user);
 
     /** 404 when Keycloak has no such user. */
     @GET
     @Path("/users/{id}")
     Uni<Map<String, Object>> user(@PathParam("realm") String realm, @PathParam("id") String id);
 
+    /** The accounts whose e-mail is {@code email} (with {@code exact=true}, not a substring search). */
     @GET
-    @Path("/roles/{role}")
-    Uni<Map<String, Object>> realmRole(@PathParam("realm") String realm, @PathParam("role") String role);
+    @Path("/users")
+    Uni<List<Map<String, Object>>> usersByEmail(@PathParam("realm") String realm, @QueryParam("email") String email,
+                                                @QueryParam("exact") boolean exact,
+                                                @QueryParam("briefRepresentation") boolean briefRepresentation);
+
+    /** The accounts whose username is {@code username} (with {@code exact=true}). */
+    @GET
+    @Path("/users")
+    Uni<List<Map<String, Object>>> usersByUsername(@PathParam("realm") String realm, @QueryParam("username") String username,
+                                                   @QueryParam("exact") boolean exact,
+                                                   @QueryParam("briefRepresentation") boolean briefRepresentation);
+
+    /**
+     * The realm roles the caller may map to the group and the group does not have yet, with their ids.
+     * Read here rather than from {@code GET /roles/{role}}, which would need {@code view-realm}.
+     */
+    @GET
+    @Path("/organizations/{org}/groups/{group}/role-mappings/realm/available")
+    Uni<List<Map<String, Object>>> availableRealmRoles(@PathParam("realm") String realm, @PathParam("org") String org,
+                                                       @PathParam("group") String group);
 
     @GET
     @Path("/organizations/{org}/members")

@@ -6,6 +6,7 @@ import io.clp.identity.membership.MemberRole;
 import io.clp.platform.security.OrganizationClaim;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
@@ -27,7 +28,8 @@ import java.util.function.Supplier;
  * Brings one organization's Keycloak counterpart in line with identity-service's rows, changing only
  * what differs: a live organization exists and is enabled, has one group per role carrying that realm
  * role, every active member is a member sitting in exactly their role's group, nobody else is in it,
- * and every pending invitee has an account; a deleted or unknown organization is disabled.
+ * and every pending invitee not yet bound to a Keycloak subject has an account for their e-mail; a
+ * deleted or unknown organization is disabled.
  *
  * <p>Each round reads Keycloak first, then the organization's rows, and acts on the difference; the
  * next round reads both again, so a change committed while a round acted is applied by the round
@@ -196,8 +198,7 @@ public class KeycloakOrganizations {
                 steps.add(new Step("create the group " + role, () -> keycloak.createGroup(realm, kc.id(), Map.of("name", role.name()))
                         .onFailure(e -> OrganizationMirror.status(e) == 409).recoverWithNull()));
             } else if (!kc.groupRoles().getOrDefault(role, Set.of()).contains(role.name())) {
-                steps.add(new Step("give the group " + role + " its realm role", () -> keycloak.realmRole(realm, role.name())
-                        .chain(r -> keycloak.mapRealmRoles(realm, kc.id(), group, List.of(r)))));
+                steps.add(new Step("give the group " + role + " its realm role", () -> mapRealmRole(kc.id(), group, role)));
             }
         }
         if (!groupsComplete) {
@@ -255,11 +256,30 @@ public class KeycloakOrganizations {
         return chain.invoke(() -> steps.addAll(additions));
     }
 
-    /** Invitees without a Keycloak account get one (reads each invitee's account first). */
+    /** Keycloak wants the role's id as well as its name; the group's mappable roles carry both. */
+    private Uni<Response> mapRealmRole(String kcOrgId, String group, MemberRole role) {
+        return keycloak.availableRealmRoles(realm, kcOrgId, group).chain(available -> {
+            Map<String, Object> found = available.stream().filter(r -> role.name().equals(r.get("name"))).findFirst().orElse(null);
+            if (found == null) {
+                return Uni.createFrom().failure(new IllegalStateException("the realm role " + role.name()
+                        + " cannot be mapped to the group " + group));
+            }
+            return keycloak.mapRealmRoles(realm, kcOrgId, group, List.of(Map.of("id", found.get("id"), "name", role.name())));
+        });
+    }
+
+    /**
+     * Invitees not bound to a Keycloak subject yet get an account for their e-mail unless one exists
+     * (reads each such invitee's account first). A bound invitee signed in before, with the account
+     * they have: one made now would never be bound to their row.
+     */
     private Uni<List<Step>> planInvitees(List<Invitee> invitees, List<Step> steps) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Invitee invitee : invitees) {
-            chain = chain.chain(() -> hasAccount(invitee.userId()).invoke(exists -> {
+            if (invitee.bound()) {
+                continue;
+            }
+            chain = chain.chain(() -> hasAccount(invitee.email()).invoke(exists -> {
                 if (!exists) {
                     steps.add(new Step("create the invitee's account " + invitee.userId(), () -> createAccount(invitee)));
                 }
@@ -268,23 +288,40 @@ public class KeycloakOrganizations {
         return chain.replaceWith(steps);
     }
 
+    /** Whether the account with this id exists (members are bound: their user id is their subject). */
     Uni<Boolean> hasAccount(UUID userId) {
         return keycloak.user(realm, userId.toString()).map(u -> true)
                 .onFailure(e -> OrganizationMirror.status(e) == 404).recoverWithItem(false);
     }
 
     /**
-     * The invitee's account has the id of their CLP user (so the token's subject names them
-     * everywhere), and they choose a password on first login. An existing account is kept.
+     * Whether an account has this e-mail, or has it as its username (the invitee's account would be
+     * refused as a duplicate then, and asking again every round would never end).
+     */
+    Uni<Boolean> hasAccount(String email) {
+        return keycloak.usersByEmail(realm, email, true, true).chain(byEmail -> matches(byEmail, "email", email)
+                ? Uni.createFrom().item(true)
+                : keycloak.usersByUsername(realm, email, true, true).map(byName -> matches(byName, "username", email)));
+    }
+
+    private static boolean matches(List<Map<String, Object>> users, String field, String value) {
+        return users.stream().anyMatch(u -> u.get(field) instanceof String v && v.equalsIgnoreCase(value));
+    }
+
+    /**
+     * The invitee's account gets an id of Keycloak's choosing; their user row stays unbound until
+     * their first call with this e-mail verified binds it to that subject ({@code Users}). They choose
+     * a password and verify the e-mail on first login. An account that exists already (409) is kept.
      */
     Uni<Void> createAccount(Invitee invitee) {
         Map<String, Object> user = Map.of(
-                "id", invitee.userId().toString(),
                 "username", invitee.email(),
                 "email", invitee.email(),
                 "enabled", true,
                 "requiredActions", List.of("UPDATE_PASSWORD", "VERIFY_EMAIL"));
-        return keycloak.partialImport(realm, Map.of("ifResourceExists", "SKIP", "users", List.of(user))).replaceWithVoid();
+        return keycloak.createUser(realm, user)
+                .onFailure(e -> OrganizationMirror.status(e) == 409).recoverWithNull()
+                .replaceWithVoid();
     }
 
     static UUID clpOrgId(Map<String, Object> organization) {

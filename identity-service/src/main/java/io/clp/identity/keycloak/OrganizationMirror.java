@@ -31,7 +31,8 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>A new organization gets its Keycloak organization (alias = slug, attribute {@code clp_org_id}),
  * one organization group per role carrying that realm role, and its members in their role's group;
- * an invitee gets an account with their CLP user id; a deleted organization is disabled. Tokens
+ * an invitee gets an account for their e-mail (bound to their user row on their first call, see
+ * {@code Users}); a deleted organization is disabled. Tokens
  * requested with the {@code organization} scope then name the caller's organizations and roles.
  *
  * <p>It runs after the identity change committed (it consumes the outbox event), so a Keycloak outage

@@ -26,9 +26,10 @@ import java.util.UUID;
 
 /**
  * Inviting people by e-mail. An invitation is a membership that is not active yet (no joined_at):
- * the invitee's user row is created when unknown, not bound to any Keycloak subject yet (its id
- * becomes a new invitee's Keycloak user id, see {@code OrganizationMirror}; someone who already has
- * an account is bound by their verified e-mail when they first sign in, see {@link Users}),
+ * the invitee's user row is created when unknown, not bound to any Keycloak subject yet (the
+ * {@code OrganizationMirror} gives a new invitee a Keycloak account for the e-mail; whoever signs in
+ * with that e-mail verified, in that account or one they had before, is bound to the row on their
+ * first call, see {@link Users}),
  * {@link MemberInvited} asks notification-service for the e-mail, and the invitee's acceptance
  * activates the membership. Both run with the organization row locked, like every membership change.
  */

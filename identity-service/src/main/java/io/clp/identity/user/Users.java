@@ -17,8 +17,9 @@ import java.util.UUID;
  *
  * <p>A user's id is their token's subject, in every service. An invitation makes a user row before
  * the person has signed in (see {@code Invitations}); the Keycloak mirror gives a new invitee an
- * account with that row's id, but someone who already had an account keeps theirs, with another
- * subject. So on a subject's first call, a row made by an invitation for the same e-mail and not
+ * account for that e-mail with an id of Keycloak's choosing, and someone who already had an account
+ * keeps theirs: either way the subject is not the row's id. So on a subject's first call, a row made
+ * by an invitation for the same e-mail and not
  * bound yet ({@code auth_provider_id} null) is bound to it: the row is re-keyed to the subject, and
  * its memberships, invitations and any other reference follow in the same statement (the foreign
  * keys cascade on update, V8). Only an e-mail Keycloak has verified binds; an unverified one is never
@@ -56,7 +57,7 @@ public class Users {
                 return firstSight(caller, subject);
             }
             if (existing.authProviderId == null) {
-                // an invitee whose Keycloak account the mirror made with this row's id
+                // an invitee whose Keycloak account an earlier mirror made with this row's id (accounts are now made by e-mail)
                 existing.authProviderId = subject.toString();
                 existing.emailVerified = caller.verifiedEmail().map(e -> normalized(e).equals(existing.email)).orElse(false);
             }

@@ -106,10 +106,10 @@ class KeycloakReconcilerTest {
         String kcOrg = (String) keycloak.organization(org.orgId()).get("id");
         keycloak.removeMember(kcOrg, org.member().id());
         keycloak.deleteClient(org.clientId());
-        // an invitee whose account never reached Keycloak
+        // an invitee whose account never reached Keycloak (an invitation's user row is bound to no subject yet)
         UUID invitee = UUID.randomUUID();
-        TestDatabase.execute("INSERT INTO identity.users (id, email, auth_provider_id) VALUES (?, ?, ?)",
-                invitee, "invitee-" + invitee + "@clp.test", invitee.toString());
+        String inviteeEmail = "invitee-" + invitee + "@clp.test";
+        TestDatabase.execute("INSERT INTO identity.users (id, email) VALUES (?, ?)", invitee, inviteeEmail);
         TestDatabase.execute("INSERT INTO identity.org_memberships (org_id, user_id, role, is_active) "
                 + "VALUES (?, ?, 'viewer', false)", org.orgId(), invitee);
         // an organization deleted while Keycloak missed it
@@ -122,7 +122,7 @@ class KeycloakReconcilerTest {
         assertThat(keycloak.memberIds(kcOrg)).contains(org.member().id().toString());
         assertThat(keycloak.groupMemberIds(kcOrg, "developer")).containsExactly(org.member().id().toString());
         assertThat(keycloak.client(org.clientId())).isNotNull();
-        assertThat(await(() -> organizations.hasAccount(invitee))).isTrue();
+        assertThat(await(() -> organizations.hasAccount(inviteeEmail))).isTrue();
         assertThat(keycloak.organization(deleted.orgId()).get("enabled")).isEqualTo(false);
         assertThat(keycloak.client(deleted.clientId())).as("a deleted organization's keys lose their clients").isNull();
     }

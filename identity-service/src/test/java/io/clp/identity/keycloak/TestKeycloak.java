@@ -106,6 +106,21 @@ final class TestKeycloak {
                 .when().post(admin("/partialImport")).then().statusCode(200);
     }
 
+    /** A Keycloak account for the e-mail, with an id of Keycloak's choosing (as a person who signed up would have); returns the id. */
+    String account(String email) {
+        String location = given().auth().oauth2(adminToken()).contentType(ContentType.JSON)
+                .body(Map.of("username", email, "email", email, "enabled", true))
+                .when().post(admin("/users")).then().statusCode(201).extract().header("Location");
+        return location.substring(location.lastIndexOf('/') + 1);
+    }
+
+    /** The accounts whose e-mail is exactly {@code email}, in full. */
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> accountsWithEmail(String email) {
+        return given().auth().oauth2(adminToken()).queryParam("email", email).queryParam("exact", true)
+                .when().get(admin("/users")).then().statusCode(200).extract().as(List.class);
+    }
+
     /** The Keycloak organization of a CLP organization, in full, or null. */
     @SuppressWarnings("unchecked")
     Map<String, Object> organization(UUID orgId) {
