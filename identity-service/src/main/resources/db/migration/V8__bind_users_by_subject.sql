@@ -23,7 +23,28 @@ ALTER TABLE entity_permissions DROP CONSTRAINT entity_permissions_granted_by_fke
     ADD CONSTRAINT entity_permissions_granted_by_fkey FOREIGN KEY (granted_by) REFERENCES users (id)
         ON DELETE SET NULL ON UPDATE CASCADE;
 
--- invitees who never signed in: their rows were made with auth_provider_id = id, no name and an
--- unverified e-mail (a row made at sign-in always has a name)
-UPDATE users SET auth_provider_id = NULL
-WHERE auth_provider_id = id::text AND name IS NULL AND NOT email_verified AND last_login_at IS NULL;
+-- The rows below are read across organizations: the migration acts as the service itself (the
+-- tables' row-level security is forced, and would otherwise hide every membership and key).
+SELECT set_config('clp.scope', 'system', true);
+
+-- Unbind only rows that exist for pending invitations and show no sign that anyone has used them:
+-- an unbound row is handed to whichever account presents its verified e-mail first. Before this
+-- version every row was bound to its own id; a person who signed in left traces (an accepted
+-- invitation, a key or session, a grant, a member they invited, an e-mail claim recorded as
+-- verified), and such a row stays theirs.
+UPDATE users u SET auth_provider_id = NULL
+WHERE u.auth_provider_id = u.id::text
+  AND u.deleted_at IS NULL
+  AND u.last_login_at IS NULL
+  AND u.login_count = 0
+  AND NOT u.email_verified
+  AND EXISTS (SELECT 1 FROM org_memberships m WHERE m.user_id = u.id AND m.joined_at IS NULL)
+  AND NOT EXISTS (SELECT 1 FROM org_memberships m
+                  WHERE (m.user_id = u.id AND (m.joined_at IS NOT NULL OR m.is_active)) OR m.invited_by = u.id)
+  AND NOT EXISTS (SELECT 1 FROM auth_tokens t WHERE t.user_id = u.id OR t.revoked_by = u.id)
+  AND NOT EXISTS (SELECT 1 FROM entity_permissions p WHERE p.user_id = u.id OR p.granted_by = u.id);
+
+-- The service used to record any e-mail claim as verified, whether Keycloak had verified it or not.
+-- No flag written before this version is evidence: a row's e-mail counts as verified again only when
+-- its owner next calls with a token whose verified e-mail is the row's (Users.ensureCaller).
+UPDATE users SET email_verified = false WHERE email_verified;

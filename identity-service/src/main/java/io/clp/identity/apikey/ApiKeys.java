@@ -3,7 +3,6 @@ package io.clp.identity.apikey;
 import io.clp.events.identity.ApiKeyCreated;
 import io.clp.events.identity.ApiKeyRevoked;
 import io.clp.identity.access.MemberAccess;
-import io.clp.identity.organization.Organization;
 import io.clp.identity.quota.Quota;
 import io.clp.identity.quota.Quotas;
 import io.clp.platform.outbox.Outbox;
@@ -18,7 +17,6 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.LockModeType;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -70,7 +68,10 @@ public class ApiKeys {
 
     private Uni<CreatedApiKey> createOnce(Caller caller, UUID orgId, CreateApiKey request) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        return transactions.write(() -> access.require(caller, orgId, Permission.API_KEY_CREATE).chain(granted -> {
+        // the organization row is locked before the creator's membership and role are read: a removal, a
+        // demotion or a deletion that commits first is seen (and refuses the key); one that comes later
+        // waits and revokes the key with the others
+        return transactions.write(() -> access.requireLocked(caller, orgId, Permission.API_KEY_CREATE).chain(granted -> {
             Set<Permission> scopes = validScopes(request, now);
             Set<Permission> held = EnumSet.copyOf(Permission.of(granted.role()));
             caller.apiKey().map(ApiKeyClaim::scopes).ifPresent(held::retainAll);
@@ -79,9 +80,8 @@ public class ApiKeys {
                 return Uni.createFrom().failure(Problems.validation("scopes",
                         "a key's scopes must be permissions you hold; you do not hold " + String.join(", ", beyond)));
             }
-            // the organization row lock serializes key creation, so two requests cannot both take the last slot
-            return Organization.findById(orgId, LockModeType.PESSIMISTIC_WRITE)
-                    .chain(() -> ApiKey.countUsable(orgId))
+            // the organization row lock also serializes key creation, so two requests cannot both take the last slot
+            return ApiKey.countUsable(orgId)
                     .chain(used -> quotas.requireRoom(granted.organization(), Quota.API_KEYS, used))
                     .chain(() -> {
                         ApiKeyCredential.Generated generated = generator.next();
@@ -135,7 +135,7 @@ public class ApiKeys {
 
     /** Revokes a key: admins revoke any key of the organization, developers their own. */
     public Uni<Void> revoke(Caller caller, UUID orgId, UUID keyId) {
-        return transactions.write(() -> access.require(caller, orgId, Permission.API_KEY_REVOKE).chain(granted ->
+        return transactions.write(() -> access.requireLocked(caller, orgId, Permission.API_KEY_REVOKE).chain(granted ->
                 ApiKey.<ApiKey>find("id = ?1 and orgId = ?2 and tokenType = ?3", keyId, orgId, ApiKey.TYPE).<ApiKey>firstResult()
                         .onItem().ifNull().failWith(() -> Problems.notFound("api key", keyId))
                         .chain(key -> {

@@ -4,7 +4,6 @@ import io.clp.events.identity.GrantIssued;
 import io.clp.events.identity.GrantRevoked;
 import io.clp.identity.access.MemberAccess;
 import io.clp.identity.membership.Membership;
-import io.clp.identity.organization.Organization;
 import io.clp.platform.outbox.Outbox;
 import io.clp.platform.problem.Problems;
 import io.clp.platform.security.Caller;
@@ -15,7 +14,6 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.LockModeType;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -46,9 +44,10 @@ public class Grants {
 
     /** Grants (or replaces the grant of) a member's rights on one entity. */
     public Uni<Issued> issue(Caller caller, UUID orgId, IssueGrant request) {
-        return transactions.write(() -> access.require(caller, orgId, Permission.ENTITY_PERMISSION_GRANT)
-                // serializes grants in the organization: two concurrent grants on one entity do not both insert
-                .chain(() -> Organization.findById(orgId, LockModeType.PESSIMISTIC_WRITE))
+        // locked before the checks: the granter's role and the grantee's membership are read as committed
+        // after any removal, demotion or deletion that ran first; it also serializes grants in the
+        // organization, so two concurrent grants on one entity do not both insert
+        return transactions.write(() -> access.requireLocked(caller, orgId, Permission.ENTITY_PERMISSION_GRANT)
                 .chain(() -> Membership.active(orgId, request.userId()))
                 .onItem().ifNull().failWith(() -> Problems.validation("userId", "is not an active member of the organization"))
                 .chain(() -> EntityGrant.<EntityGrant>find("orgId = ?1 and userId = ?2 and entityType = ?3 and entityId = ?4",
@@ -99,7 +98,7 @@ public class Grants {
     }
 
     public Uni<Void> revoke(Caller caller, UUID orgId, UUID grantId) {
-        return transactions.write(() -> access.require(caller, orgId, Permission.ENTITY_PERMISSION_REVOKE)
+        return transactions.write(() -> access.requireLocked(caller, orgId, Permission.ENTITY_PERMISSION_REVOKE)
                 .chain(() -> EntityGrant.<EntityGrant>find("id = ?1 and orgId = ?2", grantId, orgId).<EntityGrant>firstResult())
                 .onItem().ifNull().failWith(() -> Problems.notFound("grant", grantId))
                 .chain(this::delete));

@@ -54,7 +54,7 @@ public class Invitations {
     public Uni<InvitationView> invite(Caller caller, UUID orgId, Invite request) {
         String email = request.email().trim().toLowerCase(Locale.ROOT);
         return transactions.write(() -> access.requireLocked(caller, orgId, Permission.MEMBER_INVITE).chain(granted ->
-                User.<User>find("email", email).firstResult()
+                invitee(email)
                         .chain(existing -> existing != null ? Uni.createFrom().item(existing) : newUser(email))
                         .chain(user -> Membership.count("orgId = ?1 and userId = ?2", orgId, user.id).chain(already -> {
                             if (already > 0) {
@@ -127,6 +127,17 @@ public class Invitations {
                         .setParameter(1, UUID.randomUUID())
                         .setParameter(2, email)
                         .executeUpdate())
-                .chain(() -> User.<User>find("email", email).firstResult());
+                .chain(() -> invitee(email));
+    }
+
+    /**
+     * The row of {@code email}, locked until the invitation commits. Its first sign-in re-keys an
+     * invitee's row to their subject ({@link Users}): with the row locked, a re-key either waits
+     * for the invitation (and the new membership follows the row) or has committed before, and the
+     * lock then returns the row under its new id. Read without the lock, the membership could be
+     * written for an id that no longer exists.
+     */
+    private static Uni<User> invitee(String email) {
+        return User.<User>find("email", email).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
     }
 }

@@ -2,6 +2,7 @@ package io.clp.identity.apikey;
 
 import io.clp.events.identity.ApiKeyRevoked;
 import io.clp.identity.IdentityFixtures;
+import io.clp.identity.Interleaving;
 import io.clp.platform.security.ApiKeyCredential;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;
@@ -13,6 +14,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -22,6 +24,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.restassured.RestAssured.given;
@@ -175,6 +178,52 @@ class ApiKeyResourceTest {
 
         given().auth().oauth2(TestTokens.token(admin)).when().delete(base + "/members/" + developer.id()).then().statusCode(204);
         assertThat(active(readKey)).isFalse();
+    }
+
+    @Test
+    void aKeyRequestedWhileItsCreatorIsBeingRemovedIsRefusedAndNoKeyIsLeft() {
+        User admin = User.withoutOrganizations();
+        UUID orgId = IdentityFixtures.organizationOf(admin);
+        User leaving = IdentityFixtures.memberOf(orgId, "admin");
+        String base = "/api/v1/organizations/" + orgId;
+        CompletableFuture<Response> removal;
+        CompletableFuture<Response> creation;
+        // the removal queues first on the organization's row, the key request behind it
+        try (Interleaving lock = Interleaving.hold("SELECT id FROM identity.organizations WHERE id = ? FOR UPDATE", orgId)) {
+            removal = Interleaving.start(() -> given().auth().oauth2(TestTokens.token(admin))
+                    .when().delete(base + "/members/" + leaving.id()));
+            Interleaving.awaitWaiting(1, removal);
+            creation = Interleaving.start(() -> given().auth().oauth2(TestTokens.token(leaving)).contentType(ContentType.JSON)
+                    .body(body("parting gift", "[\"campaign:read\", \"member:invite\"]", IN_30_DAYS)).when().post(base + "/api-keys"));
+            Interleaving.awaitWaiting(2, removal, creation);
+            lock.release();
+        }
+        assertThat(removal.join().statusCode()).isEqualTo(204);
+        assertThat(creation.join().statusCode()).isEqualTo(404);
+        assertThat(TestDatabase.count("SELECT count(*) FROM identity.auth_tokens WHERE user_id = ? AND is_active", leaving.id())).isZero();
+    }
+
+    @Test
+    void aKeyRequestedWhileItsCreatorIsBeingDemotedCannotKeepTheLostScopes() {
+        User admin = User.withoutOrganizations();
+        UUID orgId = IdentityFixtures.organizationOf(admin);
+        User demoted = IdentityFixtures.memberOf(orgId, "developer");
+        String base = "/api/v1/organizations/" + orgId;
+        CompletableFuture<Response> demotion;
+        CompletableFuture<Response> creation;
+        try (Interleaving lock = Interleaving.hold("SELECT id FROM identity.organizations WHERE id = ? FOR UPDATE", orgId)) {
+            demotion = Interleaving.start(() -> given().auth().oauth2(TestTokens.token(admin)).contentType(ContentType.JSON)
+                    .body("{\"role\": \"viewer\"}").when().patch(base + "/members/" + demoted.id()));
+            Interleaving.awaitWaiting(1, demotion);
+            creation = Interleaving.start(() -> given().auth().oauth2(TestTokens.token(demoted)).contentType(ContentType.JSON)
+                    .body(body("run", "[\"pipeline:execute\"]", IN_30_DAYS)).when().post(base + "/api-keys"));
+            Interleaving.awaitWaiting(2, demotion, creation);
+            lock.release();
+        }
+        assertThat(demotion.join().statusCode()).isEqualTo(200);
+        // a viewer holds neither api_key:create nor pipeline:execute
+        assertThat(creation.join().statusCode()).isIn(400, 403);
+        assertThat(TestDatabase.count("SELECT count(*) FROM identity.auth_tokens WHERE user_id = ? AND is_active", demoted.id())).isZero();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.clp.identity.grant;
 
 import io.clp.identity.IdentityFixtures;
+import io.clp.identity.Interleaving;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;
 import io.clp.testing.TestTokens;
@@ -9,10 +10,12 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -65,6 +68,30 @@ class GrantResourceTest {
 
         given().auth().oauth2(token).when().delete(base + "/" + id).then().statusCode(204);
         given().auth().oauth2(token).when().delete(base + "/" + id).then().statusCode(404);
+        assertThat(TestDatabase.count("SELECT count(*) FROM identity.entity_permissions WHERE org_id = ?", orgId)).isZero();
+    }
+
+    @Test
+    void aGrantIssuedWhileTheGranterIsBeingDemotedIsRefused() {
+        User admin = User.withoutOrganizations();
+        UUID orgId = IdentityFixtures.organizationOf(admin);
+        User demoted = IdentityFixtures.memberOf(orgId, "admin");
+        User viewer = IdentityFixtures.memberOf(orgId, "viewer");
+        String base = "/api/v1/organizations/" + orgId;
+        CompletableFuture<Response> demotion;
+        CompletableFuture<Response> issue;
+        // the demotion queues first on the organization's row, the grant behind it
+        try (Interleaving lock = Interleaving.hold("SELECT id FROM identity.organizations WHERE id = ? FOR UPDATE", orgId)) {
+            demotion = Interleaving.start(() -> given().auth().oauth2(TestTokens.token(admin)).contentType(ContentType.JSON)
+                    .body("{\"role\": \"viewer\"}").when().patch(base + "/members/" + demoted.id()));
+            Interleaving.awaitWaiting(1, demotion);
+            issue = Interleaving.start(() -> given().auth().oauth2(TestTokens.token(demoted)).contentType(ContentType.JSON)
+                    .body(grant(viewer.id(), "campaign", UUID.randomUUID(), "[\"edit\"]", null)).when().post(base + "/grants"));
+            Interleaving.awaitWaiting(2, demotion, issue);
+            lock.release();
+        }
+        assertThat(demotion.join().statusCode()).isEqualTo(200);
+        assertThat(issue.join().statusCode()).isEqualTo(403);
         assertThat(TestDatabase.count("SELECT count(*) FROM identity.entity_permissions WHERE org_id = ?", orgId)).isZero();
     }
 

@@ -43,6 +43,12 @@ class UserBindingTest {
                 .then().statusCode(201).extract().as(Map.class);
     }
 
+    private static Response invite(User admin, UUID orgId, String email) {
+        return given().auth().oauth2(TestTokens.token(admin)).contentType(ContentType.JSON)
+                .body("{\"email\": \"" + email + "\", \"role\": \"developer\"}")
+                .when().post("/api/v1/organizations/" + orgId + "/invitations");
+    }
+
     private static Response me(String token) {
         return given().auth().oauth2(token).when().get("/api/v1/me");
     }
@@ -139,5 +145,66 @@ class UserBindingTest {
         calls.forEach(call -> assertThat(call.join().jsonPath().getList("invitations.id")).contains(invitation.get("id")));
         assertThat(TestDatabase.count("SELECT count(*) FROM identity.users WHERE email = ?", email)).isEqualTo(1);
         assertThat(TestDatabase.count("SELECT count(*) FROM identity.users WHERE id = ?", person.id())).isEqualTo(1);
+    }
+
+    @Test
+    void anInvitationRacingTheBindingOfTheInviteesRowFollowsTheRowToItsNewId() {
+        String email = "bound-meanwhile-" + UUID.randomUUID() + "@clp.test";
+        UUID invitedUserId = UUID.fromString((String) invite(email).get("userId"));
+        User admin = User.withoutOrganizations();
+        UUID secondOrg = IdentityFixtures.organizationOf(admin);
+        UUID subject = UUID.randomUUID();
+        CompletableFuture<Response> invitation;
+        // the binding of the invitee's row (as Users.ensureCaller does it), not committed yet
+        try (Interleaving binding = Interleaving.hold(
+                "UPDATE identity.users SET id = ?, auth_provider_id = ?, email_verified = true WHERE id = ?",
+                subject, subject.toString(), invitedUserId)) {
+            invitation = Interleaving.start(() -> invite(admin, secondOrg, email));
+            Interleaving.awaitWaiting(1, invitation);
+            binding.release();
+        }
+
+        assertThat(invitation.join().statusCode()).isEqualTo(201);
+        assertThat(invitation.join().jsonPath().getString("userId")).isEqualTo(subject.toString());
+        assertThat(TestDatabase.count("SELECT count(*) FROM identity.org_memberships WHERE user_id = ?", subject)).isEqualTo(2);
+        assertThat(TestDatabase.count("SELECT count(*) FROM identity.users WHERE email = ?", email)).isEqualTo(1);
+    }
+
+    @Test
+    void aPersonWhoFirstCameWithoutAVerifiedEmailGetsTheInvitationsMadeForItOnTheirNextCall() {
+        User person = User.withoutOrganizations();
+        me(TestTokens.withUnverifiedEmail(person)).then().statusCode(200)
+                .body("email", equalTo(person.id() + "@users.clp.invalid"));
+        // invited afterwards: the invitation makes a row of its own for the address
+        Map<String, Object> invitation = invite(person.email());
+        UUID invitedUserId = UUID.fromString((String) invitation.get("userId"));
+        assertThat(invitedUserId).isNotEqualTo(person.id());
+
+        // the next call, now with the address verified, takes the invitation over
+        me(TestTokens.token(person)).then().statusCode(200)
+                .body("id", equalTo(person.id().toString()))
+                .body("email", equalTo(person.email()))
+                .body("invitations.id", hasItem(invitation.get("id")));
+        given().auth().oauth2(TestTokens.token(person)).when().post("/api/v1/invitations/" + invitation.get("id") + "/accept")
+                .then().statusCode(200).body("userId", equalTo(person.id().toString()));
+
+        assertThat(TestDatabase.count("SELECT count(*) FROM identity.users WHERE email = ? AND id = ? AND email_verified",
+                person.email(), person.id())).isEqualTo(1);
+        assertThat(TestDatabase.count("SELECT count(*) FROM identity.users WHERE id = ?", invitedUserId)).isZero();
+        assertThat(TestDatabase.count("SELECT count(*) FROM identity.org_memberships WHERE user_id = ? AND is_active",
+                person.id())).isEqualTo(1);
+    }
+
+    @Test
+    void aRowsEmailCountsAsVerifiedOnlyOnceATokenVerifiesIt() {
+        User admin = User.withoutOrganizations();
+        UUID orgId = IdentityFixtures.organizationOf(admin);
+        // a row as it stands after V8: bound, its old flag cleared
+        User member = IdentityFixtures.memberOf(orgId, "viewer");
+        me(TestTokens.withUnverifiedEmail(member)).then().statusCode(200);
+        assertThat(TestDatabase.count("SELECT count(*) FROM identity.users WHERE id = ? AND email_verified", member.id())).isZero();
+
+        me(TestTokens.token(member)).then().statusCode(200);
+        assertThat(TestDatabase.count("SELECT count(*) FROM identity.users WHERE id = ? AND email_verified", member.id())).isEqualTo(1);
     }
 }
