@@ -42,24 +42,32 @@ public class ApiKeyClients {
     private final ObjectMapper json;
     private final IdentityTruth truth;
     private final KeycloakPages pages;
+    private final MirrorLocks locks;
     private final String realm;
 
     public ApiKeyClients(@RestClient KeycloakAdminApi keycloak, ObjectMapper json, IdentityTruth truth, KeycloakPages pages,
-                         @ConfigProperty(name = "clp.keycloak.realm") String realm) {
+                         MirrorLocks locks, @ConfigProperty(name = "clp.keycloak.realm") String realm) {
         this.keycloak = keycloak;
         this.json = json;
         this.truth = truth;
         this.pages = pages;
+        this.locks = locks;
         this.realm = realm;
     }
 
     /**
      * Gives the key the client its row calls for: one while the key is usable (active, unexpired, of
-     * a live organization), none otherwise. The event that named the key is only a hint: a key that
+     * a live organization, its creator still a member whose role covers its scopes), none otherwise. The event that named the key is only a hint: a key that
      * does not exist, is revoked or expired gets no client, whatever the event says, and only a client
      * that names this very key is ever deleted. {@code clientIdHint} is used only when no row exists.
+     * Runs under the key's {@link MirrorLocks lock}.
      */
     public Uni<Void> sync(UUID keyId, String clientIdHint) {
+        return locks.key(keyId, () -> syncHeld(keyId, clientIdHint));
+    }
+
+    /** {@link #sync(UUID, String)} for a caller that already holds the key's lock. */
+    Uni<Void> syncHeld(UUID keyId, String clientIdHint) {
         return sync(keyId, clientIdHint, 1);
     }
 

@@ -5,6 +5,8 @@ import io.clp.identity.membership.MemberRole;
 import io.clp.identity.membership.Membership;
 import io.clp.identity.organization.Organization;
 import io.clp.identity.user.User;
+import io.clp.platform.security.Permission;
+import io.clp.platform.security.Role;
 import io.clp.platform.tx.Transactions;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,13 +53,22 @@ public class IdentityTruth {
         }
     }
 
-    /** An API key's row and whether its organization is still live. */
+    /**
+     * An API key's row, whether its organization is still live, and whether its creator is still an
+     * active, joined member of that organization whose role covers every scope of the key.
+     */
     public record Key(UUID id, UUID orgId, UUID userId, String name, String prefix, List<String> scopes,
-                      Instant expiresAt, boolean active, Map<String, Object> publicJwk, Instant createdAt, boolean orgLive) {
+                      Instant expiresAt, boolean active, Map<String, Object> publicJwk, Instant createdAt, boolean orgLive,
+                      boolean creatorCovers) {
 
-        /** Only such a key may have a Keycloak client. */
+        /**
+         * Only such a key may have a Keycloak client. The creator's standing is checked here too, not
+         * only when the key is made: a key created while its creator was being removed or demoted
+         * loses its client rather than outliving their access.
+         */
         public boolean usable(Instant now) {
-            return active && orgLive && publicJwk != null && prefix != null && (expiresAt == null || expiresAt.isAfter(now));
+            return active && orgLive && creatorCovers && publicJwk != null && prefix != null
+                    && (expiresAt == null || expiresAt.isAfter(now));
         }
     }
 
@@ -91,16 +102,27 @@ public class IdentityTruth {
     public Uni<Key> key(UUID keyId) {
         return transactions.scoped(() -> ApiKey.<ApiKey>findById(keyId).chain(key -> key == null || !ApiKey.TYPE.equals(key.tokenType)
                 ? Uni.createFrom().<Key>nullItem()
-                : Organization.<Organization>findById(key.orgId).map(org -> key(key, org != null && org.deletedAt == null))));
+                : Organization.<Organization>findById(key.orgId).chain(org -> Membership.<Membership>list("orgId = ?1 and userId = ?2",
+                        key.orgId, key.userId).map(creator -> key(key, org != null && org.deletedAt == null, creator)))));
+    }
+
+    /** The ids of the active API keys a user made in an organization. */
+    public Uni<List<UUID>> keyIds(UUID orgId, UUID userId) {
+        return transactions.scoped(() -> ApiKey.<ApiKey>list("tokenType = ?1 and orgId = ?2 and userId = ?3 and active = true", ApiKey.TYPE, orgId, userId)
+                .map(keys -> keys.stream().map(k -> k.id).toList()));
     }
 
     /** Every API key, for the start of a reconciliation pass. */
     public Uni<Map<UUID, Key>> keys() {
         return transactions.scoped(() -> ApiKey.<ApiKey>list("tokenType", ApiKey.TYPE)
-                .chain(keys -> Organization.<Organization>list("deletedAt is null").map(live -> {
+                .chain(keys -> Organization.<Organization>list("deletedAt is null").chain(live -> Membership.<Membership>list(
+                        "active = true and joinedAt is not null").map(members -> {
                     Set<UUID> liveIds = live.stream().map(o -> o.id).collect(Collectors.toSet());
-                    return keys.stream().collect(Collectors.toMap(k -> k.id, k -> key(k, liveIds.contains(k.orgId))));
-                })));
+                    Map<List<UUID>, List<Membership>> byOrgAndUser = members.stream()
+                            .collect(Collectors.groupingBy(m -> List.of(m.orgId, m.userId)));
+                    return keys.stream().collect(Collectors.toMap(k -> k.id, k -> key(k, liveIds.contains(k.orgId),
+                            byOrgAndUser.getOrDefault(List.of(k.orgId, k.userId), List.of()))));
+                }))));
     }
 
     private static Uni<Map<UUID, User>> invitees(Collection<Membership> memberships) {
@@ -129,8 +151,15 @@ public class IdentityTruth {
         return new OrgState(orgId, row, Map.copyOf(members), List.copyOf(invitees));
     }
 
-    private static Key key(ApiKey k, boolean orgLive) {
+    private static Key key(ApiKey k, boolean orgLive, List<Membership> creator) {
+        boolean covers = creator.stream().anyMatch(m -> m.active && m.joinedAt != null && covers(m.role, k.scopes));
         return new Key(k.id, k.orgId, k.userId, k.name, k.prefix, List.copyOf(k.scopes), k.expiresAt, k.active,
-                k.publicJwk == null ? null : Map.copyOf(k.publicJwk), k.createdAt, orgLive);
+                k.publicJwk == null ? null : Map.copyOf(k.publicJwk), k.createdAt, orgLive, covers);
+    }
+
+    /** Whether the role holds every scope (an unknown scope is held by nobody). */
+    static boolean covers(MemberRole role, Collection<String> scopes) {
+        Role held = role == null ? null : Role.parse(role.name()).orElse(null);
+        return held != null && scopes.stream().allMatch(s -> Permission.ofScope(s).map(p -> p.grantedTo(held)).orElse(false));
     }
 }

@@ -34,6 +34,8 @@ import java.util.function.Supplier;
  * <p>Each round reads Keycloak first, then the organization's rows, and acts on the difference; the
  * next round reads both again, so a change committed while a round acted is applied by the round
  * after it (or by its own event), never undone. A round with nothing to change makes no write call.
+ * All rounds run under the organization's {@link MirrorLocks lock}, so the mirror and the reconciler
+ * never interleave their reads and writes of one organization.
  */
 @ApplicationScoped
 public class KeycloakOrganizations {
@@ -74,13 +76,15 @@ public class KeycloakOrganizations {
     private final KeycloakAdminApi keycloak;
     private final IdentityTruth truth;
     private final KeycloakPages pages;
+    private final MirrorLocks locks;
     private final String realm;
 
-    public KeycloakOrganizations(@RestClient KeycloakAdminApi keycloak, IdentityTruth truth, KeycloakPages pages,
+    public KeycloakOrganizations(@RestClient KeycloakAdminApi keycloak, IdentityTruth truth, KeycloakPages pages, MirrorLocks locks,
                                  @ConfigProperty(name = "clp.keycloak.realm") String realm) {
         this.keycloak = keycloak;
         this.truth = truth;
         this.pages = pages;
+        this.locks = locks;
         this.realm = realm;
     }
 
@@ -90,7 +94,7 @@ public class KeycloakOrganizations {
     }
 
     Uni<Outcome> sync(UUID orgId, Gate gate) {
-        return round(orgId, gate, 1, false);
+        return locks.organization(orgId, () -> round(orgId, gate, 1, false));
     }
 
     private Uni<Outcome> round(UUID orgId, Gate gate, int round, boolean changed) {
@@ -182,7 +186,9 @@ public class KeycloakOrganizations {
                     "alias", rows.org().slug(),
                     "enabled", true,
                     "attributes", Map.of(OrganizationClaim.ORG_ID_ATTRIBUTE, List.of(rows.orgId().toString())));
-            steps.add(new Step("create the organization", () -> keycloak.createOrganization(realm, representation)));
+            // 409: made meanwhile (by another instance, or by hand); the next round reads it and carries on
+            steps.add(new Step("create the organization", () -> keycloak.createOrganization(realm, representation)
+                    .onFailure(e -> OrganizationMirror.status(e) == 409).recoverWithNull()));
             return Uni.createFrom().item(steps);
         }
         if (!kc.enabled()) {

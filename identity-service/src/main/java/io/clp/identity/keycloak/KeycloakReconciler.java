@@ -32,7 +32,10 @@ import java.util.function.Function;
  * It reads the tables once at its start, then Keycloak, and acts only on differences. Just before
  * acting for an organization or a key it reads that organization's or key's rows again and leaves
  * alone anything that changed since the pass began (the change's own event applies it), so a
- * removal, demotion or revocation made during a pass is never undone by it.
+ * removal, demotion or revocation made during a pass is never undone by it. From that re-read to its
+ * last write for the organization or key it holds the entity's {@link MirrorLocks lock}, which the
+ * mirror takes too: a change committed after the re-read waits for the pass to let go and is then
+ * applied by its event with the newer rows, so the re-read stays the truth for the whole act.
  */
 @ApplicationScoped
 public class KeycloakReconciler {
@@ -49,12 +52,14 @@ public class KeycloakReconciler {
     private final ReconcilerLease lease;
     private final KeycloakAdminApi keycloak;
     private final KeycloakPages pages;
+    private final MirrorLocks locks;
     private final String realm;
 
     private volatile Function<UUID, Uni<Void>> beforeAct = id -> Uni.createFrom().voidItem();
+    private volatile Function<UUID, Uni<Void>> beforeWrite = id -> Uni.createFrom().voidItem();
 
     public KeycloakReconciler(KeycloakOrganizations organizations, ApiKeyClients apiKeyClients, IdentityTruth truth,
-                              ReconcilerLease lease, @RestClient KeycloakAdminApi keycloak, KeycloakPages pages,
+                              ReconcilerLease lease, @RestClient KeycloakAdminApi keycloak, KeycloakPages pages, MirrorLocks locks,
                               @ConfigProperty(name = "clp.keycloak.realm") String realm) {
         this.organizations = organizations;
         this.apiKeyClients = apiKeyClients;
@@ -62,6 +67,7 @@ public class KeycloakReconciler {
         this.lease = lease;
         this.keycloak = keycloak;
         this.pages = pages;
+        this.locks = locks;
         this.realm = realm;
     }
 
@@ -71,6 +77,14 @@ public class KeycloakReconciler {
      */
     void beforeAct(Function<UUID, Uni<Void>> hook) {
         this.beforeAct = hook;
+    }
+
+    /**
+     * Runs {@code hook} after an organization's rows were re-read and accepted, just before the
+     * round's write calls: a seam for tests that change the rows while the pass holds the lock.
+     */
+    void beforeWrite(Function<UUID, Uni<Void>> hook) {
+        this.beforeWrite = hook;
     }
 
     /** Off where {@code clp.keycloak.reconcile-every=off} (tests). */
@@ -125,11 +139,11 @@ public class KeycloakReconciler {
                 ids.add(id);
             }
         });
-        Gate gate = new Gate(id -> beforeAct.apply(id),
-                (id, now) -> Objects.equals(now, atStart.getOrDefault(id, new OrgState(id, null, Map.of(), java.util.List.of()))),
-                held::check);
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (UUID id : ids) {
+            Gate gate = new Gate(orgId -> beforeAct.apply(orgId),
+                    (orgId, now) -> Objects.equals(now, atStart.getOrDefault(orgId, new OrgState(orgId, null, Map.of(), java.util.List.of()))),
+                    () -> held.check().chain(() -> beforeWrite.apply(id)));
             chain = chain.chain(() -> held.check().chain(() -> organizations.sync(id, gate))
                     .invoke(outcome -> counts.organization(outcome))
                     .onFailure(e -> !(e instanceof ReconcilerLease.LeaseLost)).recoverWithItem(e -> {
@@ -178,8 +192,7 @@ public class KeycloakReconciler {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Map.Entry<UUID, KcClient> entry : due.entrySet()) {
             UUID keyId = entry.getKey();
-            chain = chain.chain(() -> held.check()
-                    .chain(() -> beforeAct.apply(keyId))
+            chain = chain.chain(() -> held.check().chain(() -> locks.key(keyId, () -> beforeAct.apply(keyId)
                     .chain(() -> truth.key(keyId))
                     .chain(fresh -> {
                         if (!Objects.equals(fresh, atStart.get(keyId))) {
@@ -188,11 +201,11 @@ public class KeycloakReconciler {
                             return Uni.createFrom().voidItem();
                         }
                         return held.check()
-                                .chain(() -> entry.getValue() == null ? apiKeyClients.sync(keyId, null)
+                                .chain(() -> entry.getValue() == null ? apiKeyClients.syncHeld(keyId, null)
                                         : apiKeyClients.apply(keyId, fresh, adopt(entry.getValue(), keyId))
-                                                .chain(acted -> apiKeyClients.sync(keyId, entry.getValue().clientId())))
+                                                .chain(acted -> apiKeyClients.syncHeld(keyId, entry.getValue().clientId())))
                                 .invoke(() -> counts.keysChanged++);
-                    })
+                    })))
                     .onFailure(e -> !(e instanceof ReconcilerLease.LeaseLost)).recoverWithItem(e -> {
                         LOG.warnf("could not reconcile the Keycloak client of API key %s: %s", keyId, e.toString());
                         counts.failures++;

@@ -47,11 +47,13 @@ public class OrganizationMirror {
 
     private final KeycloakOrganizations organizations;
     private final ApiKeyClients apiKeyClients;
+    private final IdentityTruth truth;
     private final ObjectMapper json;
 
-    public OrganizationMirror(KeycloakOrganizations organizations, ApiKeyClients apiKeyClients, ObjectMapper json) {
+    public OrganizationMirror(KeycloakOrganizations organizations, ApiKeyClients apiKeyClients, IdentityTruth truth, ObjectMapper json) {
         this.organizations = organizations;
         this.apiKeyClients = apiKeyClients;
+        this.truth = truth;
         this.json = json;
     }
 
@@ -86,7 +88,19 @@ public class OrganizationMirror {
         if (type.startsWith(ORGANIZATION_EVENTS)) {
             return organizations.sync(id(event, "id")).replaceWithVoid();
         }
-        if (MembershipChanged.TYPE.equals(type) || MemberInvited.TYPE.equals(type)) {
+        if (MembershipChanged.TYPE.equals(type)) {
+            // a key may have a client only while its creator's membership covers it: their keys follow the change
+            UUID orgId = id(event, "organizationId");
+            UUID userId = id(event, "userId");
+            return organizations.sync(orgId).chain(() -> truth.keyIds(orgId, userId)).chain(keyIds -> {
+                Uni<Void> chain = Uni.createFrom().voidItem();
+                for (UUID keyId : keyIds) {
+                    chain = chain.chain(() -> apiKeyClients.sync(keyId, null));
+                }
+                return chain;
+            });
+        }
+        if (MemberInvited.TYPE.equals(type)) {
             return organizations.sync(id(event, "organizationId")).replaceWithVoid();
         }
         if (ApiKeyCreated.TYPE.equals(type) || ApiKeyRevoked.TYPE.equals(type)) {

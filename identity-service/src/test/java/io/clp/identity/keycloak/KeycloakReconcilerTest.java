@@ -1,6 +1,7 @@
 package io.clp.identity.keycloak;
 
 import io.clp.identity.IdentityFixtures;
+import io.clp.platform.security.OrganizationClaim;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestTokens;
 import io.clp.testing.TestDatabase;
@@ -16,11 +17,14 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.clp.identity.keycloak.KeycloakTestSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,11 +61,15 @@ class KeycloakReconcilerTest {
     @Inject
     KeycloakPages pages;
 
+    @Inject
+    MirrorLocks locks;
+
     private final TestKeycloak keycloak = TestKeycloak.get();
 
     @AfterEach
     void noHook() {
         reconciler.beforeAct(id -> Uni.createFrom().voidItem());
+        reconciler.beforeWrite(id -> Uni.createFrom().voidItem());
     }
 
     /** Waits for {@code resume}, then carries on on the pass's own Vert.x context (the database needs it). */
@@ -169,7 +177,7 @@ class KeycloakReconcilerTest {
     @Test
     void twoReconcilersNeverActAtOnce() throws Exception {
         KeycloakTestSupport org = KeycloakTestSupport.organization();
-        KeycloakReconciler other = new KeycloakReconciler(organizations, apiKeyClients, truth, lease, keycloakApi, pages, "clp");
+        KeycloakReconciler other = new KeycloakReconciler(organizations, apiKeyClients, truth, lease, keycloakApi, pages, locks, "clp");
         CountDownLatch reached = new CountDownLatch(1);
         CompletableFuture<Void> resume = new CompletableFuture<>();
         reconciler.beforeAct(id -> {
@@ -211,5 +219,73 @@ class KeycloakReconcilerTest {
         assertThatThrownBy(() -> inFlight.get(120, TimeUnit.SECONDS)).hasRootCauseInstanceOf(ReconcilerLease.LeaseLost.class);
         assertThat(KeycloakWrites.since()).isEmpty();
         assertThat(keycloak.organization(org.orgId())).as("the organization the pass would have created").isNull();
+    }
+
+    @Test
+    void aMirrorSyncWaitsForThePassActingOnTheOrganizationAndThenAppliesARemovalCommittedAfterThePassReadTheRows() throws Exception {
+        KeycloakTestSupport org = KeycloakTestSupport.organization();
+        pass();
+        String kcOrg = (String) keycloak.organization(org.orgId()).get("id");
+        // drift the pass will repair from its re-read: the member is missing in Keycloak
+        keycloak.removeMember(kcOrg, org.member().id());
+
+        CountDownLatch reached = new CountDownLatch(1);
+        CompletableFuture<Void> resume = new CompletableFuture<>();
+        reconciler.beforeWrite(id -> {
+            if (id.equals(org.orgId()) && reached.getCount() > 0) {
+                reached.countDown();
+                return resumed(resume);
+            }
+            return Uni.createFrom().voidItem();
+        });
+        CompletableFuture<Optional<KeycloakReconciler.Pass>> inFlight = CompletableFuture.supplyAsync(() -> await(() -> reconciler.reconcile()));
+        assertThat(reached.await(180, TimeUnit.SECONDS)).isTrue();
+
+        // the pass has re-read the rows (member present) and is about to write; now the member is removed
+        org.removeMember();
+        CompletableFuture<KeycloakOrganizations.Outcome> mirrored = CompletableFuture.supplyAsync(() -> await(() -> organizations.sync(org.orgId())));
+        Thread.sleep(3000);
+        assertThat(mirrored).as("the mirror waits while the pass holds the organization").isNotDone();
+
+        resume.complete(null);
+        assertThat(inFlight.get(120, TimeUnit.SECONDS)).isPresent();
+        mirrored.get(120, TimeUnit.SECONDS);
+
+        assertThat(keycloak.memberIds(kcOrg)).doesNotContain(org.member().id().toString());
+        assertThat(keycloak.groupMemberIds(kcOrg, "developer")).isEmpty();
+        assertThat(keycloak.groupMemberIds(kcOrg, "admin")).containsExactly(org.admin().id().toString());
+    }
+
+    @Test
+    void anOrganizationCreatedInKeycloakMeanwhileIsReadAgainNotFailed() {
+        KeycloakTestSupport org = KeycloakTestSupport.organization();
+        AtomicBoolean created = new AtomicBoolean();
+        // another instance (or a hand) creates the organization between the pass's read and its create call: Keycloak answers 409
+        reconciler.beforeWrite(id -> !id.equals(org.orgId()) || created.getAndSet(true) ? Uni.createFrom().voidItem()
+                : truth.organization(id).chain(rows -> keycloakApi.createOrganization("clp", Map.of(
+                        "name", rows.org().slug(), "alias", rows.org().slug(), "enabled", true,
+                        "attributes", Map.of(OrganizationClaim.ORG_ID_ATTRIBUTE, List.of(id.toString()))))).replaceWithVoid());
+
+        KeycloakReconciler.Pass pass = pass();
+
+        assertThat(created).isTrue();
+        assertThat(pass.failures()).isZero();
+        String kcOrg = (String) keycloak.organization(org.orgId()).get("id");
+        assertThat(keycloak.groupMemberIds(kcOrg, "admin")).containsExactly(org.admin().id().toString());
+        assertThat(keycloak.groupMemberIds(kcOrg, "developer")).containsExactly(org.member().id().toString());
+    }
+
+    @Test
+    void aKeyWhoseCreatorWasRemovedFromTheOrganizationLosesItsClientInAPass() {
+        KeycloakTestSupport org = KeycloakTestSupport.organization();
+        pass();
+        assertThat(keycloak.client(org.clientId())).isNotNull();
+        // the removal raced the key's creation: the membership is gone, the key still active
+        TestDatabase.execute("UPDATE identity.org_memberships SET is_active = false WHERE org_id = ? AND user_id = ?",
+                org.orgId(), org.admin().id());
+
+        pass();
+
+        assertThat(keycloak.client(org.clientId())).isNull();
     }
 }

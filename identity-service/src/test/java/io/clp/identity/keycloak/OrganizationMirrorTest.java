@@ -175,4 +175,35 @@ class OrganizationMirrorTest {
         assertThat(KeycloakWrites.since()).noneMatch(call -> call.endsWith("/users"));
         assertThat(keycloak.accountsWithEmail(email)).extracting(a -> a.get("id")).containsExactly(subject);
     }
+
+    @Test
+    void aKeyWhoseCreatorWasRemovedFromTheOrganizationLosesItsClientWhenTheRemovalIsMirrored() {
+        KeycloakTestSupport org = KeycloakTestSupport.organization();
+        deliver(ApiKeyCreated.TYPE, created(org.keyId(), org.orgId(), org.admin().id(), org.clientId()));
+        assertThat(keycloak.client(org.clientId())).isNotNull();
+
+        // the removal raced the key's creation: the membership is gone, the key still active
+        TestDatabase.execute("UPDATE identity.org_memberships SET is_active = false WHERE org_id = ? AND user_id = ?",
+                org.orgId(), org.admin().id());
+        deliver(MembershipChanged.TYPE, new MembershipChanged(UUID.randomUUID(), org.orgId(), org.admin().id(), "removed",
+                "admin", "admin", false, Instant.now()));
+
+        assertThat(keycloak.client(org.clientId())).isNull();
+        // and its own event gives it none again
+        deliver(ApiKeyCreated.TYPE, created(org.keyId(), org.orgId(), org.admin().id(), org.clientId()));
+        assertThat(keycloak.client(org.clientId())).isNull();
+    }
+
+    @Test
+    void aKeyWhoseScopesItsCreatorsRoleNoLongerCoversGetsNoClient() {
+        KeycloakTestSupport org = KeycloakTestSupport.organization();
+        // an admin's key that may delete the organization, its creator demoted to developer
+        TestDatabase.execute("UPDATE identity.auth_tokens SET scopes = '[\"organization:delete\"]'::jsonb WHERE id = ?", org.keyId());
+        TestDatabase.execute("UPDATE identity.org_memberships SET role = 'developer' WHERE org_id = ? AND user_id = ?",
+                org.orgId(), org.admin().id());
+
+        deliver(ApiKeyCreated.TYPE, created(org.keyId(), org.orgId(), org.admin().id(), org.clientId()));
+
+        assertThat(keycloak.client(org.clientId())).isNull();
+    }
 }
