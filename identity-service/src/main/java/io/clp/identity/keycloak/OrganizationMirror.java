@@ -36,8 +36,9 @@ import java.util.concurrent.CompletionStage;
  * requested with the {@code organization} scope then name the caller's organizations and roles.
  *
  * <p>It runs after the identity change committed (it consumes the outbox event), so a Keycloak outage
- * never blocks or loses a change: the event is retried with back-off, then dead-lettered, and the
- * {@link KeycloakReconciler} repairs whatever is left.
+ * never blocks or loses a change: the event is retried with back-off for a bounded time, and what
+ * Keycloak still refuses then is left to the {@link KeycloakReconciler}, which applies identity's rows
+ * on its next pass. Only an event that can never be applied (unreadable) goes to the dead-letter topic.
  */
 @ApplicationScoped
 public class OrganizationMirror {
@@ -57,6 +58,13 @@ public class OrganizationMirror {
         this.json = json;
     }
 
+    /**
+     * How long an event is retried in the handler. smallrye-kafka stops the whole consumer when a
+     * record waits longer than 60 s for its acknowledgement (throttled commit), so retries end well
+     * before that.
+     */
+    static final Duration RETRY_WITHIN = Duration.ofSeconds(40);
+
     @Incoming("organization-mirror")
     public CompletionStage<Void> onOrganizationEvent(Message<String> message) {
         String type = header(message, CloudEventHeaders.TYPE);
@@ -65,12 +73,21 @@ public class OrganizationMirror {
                         "mirroring %s %s into Keycloak failed, will retry: %s", type,
                         header(message, CloudEventHeaders.SUBJECT), e.toString()))
                 .onFailure(OrganizationMirror::transientFailure).retry()
-                .withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30)).atMost(20);
+                .withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(10)).expireIn(RETRY_WITHIN.toMillis());
         return work.subscribeAsCompletionStage()
                 .thenCompose(v -> message.ack())
                 .exceptionallyCompose(e -> {
-                    LOG.errorf(e, "could not mirror organization event %s into Keycloak", header(message, CloudEventHeaders.ID));
-                    return message.nack(e);
+                    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                    if (transientFailure(cause)) {
+                        // the event is only a hint and identity's rows are the truth: the reconciler's next
+                        // pass applies them once Keycloak answers again, so nothing is lost by moving on
+                        LOG.warnf("Keycloak did not take %s %s within %s; the reconciler applies it on its next pass: %s", type,
+                                header(message, CloudEventHeaders.SUBJECT), RETRY_WITHIN, cause.toString());
+                        return message.ack();
+                    }
+                    LOG.errorf(cause, "could not mirror event %s into Keycloak; it goes to the dead-letter topic",
+                            header(message, CloudEventHeaders.ID));
+                    return message.nack(cause);
                 });
     }
 
