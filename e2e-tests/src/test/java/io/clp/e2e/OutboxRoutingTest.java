@@ -7,6 +7,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -26,6 +27,7 @@ import static org.awaitility.Awaitility.await;
  * event written into another service's outbox, or an identity outbox row that names a topic, never
  * reaches an identity topic, and so never reaches Keycloak.
  */
+@Order(1)
 class OutboxRoutingTest {
 
     private static final String FORGE = """
