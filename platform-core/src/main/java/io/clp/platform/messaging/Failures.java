@@ -1,0 +1,80 @@
+package io.clp.platform.messaging;
+
+import com.fasterxml.jackson.core.JacksonException;
+import io.vertx.pgclient.PgException;
+import jakarta.ws.rs.WebApplicationException;
+
+import java.io.IOException;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Tells a failure that may pass (the database restarting, a deadlock, a dependency down) from one
+ * that never will (an unreadable or invalid message). Consumers retry the first within bounds and
+ * dead-letter only the second; see docs/adr for the event-handling rules.
+ *
+ * <p>What is not recognised is treated as transient: it is retried, and if it never passes it still
+ * ends in the dead-letter topic after the retries, never lost.
+ */
+public final class Failures {
+
+    private Failures() {
+    }
+
+    /** A failure that no retry can mend: the message itself is wrong. */
+    public static final class Permanent extends RuntimeException {
+        public Permanent(String message, Throwable cause) {
+            super(message, cause);
+        }
+
+        public Permanent(String message) {
+            super(message);
+        }
+    }
+
+    public static boolean isTransient(Throwable failure) {
+        return !isPermanent(failure);
+    }
+
+    public static boolean isPermanent(Throwable failure) {
+        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            Boolean verdict = verdict(e);
+            if (verdict != null) {
+                return verdict;
+            }
+        }
+        return false;
+    }
+
+    /** {@code true} permanent, {@code false} transient, {@code null} look at the cause. */
+    private static Boolean verdict(Throwable e) {
+        if (e instanceof Permanent || e instanceof JacksonException || e instanceof DateTimeParseException
+                || e instanceof IllegalArgumentException) {
+            return true;
+        }
+        if (e instanceof PgException pg && pg.getSqlState() != null) {
+            return permanentSqlState(pg.getSqlState());
+        }
+        if (e instanceof WebApplicationException web) {
+            int status = web.getResponse().getStatus();
+            return status >= 400 && status < 500 && status != 401 && status != 408 && status != 409 && status != 429;
+        }
+        if (e instanceof IOException || e instanceof TimeoutException || e instanceof IllegalStateException) {
+            return false;
+        }
+        return null;
+    }
+
+    /**
+     * Connection trouble (08), serialization failures and deadlocks (40), too many connections or
+     * out of resources (53), shutdowns and restarts (57P), lock timeouts (55P03) pass; bad data (22),
+     * constraint violations (23) and statement errors (42) do not.
+     */
+    static boolean permanentSqlState(String state) {
+        if (state.startsWith("08") || state.startsWith("40") || state.startsWith("53") || state.startsWith("57")
+                || state.equals("55P03") || state.startsWith("58")) {
+            return false;
+        }
+        return state.startsWith("22") || state.startsWith("23") || state.startsWith("42") || state.startsWith("P0");
+    }
+}
