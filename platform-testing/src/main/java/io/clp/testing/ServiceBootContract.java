@@ -56,6 +56,22 @@ public abstract class ServiceBootContract {
         }
     }
 
+    @Test
+    void keepsPlatformMigrationsInAHistoryOfTheirOwnAndAppliesThemFirst() {
+        String platform = service() + ".platform_schema_history";
+        String own = service() + ".flyway_schema_history";
+        assertThat(TestDatabase.count("SELECT count(*) FROM " + platform + " WHERE version IN ('0.1', '0.2', '0.3', '0.4', '0.5', '0.6', '0.7') AND success"))
+                .as("platform-core's migrations in %s", platform).isEqualTo(7);
+        assertThat(TestDatabase.count("SELECT count(*) FROM " + platform + " WHERE version IS NULL OR version NOT LIKE '0.%' OR NOT success"))
+                .as("only platform-core's migrations, all applied, in %s", platform).isZero();
+        assertThat(TestDatabase.count("SELECT count(*) FROM " + own + " WHERE version LIKE '0.%'"))
+                .as("no platform migration in the service's own history %s", own).isZero();
+        assertThat(TestDatabase.count("SELECT count(*) FROM " + own + " WHERE version = '1' AND success")).isEqualTo(1);
+        assertThat(TestDatabase.count("SELECT count(*) FROM " + platform + " p, " + own + " s"
+                + " WHERE s.version = '1' AND p.installed_on > s.installed_on"))
+                .as("every platform migration applied before the service's V1").isZero();
+    }
+
     /** The tables whose inserts a quota limits (db/platform/V0_5), with the quota: none by default. */
     protected Map<String, String> quotaTables() {
         return Map.of();

@@ -75,8 +75,13 @@ public final class TestPostgres {
 
     /** Creates the service's role and schema (as the local stack does) and returns its password. */
     public String prepareService(String service) {
+        return prepareService(service, DATABASE);
+    }
+
+    /** The same in a database of its own (created if missing), for tests that must not share the module's. */
+    public String prepareService(String service, String database) {
         String password = "test-" + service;
-        DatabaseBootstrap.bootstrap(server, DATABASE, Map.of(service, password), List.of(), null);
+        DatabaseBootstrap.bootstrap(server, database, Map.of(service, password), List.of(), null);
         return password;
     }
 
