@@ -1,5 +1,6 @@
 package io.clp.e2e;
 
+import io.clp.launcher.Component;
 import io.clp.launcher.Ports;
 import io.clp.launcher.Stack;
 import io.clp.launcher.StackContext;
@@ -14,7 +15,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** A component that cannot start stops `up` with its name and log, and nothing is left running. */
 @Order(3)
@@ -27,16 +28,21 @@ class FailedStartTest {
         Ports ports = Ports.defaults().shiftedBy(25000);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Stack stack = new Stack(StackContext.of(layout, ports), new PrintStream(out, true));
+        // the component the stack starts first, whichever that is: nothing can have failed before it
+        Component blocked = stack.components().getFirst();
 
-        // something else already holds PostgreSQL's port
-        try (ServerSocket squatter = new ServerSocket(ports.postgres(), 50, InetAddress.getByName("127.0.0.1"))) {
-            assertThatThrownBy(stack::up)
-                    .isInstanceOf(Stack.ComponentFailure.class)
-                    .hasMessageContaining("postgres failed to start")
-                    .hasMessageContaining(layout.log("postgres").toString());
+        Stack.ComponentFailure failure;
+        try (ServerSocket squatter = new ServerSocket(blocked.port(), 50, InetAddress.getByName("127.0.0.1"))) {
+            failure = catchThrowableOfType(Stack.ComponentFailure.class, stack::up);
         }
 
+        assertThat(failure).as("up fails when %s's port %d is taken; it printed:%n%s", blocked.name(), blocked.port(), out)
+                .isNotNull();
+        assertThat(failure.component().name())
+                .as("the component reported as failed (%s)", failure.getMessage()).isEqualTo(blocked.name());
+        assertThat(failure).hasMessageContaining(blocked.name() + " failed to start")
+                .hasMessageContaining(blocked.log().toString());
         assertThat(out.toString()).contains("stopping what this run started");
-        assertThat(stack.status()).noneMatch(Stack.ComponentStatus::running);
+        assertThat(stack.status()).as("components left running").noneMatch(Stack.ComponentStatus::running);
     }
 }

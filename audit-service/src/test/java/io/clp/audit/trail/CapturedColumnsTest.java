@@ -2,8 +2,10 @@ package io.clp.audit.trail;
 
 import io.clp.launcher.ServiceCatalog;
 import io.clp.launcher.StackLayout;
+import io.clp.platform.persistence.PlatformMigrations;
 import io.clp.testing.TestPostgres;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -104,14 +106,14 @@ class CapturedColumnsTest {
         if (!Files.isDirectory(migrations)) {
             throw new IOException("no migrations for " + service + " at " + migrations);
         }
-        Flyway.configure()
+        FluentConfiguration config = Flyway.configure()
                 .dataSource(postgres.server().jdbcUrl(TestPostgres.DATABASE), postgres.role(service), password)
                 .schemas(ServiceCatalog.schema(service))
                 .defaultSchema(ServiceCatalog.schema(service))
                 .createSchemas(false)
-                .locations("classpath:db/platform", "filesystem:" + migrations)
-                .load()
-                .migrate();
+                .locations("classpath:db/platform", "filesystem:" + migrations);
+        PlatformMigrations.applyBefore(config, List.of(PlatformMigrations.DEFAULT_LOCATION));
+        config.load().migrate();
     }
 
     /**

@@ -2,8 +2,10 @@ package io.clp.identity.user;
 
 import io.clp.launcher.DatabaseBootstrap;
 import io.clp.launcher.ServiceCatalog;
+import io.clp.platform.persistence.PlatformMigrations;
 import io.clp.testing.TestPostgres;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -76,15 +78,17 @@ class UserBindingMigrationTest {
         flyway(postgres, password, "latest").migrate();
     }
 
+    /** The service's migrations up to {@code target} as the service runs them: the platform's first, in their own history. */
     private static Flyway flyway(TestPostgres postgres, String password, String target) {
-        return Flyway.configure()
+        FluentConfiguration config = Flyway.configure()
                 .dataSource(postgres.server().jdbcUrl(DATABASE), postgres.role(SERVICE), password)
                 .schemas(ServiceCatalog.schema(SERVICE))
                 .defaultSchema(ServiceCatalog.schema(SERVICE))
                 .createSchemas(false)
                 .locations("classpath:db/platform", "classpath:db/migration")
-                .target(target)
-                .load();
+                .target(target);
+        PlatformMigrations.applyBefore(config, List.of(PlatformMigrations.DEFAULT_LOCATION));
+        return config.load();
     }
 
     private static void exec(Connection c, String sql, Object... args) throws SQLException {

@@ -59,6 +59,7 @@ public final class PlatformMigrations {
         FluentConfiguration platform = Flyway.configure(service.getClassLoader())
                 .configuration(service)
                 .table(HISTORY_TABLE)
+                .target("latest")
                 .baselineOnMigrate(false)
                 .javaMigrationClassProvider(NO_JAVA_MIGRATIONS);
         ResourceProvider resources = service.getResourceProvider();
