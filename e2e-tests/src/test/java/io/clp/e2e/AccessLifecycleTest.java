@@ -62,11 +62,12 @@ class AccessLifecycleTest {
         String orgId = organization(admin, "keys");
         String keys = client.service("identity", "/organizations/" + orgId + "/api-keys");
         var created = given().auth().oauth2(admin).contentType(ContentType.JSON)
-                .body("{\"name\": \"reporting\", \"scopes\": [\"member:read\", \"audit_log:read\", \"dsp_account:read\"], "
-                        + "\"expiresAt\": \"" + Instant.now().plus(Duration.ofDays(1)) + "\"}")
+                .body("{\"name\": \"reporting\", \"scopes\": [\"member:read\", \"audit_log:read\", \"dsp_account:read\", "
+                        + "\"api_key:create\"], \"expiresAt\": \"" + Instant.now().plus(Duration.ofDays(1)) + "\"}")
                 .when().post(keys).then().statusCode(201).extract();
         String key = created.path("key");
         String keyId = created.path("apiKey.id");
+        String keyPrefix = created.path("apiKey.prefix");
         String members = "/organizations/" + orgId + "/members";
         String auditLogs = "/organizations/" + orgId + "/audit-logs";
         String accounts = "/organizations/" + orgId + "/dsp-accounts";
@@ -80,6 +81,11 @@ class AccessLifecycleTest {
                 .when().post(client.service("identity", "/organizations/" + orgId + "/invitations"))
                 .then().statusCode(403);
         assertThat(status(key, "identity", "/organizations/" + organization(admin, "other") + "/members")).isEqualTo(404);
+        // what the key changes is recorded under its prefix, the part of it its owners see (checked in the audit trail below)
+        String minted = given().auth().oauth2(key).contentType(ContentType.JSON)
+                .body("{\"name\": \"minted by a key\", \"scopes\": [\"member:read\"], "
+                        + "\"expiresAt\": \"" + Instant.now().plus(Duration.ofDays(1)) + "\"}")
+                .when().post(keys).then().statusCode(201).extract().path("apiKey.id");
         // a forged key is refused
         String forged = key.substring(0, key.length() - 4) + (key.endsWith("0000") ? "1111" : "0000");
         given().auth().oauth2(forged).when().get(client.service("audit", auditLogs))
@@ -115,6 +121,14 @@ class AccessLifecycleTest {
         given().auth().oauth2(auditor.get()).queryParam("resourceId", keyId).get(client.service("audit", auditLogs))
                 .then().statusCode(200).body(not(containsString(hash)))
                 .body(not(containsString(key.substring(13))));
+        // the key's own change names the key by its prefix (as ce_actor does), and its creator as the user
+        await().atMost(BOUND).pollInterval(Duration.ofSeconds(2)).until(() -> given().auth().oauth2(auditor.get())
+                .queryParam("resourceId", minted).get(client.service("audit", auditLogs))
+                .then().extract().path("items.find { it.action == 'create' }.actor") != null);
+        given().auth().oauth2(auditor.get()).queryParam("resourceId", minted).get(client.service("audit", auditLogs))
+                .then().statusCode(200)
+                .body("items.find { it.action == 'create' }.actor.id", equalTo("apikey:" + keyPrefix))
+                .body("items.find { it.action == 'create' }.actor.userId", equalTo(StackClient.claims(admin).path("sub").asText()));
     }
 
     @Test

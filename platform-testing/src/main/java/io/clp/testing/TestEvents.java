@@ -2,6 +2,7 @@ package io.clp.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clp.events.CloudEventHeaders;
 import io.clp.events.DomainEvent;
 import io.clp.events.Topics;
@@ -39,10 +40,25 @@ public final class TestEvents {
 
     /** Publishes the event as its producing service would; returns the event id. */
     public static UUID publish(DomainEvent event) {
+        return publish(event, null, Map.of());
+    }
+
+    /** Publishes the event as caused by {@code actor} (its {@code ce_actor} header); returns the event id. */
+    public static UUID publish(DomainEvent event, String actor) {
+        return publish(event, actor, Map.of());
+    }
+
+    /**
+     * Publishes the event with {@code extraFields} added to its payload, as a newer producer would that
+     * knows fields this consumer does not; returns the event id.
+     */
+    public static UUID publish(DomainEvent event, String actor, Map<String, Object> extraFields) {
         UUID id = UUID.randomUUID();
         try {
+            ObjectNode payload = JSON.valueToTree(event);
+            extraFields.forEach((name, value) -> payload.set(name, JSON.valueToTree(value)));
             ProducerRecord<String, String> record = new ProducerRecord<>(Topics.events(event.aggregateType()),
-                    event.aggregateId().toString(), JSON.writeValueAsString(event));
+                    event.aggregateId().toString(), JSON.writeValueAsString(payload));
             header(record, CloudEventHeaders.ID, id.toString());
             header(record, CloudEventHeaders.TYPE, event.eventType());
             header(record, CloudEventHeaders.SOURCE, "/clp/test");
@@ -51,6 +67,9 @@ public final class TestEvents {
             header(record, CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_VALUE);
             if (event.orgId() != null) {
                 header(record, CloudEventHeaders.ORG_ID, event.orgId().toString());
+            }
+            if (actor != null) {
+                header(record, CloudEventHeaders.ACTOR, actor);
             }
             send(record);
             return id;

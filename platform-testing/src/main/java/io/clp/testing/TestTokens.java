@@ -99,13 +99,28 @@ public final class TestTokens {
      * service-account subject, audience clp-api, and the clp_api_key claim.
      */
     public static String apiKey(UUID keyId, UUID orgId, UUID creatorId, List<String> scopes, Instant keyExpiresAt) {
+        return apiKeyOfClient(apiKeyClient(keyId), keyId, orgId, creatorId, scopes, keyExpiresAt);
+    }
+
+    /** The Keycloak client {@link #apiKey} names as the token's {@code azp}: {@code clp-key-<prefix>}. */
+    public static String apiKeyClient(UUID keyId) {
+        return "clp-key-" + apiKeyPrefix(keyId);
+    }
+
+    /** The prefix of the key {@link #apiKey} stands for: the first 8 characters of its id. */
+    public static String apiKeyPrefix(UUID keyId) {
+        return keyId.toString().substring(0, 8);
+    }
+
+    /** As {@link #apiKey}, issued to the Keycloak client {@code clientId} (its {@code azp}). */
+    public static String apiKeyOfClient(String clientId, UUID keyId, UUID orgId, UUID creatorId, List<String> scopes,
+                                        Instant keyExpiresAt) {
         Map<String, Object> claim = new LinkedHashMap<>();
         claim.put("id", keyId.toString());
         claim.put("org", orgId.toString());
         claim.put("user", creatorId.toString());
         claim.put("scopes", scopes);
         claim.put("expires_at", keyExpiresAt.getEpochSecond());
-        String clientId = "clp-key-" + keyId.toString().substring(0, 8);
         return Jwt.issuer(ISSUER)
                 .subject(UUID.randomUUID().toString())
                 .audience(AUDIENCE)

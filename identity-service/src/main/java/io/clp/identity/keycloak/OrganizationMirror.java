@@ -9,6 +9,7 @@ import io.clp.events.identity.ApiKeyRevoked;
 import io.clp.events.identity.MemberInvited;
 import io.clp.events.identity.MembershipChanged;
 import io.clp.platform.messaging.EventHeaders;
+import io.clp.platform.messaging.EventJson;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
@@ -51,7 +52,8 @@ public class OrganizationMirror {
     private final IdentityTruth truth;
     private final ObjectMapper json;
 
-    public OrganizationMirror(KeycloakOrganizations organizations, ApiKeyClients apiKeyClients, IdentityTruth truth, ObjectMapper json) {
+    public OrganizationMirror(KeycloakOrganizations organizations, ApiKeyClients apiKeyClients, IdentityTruth truth,
+                              @EventJson ObjectMapper json) {
         this.organizations = organizations;
         this.apiKeyClients = apiKeyClients;
         this.truth = truth;

@@ -3,6 +3,7 @@ package io.clp.platform.grants;
 import io.clp.events.identity.GrantIssued;
 import io.clp.events.identity.GrantRevoked;
 import io.clp.platform.messaging.EventProjection;
+import io.clp.platform.tx.Actor;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -52,13 +53,13 @@ public class GrantReadModel extends EventProjection {
     }
 
     @Override
-    protected Uni<Void> apply(String type, String eventId, String payload) throws Exception {
+    protected Uni<Void> apply(String type, String eventId, String payload, Actor.Identity cause) throws Exception {
         if (GrantIssued.TYPE.equals(type)) {
             GrantIssued grant = json.readValue(payload, GrantIssued.class);
             if (!ownedTypes.contains(grant.entityType())) {
-                return once(eventId, NOTHING);
+                return once(eventId, cause, NOTHING);
             }
-            return once(eventId, () -> Panache.getSession().chain(session -> session.createNativeQuery(UPSERT)
+            return once(eventId, cause, () -> Panache.getSession().chain(session -> session.createNativeQuery(UPSERT)
                     .setParameter(1, grant.id())
                     .setParameter(2, grant.organizationId())
                     .setParameter(3, grant.userId())
@@ -72,9 +73,9 @@ public class GrantReadModel extends EventProjection {
         if (GrantRevoked.TYPE.equals(type)) {
             GrantRevoked revoked = json.readValue(payload, GrantRevoked.class);
             if (!ownedTypes.contains(revoked.entityType())) {
-                return once(eventId, NOTHING);
+                return once(eventId, cause, NOTHING);
             }
-            return once(eventId, () -> Panache.getSession().chain(session -> session
+            return once(eventId, cause, () -> Panache.getSession().chain(session -> session
                     .createNativeQuery("DELETE FROM entity_grant_refs WHERE grant_id = ?1")
                     .setParameter(1, revoked.id())
                     .executeUpdate()));

@@ -103,6 +103,15 @@ public final class ApiKeyCredential {
         return CLIENT_PREFIX + prefix;
     }
 
+    /** The prefix of the key a Keycloak client stands for, if {@code clientId} is such a client. */
+    public static Optional<String> prefixOfClient(String clientId) {
+        if (clientId == null || !clientId.startsWith(CLIENT_PREFIX)) {
+            return Optional.empty();
+        }
+        String prefix = clientId.substring(CLIENT_PREFIX.length());
+        return PREFIX.matcher(prefix).matches() ? Optional.of(prefix) : Optional.empty();
+    }
+
     /** The whole key, to be shown to its creator once. */
     public String reveal() {
         return "clp_" + prefix + "_" + secret;

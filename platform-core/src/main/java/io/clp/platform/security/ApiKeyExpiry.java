@@ -6,6 +6,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.SecurityIdentityAugmentor;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.jwt.Claims;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.time.Clock;
@@ -13,7 +14,8 @@ import java.util.Optional;
 
 /**
  * Refuses, at authentication, a token issued to an API key whose key has expired (or whose
- * {@code clp_api_key} claim cannot be read). The key's Keycloak client lives until identity-service
+ * {@code clp_api_key} claim cannot be read, or that was not issued to the key's own client
+ * {@code clp-key-<prefix>}). The key's Keycloak client lives until identity-service
  * deletes it, so its holder can fetch a fresh token for it straight from Keycloak after the key's
  * expiry; the token's own lifetime says nothing about the key's. Failing here makes every service
  * answer such a token with 401 before any of its code runs.
@@ -41,7 +43,9 @@ public class ApiKeyExpiry implements SecurityIdentityAugmentor {
             return Uni.createFrom().item(identity);
         }
         Optional<ApiKeyClaim> key = ApiKeyClaim.parse(claim);
-        if (key.isEmpty()) {
+        // the key is named by its prefix wherever its actions are recorded, and Keycloak issues its
+        // tokens to the client clp-key-<prefix>: a key token from any other client is not one of ours
+        if (key.isEmpty() || ApiKeyCredential.prefixOfClient(token.getClaim(Claims.azp.name())).isEmpty()) {
             return Uni.createFrom().failure(new AuthenticationFailedException("the token's API key claim cannot be read"));
         }
         if (key.get().expired(clock.instant())) {

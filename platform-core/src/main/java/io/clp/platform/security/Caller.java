@@ -5,6 +5,7 @@ import io.clp.platform.web.RequestIds;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.jwt.Claims;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.util.Map;
@@ -107,8 +108,19 @@ public class Caller {
         return requestIds.current();
     }
 
-    /** The actor as written to outbox events and audit context: {@code user:<id>} or {@code api_key:<id>}. */
+    /**
+     * The actor as written to events ({@code ce_actor}) and the audit context: {@code user:<id>}, or
+     * {@code apikey:<prefix>} for an API key: the part of the key its owners see in the key list and
+     * in the key itself ({@code clp_<prefix>_...}), unique over every key ever made, and not secret.
+     * The key's creator is recorded beside it as the user.
+     */
     public String actor() {
-        return apiKey().map(key -> "api_key:" + key.id()).orElseGet(() -> "user:" + token.getSubject());
+        return apiKey().map(key -> "apikey:" + apiKeyPrefix()).orElseGet(() -> "user:" + token.getSubject());
+    }
+
+    /** The key's prefix, from the Keycloak client the token was issued to ({@code azp}, checked by {@link ApiKeyExpiry}). */
+    private String apiKeyPrefix() {
+        return ApiKeyCredential.prefixOfClient(token.getClaim(Claims.azp.name()))
+                .orElseThrow(() -> Problems.unauthorized("the token's API key claim cannot be read"));
     }
 }

@@ -5,6 +5,7 @@ import io.clp.events.identity.OrganizationDeleted;
 import io.clp.events.identity.OrganizationQuotasChanged;
 import io.clp.events.identity.OrganizationUpdated;
 import io.clp.platform.messaging.EventProjection;
+import io.clp.platform.tx.Actor;
 import io.quarkus.arc.properties.UnlessBuildProperty;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -80,19 +81,19 @@ public class OrganizationRefs extends EventProjection {
     }
 
     @Override
-    protected Uni<Void> apply(String type, String eventId, String payload) throws Exception {
+    protected Uni<Void> apply(String type, String eventId, String payload, Actor.Identity cause) throws Exception {
         if (OrganizationCreated.TYPE.equals(type)) {
             OrganizationCreated org = json.readValue(payload, OrganizationCreated.class);
-            return once(eventId, () -> upsert(org.id(), org.slug(), org.status(), org.plan(), org.createdAt(), org.version()));
+            return once(eventId, cause, () -> upsert(org.id(), org.slug(), org.status(), org.plan(), org.createdAt(), org.version()));
         }
         if (OrganizationUpdated.TYPE.equals(type)) {
             OrganizationUpdated org = json.readValue(payload, OrganizationUpdated.class);
-            return once(eventId, () -> upsert(org.id(), org.slug(), org.status(), org.plan(), org.updatedAt(), org.version()));
+            return once(eventId, cause, () -> upsert(org.id(), org.slug(), org.status(), org.plan(), org.updatedAt(), org.version()));
         }
         if (OrganizationQuotasChanged.TYPE.equals(type)) {
             OrganizationQuotasChanged quotas = json.readValue(payload, OrganizationQuotasChanged.class);
             String limits = json.writeValueAsString(quotas.limits());
-            return once(eventId, () -> Panache.getSession().chain(session -> session.createNativeQuery(QUOTAS)
+            return once(eventId, cause, () -> Panache.getSession().chain(session -> session.createNativeQuery(QUOTAS)
                     .setParameter(1, quotas.id())
                     .setParameter(2, quotas.slug())
                     .setParameter(3, quotas.plan())
@@ -103,7 +104,7 @@ public class OrganizationRefs extends EventProjection {
         }
         if (OrganizationDeleted.TYPE.equals(type)) {
             OrganizationDeleted org = json.readValue(payload, OrganizationDeleted.class);
-            return once(eventId, () -> Panache.getSession().chain(session -> session.createNativeQuery(DELETE)
+            return once(eventId, cause, () -> Panache.getSession().chain(session -> session.createNativeQuery(DELETE)
                     .setParameter(1, org.id())
                     .setParameter(2, org.slug())
                     .setParameter(3, org.deletedAt())

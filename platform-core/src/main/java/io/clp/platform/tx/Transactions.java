@@ -40,7 +40,10 @@ public class Transactions {
 
     /** A transaction that changes data: scoped to the actor, with its context recorded for the audit trail. */
     public <T> Uni<T> write(Supplier<Uni<T>> work) {
-        return Panache.withTransaction(() -> scope().chain(this::stamp).chain(() -> work.get()));
+        return Panache.withTransaction(() -> {
+            Actor.Identity who = actor.current();
+            return scope(who).chain(() -> attribute(who)).chain(() -> work.get());
+        });
     }
 
     /**
@@ -48,7 +51,22 @@ public class Transactions {
      * not themselves audited (the audit trail's own rows).
      */
     public <T> Uni<T> scoped(Supplier<Uni<T>> work) {
-        return Panache.withTransaction(() -> scope().chain(() -> work.get()));
+        return Panache.withTransaction(() -> scope(actor.current()).chain(() -> work.get()));
+    }
+
+    /**
+     * Records, in the current transaction, that its changes are made by {@code who}: for work that
+     * decides inside its transaction whether it changes anything (a consumer records a redelivered
+     * event as a no-op, and attributes only what it applies).
+     */
+    public Uni<Void> attribute(Actor.Identity who) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(STAMP)
+                .setParameter(1, who.actor())
+                .setParameter(2, who.userId())
+                .setParameter(3, who.name())
+                .setParameter(4, who.requestId())
+                .setParameter(5, actor.serviceName())
+                .executeUpdate()).replaceWithVoid();
     }
 
     /**
@@ -61,22 +79,10 @@ public class Transactions {
                 .getSingleResult()).replaceWithVoid();
     }
 
-    private Uni<Void> scope() {
-        Actor.Identity who = actor.current();
+    private Uni<Void> scope(Actor.Identity who) {
         return Panache.getSession().chain(session -> session.createNativeQuery(SCOPE)
-                .setParameter(1, who.userId())
-                .setParameter(2, who.userId() == null ? "system" : "user")
+                .setParameter(1, who.system() ? null : who.userId())
+                .setParameter(2, who.system() ? "system" : "user")
                 .getSingleResult()).replaceWithVoid();
-    }
-
-    private Uni<Void> stamp() {
-        Actor.Identity who = actor.current();
-        return Panache.getSession().chain(session -> session.createNativeQuery(STAMP)
-                .setParameter(1, who.actor())
-                .setParameter(2, who.userId())
-                .setParameter(3, who.name())
-                .setParameter(4, who.requestId())
-                .setParameter(5, actor.serviceName())
-                .executeUpdate()).replaceWithVoid();
     }
 }
