@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.clp.events.CloudEventHeaders;
 import io.clp.events.DomainEvent;
-import io.clp.events.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,7 +25,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Publishes events onto the test broker exactly as Debezium's outbox router does for a service
- * (topic {@code clp.events.<aggregate type>}, keyed by aggregate id, CloudEvents headers), and
+ * (topic {@code clp.events.<aggregate type>}, or {@code clp.state.<aggregate type>} for current-state
+ * records, keyed by aggregate id, CloudEvents headers), and
  * reads dead-letter topics.
  */
 public final class TestEvents {
@@ -39,9 +39,28 @@ public final class TestEvents {
 
     /** Publishes the event as its producing service would; returns the event id. */
     public static UUID publish(DomainEvent event) {
-        UUID id = UUID.randomUUID();
+        return publish(event, UUID.randomUUID());
+    }
+
+    /** Publishes the event with the given event id: a replay of a record the topic already had. */
+    public static UUID publish(DomainEvent event, UUID id) {
+        send(record(event, id));
+        return id;
+    }
+
+    /** Publishes many events, in order, through one producer. */
+    public static void publishAll(List<? extends DomainEvent> events) {
+        try (KafkaProducer<String, String> producer = producer()) {
+            for (DomainEvent event : events) {
+                producer.send(record(event, UUID.randomUUID()));
+            }
+            producer.flush();
+        }
+    }
+
+    private static ProducerRecord<String, String> record(DomainEvent event, UUID id) {
         try {
-            ProducerRecord<String, String> record = new ProducerRecord<>(Topics.events(event.aggregateType()),
+            ProducerRecord<String, String> record = new ProducerRecord<>(event.topic(),
                     event.aggregateId().toString(), JSON.writeValueAsString(event));
             header(record, CloudEventHeaders.ID, id.toString());
             header(record, CloudEventHeaders.TYPE, event.eventType());
@@ -52,8 +71,7 @@ public final class TestEvents {
             if (event.orgId() != null) {
                 header(record, CloudEventHeaders.ORG_ID, event.orgId().toString());
             }
-            send(record);
-            return id;
+            return record;
         } catch (Exception e) {
             throw new IllegalStateException("could not publish " + event, e);
         }
@@ -86,11 +104,15 @@ public final class TestEvents {
         }
     }
 
-    private static void send(ProducerRecord<String, String> record) {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+    private static KafkaProducer<String, String> producer() {
+        return new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
+    }
+
+    private static void send(ProducerRecord<String, String> record) {
+        try (KafkaProducer<String, String> producer = producer()) {
             producer.send(record).get();
         } catch (Exception e) {
             throw new IllegalStateException("could not publish to " + record.topic(), e);

@@ -48,7 +48,7 @@ class DspAccountResourceTest {
     private static GrantIssued grant(UUID grantId, UUID orgId, UUID userId, String type, UUID entityId, List<String> actions,
                                      Instant expiresAt) {
         return new GrantIssued(grantId, orgId, userId, type, entityId, actions, expiresAt, UUID.randomUUID(),
-                Instant.now().truncatedTo(ChronoUnit.MICROS));
+                Instant.now().truncatedTo(ChronoUnit.MICROS), 0L);
     }
 
     @Test
