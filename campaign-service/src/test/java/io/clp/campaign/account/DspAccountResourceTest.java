@@ -173,6 +173,15 @@ class DspAccountResourceTest {
     }
 
     @Test
+    void anOrganizationUnknownToTheReadModelIsNotFoundThoughTheTokenNamesIt() {
+        UUID orgId = UUID.randomUUID();
+        User admin = User.member(orgId, "admin");
+        given().auth().oauth2(TestTokens.token(admin)).when().get("/api/v1/organizations/" + orgId + "/dsp-accounts")
+                .then().statusCode(404).contentType("application/problem+json")
+                .body("type", equalTo("urn:clp:problem:not-found"));
+    }
+
+    @Test
     void aSuspendedOrganizationIsReadOnlyAndADeletedOneIsGone() {
         UUID orgId = UUID.randomUUID();
         UUID accountId = CampaignFixtures.dspAccount(orgId, "Frozen");
