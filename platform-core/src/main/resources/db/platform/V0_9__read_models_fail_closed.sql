@@ -1,4 +1,4 @@
--- Read models that survive replays and rebuilds, and fail closed (docs/adr/0007-read-model-rebuild.md).
+-- Read models that survive replays and rebuilds, and fail closed (docs/architecture.md, "Read models").
 
 -- A revoked grant stays as a tombstone (revoked_at set): no replay of grant.issued, from the event
 -- topic or the state topic, revives it, because revocation is final (grant ids are never reused).

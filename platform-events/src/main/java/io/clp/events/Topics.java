@@ -15,7 +15,7 @@ public final class Topics {
     /**
      * Compacted topics {@code clp.state.<aggregate type>}: the full current state of each entity,
      * keyed by its id, so that a consumer with an empty read model learns every entity however old
-     * (docs/adr/0007-read-model-rebuild.md). Never deleted by time; a removed entity stays as its
+     * (docs/architecture.md, "Read models"). Never deleted by time; a removed entity stays as its
      * final state (deleted organization, revoked grant), not as a null tombstone.
      */
     public static final String STATE_PREFIX = "clp.state.";

@@ -19,7 +19,7 @@ import java.util.List;
 /**
  * Publishes, once per installation, the current state of every organization and grant that existed
  * before identity-service published state, so that the compacted {@code clp.state.*} topics hold every
- * entity and a consumer with an empty read model learns all of them (docs/adr/0007-read-model-rebuild.md).
+ * entity and a consumer with an empty read model learns all of them (docs/architecture.md, "Read models").
  * <p>
  * Runs shortly after start and then on every {@code clp.state.publish-existing-every} until it has
  * succeeded once: the marker row in {@code state_publications} is inserted first, in the same
