@@ -58,10 +58,15 @@ public class StatePublication {
 
     /** Publishes every organization's and grant's state unless that was done before; returns how many states, or -1. */
     public Uni<Integer> publishExisting() {
-        return transactions.write(() -> Panache.getSession().chain(session -> session.createNativeQuery(
-                                "INSERT INTO state_publications (name) VALUES (?1) ON CONFLICT (name) DO NOTHING")
-                        .setParameter(1, EXISTING).executeUpdate())
-                .chain(inserted -> inserted == 0 ? Uni.createFrom().item(-1) : publishAll()))
+        // a read first: once done, a pass writes nothing (no transaction context, no change event)
+        return transactions.scoped(() -> Panache.getSession().chain(session -> session.createNativeQuery(
+                                "SELECT count(*) FROM state_publications WHERE name = ?1", Long.class)
+                        .setParameter(1, EXISTING).getSingleResult()))
+                .chain(done -> done > 0 ? Uni.createFrom().item(-1) : transactions.write(() -> Panache.getSession()
+                        .chain(session -> session.createNativeQuery(
+                                        "INSERT INTO state_publications (name) VALUES (?1) ON CONFLICT (name) DO NOTHING")
+                                .setParameter(1, EXISTING).executeUpdate())
+                        .chain(inserted -> inserted == 0 ? Uni.createFrom().item(-1) : publishAll())))
                 .invoke(count -> {
                     if (count >= 0) {
                         LOG.infof("published the state of %d existing organizations and grants", count);
