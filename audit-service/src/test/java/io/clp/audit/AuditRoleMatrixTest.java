@@ -4,6 +4,7 @@ import io.clp.platform.security.Permission;
 import io.clp.platform.security.Role;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.RoleMatrixContract;
+import io.clp.testing.TestOrganizations;
 import io.clp.testing.TestTokens;
 import io.clp.testing.TestTokens.User;
 import io.quarkus.test.common.ResourceArg;
@@ -22,7 +23,7 @@ class AuditRoleMatrixTest extends RoleMatrixContract<AuditRoleMatrixTest.Fixture
 
     @Override
     protected Fixture fixture(Role role) {
-        UUID orgId = UUID.randomUUID();
+        UUID orgId = TestOrganizations.known("audit", UUID.randomUUID());
         return new Fixture(orgId, User.member(orgId, role.id()));
     }
 

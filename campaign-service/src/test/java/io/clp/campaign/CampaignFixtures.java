@@ -1,6 +1,7 @@
 package io.clp.campaign;
 
 import io.clp.testing.TestDatabase;
+import io.clp.testing.TestOrganizations;
 
 import java.util.UUID;
 
@@ -10,8 +11,12 @@ public final class CampaignFixtures {
     private CampaignFixtures() {
     }
 
-    /** A DV360 account of the organization, with (fake) encrypted credentials that must never be shown. */
+    /**
+     * A DV360 account of the organization, with (fake) encrypted credentials that must never be shown;
+     * the organization is made known to the read model first (see {@link TestOrganizations}).
+     */
     public static UUID dspAccount(UUID orgId, String name) {
+        TestOrganizations.known("campaign", orgId);
         UUID id = UUID.randomUUID();
         TestDatabase.execute("INSERT INTO campaign.dsp_accounts (id, org_id, dsp_type, external_account_id, display_name, "
                 + "credentials_encrypted) VALUES (?, ?, 'dv360', ?, ?, decode('00112233', 'hex'))",

@@ -4,6 +4,7 @@ import io.clp.events.identity.OrganizationQuotasChanged;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;
 import io.clp.testing.TestEvents;
+import io.clp.testing.TestOrganizations;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -80,11 +81,34 @@ class QuotaEnforcementTest {
     }
 
     @Test
-    void anOrganizationWhoseLimitsHaveNotArrivedIsNotLimited() throws Exception {
-        UUID orgId = UUID.randomUUID();
-        for (int i = 0; i < 3; i++) {
-            insertAccount(orgId);
+    void anOrganizationWhoseLimitsHaveNotArrivedGetsItsPlansDefaultsNotUnlimited() throws Exception {
+        UUID orgId = TestOrganizations.known("campaign", UUID.randomUUID(), "free");
+        insertAccount(orgId);
+        insertAccount(orgId);
+        assertThatThrownBy(() -> insertAccount(orgId)).isInstanceOf(SQLException.class)
+                .hasMessageContaining("dsp_accounts quota (2) is used up")
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("CLPQ1"));
+        assertThat(accounts(orgId)).isEqualTo(2);
+
+        // an unknown plan gets the free plan's defaults; limits that lack this quota get the plan's default
+        UUID odd = TestOrganizations.known("campaign", UUID.randomUUID(), "platinum");
+        insertAccount(odd);
+        insertAccount(odd);
+        assertThatThrownBy(() -> insertAccount(odd)).isInstanceOf(SQLException.class).hasMessageContaining("(2)");
+        UUID team = TestOrganizations.known("campaign", UUID.randomUUID(), "team");
+        TestDatabase.execute("UPDATE campaign.organization_refs SET quotas = '{\"rules\": 1}'::jsonb WHERE org_id = ?", team);
+        for (int i = 0; i < 10; i++) {
+            insertAccount(team);
         }
-        assertThat(accounts(orgId)).isEqualTo(3);
+        assertThatThrownBy(() -> insertAccount(team)).isInstanceOf(SQLException.class).hasMessageContaining("(10)");
+    }
+
+    @Test
+    void nothingCanBeCreatedInAnOrganizationUnknownHere() {
+        UUID orgId = UUID.randomUUID();
+        assertThatThrownBy(() -> insertAccount(orgId)).isInstanceOf(SQLException.class)
+                .hasMessageContaining("not known here")
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("CLPQ1"));
+        assertThat(accounts(orgId)).isZero();
     }
 }

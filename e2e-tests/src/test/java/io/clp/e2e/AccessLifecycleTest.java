@@ -41,11 +41,14 @@ class AccessLifecycleTest {
     }
 
     /** Organizations share one display name on purpose: only slugs are unique, in CLP and in its Keycloak mirror. */
+    /** A new organization, once campaign- and audit-service know it. */
     private static String organization(String adminToken, String prefix) {
         String slug = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        return given().auth().oauth2(adminToken).contentType(ContentType.JSON)
+        String orgId = given().auth().oauth2(adminToken).contentType(ContentType.JSON)
                 .body("{\"name\": \"Media team\", \"slug\": \"" + slug + "\"}")
                 .when().post(client.service("identity", "/organizations")).then().statusCode(201).extract().path("id");
+        client.awaitKnownTo(orgId, "campaign", "audit");
+        return orgId;
     }
 
     private static int status(String key, String service, String path) {

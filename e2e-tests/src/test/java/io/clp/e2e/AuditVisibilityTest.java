@@ -43,6 +43,7 @@ class AuditVisibilityTest {
         String orgId = given().auth().oauth2(demo).contentType(ContentType.JSON)
                 .body("{\"name\": \"Media team\", \"slug\": \"" + slug + "\"}")
                 .when().post(client.service("identity", "/organizations")).then().statusCode(201).extract().path("id");
+        client.awaitKnownTo(orgId, "campaign", "audit");
         UUID accountId = UUID.randomUUID();
         client.execute("INSERT INTO campaign.dsp_accounts (id, org_id, dsp_type, external_account_id, display_name, "
                         + "oauth_token_path, metadata, sync_error) VALUES (?, CAST(? AS uuid), 'ttd', 'adv-audit', "
@@ -74,6 +75,7 @@ class AuditVisibilityTest {
         String orgId = given().auth().oauth2(demo).contentType(ContentType.JSON)
                 .body("{\"name\": \"Media team\", \"slug\": \"" + slug + "\"}")
                 .when().post(client.service("identity", "/organizations")).then().statusCode(201).extract().path("id");
+        client.awaitKnownTo(orgId, "campaign", "audit");
         AtomicReference<String> admin = new AtomicReference<>();
         await().atMost(BOUND).pollInterval(Duration.ofSeconds(1)).until(() -> {
             admin.set(client.demoToken());

@@ -51,6 +51,7 @@ class MembershipLifecycleTest {
         String orgId = given().auth().oauth2(adminToken).contentType(ContentType.JSON)
                 .body("{\"name\": \"Team\", \"slug\": \"" + slug + "\"}")
                 .when().post(identity("/organizations")).then().statusCode(201).extract().path("id");
+        client.awaitKnownTo(orgId, "audit");
 
         String email = "analyst-" + UUID.randomUUID().toString().substring(0, 8) + "@clp.test";
         Map<String, Object> invitation = given().auth().oauth2(adminToken).contentType(ContentType.JSON)

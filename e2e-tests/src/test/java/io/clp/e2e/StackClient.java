@@ -105,6 +105,18 @@ final class StackClient {
         return withStatement(sql, args, PreparedStatement::executeUpdate);
     }
 
+    /**
+     * Waits until each named service's read model knows the organization (services fail closed: an
+     * organization they have not heard of is not found, and nothing of it can be created). It arrives
+     * through identity's state topic about a second after identity committed it.
+     */
+    void awaitKnownTo(String orgId, String... services) {
+        for (String service : services) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> queryText(
+                    "SELECT status FROM " + service + ".organization_refs WHERE org_id = CAST(? AS uuid)", orgId) != null);
+        }
+    }
+
     /** The first column of the first row, as the database superuser. */
     String queryText(String sql, Object... args) {
         return withStatement(sql, args, ps -> {

@@ -97,6 +97,7 @@ class WalkingSkeletonTest {
                 .when().post(orgs)
                 .then().statusCode(201).body("slug", equalTo(slug))
                 .extract().path("id");
+        client.awaitKnownTo(orgId, "audit");
 
         // a duplicate slug: 409, nothing more written
         given().auth().oauth2(token).contentType(ContentType.JSON)

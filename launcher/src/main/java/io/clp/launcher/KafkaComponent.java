@@ -1,5 +1,13 @@
 package io.clp.launcher;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -8,9 +16,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /** A single-node KRaft Kafka broker (combined broker and controller) on loopback. */
 public final class KafkaComponent extends Component {
@@ -113,6 +127,52 @@ public final class KafkaComponent extends Component {
     @Override
     public boolean healthy() {
         return Probes.tcp(port());
+    }
+
+    /** The retention of the event topics (platform-events Topics.EVENTS_RETENTION). */
+    public static final Duration EVENTS_RETENTION = Duration.ofDays(7);
+
+    /**
+     * The topics of the public contract whose settings matter, created before any service subscribes
+     * (a subscription would auto-create them with the broker's defaults): the state topics compacted
+     * (a consumer with an empty read model reads every entity's newest state from them), the event
+     * topics with a known retention that the services' inbox retention outlives (docs/architecture.md, "Read models"). An
+     * existing topic gets the settings too, so a stack from before them is brought up to date.
+     */
+    public static final Map<String, Map<String, String>> TOPICS = topics();
+
+    private static Map<String, Map<String, String>> topics() {
+        Map<String, Map<String, String>> topics = new LinkedHashMap<>();
+        for (String state : List.of("clp.state.organization", "clp.state.grant")) {
+            topics.put(state, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        }
+        for (String events : List.of("clp.events.organization", "clp.events.membership", "clp.events.grant", "clp.events.api-key")) {
+            topics.put(events, Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(EVENTS_RETENTION.toMillis())));
+        }
+        return topics;
+    }
+
+    @Override
+    public void afterHealthy() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, ctx.kafkaBootstrap(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000"))) {
+            Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            Map<ConfigResource, Collection<AlterConfigOp>> updates = new HashMap<>();
+            TOPICS.forEach((topic, config) -> {
+                if (existing.contains(topic)) {
+                    updates.put(new ConfigResource(ConfigResource.Type.TOPIC, topic), config.entrySet().stream()
+                            .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
+                            .toList());
+                } else {
+                    missing.add(new NewTopic(topic, Optional.empty(), Optional.empty()).configs(config));
+                }
+            });
+            admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+            admin.incrementalAlterConfigs(updates).all().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new StackException("Kafka: the contract's topics could not be created: " + e, e);
+        }
     }
 
     /** A KRaft cluster id: 16 random bytes, base64url without padding. */

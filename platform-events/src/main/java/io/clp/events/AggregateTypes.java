@@ -8,6 +8,13 @@ public final class AggregateTypes {
     public static final String GRANT = "grant";
     public static final String API_KEY = "api-key";
 
+    /**
+     * The outbox's aggregate types of current-state records ({@code state.<aggregate type>}); the
+     * relay routes them to the compacted {@code clp.state.<aggregate type>} topics.
+     */
+    public static final String ORGANIZATION_STATE = "state." + ORGANIZATION;
+    public static final String GRANT_STATE = "state." + GRANT;
+
     private AggregateTypes() {
     }
 }

@@ -8,8 +8,16 @@ import java.util.UUID;
  */
 public interface DomainEvent {
 
-    /** The aggregate type; the event is published to {@link Topics#events(String)} of it. */
+    /**
+     * The aggregate type as the outbox names it ({@code outbox_event.aggregatetype}, which the relay
+     * routes by); an event is published to {@link Topics#events(String)} of it.
+     */
     String aggregateType();
+
+    /** The topic the relay publishes the event to. */
+    default String topic() {
+        return Topics.events(aggregateType());
+    }
 
     /** The aggregate's id: the Kafka key, so that one entity's events stay in order. */
     UUID aggregateId();

@@ -97,7 +97,8 @@ public abstract class ServiceBootContract {
             TestDatabase.execute("INSERT INTO " + schema + ".transaction_context (id, tx_id, actor, service, created_at) "
                     + "VALUES (?, 1, 'system:test', 'test', now() - CAST(? AS interval))", row);
         }
-        for (Object[] row : new Object[][]{{oldEvent, "8 days"}, {freshEvent, "1 minute"}}) {
+        // the inbox outlives the event topics (7 days): 14 days by default
+        for (Object[] row : new Object[][]{{oldEvent, "15 days"}, {freshEvent, "8 days"}}) {
             TestDatabase.execute("INSERT INTO " + schema + ".processed_event (event_id, consumer, processed_at) "
                     + "VALUES (?, 'test', now() - CAST(? AS interval))", row);
         }

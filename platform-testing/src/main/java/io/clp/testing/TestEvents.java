@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clp.events.CloudEventHeaders;
 import io.clp.events.DomainEvent;
-import io.clp.events.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,7 +26,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Publishes events onto the test broker exactly as Debezium's outbox router does for a service
- * (topic {@code clp.events.<aggregate type>}, keyed by aggregate id, CloudEvents headers), and
+ * (topic {@code clp.events.<aggregate type>}, or {@code clp.state.<aggregate type>} for current-state
+ * records, keyed by aggregate id, CloudEvents headers), and
  * reads dead-letter topics.
  */
 public final class TestEvents {
@@ -40,7 +40,13 @@ public final class TestEvents {
 
     /** Publishes the event as its producing service would; returns the event id. */
     public static UUID publish(DomainEvent event) {
-        return publish(event, null, Map.of());
+        return publish(event, UUID.randomUUID());
+    }
+
+    /** Publishes the event with the given event id: a replay of a record the topic already had. */
+    public static UUID publish(DomainEvent event, UUID id) {
+        send(record(event, id, null, Map.of()));
+        return id;
     }
 
     /** Publishes the event as caused by {@code actor} (its {@code ce_actor} header); returns the event id. */
@@ -54,10 +60,25 @@ public final class TestEvents {
      */
     public static UUID publish(DomainEvent event, String actor, Map<String, Object> extraFields) {
         UUID id = UUID.randomUUID();
+        send(record(event, id, actor, extraFields));
+        return id;
+    }
+
+    /** Publishes many events, in order, through one producer. */
+    public static void publishAll(List<? extends DomainEvent> events) {
+        try (KafkaProducer<String, String> producer = producer()) {
+            for (DomainEvent event : events) {
+                producer.send(record(event, UUID.randomUUID(), null, Map.of()));
+            }
+            producer.flush();
+        }
+    }
+
+    private static ProducerRecord<String, String> record(DomainEvent event, UUID id, String actor, Map<String, Object> extraFields) {
         try {
             ObjectNode payload = JSON.valueToTree(event);
             extraFields.forEach((name, value) -> payload.set(name, JSON.valueToTree(value)));
-            ProducerRecord<String, String> record = new ProducerRecord<>(Topics.events(event.aggregateType()),
+            ProducerRecord<String, String> record = new ProducerRecord<>(event.topic(),
                     event.aggregateId().toString(), JSON.writeValueAsString(payload));
             header(record, CloudEventHeaders.ID, id.toString());
             header(record, CloudEventHeaders.TYPE, event.eventType());
@@ -71,8 +92,7 @@ public final class TestEvents {
             if (actor != null) {
                 header(record, CloudEventHeaders.ACTOR, actor);
             }
-            send(record);
-            return id;
+            return record;
         } catch (Exception e) {
             throw new IllegalStateException("could not publish " + event, e);
         }
@@ -105,11 +125,15 @@ public final class TestEvents {
         }
     }
 
-    private static void send(ProducerRecord<String, String> record) {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+    private static KafkaProducer<String, String> producer() {
+        return new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
+    }
+
+    private static void send(ProducerRecord<String, String> record) {
+        try (KafkaProducer<String, String> producer = producer()) {
             producer.send(record).get();
         } catch (Exception e) {
             throw new IllegalStateException("could not publish to " + record.topic(), e);

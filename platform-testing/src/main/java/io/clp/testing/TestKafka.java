@@ -1,8 +1,18 @@
 package io.clp.testing;
 
+import io.clp.events.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.test.TestKitNodes;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * One real in-JVM KRaft broker (combined broker and controller) per test JVM. A broker that asks to
@@ -36,6 +46,7 @@ public final class TestKafka {
                 kit.format();
                 kit.startup();
                 kit.waitForReadyBrokers();
+                createTopics(kit.bootstrapServers());
                 Runtime.getRuntime().addShutdownHook(new Thread(TestKafka::stop));
                 cluster = kit;
             } catch (Exception e) {
@@ -43,6 +54,25 @@ public final class TestKafka {
             }
         }
         return cluster.bootstrapServers();
+    }
+
+    /**
+     * The topics of the contract with the settings an installation gives them: the state topics
+     * compacted, the event topics with their known retention (any other topic is auto-created).
+     */
+    private static void createTopics(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            List<NewTopic> topics = new ArrayList<>();
+            for (String topic : List.of(Topics.ORGANIZATION_STATE, Topics.GRANT_STATE)) {
+                topics.add(new NewTopic(topic, Optional.empty(), Optional.empty())
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+            }
+            for (String topic : List.of(Topics.ORGANIZATION, Topics.MEMBERSHIP, Topics.GRANT, Topics.API_KEY)) {
+                topics.add(new NewTopic(topic, Optional.empty(), Optional.empty()).configs(Map.of(
+                        TopicConfig.RETENTION_MS_CONFIG, Long.toString(Topics.EVENTS_RETENTION.toMillis()))));
+            }
+            admin.createTopics(topics).all().get();
+        }
     }
 
     /** Stops the broker now (a later {@link #bootstrapServers()} starts a new one). */

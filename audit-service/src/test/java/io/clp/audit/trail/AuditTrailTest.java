@@ -6,6 +6,7 @@ import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;
 import io.clp.testing.TestEvents;
 import io.clp.testing.TestKafka;
+import io.clp.testing.TestOrganizations;
 import io.clp.testing.TestTokens;
 import io.clp.testing.TestTokens.User;
 import io.quarkus.arc.Arc;
@@ -110,7 +111,7 @@ class AuditTrailTest {
 
     @Test
     void anAnalystSeesNeitherApiKeysNorGrantsInTheTrailWhileAnAdminSeesEverything() {
-        UUID orgId = UUID.randomUUID();
+        UUID orgId = TestOrganizations.known("audit", UUID.randomUUID());
         created("identity", "organizations", orgId);
         created("identity", "auth_tokens", orgId);
         created("identity", "entity_permissions", orgId);
@@ -134,7 +135,7 @@ class AuditTrailTest {
 
     @Test
     void anApiKeySeesOnlyTheTablesItsScopesRead() {
-        UUID orgId = UUID.randomUUID();
+        UUID orgId = TestOrganizations.known("audit", UUID.randomUUID());
         created("identity", "organizations", orgId);
         created("identity", "auth_tokens", orgId);
         created("identity", "entity_permissions", orgId);
@@ -151,7 +152,7 @@ class AuditTrailTest {
 
     @Test
     void aPageOfTheTrailIsFullEvenWhenTheNewestRowsAreHiddenFromTheReader() {
-        UUID orgId = UUID.randomUUID();
+        UUID orgId = TestOrganizations.known("audit", UUID.randomUUID());
         UUID organization = created("identity", "organizations", orgId);
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 TestDatabase.count("SELECT count(*) FROM audit.audit_logs WHERE org_id = ?", orgId) == 1);
@@ -175,7 +176,7 @@ class AuditTrailTest {
 
     @Test
     void recordsAChangeAndAttributesItWhicheverOfChangeAndContextArrivesFirst() throws Exception {
-        UUID orgId = UUID.randomUUID();
+        UUID orgId = TestOrganizations.known("audit", UUID.randomUUID());
         UUID userId = UUID.randomUUID();
         long created = TX.incrementAndGet();
         long renamed = TX.incrementAndGet();
@@ -210,7 +211,7 @@ class AuditTrailTest {
 
     @Test
     void recordsARedeliveredChangeOnce() throws Exception {
-        UUID orgId = UUID.randomUUID();
+        UUID orgId = TestOrganizations.known("audit", UUID.randomUUID());
         long tx = TX.incrementAndGet();
         String event = organizationCreated(orgId, "twice", tx, tx * 10);
         send("clp.cdc.identity.organizations", orgId.toString(), event);
@@ -227,7 +228,7 @@ class AuditTrailTest {
     @Test
     void sendsAPoisonMessageToTheDeadLetterTopicAndKeepsConsuming() throws Exception {
         send("clp.cdc.identity.organizations", "poison", "{not json");
-        UUID orgId = UUID.randomUUID();
+        UUID orgId = TestOrganizations.known("audit", UUID.randomUUID());
         long tx = TX.incrementAndGet();
         send("clp.cdc.identity.organizations", orgId.toString(), organizationCreated(orgId, "after-poison", tx, tx * 10));
 
@@ -252,7 +253,7 @@ class AuditTrailTest {
 
     @Test
     void aDeletedOrganizationsTrailIsGoneAtOnce() {
-        UUID orgId = UUID.randomUUID();
+        UUID orgId = TestOrganizations.known("audit", UUID.randomUUID());
         String admin = TestTokens.token(User.member(orgId, "admin"));
         given().auth().oauth2(admin).when().get("/api/v1/organizations/" + orgId + "/audit-logs").then().statusCode(200);
         // the token still names the organization; the deletion event is what this service goes by
@@ -263,7 +264,7 @@ class AuditTrailTest {
 
     @Test
     void refusesAViewerBecauseReadingTheTrailNeedsTheAuditLogPermission() {
-        UUID orgId = UUID.randomUUID();
+        UUID orgId = TestOrganizations.known("audit", UUID.randomUUID());
         given().auth().oauth2(TestTokens.token(User.member(orgId, "viewer")))
                 .when().get("/api/v1/organizations/" + orgId + "/audit-logs")
                 .then().statusCode(403).contentType("application/problem+json")
@@ -272,7 +273,7 @@ class AuditTrailTest {
 
     @Test
     void hidesAnotherOrganizationsTrailAndRequiresAToken() {
-        UUID orgId = UUID.randomUUID();
+        UUID orgId = TestOrganizations.known("audit", UUID.randomUUID());
         given().when().get("/api/v1/organizations/" + orgId + "/audit-logs")
                 .then().statusCode(401).contentType("application/problem+json");
         given().auth().oauth2(TestTokens.token(User.member(UUID.randomUUID(), "admin")))

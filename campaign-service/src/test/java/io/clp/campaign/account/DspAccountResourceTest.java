@@ -48,7 +48,7 @@ class DspAccountResourceTest {
     private static GrantIssued grant(UUID grantId, UUID orgId, UUID userId, String type, UUID entityId, List<String> actions,
                                      Instant expiresAt) {
         return new GrantIssued(grantId, orgId, userId, type, entityId, actions, expiresAt, UUID.randomUUID(),
-                Instant.now().truncatedTo(ChronoUnit.MICROS));
+                Instant.now().truncatedTo(ChronoUnit.MICROS), 0L);
     }
 
     @Test
@@ -170,6 +170,15 @@ class DspAccountResourceTest {
         given().auth().oauth2(key).when().get("/api/v1/organizations/" + orgId + "/dsp-accounts/" + accountId)
                 .then().statusCode(401).contentType("application/problem+json")
                 .body("type", equalTo("urn:clp:problem:unauthorized"));
+    }
+
+    @Test
+    void anOrganizationUnknownToTheReadModelIsNotFoundThoughTheTokenNamesIt() {
+        UUID orgId = UUID.randomUUID();
+        User admin = User.member(orgId, "admin");
+        given().auth().oauth2(TestTokens.token(admin)).when().get("/api/v1/organizations/" + orgId + "/dsp-accounts")
+                .then().statusCode(404).contentType("application/problem+json")
+                .body("type", equalTo("urn:clp:problem:not-found"));
     }
 
     @Test

@@ -9,6 +9,7 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Version;
 import org.hibernate.annotations.ColumnTransformer;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
@@ -54,6 +55,11 @@ public class EntityGrant extends PanacheEntityBase {
 
     @Column(name = "expires_at")
     public Instant expiresAt;
+
+    /** Incremented by every issue of the grant; orders the grant's events and states in other services. */
+    @Version
+    @Column(nullable = false)
+    public Long version;
 
     @Column(name = "created_at", nullable = false, insertable = false, updatable = false)
     public Instant createdAt;

@@ -2,6 +2,7 @@ package io.clp.identity.grant;
 
 import io.clp.events.identity.GrantIssued;
 import io.clp.events.identity.GrantRevoked;
+import io.clp.events.identity.GrantSnapshot;
 import io.clp.identity.access.MemberAccess;
 import io.clp.identity.membership.Membership;
 import io.clp.platform.outbox.Outbox;
@@ -9,6 +10,7 @@ import io.clp.platform.problem.Problems;
 import io.clp.platform.security.Caller;
 import io.clp.platform.security.Permission;
 import io.clp.platform.tx.Transactions;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -24,8 +26,10 @@ import java.util.UUID;
 
 /**
  * Entity grants: one member's rights on one entity, beyond their role. Every change publishes a
- * grant event in the same transaction; the services that own the entities keep their read model of
- * grants from those events (platform-core {@code GrantReadModel}).
+ * grant event and the grant's new state ({@link GrantSnapshot}, compacted topic {@code clp.state.grant})
+ * in the same transaction; the services that own the entities keep their read model of grants from
+ * them (platform-core {@code GrantReadModel}). A revoked grant's row is deleted and its id never used
+ * again, so revocation is final.
  */
 @ApplicationScoped
 public class Grants {
@@ -66,10 +70,13 @@ public class Grants {
                     grant.expiresAt = request.expiresAt() == null ? null : request.expiresAt().truncatedTo(ChronoUnit.MICROS);
                     grant.grantedBy = caller.userId();
                     grant.grantedAt = now;
+                    // flushed first: the version the events carry is the one the row has after this issue
                     return grant.<EntityGrant>persist()
+                            .call(saved -> Panache.getSession().chain(session -> session.flush()))
                             .call(saved -> outbox.publish(new GrantIssued(saved.id, orgId, saved.userId,
                                     saved.entityType.name(), saved.entityId, List.copyOf(saved.permissions), saved.expiresAt,
-                                    saved.grantedBy, saved.grantedAt)))
+                                    saved.grantedBy, saved.grantedAt, saved.version)))
+                            .call(saved -> outbox.publish(state(saved)))
                             .map(saved -> new Issued(GrantView.of(saved, now), existing == null));
                 }));
     }
@@ -116,8 +123,23 @@ public class Grants {
     }
 
     private Uni<Void> delete(EntityGrant grant) {
+        Instant revokedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         return outbox.publish(new GrantRevoked(grant.id, grant.orgId, grant.userId, grant.entityType.name(), grant.entityId,
-                        Instant.now().truncatedTo(ChronoUnit.MICROS)))
+                        revokedAt))
+                .chain(() -> outbox.publish(revokedState(grant, revokedAt)))
                 .chain(grant::delete);
+    }
+
+    /** The current state of a live grant. */
+    public static GrantSnapshot state(EntityGrant grant) {
+        return new GrantSnapshot(grant.id, grant.orgId, grant.userId, grant.entityType.name(), grant.entityId,
+                List.copyOf(grant.permissions), grant.expiresAt, grant.grantedBy, grant.grantedAt, grant.version, false, null);
+    }
+
+    /** The final state of a revoked grant: its last version's content, marked revoked, one version on. */
+    static GrantSnapshot revokedState(EntityGrant grant, Instant revokedAt) {
+        return new GrantSnapshot(grant.id, grant.orgId, grant.userId, grant.entityType.name(), grant.entityId,
+                List.copyOf(grant.permissions), grant.expiresAt, grant.grantedBy, grant.grantedAt, grant.version + 1, true,
+                revokedAt);
     }
 }

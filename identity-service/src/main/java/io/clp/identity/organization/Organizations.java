@@ -66,6 +66,9 @@ public class Organizations {
     @Inject
     ApiKeys apiKeys;
 
+    @Inject
+    OrganizationStates states;
+
     /**
      * Creates the organization with the caller as its first admin and publishes
      * {@link OrganizationCreated}, all in one transaction: either everything is written or nothing.
@@ -106,6 +109,7 @@ public class Organizations {
                         .chain(() -> outbox.publish(new OrganizationCreated(org.id, org.name, org.slug, org.status,
                                 org.plan, org.monthlyBudget, org.currency, user.id, org.createdAt, org.version)))
                         .chain(() -> quotas.publishLimits(org))
+                        .chain(() -> states.publish(org))
                         .replaceWith(org);
         })).onFailure(Organizations::isSlugUniqueViolation).transform(e -> slugTaken(request.slug()));
     }
@@ -139,7 +143,8 @@ public class Organizations {
         return transactions.write(() -> transactions.allowOrganization(id)
                 .chain(() -> locked(id, LockModeType.PESSIMISTIC_FORCE_INCREMENT))
                 .call(Organizations::flush)
-                .call(org -> quotas.override(org, overrides)));
+                .call(org -> quotas.override(org, overrides))
+                .call(states::publish));
     }
 
     /**
@@ -160,11 +165,15 @@ public class Organizations {
                 }));
     }
 
-    /** Flushes the change (its version is known from then on) and publishes it; a plan change also publishes the quotas. */
+    /**
+     * Flushes the change (its version is known from then on) and publishes it; a plan change also
+     * publishes the quotas; every change publishes the organization's new state.
+     */
     private Uni<Void> publishUpdated(Organization org, List<String> changed) {
         return flush().chain(() -> outbox.publish(new OrganizationUpdated(org.id, org.name, org.slug, org.status, org.plan,
                         org.monthlyBudget, org.currency, changed, Instant.now().truncatedTo(ChronoUnit.MICROS), org.version)))
-                .chain(() -> changed.contains("plan") ? quotas.publishLimits(org) : Uni.createFrom().voidItem());
+                .chain(() -> changed.contains("plan") ? quotas.publishLimits(org) : Uni.createFrom().voidItem())
+                .chain(() -> states.publish(org));
     }
 
     /** Any live organization, for an operator (the caller's realm role is checked by the resource). */
@@ -222,7 +231,8 @@ public class Organizations {
             return apiKeys.revokeAllIn(org.id, granted.membership().userId)
                     .chain(() -> flush())
                     .chain(() -> outbox.publish(new OrganizationDeleted(org.id, org.slug, granted.membership().userId,
-                            org.deletedAt, org.version)));
+                            org.deletedAt, org.version)))
+                    .chain(() -> states.publish(org));
         })).replaceWithVoid();
     }
 

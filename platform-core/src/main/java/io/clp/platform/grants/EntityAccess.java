@@ -15,7 +15,7 @@ import java.util.UUID;
 /**
  * The check for an action on one entity: the caller's role in the organization may allow it, or a
  * live entity grant (see {@link GrantReadModel}) may allow it on that entity only. A grant is never
- * read past its expiry, and a revoked grant is gone from the read model once its event arrives.
+ * read past its expiry, nor once its revocation has arrived (the read model keeps it as a tombstone).
  * API keys act within their scopes only; grants belong to people.
  */
 @RequestScoped
@@ -24,7 +24,7 @@ public class EntityAccess {
     static final String LIVE_GRANT = """
             SELECT count(*) FROM entity_grant_refs
             WHERE org_id = ?1 AND user_id = ?2 AND entity_type = ?3 AND entity_id = ?4
-              AND ?5 = ANY (actions) AND (expires_at IS NULL OR expires_at > now())
+              AND revoked_at IS NULL AND ?5 = ANY (actions) AND (expires_at IS NULL OR expires_at > now())
             """;
 
     @Inject

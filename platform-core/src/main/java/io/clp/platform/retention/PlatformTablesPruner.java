@@ -1,10 +1,13 @@
 package io.clp.platform.retention;
 
+import io.clp.events.Topics;
 import io.clp.platform.tx.Transactions;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -17,12 +20,18 @@ import java.util.List;
 
 /**
  * Deletes each service's bookkeeping rows once they have done their job: {@code transaction_context}
- * rows (read by audit-service from the change stream within seconds; it ignores their deletion) and
- * {@code processed_event} rows (an event redelivered after the retention would be applied again, so
- * the retention must exceed the topics' redelivery horizon). Both default to 7 days
- * ({@code clp.retention.transaction-context}, {@code clp.retention.processed-events}). A service
- * adds tables of its own as {@link PrunedTable} beans. Rows go in batches so that no pass holds long
- * locks.
+ * rows (read by audit-service from the change stream within seconds; it ignores their deletion; 7
+ * days, {@code clp.retention.transaction-context}) and {@code processed_event} rows (14 days,
+ * {@code clp.retention.processed-events}). An event redelivered after its inbox row is gone would be
+ * applied again, so the inbox must outlive the event topics: the service refuses to start unless
+ * {@code clp.retention.processed-events} is longer than {@code clp.events.topic-retention}, the
+ * {@code retention.ms} of the {@code clp.events.*} topics (7 days, {@link Topics#EVENTS_RETENTION}).
+ * The read models of other services' entities are ordered by the entities' versions and keep
+ * tombstones ({@code OrganizationRefs}, {@code GrantReadModel}), so for them a replay beyond the
+ * inbox (a consumer group reset to the earliest offset, a compacted state topic read again) is
+ * harmless anyway; the check protects consumers whose effects are not idempotent by themselves.
+ * A service adds tables of its own as {@link PrunedTable} beans. Rows go in batches so that no pass
+ * holds long locks.
  */
 @ApplicationScoped
 public class PlatformTablesPruner {
@@ -36,11 +45,27 @@ public class PlatformTablesPruner {
     @ConfigProperty(name = "clp.retention.transaction-context", defaultValue = "P7D")
     Duration contextRetention;
 
-    @ConfigProperty(name = "clp.retention.processed-events", defaultValue = "P7D")
+    @ConfigProperty(name = "clp.retention.processed-events", defaultValue = "P14D")
     Duration inboxRetention;
+
+    @ConfigProperty(name = "clp.events.topic-retention", defaultValue = "P7D")
+    Duration topicRetention;
 
     @Inject
     Instance<PrunedTable> serviceTables;
+
+    void checkRetention(@Observes StartupEvent event) {
+        requireInboxOutlivesTopics(inboxRetention, topicRetention);
+    }
+
+    /** Fails (and with it the start) when an applied event's id could be forgotten while the topic still holds the event. */
+    static void requireInboxOutlivesTopics(Duration inbox, Duration topics) {
+        if (inbox.compareTo(topics) <= 0) {
+            throw new IllegalStateException("clp.retention.processed-events (" + inbox + ") must be longer than "
+                    + "clp.events.topic-retention (" + topics + "), the retention of the event topics: otherwise an event "
+                    + "redelivered after its id was pruned from the inbox would be applied twice");
+        }
+    }
 
     /** The platform's own tables, then the service's. */
     List<PrunedTable> tables() {

@@ -3,6 +3,7 @@ package io.clp.platform.tenancy;
 import io.clp.events.identity.OrganizationCreated;
 import io.clp.events.identity.OrganizationDeleted;
 import io.clp.events.identity.OrganizationQuotasChanged;
+import io.clp.events.identity.OrganizationSnapshot;
 import io.clp.events.identity.OrganizationUpdated;
 import io.clp.platform.messaging.EventProjection;
 import io.clp.platform.tx.Actor;
@@ -10,7 +11,6 @@ import io.quarkus.arc.properties.UnlessBuildProperty;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -20,10 +20,14 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Keeps {@code organization_refs} (status, plan, deletion and effective quotas of every
- * organization) from identity-service's {@code clp.events.organization} stream. Events are ordered by
- * the organization's own version, which they carry (db/platform/V0_7): an older event never overwrites
- * a newer one whichever instance published it and whatever its clock said, and nothing revives a
- * deleted organization. Off in identity-service, which owns organizations
+ * organization) from identity-service's {@code clp.events.organization} stream and its compacted
+ * {@code clp.state.organization} topic, which holds the current state of every organization and is
+ * read from its earliest record: a service started on an empty schema, or restored from an old
+ * backup, learns every organization however old. Both feeds are ordered by the organization's own
+ * version, which they carry (db/platform/V0_7): an older record never overwrites a newer one whichever
+ * instance published it and whatever its clock said, and nothing revives a deleted organization. So a
+ * replay of either topic, even after the inbox ({@code processed_event}) has forgotten the records,
+ * changes nothing. Off in identity-service, which owns organizations
  * ({@code clp.organizations.read-model=false}).
  */
 @ApplicationScoped
@@ -80,8 +84,24 @@ public class OrganizationRefs extends EventProjection {
         return handle(message);
     }
 
+    @Incoming("organization-states")
+    public CompletionStage<Void> consumeState(Message<String> message) {
+        return handle(message);
+    }
+
     @Override
     protected Uni<Void> apply(String type, String eventId, String payload, Actor.Identity cause) throws Exception {
+        if (OrganizationSnapshot.TYPE.equals(type)) {
+            OrganizationSnapshot org = json.readValue(payload, OrganizationSnapshot.class);
+            if (org.deleted()) {
+                return once(eventId, cause, () -> delete(org.id(), org.slug(),
+                        org.deletedAt() == null ? org.changedAt() : org.deletedAt(), org.version()));
+            }
+            String limits = json.writeValueAsString(org.quotas());
+            // the status part and the quotas part are each applied when the state is newer than what they hold
+            return once(eventId, cause, () -> upsert(org.id(), org.slug(), org.status(), org.plan(), org.changedAt(), org.version())
+                    .chain(() -> quotas(org.id(), org.slug(), org.plan(), limits, org.changedAt(), org.version())));
+        }
         if (OrganizationCreated.TYPE.equals(type)) {
             OrganizationCreated org = json.readValue(payload, OrganizationCreated.class);
             return once(eventId, cause, () -> upsert(org.id(), org.slug(), org.status(), org.plan(), org.createdAt(), org.version()));
@@ -93,28 +113,37 @@ public class OrganizationRefs extends EventProjection {
         if (OrganizationQuotasChanged.TYPE.equals(type)) {
             OrganizationQuotasChanged quotas = json.readValue(payload, OrganizationQuotasChanged.class);
             String limits = json.writeValueAsString(quotas.limits());
-            return once(eventId, cause, () -> Panache.getSession().chain(session -> session.createNativeQuery(QUOTAS)
-                    .setParameter(1, quotas.id())
-                    .setParameter(2, quotas.slug())
-                    .setParameter(3, quotas.plan())
-                    .setParameter(4, limits)
-                    .setParameter(5, quotas.changedAt())
-                    .setParameter(6, quotas.version())
-                    .executeUpdate()));
+            return once(eventId, cause, () -> quotas(quotas.id(), quotas.slug(), quotas.plan(), limits, quotas.changedAt(),
+                    quotas.version()));
         }
         if (OrganizationDeleted.TYPE.equals(type)) {
             OrganizationDeleted org = json.readValue(payload, OrganizationDeleted.class);
-            return once(eventId, cause, () -> Panache.getSession().chain(session -> session.createNativeQuery(DELETE)
-                    .setParameter(1, org.id())
-                    .setParameter(2, org.slug())
-                    .setParameter(3, org.deletedAt())
-                    .setParameter(4, org.version())
-                    .executeUpdate()));
+            return once(eventId, cause, () -> delete(org.id(), org.slug(), org.deletedAt(), org.version()));
         }
         return Uni.createFrom().voidItem();
     }
 
-    private Uni<Integer> upsert(UUID id, String slug, String status, String plan, Instant changedAt, Long version) {
+    private static Uni<Integer> delete(UUID id, String slug, Instant deletedAt, Long version) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(DELETE)
+                .setParameter(1, id)
+                .setParameter(2, slug)
+                .setParameter(3, deletedAt)
+                .setParameter(4, version)
+                .executeUpdate());
+    }
+
+    private static Uni<Integer> quotas(UUID id, String slug, String plan, String limits, Instant changedAt, Long version) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(QUOTAS)
+                .setParameter(1, id)
+                .setParameter(2, slug)
+                .setParameter(3, plan)
+                .setParameter(4, limits)
+                .setParameter(5, changedAt)
+                .setParameter(6, version)
+                .executeUpdate());
+    }
+
+    private static Uni<Integer> upsert(UUID id, String slug, String status, String plan, Instant changedAt, Long version) {
         return Panache.getSession().chain(session -> session.createNativeQuery(STATUS)
                 .setParameter(1, id)
                 .setParameter(2, slug)
