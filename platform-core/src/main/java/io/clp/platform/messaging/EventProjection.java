@@ -8,7 +8,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.jboss.logging.Logger;
 
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -16,12 +15,12 @@ import java.util.function.Supplier;
 
 /**
  * A read model kept from another service's events: each event is applied once (its id is recorded
- * in the inbox in the same transaction as the effect), as the service itself (system scope); an
- * event that cannot be read or applied is nacked, which sends it to the channel's dead-letter topic.
+ * in the inbox in the same transaction as the effect), as the service itself (system scope). A
+ * transient failure (database restarting, deadlock) is retried, first in the handler and then from
+ * the channel's delayed retry topics; only an event that can never be applied (unreadable, invalid)
+ * goes straight to the channel's dead-letter topic ({@link EventDelivery}).
  */
 public abstract class EventProjection {
-
-    private static final Logger LOG = Logger.getLogger(EventProjection.class);
 
     @Inject
     protected Transactions transactions;
@@ -32,6 +31,9 @@ public abstract class EventProjection {
     @Inject
     Inbox inbox;
 
+    @Inject
+    EventDelivery delivery;
+
     @ConfigProperty(name = "clp.service.name")
     String service;
 
@@ -41,18 +43,19 @@ public abstract class EventProjection {
     /** The effect of one event, by CloudEvents type; an unknown type is skipped. */
     protected abstract Uni<Void> apply(String type, String eventId, String payload) throws Exception;
 
+    /**
+     * Applies the message's event and settles it as {@link EventDelivery} describes: transient
+     * failures are retried (in the handler, then from the channel's delayed retry topics), a message
+     * that can never be applied goes to the dead-letter topic at once.
+     */
     protected CompletionStage<Void> handle(Message<String> message) {
-        Uni<Void> work;
-        try {
-            work = apply(EventHeaders.require(message, CloudEventHeaders.TYPE), EventHeaders.require(message, CloudEventHeaders.ID),
-                    message.getPayload());
-        } catch (Exception e) {
-            work = Uni.createFrom().failure(new IllegalArgumentException("unreadable event: " + e.getMessage(), e));
-        }
-        return work.subscribeAsCompletionStage().thenCompose(v -> message.ack()).exceptionallyCompose(e -> {
-            LOG.warnf("%s: event %s could not be applied; it goes to the dead-letter topic: %s", name(),
-                    EventHeaders.read(message, CloudEventHeaders.ID).orElse("(no id)"), e.toString());
-            return message.nack(e);
+        return delivery.deliver(message, service + "-" + name(), () -> {
+            try {
+                return apply(EventHeaders.require(message, CloudEventHeaders.TYPE), EventHeaders.require(message, CloudEventHeaders.ID),
+                        message.getPayload());
+            } catch (Exception e) {
+                return Uni.createFrom().failure(new Failures.Permanent("unreadable event: " + e.getMessage(), e));
+            }
         });
     }
 
