@@ -72,7 +72,7 @@ case "$cmd" in
     build_if_needed
     launcher up
     ;;
-  down|status|logs|reset)
+  down|status|logs|reset|dlq)
     [ -f "$ROOT/launcher/target/launcher.path" ] || build_if_needed
     launcher "$@"
     ;;
