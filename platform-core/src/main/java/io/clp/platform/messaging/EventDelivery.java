@@ -16,8 +16,11 @@ import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -32,6 +35,10 @@ import java.util.function.Supplier;
  * dead-letter topic at once. Either way the consumer moves on and nothing is dropped; a message
  * delivered again is applied once because every consumer records event ids (inbox) or applies the
  * truth it reads (the Keycloak mirror).
+ *
+ * <p>While a dependency is down, only one message per {@code clp.events.retry.within} waits out the
+ * whole bound: the ones after it get one attempt each and go to the retry topics at once, so that a
+ * backlog keeps moving and no record waits unacknowledged for bound after bound.
  *
  * <p>The dead-letter copy carries smallrye's {@code delayed-retry-*} headers (exception, reason,
  * original topic, partition and offset, count) and {@value #FAILURE_HEADER} ({@code permanent} or
@@ -49,6 +56,8 @@ public class EventDelivery {
     private final Duration firstBackOff;
     private final Duration maxBackOff;
     private final Config config;
+    /** Per consumer: when a message last ran out of in-handler retries, until one succeeds again. */
+    private final Map<String, Instant> outageSeen = new ConcurrentHashMap<>();
 
     public EventDelivery(@ConfigProperty(name = "clp.events.retry.within", defaultValue = "20s") Duration within,
             @ConfigProperty(name = "clp.events.retry.first-back-off", defaultValue = "200ms") Duration firstBackOff,
@@ -73,13 +82,26 @@ public class EventDelivery {
             attempt = attempt.runSubscriptionOn(task -> context.runOnContext(v -> task.run()));
         }
         String eventId = EventHeaders.read(message, CloudEventHeaders.ID).orElse("(no id)");
-        return attempt
-                .onFailure(Failures::isTransient).invoke(e -> LOG.debugf("%s: event %s failed, will retry: %s", consumer, eventId, e))
-                .onFailure(Failures::isTransient).retry().withBackOff(firstBackOff, maxBackOff).expireIn(within.toMillis())
-                .subscribeAsCompletionStage()
-                .thenCompose(v -> message.ack())
+        Instant outage = outageSeen.get(consumer);
+        boolean wholeBound = outage == null || outage.plus(within).isBefore(Instant.now());
+        if (wholeBound) {
+            attempt = attempt
+                    .onFailure(Failures::isTransient).invoke(e -> LOG.debugf("%s: event %s failed, will retry: %s", consumer, eventId, e))
+                    .onFailure(Failures::isTransient).retry().withBackOff(firstBackOff, maxBackOff).expireIn(within.toMillis());
+        }
+        // else: the previous message spent its whole bound on a transient failure moments ago (a
+        // dependency is down); this one gets a single attempt, so that a queue of messages does not
+        // wait bound after bound (each queued record counts against the connector's limit too)
+        return attempt.subscribeAsCompletionStage()
+                .thenCompose(v -> {
+                    outageSeen.remove(consumer);
+                    return message.ack();
+                })
                 .exceptionallyCompose(e -> {
                     Throwable failure = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                    if (wholeBound && Failures.isTransient(failure)) {
+                        outageSeen.put(consumer, Instant.now());
+                    }
                     return settleFailure(message, consumer, eventId, failure);
                 });
     }
@@ -96,8 +118,8 @@ public class EventDelivery {
                     deadLetters.orElse("(none configured)"), failure.toString());
             deadLetters.ifPresent(outgoing::withTopic);
         } else {
-            LOG.warnf("%s: event %s still failed after %s of retries; it is parked for a delayed retry "
-                    + "(or dead-lettered once those are spent): %s", consumer, eventId, within, failure.toString());
+            LOG.warnf("%s: event %s failed (transient) and is parked on the channel's delayed retry topic "
+                    + "(dead-lettered once those retries are spent): %s", consumer, eventId, failure.toString());
         }
         return message.nack(failure, Metadata.of(outgoing.build()));
     }
