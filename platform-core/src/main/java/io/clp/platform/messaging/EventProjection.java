@@ -54,7 +54,7 @@ public abstract class EventProjection {
                 return apply(EventHeaders.require(message, CloudEventHeaders.TYPE), EventHeaders.require(message, CloudEventHeaders.ID),
                         message.getPayload());
             } catch (Exception e) {
-                return Uni.createFrom().failure(new Failures.Permanent("unreadable event: " + e.getMessage(), e));
+                return Uni.createFrom().failure(Failures.isPermanent(e) ? new Failures.Permanent("unreadable event: " + e.getMessage(), e) : e);
             }
         });
     }
