@@ -72,7 +72,11 @@ case "$cmd" in
     build_if_needed
     launcher up
     ;;
-  down|status|logs|reset|dlq)
+  dlq)
+    build_if_needed
+    launcher "$@"
+    ;;
+  down|status|logs|reset)
     [ -f "$ROOT/launcher/target/launcher.path" ] || build_if_needed
     launcher "$@"
     ;;
