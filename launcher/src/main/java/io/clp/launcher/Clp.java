@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
 
-/** The command line behind {@code ./clp}: up, down, status, logs, reset, help. */
+/** The command line behind {@code ./clp}: up, down, status, logs, reset, dlq, help. */
 public final class Clp {
 
     private Clp() {
@@ -31,6 +31,7 @@ public final class Clp {
             case "status" -> status();
             case "logs" -> logs(args);
             case "reset" -> reset(args);
+            case "dlq" -> dlq(args, System.getenv(), System.out);
             case "help", "-h", "--help" -> help();
             default -> {
                 System.err.println("unknown command: " + command);
@@ -110,6 +111,48 @@ public final class Clp {
         return 0;
     }
 
+    /** {@code dlq list [TOPIC]} and {@code dlq replay TOPIC --id EVENT_ID|--all}; see {@link DeadLetters}. */
+    static int dlq(List<String> args, java.util.Map<String, String> env, java.io.PrintStream out) {
+        DeadLetters dlq = DeadLetters.fromEnvironment("127.0.0.1:" + Ports.defaults().kafka(), env);
+        String usage = "usage: clp dlq list [TOPIC] | clp dlq replay TOPIC (--id EVENT_ID | --all)";
+        if (args.isEmpty()) {
+            System.err.println(usage);
+            return 2;
+        }
+        if (args.get(0).equals("list") && args.size() == 1) {
+            java.util.Map<String, Long> depths = dlq.depths();
+            out.printf("%-70s %s%n", "DEAD-LETTER TOPIC", "PENDING");
+            depths.forEach((topic, depth) -> out.printf("%-70s %d%n", topic, depth));
+            return 0;
+        }
+        if (args.get(0).equals("list") && args.size() == 2) {
+            out.printf("%-9s %-8s %-36s %-34s %-9s %-26s %s%n", "PARTITION", "OFFSET", "EVENT ID", "TYPE", "FAILURE", "FROM TOPIC", "REASON");
+            for (DeadLetters.Entry e : dlq.pending(args.get(1), entry -> true)) {
+                out.printf("%-9d %-8d %-36s %-34s %-9s %-26s %s%n", e.partition(), e.offset(), e.eventId(), e.type(), e.failure(),
+                        e.originalTopic(), e.reason());
+            }
+            return 0;
+        }
+        if (args.get(0).equals("replay") && args.size() >= 3) {
+            String topic = args.get(1);
+            java.util.function.Predicate<DeadLetters.Entry> which;
+            if (args.get(2).equals("--all") && args.size() == 3) {
+                which = entry -> true;
+            } else if (args.get(2).equals("--id") && args.size() == 4) {
+                String id = args.get(3);
+                which = entry -> id.equals(entry.eventId());
+            } else {
+                System.err.println(usage);
+                return 2;
+            }
+            List<DeadLetters.Entry> replayed = dlq.replay(topic, which, out);
+            out.println(replayed.size() + " message(s) replayed");
+            return replayed.isEmpty() ? 1 : 0;
+        }
+        System.err.println(usage);
+        return 2;
+    }
+
     private static int help() {
         System.out.println("""
                 usage: ./clp COMMAND
@@ -119,6 +162,11 @@ public final class Clp {
                   status       each component: state, port, PID
                   logs NAME    the last lines of a component's log (postgres, kafka, connect, keycloak, identity, ...)
                   reset        stop and delete all local data (asks first; --yes to skip the question)
+                  dlq list [TOPIC]
+                               dead-letter topics and their pending messages (or one topic's messages)
+                  dlq replay TOPIC --id EVENT_ID | --all
+                               republish dead-lettered messages to their original topic
+                               (KAFKA_BOOTSTRAP_SERVERS, KAFKA_CLIENT_PROPERTIES point it at another Kafka)
                   test         run the whole test suite
                   help         this text
                 """);

@@ -125,6 +125,35 @@ public final class TestEvents {
         }
     }
 
+    /** Every record on {@code topic} now (none if it does not exist). */
+    public static List<ConsumerRecord<String, String>> readAll(String topic) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false))) {
+            List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            List<ConsumerRecord<String, String>> records = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p)) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            return records;
+        } catch (org.apache.kafka.common.errors.UnknownTopicOrPartitionException e) {
+            return List.of();
+        }
+    }
+
+    /** The ids ({@code ce_id}) of the records on {@code topic} now. */
+    public static List<String> eventIdsOn(String topic) {
+        return readAll(topic).stream().map(r -> r.headers().lastHeader(CloudEventHeaders.ID))
+                .filter(java.util.Objects::nonNull).map(h -> new String(h.value(), StandardCharsets.UTF_8)).toList();
+    }
+
     private static KafkaProducer<String, String> producer() {
         return new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),

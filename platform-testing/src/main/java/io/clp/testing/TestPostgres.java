@@ -23,11 +23,12 @@ public final class TestPostgres {
     private static TestPostgres instance;
 
     private final PostgresServer server;
-    private final Process process;
+    private final Path log;
+    private volatile Process process;
 
-    private TestPostgres(PostgresServer server, Process process) {
+    private TestPostgres(PostgresServer server, Path log) {
         this.server = server;
-        this.process = process;
+        this.log = log;
     }
 
     public static synchronized TestPostgres get() {
@@ -38,39 +39,76 @@ public final class TestPostgres {
     }
 
     private static TestPostgres start() {
+        Path base = Path.of(System.getProperty("java.io.tmpdir")).resolve("clp-test-postgres");
+        Path data = base.resolve("data-" + ProcessHandle.current().pid());
+        Archives.deleteRecursively(data);
         try {
-            Path base = Path.of(System.getProperty("java.io.tmpdir")).resolve("clp-test-postgres");
-            Path data = base.resolve("data-" + ProcessHandle.current().pid());
-            Archives.deleteRecursively(data);
             PostgresServer server = new PostgresServer(PostgresServer.unpackBinaries(base), data, freePort(), "postgres-test");
             server.initIfNeeded();
-            Process process = new ProcessBuilder(server.serverCommand())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(base.resolve("postgres.log").toFile()))
-                    .start();
+            TestPostgres postgres = new TestPostgres(server, base.resolve("postgres.log"));
+            postgres.startServer();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                process.destroy();
-                try {
-                    process.waitFor(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                postgres.stopServer();
                 Archives.deleteRecursively(data);
             }));
+            return postgres;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private synchronized void startServer() {
+        try {
+            process = new ProcessBuilder(server.serverCommand())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!server.accepting()) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("test PostgreSQL did not start; see " + base.resolve("postgres.log"));
+                    throw new IllegalStateException("test PostgreSQL did not start; see " + log);
                 }
                 Thread.sleep(200);
             }
-            return new TestPostgres(server, process);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Fast shutdown (SIGINT), as an operator's restart does: sessions are cut, open transactions roll back. */
+    private synchronized void stopServer() {
+        Process running = process;
+        if (running == null || !running.isAlive()) {
+            return;
+        }
+        try {
+            new ProcessBuilder("kill", "-INT", Long.toString(running.pid())).start().waitFor(10, TimeUnit.SECONDS);
+            if (!running.waitFor(30, TimeUnit.SECONDS)) {
+                running.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (IOException e) {
+            running.destroy();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Stops the server, keeps it down for {@code down}, and starts it again on the same data folder and
+     * port: what clients see of a database restart (connections closed, then refused, then back).
+     */
+    public void restart(java.time.Duration down) {
+        stopServer();
+        try {
+            Thread.sleep(down.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        startServer();
     }
 
     /** Creates the service's role and schema (as the local stack does) and returns its password. */
@@ -98,7 +136,8 @@ public final class TestPostgres {
     }
 
     public boolean running() {
-        return process.isAlive();
+        Process running = process;
+        return running != null && running.isAlive();
     }
 
     static int freePort() throws IOException {

@@ -8,17 +8,15 @@ import io.clp.events.identity.ApiKeyCreated;
 import io.clp.events.identity.ApiKeyRevoked;
 import io.clp.events.identity.MemberInvited;
 import io.clp.events.identity.MembershipChanged;
+import io.clp.platform.messaging.EventDelivery;
 import io.clp.platform.messaging.EventHeaders;
 import io.clp.platform.messaging.EventJson;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.WebApplicationException;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
@@ -37,60 +35,38 @@ import java.util.concurrent.CompletionStage;
  * requested with the {@code organization} scope then name the caller's organizations and roles.
  *
  * <p>It runs after the identity change committed (it consumes the outbox event), so a Keycloak outage
- * never blocks or loses a change: the event is retried with back-off for a bounded time, and what
- * Keycloak still refuses then is left to the {@link KeycloakReconciler}, which applies identity's rows
- * on its next pass. Only an event that can never be applied (unreadable) goes to the dead-letter topic.
+ * never blocks or loses a change. Failures are settled as every CLP consumer settles them
+ * ({@link EventDelivery}): a transient one (Keycloak down, 5xx, 429, 401, connection refused) is
+ * retried with back-off in the handler for a bounded time (well under smallrye-kafka's 60 s limit for
+ * an unacknowledged record, past which the channel would be closed), then again from the channel's
+ * delayed retry topics until Keycloak answers, and dead-lettered only when those are spent; an event
+ * that can never be applied (unreadable) goes to the dead-letter topic at once. The
+ * {@link KeycloakReconciler} still repairs from identity's rows whatever was missed.
  */
 @ApplicationScoped
 public class OrganizationMirror {
 
-    private static final Logger LOG = Logger.getLogger(OrganizationMirror.class);
     private static final String ORGANIZATION_EVENTS = "io.clp." + AggregateTypes.ORGANIZATION + ".";
 
     private final KeycloakOrganizations organizations;
     private final ApiKeyClients apiKeyClients;
     private final IdentityTruth truth;
     private final ObjectMapper json;
+    private final EventDelivery delivery;
 
     public OrganizationMirror(KeycloakOrganizations organizations, ApiKeyClients apiKeyClients, IdentityTruth truth,
-                              @EventJson ObjectMapper json) {
+                              @EventJson ObjectMapper json, EventDelivery delivery) {
+        this.delivery = delivery;
         this.organizations = organizations;
         this.apiKeyClients = apiKeyClients;
         this.truth = truth;
         this.json = json;
     }
 
-    /**
-     * How long an event is retried in the handler. smallrye-kafka stops the whole consumer when a
-     * record waits longer than 60 s for its acknowledgement (throttled commit), so retries end well
-     * before that.
-     */
-    static final Duration RETRY_WITHIN = Duration.ofSeconds(40);
-
     @Incoming("organization-mirror")
     public CompletionStage<Void> onOrganizationEvent(Message<String> message) {
         String type = header(message, CloudEventHeaders.TYPE);
-        Uni<Void> work = Uni.createFrom().deferred(() -> apply(type, message.getPayload()))
-                .onFailure(OrganizationMirror::transientFailure).invoke(e -> LOG.warnf(
-                        "mirroring %s %s into Keycloak failed, will retry: %s", type,
-                        header(message, CloudEventHeaders.SUBJECT), e.toString()))
-                .onFailure(OrganizationMirror::transientFailure).retry()
-                .withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(10)).expireIn(RETRY_WITHIN.toMillis());
-        return work.subscribeAsCompletionStage()
-                .thenCompose(v -> message.ack())
-                .exceptionallyCompose(e -> {
-                    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-                    if (transientFailure(cause)) {
-                        // the event is only a hint and identity's rows are the truth: the reconciler's next
-                        // pass applies them once Keycloak answers again, so nothing is lost by moving on
-                        LOG.warnf("Keycloak did not take %s %s within %s; the reconciler applies it on its next pass: %s", type,
-                                header(message, CloudEventHeaders.SUBJECT), RETRY_WITHIN, cause.toString());
-                        return message.ack();
-                    }
-                    LOG.errorf(cause, "could not mirror event %s into Keycloak; it goes to the dead-letter topic",
-                            header(message, CloudEventHeaders.ID));
-                    return message.nack(cause);
-                });
+        return delivery.deliver(message, "identity-keycloak-mirror", () -> apply(type, message.getPayload()));
     }
 
     /** Applies the rows an event of {@code type} points at; other event types are ignored. */
@@ -136,19 +112,8 @@ public class OrganizationMirror {
         }
     }
 
-    static boolean transientFailure(Throwable e) {
-        if (e instanceof IllegalArgumentException) {
-            return false;
-        }
-        if (e instanceof IllegalStateException) {
-            return true;
-        }
-        int status = status(e);
-        return status == -1 || status >= 500 || status == 429 || status == 401;
-    }
-
     static int status(Throwable e) {
-        return e instanceof WebApplicationException w ? w.getResponse().getStatus() : -1;
+        return e instanceof jakarta.ws.rs.WebApplicationException w ? w.getResponse().getStatus() : -1;
     }
 
     private static String header(Message<?> message, String name) {

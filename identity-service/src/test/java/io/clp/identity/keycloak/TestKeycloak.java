@@ -31,9 +31,11 @@ final class TestKeycloak {
     private static TestKeycloak instance;
 
     private final StackContext ctx;
+    private final KeycloakComponent component;
 
-    private TestKeycloak(StackContext ctx) {
+    private TestKeycloak(StackContext ctx, KeycloakComponent component) {
         this.ctx = ctx;
+        this.component = component;
     }
 
     static synchronized TestKeycloak get() {
@@ -58,17 +60,32 @@ final class TestKeycloak {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        keycloak.start();
         Runtime.getRuntime().addShutdownHook(new Thread(keycloak::stop));
+        TestKeycloak started = new TestKeycloak(ctx, keycloak);
+        started.startServer();
+        return started;
+    }
+
+    private void startServer() {
+        component.start();
         // a fresh realm import on a busy machine takes minutes
         long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
-        while (!keycloak.healthy()) {
-            if (keycloak.process().isEmpty() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("test Keycloak did not start; see " + keycloak.log());
+        while (!component.healthy()) {
+            if (component.process().isEmpty() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("test Keycloak did not start; see " + component.log());
             }
             sleep();
         }
-        return new TestKeycloak(ctx);
+    }
+
+    /** Stops Keycloak (an outage): its port refuses connections until {@link #startAgain()}. */
+    void stop() {
+        component.stop();
+    }
+
+    /** Starts the stopped Keycloak again on the same ports and with the same data, and waits until it is healthy. */
+    void startAgain() {
+        startServer();
     }
 
     String url() {

@@ -9,7 +9,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.jboss.logging.Logger;
 
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -21,11 +20,11 @@ import java.util.function.Supplier;
  * attributed to whoever caused the event: the transaction's context names the event's
  * {@code ce_actor} via this service ({@link Actor#causedBy}). Events are read with the tolerant
  * {@link EventJson} mapper, so a field added to an event after this consumer was built is ignored.
- * An event that cannot be read or applied is nacked, which sends it to the channel's dead-letter topic.
+ * A transient failure (database restarting, deadlock) is retried, first in the handler and then from
+ * the channel's delayed retry topics; only an event that can never be applied (unreadable, invalid)
+ * goes straight to the channel's dead-letter topic ({@link EventDelivery}).
  */
 public abstract class EventProjection {
-
-    private static final Logger LOG = Logger.getLogger(EventProjection.class);
 
     @Inject
     protected Transactions transactions;
@@ -40,6 +39,9 @@ public abstract class EventProjection {
     @Inject
     Inbox inbox;
 
+    @Inject
+    EventDelivery delivery;
+
     @ConfigProperty(name = "clp.service.name")
     String service;
 
@@ -52,18 +54,19 @@ public abstract class EventProjection {
      */
     protected abstract Uni<Void> apply(String type, String eventId, String payload, Actor.Identity cause) throws Exception;
 
+    /**
+     * Applies the message's event and settles it as {@link EventDelivery} describes: transient
+     * failures are retried (in the handler, then from the channel's delayed retry topics), a message
+     * that can never be applied goes to the dead-letter topic at once.
+     */
     protected CompletionStage<Void> handle(Message<String> message) {
-        Uni<Void> work;
-        try {
-            work = apply(EventHeaders.require(message, CloudEventHeaders.TYPE), EventHeaders.require(message, CloudEventHeaders.ID),
-                    message.getPayload(), actor.causedBy(EventHeaders.read(message, CloudEventHeaders.ACTOR).orElse(null)));
-        } catch (Exception e) {
-            work = Uni.createFrom().failure(new IllegalArgumentException("unreadable event: " + e.getMessage(), e));
-        }
-        return work.subscribeAsCompletionStage().thenCompose(v -> message.ack()).exceptionallyCompose(e -> {
-            LOG.warnf("%s: event %s could not be applied; it goes to the dead-letter topic: %s", name(),
-                    EventHeaders.read(message, CloudEventHeaders.ID).orElse("(no id)"), e.toString());
-            return message.nack(e);
+        return delivery.deliver(message, service + "-" + name(), () -> {
+            try {
+                return apply(EventHeaders.require(message, CloudEventHeaders.TYPE), EventHeaders.require(message, CloudEventHeaders.ID),
+                        message.getPayload(), actor.causedBy(EventHeaders.read(message, CloudEventHeaders.ACTOR).orElse(null)));
+            } catch (Exception e) {
+                return Uni.createFrom().failure(Failures.isPermanent(e) ? new Failures.Permanent("unreadable event: " + e.getMessage(), e) : e);
+            }
         });
     }
 

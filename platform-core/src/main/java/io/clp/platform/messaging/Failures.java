@@ -2,9 +2,11 @@ package io.clp.platform.messaging;
 
 import com.fasterxml.jackson.core.JacksonException;
 import io.vertx.pgclient.PgException;
+import jakarta.validation.ValidationException;
 import jakarta.ws.rs.WebApplicationException;
 
 import java.io.IOException;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.TimeoutException;
 
@@ -48,8 +50,12 @@ public final class Failures {
 
     /** {@code true} permanent, {@code false} transient, {@code null} look at the cause. */
     private static Boolean verdict(Throwable e) {
+        if (e instanceof UnresolvedAddressException) {
+            // an IllegalArgumentException by type, but a name that does not resolve now may resolve later
+            return false;
+        }
         if (e instanceof Permanent || e instanceof JacksonException || e instanceof DateTimeParseException
-                || e instanceof IllegalArgumentException) {
+                || e instanceof IllegalArgumentException || e instanceof ValidationException) {
             return true;
         }
         if (e instanceof PgException pg && pg.getSqlState() != null) {
@@ -59,9 +65,11 @@ public final class Failures {
             int status = web.getResponse().getStatus();
             return status >= 400 && status < 500 && status != 401 && status != 408 && status != 409 && status != 429;
         }
-        if (e instanceof IOException || e instanceof TimeoutException || e instanceof IllegalStateException) {
+        if (e instanceof IOException || e instanceof TimeoutException) {
             return false;
         }
+        // an IllegalStateException is often a wrapper (of a parse error, say): its cause decides, and
+        // without one it stays transient like everything unrecognised
         return null;
     }
 
