@@ -56,7 +56,7 @@ class TolerantReaderTest {
     void aGrantEventWithFieldsThisConsumerDoesNotKnowIsApplied() {
         UUID grantId = UUID.randomUUID();
         TestEvents.publish(new GrantIssued(grantId, UUID.randomUUID(), UUID.randomUUID(), "dsp_account", UUID.randomUUID(),
-                List.of("view"), null, UUID.randomUUID(), Instant.now().truncatedTo(ChronoUnit.MICROS)), null, NEWER_FIELDS);
+                List.of("view"), null, UUID.randomUUID(), Instant.now().truncatedTo(ChronoUnit.MICROS), 1L), null, NEWER_FIELDS);
 
         await().atMost(WITHIN).until(() ->
                 TestDatabase.count("SELECT count(*) FROM campaign.entity_grant_refs WHERE grant_id = ?", grantId) == 1);
