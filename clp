@@ -72,6 +72,10 @@ case "$cmd" in
     build_if_needed
     launcher up
     ;;
+  bench)
+    build_if_needed
+    launcher "$@"
+    ;;
   down|status|logs|reset)
     [ -f "$ROOT/launcher/target/launcher.path" ] || build_if_needed
     launcher "$@"

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
 
-/** The command line behind {@code ./clp}: up, down, status, logs, reset, help. */
+/** The command line behind {@code ./clp}: up, down, status, logs, reset, bench, help. */
 public final class Clp {
 
     private Clp() {
@@ -31,6 +31,7 @@ public final class Clp {
             case "status" -> status();
             case "logs" -> logs(args);
             case "reset" -> reset(args);
+            case "bench" -> bench(args);
             case "help", "-h", "--help" -> help();
             default -> {
                 System.err.println("unknown command: " + command);
@@ -110,6 +111,31 @@ public final class Clp {
         return 0;
     }
 
+    /** {@code bench audit [options]}: see {@link AuditBench}; needs the stack that {@code up} started. */
+    private static int bench(List<String> args) {
+        if (args.isEmpty() || !args.get(0).equals("audit")) {
+            System.err.println("usage: clp bench audit [--rate N] [--seconds N] [--per-tx N] [--writers N]");
+            return 2;
+        }
+        AuditBench.Options options = AuditBench.Options.parse(args.subList(1, args.size()));
+        Stack stack = stack();
+        List<String> down = stack.status().stream()
+                .filter(s -> List.of("postgres", "kafka", "connect", "audit-service").contains(s.name()) && !s.healthy())
+                .map(Stack.ComponentStatus::name)
+                .toList();
+        if (!down.isEmpty()) {
+            System.err.println("the bench runs against the local stack, and these are not up: " + String.join(", ", down)
+                    + " (start it with ./clp up)");
+            return 1;
+        }
+        try {
+            AuditBench.Result result = new AuditBench(stack.context(), System.out).run(options);
+            return result.lost() == 0 && result.duplicated() == 0 ? 0 : 4;
+        } catch (Exception e) {
+            throw new StackException("the audit bench failed: " + e);
+        }
+    }
+
     private static int help() {
         System.out.println("""
                 usage: ./clp COMMAND
@@ -119,6 +145,8 @@ public final class Clp {
                   status       each component: state, port, PID
                   logs NAME    the last lines of a component's log (postgres, kafka, connect, keycloak, identity, ...)
                   reset        stop and delete all local data (asks first; --yes to skip the question)
+                  bench audit  write 1,000 changes/s for 60 s and print the audit trail's lag, losses and duplicates
+                               (against the running stack; --rate, --seconds, --per-tx, --writers change the load)
                   test         run the whole test suite
                   help         this text
                 """);
