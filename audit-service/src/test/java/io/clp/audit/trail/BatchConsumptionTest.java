@@ -113,6 +113,53 @@ class BatchConsumptionTest {
     }
 
     @Test
+    void changesFlowingWhileTheTrailLosesItsDatabaseConnectionsAreAllRecordedOnce() throws Exception {
+        UUID orgId = UUID.randomUUID();
+        int changes = 1000;
+        AtomicLong cuts = new AtomicLong();
+        Thread cutter = new Thread(() -> {
+            // a PostgreSQL restart, as the trail sees it: its connections are closed under it, again and again
+            while (!Thread.currentThread().isInterrupted()) {
+                cuts.addAndGet(TestDatabase.count(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = 'clp_audit'"));
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        try (KafkaProducer<String, String> producer = producer()) {
+            for (int i = 0; i < changes; i++) {
+                long tx = TX.incrementAndGet();
+                UUID id = UUID.randomUUID();
+                producer.send(new ProducerRecord<>("clp.cdc.identity.org_memberships", id.toString(), memberChange(orgId, id, tx, tx * 10)));
+                if (i == 99) {
+                    producer.flush();
+                    // the trail is consuming this topic: cut its connections while the rest flows
+                    await().atMost(Duration.ofSeconds(60)).until(() ->
+                            TestDatabase.count("SELECT count(*) FROM audit.audit_logs WHERE org_id = ?", orgId) > 0);
+                    cutter.start();
+                } else if (i > 99 && i % 50 == 0) {
+                    producer.flush();
+                    Thread.sleep(150);
+                }
+            }
+            producer.flush();
+            Thread.sleep(1000);
+        } finally {
+            cutter.interrupt();
+            cutter.join();
+        }
+        assertThat(cuts.get()).as("connections closed under the trail").isPositive();
+        await().atMost(Duration.ofSeconds(90)).until(() ->
+                TestDatabase.count("SELECT count(*) FROM audit.audit_logs WHERE org_id = ?", orgId) >= changes);
+        Thread.sleep(1000);
+        assertThat(TestDatabase.count("SELECT count(*) FROM audit.audit_logs WHERE org_id = ?", orgId)).isEqualTo(changes);
+        assertThat(deadLettersMentioning(orgId.toString())).as("nothing dead-lettered for a failure that passes").isEmpty();
+    }
+
+    @Test
     void aPoisonRecordInAPollIsDeadLetteredAloneWhileTheRestOfThePollIsRecorded() throws Exception {
         UUID orgId = UUID.randomUUID();
         String poison = "{not json " + orgId;
