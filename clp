@@ -72,7 +72,7 @@ case "$cmd" in
     build_if_needed
     launcher up
     ;;
-  dlq)
+  dlq|bench)
     build_if_needed
     launcher "$@"
     ;;

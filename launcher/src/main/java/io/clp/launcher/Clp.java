@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
 
-/** The command line behind {@code ./clp}: up, down, status, logs, reset, dlq, help. */
+/** The command line behind {@code ./clp}: up, down, status, logs, reset, dlq, bench, help. */
 public final class Clp {
 
     private Clp() {
@@ -32,6 +32,7 @@ public final class Clp {
             case "logs" -> logs(args);
             case "reset" -> reset(args);
             case "dlq" -> dlq(args, System.getenv(), System.out);
+            case "bench" -> bench(args);
             case "help", "-h", "--help" -> help();
             default -> {
                 System.err.println("unknown command: " + command);
@@ -151,6 +152,29 @@ public final class Clp {
         }
         System.err.println(usage);
         return 2;
+    /** {@code bench audit [options]}: see {@link AuditBench}; needs the stack that {@code up} started. */
+    private static int bench(List<String> args) {
+        if (args.isEmpty() || !args.get(0).equals("audit")) {
+            System.err.println("usage: clp bench audit [--rate N] [--seconds N] [--per-tx N] [--writers N]");
+            return 2;
+        }
+        AuditBench.Options options = AuditBench.Options.parse(args.subList(1, args.size()));
+        Stack stack = stack();
+        List<String> down = stack.status().stream()
+                .filter(s -> List.of("postgres", "kafka", "connect", "audit-service").contains(s.name()) && !s.healthy())
+                .map(Stack.ComponentStatus::name)
+                .toList();
+        if (!down.isEmpty()) {
+            System.err.println("the bench runs against the local stack, and these are not up: " + String.join(", ", down)
+                    + " (start it with ./clp up)");
+            return 1;
+        }
+        try {
+            AuditBench.Result result = new AuditBench(stack.context(), System.out).run(options);
+            return result.lost() == 0 && result.duplicated() == 0 ? 0 : 4;
+        } catch (Exception e) {
+            throw new StackException("the audit bench failed: " + e);
+        }
     }
 
     private static int help() {
@@ -167,6 +191,8 @@ public final class Clp {
                   dlq replay TOPIC --id EVENT_ID | --all
                                republish dead-lettered messages to their original topic
                                (KAFKA_BOOTSTRAP_SERVERS, KAFKA_CLIENT_PROPERTIES point it at another Kafka)
+                  bench audit  write 1,000 changes/s for 60 s and print the audit trail's lag, losses and duplicates
+                               (against the running stack; --rate, --seconds, --per-tx, --writers change the load)
                   test         run the whole test suite
                   help         this text
                 """);

@@ -68,4 +68,8 @@ public class AuditLog extends PanacheEntityBase {
 
     @Column(name = "committed_at", nullable = false)
     public Instant committedAt;
+
+    /** The change's own identity ({@link ChangeEvent#eventId()}): a redelivered change is recorded once. */
+    @Column(name = "change_id")
+    public UUID changeId;
 }

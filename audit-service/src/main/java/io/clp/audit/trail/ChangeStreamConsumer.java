@@ -3,41 +3,141 @@ package io.clp.audit.trail;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clp.platform.messaging.Failures;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.fault.KafkaDeadLetterQueue;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Consumes the change streams of every service schema ({@code clp.cdc.*}). A record that is not a
- * readable change event fails here and goes to the dead-letter topic instead of stalling the stream.
+ * Consumes the change streams of every service schema ({@code clp.cdc.*}) a poll at a time: the
+ * readable records of a poll are recorded in one transaction ({@link AuditTrail#record(AuditTrail.Batch)}),
+ * so the trail keeps up with bursts of thousands of changes a second.
+ *
+ * <p>A record that is not a readable change event is sent to the dead-letter topic on its own and
+ * the rest of the poll is recorded. A transient failure (the database restarting, a deadlock)
+ * retries the whole poll with backoff for at most {@link #RETRY_BOUND}, well inside smallrye-kafka's
+ * limit for an unacknowledged record; past it the poll is nacked and the channel's failure strategy
+ * takes it. If the database refuses the poll for good (a value it cannot store), the poll is
+ * recorded change by change so that only the record at fault is dead-lettered.
  */
 @ApplicationScoped
 public class ChangeStreamConsumer {
 
+    private static final Logger LOG = Logger.getLogger(ChangeStreamConsumer.class);
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
-    @Inject
-    ObjectMapper json;
+    static final Duration RETRY_FIRST = Duration.ofMillis(200);
+    static final Duration RETRY_MAX = Duration.ofSeconds(5);
+    static final Duration RETRY_BOUND = Duration.ofSeconds(20);
 
-    @Inject
-    AuditTrail trail;
+    private final ObjectMapper json;
+    private final AuditTrail trail;
+    private final MutinyEmitter<String> deadLetters;
+    private final String deadLetterTopic;
+
+    ChangeStreamConsumer(ObjectMapper json, AuditTrail trail,
+                         @Channel("cdc-dead-letters") MutinyEmitter<String> deadLetters,
+                         @ConfigProperty(name = "mp.messaging.incoming.cdc.dead-letter-queue.topic",
+                                 defaultValue = "clp.cdc.audit-trail.dlq") String deadLetterTopic) {
+        this.json = json;
+        this.trail = trail;
+        this.deadLetters = deadLetters;
+        this.deadLetterTopic = deadLetterTopic;
+    }
+
+    private record Readable(ConsumerRecord<String, String> record, ChangeEvent event) {
+    }
 
     @Incoming("cdc")
-    public Uni<Void> consume(String value) {
-        if (value == null) {
-            return Uni.createFrom().voidItem(); // a tombstone follows a delete; the delete itself was recorded
+    public Uni<Void> consume(ConsumerRecords<String, String> records) {
+        AuditTrail.Batch batch = trail.batch();
+        List<Readable> readable = new ArrayList<>(records.count());
+        List<Uni<Void>> rejected = new ArrayList<>();
+        for (ConsumerRecord<String, String> record : records) {
+            if (record.value() == null) {
+                continue; // a tombstone follows a delete; the delete itself is recorded
+            }
+            try {
+                ChangeEvent event = parse(record.value());
+                batch.add(event);
+                readable.add(new Readable(record, event));
+            } catch (RuntimeException e) {
+                rejected.add(deadLetter(record, new Failures.Permanent("unreadable change event: " + e.getMessage(), e)));
+            }
         }
-        ChangeEvent event;
+        return retried(() -> trail.record(batch))
+                .onFailure(Failures::isPermanent).recoverWithUni(refused -> oneByOne(readable, refused))
+                .chain(() -> rejected.isEmpty() ? Uni.createFrom().voidItem()
+                        : Uni.join().all(rejected).andFailFast().replaceWithVoid());
+    }
+
+    private ChangeEvent parse(String value) {
         try {
             JsonNode node = json.readTree(value);
-            event = ChangeEvent.parse(node, n -> json.convertValue(n, MAP));
+            return ChangeEvent.parse(node, n -> json.convertValue(n, MAP));
         } catch (Exception e) {
-            return Uni.createFrom().failure(new IllegalArgumentException("unreadable change event: " + e.getMessage(), e));
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-        return trail.record(event);
+    }
+
+    private static Uni<Void> retried(java.util.function.Supplier<Uni<? extends Void>> work) {
+        return Uni.createFrom().deferred(work)
+                .onFailure(Failures::isTransient).retry().withBackOff(RETRY_FIRST, RETRY_MAX).expireIn(RETRY_BOUND.toMillis());
+    }
+
+    /**
+     * The poll as a whole was refused: each change alone, so that only the ones the database refuses
+     * go to the dead-letter topic. A transient failure here fails the poll (the channel retries or
+     * dead-letters it as a whole), so this path never waits out one bound per record.
+     */
+    private Uni<Void> oneByOne(List<Readable> readable, Throwable refused) {
+        LOG.warnf("a poll of %d changes was refused (%s); recording them one by one", readable.size(), refused.toString());
+        return Multi.createFrom().iterable(readable)
+                .onItem().transformToUniAndConcatenate(r -> trail.record(r.event())
+                        .onFailure(Failures::isPermanent).recoverWithUni(e -> deadLetter(r.record(), e)))
+                .collect().last().replaceWithVoid();
+    }
+
+    private Uni<Void> deadLetter(ConsumerRecord<String, String> record, Throwable reason) {
+        LOG.warnf("change event at %s-%d@%d dead-lettered: %s", record.topic(), record.partition(), record.offset(), reason.getMessage());
+        RecordHeaders headers = new RecordHeaders();
+        record.headers().forEach(headers::add);
+        headers.add(KafkaDeadLetterQueue.DEAD_LETTER_REASON, bytes(reason.getMessage()));
+        headers.add(KafkaDeadLetterQueue.DEAD_LETTER_EXCEPTION_CLASS_NAME, bytes(reason.getClass().getName()));
+        if (reason.getCause() != null) {
+            headers.add(KafkaDeadLetterQueue.DEAD_LETTER_CAUSE, bytes(reason.getCause().getMessage()));
+            headers.add(KafkaDeadLetterQueue.DEAD_LETTER_CAUSE_CLASS_NAME, bytes(reason.getCause().getClass().getName()));
+        }
+        headers.add(KafkaDeadLetterQueue.DEAD_LETTER_TOPIC, bytes(record.topic()));
+        headers.add(KafkaDeadLetterQueue.DEAD_LETTER_PARTITION, bytes(Integer.toString(record.partition())));
+        headers.add(KafkaDeadLetterQueue.DEAD_LETTER_OFFSET, bytes(Long.toString(record.offset())));
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(deadLetterTopic)
+                .withKey(record.key())
+                .withHeaders(headers)
+                .build();
+        return deadLetters.sendMessage(Message.of(record.value()).addMetadata(metadata));
+    }
+
+    private static byte[] bytes(String value) {
+        return value == null ? null : value.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -54,7 +54,11 @@ public class MeResource {
     @Operation(summary = "The caller's profile and organization memberships with effective permissions")
     public Uni<Me> me() {
         caller.requirePerson();
-        return transactions.write(() -> users.ensureCaller(caller)).chain(user -> transactions.scoped(() -> Membership
+        // a read writes only when the caller's row has to be created, bound or corrected
+        return transactions.scoped(() -> users.unchangedCaller(caller))
+                .chain(unchanged -> unchanged != null ? Uni.createFrom().item(unchanged)
+                        : transactions.write(() -> users.ensureCaller(caller)))
+                .chain(user -> transactions.scoped(() -> Membership
                 .<Membership>list("userId = ?1 and (active = true or joinedAt is null)", user.id)
                 .chain(memberships -> (memberships.isEmpty() ? Uni.createFrom().item(List.<Organization>of())
                         : Organization.<Organization>list("id in ?1 and deletedAt is null",

@@ -79,6 +79,44 @@ public class Users {
             ON CONFLICT DO NOTHING
             """;
 
+    /**
+     * Whether an unbound row holds the caller's verified address while the caller's own row holds
+     * nothing: only then does {@link #adoptInvitations} change anything. Read without locks; the
+     * write that follows a yes takes them.
+     */
+    static final String INVITATIONS_TO_ADOPT = """
+            SELECT EXISTS (SELECT 1 FROM users WHERE email = ?1 AND auth_provider_id IS NULL AND deleted_at IS NULL)
+               AND NOT EXISTS (SELECT 1 FROM org_memberships WHERE user_id = ?2)
+               AND NOT EXISTS (SELECT 1 FROM auth_tokens WHERE user_id = ?2)
+               AND NOT EXISTS (SELECT 1 FROM entity_permissions WHERE user_id = ?2)
+            """;
+
+    /**
+     * The caller's row when {@link #ensureCaller} would change nothing in it, else null: a read
+     * (GET /api/v1/me) then needs no write transaction, and so leaves no transaction context, change
+     * event or audit entry behind. Runs in a read transaction of the caller.
+     */
+    public Uni<User> unchangedCaller(Caller caller) {
+        UUID subject = caller.userId();
+        return User.<User>findById(subject).chain(existing -> {
+            if (existing == null || existing.authProviderId == null) {
+                return Uni.createFrom().nullItem();
+            }
+            Optional<String> verified = caller.verifiedEmail().map(Users::normalized);
+            if (verified.isEmpty() || (verified.get().equals(existing.email) && existing.emailVerified)) {
+                return Uni.createFrom().item(existing);
+            }
+            if (verified.get().equals(existing.email)) {
+                return Uni.createFrom().nullItem(); // the flag is to be set
+            }
+            return Panache.getSession().chain(session -> session.createNativeQuery(INVITATIONS_TO_ADOPT, Boolean.class)
+                            .setParameter(1, verified.get())
+                            .setParameter(2, subject)
+                            .getSingleResult())
+                    .map(adopt -> adopt ? null : existing);
+        });
+    }
+
     /** The caller's user row, bound or created on first sight from the token's claims. Runs in the caller's transaction. */
     public Uni<User> ensureCaller(Caller caller) {
         UUID subject = caller.userId();

@@ -207,4 +207,31 @@ class UserBindingTest {
         me(TestTokens.token(member)).then().statusCode(200);
         assertThat(TestDatabase.count("SELECT count(*) FROM identity.users WHERE id = ? AND email_verified", member.id())).isEqualTo(1);
     }
+
+    /** What a person's calls have written: transaction contexts and outbox rows in their name, and the row's version. */
+    private static String writesOf(UUID userId) {
+        return TestDatabase.count("SELECT count(*) FROM identity.transaction_context WHERE user_id = ?", userId)
+                + "/" + TestDatabase.count("SELECT count(*) FROM identity.outbox_event WHERE actor LIKE ?", "%" + userId + "%")
+                + "/" + TestDatabase.text("SELECT xmin::text FROM identity.users WHERE id = ?", userId);
+    }
+
+    @Test
+    void readingMeAgainAndAgainWritesNothing() {
+        User admin = User.withoutOrganizations();
+        UUID orgId = IdentityFixtures.organizationOf(admin);
+        User member = IdentityFixtures.memberOf(orgId, "viewer");
+        User unverified = User.withoutOrganizations();
+        // verified, but for an address no row of theirs has yet, and no invitation either
+        User moved = User.withoutOrganizations();
+        me(TestTokens.withUnverifiedEmail(moved)).then().statusCode(200);
+        for (var person : List.of(Map.entry(admin, TestTokens.token(admin)), Map.entry(member, TestTokens.token(member)),
+                Map.entry(unverified, TestTokens.withUnverifiedEmail(unverified)), Map.entry(moved, TestTokens.token(moved)))) {
+            me(person.getValue()).then().statusCode(200); // the first call may bind or create the row
+            String before = writesOf(person.getKey().id());
+            for (int i = 0; i < 5; i++) {
+                me(person.getValue()).then().statusCode(200).body("id", equalTo(person.getKey().id().toString()));
+            }
+            assertThat(writesOf(person.getKey().id())).as("what five reads of /me wrote").isEqualTo(before);
+        }
+    }
 }
