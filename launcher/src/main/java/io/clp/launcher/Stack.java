@@ -60,6 +60,7 @@ public final class Stack {
             await(postgres);
             postgres.afterHealthy();
             await(kafka);
+            kafka.afterHealthy();
             startAll(started, List.of(connect));
             await(keycloak);
             startAll(started, List.copyOf(services.values()));
