@@ -152,6 +152,8 @@ public final class Clp {
         }
         System.err.println(usage);
         return 2;
+    }
+
     /** {@code bench audit [options]}: see {@link AuditBench}; needs the stack that {@code up} started. */
     private static int bench(List<String> args) {
         if (args.isEmpty() || !args.get(0).equals("audit")) {
