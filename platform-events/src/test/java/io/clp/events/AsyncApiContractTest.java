@@ -105,7 +105,7 @@ class AsyncApiContractTest {
     void everyEventIsDocumentedOnTheChannelOfItsTopic() throws Exception {
         List<String> mismatches = new ArrayList<>();
         for (Map.Entry<String, Class<?>> entry : records.entrySet()) {
-            String topic = Topics.events(sample(entry.getValue()).aggregateType());
+            String topic = sample(entry.getValue()).topic();
             JsonNode channel = StreamSupport.stream(document.path("channels").spliterator(), false)
                     .filter(c -> topic.equals(c.path("address").asText())).findFirst().orElse(null);
             if (channel == null) {
