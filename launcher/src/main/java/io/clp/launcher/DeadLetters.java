@@ -125,8 +125,9 @@ public final class DeadLetters {
                     blocked.put(partition, true);
                     return false;
                 }
-                if (entry.originalTopic() == null) {
-                    out.printf("skipped %s-%d@%d: it names no original topic%n", topic, entry.partition(), entry.offset());
+                String refusal = replayRefusal(topic, entry.originalTopic());
+                if (refusal != null) {
+                    out.printf("skipped %s-%d@%d: %s%n", topic, entry.partition(), entry.offset(), refusal);
                     blocked.put(partition, true);
                     return false;
                 }
@@ -153,6 +154,32 @@ public final class DeadLetters {
             }
         }
         return replayed;
+    }
+
+    /**
+     * Why a message of {@code deadLetterTopic} must not be republished to {@code originalTopic}, or
+     * null when it may. The target comes from a header, which whoever wrote the dead-letter topic chose:
+     * it must be the topic the dead-letter topic is named after ({@code <topic>.<group>.dlq}), so that
+     * a replay never publishes to a topic the failed consumer did not read. A state topic is never a
+     * target: it is compacted, and an old state appended after a newer one would be what a rebuild
+     * learns; a state consumer re-reads its topic instead (reset its group to the earliest offset).
+     */
+    static String replayRefusal(String deadLetterTopic, String originalTopic) {
+        if (originalTopic == null) {
+            return "it names no original topic";
+        }
+        // the audit trail reads every change stream through one channel, so its dead-letter topic
+        // (clp.cdc.audit-trail.dlq) serves every clp.cdc.* topic
+        boolean changeStream = deadLetterTopic.startsWith("clp.cdc.") && originalTopic.startsWith("clp.cdc.")
+                && !originalTopic.endsWith(".dlq");
+        if (!changeStream && !deadLetterTopic.startsWith(originalTopic + ".") || !deadLetterTopic.endsWith(".dlq")) {
+            return "its original topic " + originalTopic + " is not the one " + deadLetterTopic + " is named after";
+        }
+        if (originalTopic.startsWith("clp.state.")) {
+            return "a state topic is compacted and is not replayed to; reset the consumer's group on " + originalTopic
+                    + " to the earliest offset to re-read every state";
+        }
+        return null;
     }
 
     private interface Visitor {

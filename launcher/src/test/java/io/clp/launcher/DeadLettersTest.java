@@ -66,4 +66,19 @@ class DeadLettersTest {
         assertThat(Clp.dlq(java.util.List.of(), java.util.Map.of(), System.out)).isEqualTo(2);
         assertThat(Clp.dlq(java.util.List.of("replay", "topic", "--some"), java.util.Map.of(), System.out)).isEqualTo(2);
     }
+
+    @Test
+    void aReplayGoesOnlyToTheTopicTheDeadLetterTopicIsNamedAfterAndNeverToAStateTopic() {
+        assertThat(DeadLetters.replayRefusal("clp.events.grant.campaign-entity-grants.dlq", "clp.events.grant")).isNull();
+        // a header naming another topic (forged, or mistaken) is refused
+        assertThat(DeadLetters.replayRefusal("clp.events.organization.campaign-organizations.dlq", "clp.events.grant"))
+                .contains("not the one");
+        assertThat(DeadLetters.replayRefusal("clp.events.grant.campaign-entity-grants.dlq", null)).contains("no original topic");
+        // the audit trail's one dead-letter topic serves every change stream, and only those
+        assertThat(DeadLetters.replayRefusal("clp.cdc.audit-trail.dlq", "clp.cdc.identity.organizations")).isNull();
+        assertThat(DeadLetters.replayRefusal("clp.cdc.audit-trail.dlq", "clp.events.grant")).contains("not the one");
+        // an old state appended to a compacted topic would be what a rebuild learns
+        assertThat(DeadLetters.replayRefusal("clp.state.grant.campaign-grant-states.dlq", "clp.state.grant"))
+                .contains("reset the consumer's group");
+    }
 }

@@ -32,10 +32,13 @@ import java.util.Map;
  *
  * <p>A record that is not a readable change event is sent to the dead-letter topic on its own and
  * the rest of the poll is recorded. A transient failure (the database restarting, a deadlock)
- * retries the whole poll with backoff for at most {@link #RETRY_BOUND}, well inside smallrye-kafka's
- * limit for an unacknowledged record; past it the poll is nacked and the channel's failure strategy
- * takes it. If the database refuses the poll for good (a value it cannot store), the poll is
- * recorded change by change so that only the record at fault is dead-lettered.
+ * retries the whole poll with backoff (at most {@link #RETRY_MAX} apart) until it passes: the trail
+ * must keep every change in order, a redelivered change is recognised by its {@code change_id}, and
+ * a change dead-lettered for a passing reason would be a hole in the trail until someone replayed
+ * it. So the channel does not apply smallrye-kafka's limit for an unacknowledged record
+ * ({@code throttled.unprocessed-record-max-age.ms=0}); the trail's lag shows the wait instead. If the
+ * database refuses the poll for good (a value it cannot store), the poll is recorded change by change
+ * so that only the record at fault is dead-lettered.
  */
 @ApplicationScoped
 public class ChangeStreamConsumer {
@@ -46,7 +49,6 @@ public class ChangeStreamConsumer {
 
     static final Duration RETRY_FIRST = Duration.ofMillis(200);
     static final Duration RETRY_MAX = Duration.ofSeconds(5);
-    static final Duration RETRY_BOUND = Duration.ofSeconds(20);
 
     private final ObjectMapper json;
     private final AuditTrail trail;
@@ -100,18 +102,18 @@ public class ChangeStreamConsumer {
 
     private static Uni<Void> retried(java.util.function.Supplier<Uni<? extends Void>> work) {
         return Uni.createFrom().deferred(work)
-                .onFailure(Failures::isTransient).retry().withBackOff(RETRY_FIRST, RETRY_MAX).expireIn(RETRY_BOUND.toMillis());
+                .onFailure(Failures::isTransient).invoke(e -> LOG.warnf("recording a poll failed, retrying: %s", e.toString()))
+                .onFailure(Failures::isTransient).retry().withBackOff(RETRY_FIRST, RETRY_MAX).indefinitely();
     }
 
     /**
      * The poll as a whole was refused: each change alone, so that only the ones the database refuses
-     * go to the dead-letter topic. A transient failure here fails the poll (the channel retries or
-     * dead-letters it as a whole), so this path never waits out one bound per record.
+     * go to the dead-letter topic; a transient failure of one is retried like a poll's.
      */
     private Uni<Void> oneByOne(List<Readable> readable, Throwable refused) {
         LOG.warnf("a poll of %d changes was refused (%s); recording them one by one", readable.size(), refused.toString());
         return Multi.createFrom().iterable(readable)
-                .onItem().transformToUniAndConcatenate(r -> trail.record(r.event())
+                .onItem().transformToUniAndConcatenate(r -> retried(() -> trail.record(r.event()))
                         .onFailure(Failures::isPermanent).recoverWithUni(e -> deadLetter(r.record(), e)))
                 .collect().last().replaceWithVoid();
     }

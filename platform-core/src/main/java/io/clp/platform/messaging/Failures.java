@@ -58,6 +58,11 @@ public final class Failures {
                 || e instanceof IllegalArgumentException || e instanceof ValidationException) {
             return true;
         }
+        if (e instanceof NullPointerException || e instanceof ClassCastException) {
+            // a message without a field the consumer needs, or of a shape it does not expect: waiting does
+            // not mend it; it is dead-lettered at once and replayed once the message or the consumer is fixed
+            return true;
+        }
         if (e instanceof PgException pg && pg.getSqlState() != null) {
             return permanentSqlState(pg.getSqlState());
         }

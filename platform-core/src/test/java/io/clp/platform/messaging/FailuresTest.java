@@ -44,6 +44,9 @@ class FailuresTest {
     static Stream<Arguments> failures() {
         return Stream.of(
                 // transient: the database restarting, refusing, closing, deadlocking
+                // permanent: a payload without a field the consumer needs fails the same way every time
+                arguments("a required field missing (NullPointerException)", new CompletionException(new NullPointerException("permissions")), true),
+                arguments("a field of another shape (ClassCastException)", new ClassCastException("String cannot be cast to List"), true),
                 arguments("connection refused", new ConnectException("Connection refused"), false),
                 arguments("connection refused, as Hibernate Reactive wraps it",
                         new CompletionException(new PersistenceException(new ConnectException("Connection refused: /127.0.0.1:5432"))), false),
