@@ -3,6 +3,7 @@ package io.clp.audit.trail;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;
 import io.clp.testing.TestKafka;
+import io.clp.testing.TestPostgres;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -156,6 +158,41 @@ class BatchConsumptionTest {
                 TestDatabase.count("SELECT count(*) FROM audit.audit_logs WHERE org_id = ?", orgId) >= changes);
         Thread.sleep(1000);
         assertThat(TestDatabase.count("SELECT count(*) FROM audit.audit_logs WHERE org_id = ?", orgId)).isEqualTo(changes);
+        assertThat(deadLettersMentioning(orgId.toString())).as("nothing dead-lettered for a failure that passes").isEmpty();
+    }
+
+    @Test
+    void changesFlowingThroughADatabaseOutageOfHalfAMinuteAreAllRecordedAndNoneDeadLettered() throws Exception {
+        // longer than any in-handler retry bound: the trail waits for the database, it does not give up on the poll
+        UUID orgId = UUID.randomUUID();
+        int changes = 300;
+        try (KafkaProducer<String, String> producer = producer()) {
+            for (int i = 0; i < changes; i++) {
+                long tx = TX.incrementAndGet();
+                UUID id = UUID.randomUUID();
+                producer.send(new ProducerRecord<>("clp.cdc.identity.org_memberships", id.toString(), memberChange(orgId, id, tx, tx * 10)));
+                if (i == 49) {
+                    producer.flush();
+                    await().atMost(Duration.ofSeconds(60)).until(() ->
+                            TestDatabase.count("SELECT count(*) FROM audit.audit_logs WHERE org_id = ?", orgId) > 0);
+                    CompletableFuture<Void> outage = CompletableFuture.runAsync(() -> TestPostgres.get().restart(Duration.ofSeconds(30)));
+                    Thread.sleep(2000);
+                    for (int j = 0; j < 100; j++) {
+                        long t = TX.incrementAndGet();
+                        UUID m = UUID.randomUUID();
+                        producer.send(new ProducerRecord<>("clp.cdc.identity.org_memberships", m.toString(), memberChange(orgId, m, t, t * 10)));
+                    }
+                    producer.flush();
+                    outage.get();
+                }
+            }
+            producer.flush();
+        }
+        int expected = changes + 100;
+        await().atMost(Duration.ofSeconds(120)).until(() ->
+                TestDatabase.count("SELECT count(*) FROM audit.audit_logs WHERE org_id = ?", orgId) >= expected);
+        Thread.sleep(1000);
+        assertThat(TestDatabase.count("SELECT count(*) FROM audit.audit_logs WHERE org_id = ?", orgId)).isEqualTo(expected);
         assertThat(deadLettersMentioning(orgId.toString())).as("nothing dead-lettered for a failure that passes").isEmpty();
     }
 
