@@ -2,18 +2,16 @@ package io.clp.audit.trail;
 
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;
+import io.clp.testing.TestEvents;
 import io.clp.testing.TestKafka;
 import io.clp.testing.TestPostgres;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
@@ -255,27 +253,6 @@ class BatchConsumptionTest {
     }
 
     private static List<ConsumerRecord<String, String>> deadLettersMentioning(String text) {
-        List<ConsumerRecord<String, String>> found = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
-            consumer.subscribe(List.of(DLQ));
-            int empty = 0;
-            while (empty < 3) {
-                var records = consumer.poll(Duration.ofMillis(1000));
-                if (records.isEmpty() && !consumer.assignment().isEmpty()) {
-                    empty++;
-                }
-                records.forEach(r -> {
-                    if (r.value() != null && r.value().contains(text)) {
-                        found.add(r);
-                    }
-                });
-            }
-        }
-        return found;
+        return TestEvents.readAll(DLQ).stream().filter(r -> r.value() != null && r.value().contains(text)).toList();
     }
 }
