@@ -1,7 +1,7 @@
 package db.migration;
 
-import io.clp.platform.security.Permission;
-import io.clp.platform.security.Role;
+import io.clp.tenancy.security.Permission;
+import io.clp.tenancy.security.Role;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 

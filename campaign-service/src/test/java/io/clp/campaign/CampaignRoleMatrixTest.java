@@ -1,7 +1,7 @@
 package io.clp.campaign;
 
-import io.clp.platform.security.Permission;
-import io.clp.platform.security.Role;
+import io.clp.tenancy.security.Permission;
+import io.clp.tenancy.security.Role;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.RoleMatrixContract;
 import io.clp.testing.TestTokens;

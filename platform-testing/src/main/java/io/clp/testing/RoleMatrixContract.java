@@ -1,7 +1,7 @@
 package io.clp.testing;
 
-import io.clp.platform.security.Permission;
-import io.clp.platform.security.Role;
+import io.clp.tenancy.security.Permission;
+import io.clp.tenancy.security.Role;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package io.clp.audit.trail;
 
-import io.clp.platform.security.Permission;
+import io.clp.tenancy.security.Permission;
 
 import java.util.Map;
 import java.util.Set;
@@ -8,18 +8,18 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 
-import static io.clp.platform.security.Permission.API_KEY_READ;
-import static io.clp.platform.security.Permission.CAMPAIGN_READ;
-import static io.clp.platform.security.Permission.DSP_ACCOUNT_READ;
-import static io.clp.platform.security.Permission.ENTITY_PERMISSION_READ;
-import static io.clp.platform.security.Permission.MEMBER_READ;
-import static io.clp.platform.security.Permission.METRICS_READ;
-import static io.clp.platform.security.Permission.NOTIFICATION_READ;
-import static io.clp.platform.security.Permission.ORGANIZATION_READ;
-import static io.clp.platform.security.Permission.PIPELINE_READ;
-import static io.clp.platform.security.Permission.QUOTA_READ;
-import static io.clp.platform.security.Permission.RULE_READ;
-import static io.clp.platform.security.Permission.TEMPLATE_READ;
+import static io.clp.tenancy.security.Permission.API_KEY_READ;
+import static io.clp.tenancy.security.Permission.CAMPAIGN_READ;
+import static io.clp.tenancy.security.Permission.DSP_ACCOUNT_READ;
+import static io.clp.tenancy.security.Permission.ENTITY_PERMISSION_READ;
+import static io.clp.tenancy.security.Permission.MEMBER_READ;
+import static io.clp.tenancy.security.Permission.METRICS_READ;
+import static io.clp.tenancy.security.Permission.NOTIFICATION_READ;
+import static io.clp.tenancy.security.Permission.ORGANIZATION_READ;
+import static io.clp.tenancy.security.Permission.PIPELINE_READ;
+import static io.clp.tenancy.security.Permission.QUOTA_READ;
+import static io.clp.tenancy.security.Permission.RULE_READ;
+import static io.clp.tenancy.security.Permission.TEMPLATE_READ;
 
 /**
  * Which audited tables' rows a reader of the trail may see. An audit entry carries the row's old and

@@ -1,13 +1,13 @@
 package io.clp.campaign.account;
 
-import io.clp.platform.grants.EntityAccess;
+import io.clp.tenancy.grant.EntityAccess;
 import io.clp.platform.pagination.Cursor;
 import io.clp.platform.pagination.Page;
 import io.clp.platform.pagination.PageRequest;
 import io.clp.platform.problem.Problems;
-import io.clp.platform.security.OrgAccess;
-import io.clp.platform.security.Permission;
-import io.clp.platform.tenancy.OrganizationState;
+import io.clp.tenancy.security.OrgAccess;
+import io.clp.tenancy.security.Permission;
+import io.clp.tenancy.organization.OrganizationState;
 import io.clp.platform.tx.Transactions;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.security.Authenticated;

@@ -2,8 +2,8 @@ package io.clp.identity.keycloak;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.clp.platform.security.ApiKeyClaim;
-import io.clp.platform.security.ApiKeyCredential;
+import io.clp.tenancy.security.ApiKeyClaim;
+import io.clp.tenancy.security.ApiKeyCredential;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;

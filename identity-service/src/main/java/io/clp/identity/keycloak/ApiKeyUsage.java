@@ -1,6 +1,6 @@
 package io.clp.identity.keycloak;
 
-import io.clp.platform.security.ApiKeyCredential;
+import io.clp.tenancy.security.ApiKeyCredential;
 import io.clp.platform.tx.Transactions;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;

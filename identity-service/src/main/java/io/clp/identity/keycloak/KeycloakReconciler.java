@@ -5,7 +5,7 @@ import io.clp.identity.keycloak.IdentityTruth.Key;
 import io.clp.identity.keycloak.IdentityTruth.OrgState;
 import io.clp.identity.keycloak.KeycloakOrganizations.Gate;
 import io.clp.identity.keycloak.KeycloakOrganizations.Outcome;
-import io.clp.platform.security.ApiKeyCredential;
+import io.clp.tenancy.security.ApiKeyCredential;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

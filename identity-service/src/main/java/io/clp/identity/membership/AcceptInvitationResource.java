@@ -1,6 +1,6 @@
 package io.clp.identity.membership;
 
-import io.clp.platform.security.Caller;
+import io.clp.tenancy.security.Caller;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;

@@ -1,6 +1,6 @@
 package io.clp.identity.membership;
 
-import io.clp.platform.security.Caller;
+import io.clp.tenancy.security.Caller;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;

@@ -1,6 +1,6 @@
 package io.clp.identity.organization;
 
-import io.clp.platform.security.Caller;
+import io.clp.tenancy.security.Caller;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;

@@ -2,7 +2,7 @@ package io.clp.identity.user;
 
 import io.clp.platform.problem.ProblemMappers;
 import io.clp.platform.problem.Problems;
-import io.clp.platform.security.Caller;
+import io.clp.tenancy.security.Caller;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,8 +1,8 @@
 package io.clp.identity.access;
 
 import io.clp.identity.IdentityFixtures;
-import io.clp.platform.security.Permission;
-import io.clp.platform.security.Role;
+import io.clp.tenancy.security.Permission;
+import io.clp.tenancy.security.Role;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.RoleMatrixContract;
 import io.clp.testing.TestDatabase;

@@ -3,7 +3,7 @@ package io.clp.identity.apikey;
 import io.clp.events.identity.ApiKeyRevoked;
 import io.clp.identity.IdentityFixtures;
 import io.clp.identity.Interleaving;
-import io.clp.platform.security.ApiKeyCredential;
+import io.clp.tenancy.security.ApiKeyCredential;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;
 import io.clp.testing.TestOutbox;

@@ -1,7 +1,7 @@
 package io.clp.identity.keycloak;
 
 import io.clp.identity.IdentityFixtures;
-import io.clp.platform.security.OrganizationClaim;
+import io.clp.tenancy.security.OrganizationClaim;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestTokens;
 import io.clp.testing.TestDatabase;

@@ -1,7 +1,7 @@
 package io.clp.identity.keycloak;
 
 import io.clp.identity.IdentityFixtures;
-import io.clp.platform.security.ApiKeyCredential;
+import io.clp.tenancy.security.ApiKeyCredential;
 import io.clp.testing.TestTokens;
 import io.clp.testing.TestTokens.User;
 import io.quarkus.vertx.VertxContextSupport;

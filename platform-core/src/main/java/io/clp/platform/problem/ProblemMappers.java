@@ -10,6 +10,7 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.vertx.pgclient.PgException;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.persistence.OptimisticLockException;
 import jakarta.validation.ConstraintViolation;
@@ -34,8 +35,6 @@ import java.util.stream.Collectors;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
-    /** The SQLSTATE of the quota triggers. */
-    static final String QUOTA_EXCEEDED = "CLPQ1";
     static final String UNIQUE_VIOLATION = "23505";
 
     @Inject
@@ -43,6 +42,9 @@ public class ProblemMappers {
 
     @Inject
     UriInfo uriInfo;
+
+    @Inject
+    Instance<FailureTranslator> translators;
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
@@ -110,20 +112,20 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
-        Optional<ProblemException> quota = quotaExceeded(e).or(() -> conflict(e));
-        if (quota.isPresent()) {
-            return respond(quota.get());
+        Optional<ProblemException> known = translated(e).or(() -> conflict(e));
+        if (known.isPresent()) {
+            return respond(known.get());
         }
         LOG.errorf(e, "unexpected failure (request %s)", requestIds.current());
         return respond(new ProblemException(500, "internal", "Internal error",
                 "the request failed; quote request id " + requestIds.current() + " when reporting it", null));
     }
 
-    /** A quota trigger (db/platform/V0_5) refused an insert somewhere below {@code e}: 409 naming the quota. */
-    static Optional<ProblemException> quotaExceeded(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof PgException pg && QUOTA_EXCEEDED.equals(pg.getSqlState())) {
-                return Optional.of(Problems.conflict("quota-exceeded", pg.getErrorMessage()));
+    private Optional<ProblemException> translated(Throwable e) {
+        for (FailureTranslator translator : translators) {
+            Optional<ProblemException> problem = translator.translate(e);
+            if (problem.isPresent()) {
+                return problem;
             }
         }
         return Optional.empty();

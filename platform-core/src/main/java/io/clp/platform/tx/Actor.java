@@ -1,12 +1,12 @@
 package io.clp.platform.tx;
 
 import io.clp.events.CloudEventHeaders;
-import io.clp.platform.security.Caller;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.InjectableContext;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -28,7 +28,7 @@ public class Actor {
     static final Pattern EVENT_ACTOR = Pattern.compile(CloudEventHeaders.ACTOR_FORMAT);
 
     @Inject
-    Caller caller;
+    Instance<RequestCaller> caller;
 
     @Inject
     CurrentVertxRequest httpRequest;
@@ -49,8 +49,11 @@ public class Actor {
         InjectableContext requestContext = Arc.container().getActiveContext(RequestScoped.class);
         // only an HTTP request has a caller; schedulers and consumers also run with a request context,
         // where asking for the identity would block the event loop
-        if (requestContext != null && httpRequest.getCurrent() != null && caller.authenticated()) {
-            return new Identity(caller.actor(), caller.userId().toString(), caller.displayName(), caller.requestId(), false);
+        if (requestContext != null && httpRequest.getCurrent() != null && caller.isResolvable()) {
+            RequestCaller who = caller.get();
+            if (who.authenticated()) {
+                return new Identity(who.actor(), who.userId().toString(), who.displayName(), who.requestId(), false);
+            }
         }
         return service();
     }

@@ -1,0 +1,50 @@
+package io.clp.tenancy.organization;
+
+import io.clp.platform.problem.Problems;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.UUID;
+
+/**
+ * What a service knows of an organization's state from its {@code organization_refs} read model: a
+ * deleted organization's data is unreachable (404), a suspended one can be read but not changed
+ * (409 {@code organization-suspended}). Its quotas are enforced by the tables' quota triggers
+ * (db/platform/V0_5, V0_9). Fails closed: an organization the read model does not know is not found
+ * (404), like a deleted one. The read model learns every organization from identity's compacted
+ * {@code clp.state.organization} topic (see {@link OrganizationRefs}), so an organization is unknown
+ * only for the moment between its creation and its state's arrival (about a second), or if it does
+ * not exist.
+ */
+@ApplicationScoped
+public class OrganizationState {
+
+    static final String STATE = "SELECT status FROM organization_refs WHERE org_id = ?1";
+
+    /** Must run in a transaction that may see the organization's rows. */
+    public Uni<Void> requireWritable(UUID orgId) {
+        return status(orgId).chain(status -> {
+            if (status == null || "deleted".equals(status)) {
+                return Uni.createFrom().failure(Problems.notFound("organization", orgId));
+            }
+            if ("suspended".equals(status)) {
+                return Uni.createFrom().failure(Problems.conflict("organization-suspended",
+                        "the organization is suspended: its data can be read but not changed"));
+            }
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    /** Must run in a transaction that may see the organization's rows. */
+    public Uni<Void> requireReadable(UUID orgId) {
+        return status(orgId).chain(status -> status == null || "deleted".equals(status)
+                ? Uni.createFrom().failure(Problems.notFound("organization", orgId)) : Uni.createFrom().voidItem());
+    }
+
+    /** The organization's status; null when the read model has no row, or no status yet, for it. */
+    private Uni<String> status(UUID orgId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(STATE, String.class)
+                .setParameter(1, orgId).getResultList()).map(rows -> rows.isEmpty() ? null : rows.get(0));
+    }
+}
