@@ -11,6 +11,7 @@ import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /**
@@ -60,4 +61,15 @@ public class DspAccount extends PanacheEntityBase {
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+
+    /** Applies a change the API asked for: the fields it names, and the time of the change. */
+    void apply(UpdateDspAccount change) {
+        if (change.displayName() != null) {
+            displayName = change.displayName().strip();
+        }
+        if (change.active() != null) {
+            active = change.active();
+        }
+        updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
 }

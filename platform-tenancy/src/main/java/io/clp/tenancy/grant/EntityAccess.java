@@ -2,13 +2,11 @@ package io.clp.tenancy.grant;
 
 import io.clp.platform.problem.Problems;
 import io.clp.tenancy.security.Caller;
-import io.clp.tenancy.security.OrgAccess;
 import io.clp.tenancy.security.Permission;
-import io.clp.tenancy.organization.OrganizationState;
+import io.clp.tenancy.work.Admission;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.RequestScoped;
-import jakarta.inject.Inject;
+import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.UUID;
 
@@ -16,9 +14,11 @@ import java.util.UUID;
  * The check for an action on one entity: the caller's role in the organization may allow it, or a
  * live entity grant (see {@link GrantReadModel}) may allow it on that entity only. A grant is never
  * read past its expiry, nor once its revocation has arrived (the read model keeps it as a tombstone).
- * API keys act within their scopes only; grants belong to people.
+ * API keys act within their scopes only; grants belong to people. Called by
+ * {@link io.clp.tenancy.work.OrganizationWork}, after the caller's standing and the organization's
+ * state are established.
  */
-@RequestScoped
+@ApplicationScoped
 public class EntityAccess {
 
     static final String LIVE_GRANT = """
@@ -27,29 +27,19 @@ public class EntityAccess {
               AND revoked_at IS NULL AND ?5 = ANY (actions) AND (expires_at IS NULL OR expires_at > now())
             """;
 
-    @Inject
-    Caller caller;
+    private final Caller caller;
 
-    @Inject
-    OrgAccess access;
-
-    @Inject
-    OrganizationState organizations;
-
-    /**
-     * Must run in a transaction that may see the organization's rows. Fails with 404 for a
-     * non-member or a deleted organization, 409 for a change to a suspended organization, and 403
-     * when neither the role nor a grant allows the action.
-     */
-    public Uni<Void> require(UUID orgId, String entityType, UUID entityId, Permission permission) {
-        access.requireMember(orgId);
-        Uni<Void> state = "read".equals(permission.action())
-                ? organizations.requireReadable(orgId) : organizations.requireWritable(orgId);
-        return state.chain(() -> allowed(orgId, entityType, entityId, permission));
+    EntityAccess(Caller caller) {
+        this.caller = caller;
     }
 
-    private Uni<Void> allowed(UUID orgId, String entityType, UUID entityId, Permission permission) {
-        if (caller.holds(orgId, permission)) {
+    /**
+     * Must run in a transaction that may see the organization's rows. Fails with 403 when neither the
+     * caller's standing nor a live grant on the entity allows the admitted permission.
+     */
+    public Uni<Void> requireOnEntity(Admission admission, String entityType, UUID entityId) {
+        Permission permission = admission.permission();
+        if (admission.holdsPermission()) {
             return Uni.createFrom().voidItem();
         }
         GrantAction action = GrantAction.covering(permission).orElse(null);
@@ -57,8 +47,8 @@ public class EntityAccess {
             return Uni.createFrom().failure(denied(permission));
         }
         return Panache.getSession().chain(session -> session.createNativeQuery(LIVE_GRANT, Long.class)
-                        .setParameter(1, orgId)
-                        .setParameter(2, caller.userId())
+                        .setParameter(1, admission.orgId())
+                        .setParameter(2, admission.userId())
                         .setParameter(3, entityType)
                         .setParameter(4, entityId)
                         .setParameter(5, action.id())

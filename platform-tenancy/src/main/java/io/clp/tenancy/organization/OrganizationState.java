@@ -5,6 +5,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -12,10 +13,10 @@ import java.util.UUID;
  * deleted organization's data is unreachable (404), a suspended one can be read but not changed
  * (409 {@code organization-suspended}). Its quotas are enforced by the tables' quota triggers
  * (db/platform/V0_5, V0_9). Fails closed: an organization the read model does not know is not found
- * (404), like a deleted one. The read model learns every organization from identity's compacted
- * {@code clp.state.organization} topic (see {@link OrganizationRefs}), so an organization is unknown
- * only for the moment between its creation and its state's arrival (about a second), or if it does
- * not exist.
+ * (404), like a deleted one, and so is a status this release cannot read. The read model learns every
+ * organization from identity's compacted {@code clp.state.organization} topic (see
+ * {@link OrganizationRefs}), so an organization is unknown only for the moment between its creation
+ * and its state's arrival (about a second), or if it does not exist.
  */
 @ApplicationScoped
 public class OrganizationState {
@@ -24,27 +25,33 @@ public class OrganizationState {
 
     /** Must run in a transaction that may see the organization's rows. */
     public Uni<Void> requireWritable(UUID orgId) {
-        return status(orgId).chain(status -> {
-            if (status == null || "deleted".equals(status)) {
-                return Uni.createFrom().failure(Problems.notFound("organization", orgId));
-            }
-            if ("suspended".equals(status)) {
-                return Uni.createFrom().failure(Problems.conflict("organization-suspended",
-                        "the organization is suspended: its data can be read but not changed"));
-            }
-            return Uni.createFrom().voidItem();
-        });
+        return status(orgId).chain(status -> require(orgId, status, true));
     }
 
     /** Must run in a transaction that may see the organization's rows. */
     public Uni<Void> requireReadable(UUID orgId) {
-        return status(orgId).chain(status -> status == null || "deleted".equals(status)
-                ? Uni.createFrom().failure(Problems.notFound("organization", orgId)) : Uni.createFrom().voidItem());
+        return status(orgId).chain(status -> require(orgId, status, false));
     }
 
-    /** The organization's status; null when the read model has no row, or no status yet, for it. */
-    private Uni<String> status(UUID orgId) {
+    /**
+     * The answer for an organization in {@code status} (empty: unknown): 404 unless readable, and for a
+     * change 409 unless writable.
+     */
+    public static Uni<Void> require(UUID orgId, Optional<OrganizationStatus> status, boolean change) {
+        if (status.isEmpty() || !status.get().readable()) {
+            return Uni.createFrom().failure(Problems.notFound("organization", orgId));
+        }
+        if (change && !status.get().writable()) {
+            return Uni.createFrom().failure(Problems.conflict("organization-suspended",
+                    "the organization is suspended: its data can be read but not changed"));
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    /** The organization's status; empty when the read model has no row, or no status yet, for it. */
+    private Uni<Optional<OrganizationStatus>> status(UUID orgId) {
         return Panache.getSession().chain(session -> session.createNativeQuery(STATE, String.class)
-                .setParameter(1, orgId).getResultList()).map(rows -> rows.isEmpty() ? null : rows.get(0));
+                        .setParameter(1, orgId).getResultList())
+                .map(rows -> rows.isEmpty() ? Optional.<OrganizationStatus>empty() : OrganizationStatus.parse(rows.get(0)));
     }
 }

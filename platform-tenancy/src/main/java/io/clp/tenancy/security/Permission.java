@@ -84,6 +84,14 @@ public enum Permission {
         return action;
     }
 
+    /**
+     * Whether the action only reads (read, export): it is allowed in a suspended organization and runs
+     * in a transaction that records no audit context. Every other action changes something.
+     */
+    public boolean readsOnly() {
+        return "read".equals(action) || "export".equals(action);
+    }
+
     /** {@code resource:action}, the form API key scopes use. */
     public String scope() {
         return resource + ":" + action;

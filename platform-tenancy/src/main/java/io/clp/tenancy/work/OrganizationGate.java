@@ -1,0 +1,31 @@
+package io.clp.tenancy.work;
+
+import io.clp.tenancy.security.Permission;
+import io.smallrye.mutiny.Uni;
+
+import java.util.UUID;
+
+/**
+ * How a service establishes, inside a unit of work's transaction, the caller's standing in an
+ * organization and the organization's state. {@link OrganizationWork} calls it in a fixed order;
+ * services other than identity use {@link TokenGate} (roles from the access token, state from the
+ * organization read model). identity-service, which owns memberships and organizations, supplies its
+ * own gate that reads them from its tables.
+ */
+public interface OrganizationGate {
+
+    /**
+     * The caller's standing, before the organization's rows are visible to the transaction. Fails with
+     * 404 for a caller who is not a member (the organization's existence is not revealed), and, when
+     * {@code permissionRequired}, with 403 for a member who does not hold {@code permission}. A gate
+     * that knows the organization is gone may also answer 404 here. For a change, a gate may lock what
+     * it reads so that the work runs after, not beside, a concurrent change to the organization.
+     */
+    Uni<Admission> admit(UUID orgId, Permission permission, boolean permissionRequired);
+
+    /**
+     * The organization's state allows the work, once its rows are visible: 404 for an organization
+     * deleted or unknown, 409 {@code organization-suspended} for a change to a suspended one.
+     */
+    Uni<Void> requireState(UUID orgId, boolean change);
+}

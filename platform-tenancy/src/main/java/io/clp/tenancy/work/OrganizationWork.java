@@ -1,0 +1,79 @@
+package io.clp.tenancy.work;
+
+import io.clp.platform.problem.Problems;
+import io.clp.platform.tx.Transactions;
+import io.clp.tenancy.grant.EntityAccess;
+import io.clp.tenancy.security.Permission;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The one entry point for work on an organization's data. Every organization-scoped operation runs
+ * the same sequence, in this order, so none can forget a step:
+ * <ol>
+ *   <li>one transaction, scoped to the caller for row-level security (audited when the permission
+ *       changes something, see {@link Permission#readsOnly});</li>
+ *   <li>the access check: the caller's standing in the organization ({@link OrganizationGate#admit}):
+ *       404 for a non-member, 403 without the permission;</li>
+ *   <li>the organization's rows made visible to the transaction ({@link Transactions#allowOrganization});</li>
+ *   <li>the organization's state ({@link OrganizationGate#requireState}): 404 when deleted or unknown,
+ *       409 for a change while suspended;</li>
+ *   <li>for work on one entity: the entity (404 when it is not the organization's), then the role or a
+ *       live entity grant on it ({@link EntityAccess}): 403 when neither allows the action;</li>
+ *   <li>the work itself.</li>
+ * </ol>
+ * A business class calls it; a resource never opens a transaction or checks access itself.
+ */
+@ApplicationScoped
+public class OrganizationWork {
+
+    private final Transactions transactions;
+    private final OrganizationGate gate;
+    private final EntityAccess entities;
+
+    OrganizationWork(Transactions transactions, OrganizationGate gate, EntityAccess entities) {
+        this.transactions = transactions;
+        this.gate = gate;
+        this.entities = entities;
+    }
+
+    /** Work the caller's {@code permission} in the organization allows. */
+    public <T> Uni<T> run(UUID orgId, Permission permission, Supplier<Uni<T>> work) {
+        return run(orgId, permission, admission -> work.get());
+    }
+
+    /** Work the caller's {@code permission} in the organization allows, given the caller's standing. */
+    public <T> Uni<T> run(UUID orgId, Permission permission, Function<Admission, Uni<T>> work) {
+        boolean change = !permission.readsOnly();
+        return transaction(change, () -> admitted(orgId, permission, true, change).chain(admission -> work.apply(admission)));
+    }
+
+    /**
+     * Work on one entity of the organization that the caller's role or an entity grant on it allows.
+     * {@code find} loads the entity in the transaction (null: it is not the organization's, 404
+     * naming {@code entityType}); {@code work} receives it.
+     */
+    public <E, T> Uni<T> onEntity(UUID orgId, Permission permission, String entityType, UUID entityId,
+                                  Supplier<Uni<E>> find, Function<E, Uni<T>> work) {
+        boolean change = !permission.readsOnly();
+        return transaction(change, () -> admitted(orgId, permission, false, change)
+                .chain(admission -> find.get()
+                        .onItem().ifNull().failWith(() -> Problems.notFound(entityType.replace('_', ' '), entityId))
+                        .call(entity -> entities.requireOnEntity(admission, entityType, entityId))
+                        .chain(entity -> work.apply(entity))));
+    }
+
+    private Uni<Admission> admitted(UUID orgId, Permission permission, boolean permissionRequired, boolean change) {
+        return gate.admit(orgId, permission, permissionRequired)
+                .call(() -> transactions.allowOrganization(orgId))
+                .call(() -> gate.requireState(orgId, change));
+    }
+
+    private <T> Uni<T> transaction(boolean change, Supplier<Uni<T>> work) {
+        return change ? transactions.write(work) : transactions.scoped(work);
+    }
+}
