@@ -1,6 +1,7 @@
 package io.clp.audit.trail;
 
 import io.clp.tenancy.security.Permission;
+import io.clp.tenancy.security.Role;
 
 import java.util.Map;
 import java.util.Set;
@@ -62,6 +63,21 @@ final class AuditedTables {
             "campaign.campaign_metrics", "pipeline.data_quality_metrics", "pipeline.dsp_account_refs");
 
     private AuditedTables() {
+    }
+
+    /** The audited tables a reader may see: every one ({@code all}), or those listed by source service. */
+    record Visible(boolean all, Map<String, Set<String>> tables) {
+
+        static final Visible ALL = new Visible(true, Map.of());
+    }
+
+    /**
+     * What a reader with {@code roles} in the organization, holding the permissions {@code holds}
+     * accepts, may see: an admin every table, anyone else (an API key too) the tables whose resource
+     * they may read.
+     */
+    static Visible visibleTo(Set<Role> roles, Predicate<Permission> holds) {
+        return roles.contains(Role.ADMIN) ? Visible.ALL : new Visible(false, readable(holds));
     }
 
     /** The tables, by source service, whose rows a reader holding {@code holds} may see (admins aside). */

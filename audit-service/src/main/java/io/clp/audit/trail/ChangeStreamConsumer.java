@@ -39,6 +39,9 @@ import java.util.Map;
  * ({@code throttled.unprocessed-record-max-age.ms=0}); the trail's lag shows the wait instead. If the
  * database refuses the poll for good (a value it cannot store), the poll is recorded change by change
  * so that only the record at fault is dead-lettered.
+ *
+ * <p>The dead-letter topic is the {@code cdc} channel's own setting, read as one property: a
+ * {@code @ConfigMapping} would have to claim every smallrye-kafka property of the channel.
  */
 @ApplicationScoped
 public class ChangeStreamConsumer {
