@@ -14,7 +14,8 @@ import static io.clp.tenancy.security.Role.VIEWER;
 /**
  * The permission matrix: every (resource, action) of every service and the roles that hold it.
  * This enum is the single source: identity-service seeds its {@code permissions} and
- * {@code role_permissions} tables from it, every service enforces it through {@link OrgAccess}, and
+ * {@code role_permissions} tables from it, every service enforces it through
+ * {@link io.clp.tenancy.work.OrganizationWork}, and
  * docs/permissions.md lists it.
  */
 public enum Permission {

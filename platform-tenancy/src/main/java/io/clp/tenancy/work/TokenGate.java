@@ -1,42 +1,45 @@
 package io.clp.tenancy.work;
 
+import io.clp.platform.problem.Problems;
 import io.clp.tenancy.organization.OrganizationState;
 import io.clp.tenancy.security.Caller;
-import io.clp.tenancy.security.OrgAccess;
 import io.clp.tenancy.security.Permission;
+import io.clp.tenancy.security.Role;
 import io.quarkus.arc.DefaultBean;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * The gate of every service that does not own memberships: the caller's roles come from the verified
  * access token (or an API key's scopes), the organization's state from the service's read model of
  * identity's organizations. A service that owns them (identity) replaces this bean with its own.
+ * It denies by default: a caller the token does not make a member is told the organization does not
+ * exist (404), a member whose role or key lacks the permission gets 403.
  */
 @DefaultBean
 @ApplicationScoped
 public class TokenGate implements OrganizationGate {
 
     private final Caller caller;
-    private final OrgAccess access;
     private final OrganizationState organizations;
 
-    TokenGate(Caller caller, OrgAccess access, OrganizationState organizations) {
+    TokenGate(Caller caller, OrganizationState organizations) {
         this.caller = caller;
-        this.access = access;
         this.organizations = organizations;
     }
 
     @Override
     public Uni<Admission> admit(UUID orgId, Permission permission, boolean permissionRequired) {
         return Uni.createFrom().item(() -> {
-            if (permissionRequired) {
-                access.require(orgId, permission);
+            Set<Role> roles = caller.rolesIn(orgId).orElseThrow(() -> Problems.notFound("organization", orgId));
+            boolean holds = caller.holds(orgId, permission);
+            if (permissionRequired && !holds) {
+                throw Problems.forbidden("this action needs the permission " + permission.scope() + " in the organization");
             }
-            return new Admission(orgId, caller.userId(), access.requireMember(orgId), permission,
-                    caller.holds(orgId, permission));
+            return new Admission(orgId, caller.userId(), roles, permission, holds);
         });
     }
 
