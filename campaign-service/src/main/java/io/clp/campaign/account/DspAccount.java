@@ -47,6 +47,10 @@ public class DspAccount extends PanacheEntityBase {
     @Column(name = "last_sync_at")
     public Instant lastSyncAt;
 
+    /**
+     * Free text of up to 20 characters: the schema fixes no set of sync outcomes, and the connectors
+     * that will write it are not built yet; an enum belongs here once they define the outcomes.
+     */
     @Column(name = "last_sync_status")
     public String lastSyncStatus;
 
