@@ -1,0 +1,168 @@
+package io.clp.tenancy.work;
+
+import io.clp.platform.problem.ProblemException;
+import io.clp.platform.problem.Problems;
+import io.clp.platform.tx.Transactions;
+import io.clp.tenancy.grant.EntityAccessFakes;
+import io.clp.tenancy.security.Permission;
+import io.clp.tenancy.security.Role;
+import io.smallrye.mutiny.Uni;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The order of {@link OrganizationWork}'s steps, and that a failed step stops the sequence, with every
+ * collaborator recording what it was asked. What the steps answer over HTTP is tested in the services
+ * (campaign-service's OrganizationWorkOrderTest).
+ */
+class OrganizationWorkTest {
+
+    private static final UUID ORG = UUID.randomUUID();
+    private static final UUID ENTITY = UUID.randomUUID();
+
+    private final List<String> calls = new ArrayList<>();
+
+    private final Transactions transactions = new Transactions() {
+        @Override
+        public <T> Uni<T> write(Supplier<Uni<T>> work) {
+            return Uni.createFrom().deferred(() -> {
+                calls.add("write transaction");
+                return work.get();
+            });
+        }
+
+        @Override
+        public <T> Uni<T> scoped(Supplier<Uni<T>> work) {
+            return Uni.createFrom().deferred(() -> {
+                calls.add("scoped transaction");
+                return work.get();
+            });
+        }
+
+        @Override
+        public Uni<Void> allowOrganization(UUID orgId) {
+            return step("allow organization");
+        }
+    };
+
+    /** A gate that admits a member holding {@code holds}, or refuses with {@code refusal}; state fails with {@code stateRefusal}. */
+    private OrganizationGate gate(boolean member, boolean holds, RuntimeException stateRefusal) {
+        return new OrganizationGate() {
+            @Override
+            public Uni<Admission> admit(UUID orgId, Permission permission, boolean permissionRequired) {
+                return Uni.createFrom().deferred(() -> {
+                    calls.add("admit" + (permissionRequired ? " requiring the permission" : ""));
+                    if (!member) {
+                        return Uni.createFrom().failure(Problems.notFound("organization", orgId));
+                    }
+                    if (permissionRequired && !holds) {
+                        return Uni.createFrom().failure(Problems.forbidden("needs " + permission.scope()));
+                    }
+                    return Uni.createFrom().item(new Admission(orgId, UUID.randomUUID(), Set.of(Role.VIEWER), permission, holds));
+                });
+            }
+
+            @Override
+            public Uni<Void> requireState(UUID orgId, boolean change) {
+                return Uni.createFrom().deferred(() -> {
+                    calls.add(change ? "state for a change" : "state for a read");
+                    return stateRefusal == null ? Uni.createFrom().voidItem() : Uni.createFrom().failure(stateRefusal);
+                });
+            }
+        };
+    }
+
+    private OrganizationWork work(OrganizationGate gate, boolean grant) {
+        return new OrganizationWork(transactions, gate, EntityAccessFakes.recording(calls, grant));
+    }
+
+    private Uni<Void> step(String name) {
+        return Uni.createFrom().item(() -> {
+            calls.add(name);
+            return null;
+        });
+    }
+
+    private Uni<String> find(String entity) {
+        return Uni.createFrom().item(() -> {
+            calls.add("find");
+            return entity;
+        });
+    }
+
+    private static int status(Uni<?> work) {
+        try {
+            work.await().indefinitely();
+            return 200;
+        } catch (ProblemException e) {
+            return e.status();
+        }
+    }
+
+    @Test
+    void aChangeRunsEveryStepInOrderInAWriteTransaction() {
+        String result = work(gate(true, true, null), false).onEntity(ORG, Permission.DSP_ACCOUNT_UPDATE, "dsp_account", ENTITY,
+                () -> find("account"), account -> step("work").replaceWith(account + " changed")).await().indefinitely();
+        assertThat(result).isEqualTo("account changed");
+        assertThat(calls).containsExactly("write transaction", "admit", "allow organization", "state for a change",
+                "find", "entity access", "work");
+    }
+
+    @Test
+    void aReadRunsInAScopedTransactionAndAsksForTheStateOfARead() {
+        work(gate(true, true, null), false).run(ORG, Permission.DSP_ACCOUNT_READ, () -> step("work")).await().indefinitely();
+        assertThat(calls).containsExactly("scoped transaction", "admit requiring the permission", "allow organization",
+                "state for a read", "work");
+    }
+
+    @Test
+    void aNonMemberIsRefusedBeforeTheOrganizationIsMadeVisibleOrAnyEntityIsLookedUp() {
+        assertThat(status(work(gate(false, false, null), true).onEntity(ORG, Permission.DSP_ACCOUNT_UPDATE, "dsp_account", ENTITY,
+                () -> find("account"), account -> step("work")))).isEqualTo(404);
+        assertThat(calls).containsExactly("write transaction", "admit");
+    }
+
+    @Test
+    void aSuspendedOrganizationStopsAChangeBeforeTheEntityAndItsGrants() {
+        RuntimeException suspended = Problems.conflict("organization-suspended", "suspended");
+        assertThat(status(work(gate(true, false, suspended), true).onEntity(ORG, Permission.DSP_ACCOUNT_UPDATE, "dsp_account",
+                ENTITY, () -> find("account"), account -> step("work")))).isEqualTo(409);
+        assertThat(calls).containsExactly("write transaction", "admit", "allow organization", "state for a change");
+    }
+
+    @Test
+    void aMissingEntityIsNotFoundBeforeAnyGrantIsConsulted() {
+        assertThatThrownBy(() -> work(gate(true, false, null), true).onEntity(ORG, Permission.DSP_ACCOUNT_UPDATE, "dsp_account",
+                ENTITY, () -> find(null), account -> step("work")).await().indefinitely())
+                .isInstanceOf(ProblemException.class).hasMessageContaining("no dsp account " + ENTITY);
+        assertThat(calls).containsExactly("write transaction", "admit", "allow organization", "state for a change", "find");
+    }
+
+    @Test
+    void workOnTheOrganizationNeedsThePermissionItselfWhereWorkOnOneEntityMayRelyOnAGrant() {
+        OrganizationWork work = work(gate(true, false, null), true);
+        assertThat(status(work.run(ORG, Permission.DSP_ACCOUNT_UPDATE, () -> step("work")))).isEqualTo(403);
+        assertThat(calls).containsExactly("write transaction", "admit requiring the permission");
+
+        calls.clear();
+        assertThat(status(work.onEntity(ORG, Permission.DSP_ACCOUNT_UPDATE, "dsp_account", ENTITY,
+                () -> find("account"), account -> step("work")))).isEqualTo(200);
+        assertThat(calls).containsExactly("write transaction", "admit", "allow organization", "state for a change",
+                "find", "entity access", "work");
+    }
+
+    @Test
+    void aRefusedGrantStopsTheWork() {
+        assertThat(status(work(gate(true, false, null), false).onEntity(ORG, Permission.DSP_ACCOUNT_UPDATE, "dsp_account", ENTITY,
+                () -> find("account"), account -> step("work")))).isEqualTo(403);
+        assertThat(calls).doesNotContain("work");
+    }
+}
