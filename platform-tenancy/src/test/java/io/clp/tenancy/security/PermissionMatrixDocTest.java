@@ -14,7 +14,7 @@ class PermissionMatrixDocTest {
         StringBuilder md = new StringBuilder("""
                 # Roles and permissions
 
-                Every service enforces this matrix (platform-core `Permission`); identity-service seeds its
+                Every service enforces this matrix (platform-tenancy `Permission`); identity-service seeds its
                 `permissions` and `role_permissions` tables from it and serves it at `GET /api/v1/roles`.
                 API key scopes use the `resource:action` form. This file is checked against the code by
                 `PermissionMatrixDocTest`.
