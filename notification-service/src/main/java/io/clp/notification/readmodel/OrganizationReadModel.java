@@ -2,7 +2,7 @@ package io.clp.notification.readmodel;
 
 import io.clp.platform.messaging.ProjectionSupport;
 import io.clp.tenancy.organization.OrganizationRefs;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -12,7 +12,7 @@ import java.util.concurrent.CompletionStage;
  * This service's copy of identity's organizations ({@code organization_refs}), which every
  * organization-scoped request checks: kept from the organization events and the compacted state topic.
  */
-@ApplicationScoped
+@Singleton
 public class OrganizationReadModel extends OrganizationRefs {
 
     public OrganizationReadModel(ProjectionSupport support) {

@@ -2,7 +2,7 @@ package io.clp.pipeline.readmodel;
 
 import io.clp.platform.messaging.ProjectionSupport;
 import io.clp.tenancy.grant.GrantReadModel;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -15,7 +15,7 @@ import java.util.concurrent.CompletionStage;
  * ({@code entity_grant_refs}, {@code clp.grants.entity-types}): kept from the grant events and the
  * compacted state topic.
  */
-@ApplicationScoped
+@Singleton
 public class EntityGrantReadModel extends GrantReadModel {
 
     public EntityGrantReadModel(ProjectionSupport support, @ConfigProperty(name = "clp.grants.entity-types") Set<String> ownedTypes) {

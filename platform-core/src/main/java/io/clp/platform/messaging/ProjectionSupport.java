@@ -5,17 +5,18 @@ import io.clp.platform.inbox.Inbox;
 import io.clp.platform.tx.Actor;
 import io.clp.platform.tx.Transactions;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * What every {@link EventProjection} needs to apply an event once, in one bean so that a service's
- * projection has a one-argument constructor.
+ * projection has a one-argument constructor. A singleton, not a proxied bean: projections read its
+ * fields directly.
  */
-@ApplicationScoped
+@Singleton
 public class ProjectionSupport {
 
     final Transactions transactions;
