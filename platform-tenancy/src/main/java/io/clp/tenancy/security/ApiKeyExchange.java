@@ -47,17 +47,29 @@ public class ApiKeyExchange {
     private final ObjectMapper json;
     /** The realm's URL: the token endpoint lives under it, and Keycloak accepts it as the assertion's audience. */
     private final Optional<String> issuer;
-    private final ApiKeySettings settings;
+    private final Duration cacheTtl;
+    /** How long a refused key stays refused without asking Keycloak again (a flood of bad keys costs one call each per period). */
+    private final Duration refusalTtl;
+    private final long cacheSize;
 
     private WebClient client;
     private AsyncCache<String, Exchanged> cache;
 
-    public ApiKeyExchange(Vertx vertx, ObjectMapper json, @ConfigProperty(name = "quarkus.oidc.auth-server-url") Optional<String> issuer,
-                          ApiKeySettings settings) {
+    /*
+     * Plain properties rather than a @ConfigMapping of clp.api-keys: a mapping claims every property
+     * under its prefix, and identity-service has its own there (clp.api-keys.usage-every).
+     */
+    public ApiKeyExchange(Vertx vertx, ObjectMapper json,
+                          @ConfigProperty(name = "quarkus.oidc.auth-server-url") Optional<String> issuer,
+                          @ConfigProperty(name = "clp.api-keys.cache-ttl", defaultValue = "30s") Duration cacheTtl,
+                          @ConfigProperty(name = "clp.api-keys.refusal-ttl", defaultValue = "5s") Duration refusalTtl,
+                          @ConfigProperty(name = "clp.api-keys.cache-size", defaultValue = "10000") long cacheSize) {
         this.vertx = vertx;
         this.json = json;
         this.issuer = issuer;
-        this.settings = settings;
+        this.cacheTtl = cacheTtl;
+        this.refusalTtl = refusalTtl;
+        this.cacheSize = cacheSize;
     }
 
     /** The outcome of one exchange: a token, or the refusal. */
@@ -92,8 +104,7 @@ public class ApiKeyExchange {
     @PostConstruct
     void init() {
         client = WebClient.create(vertx);
-        cache = Caffeine.newBuilder().expireAfter(new Lifetimes(settings.cacheTtl(), settings.refusalTtl()))
-                .maximumSize(settings.cacheSize()).buildAsync();
+        cache = Caffeine.newBuilder().expireAfter(new Lifetimes(cacheTtl, refusalTtl)).maximumSize(cacheSize).buildAsync();
     }
 
     @PreDestroy
