@@ -93,7 +93,7 @@ public class ApiKeyClients {
         boolean usable = key != null && key.usable(Instant.now());
         if (usable && current == null) {
             return keycloak.createClient(realm, representation(key))
-                    .onFailure(e -> OrganizationMirror.status(e) == 409).recoverWithNull().replaceWith(true);
+                    .onFailure(e -> KeycloakStatus.of(e) == 409).recoverWithNull().replaceWith(true);
         }
         if (usable && !keyId.equals(current.keyId())) {
             LOG.warnf("API key %s cannot have its client %s: it stands for key %s", keyId, current.clientId(), current.keyId());
@@ -101,7 +101,7 @@ public class ApiKeyClients {
         }
         if (!usable && current != null && keyId.equals(current.keyId())) {
             return keycloak.deleteClient(realm, current.id())
-                    .onFailure(e -> OrganizationMirror.status(e) == 404).recoverWithNull().replaceWith(true);
+                    .onFailure(e -> KeycloakStatus.of(e) == 404).recoverWithNull().replaceWith(true);
         }
         return Uni.createFrom().item(false);
     }

@@ -188,7 +188,7 @@ public class KeycloakOrganizations {
                     "attributes", Map.of(OrganizationClaim.ORG_ID_ATTRIBUTE, List.of(rows.orgId().toString())));
             // 409: made meanwhile (by another instance, or by hand); the next round reads it and carries on
             steps.add(new Step("create the organization", () -> keycloak.createOrganization(realm, representation)
-                    .onFailure(e -> OrganizationMirror.status(e) == 409).recoverWithNull()));
+                    .onFailure(e -> KeycloakStatus.of(e) == 409).recoverWithNull()));
             return Uni.createFrom().item(steps);
         }
         if (!kc.enabled()) {
@@ -202,7 +202,7 @@ public class KeycloakOrganizations {
             if (group == null) {
                 groupsComplete = false;
                 steps.add(new Step("create the group " + role, () -> keycloak.createGroup(realm, kc.id(), Map.of("name", role.name()))
-                        .onFailure(e -> OrganizationMirror.status(e) == 409).recoverWithNull()));
+                        .onFailure(e -> KeycloakStatus.of(e) == 409).recoverWithNull()));
             } else if (!kc.groupRoles().getOrDefault(role, Set.of()).contains(role.name())) {
                 steps.add(new Step("give the group " + role + " its realm role", () -> mapRealmRole(kc.id(), group, role)));
             }
@@ -224,14 +224,14 @@ public class KeycloakOrganizations {
                 if (wanted.get(user) != role) {
                     steps.add(new Step("take " + user + " out of the group " + role,
                             () -> keycloak.removeGroupMember(realm, kc.id(), group, user)
-                                    .onFailure(e -> OrganizationMirror.status(e) == 404).recoverWithNull()));
+                                    .onFailure(e -> KeycloakStatus.of(e) == 404).recoverWithNull()));
                 }
             }
         }
         for (String user : kc.members()) {
             if (!wanted.containsKey(user)) {
                 steps.add(new Step("remove the member " + user, () -> keycloak.removeMember(realm, kc.id(), user)
-                        .onFailure(e -> OrganizationMirror.status(e) == 404).recoverWithNull()));
+                        .onFailure(e -> KeycloakStatus.of(e) == 404).recoverWithNull()));
             }
         }
         List<Step> additions = new ArrayList<>();
@@ -243,7 +243,7 @@ public class KeycloakOrganizations {
             if (!kc.groupMembers().getOrDefault(role, Set.of()).contains(user)) {
                 additions.add(new Step("put " + user + " in the group " + role,
                         () -> keycloak.addGroupMember(realm, kc.id(), kc.groups().get(role), user)
-                                .onFailure(e -> OrganizationMirror.status(e) == 409).recoverWithNull()));
+                                .onFailure(e -> KeycloakStatus.of(e) == 409).recoverWithNull()));
             }
         });
         // a member whose Keycloak account is gone cannot be added: that is logged, not retried as a write every pass
@@ -252,7 +252,7 @@ public class KeycloakOrganizations {
             chain = chain.chain(() -> hasAccount(UUID.fromString(user)).invoke(exists -> {
                 if (exists) {
                     steps.add(new Step("add the member " + user, () -> keycloak.addMember(realm, kc.id(), "\"" + user + "\"")
-                            .onFailure(e -> OrganizationMirror.status(e) == 409).recoverWithNull()));
+                            .onFailure(e -> KeycloakStatus.of(e) == 409).recoverWithNull()));
                 } else {
                     LOG.warnf("member %s of organization %s has no Keycloak account", user, rows.orgId());
                     additions.removeIf(step -> step.what().startsWith("put " + user + " "));
@@ -297,7 +297,7 @@ public class KeycloakOrganizations {
     /** Whether the account with this id exists (members are bound: their user id is their subject). */
     Uni<Boolean> hasAccount(UUID userId) {
         return keycloak.user(realm, userId.toString()).map(u -> true)
-                .onFailure(e -> OrganizationMirror.status(e) == 404).recoverWithItem(false);
+                .onFailure(e -> KeycloakStatus.of(e) == 404).recoverWithItem(false);
     }
 
     /**
@@ -326,7 +326,7 @@ public class KeycloakOrganizations {
                 "enabled", true,
                 "requiredActions", List.of("UPDATE_PASSWORD", "VERIFY_EMAIL"));
         return keycloak.createUser(realm, user)
-                .onFailure(e -> OrganizationMirror.status(e) == 409).recoverWithNull()
+                .onFailure(e -> KeycloakStatus.of(e) == 409).recoverWithNull()
                 .replaceWithVoid();
     }
 

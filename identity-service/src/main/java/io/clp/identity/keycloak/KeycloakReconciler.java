@@ -24,7 +24,7 @@ import java.util.function.Function;
 
 /**
  * Brings Keycloak back in line with identity-service's tables on a schedule, repairing what the
- * event-driven {@link OrganizationMirror} could not apply (retries exhausted while Keycloak was away)
+ * event-driven mirrors ({@link KeycloakMirror}) could not apply (retries exhausted while Keycloak was away)
  * and edits made in Keycloak by hand: organizations (deleted ones disabled), their role groups and
  * members, invitees' accounts, and the clients of API keys.
  *

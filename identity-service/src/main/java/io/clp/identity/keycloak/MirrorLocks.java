@@ -9,7 +9,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * Keeps the event-driven {@link OrganizationMirror} and the {@link KeycloakReconciler} (of any
+ * Keeps the event-driven mirrors ({@link OrganizationMirror}, {@link ApiKeyMirror}) and the {@link KeycloakReconciler} (of any
  * instance) from acting on the same organization or API key at once. Each takes the entity's lock
  * before it re-reads identity's rows and holds it until its last Keycloak write for that entity, so
  * what it read stays the truth while it writes: a change that commits meanwhile is applied by

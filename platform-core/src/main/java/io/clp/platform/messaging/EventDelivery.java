@@ -9,7 +9,6 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
@@ -59,13 +58,10 @@ public class EventDelivery {
     /** Per consumer: when a message last ran out of in-handler retries, until one succeeds again. */
     private final Map<String, Instant> outageSeen = new ConcurrentHashMap<>();
 
-    public EventDelivery(@ConfigProperty(name = "clp.events.retry.within", defaultValue = "20s") Duration within,
-            @ConfigProperty(name = "clp.events.retry.first-back-off", defaultValue = "200ms") Duration firstBackOff,
-            @ConfigProperty(name = "clp.events.retry.max-back-off", defaultValue = "5s") Duration maxBackOff,
-            Config config) {
-        this.within = within;
-        this.firstBackOff = firstBackOff;
-        this.maxBackOff = maxBackOff;
+    public EventDelivery(EventSettings settings, Config config) {
+        this.within = settings.retry().within();
+        this.firstBackOff = settings.retry().firstBackOff();
+        this.maxBackOff = settings.retry().maxBackOff();
         this.config = config;
     }
 

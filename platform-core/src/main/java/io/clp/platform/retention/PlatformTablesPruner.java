@@ -1,6 +1,7 @@
 package io.clp.platform.retention;
 
 import io.clp.events.Topics;
+import io.clp.platform.messaging.EventSettings;
 import io.clp.platform.tx.Transactions;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -9,8 +10,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
-import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -39,20 +38,20 @@ public class PlatformTablesPruner {
     private static final Logger LOG = Logger.getLogger(PlatformTablesPruner.class);
     static final int BATCH = 5000;
 
-    @Inject
-    Transactions transactions;
+    private final Transactions transactions;
+    private final Duration contextRetention;
+    private final Duration inboxRetention;
+    private final Duration topicRetention;
+    private final Instance<PrunedTable> serviceTables;
 
-    @ConfigProperty(name = "clp.retention.transaction-context", defaultValue = "P7D")
-    Duration contextRetention;
-
-    @ConfigProperty(name = "clp.retention.processed-events", defaultValue = "P14D")
-    Duration inboxRetention;
-
-    @ConfigProperty(name = "clp.events.topic-retention", defaultValue = "P7D")
-    Duration topicRetention;
-
-    @Inject
-    Instance<PrunedTable> serviceTables;
+    public PlatformTablesPruner(Transactions transactions, RetentionSettings retention, EventSettings events,
+                                Instance<PrunedTable> serviceTables) {
+        this.transactions = transactions;
+        this.contextRetention = retention.transactionContext();
+        this.inboxRetention = retention.processedEvents();
+        this.topicRetention = events.topicRetention();
+        this.serviceTables = serviceTables;
+    }
 
     void checkRetention(@Observes StartupEvent event) {
         requireInboxOutlivesTopics(inboxRetention, topicRetention);

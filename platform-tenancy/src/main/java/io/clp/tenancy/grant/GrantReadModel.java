@@ -3,21 +3,16 @@ package io.clp.tenancy.grant;
 import io.clp.events.identity.GrantIssued;
 import io.clp.events.identity.GrantRevoked;
 import io.clp.events.identity.GrantSnapshot;
+import io.clp.platform.messaging.EventHandlers;
 import io.clp.platform.messaging.EventProjection;
-import io.clp.platform.tx.Actor;
-import io.quarkus.arc.properties.IfBuildProperty;
+import io.clp.platform.messaging.ProjectionSupport;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
@@ -35,12 +30,12 @@ import java.util.function.Supplier;
  * from the start, or records redelivered after the inbox ({@code processed_event}) has forgotten
  * them, leave the read model as it was.
  * <p>
- * Enabled in services that own entities ({@code clp.grants.enabled=true} at build time), with
- * {@code clp.grants.entity-types} naming the types they own.
+ * A service that owns entities keeps it by saying so in its own source: a bean extending this class,
+ * built with the entity types it owns ({@code clp.grants.entity-types}), whose {@code @Incoming}
+ * methods consume the channels {@code entity-grants} and {@code grant-states} (configured in
+ * platform-tenancy) and call {@link #handle}. The inbox consumer is {@code <service>-entity-grants}.
  */
-@ApplicationScoped
-@IfBuildProperty(name = "clp.grants.enabled", stringValue = "true")
-public class GrantReadModel extends EventProjection {
+public abstract class GrantReadModel extends EventProjection {
 
     /*
      * A live grant is replaced only by a newer version; an event from before versions existed
@@ -70,54 +65,36 @@ public class GrantReadModel extends EventProjection {
     /** A grant on another service's entity: seen (recorded in the inbox), nothing kept. */
     private static final Supplier<Uni<Integer>> NOTHING = () -> Uni.createFrom().item(0);
 
-    @ConfigProperty(name = "clp.grants.entity-types")
-    Set<String> ownedTypes;
+    private final Set<String> ownedTypes;
+    private final EventHandlers<Received> handlers;
+
+    /** {@code ownedTypes}: the entity types the service owns; grants on any other type are seen and not kept. */
+    protected GrantReadModel(ProjectionSupport support, Set<String> ownedTypes) {
+        super(support, "entity-grants");
+        this.ownedTypes = Set.copyOf(ownedTypes);
+        this.handlers = eventHandlers()
+                .on(GrantIssued.class, (grant, event) -> once(event, !owned(grant.entityType()) ? NOTHING
+                        : () -> issue(grant.id(), grant.organizationId(), grant.userId(), grant.entityType(), grant.entityId(),
+                                grant.permissions(), grant.expiresAt(), grant.grantedAt(), grant.version())))
+                .on(GrantRevoked.class, (revoked, event) -> once(event, !owned(revoked.entityType()) ? NOTHING
+                        : () -> revoke(revoked.id(), revoked.organizationId(), revoked.userId(), revoked.entityType(),
+                                revoked.entityId(), revoked.revokedAt())))
+                .on(GrantSnapshot.class, (grant, event) -> once(event, !owned(grant.entityType()) ? NOTHING
+                        : () -> grant.revoked()
+                                ? revoke(grant.id(), grant.organizationId(), grant.userId(), grant.entityType(), grant.entityId(),
+                                        grant.revokedAt() == null ? Instant.now() : grant.revokedAt())
+                                : issue(grant.id(), grant.organizationId(), grant.userId(), grant.entityType(), grant.entityId(),
+                                        grant.permissions(), grant.expiresAt(), grant.grantedAt(), grant.version())))
+                .build();
+    }
 
     @Override
-    protected String name() {
-        return "entity-grants";
+    protected EventHandlers<Received> handlers() {
+        return handlers;
     }
 
-    @Incoming("entity-grants")
-    public CompletionStage<Void> consume(Message<String> message) {
-        return handle(message);
-    }
-
-    @Incoming("grant-states")
-    public CompletionStage<Void> consumeState(Message<String> message) {
-        return handle(message);
-    }
-
-    @Override
-    protected Uni<Void> apply(String type, String eventId, String payload, Actor.Identity cause) throws Exception {
-        if (GrantIssued.TYPE.equals(type)) {
-            GrantIssued grant = json.readValue(payload, GrantIssued.class);
-            if (!ownedTypes.contains(grant.entityType())) {
-                return once(eventId, cause, NOTHING);
-            }
-            return once(eventId, cause, () -> issue(grant.id(), grant.organizationId(), grant.userId(), grant.entityType(),
-                    grant.entityId(), grant.permissions(), grant.expiresAt(), grant.grantedAt(), grant.version()));
-        }
-        if (GrantRevoked.TYPE.equals(type)) {
-            GrantRevoked revoked = json.readValue(payload, GrantRevoked.class);
-            if (!ownedTypes.contains(revoked.entityType())) {
-                return once(eventId, cause, NOTHING);
-            }
-            return once(eventId, cause, () -> revoke(revoked.id(), revoked.organizationId(), revoked.userId(), revoked.entityType(),
-                    revoked.entityId(), revoked.revokedAt()));
-        }
-        if (GrantSnapshot.TYPE.equals(type)) {
-            GrantSnapshot grant = json.readValue(payload, GrantSnapshot.class);
-            if (!ownedTypes.contains(grant.entityType())) {
-                return once(eventId, cause, NOTHING);
-            }
-            return once(eventId, cause, () -> grant.revoked()
-                    ? revoke(grant.id(), grant.organizationId(), grant.userId(), grant.entityType(), grant.entityId(),
-                            grant.revokedAt() == null ? Instant.now() : grant.revokedAt())
-                    : issue(grant.id(), grant.organizationId(), grant.userId(), grant.entityType(), grant.entityId(),
-                            grant.permissions(), grant.expiresAt(), grant.grantedAt(), grant.version()));
-        }
-        return Uni.createFrom().voidItem();
+    private boolean owned(String entityType) {
+        return entityType != null && ownedTypes.contains(entityType);
     }
 
     private static Uni<Integer> issue(UUID id, UUID orgId, UUID userId, String entityType, UUID entityId, List<String> actions,

@@ -5,18 +5,14 @@ import io.clp.events.identity.OrganizationDeleted;
 import io.clp.events.identity.OrganizationQuotasChanged;
 import io.clp.events.identity.OrganizationSnapshot;
 import io.clp.events.identity.OrganizationUpdated;
+import io.clp.platform.messaging.EventHandlers;
 import io.clp.platform.messaging.EventProjection;
-import io.clp.platform.tx.Actor;
-import io.quarkus.arc.properties.UnlessBuildProperty;
+import io.clp.platform.messaging.ProjectionSupport;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 import java.time.Instant;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
 
 /**
  * Keeps {@code organization_refs} (status, plan, deletion and effective quotas of every
@@ -27,12 +23,14 @@ import java.util.concurrent.CompletionStage;
  * version, which they carry (db/platform/V0_7): an older record never overwrites a newer one whichever
  * instance published it and whatever its clock said, and nothing revives a deleted organization. So a
  * replay of either topic, even after the inbox ({@code processed_event}) has forgotten the records,
- * changes nothing. Off in identity-service, which owns organizations
- * ({@code clp.organizations.read-model=false}).
+ * changes nothing.
+ * <p>
+ * A service that keeps the read model says so in its own source: a bean extending this class whose
+ * {@code @Incoming} methods consume the channels {@code organizations} and
+ * {@code organization-states} (configured in platform-tenancy) and call {@link #handle}. The inbox
+ * consumer is {@code <service>-organizations}. identity-service owns organizations and keeps none.
  */
-@ApplicationScoped
-@UnlessBuildProperty(name = "clp.organizations.read-model", stringValue = "false", enableIfMissing = true)
-public class OrganizationRefs extends EventProjection {
+public abstract class OrganizationRefs extends EventProjection {
 
     /*
      * An event carrying the organization's version applies when it is newer than the version the
@@ -74,53 +72,40 @@ public class OrganizationRefs extends EventProjection {
                                  OR organization_refs.quotas_changed_at <= excluded.quotas_changed_at) END
             """;
 
+    private final EventHandlers<Received> handlers;
+
+    protected OrganizationRefs(ProjectionSupport support) {
+        super(support, "organizations");
+        this.handlers = eventHandlers()
+                .on(OrganizationSnapshot.class, this::state)
+                .on(OrganizationCreated.class, (org, event) ->
+                        once(event, () -> upsert(org.id(), org.slug(), org.status(), org.plan(), org.createdAt(), org.version())))
+                .on(OrganizationUpdated.class, (org, event) ->
+                        once(event, () -> upsert(org.id(), org.slug(), org.status(), org.plan(), org.updatedAt(), org.version())))
+                .on(OrganizationQuotasChanged.class, (quotas, event) -> {
+                    String limits = json().writeValueAsString(quotas.limits());
+                    return once(event, () -> quotas(quotas.id(), quotas.slug(), quotas.plan(), limits, quotas.changedAt(),
+                            quotas.version()));
+                })
+                .on(OrganizationDeleted.class, (org, event) ->
+                        once(event, () -> delete(org.id(), org.slug(), org.deletedAt(), org.version())))
+                .build();
+    }
+
     @Override
-    protected String name() {
-        return "organizations";
+    protected EventHandlers<Received> handlers() {
+        return handlers;
     }
 
-    @Incoming("organizations")
-    public CompletionStage<Void> consume(Message<String> message) {
-        return handle(message);
-    }
-
-    @Incoming("organization-states")
-    public CompletionStage<Void> consumeState(Message<String> message) {
-        return handle(message);
-    }
-
-    @Override
-    protected Uni<Void> apply(String type, String eventId, String payload, Actor.Identity cause) throws Exception {
-        if (OrganizationSnapshot.TYPE.equals(type)) {
-            OrganizationSnapshot org = json.readValue(payload, OrganizationSnapshot.class);
-            if (org.deleted()) {
-                return once(eventId, cause, () -> delete(org.id(), org.slug(),
-                        org.deletedAt() == null ? org.changedAt() : org.deletedAt(), org.version()));
-            }
-            String limits = json.writeValueAsString(org.quotas());
-            // the status part and the quotas part are each applied when the state is newer than what they hold
-            return once(eventId, cause, () -> upsert(org.id(), org.slug(), org.status(), org.plan(), org.changedAt(), org.version())
-                    .chain(() -> quotas(org.id(), org.slug(), org.plan(), limits, org.changedAt(), org.version())));
+    private Uni<Void> state(OrganizationSnapshot org, Received event) throws Exception {
+        if (org.deleted()) {
+            return once(event, () -> delete(org.id(), org.slug(), org.deletedAt() == null ? org.changedAt() : org.deletedAt(),
+                    org.version()));
         }
-        if (OrganizationCreated.TYPE.equals(type)) {
-            OrganizationCreated org = json.readValue(payload, OrganizationCreated.class);
-            return once(eventId, cause, () -> upsert(org.id(), org.slug(), org.status(), org.plan(), org.createdAt(), org.version()));
-        }
-        if (OrganizationUpdated.TYPE.equals(type)) {
-            OrganizationUpdated org = json.readValue(payload, OrganizationUpdated.class);
-            return once(eventId, cause, () -> upsert(org.id(), org.slug(), org.status(), org.plan(), org.updatedAt(), org.version()));
-        }
-        if (OrganizationQuotasChanged.TYPE.equals(type)) {
-            OrganizationQuotasChanged quotas = json.readValue(payload, OrganizationQuotasChanged.class);
-            String limits = json.writeValueAsString(quotas.limits());
-            return once(eventId, cause, () -> quotas(quotas.id(), quotas.slug(), quotas.plan(), limits, quotas.changedAt(),
-                    quotas.version()));
-        }
-        if (OrganizationDeleted.TYPE.equals(type)) {
-            OrganizationDeleted org = json.readValue(payload, OrganizationDeleted.class);
-            return once(eventId, cause, () -> delete(org.id(), org.slug(), org.deletedAt(), org.version()));
-        }
-        return Uni.createFrom().voidItem();
+        String limits = json().writeValueAsString(org.quotas());
+        // the status part and the quotas part are each applied when the state is newer than what they hold
+        return once(event, () -> upsert(org.id(), org.slug(), org.status(), org.plan(), org.changedAt(), org.version())
+                .chain(() -> quotas(org.id(), org.slug(), org.plan(), limits, org.changedAt(), org.version())));
     }
 
     private static Uni<Integer> delete(UUID id, String slug, Instant deletedAt, Long version) {

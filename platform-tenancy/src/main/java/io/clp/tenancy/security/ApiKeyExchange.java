@@ -17,7 +17,6 @@ import io.vertx.mutiny.ext.web.client.WebClient;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -44,28 +43,34 @@ public class ApiKeyExchange {
 
     private static final Logger LOG = Logger.getLogger(ApiKeyExchange.class);
 
-    @Inject
-    Vertx vertx;
-
-    @Inject
-    ObjectMapper json;
-
+    private final Vertx vertx;
+    private final ObjectMapper json;
     /** The realm's URL: the token endpoint lives under it, and Keycloak accepts it as the assertion's audience. */
-    @ConfigProperty(name = "quarkus.oidc.auth-server-url")
-    Optional<String> issuer;
-
-    @ConfigProperty(name = "clp.api-keys.cache-ttl", defaultValue = "30s")
-    Duration cacheTtl;
-
+    private final Optional<String> issuer;
+    private final Duration cacheTtl;
     /** How long a refused key stays refused without asking Keycloak again (a flood of bad keys costs one call each per period). */
-    @ConfigProperty(name = "clp.api-keys.refusal-ttl", defaultValue = "5s")
-    Duration refusalTtl;
-
-    @ConfigProperty(name = "clp.api-keys.cache-size", defaultValue = "10000")
-    long cacheSize;
+    private final Duration refusalTtl;
+    private final long cacheSize;
 
     private WebClient client;
     private AsyncCache<String, Exchanged> cache;
+
+    /*
+     * Plain properties rather than a @ConfigMapping of clp.api-keys: a mapping claims every property
+     * under its prefix, and identity-service has its own there (clp.api-keys.usage-every).
+     */
+    public ApiKeyExchange(Vertx vertx, ObjectMapper json,
+                          @ConfigProperty(name = "quarkus.oidc.auth-server-url") Optional<String> issuer,
+                          @ConfigProperty(name = "clp.api-keys.cache-ttl", defaultValue = "30s") Duration cacheTtl,
+                          @ConfigProperty(name = "clp.api-keys.refusal-ttl", defaultValue = "5s") Duration refusalTtl,
+                          @ConfigProperty(name = "clp.api-keys.cache-size", defaultValue = "10000") long cacheSize) {
+        this.vertx = vertx;
+        this.json = json;
+        this.issuer = issuer;
+        this.cacheTtl = cacheTtl;
+        this.refusalTtl = refusalTtl;
+        this.cacheSize = cacheSize;
+    }
 
     /** The outcome of one exchange: a token, or the refusal. */
     record Exchanged(String accessToken, Instant keyExpiresAt, RuntimeException refusal) {
