@@ -6,7 +6,7 @@ import io.clp.identity.Interleaving;
 import io.clp.tenancy.security.ApiKeyCredential;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;
-import io.clp.testing.TestOutbox;
+import io.clp.testing.EmittedEvents;
 import io.clp.testing.TestTokens;
 import io.clp.testing.TestTokens.User;
 import io.quarkus.test.common.ResourceArg;
@@ -310,7 +310,7 @@ class ApiKeyResourceTest {
 
     @Test
     void deletingAnOrganizationRevokesAllItsKeysAndPublishesEachRevocation() {
-        TestOutbox.record("identity");
+        EmittedEvents.start();
         User admin = User.withoutOrganizations();
         UUID orgId = IdentityFixtures.organizationOf(admin);
         User developer = IdentityFixtures.memberOf(orgId, "developer");
@@ -329,12 +329,12 @@ class ApiKeyResourceTest {
         for (String keyId : List.of(adminKey, devKey)) {
             assertThat(TestDatabase.count("SELECT count(*) FROM identity.auth_tokens WHERE id = CAST(? AS uuid) AND NOT is_active "
                     + "AND revoked_at IS NOT NULL AND revoked_by = ?", keyId, admin.id())).isEqualTo(1);
-            List<String> revoked = TestOutbox.payloads("identity", ApiKeyRevoked.TYPE, keyId);
+            List<String> revoked = EmittedEvents.published("identity").ofType(ApiKeyRevoked.TYPE).about(keyId).payloads();
             assertThat(revoked).hasSize(1);
             assertThat(revoked.get(0)).contains("\"reason\": \"organization_deleted\"").contains("\"clientId\": \"clp-key-");
         }
         assertThat(active(bystander.toString())).isTrue();
-        assertThat(TestOutbox.payloads("identity", ApiKeyRevoked.TYPE, bystander)).isEmpty();
+        assertThat(EmittedEvents.published("identity").ofType(ApiKeyRevoked.TYPE).about(bystander).payloads()).isEmpty();
     }
 
     @Test

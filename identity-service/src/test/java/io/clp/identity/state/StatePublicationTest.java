@@ -10,7 +10,7 @@ import io.clp.identity.organization.Plan;
 import io.clp.identity.quota.Quota;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;
-import io.clp.testing.TestOutbox;
+import io.clp.testing.EmittedEvents;
 import io.clp.testing.TestTokens;
 import io.clp.testing.TestTokens.User;
 import io.quarkus.test.common.ResourceArg;
@@ -44,11 +44,11 @@ class StatePublicationTest {
 
     @BeforeAll
     static void recordOutbox() {
-        TestOutbox.record("identity");
+        EmittedEvents.start();
     }
 
     private static List<JsonNode> states(String type, UUID id) {
-        return TestOutbox.payloads("identity", type, id).stream().map(StatePublicationTest::parse).toList();
+        return EmittedEvents.published("identity").ofType(type).about(id).payloads().stream().map(StatePublicationTest::parse).toList();
     }
 
     private static JsonNode parse(String json) {
@@ -88,8 +88,8 @@ class StatePublicationTest {
         }
         assertThat(states.get(0).get("quotas").get("dsp_accounts").asInt()).isEqualTo(2);
         assertThat(states.get(2).get("quotas").get("dsp_accounts").asInt()).isEqualTo(40);
-        assertThat(TestDatabase.count("SELECT count(*) FROM clp_test.outbox_seen WHERE aggregateid = ? AND type = ? "
-                + "AND aggregatetype = ?", orgId.toString(), OrganizationSnapshot.TYPE, AggregateTypes.ORGANIZATION_STATE))
+        assertThat(EmittedEvents.published("identity").about(orgId).ofType(OrganizationSnapshot.TYPE)
+                .ofAggregateType(AggregateTypes.ORGANIZATION_STATE).size())
                 .isEqualTo(5);
     }
 
@@ -113,7 +113,7 @@ class StatePublicationTest {
         assertThat(states.get(1).get("permissions").toString()).isEqualTo("[\"view\",\"edit\"]");
         assertThat(states.get(2).get("revokedAt").isNull()).isFalse();
         // the grant events carry the same version
-        assertThat(TestOutbox.field("identity", "io.clp.grant.issued.v1", grantId, "version")).containsExactly("0", "1");
+        assertThat(EmittedEvents.published("identity").ofType("io.clp.grant.issued.v1").about(grantId).field("version")).containsExactly("0", "1");
     }
 
     @Test
