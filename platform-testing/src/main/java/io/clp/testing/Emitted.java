@@ -22,6 +22,12 @@ public record Emitted(List<EmittedEvent> events) {
         return matching(e -> e.schema().equals(schema));
     }
 
+    /** The events of one organization (their {@code org_id} header). */
+    public Emitted inOrganization(Object orgId) {
+        String id = orgId.toString();
+        return matching(e -> id.equals(e.orgId()));
+    }
+
     public Emitted ofType(String type) {
         return matching(e -> e.type().equals(type));
     }

@@ -62,6 +62,25 @@ public record EmittedEvent(String schema, UUID id, String aggregateType, String 
         return value == null || value.isNull() ? null : value.isValueNode() ? value.asText() : value.toString();
     }
 
+    /**
+     * Asserts the CloudEvents header columns every event carries: {@code source} {@code /clp/<service>},
+     * the subject, the organization ({@code null} for none), the actor, a time, spec version 1.0, JSON
+     * content and a well-formed W3C {@code traceparent}; returns the event for further assertions.
+     */
+    public EmittedEvent hasHeaders(String service, String subject, Object orgId, String actor) {
+        org.assertj.core.api.SoftAssertions.assertSoftly(soft -> {
+            soft.assertThat(source()).as("source of %s", this).isEqualTo("/clp/" + service);
+            soft.assertThat(subject()).as("subject of %s", this).isEqualTo(subject);
+            soft.assertThat(orgId()).as("org_id of %s", this).isEqualTo(orgId == null ? null : orgId.toString());
+            soft.assertThat(actor()).as("actor of %s", this).isEqualTo(actor);
+            soft.assertThat(occurredAt()).as("occurred_at of %s", this).isNotBlank();
+            soft.assertThat(column("specversion")).as("specversion of %s", this).isEqualTo("1.0");
+            soft.assertThat(column("datacontenttype")).as("datacontenttype of %s", this).isEqualTo("application/json");
+            soft.assertThat(traceparent()).as("traceparent of %s", this).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+        });
+        return this;
+    }
+
     @Override
     public String toString() {
         return schema + ".outbox_event " + type + " about " + aggregateType + " " + aggregateId + " " + columns;

@@ -1,5 +1,7 @@
 package io.clp.identity.apikey;
 
+import io.clp.events.identity.ApiKeyCreated;
+import io.clp.testing.EmittedEvent;
 import io.clp.events.identity.ApiKeyRevoked;
 import io.clp.identity.IdentityFixtures;
 import io.clp.identity.Interleaving;
@@ -58,6 +60,7 @@ class ApiKeyResourceTest {
         UUID orgId = IdentityFixtures.organizationOf(admin);
         String token = TestTokens.token(admin);
         String base = "/api/v1/organizations/" + orgId + "/api-keys";
+        EmittedEvents.Mark mark = EmittedEvents.mark();
 
         var created = given().auth().oauth2(token).contentType(ContentType.JSON)
                 .body(body("reporting export", "[\"campaign:read\", \"metrics:read\"]", IN_30_DAYS))
@@ -92,6 +95,28 @@ class ApiKeyResourceTest {
         given().auth().oauth2(token).when().delete(base + "/" + id).then().statusCode(204);
         given().auth().oauth2(token).when().get(base)
                 .then().statusCode(200).body("[0].active", equalTo(false)).body("[0].revokedAt", notNullValue());
+
+        EmittedEvent published = EmittedEvents.since(mark).single(ApiKeyCreated.TYPE, id)
+                .hasHeaders("identity", "api-keys/" + id, orgId, "user:" + admin.id());
+        assertThat(published.field("organizationId")).isEqualTo(orgId.toString());
+        assertThat(published.field("userId")).isEqualTo(admin.id().toString());
+        assertThat(published.field("name")).isEqualTo("reporting export");
+        assertThat(published.field("prefix")).isEqualTo(prefix);
+        assertThat(published.field("clientId")).startsWith("clp-key-").contains(prefix);
+        assertThat(published.field("scopes")).isEqualTo("[\"campaign:read\",\"metrics:read\"]");
+        assertThat(published.field("expiresAt")).isNotBlank();
+        assertThat(published.payload().at("/publicJwk/kty").asText()).isEqualTo("EC");
+        // the secret (and its hash) never reaches an event
+        assertThat(published.payload().toString()).doesNotContain(key.substring(13)).doesNotContain(sha256(key));
+        assertThat(published.payload().has("d")).isFalse();
+        assertThat(published.payload().at("/publicJwk/d").isMissingNode()).isTrue();
+
+        EmittedEvent revoked = EmittedEvents.since(mark).single(ApiKeyRevoked.TYPE, id)
+                .hasHeaders("identity", "api-keys/" + id, orgId, "user:" + admin.id());
+        assertThat(revoked.field("prefix")).isEqualTo(prefix);
+        assertThat(revoked.field("clientId")).isEqualTo(published.field("clientId"));
+        assertThat(revoked.field("reason")).isNotBlank();
+        assertThat(revoked.field("revokedAt")).isNotBlank();
     }
 
     @Test

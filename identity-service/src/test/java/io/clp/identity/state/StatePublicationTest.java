@@ -1,5 +1,8 @@
 package io.clp.identity.state;
 
+import io.clp.events.identity.OrganizationDeleted;
+import io.clp.events.identity.GrantRevoked;
+import io.clp.testing.EmittedEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clp.events.AggregateTypes;
@@ -91,6 +94,13 @@ class StatePublicationTest {
         assertThat(EmittedEvents.published("identity").about(orgId).ofType(OrganizationSnapshot.TYPE)
                 .ofAggregateType(AggregateTypes.ORGANIZATION_STATE).size())
                 .isEqualTo(5);
+        for (EmittedEvent state : EmittedEvents.published("identity").ofType(OrganizationSnapshot.TYPE).about(orgId).events()) {
+            assertThat(state.actor()).startsWith("user:");
+            state.hasHeaders("identity", "organizations/" + orgId, orgId, state.actor());
+        }
+        // each state goes out in the transaction of the change it shows
+        assertThat(EmittedEvents.published("identity").about(orgId).lastTransaction().types())
+                .containsExactlyInAnyOrder(OrganizationDeleted.TYPE, OrganizationSnapshot.TYPE);
     }
 
     @Test
@@ -112,6 +122,12 @@ class StatePublicationTest {
         assertThat(states).extracting(s -> s.get("revoked").asBoolean()).containsExactly(false, false, true);
         assertThat(states.get(1).get("permissions").toString()).isEqualTo("[\"view\",\"edit\"]");
         assertThat(states.get(2).get("revokedAt").isNull()).isFalse();
+        for (EmittedEvent state : EmittedEvents.published("identity").ofType(GrantSnapshot.TYPE).about(grantId).events()) {
+            assertThat(state.aggregateType()).isEqualTo(AggregateTypes.GRANT_STATE);
+            state.hasHeaders("identity", "grants/" + grantId, orgId, "user:" + admin.id());
+        }
+        assertThat(EmittedEvents.published("identity").about(grantId).lastTransaction().types())
+                .containsExactlyInAnyOrder(GrantRevoked.TYPE, GrantSnapshot.TYPE);
         // the grant events carry the same version
         assertThat(EmittedEvents.published("identity").ofType("io.clp.grant.issued.v1").about(grantId).field("version")).containsExactly("0", "1");
     }
