@@ -118,7 +118,7 @@ class WalkingSkeletonTest {
                 .containsEntry("ce_specversion", "1.0")
                 .containsKeys("ce_id", "ce_time", "ce_subject")
                 .allSatisfy((name, value) -> assertThat(name).as("only documented headers")
-                        .matches("ce_[a-z]+|content-type"));
+                        .matches("ce_[a-z]+|content-type|traceparent"));
         assertThat(JSON.readTree(event.value()).get("slug").asText()).isEqualTo(slug);
 
         // the Keycloak mirror: a fresh token names the organization with the admin role

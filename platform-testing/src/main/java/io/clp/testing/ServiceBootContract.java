@@ -60,8 +60,8 @@ public abstract class ServiceBootContract {
     void keepsPlatformMigrationsInAHistoryOfTheirOwnAndAppliesThemFirst() {
         String platform = service() + ".platform_schema_history";
         String own = service() + ".flyway_schema_history";
-        assertThat(TestDatabase.count("SELECT count(*) FROM " + platform + " WHERE version IN ('0.1', '0.2', '0.3', '0.4', '0.5', '0.6', '0.7') AND success"))
-                .as("platform-core's migrations in %s", platform).isEqualTo(7);
+        assertThat(TestDatabase.count("SELECT count(*) FROM " + platform + " WHERE version IN ('0.1', '0.2', '0.3', '0.4', '0.5', '0.6', '0.7', '0.9', '0.10') AND success"))
+                .as("platform-core's and platform-tenancy's migrations in %s", platform).isEqualTo(9);
         assertThat(TestDatabase.count("SELECT count(*) FROM " + platform + " WHERE version IS NULL OR version NOT LIKE '0.%' OR NOT success"))
                 .as("only platform-core's migrations, all applied, in %s", platform).isZero();
         assertThat(TestDatabase.count("SELECT count(*) FROM " + own + " WHERE version LIKE '0.%'"))

@@ -25,6 +25,8 @@ public final class TestPostgres {
     private final PostgresServer server;
     private final Path log;
     private volatile Process process;
+    /** Run before the server stops at JVM exit (shutdown hooks run concurrently, so not as hooks of their own). */
+    private final List<Runnable> beforeShutdown = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private TestPostgres(PostgresServer server, Path log) {
         this.server = server;
@@ -48,6 +50,13 @@ public final class TestPostgres {
             TestPostgres postgres = new TestPostgres(server, base.resolve("postgres.log"));
             postgres.startServer();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                for (Runnable task : postgres.beforeShutdown) {
+                    try {
+                        task.run();
+                    } catch (RuntimeException e) {
+                        // the server stops and its data folder goes anyway
+                    }
+                }
                 postgres.stopServer();
                 Archives.deleteRecursively(data);
             }));
@@ -109,6 +118,11 @@ public final class TestPostgres {
             throw new IllegalStateException(e);
         }
         startServer();
+    }
+
+    /** Runs {@code task} at JVM exit while the server still runs (to drop a replication slot, say). */
+    public void beforeShutdown(Runnable task) {
+        beforeShutdown.add(task);
     }
 
     /** Creates the service's role and schema (as the local stack does) and returns its password. */

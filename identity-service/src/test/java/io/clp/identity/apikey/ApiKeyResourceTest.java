@@ -1,12 +1,14 @@
 package io.clp.identity.apikey;
 
+import io.clp.events.identity.ApiKeyCreated;
+import io.clp.testing.EmittedEvent;
 import io.clp.events.identity.ApiKeyRevoked;
 import io.clp.identity.IdentityFixtures;
 import io.clp.identity.Interleaving;
 import io.clp.tenancy.security.ApiKeyCredential;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;
-import io.clp.testing.TestOutbox;
+import io.clp.testing.EmittedEvents;
 import io.clp.testing.TestTokens;
 import io.clp.testing.TestTokens.User;
 import io.quarkus.test.common.ResourceArg;
@@ -58,6 +60,7 @@ class ApiKeyResourceTest {
         UUID orgId = IdentityFixtures.organizationOf(admin);
         String token = TestTokens.token(admin);
         String base = "/api/v1/organizations/" + orgId + "/api-keys";
+        EmittedEvents.Mark mark = EmittedEvents.mark();
 
         var created = given().auth().oauth2(token).contentType(ContentType.JSON)
                 .body(body("reporting export", "[\"campaign:read\", \"metrics:read\"]", IN_30_DAYS))
@@ -92,6 +95,28 @@ class ApiKeyResourceTest {
         given().auth().oauth2(token).when().delete(base + "/" + id).then().statusCode(204);
         given().auth().oauth2(token).when().get(base)
                 .then().statusCode(200).body("[0].active", equalTo(false)).body("[0].revokedAt", notNullValue());
+
+        EmittedEvent published = EmittedEvents.since(mark).single(ApiKeyCreated.TYPE, id)
+                .hasHeaders("identity", "api-keys/" + id, orgId, "user:" + admin.id());
+        assertThat(published.field("organizationId")).isEqualTo(orgId.toString());
+        assertThat(published.field("userId")).isEqualTo(admin.id().toString());
+        assertThat(published.field("name")).isEqualTo("reporting export");
+        assertThat(published.field("prefix")).isEqualTo(prefix);
+        assertThat(published.field("clientId")).startsWith("clp-key-").contains(prefix);
+        assertThat(published.field("scopes")).isEqualTo("[\"campaign:read\",\"metrics:read\"]");
+        assertThat(published.field("expiresAt")).isNotBlank();
+        assertThat(published.payload().at("/publicJwk/kty").asText()).isEqualTo("EC");
+        // the secret (and its hash) never reaches an event
+        assertThat(published.payload().toString()).doesNotContain(key.substring(13)).doesNotContain(sha256(key));
+        assertThat(published.payload().has("d")).isFalse();
+        assertThat(published.payload().at("/publicJwk/d").isMissingNode()).isTrue();
+
+        EmittedEvent revoked = EmittedEvents.since(mark).single(ApiKeyRevoked.TYPE, id)
+                .hasHeaders("identity", "api-keys/" + id, orgId, "user:" + admin.id());
+        assertThat(revoked.field("prefix")).isEqualTo(prefix);
+        assertThat(revoked.field("clientId")).isEqualTo(published.field("clientId"));
+        assertThat(revoked.field("reason")).isNotBlank();
+        assertThat(revoked.field("revokedAt")).isNotBlank();
     }
 
     @Test
@@ -310,7 +335,7 @@ class ApiKeyResourceTest {
 
     @Test
     void deletingAnOrganizationRevokesAllItsKeysAndPublishesEachRevocation() {
-        TestOutbox.record("identity");
+        EmittedEvents.start();
         User admin = User.withoutOrganizations();
         UUID orgId = IdentityFixtures.organizationOf(admin);
         User developer = IdentityFixtures.memberOf(orgId, "developer");
@@ -329,12 +354,12 @@ class ApiKeyResourceTest {
         for (String keyId : List.of(adminKey, devKey)) {
             assertThat(TestDatabase.count("SELECT count(*) FROM identity.auth_tokens WHERE id = CAST(? AS uuid) AND NOT is_active "
                     + "AND revoked_at IS NOT NULL AND revoked_by = ?", keyId, admin.id())).isEqualTo(1);
-            List<String> revoked = TestOutbox.payloads("identity", ApiKeyRevoked.TYPE, keyId);
+            List<String> revoked = EmittedEvents.published("identity").ofType(ApiKeyRevoked.TYPE).about(keyId).payloads();
             assertThat(revoked).hasSize(1);
             assertThat(revoked.get(0)).contains("\"reason\": \"organization_deleted\"").contains("\"clientId\": \"clp-key-");
         }
         assertThat(active(bystander.toString())).isTrue();
-        assertThat(TestOutbox.payloads("identity", ApiKeyRevoked.TYPE, bystander)).isEmpty();
+        assertThat(EmittedEvents.published("identity").ofType(ApiKeyRevoked.TYPE).about(bystander).payloads()).isEmpty();
     }
 
     @Test

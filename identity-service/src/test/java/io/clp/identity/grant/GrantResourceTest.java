@@ -1,5 +1,10 @@
 package io.clp.identity.grant;
 
+import io.clp.events.identity.GrantIssued;
+import io.clp.events.identity.GrantRevoked;
+import io.clp.testing.Emitted;
+import io.clp.testing.EmittedEvent;
+import io.clp.testing.EmittedEvents;
 import io.clp.identity.IdentityFixtures;
 import io.clp.identity.Interleaving;
 import io.clp.testing.PlatformTestResource;
@@ -40,6 +45,7 @@ class GrantResourceTest {
         UUID pipeline = UUID.randomUUID();
         String token = TestTokens.token(admin);
         String base = "/api/v1/organizations/" + orgId + "/grants";
+        EmittedEvents.Mark mark = EmittedEvents.mark();
 
         String id = given().auth().oauth2(token).contentType(ContentType.JSON)
                 .body(grant(viewer.id(), "pipeline", pipeline, "[\"view\", \"execute\"]", "2099-01-01T00:00:00Z"))
@@ -69,6 +75,28 @@ class GrantResourceTest {
         given().auth().oauth2(token).when().delete(base + "/" + id).then().statusCode(204);
         given().auth().oauth2(token).when().delete(base + "/" + id).then().statusCode(404);
         assertThat(TestDatabase.count("SELECT count(*) FROM identity.entity_permissions WHERE org_id = ?", orgId)).isZero();
+
+        Emitted issued = EmittedEvents.since(mark).ofType(GrantIssued.TYPE).about(id);
+        assertThat(issued.field("permissions")).containsExactly("[\"view\",\"execute\"]", "[\"edit\"]");
+        assertThat(issued.field("version")).containsExactly("0", "1");
+        assertThat(issued.field("expiresAt").get(0)).startsWith("2099-01-01T00:00");
+        assertThat(issued.field("expiresAt").get(1)).isNull();
+        for (EmittedEvent event : issued.events()) {
+            event.hasHeaders("identity", "grants/" + id, orgId, "user:" + admin.id());
+            assertThat(event.field("organizationId")).isEqualTo(orgId.toString());
+            assertThat(event.field("userId")).isEqualTo(viewer.id().toString());
+            assertThat(event.field("entityType")).isEqualTo("pipeline");
+            assertThat(event.field("entityId")).isEqualTo(pipeline.toString());
+            assertThat(event.field("grantedBy")).isEqualTo(admin.id().toString());
+            assertThat(event.field("grantedAt")).isNotBlank();
+        }
+        // one revocation: the second DELETE found nothing and published nothing
+        EmittedEvent revoked = EmittedEvents.since(mark).single(GrantRevoked.TYPE, id)
+                .hasHeaders("identity", "grants/" + id, orgId, "user:" + admin.id());
+        assertThat(revoked.field("userId")).isEqualTo(viewer.id().toString());
+        assertThat(revoked.field("entityType")).isEqualTo("pipeline");
+        assertThat(revoked.field("entityId")).isEqualTo(pipeline.toString());
+        assertThat(revoked.field("revokedAt")).isNotBlank();
     }
 
     @Test

@@ -3,7 +3,7 @@ package io.clp.identity.membership;
 import io.clp.events.identity.MembershipChanged;
 import io.clp.identity.IdentityFixtures;
 import io.clp.identity.Interleaving;
-import io.clp.testing.TestOutbox;
+import io.clp.testing.EmittedEvents;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;
 import io.clp.testing.TestTokens;
@@ -31,7 +31,7 @@ class ConcurrentInvitationTest {
 
     @BeforeAll
     static void captureEvents() {
-        TestOutbox.record("identity");
+        EmittedEvents.start();
     }
 
     private static Response invite(String token, UUID orgId, String email) {
@@ -66,7 +66,7 @@ class ConcurrentInvitationTest {
         assertThat(removal.join().statusCode()).isEqualTo(204);
         assertThat(acceptance.join().statusCode()).isEqualTo(404);
         assertThat(TestDatabase.count("SELECT count(*) FROM identity.org_memberships WHERE id = ?", membershipId)).isZero();
-        assertThat(TestOutbox.field("identity", MembershipChanged.TYPE, membershipId, "change")).containsExactly("removed");
+        assertThat(EmittedEvents.published("identity").ofType(MembershipChanged.TYPE).about(membershipId).field("change")).containsExactly("removed");
     }
 
     @Test

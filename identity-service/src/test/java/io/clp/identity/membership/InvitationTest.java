@@ -1,5 +1,9 @@
 package io.clp.identity.membership;
 
+import io.clp.events.identity.MemberInvited;
+import io.clp.events.identity.MembershipChanged;
+import io.clp.testing.EmittedEvent;
+import io.clp.testing.EmittedEvents;
 import io.clp.identity.IdentityFixtures;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;
@@ -32,6 +36,7 @@ class InvitationTest {
         User admin = User.withoutOrganizations();
         UUID orgId = IdentityFixtures.organizationOf(admin);
         String email = "Invitee-" + UUID.randomUUID() + "@Example.COM";
+        EmittedEvents.Mark mark = EmittedEvents.mark();
 
         Map<String, Object> invitation = given().auth().oauth2(TestTokens.token(admin)).contentType(ContentType.JSON)
                 .body("{\"email\": \"" + email + "\", \"role\": \"analyst\"}")
@@ -41,6 +46,16 @@ class InvitationTest {
                 .body("status", equalTo("invited"))
                 .extract().as(Map.class);
         UUID inviteeId = UUID.fromString((String) invitation.get("userId"));
+        Object membershipId = invitation.get("id");
+        EmittedEvent invited = EmittedEvents.since(mark).single(MemberInvited.TYPE, membershipId)
+                .hasHeaders("identity", "memberships/" + membershipId, orgId, "user:" + admin.id());
+        assertThat(invited.field("organizationId")).isEqualTo(orgId.toString());
+        assertThat(invited.field("organizationName")).isNotBlank();
+        assertThat(invited.field("userId")).isEqualTo(inviteeId.toString());
+        assertThat(invited.field("email")).isEqualTo(email.toLowerCase());
+        assertThat(invited.field("role")).isEqualTo("analyst");
+        assertThat(invited.field("invitedBy")).isEqualTo(admin.id().toString());
+        assertThat(invited.field("invitedAt")).isNotBlank();
         assertThat(TestDatabase.count("SELECT count(*) FROM identity.org_memberships WHERE org_id = ? AND user_id = ? AND NOT is_active AND joined_at IS NULL",
                 orgId, inviteeId)).isEqualTo(1);
 
@@ -57,6 +72,12 @@ class InvitationTest {
         given().auth().oauth2(TestTokens.token(invitee))
                 .when().post("/api/v1/invitations/" + invitation.get("id") + "/accept")
                 .then().statusCode(200).body("status", equalTo("accepted"));
+        EmittedEvent joined = EmittedEvents.since(mark).single(MembershipChanged.TYPE, membershipId)
+                .hasHeaders("identity", "memberships/" + membershipId, orgId, "user:" + inviteeId);
+        assertThat(joined.field("change")).isEqualTo("joined");
+        assertThat(joined.field("userId")).isEqualTo(inviteeId.toString());
+        assertThat(joined.field("role")).isEqualTo("analyst");
+        assertThat(joined.field("active")).isEqualTo("true");
         given().auth().oauth2(TestTokens.token(invitee)).when().get("/api/v1/organizations/" + orgId)
                 .then().statusCode(200);
         given().auth().oauth2(TestTokens.token(invitee)).when().get("/api/v1/me")

@@ -1,5 +1,8 @@
 package io.clp.identity.membership;
 
+import io.clp.events.identity.MembershipChanged;
+import io.clp.testing.EmittedEvent;
+import io.clp.testing.EmittedEvents;
 import io.clp.identity.IdentityFixtures;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;
@@ -36,12 +39,25 @@ class MemberResourceTest {
         given().auth().oauth2(TestTokens.token(admin)).when().get(members(orgId))
                 .then().statusCode(200).body("", hasSize(2)).body("role", hasItems("admin", "developer"));
 
+        EmittedEvents.Mark mark = EmittedEvents.mark();
         given().auth().oauth2(TestTokens.token(admin)).contentType(ContentType.JSON)
                 .body("{\"role\": \"analyst\"}")
                 .when().patch(members(orgId) + "/" + dev.id())
                 .then().statusCode(200).body("role", equalTo("analyst")).body("active", equalTo(true));
         assertThat(TestDatabase.count("SELECT count(*) FROM identity.org_memberships WHERE org_id = ? AND user_id = ? AND role = 'analyst'",
                 orgId, dev.id())).isEqualTo(1);
+        EmittedEvent changed = EmittedEvents.since(mark).inOrganization(orgId).ofType(MembershipChanged.TYPE).single();
+        changed.hasHeaders("identity", "memberships/" + changed.aggregateId(), orgId, "user:" + admin.id());
+        assertThat(changed.aggregateType()).isEqualTo("membership");
+        assertThat(TestDatabase.count("SELECT count(*) FROM identity.org_memberships WHERE id = CAST(? AS uuid) AND user_id = ?",
+                changed.aggregateId(), dev.id())).isEqualTo(1);
+        assertThat(changed.field("organizationId")).isEqualTo(orgId.toString());
+        assertThat(changed.field("userId")).isEqualTo(dev.id().toString());
+        assertThat(changed.field("change")).isEqualTo("role_changed");
+        assertThat(changed.field("role")).isEqualTo("analyst");
+        assertThat(changed.field("previousRole")).isEqualTo("developer");
+        assertThat(changed.field("active")).isEqualTo("true");
+        assertThat(changed.field("changedAt")).isNotBlank();
     }
 
     @Test

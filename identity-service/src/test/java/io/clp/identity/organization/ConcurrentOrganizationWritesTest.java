@@ -4,7 +4,7 @@ import io.clp.events.identity.OrganizationDeleted;
 import io.clp.events.identity.OrganizationUpdated;
 import io.clp.identity.IdentityFixtures;
 import io.clp.identity.Interleaving;
-import io.clp.testing.TestOutbox;
+import io.clp.testing.EmittedEvents;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;
 import io.clp.testing.TestTokens;
@@ -40,7 +40,7 @@ class ConcurrentOrganizationWritesTest {
 
     @BeforeAll
     static void captureEvents() {
-        TestOutbox.record("identity");
+        EmittedEvents.start();
     }
 
     private static Response patch(String token, UUID orgId, String body) {
@@ -76,7 +76,7 @@ class ConcurrentOrganizationWritesTest {
         assertThat(change.join().statusCode()).isEqualTo(409);
         assertThat(change.join().jsonPath().getString("type")).isEqualTo("urn:clp:problem:organization-suspended");
         assertThat(column("status", orgId)).isEqualTo("suspended");
-        assertThat(TestOutbox.field("identity", OrganizationUpdated.TYPE, orgId, "status")).containsExactly("suspended");
+        assertThat(EmittedEvents.published("identity").ofType(OrganizationUpdated.TYPE).about(orgId).field("status")).containsExactly("suspended");
     }
 
     @Test
@@ -97,7 +97,7 @@ class ConcurrentOrganizationWritesTest {
         assertThat(change.join().statusCode()).isEqualTo(404);
         assertThat(column("status", orgId)).isEqualTo("deleted");
         assertThat(column("deleted_at", orgId)).isNotEqualTo("-");
-        assertThat(TestOutbox.payloads("identity", OrganizationUpdated.TYPE, orgId).size()).isZero();
+        assertThat(EmittedEvents.published("identity").ofType(OrganizationUpdated.TYPE).about(orgId).payloads().size()).isZero();
     }
 
     @Test
@@ -119,7 +119,7 @@ class ConcurrentOrganizationWritesTest {
         assertThat(column("status", orgId)).isEqualTo("suspended");
         assertThat(column("industry", orgId)).isEqualTo("travel");
         assertThat(column("version", orgId)).isEqualTo("2");
-        assertThat(TestOutbox.field("identity", OrganizationUpdated.TYPE, orgId, "version")).containsExactly("1", "2");
+        assertThat(EmittedEvents.published("identity").ofType(OrganizationUpdated.TYPE).about(orgId).field("version")).containsExactly("1", "2");
     }
 
     @Test
@@ -151,10 +151,10 @@ class ConcurrentOrganizationWritesTest {
         requests.forEach(r -> assertThat(r.join().statusCode()).isIn(200, 204, 404));
         assertThat(column("status", orgId)).isEqualTo("deleted");
         assertThat(column("deleted_at", orgId)).isNotEqualTo("-");
-        assertThat(TestOutbox.payloads("identity", OrganizationDeleted.TYPE, orgId).size()).isEqualTo(1);
+        assertThat(EmittedEvents.published("identity").ofType(OrganizationDeleted.TYPE).about(orgId).payloads().size()).isEqualTo(1);
         // the versions of the events follow the order of the changes, without gaps or repeats
-        List<String> versions = new ArrayList<>(TestOutbox.field("identity", OrganizationUpdated.TYPE, orgId, "version"));
-        versions.addAll(TestOutbox.field("identity", OrganizationDeleted.TYPE, orgId, "version"));
+        List<String> versions = new ArrayList<>(EmittedEvents.published("identity").ofType(OrganizationUpdated.TYPE).about(orgId).field("version"));
+        versions.addAll(EmittedEvents.published("identity").ofType(OrganizationDeleted.TYPE).about(orgId).field("version"));
         List<Long> numbers = versions.stream().map(Long::parseLong).sorted().toList();
         assertThat(numbers).doesNotHaveDuplicates();
         assertThat(numbers.get(numbers.size() - 1)).isEqualTo(Long.parseLong(column("version", orgId)));

@@ -1,5 +1,8 @@
 package io.clp.identity.organization;
 
+import io.clp.events.identity.OrganizationQuotasChanged;
+import io.clp.testing.EmittedEvent;
+import io.clp.testing.EmittedEvents;
 import io.clp.identity.IdentityFixtures;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestTokens;
@@ -67,10 +70,20 @@ class OperatorResourceTest {
         User admin = User.withoutOrganizations();
         UUID orgId = IdentityFixtures.organizationOf(admin);
         String quotas = "/api/v1/operator/organizations/" + orgId + "/quotas";
+        User operator = User.withoutOrganizations();
+        EmittedEvents.Mark mark = EmittedEvents.mark();
         given().auth().oauth2(TestTokens.token(admin)).contentType(ContentType.JSON).body("{\"members\": 100}")
                 .when().put(quotas).then().statusCode(403);
-        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"members\": 100, \"dsp_accounts\": 40}")
+        given().auth().oauth2(TestTokens.operator(operator)).contentType(ContentType.JSON).body("{\"members\": 100, \"dsp_accounts\": 40}")
                 .when().put(quotas).then().statusCode(204);
+        EmittedEvent changed = EmittedEvents.since(mark).single(OrganizationQuotasChanged.TYPE, orgId)
+                .hasHeaders("identity", "organizations/" + orgId, orgId, "user:" + operator.id());
+        assertThat(changed.payload().at("/limits/members").asInt()).isEqualTo(100);
+        assertThat(changed.payload().at("/limits/dsp_accounts").asInt()).isEqualTo(40);
+        assertThat(changed.payload().at("/limits/rules").asInt()).isEqualTo(25);
+        assertThat(changed.field("plan")).isEqualTo("free");
+        assertThat(changed.field("slug")).isNotBlank();
+        assertThat(changed.field("changedAt")).isNotBlank();
         given().auth().oauth2(TestTokens.token(admin)).when().get("/api/v1/organizations/" + orgId + "/quotas")
                 .then().statusCode(200).body("members.limit", equalTo(100)).body("members.overridden", equalTo(true))
                 .body("dsp_accounts.limit", equalTo(40)).body("rules.limit", equalTo(25));

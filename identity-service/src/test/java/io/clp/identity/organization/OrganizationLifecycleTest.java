@@ -1,5 +1,9 @@
 package io.clp.identity.organization;
 
+import io.clp.events.identity.OrganizationDeleted;
+import io.clp.events.identity.OrganizationUpdated;
+import io.clp.testing.EmittedEvent;
+import io.clp.testing.EmittedEvents;
 import io.clp.identity.IdentityFixtures;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;
@@ -30,6 +34,7 @@ class OrganizationLifecycleTest {
         User admin = User.withoutOrganizations();
         UUID orgId = IdentityFixtures.organizationOf(admin);
         String token = TestTokens.token(admin);
+        EmittedEvents.Mark mark = EmittedEvents.mark();
 
         given().auth().oauth2(token).contentType(ContentType.JSON)
                 .body("""
@@ -50,6 +55,15 @@ class OrganizationLifecycleTest {
                 .body("errors.field", hasItem("settings.colour"));
         assertThat(TestDatabase.count("SELECT count(*) FROM identity.organizations WHERE id = ? AND settings->>'timezone' = 'Europe/London'",
                 orgId)).isEqualTo(1);
+        // one event, of the change that was made (the refused one published nothing)
+        EmittedEvent updated = EmittedEvents.since(mark).single(OrganizationUpdated.TYPE, orgId)
+                .hasHeaders("identity", "organizations/" + orgId, orgId, "user:" + admin.id());
+        assertThat(updated.field("name")).isEqualTo("Renamed");
+        assertThat(updated.field("currency")).isEqualTo("GBP");
+        assertThat(updated.payload().get("monthlyBudget").decimalValue()).isEqualByComparingTo("1200");
+        assertThat(updated.field("changed")).contains("\"name\"", "\"currency\"");
+        assertThat(updated.field("updatedAt")).isNotBlank();
+        assertThat(updated.field("version")).isNotNull();
     }
 
     @Test
@@ -67,8 +81,15 @@ class OrganizationLifecycleTest {
         User admin = User.withoutOrganizations();
         UUID orgId = IdentityFixtures.organizationOf(admin);
         String token = TestTokens.token(admin);
+        EmittedEvents.Mark mark = EmittedEvents.mark();
 
         given().auth().oauth2(token).when().delete(ORGS + orgId).then().statusCode(204);
+        EmittedEvent deleted = EmittedEvents.since(mark).single(OrganizationDeleted.TYPE, orgId)
+                .hasHeaders("identity", "organizations/" + orgId, orgId, "user:" + admin.id());
+        assertThat(deleted.field("id")).isEqualTo(orgId.toString());
+        assertThat(deleted.field("slug")).isNotBlank();
+        assertThat(deleted.field("deletedBy")).isEqualTo(admin.id().toString());
+        assertThat(deleted.field("deletedAt")).isNotBlank();
 
         given().auth().oauth2(token).when().get(ORGS + orgId).then().statusCode(404);
         given().auth().oauth2(token).when().get(ORGS + orgId + "/members").then().statusCode(404);

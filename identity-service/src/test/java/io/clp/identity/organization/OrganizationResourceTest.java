@@ -1,5 +1,9 @@
 package io.clp.identity.organization;
 
+import io.clp.events.identity.OrganizationCreated;
+import io.clp.testing.Emitted;
+import io.clp.testing.EmittedEvent;
+import io.clp.testing.EmittedEvents;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;
 import io.clp.testing.TestTokens;
@@ -33,6 +37,7 @@ class OrganizationResourceTest {
     void createsAnOrganizationWithTheCallerAsAdminAndAnOutboxEventInOneTransaction() {
         User user = User.withoutOrganizations();
         String slug = slug();
+        EmittedEvents.Mark mark = EmittedEvents.mark();
 
         String id = given().auth().oauth2(TestTokens.token(user)).contentType(ContentType.JSON)
                 .body("""
@@ -51,6 +56,19 @@ class OrganizationResourceTest {
         assertThat(TestDatabase.count("SELECT count(*) FROM identity.users WHERE id = ?", user.id())).isEqualTo(1);
         // the outbox row is written and deleted in the same transaction: the table stays empty
         assertThat(TestDatabase.count("SELECT count(*) FROM identity.outbox_event")).isZero();
+        // ... and the WAL has the event, as the relay reads it
+        EmittedEvent created = EmittedEvents.since(mark).single(OrganizationCreated.TYPE, orgId)
+                .hasHeaders("identity", "organizations/" + orgId, orgId, "user:" + user.id());
+        assertThat(created.aggregateType()).isEqualTo("organization");
+        assertThat(created.field("id")).isEqualTo(id);
+        assertThat(created.field("name")).isEqualTo("Acme Media");
+        assertThat(created.field("slug")).isEqualTo(slug);
+        assertThat(created.field("status")).isEqualTo("trial");
+        assertThat(created.field("plan")).isEqualTo("free");
+        assertThat(created.payload().get("monthlyBudget").decimalValue()).isEqualByComparingTo("2500.50");
+        assertThat(created.field("currency")).isEqualTo("EUR");
+        assertThat(created.field("createdBy")).isEqualTo(user.id().toString());
+        assertThat(created.field("createdAt")).isNotBlank();
         assertThat(TestDatabase.count("SELECT count(*) FROM identity.transaction_context WHERE user_id = ? AND actor = ?",
                 user.id(), "user:" + user.id())).isGreaterThanOrEqualTo(1);
 
@@ -60,6 +78,31 @@ class OrganizationResourceTest {
         given().auth().oauth2(TestTokens.token(user))
                 .when().get(ORGS)
                 .then().statusCode(200).body("slug", hasItem(slug));
+    }
+
+    @Test
+    void theEventsOfARequestCarryTheCallersTraceAndARequestWithoutOneStartsItsOwn() {
+        User user = User.withoutOrganizations();
+        String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        EmittedEvents.Mark mark = EmittedEvents.mark();
+        String traced = given().auth().oauth2(TestTokens.token(user)).contentType(ContentType.JSON)
+                .header("traceparent", "00-" + trace + "-00f067aa0ba902b7-01")
+                .body("{\"name\": \"Traced\", \"slug\": \"" + slug() + "\"}")
+                .when().post(ORGS).then().statusCode(201).extract().path("id");
+        String untraced = given().auth().oauth2(TestTokens.token(user)).contentType(ContentType.JSON)
+                .body("{\"name\": \"Untraced\", \"slug\": \"" + slug() + "\"}")
+                .when().post(ORGS).then().statusCode(201).extract().path("id");
+
+        Emitted ofTraced = EmittedEvents.since(mark).inOrganization(traced);
+        assertThat(ofTraced.types()).contains(OrganizationCreated.TYPE);
+        assertThat(ofTraced.events()).allSatisfy(e -> assertThat(e.traceId()).as("%s", e).isEqualTo(trace));
+        // identity's step is a child of the caller's: same trace, a span id of its own, the caller's sampling
+        assertThat(ofTraced.column("traceparent")).allSatisfy(t -> assertThat(t).doesNotContain("00f067aa0ba902b7").endsWith("-01"));
+
+        Emitted ofUntraced = EmittedEvents.since(mark).inOrganization(untraced);
+        assertThat(ofUntraced.types()).contains(OrganizationCreated.TYPE);
+        assertThat(ofUntraced.events().stream().map(EmittedEvent::traceId).distinct().toList())
+                .as("one new trace for the whole request").hasSize(1).doesNotContain(trace);
     }
 
     @Test

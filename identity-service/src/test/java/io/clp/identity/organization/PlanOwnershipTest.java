@@ -3,7 +3,7 @@ package io.clp.identity.organization;
 import io.clp.events.identity.OrganizationQuotasChanged;
 import io.clp.events.identity.OrganizationUpdated;
 import io.clp.identity.IdentityFixtures;
-import io.clp.testing.TestOutbox;
+import io.clp.testing.EmittedEvents;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;
 import io.clp.testing.TestTokens;
@@ -32,7 +32,7 @@ class PlanOwnershipTest {
 
     @BeforeAll
     static void captureEvents() {
-        TestOutbox.record("identity");
+        EmittedEvents.start();
     }
 
     private static String plan(UUID orgId) {
@@ -93,10 +93,10 @@ class PlanOwnershipTest {
                 .body("members.limit", equalTo(25)).body("dsp_accounts.limit", equalTo(10))
                 .body("rules.limit", equalTo(7)).body("rules.overridden", equalTo(true));
         // the plan change and its quotas share the organization's version, above the override's
-        assertThat(TestOutbox.field("identity", OrganizationUpdated.TYPE, orgId, "plan")).containsExactly("team");
-        assertThat(TestOutbox.field("identity", OrganizationQuotasChanged.TYPE, orgId, "plan")).containsExactly("free", "free", "team");
-        assertThat(TestOutbox.field("identity", OrganizationQuotasChanged.TYPE, orgId, "version")).containsExactly("0", "1", "2");
-        assertThat(TestOutbox.field("identity", OrganizationUpdated.TYPE, orgId, "version")).containsExactly("2");
+        assertThat(EmittedEvents.published("identity").ofType(OrganizationUpdated.TYPE).about(orgId).field("plan")).containsExactly("team");
+        assertThat(EmittedEvents.published("identity").ofType(OrganizationQuotasChanged.TYPE).about(orgId).field("plan")).containsExactly("free", "free", "team");
+        assertThat(EmittedEvents.published("identity").ofType(OrganizationQuotasChanged.TYPE).about(orgId).field("version")).containsExactly("0", "1", "2");
+        assertThat(EmittedEvents.published("identity").ofType(OrganizationUpdated.TYPE).about(orgId).field("version")).containsExactly("2");
     }
 
     @Test

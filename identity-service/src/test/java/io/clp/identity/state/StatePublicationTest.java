@@ -1,5 +1,8 @@
 package io.clp.identity.state;
 
+import io.clp.events.identity.OrganizationDeleted;
+import io.clp.events.identity.GrantRevoked;
+import io.clp.testing.EmittedEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clp.events.AggregateTypes;
@@ -10,7 +13,7 @@ import io.clp.identity.organization.Plan;
 import io.clp.identity.quota.Quota;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;
-import io.clp.testing.TestOutbox;
+import io.clp.testing.EmittedEvents;
 import io.clp.testing.TestTokens;
 import io.clp.testing.TestTokens.User;
 import io.quarkus.test.common.ResourceArg;
@@ -44,11 +47,11 @@ class StatePublicationTest {
 
     @BeforeAll
     static void recordOutbox() {
-        TestOutbox.record("identity");
+        EmittedEvents.start();
     }
 
     private static List<JsonNode> states(String type, UUID id) {
-        return TestOutbox.payloads("identity", type, id).stream().map(StatePublicationTest::parse).toList();
+        return EmittedEvents.published("identity").ofType(type).about(id).payloads().stream().map(StatePublicationTest::parse).toList();
     }
 
     private static JsonNode parse(String json) {
@@ -88,9 +91,16 @@ class StatePublicationTest {
         }
         assertThat(states.get(0).get("quotas").get("dsp_accounts").asInt()).isEqualTo(2);
         assertThat(states.get(2).get("quotas").get("dsp_accounts").asInt()).isEqualTo(40);
-        assertThat(TestDatabase.count("SELECT count(*) FROM clp_test.outbox_seen WHERE aggregateid = ? AND type = ? "
-                + "AND aggregatetype = ?", orgId.toString(), OrganizationSnapshot.TYPE, AggregateTypes.ORGANIZATION_STATE))
+        assertThat(EmittedEvents.published("identity").about(orgId).ofType(OrganizationSnapshot.TYPE)
+                .ofAggregateType(AggregateTypes.ORGANIZATION_STATE).size())
                 .isEqualTo(5);
+        for (EmittedEvent state : EmittedEvents.published("identity").ofType(OrganizationSnapshot.TYPE).about(orgId).events()) {
+            assertThat(state.actor()).startsWith("user:");
+            state.hasHeaders("identity", "organizations/" + orgId, orgId, state.actor());
+        }
+        // each state goes out in the transaction of the change it shows
+        assertThat(EmittedEvents.published("identity").about(orgId).lastTransaction().types())
+                .containsExactlyInAnyOrder(OrganizationDeleted.TYPE, OrganizationSnapshot.TYPE);
     }
 
     @Test
@@ -112,8 +122,14 @@ class StatePublicationTest {
         assertThat(states).extracting(s -> s.get("revoked").asBoolean()).containsExactly(false, false, true);
         assertThat(states.get(1).get("permissions").toString()).isEqualTo("[\"view\",\"edit\"]");
         assertThat(states.get(2).get("revokedAt").isNull()).isFalse();
+        for (EmittedEvent state : EmittedEvents.published("identity").ofType(GrantSnapshot.TYPE).about(grantId).events()) {
+            assertThat(state.aggregateType()).isEqualTo(AggregateTypes.GRANT_STATE);
+            state.hasHeaders("identity", "grants/" + grantId, orgId, "user:" + admin.id());
+        }
+        assertThat(EmittedEvents.published("identity").about(grantId).lastTransaction().types())
+                .containsExactlyInAnyOrder(GrantRevoked.TYPE, GrantSnapshot.TYPE);
         // the grant events carry the same version
-        assertThat(TestOutbox.field("identity", "io.clp.grant.issued.v1", grantId, "version")).containsExactly("0", "1");
+        assertThat(EmittedEvents.published("identity").ofType("io.clp.grant.issued.v1").about(grantId).field("version")).containsExactly("0", "1");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.clp.platform.messaging;
 
 import io.clp.events.CloudEventHeaders;
+import io.clp.platform.tracing.Traces;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -71,6 +72,8 @@ public class EventDelivery {
      * message as described above. {@code consumer} names the consumer in logs.
      */
     public CompletionStage<Void> deliver(Message<?> message, String consumer, Supplier<Uni<Void>> work) {
+        // what the work publishes continues the event's trace (the message's context holds it for every attempt)
+        Traces.enter(Traces.continueOrStart(EventHeaders.read(message, Traces.HEADER).orElse(null)));
         Context context = Vertx.currentContext();
         Uni<Void> attempt = Uni.createFrom().deferred(work::get);
         if (context != null) {

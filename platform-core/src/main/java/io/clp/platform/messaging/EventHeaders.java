@@ -15,6 +15,8 @@ public final class EventHeaders {
     public static Optional<String> read(Message<?> message, String name) {
         return message.getMetadata(IncomingKafkaRecordMetadata.class)
                 .map(meta -> meta.getHeaders().lastHeader(name))
+                // the relay writes a null column (an optional attribute, a row from before a column existed) as a header without a value
+                .filter(h -> h.value() != null)
                 .map(h -> new String(h.value(), StandardCharsets.UTF_8));
     }
 
