@@ -1,6 +1,7 @@
 package io.clp.platform.tracing;
 
 import io.clp.platform.messaging.EventDelivery;
+import io.clp.platform.messaging.EventSettings;
 import io.opentelemetry.api.trace.SpanContext;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
@@ -59,7 +60,7 @@ class TracesTest {
 
     /** What the work of a delivered message would write into the outbox. */
     private static String publishedWhileHandling(String traceparent) throws Exception {
-        EventDelivery delivery = new EventDelivery(Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMillis(10),
+        EventDelivery delivery = new EventDelivery(settings(Duration.ofSeconds(1), Duration.ofMillis(10)),
                 ConfigProvider.getConfig());
         ConsumerRecord<String, String> record = new ConsumerRecord<>("clp.events.organization", 0, 0, "key", "{}");
         if (traceparent != null) {
@@ -84,5 +85,45 @@ class TracesTest {
     void anEventWithoutATraceDoesNotInheritAnotherMessagesTrace() throws Exception {
         publishedWhileHandling(CALLER);
         assertThat(publishedWhileHandling(null)).doesNotContain("0af7651916cd43dd8448eb211c80319c");
+    }
+
+    /** Handler retries as given; the rest of the settings are not read by a delivery. */
+    private static EventSettings settings(Duration within, Duration backOff) {
+        return new EventSettings() {
+            @Override
+            public Retry retry() {
+                return new Retry() {
+                    @Override
+                    public Duration within() {
+                        return within;
+                    }
+
+                    @Override
+                    public Duration firstBackOff() {
+                        return backOff;
+                    }
+
+                    @Override
+                    public Duration maxBackOff() {
+                        return backOff;
+                    }
+                };
+            }
+
+            @Override
+            public DelayedRetry delayedRetry() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public DeadLetters deadLetters() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Duration topicRetention() {
+                throw new UnsupportedOperationException();
+            }
+        };
     }
 }
