@@ -1,8 +1,8 @@
 package io.clp.identity.access;
 
-import io.clp.identity.apikey.ApiKey;
-import io.clp.identity.membership.Membership;
-import io.clp.identity.organization.Organization;
+import io.clp.identity.model.ApiKey;
+import io.clp.identity.model.Membership;
+import io.clp.identity.model.Organization;
 import io.clp.platform.problem.Problems;
 import io.clp.tenancy.security.ApiKeyClaim;
 import io.clp.tenancy.security.Caller;

@@ -1,5 +1,7 @@
 package io.clp.identity.apikey;
 
+import io.clp.identity.model.ApiKey;
+
 import io.clp.events.identity.ApiKeyCreated;
 import io.clp.events.identity.ApiKeyRevoked;
 import io.clp.identity.access.MemberAccess;

@@ -1,5 +1,7 @@
 package io.clp.identity.grant;
 
+import io.clp.identity.model.EntityType;
+
 import io.clp.tenancy.security.Caller;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;

@@ -1,10 +1,13 @@
 package io.clp.identity.grant;
 
+import io.clp.identity.model.EntityGrant;
+import io.clp.identity.model.EntityType;
+
 import io.clp.events.identity.GrantIssued;
 import io.clp.events.identity.GrantRevoked;
 import io.clp.events.identity.GrantSnapshot;
 import io.clp.identity.access.MemberAccess;
-import io.clp.identity.membership.Membership;
+import io.clp.identity.model.Membership;
 import io.clp.platform.outbox.Outbox;
 import io.clp.platform.problem.Problems;
 import io.clp.tenancy.security.Caller;

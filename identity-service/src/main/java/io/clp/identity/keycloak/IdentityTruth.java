@@ -1,9 +1,9 @@
 package io.clp.identity.keycloak;
 
-import io.clp.identity.apikey.ApiKey;
-import io.clp.identity.membership.MemberRole;
-import io.clp.identity.membership.Membership;
-import io.clp.identity.organization.Organization;
+import io.clp.identity.model.ApiKey;
+import io.clp.identity.model.MemberRole;
+import io.clp.identity.model.Membership;
+import io.clp.identity.model.Organization;
 import io.clp.identity.user.User;
 import io.clp.tenancy.security.Permission;
 import io.clp.tenancy.security.Role;

@@ -2,7 +2,7 @@ package io.clp.identity.keycloak;
 
 import io.clp.identity.keycloak.IdentityTruth.Invitee;
 import io.clp.identity.keycloak.IdentityTruth.OrgState;
-import io.clp.identity.membership.MemberRole;
+import io.clp.identity.model.MemberRole;
 import io.clp.tenancy.security.OrganizationClaim;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

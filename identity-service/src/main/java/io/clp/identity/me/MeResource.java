@@ -1,7 +1,7 @@
 package io.clp.identity.me;
 
-import io.clp.identity.membership.Membership;
-import io.clp.identity.organization.Organization;
+import io.clp.identity.model.Membership;
+import io.clp.identity.model.Organization;
 import io.clp.identity.user.Users;
 import io.clp.tenancy.security.Caller;
 import io.clp.tenancy.security.Permission;

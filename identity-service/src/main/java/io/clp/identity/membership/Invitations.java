@@ -1,9 +1,11 @@
 package io.clp.identity.membership;
 
+import io.clp.identity.model.Membership;
+
 import io.clp.events.identity.MemberInvited;
 import io.clp.events.identity.MembershipChanged;
 import io.clp.identity.access.MemberAccess;
-import io.clp.identity.organization.Organization;
+import io.clp.identity.model.Organization;
 import io.clp.identity.quota.Quota;
 import io.clp.identity.quota.Quotas;
 import io.clp.identity.user.User;

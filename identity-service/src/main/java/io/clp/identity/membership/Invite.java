@@ -1,5 +1,7 @@
 package io.clp.identity.membership;
 
+import io.clp.identity.model.MemberRole;
+
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;

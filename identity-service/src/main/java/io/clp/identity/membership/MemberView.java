@@ -1,5 +1,7 @@
 package io.clp.identity.membership;
 
+import io.clp.identity.model.Membership;
+
 import io.clp.identity.user.User;
 
 import java.time.Instant;

@@ -1,5 +1,8 @@
 package io.clp.identity.membership;
 
+import io.clp.identity.model.MemberRole;
+import io.clp.identity.model.Membership;
+
 import io.clp.events.identity.MembershipChanged;
 import io.clp.identity.access.MemberAccess;
 import io.clp.identity.apikey.ApiKeys;

@@ -1,5 +1,7 @@
 package io.clp.identity.organization;
 
+import io.clp.identity.model.Organization;
+
 import io.clp.events.identity.OrganizationSnapshot;
 import io.clp.identity.quota.Quotas;
 import io.clp.platform.outbox.Outbox;

@@ -1,5 +1,7 @@
 package io.clp.identity.organization;
 
+import io.clp.identity.model.Organization;
+
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;

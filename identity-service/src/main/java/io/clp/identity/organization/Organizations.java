@@ -1,13 +1,16 @@
 package io.clp.identity.organization;
 
+import io.clp.identity.model.Organization;
+import io.clp.identity.model.Plan;
+
 import io.clp.events.identity.OrganizationCreated;
 import io.clp.events.identity.OrganizationDeleted;
 import io.clp.events.identity.OrganizationUpdated;
 import io.clp.identity.access.MemberAccess;
 import io.clp.identity.apikey.ApiKeys;
 import io.clp.tenancy.security.Permission;
-import io.clp.identity.membership.MemberRole;
-import io.clp.identity.membership.Membership;
+import io.clp.identity.model.MemberRole;
+import io.clp.identity.model.Membership;
 import io.clp.identity.quota.Quotas;
 import io.clp.identity.user.Users;
 import io.clp.platform.outbox.Outbox;

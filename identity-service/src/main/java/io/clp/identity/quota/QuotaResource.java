@@ -1,8 +1,8 @@
 package io.clp.identity.quota;
 
 import io.clp.identity.access.MemberAccess;
-import io.clp.identity.apikey.ApiKey;
-import io.clp.identity.membership.Membership;
+import io.clp.identity.model.ApiKey;
+import io.clp.identity.model.Membership;
 import io.clp.tenancy.security.Caller;
 import io.clp.tenancy.security.Permission;
 import io.clp.platform.tx.Transactions;

@@ -1,7 +1,7 @@
 package io.clp.identity.quota;
 
 import io.clp.events.identity.OrganizationQuotasChanged;
-import io.clp.identity.organization.Organization;
+import io.clp.identity.model.Organization;
 import io.clp.platform.outbox.Outbox;
 import io.clp.platform.problem.Problems;
 import io.quarkus.hibernate.reactive.panache.Panache;

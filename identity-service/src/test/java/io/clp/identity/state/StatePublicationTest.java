@@ -6,7 +6,7 @@ import io.clp.events.AggregateTypes;
 import io.clp.events.identity.GrantSnapshot;
 import io.clp.events.identity.OrganizationSnapshot;
 import io.clp.identity.IdentityFixtures;
-import io.clp.identity.organization.Plan;
+import io.clp.identity.model.Plan;
 import io.clp.identity.quota.Quota;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;

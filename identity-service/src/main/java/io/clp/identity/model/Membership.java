@@ -1,4 +1,4 @@
-package io.clp.identity.membership;
+package io.clp.identity.model;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;

@@ -1,4 +1,4 @@
-package io.clp.identity.membership;
+package io.clp.identity.model;
 
 /** The database enum {@code user_role}; constant names equal its labels. */
 public enum MemberRole {
