@@ -4,6 +4,7 @@ import io.clp.identity.model.ApiKey;
 import io.clp.identity.model.Membership;
 import io.clp.identity.model.Organization;
 import io.clp.platform.problem.Problems;
+import io.clp.tenancy.organization.OrganizationStatus;
 import io.clp.tenancy.security.ApiKeyClaim;
 import io.clp.tenancy.security.Caller;
 import io.clp.tenancy.security.Permission;
@@ -58,10 +59,10 @@ public class MemberAccess {
                 return Uni.createFrom().failure(Problems.notFound("organization", orgId));
             }
             return transactions.allowOrganization(orgId).chain(() -> Organization.<Organization>findById(orgId)).chain(org -> {
-                if (org == null || org.deletedAt != null) {
+                if (org == null || !org.live()) {
                     return Uni.createFrom().failure(Problems.notFound("organization", orgId));
                 }
-                Role role = Role.parse(membership.role.name()).orElseThrow();
+                Role role = membership.role;
                 if (caller.apiKey().isPresent() && !caller.holds(orgId, permission)) {
                     // an API key acts within its scopes only, and only in its own organization
                     return Uni.createFrom().failure(caller.apiKey().get().orgId().equals(orgId)
@@ -72,7 +73,7 @@ public class MemberAccess {
                     return Uni.createFrom().failure(Problems.forbidden(
                             "this action needs the permission " + permission.scope() + " in the organization"));
                 }
-                if ("suspended".equals(org.status) && !"read".equals(permission.action())) {
+                if (org.status == OrganizationStatus.SUSPENDED && !"read".equals(permission.action())) {
                     return Uni.createFrom().failure(Problems.conflict("organization-suspended",
                             "the organization is suspended: its data can be read but not changed"));
                 }

@@ -72,15 +72,15 @@ public class MeResource {
                                     .toList();
                             List<PendingInvitation> pending = memberships.stream()
                                     .filter(m -> !m.active && m.joinedAt == null && byId.containsKey(m.orgId))
-                                    .map(m -> new PendingInvitation(m.id, m.orgId, m.role.name()))
+                                    .map(m -> new PendingInvitation(m.id, m.orgId, m.role.id()))
                                     .toList();
                             return new Me(user.id, user.email, user.name, user.timezone, user.locale, list, pending);
                         }))));
     }
 
     static OrganizationMembership view(Organization org, Membership m) {
-        Role role = Role.parse(m.role.name()).orElseThrow();
+        Role role = m.role;
         List<String> permissions = Permission.of(role).stream().map(Permission::scope).sorted().toList();
-        return new OrganizationMembership(org.id, org.name, org.slug, org.status, role.id(), permissions);
+        return new OrganizationMembership(org.id, org.name, org.slug, org.status.id(), role.id(), permissions);
     }
 }

@@ -79,8 +79,8 @@ public class Invitations {
                             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
                             return m.persist()
                                     .chain(() -> outbox.publish(new MemberInvited(m.id, orgId, granted.organization().name,
-                                            user.id, email, m.role.name(), m.invitedBy, now)))
-                                    .replaceWith(new InvitationView(m.id, orgId, user.id, email, m.role.name(), "invited"));
+                                            user.id, email, m.role.id(), m.invitedBy, now)))
+                                    .replaceWith(new InvitationView(m.id, orgId, user.id, email, m.role.id(), "invited"));
                         })));
     }
 
@@ -113,9 +113,9 @@ public class Invitations {
                     }
                     m.active = true;
                     m.joinedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-                    return outbox.publish(new MembershipChanged(m.id, m.orgId, m.userId, "joined", m.role.name(),
-                                    m.role.name(), true, m.joinedAt))
-                            .replaceWith(new InvitationView(m.id, m.orgId, m.userId, user.email, m.role.name(), "accepted"));
+                    return outbox.publish(new MembershipChanged(m.id, m.orgId, m.userId, "joined", m.role.id(),
+                                    m.role.id(), true, m.joinedAt))
+                            .replaceWith(new InvitationView(m.id, m.orgId, m.userId, user.email, m.role.id(), "accepted"));
                 })));
     }
 

@@ -1,6 +1,5 @@
 package io.clp.identity.membership;
 
-import io.clp.identity.model.MemberRole;
 import io.clp.identity.model.Membership;
 
 import io.clp.events.identity.MembershipChanged;
@@ -70,16 +69,16 @@ public class Memberships {
         return transactions.write(() -> access.requireLocked(caller, orgId, Permission.MEMBER_UPDATE)
                 .chain(() -> member(orgId, userId))
                 .chain(member -> {
-                    MemberRole previous = member.role;
+                    Role previous = member.role;
                     boolean wasActive = member.active;
-                    MemberRole role = request.role() == null ? member.role : request.role();
+                    Role role = request.role() == null ? member.role : request.role();
                     boolean active = request.active() == null ? member.active : request.active();
                     if (member.joinedAt == null && request.active() != null && request.active()) {
                         return Uni.createFrom().<Membership>failure(Problems.conflict("invitation-pending",
                                 "the member has not accepted the invitation yet"));
                     }
-                    boolean losesAdmin = previous == MemberRole.admin && wasActive
-                            && (role != MemberRole.admin || !active);
+                    boolean losesAdmin = previous == Role.ADMIN && wasActive
+                            && (role != Role.ADMIN || !active);
                     return (losesAdmin ? requireAnotherAdmin(orgId, userId) : Uni.createFrom().voidItem()).chain(() -> {
                         if (role == previous && active == wasActive) {
                             return Uni.createFrom().item(member);
@@ -90,7 +89,7 @@ public class Memberships {
                         return outbox.publish(event(member, change, previous))
                                 .call(() -> active ? Uni.createFrom().voidItem() : grants.revokeAllOf(orgId, userId))
                                 .call(() -> active
-                                        ? apiKeys.revokeBeyond(orgId, userId, Role.parse(role.name()).orElseThrow(), caller.userId())
+                                        ? apiKeys.revokeBeyond(orgId, userId, role, caller.userId())
                                         : apiKeys.revokeAllOf(orgId, userId, caller.userId()))
                                 .replaceWith(member);
                     });
@@ -101,7 +100,7 @@ public class Memberships {
     public Uni<Void> remove(Caller caller, UUID orgId, UUID userId) {
         return transactions.write(() -> access.requireLocked(caller, orgId, Permission.MEMBER_REMOVE)
                 .chain(() -> member(orgId, userId))
-                .chain(member -> (member.role == MemberRole.admin && member.active
+                .chain(member -> (member.role == Role.ADMIN && member.active
                         ? requireAnotherAdmin(orgId, userId) : Uni.createFrom().voidItem())
                         .chain(() -> outbox.publish(event(member, "removed", member.role)))
                         .chain(() -> grants.revokeAllOf(orgId, userId))
@@ -118,14 +117,14 @@ public class Memberships {
 
     private Uni<Void> requireAnotherAdmin(UUID orgId, UUID userId) {
         return Membership.count("orgId = ?1 and userId <> ?2 and role = ?3 and active = true",
-                        orgId, userId, MemberRole.admin)
+                        orgId, userId, Role.ADMIN)
                 .chain(others -> others > 0 ? Uni.createFrom().voidItem()
                         : Uni.createFrom().failure(Problems.conflict("last-admin",
                         "an organization keeps at least one active admin: promote another member first")));
     }
 
-    private static MembershipChanged event(Membership m, String change, MemberRole previous) {
-        return new MembershipChanged(m.id, m.orgId, m.userId, change, m.role.name(), previous.name(),
+    private static MembershipChanged event(Membership m, String change, Role previous) {
+        return new MembershipChanged(m.id, m.orgId, m.userId, change, m.role.id(), previous.id(),
                 m.active && !"removed".equals(change), Instant.now().truncatedTo(ChronoUnit.MICROS));
     }
 }

@@ -3,10 +3,11 @@ package io.clp.identity.model;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import io.clp.tenancy.security.Role;
+import org.hibernate.annotations.ColumnTransformer;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -30,10 +31,11 @@ public class Membership extends PanacheEntityBase {
     @Column(name = "user_id", nullable = false)
     public UUID userId;
 
-    @Enumerated(EnumType.STRING)
-    @JdbcTypeCode(SqlTypes.NAMED_ENUM)
+    /** The database enum {@code user_role}, written as its label (a parameter must be cast to the enum). */
+    @Convert(converter = RoleLabel.class)
+    @ColumnTransformer(write = "CAST(? AS user_role)")
     @Column(nullable = false, columnDefinition = "user_role")
-    public MemberRole role;
+    public Role role;
 
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(nullable = false)

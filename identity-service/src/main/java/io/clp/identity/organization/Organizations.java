@@ -9,7 +9,7 @@ import io.clp.events.identity.OrganizationUpdated;
 import io.clp.identity.access.MemberAccess;
 import io.clp.identity.apikey.ApiKeys;
 import io.clp.tenancy.security.Permission;
-import io.clp.identity.model.MemberRole;
+import io.clp.tenancy.security.Role;
 import io.clp.identity.model.Membership;
 import io.clp.identity.quota.Quotas;
 import io.clp.identity.user.Users;
@@ -88,7 +88,6 @@ public class Organizations {
                 org.name = request.name().strip();
                 org.slug = request.slug();
                 org.domain = request.domain();
-                org.plan = Plan.DEFAULT.name();
                 org.monthlyBudget = request.monthlyBudget();
                 org.currency = request.currency();
                 org.industry = request.industry();
@@ -102,15 +101,15 @@ public class Organizations {
                 admin.id = UUID.randomUUID();
                 admin.orgId = org.id;
                 admin.userId = user.id;
-                admin.role = MemberRole.admin;
+                admin.role = Role.ADMIN;
                 admin.joinedAt = org.createdAt;
 
                 return transactions.allowOrganization(org.id)
                         .chain(() -> org.<Organization>persist())
                         .chain(() -> admin.persist())
                         .chain(Organizations::flush)
-                        .chain(() -> outbox.publish(new OrganizationCreated(org.id, org.name, org.slug, org.status,
-                                org.plan, org.monthlyBudget, org.currency, user.id, org.createdAt, org.version)))
+                        .chain(() -> outbox.publish(new OrganizationCreated(org.id, org.name, org.slug, org.status.id(),
+                                org.plan.name(), org.monthlyBudget, org.currency, user.id, org.createdAt, org.version)))
                         .chain(() -> quotas.publishLimits(org))
                         .chain(() -> states.publish(org))
                         .replaceWith(org);
@@ -158,12 +157,12 @@ public class Organizations {
     public Uni<Organization> changePlan(Caller caller, UUID id, ChangePlan request) {
         return transactions.write(() -> transactions.allowOrganization(id).chain(() -> locked(id, LockModeType.PESSIMISTIC_WRITE))
                 .chain(org -> {
-                    if (org.plan.equals(request.plan().name())) {
+                    if (org.plan == request.plan()) {
                         return Uni.createFrom().item(org);
                     }
                     LOG.infof("operator %s moved organization %s from plan %s to %s: %s", caller.userId(), id, org.plan,
                             request.plan(), request.reason() == null ? "(no reason given)" : request.reason());
-                    org.plan = request.plan().name();
+                    org.plan = request.plan();
                     return publishUpdated(org, List.of("plan")).replaceWith(org);
                 }));
     }
@@ -173,7 +172,7 @@ public class Organizations {
      * publishes the quotas; every change publishes the organization's new state.
      */
     private Uni<Void> publishUpdated(Organization org, List<String> changed) {
-        return flush().chain(() -> outbox.publish(new OrganizationUpdated(org.id, org.name, org.slug, org.status, org.plan,
+        return flush().chain(() -> outbox.publish(new OrganizationUpdated(org.id, org.name, org.slug, org.status.id(), org.plan.name(),
                         org.monthlyBudget, org.currency, changed, Instant.now().truncatedTo(ChronoUnit.MICROS), org.version)))
                 .chain(() -> changed.contains("plan") ? quotas.publishLimits(org) : Uni.createFrom().voidItem())
                 .chain(() -> states.publish(org));
@@ -192,10 +191,10 @@ public class Organizations {
     public Uni<Organization> changeStatus(Caller caller, UUID id, ChangeStatus request) {
         return transactions.write(() -> transactions.allowOrganization(id).chain(() -> locked(id, LockModeType.PESSIMISTIC_WRITE))
                 .chain(org -> {
-            if (org.status.equals(request.status())) {
+            if (org.status == request.target()) {
                 return Uni.createFrom().item(org);
             }
-            org.status = request.status();
+            org.status = request.target();
             LOG.infof("operator %s set organization %s to %s: %s", caller.userId(), id, request.status(),
                     request.reason() == null ? "(no reason given)" : request.reason());
             return publishUpdated(org, List.of("status")).replaceWith(org);
@@ -212,7 +211,7 @@ public class Organizations {
     }
 
     private static Organization unlessDeleted(UUID id, Organization org) {
-        if (org == null || org.deletedAt != null) {
+        if (org == null || !org.live()) {
             throw Problems.notFound("organization", id);
         }
         return org;
@@ -229,8 +228,7 @@ public class Organizations {
     public Uni<Void> delete(Caller caller, UUID id) {
         return transactions.write(() -> access.requireLocked(caller, id, Permission.ORGANIZATION_DELETE).chain(granted -> {
             Organization org = granted.organization();
-            org.status = "deleted";
-            org.deletedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            org.markDeleted(Instant.now().truncatedTo(ChronoUnit.MICROS));
             return apiKeys.revokeAllIn(org.id, granted.membership().userId)
                     .chain(() -> flush())
                     .chain(() -> outbox.publish(new OrganizationDeleted(org.id, org.slug, granted.membership().userId,

@@ -57,7 +57,7 @@ public class Quotas {
         return all(org, Map.of()).chain(limits -> {
             Map<String, Integer> byId = new LinkedHashMap<>();
             limits.forEach((q, l) -> byId.put(q.id(), l.limit()));
-            return outbox.publish(new OrganizationQuotasChanged(org.id, org.slug, org.plan, byId,
+            return outbox.publish(new OrganizationQuotasChanged(org.id, org.slug, org.plan.name(), byId,
                     Instant.now().truncatedTo(ChronoUnit.MICROS), org.version));
         }).replaceWithVoid();
     }

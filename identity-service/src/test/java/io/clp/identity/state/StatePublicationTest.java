@@ -84,7 +84,7 @@ class StatePublicationTest {
         // the effective limits are always complete: the plan's defaults where nothing was overridden
         for (JsonNode state : states) {
             assertThat(state.get("quotas").size()).isEqualTo(Quota.values().length);
-            assertThat(state.get("quotas").get("rules").asInt()).isEqualTo(Quota.RULES.defaultFor("free"));
+            assertThat(state.get("quotas").get("rules").asInt()).isEqualTo(Quota.RULES.defaultFor(Plan.free));
         }
         assertThat(states.get(0).get("quotas").get("dsp_accounts").asInt()).isEqualTo(2);
         assertThat(states.get(2).get("quotas").get("dsp_accounts").asInt()).isEqualTo(40);
@@ -130,7 +130,7 @@ class StatePublicationTest {
         assertThat(org).hasSize(1);
         assertThat(org.get(0).get("status").asText()).isEqualTo("active");
         assertThat(org.get(0).get("plan").asText()).isEqualTo("team");
-        assertThat(org.get(0).get("quotas").get("dsp_accounts").asInt()).isEqualTo(Quota.DSP_ACCOUNTS.defaultFor("team"));
+        assertThat(org.get(0).get("quotas").get("dsp_accounts").asInt()).isEqualTo(Quota.DSP_ACCOUNTS.defaultFor(Plan.team));
         List<JsonNode> grant = states(GrantSnapshot.TYPE, grantId);
         assertThat(grant).hasSize(1);
         assertThat(grant.get(0).get("revoked").asBoolean()).isFalse();
@@ -145,7 +145,7 @@ class StatePublicationTest {
         for (Plan plan : Plan.values()) {
             for (Quota quota : Quota.values()) {
                 assertThat(TestDatabase.count("SELECT quota_limit FROM identity.clp_plan_quotas WHERE plan = ? AND quota = ?",
-                        plan.name(), quota.id())).as("%s on %s", quota, plan).isEqualTo(quota.defaultFor(plan.name()));
+                        plan.name(), quota.id())).as("%s on %s", quota, plan).isEqualTo(quota.defaultFor(plan));
             }
         }
         assertThat(TestDatabase.count("SELECT count(*) FROM identity.clp_plan_quotas"))
