@@ -56,6 +56,11 @@ public class Membership extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false, insertable = false, updatable = false)
     public Instant updatedAt;
 
+    /** The seats of the organization's members quota in use: its members, and its pending invitations, which become members without asking again. */
+    public static Uni<Long> seatsTaken(UUID orgId) {
+        return count("orgId = ?1 and (active = true or joinedAt is null)", orgId);
+    }
+
     public static Uni<Membership> active(UUID orgId, UUID userId) {
         return find("orgId = ?1 and userId = ?2 and active = true", orgId, userId).firstResult();
     }

@@ -6,10 +6,10 @@ import io.clp.identity.model.Plan;
 import io.clp.events.identity.OrganizationCreated;
 import io.clp.events.identity.OrganizationDeleted;
 import io.clp.events.identity.OrganizationUpdated;
-import io.clp.identity.access.MemberAccess;
 import io.clp.identity.apikey.ApiKeys;
 import io.clp.tenancy.security.Permission;
 import io.clp.tenancy.security.Role;
+import io.clp.tenancy.work.OrganizationWork;
 import io.clp.identity.model.Membership;
 import io.clp.identity.quota.Quotas;
 import io.clp.identity.user.Users;
@@ -20,7 +20,6 @@ import io.clp.platform.tx.Transactions;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 import org.jboss.logging.Logger;
 
@@ -37,8 +36,8 @@ import java.util.UUID;
 
 /**
  * Creating, changing and reading organizations. Every change locks the organization's row first and
- * re-reads it (MemberAccess.requireLocked, {@link #locked}), so concurrent changes apply one after
- * the other; the row's version, which Hibernate checks on every update, is the safety net for a
+ * re-reads it (a member's change through {@link OrganizationWork}, an operator's through {@link #locked}),
+ * so concurrent changes apply one after the other; the row's version, which Hibernate checks on every update, is the safety net for a
  * write that did not lock (409 concurrent-modification) and orders the events in other services.
  */
 @ApplicationScoped
@@ -48,29 +47,26 @@ public class Organizations {
     public static final String OPERATOR_ROLE = "clp-operator";
     private static final Logger LOG = Logger.getLogger(Organizations.class);
 
-    @Inject
-    Transactions transactions;
+    private final Transactions transactions;
+    private final Outbox outbox;
+    private final Quotas quotas;
+    private final Users users;
+    private final OrganizationSettings settings;
+    private final OrganizationWork work;
+    private final ApiKeys apiKeys;
+    private final OrganizationStates states;
 
-    @Inject
-    Outbox outbox;
-
-    @Inject
-    Quotas quotas;
-
-    @Inject
-    Users users;
-
-    @Inject
-    OrganizationSettings settings;
-
-    @Inject
-    MemberAccess access;
-
-    @Inject
-    ApiKeys apiKeys;
-
-    @Inject
-    OrganizationStates states;
+    Organizations(Transactions transactions, Outbox outbox, Quotas quotas, Users users, OrganizationSettings settings,
+                  OrganizationWork work, ApiKeys apiKeys, OrganizationStates states) {
+        this.transactions = transactions;
+        this.outbox = outbox;
+        this.quotas = quotas;
+        this.users = users;
+        this.settings = settings;
+        this.work = work;
+        this.apiKeys = apiKeys;
+        this.states = states;
+    }
 
     /**
      * Creates the organization with the caller as its first admin and publishes
@@ -117,12 +113,11 @@ public class Organizations {
     }
 
     /** Applies the fields present in {@code request}; publishes {@link OrganizationUpdated} when something changed. */
-    public Uni<Organization> update(Caller caller, UUID id, UpdateOrganization request) {
+    public Uni<Organization> update(UUID id, UpdateOrganization request) {
         if (request.settings() != null) {
             settings.validate(request.settings());
         }
-        return transactions.write(() -> access.requireLocked(caller, id, Permission.ORGANIZATION_UPDATE).chain(granted -> {
-            Organization org = granted.organization();
+        return work.run(id, Permission.ORGANIZATION_UPDATE, () -> Organization.<Organization>findById(id).chain(org -> {
             List<String> changed = new ArrayList<>();
             change(changed, "name", org.name, request.name() == null ? null : request.name().strip(), v -> org.name = v);
             change(changed, "domain", org.domain, request.domain(), v -> org.domain = v);
@@ -225,13 +220,12 @@ public class Organizations {
      * Soft delete: the organization and everything in it become unreachable; the rows stay for the
      * audit trail. Its API keys are revoked in the same transaction, so no key outlives it.
      */
-    public Uni<Void> delete(Caller caller, UUID id) {
-        return transactions.write(() -> access.requireLocked(caller, id, Permission.ORGANIZATION_DELETE).chain(granted -> {
-            Organization org = granted.organization();
+    public Uni<Void> delete(UUID id) {
+        return work.run(id, Permission.ORGANIZATION_DELETE, admission -> Organization.<Organization>findById(id).chain(org -> {
             org.markDeleted(Instant.now().truncatedTo(ChronoUnit.MICROS));
-            return apiKeys.revokeAllIn(org.id, granted.membership().userId)
+            return apiKeys.revokeAllIn(org.id, admission.userId())
                     .chain(() -> flush())
-                    .chain(() -> outbox.publish(new OrganizationDeleted(org.id, org.slug, granted.membership().userId,
+                    .chain(() -> outbox.publish(new OrganizationDeleted(org.id, org.slug, admission.userId(),
                             org.deletedAt, org.version)))
                     .chain(() -> states.publish(org));
         })).replaceWithVoid();
@@ -246,9 +240,8 @@ public class Organizations {
     }
 
     /** The organization, if the caller is an active member of it; otherwise not found. */
-    public Uni<Organization> get(Caller caller, UUID id) {
-        return transactions.scoped(() -> access.require(caller, id, Permission.ORGANIZATION_READ)
-                .map(MemberAccess.Granted::organization));
+    public Uni<Organization> get(UUID id) {
+        return work.run(id, Permission.ORGANIZATION_READ, () -> Organization.<Organization>findById(id));
     }
 
     public Uni<List<Organization>> mine(Caller caller) {
