@@ -6,8 +6,6 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
@@ -35,17 +33,17 @@ public class ApiKeyUsage {
             WHERE token_type = 'api_key' AND token_prefix = ?1 AND (last_used_at IS NULL OR last_used_at < ?2)
             """;
 
-    @Inject
-    @RestClient
-    KeycloakAdminApi keycloak;
-
-    @Inject
-    Transactions transactions;
-
-    @ConfigProperty(name = "clp.keycloak.realm")
-    String realm;
+    private final KeycloakAdminApi keycloak;
+    private final Transactions transactions;
+    private final String realm;
 
     private volatile long seenUpTo;
+
+    ApiKeyUsage(@RestClient KeycloakAdminApi keycloak, Transactions transactions, KeycloakConfig config) {
+        this.keycloak = keycloak;
+        this.transactions = transactions;
+        this.realm = config.realm();
+    }
 
     /** Off where {@code clp.api-keys.usage-every=off} (tests). */
     @Scheduled(every = "${clp.api-keys.usage-every}", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

@@ -7,7 +7,6 @@ import io.clp.tenancy.security.OrganizationClaim;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
@@ -80,12 +79,12 @@ public class KeycloakOrganizations {
     private final String realm;
 
     public KeycloakOrganizations(@RestClient KeycloakAdminApi keycloak, IdentityTruth truth, KeycloakPages pages, MirrorLocks locks,
-                                 @ConfigProperty(name = "clp.keycloak.realm") String realm) {
+                                 KeycloakConfig config) {
         this.keycloak = keycloak;
         this.truth = truth;
         this.pages = pages;
         this.locks = locks;
-        this.realm = realm;
+        this.realm = config.realm();
     }
 
     /** Applies the organization's current rows, as the event-driven mirror does. */
