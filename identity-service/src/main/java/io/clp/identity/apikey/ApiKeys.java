@@ -13,7 +13,6 @@ import io.clp.tenancy.security.ApiKeyCredential;
 import io.clp.tenancy.security.Caller;
 import io.clp.tenancy.security.Permission;
 import io.clp.tenancy.security.Role;
-import io.clp.tenancy.work.Admission;
 import io.clp.tenancy.work.OrganizationWork;
 import io.clp.identity.model.Organization;
 import io.smallrye.mutiny.Multi;

@@ -1,7 +1,6 @@
 package io.clp.identity.organization;
 
 import io.clp.identity.model.Organization;
-import io.clp.identity.model.Plan;
 
 import io.clp.events.identity.OrganizationCreated;
 import io.clp.events.identity.OrganizationDeleted;
