@@ -1,9 +1,7 @@
 package io.clp.identity.apikey;
 
-import io.clp.tenancy.security.Caller;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
-import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -27,31 +25,31 @@ import java.util.UUID;
 @Tag(name = "API keys")
 public class ApiKeyResource {
 
-    @Inject
-    ApiKeys keys;
+    private final ApiKeys keys;
 
-    @Inject
-    Caller caller;
+    ApiKeyResource(ApiKeys keys) {
+        this.keys = keys;
+    }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create an API key with scopes you hold and an expiry; the key is shown in this answer only. "
             + "Use it as 'Authorization: Bearer clp_<prefix>_<secret>' against any CLP service")
     public Uni<Response> create(@PathParam("orgId") UUID orgId, @Valid @NotNull CreateApiKey request) {
-        return keys.create(caller, orgId, request).map(created -> Response.status(Response.Status.CREATED)
+        return keys.create(orgId, request).map(created -> Response.status(Response.Status.CREATED)
                 .header("Cache-Control", "no-store").entity(created).build());
     }
 
     @GET
     @Operation(summary = "The organization's API keys: prefix, name, scopes, creator, created, last used, expiry, state")
     public Uni<List<ApiKeyView>> list(@PathParam("orgId") UUID orgId) {
-        return keys.list(caller, orgId);
+        return keys.list(orgId);
     }
 
     @DELETE
     @Path("/{keyId}")
     @Operation(summary = "Revoke a key (admins: any key; developers: their own); every service refuses it within a minute")
     public Uni<Response> revoke(@PathParam("orgId") UUID orgId, @PathParam("keyId") UUID keyId) {
-        return keys.revoke(caller, orgId, keyId).replaceWith(Response.noContent().build());
+        return keys.revoke(orgId, keyId).replaceWith(Response.noContent().build());
     }
 }

@@ -1,5 +1,7 @@
 package io.clp.identity.apikey;
 
+import io.clp.identity.model.ApiKey;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;

@@ -1,8 +1,9 @@
 package io.clp.identity.apikey;
 
+import io.clp.identity.model.ApiKey;
+
 import io.clp.events.identity.ApiKeyCreated;
 import io.clp.events.identity.ApiKeyRevoked;
-import io.clp.identity.access.MemberAccess;
 import io.clp.identity.quota.Quota;
 import io.clp.identity.quota.Quotas;
 import io.clp.platform.outbox.Outbox;
@@ -12,11 +13,11 @@ import io.clp.tenancy.security.ApiKeyCredential;
 import io.clp.tenancy.security.Caller;
 import io.clp.tenancy.security.Permission;
 import io.clp.tenancy.security.Role;
-import io.clp.platform.tx.Transactions;
+import io.clp.tenancy.work.OrganizationWork;
+import io.clp.identity.model.Organization;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -42,38 +43,38 @@ public class ApiKeys {
     static final int ATTEMPTS = 3;
     static final String PREFIX_INDEX = "uq_auth_tokens_api_key_prefix";
 
-    @Inject
-    Transactions transactions;
+    private final OrganizationWork work;
+    private final Caller caller;
+    private final Quotas quotas;
+    private final Outbox outbox;
+    private final ApiKeyGenerator generator;
 
-    @Inject
-    MemberAccess access;
-
-    @Inject
-    Quotas quotas;
-
-    @Inject
-    Outbox outbox;
-
-    @Inject
-    ApiKeyGenerator generator;
+    ApiKeys(OrganizationWork work, Caller caller, Quotas quotas, Outbox outbox, ApiKeyGenerator generator) {
+        this.work = work;
+        this.caller = caller;
+        this.quotas = quotas;
+        this.outbox = outbox;
+        this.generator = generator;
+    }
 
     /**
      * Creates a key. A prefix that another key already has (uq_auth_tokens_api_key_prefix) fails the
      * whole transaction, so it is run again with a new credential, at most {@link #ATTEMPTS} times.
      */
-    public Uni<CreatedApiKey> create(Caller caller, UUID orgId, CreateApiKey request) {
-        return Uni.createFrom().deferred(() -> createOnce(caller, orgId, request))
+    public Uni<CreatedApiKey> create(UUID orgId, CreateApiKey request) {
+        return Uni.createFrom().deferred(() -> createOnce(orgId, request))
                 .onFailure(ApiKeys::isPrefixTaken).retry().atMost(ATTEMPTS - 1);
     }
 
-    private Uni<CreatedApiKey> createOnce(Caller caller, UUID orgId, CreateApiKey request) {
+    private Uni<CreatedApiKey> createOnce(UUID orgId, CreateApiKey request) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         // the organization row is locked before the creator's membership and role are read: a removal, a
         // demotion or a deletion that commits first is seen (and refuses the key); one that comes later
         // waits and revokes the key with the others
-        return transactions.write(() -> access.requireLocked(caller, orgId, Permission.API_KEY_CREATE).chain(granted -> {
+        return work.run(orgId, Permission.API_KEY_CREATE, admission -> Organization.<Organization>findById(orgId).chain(org -> {
             Set<Permission> scopes = validScopes(request, now);
-            Set<Permission> held = EnumSet.copyOf(Permission.of(granted.role()));
+            Set<Permission> held = EnumSet.noneOf(Permission.class);
+            admission.roles().forEach(role -> held.addAll(Permission.of(role)));
             caller.apiKey().map(ApiKeyClaim::scopes).ifPresent(held::retainAll);
             List<String> beyond = scopes.stream().filter(p -> !held.contains(p)).map(Permission::scope).toList();
             if (!beyond.isEmpty()) {
@@ -82,13 +83,13 @@ public class ApiKeys {
             }
             // the organization row lock also serializes key creation, so two requests cannot both take the last slot
             return ApiKey.countUsable(orgId)
-                    .chain(used -> quotas.requireRoom(granted.organization(), Quota.API_KEYS, used))
+                    .chain(used -> quotas.requireRoom(org, Quota.API_KEYS, used))
                     .chain(() -> {
                         ApiKeyCredential.Generated generated = generator.next();
                         ApiKey key = new ApiKey();
                         key.id = UUID.randomUUID();
                         key.orgId = orgId;
-                        key.userId = caller.userId();
+                        key.userId = admission.userId();
                         key.name = request.name().strip();
                         key.prefix = generated.credential().prefix();
                         key.tokenHash = generated.credential().hash();
@@ -126,24 +127,23 @@ public class ApiKeys {
         return scopes;
     }
 
-    public Uni<List<ApiKeyView>> list(Caller caller, UUID orgId) {
+    public Uni<List<ApiKeyView>> list(UUID orgId) {
         Instant now = Instant.now();
-        return transactions.scoped(() -> access.require(caller, orgId, Permission.API_KEY_READ)
-                .chain(() -> ApiKey.<ApiKey>list("orgId = ?1 and tokenType = ?2 order by createdAt desc, id", orgId, ApiKey.TYPE))
+        return work.run(orgId, Permission.API_KEY_READ, () -> ApiKey.<ApiKey>list("orgId = ?1 and tokenType = ?2 order by createdAt desc, id", orgId, ApiKey.TYPE)
                 .map(keys -> keys.stream().map(k -> ApiKeyView.of(k, now)).toList()));
     }
 
     /** Revokes a key: admins revoke any key of the organization, developers their own. */
-    public Uni<Void> revoke(Caller caller, UUID orgId, UUID keyId) {
-        return transactions.write(() -> access.requireLocked(caller, orgId, Permission.API_KEY_REVOKE).chain(granted ->
+    public Uni<Void> revoke(UUID orgId, UUID keyId) {
+        return work.run(orgId, Permission.API_KEY_REVOKE, admission ->
                 ApiKey.<ApiKey>find("id = ?1 and orgId = ?2 and tokenType = ?3", keyId, orgId, ApiKey.TYPE).<ApiKey>firstResult()
                         .onItem().ifNull().failWith(() -> Problems.notFound("api key", keyId))
                         .chain(key -> {
-                            if (granted.role() != Role.ADMIN && !key.userId.equals(caller.userId())) {
+                            if (!admission.roles().contains(Role.ADMIN) && !key.userId.equals(admission.userId())) {
                                 return Uni.createFrom().failure(Problems.forbidden("only admins revoke other members' keys"));
                             }
-                            return key.active ? revoke(key, caller.userId(), "revoked") : Uni.createFrom().voidItem();
-                        })));
+                            return key.active ? revoke(key, admission.userId(), "revoked") : Uni.createFrom().voidItem();
+                        }));
     }
 
     /** Revokes every key a member made in the organization: they left it or were deactivated. In the caller's transaction. */

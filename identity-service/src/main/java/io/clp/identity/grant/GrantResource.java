@@ -1,9 +1,9 @@
 package io.clp.identity.grant;
 
-import io.clp.tenancy.security.Caller;
+import io.clp.identity.model.EntityType;
+
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
-import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -28,18 +28,18 @@ import java.util.UUID;
 @Tag(name = "Entity grants")
 public class GrantResource {
 
-    @Inject
-    Grants grants;
+    private final Grants grants;
 
-    @Inject
-    Caller caller;
+    GrantResource(Grants grants) {
+        this.grants = grants;
+    }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Grant a member view/edit/execute/delete on one entity, optionally until a time (admins); "
             + "201 for a new grant, 200 when it replaces the member's grant on that entity")
     public Uni<Response> issue(@PathParam("orgId") UUID orgId, @Valid @NotNull IssueGrant request) {
-        return grants.issue(caller, orgId, request).map(issued -> Response
+        return grants.issue(orgId, request).map(issued -> Response
                 .status(issued.created() ? Response.Status.CREATED : Response.Status.OK).entity(issued.grant()).build());
     }
 
@@ -48,13 +48,13 @@ public class GrantResource {
     public Uni<List<GrantView>> list(@PathParam("orgId") UUID orgId, @QueryParam("userId") UUID userId,
                                      @QueryParam("entityType") String entityType,
                                      @QueryParam("entityId") UUID entityId) {
-        return grants.list(caller, orgId, userId, entityType == null ? null : EntityType.parse(entityType), entityId);
+        return grants.list(orgId, userId, entityType == null ? null : EntityType.parse(entityType), entityId);
     }
 
     @DELETE
     @Path("/{grantId}")
     @Operation(summary = "Revoke a grant (admins); the owning service stops honouring it within seconds")
     public Uni<Response> revoke(@PathParam("orgId") UUID orgId, @PathParam("grantId") UUID grantId) {
-        return grants.revoke(caller, orgId, grantId).replaceWith(Response.noContent().build());
+        return grants.revoke(orgId, grantId).replaceWith(Response.noContent().build());
     }
 }

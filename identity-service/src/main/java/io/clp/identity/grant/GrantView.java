@@ -1,5 +1,7 @@
 package io.clp.identity.grant;
 
+import io.clp.identity.model.EntityGrant;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;

@@ -1,21 +1,21 @@
 package io.clp.identity.grant;
 
+import io.clp.identity.model.EntityGrant;
+import io.clp.identity.model.EntityType;
+
 import io.clp.events.identity.GrantIssued;
 import io.clp.events.identity.GrantRevoked;
 import io.clp.events.identity.GrantSnapshot;
-import io.clp.identity.access.MemberAccess;
-import io.clp.identity.membership.Membership;
+import io.clp.identity.model.Membership;
 import io.clp.platform.outbox.Outbox;
 import io.clp.platform.problem.Problems;
-import io.clp.tenancy.security.Caller;
 import io.clp.tenancy.security.Permission;
-import io.clp.platform.tx.Transactions;
+import io.clp.tenancy.work.OrganizationWork;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -34,25 +34,23 @@ import java.util.UUID;
 @ApplicationScoped
 public class Grants {
 
-    @Inject
-    Transactions transactions;
+    private final OrganizationWork work;
+    private final Outbox outbox;
 
-    @Inject
-    MemberAccess access;
-
-    @Inject
-    Outbox outbox;
+    Grants(OrganizationWork work, Outbox outbox) {
+        this.work = work;
+        this.outbox = outbox;
+    }
 
     public record Issued(GrantView grant, boolean created) {
     }
 
     /** Grants (or replaces the grant of) a member's rights on one entity. */
-    public Uni<Issued> issue(Caller caller, UUID orgId, IssueGrant request) {
+    public Uni<Issued> issue(UUID orgId, IssueGrant request) {
         // locked before the checks: the granter's role and the grantee's membership are read as committed
         // after any removal, demotion or deletion that ran first; it also serializes grants in the
         // organization, so two concurrent grants on one entity do not both insert
-        return transactions.write(() -> access.requireLocked(caller, orgId, Permission.ENTITY_PERMISSION_GRANT)
-                .chain(() -> Membership.active(orgId, request.userId()))
+        return work.run(orgId, Permission.ENTITY_PERMISSION_GRANT, admission -> Membership.active(orgId, request.userId())
                 .onItem().ifNull().failWith(() -> Problems.validation("userId", "is not an active member of the organization"))
                 .chain(() -> EntityGrant.<EntityGrant>find("orgId = ?1 and userId = ?2 and entityType = ?3 and entityId = ?4",
                         orgId, request.userId(), request.entityType(), request.entityId()).<EntityGrant>firstResult())
@@ -68,7 +66,7 @@ public class Grants {
                     }
                     grant.permissions = new ArrayList<>(new LinkedHashSet<>(request.permissions()));
                     grant.expiresAt = request.expiresAt() == null ? null : request.expiresAt().truncatedTo(ChronoUnit.MICROS);
-                    grant.grantedBy = caller.userId();
+                    grant.grantedBy = admission.userId();
                     grant.grantedAt = now;
                     // flushed first: the version the events carry is the one the row has after this issue
                     return grant.<EntityGrant>persist()
@@ -82,7 +80,7 @@ public class Grants {
     }
 
     /** The organization's grants, optionally of one user or on one entity; expired ones are shown as inactive. */
-    public Uni<List<GrantView>> list(Caller caller, UUID orgId, UUID userId, EntityType entityType, UUID entityId) {
+    public Uni<List<GrantView>> list(UUID orgId, UUID userId, EntityType entityType, UUID entityId) {
         StringBuilder query = new StringBuilder("orgId = :org");
         Parameters params = Parameters.with("org", orgId);
         if (userId != null) {
@@ -99,14 +97,12 @@ public class Grants {
         }
         query.append(" order by grantedAt, id");
         Instant now = Instant.now();
-        return transactions.scoped(() -> access.require(caller, orgId, Permission.ENTITY_PERMISSION_READ)
-                .chain(() -> EntityGrant.<EntityGrant>list(query.toString(), params))
+        return work.run(orgId, Permission.ENTITY_PERMISSION_READ, () -> EntityGrant.<EntityGrant>list(query.toString(), params)
                 .map(grants -> grants.stream().map(g -> GrantView.of(g, now)).toList()));
     }
 
-    public Uni<Void> revoke(Caller caller, UUID orgId, UUID grantId) {
-        return transactions.write(() -> access.requireLocked(caller, orgId, Permission.ENTITY_PERMISSION_REVOKE)
-                .chain(() -> EntityGrant.<EntityGrant>find("id = ?1 and orgId = ?2", grantId, orgId).<EntityGrant>firstResult())
+    public Uni<Void> revoke(UUID orgId, UUID grantId) {
+        return work.run(orgId, Permission.ENTITY_PERMISSION_REVOKE, () -> EntityGrant.<EntityGrant>find("id = ?1 and orgId = ?2", grantId, orgId).<EntityGrant>firstResult()
                 .onItem().ifNull().failWith(() -> Problems.notFound("grant", grantId))
                 .chain(this::delete));
     }

@@ -1,5 +1,7 @@
 package io.clp.identity.grant;
 
+import io.clp.identity.model.EntityType;
+
 import jakarta.validation.constraints.Future;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;

@@ -7,7 +7,6 @@ import io.clp.tenancy.security.ApiKeyCredential;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import java.io.UncheckedIOException;
@@ -46,13 +45,13 @@ public class ApiKeyClients {
     private final String realm;
 
     public ApiKeyClients(@RestClient KeycloakAdminApi keycloak, ObjectMapper json, IdentityTruth truth, KeycloakPages pages,
-                         MirrorLocks locks, @ConfigProperty(name = "clp.keycloak.realm") String realm) {
+                         MirrorLocks locks, KeycloakConfig config) {
         this.keycloak = keycloak;
         this.json = json;
         this.truth = truth;
         this.pages = pages;
         this.locks = locks;
-        this.realm = realm;
+        this.realm = config.realm();
     }
 
     /**

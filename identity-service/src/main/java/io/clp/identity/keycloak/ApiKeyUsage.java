@@ -6,7 +6,6 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
@@ -40,11 +39,10 @@ public class ApiKeyUsage {
 
     private volatile long seenUpTo;
 
-    public ApiKeyUsage(@RestClient KeycloakAdminApi keycloak, Transactions transactions,
-                       @ConfigProperty(name = "clp.keycloak.realm") String realm) {
+    ApiKeyUsage(@RestClient KeycloakAdminApi keycloak, Transactions transactions, KeycloakConfig config) {
         this.keycloak = keycloak;
         this.transactions = transactions;
-        this.realm = realm;
+        this.realm = config.realm();
     }
 
     /** Off where {@code clp.api-keys.usage-every=off} (tests). */

@@ -1,9 +1,8 @@
 package io.clp.identity.keycloak;
 
-import io.clp.identity.apikey.ApiKey;
-import io.clp.identity.membership.MemberRole;
-import io.clp.identity.membership.Membership;
-import io.clp.identity.organization.Organization;
+import io.clp.identity.model.ApiKey;
+import io.clp.identity.model.Membership;
+import io.clp.identity.model.Organization;
 import io.clp.identity.user.User;
 import io.clp.tenancy.security.Permission;
 import io.clp.tenancy.security.Role;
@@ -46,7 +45,7 @@ public class IdentityTruth {
      * every active member, and the pending invitees. Two reads are equal when nothing Keycloak
      * mirrors has changed in between.
      */
-    public record OrgState(UUID orgId, Org org, Map<UUID, MemberRole> members, List<Invitee> invitees) {
+    public record OrgState(UUID orgId, Org org, Map<UUID, Role> members, List<Invitee> invitees) {
 
         public boolean live() {
             return org != null && org.live();
@@ -136,7 +135,7 @@ public class IdentityTruth {
     }
 
     private static OrgState state(UUID orgId, Organization org, List<Membership> memberships, Map<UUID, User> users) {
-        Map<UUID, MemberRole> members = new HashMap<>();
+        Map<UUID, Role> members = new HashMap<>();
         List<Invitee> invitees = new ArrayList<>();
         for (Membership m : memberships) {
             if (m.active && m.joinedAt != null) {
@@ -158,8 +157,8 @@ public class IdentityTruth {
     }
 
     /** Whether the role holds every scope (an unknown scope is held by nobody). */
-    static boolean covers(MemberRole role, Collection<String> scopes) {
-        Role held = role == null ? null : Role.parse(role.name()).orElse(null);
+    static boolean covers(Role role, Collection<String> scopes) {
+        Role held = role;
         return held != null && scopes.stream().allMatch(s -> Permission.ofScope(s).map(p -> p.grantedTo(held)).orElse(false));
     }
 }

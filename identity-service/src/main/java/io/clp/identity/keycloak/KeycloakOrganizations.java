@@ -2,12 +2,11 @@ package io.clp.identity.keycloak;
 
 import io.clp.identity.keycloak.IdentityTruth.Invitee;
 import io.clp.identity.keycloak.IdentityTruth.OrgState;
-import io.clp.identity.membership.MemberRole;
+import io.clp.tenancy.security.Role;
 import io.clp.tenancy.security.OrganizationClaim;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
@@ -45,8 +44,8 @@ public class KeycloakOrganizations {
     static final int MAX_ROUNDS = 5;
 
     /** What Keycloak holds for one CLP organization; {@code id} is null when it has no organization. */
-    record KcOrg(String id, Map<String, Object> representation, Map<MemberRole, String> groups,
-                 Map<MemberRole, Set<String>> groupRoles, Set<String> members, Map<MemberRole, Set<String>> groupMembers) {
+    record KcOrg(String id, Map<String, Object> representation, Map<Role, String> groups,
+                 Map<Role, Set<String>> groupRoles, Set<String> members, Map<Role, Set<String>> groupMembers) {
 
         boolean exists() {
             return id != null;
@@ -80,12 +79,12 @@ public class KeycloakOrganizations {
     private final String realm;
 
     public KeycloakOrganizations(@RestClient KeycloakAdminApi keycloak, IdentityTruth truth, KeycloakPages pages, MirrorLocks locks,
-                                 @ConfigProperty(name = "clp.keycloak.realm") String realm) {
+                                 KeycloakConfig config) {
         this.keycloak = keycloak;
         this.truth = truth;
         this.pages = pages;
         this.locks = locks;
-        this.realm = realm;
+        this.realm = config.realm();
     }
 
     /** Applies the organization's current rows, as the event-driven mirror does. */
@@ -139,19 +138,19 @@ public class KeycloakOrganizations {
             }
             String id = (String) org.get("id");
             return keycloak.groups(realm, id, false).chain(groups -> {
-                Map<MemberRole, String> groupIds = new EnumMap<>(MemberRole.class);
-                Map<MemberRole, Set<String>> groupRoles = new EnumMap<>(MemberRole.class);
+                Map<Role, String> groupIds = new EnumMap<>(Role.class);
+                Map<Role, Set<String>> groupRoles = new EnumMap<>(Role.class);
                 for (Map<String, Object> g : groups) {
-                    MemberRole role = role((String) g.get("name"));
+                    Role role = role((String) g.get("name"));
                     if (role != null) {
                         groupIds.put(role, (String) g.get("id"));
                         groupRoles.put(role, g.get("realmRoles") instanceof List<?> roles
                                 ? new HashSet<>(roles.stream().map(String::valueOf).toList()) : Set.of());
                     }
                 }
-                Map<MemberRole, Set<String>> groupMembers = new EnumMap<>(MemberRole.class);
+                Map<Role, Set<String>> groupMembers = new EnumMap<>(Role.class);
                 Uni<Void> chain = Uni.createFrom().voidItem();
-                for (Map.Entry<MemberRole, String> g : groupIds.entrySet()) {
+                for (Map.Entry<Role, String> g : groupIds.entrySet()) {
                     chain = chain.chain(() -> pages.ids((first, max) -> keycloak.groupMembers(realm, id, g.getValue(), first, max, true))
                             .invoke(ids -> groupMembers.put(g.getKey(), ids)).replaceWithVoid());
                 }
@@ -197,13 +196,13 @@ public class KeycloakOrganizations {
             steps.add(new Step("enable the organization", () -> keycloak.updateOrganization(realm, kc.id(), enabled)));
         }
         boolean groupsComplete = true;
-        for (MemberRole role : MemberRole.values()) {
+        for (Role role : Role.values()) {
             String group = kc.groups().get(role);
             if (group == null) {
                 groupsComplete = false;
-                steps.add(new Step("create the group " + role, () -> keycloak.createGroup(realm, kc.id(), Map.of("name", role.name()))
+                steps.add(new Step("create the group " + role, () -> keycloak.createGroup(realm, kc.id(), Map.of("name", role.id()))
                         .onFailure(e -> KeycloakStatus.of(e) == 409).recoverWithNull()));
-            } else if (!kc.groupRoles().getOrDefault(role, Set.of()).contains(role.name())) {
+            } else if (!kc.groupRoles().getOrDefault(role, Set.of()).contains(role.id())) {
                 steps.add(new Step("give the group " + role + " its realm role", () -> mapRealmRole(kc.id(), group, role)));
             }
         }
@@ -215,10 +214,10 @@ public class KeycloakOrganizations {
     }
 
     private Uni<Void> planMembers(OrgState rows, KcOrg kc, List<Step> steps) {
-        Map<String, MemberRole> wanted = new HashMap<>();
+        Map<String, Role> wanted = new HashMap<>();
         rows.members().forEach((user, role) -> wanted.put(user.toString(), role));
         // leave groups first: a member removed from the organization keeps no role group
-        for (MemberRole role : MemberRole.values()) {
+        for (Role role : Role.values()) {
             String group = kc.groups().get(role);
             for (String user : kc.groupMembers().getOrDefault(role, Set.of())) {
                 if (wanted.get(user) != role) {
@@ -263,14 +262,14 @@ public class KeycloakOrganizations {
     }
 
     /** Keycloak wants the role's id as well as its name; the group's mappable roles carry both. */
-    private Uni<Response> mapRealmRole(String kcOrgId, String group, MemberRole role) {
+    private Uni<Response> mapRealmRole(String kcOrgId, String group, Role role) {
         return keycloak.availableRealmRoles(realm, kcOrgId, group).chain(available -> {
-            Map<String, Object> found = available.stream().filter(r -> role.name().equals(r.get("name"))).findFirst().orElse(null);
+            Map<String, Object> found = available.stream().filter(r -> role.id().equals(r.get("name"))).findFirst().orElse(null);
             if (found == null) {
-                return Uni.createFrom().failure(new IllegalStateException("the realm role " + role.name()
+                return Uni.createFrom().failure(new IllegalStateException("the realm role " + role.id()
                         + " cannot be mapped to the group " + group));
             }
-            return keycloak.mapRealmRoles(realm, kcOrgId, group, List.of(Map.of("id", found.get("id"), "name", role.name())));
+            return keycloak.mapRealmRoles(realm, kcOrgId, group, List.of(Map.of("id", found.get("id"), "name", role.id())));
         });
     }
 
@@ -342,9 +341,9 @@ public class KeycloakOrganizations {
         return null;
     }
 
-    private static MemberRole role(String name) {
-        for (MemberRole role : MemberRole.values()) {
-            if (role.name().equals(name)) {
+    private static Role role(String name) {
+        for (Role role : Role.values()) {
+            if (role.id().equals(name)) {
                 return role;
             }
         }

@@ -2,7 +2,6 @@ package io.clp.identity.keycloak;
 
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -21,8 +20,8 @@ public class KeycloakPages {
 
     private final int size;
 
-    public KeycloakPages(@ConfigProperty(name = "clp.keycloak.page-size", defaultValue = "500") int size) {
-        this.size = size;
+    public KeycloakPages(KeycloakConfig config) {
+        this.size = config.pageSize();
     }
 
     /** Every entry of a listing; {@code page} is called with (first, max). */

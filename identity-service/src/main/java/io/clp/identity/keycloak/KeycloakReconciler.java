@@ -9,7 +9,6 @@ import io.clp.tenancy.security.ApiKeyCredential;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
@@ -60,7 +59,7 @@ public class KeycloakReconciler {
 
     public KeycloakReconciler(KeycloakOrganizations organizations, ApiKeyClients apiKeyClients, IdentityTruth truth,
                               ReconcilerLease lease, @RestClient KeycloakAdminApi keycloak, KeycloakPages pages, MirrorLocks locks,
-                              @ConfigProperty(name = "clp.keycloak.realm") String realm) {
+                              KeycloakConfig config) {
         this.organizations = organizations;
         this.apiKeyClients = apiKeyClients;
         this.truth = truth;
@@ -68,7 +67,7 @@ public class KeycloakReconciler {
         this.keycloak = keycloak;
         this.pages = pages;
         this.locks = locks;
-        this.realm = realm;
+        this.realm = config.realm();
     }
 
     /**

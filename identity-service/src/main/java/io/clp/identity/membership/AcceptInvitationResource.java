@@ -3,7 +3,6 @@ package io.clp.identity.membership;
 import io.clp.tenancy.security.Caller;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -20,11 +19,13 @@ import java.util.UUID;
 @Tag(name = "Invitations")
 public class AcceptInvitationResource {
 
-    @Inject
-    Invitations invitations;
+    private final Invitations invitations;
+    private final Caller caller;
 
-    @Inject
-    Caller caller;
+    AcceptInvitationResource(Invitations invitations, Caller caller) {
+        this.invitations = invitations;
+        this.caller = caller;
+    }
 
     @POST
     @Path("/{id}/accept")

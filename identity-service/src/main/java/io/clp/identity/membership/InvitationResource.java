@@ -1,9 +1,7 @@
 package io.clp.identity.membership;
 
-import io.clp.tenancy.security.Caller;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
-import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -24,17 +22,17 @@ import java.util.UUID;
 @Tag(name = "Invitations")
 public class InvitationResource {
 
-    @Inject
-    Invitations invitations;
+    private final Invitations invitations;
 
-    @Inject
-    Caller caller;
+    InvitationResource(Invitations invitations) {
+        this.invitations = invitations;
+    }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Invite someone by e-mail with a role (admins)")
     public Uni<Response> invite(@PathParam("orgId") UUID orgId, @Valid @NotNull Invite request) {
-        return invitations.invite(caller, orgId, request)
+        return invitations.invite(orgId, request)
                 .map(view -> Response.status(Response.Status.CREATED).entity(view).build());
     }
 }

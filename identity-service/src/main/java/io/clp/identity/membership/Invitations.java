@@ -1,9 +1,10 @@
 package io.clp.identity.membership;
 
+import io.clp.identity.model.Membership;
+
 import io.clp.events.identity.MemberInvited;
 import io.clp.events.identity.MembershipChanged;
-import io.clp.identity.access.MemberAccess;
-import io.clp.identity.organization.Organization;
+import io.clp.identity.model.Organization;
 import io.clp.identity.quota.Quota;
 import io.clp.identity.quota.Quotas;
 import io.clp.identity.user.User;
@@ -13,10 +14,10 @@ import io.clp.platform.problem.Problems;
 import io.clp.tenancy.security.Caller;
 import io.clp.tenancy.security.Permission;
 import io.clp.platform.tx.Transactions;
+import io.clp.tenancy.work.OrganizationWork;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 
 import java.time.Instant;
@@ -36,24 +37,23 @@ import java.util.UUID;
 @ApplicationScoped
 public class Invitations {
 
-    @Inject
-    Transactions transactions;
+    private final Transactions transactions;
+    private final OrganizationWork work;
+    private final Outbox outbox;
+    private final Users users;
+    private final Quotas quotas;
 
-    @Inject
-    MemberAccess access;
+    Invitations(Transactions transactions, OrganizationWork work, Outbox outbox, Users users, Quotas quotas) {
+        this.transactions = transactions;
+        this.work = work;
+        this.outbox = outbox;
+        this.users = users;
+        this.quotas = quotas;
+    }
 
-    @Inject
-    Outbox outbox;
-
-    @Inject
-    Users users;
-
-    @Inject
-    Quotas quotas;
-
-    public Uni<InvitationView> invite(Caller caller, UUID orgId, Invite request) {
+    public Uni<InvitationView> invite(UUID orgId, Invite request) {
         String email = request.email().trim().toLowerCase(Locale.ROOT);
-        return transactions.write(() -> access.requireLocked(caller, orgId, Permission.MEMBER_INVITE).chain(granted ->
+        return work.run(orgId, Permission.MEMBER_INVITE, admission -> Organization.<Organization>findById(orgId).chain(org ->
                 invitee(email)
                         .chain(existing -> existing != null ? Uni.createFrom().item(existing) : newUser(email))
                         .chain(user -> Membership.count("orgId = ?1 and userId = ?2", orgId, user.id).chain(already -> {
@@ -61,9 +61,8 @@ public class Invitations {
                                 return Uni.createFrom().<User>failure(Problems.conflict("already-member",
                                         email + " is already a member of or invited to this organization"));
                             }
-                            // pending invitations count: they become members without asking again
-                            return Membership.count("orgId = ?1 and (active = true or joinedAt is null)", orgId)
-                                    .chain(members -> quotas.requireRoom(granted.organization(), Quota.MEMBERS, members))
+                            return Membership.seatsTaken(orgId)
+                                    .chain(members -> quotas.requireRoom(org, Quota.MEMBERS, members))
                                     .replaceWith(user);
                         }))
                         .chain(user -> {
@@ -73,12 +72,12 @@ public class Invitations {
                             m.userId = user.id;
                             m.role = request.role();
                             m.active = false;
-                            m.invitedBy = granted.membership().userId;
+                            m.invitedBy = admission.userId();
                             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
                             return m.persist()
-                                    .chain(() -> outbox.publish(new MemberInvited(m.id, orgId, granted.organization().name,
-                                            user.id, email, m.role.name(), m.invitedBy, now)))
-                                    .replaceWith(new InvitationView(m.id, orgId, user.id, email, m.role.name(), "invited"));
+                                    .chain(() -> outbox.publish(new MemberInvited(m.id, orgId, org.name,
+                                            user.id, email, m.role.id(), m.invitedBy, now)))
+                                    .replaceWith(new InvitationView(m.id, orgId, user.id, email, m.role.id(), "invited"));
                         })));
     }
 
@@ -111,9 +110,9 @@ public class Invitations {
                     }
                     m.active = true;
                     m.joinedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-                    return outbox.publish(new MembershipChanged(m.id, m.orgId, m.userId, "joined", m.role.name(),
-                                    m.role.name(), true, m.joinedAt))
-                            .replaceWith(new InvitationView(m.id, m.orgId, m.userId, user.email, m.role.name(), "accepted"));
+                    return outbox.publish(new MembershipChanged(m.id, m.orgId, m.userId, "joined", m.role.id(),
+                                    m.role.id(), true, m.joinedAt))
+                            .replaceWith(new InvitationView(m.id, m.orgId, m.userId, user.email, m.role.id(), "accepted"));
                 })));
     }
 

@@ -1,10 +1,7 @@
 package io.clp.identity.membership;
 
-import io.clp.tenancy.security.Caller;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
-import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -28,17 +25,16 @@ import java.util.UUID;
 @Tag(name = "Members")
 public class MemberResource {
 
-    @Inject
-    Memberships memberships;
+    private final Memberships memberships;
 
-    @Inject
-    Caller caller;
+    MemberResource(Memberships memberships) {
+        this.memberships = memberships;
+    }
 
     @GET
-    @WithSession
     @Operation(summary = "The organization's members with their roles")
     public Uni<List<MemberView>> list(@PathParam("orgId") UUID orgId) {
-        return memberships.list(caller, orgId);
+        return memberships.list(orgId);
     }
 
     @PATCH
@@ -47,13 +43,13 @@ public class MemberResource {
     @Operation(summary = "Change a member's role or deactivate/reactivate them (admins); the last admin stays")
     public Uni<MemberView> change(@PathParam("orgId") UUID orgId, @PathParam("userId") UUID userId,
                                   @Valid @NotNull ChangeMembership request) {
-        return memberships.change(caller, orgId, userId, request);
+        return memberships.change(orgId, userId, request);
     }
 
     @DELETE
     @Path("/{userId}")
     @Operation(summary = "Remove a member (admins); the last admin stays")
     public Uni<Response> remove(@PathParam("orgId") UUID orgId, @PathParam("userId") UUID userId) {
-        return memberships.remove(caller, orgId, userId).replaceWith(Response.noContent().build());
+        return memberships.remove(orgId, userId).replaceWith(Response.noContent().build());
     }
 }

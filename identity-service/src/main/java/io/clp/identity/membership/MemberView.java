@@ -1,5 +1,7 @@
 package io.clp.identity.membership;
 
+import io.clp.identity.model.Membership;
+
 import io.clp.identity.user.User;
 
 import java.time.Instant;
@@ -10,7 +12,7 @@ public record MemberView(UUID userId, String email, String name, String role, bo
                          Instant joinedAt) {
 
     static MemberView of(Membership m, User u) {
-        return new MemberView(m.userId, u == null ? null : u.email, u == null ? null : u.name, m.role.name(), m.active,
+        return new MemberView(m.userId, u == null ? null : u.email, u == null ? null : u.name, m.role.id(), m.active,
                 m.invitedBy, m.joinedAt);
     }
 }

@@ -1,19 +1,18 @@
 package io.clp.identity.membership;
 
+import io.clp.identity.model.Membership;
+
 import io.clp.events.identity.MembershipChanged;
-import io.clp.identity.access.MemberAccess;
 import io.clp.identity.apikey.ApiKeys;
 import io.clp.identity.grant.Grants;
 import io.clp.identity.user.User;
 import io.clp.platform.outbox.Outbox;
 import io.clp.platform.problem.Problems;
-import io.clp.tenancy.security.Caller;
 import io.clp.tenancy.security.Permission;
 import io.clp.tenancy.security.Role;
-import io.clp.platform.tx.Transactions;
+import io.clp.tenancy.work.OrganizationWork;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -34,24 +33,20 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class Memberships {
 
-    @Inject
-    Transactions transactions;
+    private final OrganizationWork work;
+    private final Outbox outbox;
+    private final Grants grants;
+    private final ApiKeys apiKeys;
 
-    @Inject
-    MemberAccess access;
+    Memberships(OrganizationWork work, Outbox outbox, Grants grants, ApiKeys apiKeys) {
+        this.work = work;
+        this.outbox = outbox;
+        this.grants = grants;
+        this.apiKeys = apiKeys;
+    }
 
-    @Inject
-    Outbox outbox;
-
-    @Inject
-    Grants grants;
-
-    @Inject
-    ApiKeys apiKeys;
-
-    public Uni<List<MemberView>> list(Caller caller, UUID orgId) {
-        return transactions.scoped(() -> access.require(caller, orgId, Permission.MEMBER_READ)
-                .chain(() -> Membership.<Membership>list("orgId = ?1 order by createdAt, id", orgId))
+    public Uni<List<MemberView>> list(UUID orgId) {
+        return work.run(orgId, Permission.MEMBER_READ, () -> Membership.<Membership>list("orgId = ?1 order by createdAt, id", orgId)
                 .chain(members -> (members.isEmpty() ? Uni.createFrom().item(List.<User>of())
                         : User.<User>list("id in ?1", members.stream().map(m -> m.userId).toList()))
                         .map(users -> {
@@ -60,23 +55,22 @@ public class Memberships {
                         })));
     }
 
-    public Uni<MemberView> change(Caller caller, UUID orgId, UUID userId, ChangeMembership request) {
+    public Uni<MemberView> change(UUID orgId, UUID userId, ChangeMembership request) {
         if (request.role() == null && request.active() == null) {
             throw Problems.validation("role", "send a role, active, or both");
         }
-        return transactions.write(() -> access.requireLocked(caller, orgId, Permission.MEMBER_UPDATE)
-                .chain(() -> member(orgId, userId))
+        return work.run(orgId, Permission.MEMBER_UPDATE, admission -> member(orgId, userId)
                 .chain(member -> {
-                    MemberRole previous = member.role;
+                    Role previous = member.role;
                     boolean wasActive = member.active;
-                    MemberRole role = request.role() == null ? member.role : request.role();
+                    Role role = request.role() == null ? member.role : request.role();
                     boolean active = request.active() == null ? member.active : request.active();
                     if (member.joinedAt == null && request.active() != null && request.active()) {
                         return Uni.createFrom().<Membership>failure(Problems.conflict("invitation-pending",
                                 "the member has not accepted the invitation yet"));
                     }
-                    boolean losesAdmin = previous == MemberRole.admin && wasActive
-                            && (role != MemberRole.admin || !active);
+                    boolean losesAdmin = previous == Role.ADMIN && wasActive
+                            && (role != Role.ADMIN || !active);
                     return (losesAdmin ? requireAnotherAdmin(orgId, userId) : Uni.createFrom().voidItem()).chain(() -> {
                         if (role == previous && active == wasActive) {
                             return Uni.createFrom().item(member);
@@ -87,27 +81,26 @@ public class Memberships {
                         return outbox.publish(event(member, change, previous))
                                 .call(() -> active ? Uni.createFrom().voidItem() : grants.revokeAllOf(orgId, userId))
                                 .call(() -> active
-                                        ? apiKeys.revokeBeyond(orgId, userId, Role.parse(role.name()).orElseThrow(), caller.userId())
-                                        : apiKeys.revokeAllOf(orgId, userId, caller.userId()))
+                                        ? apiKeys.revokeBeyond(orgId, userId, role, admission.userId())
+                                        : apiKeys.revokeAllOf(orgId, userId, admission.userId()))
                                 .replaceWith(member);
                     });
                 })
                 .chain(member -> User.<User>findById(userId).map(u -> MemberView.of(member, u))));
     }
 
-    public Uni<Void> remove(Caller caller, UUID orgId, UUID userId) {
-        return transactions.write(() -> access.requireLocked(caller, orgId, Permission.MEMBER_REMOVE)
-                .chain(() -> member(orgId, userId))
-                .chain(member -> (member.role == MemberRole.admin && member.active
+    public Uni<Void> remove(UUID orgId, UUID userId) {
+        return work.run(orgId, Permission.MEMBER_REMOVE, admission -> member(orgId, userId)
+                .chain(member -> (member.role == Role.ADMIN && member.active
                         ? requireAnotherAdmin(orgId, userId) : Uni.createFrom().voidItem())
                         .chain(() -> outbox.publish(event(member, "removed", member.role)))
                         .chain(() -> grants.revokeAllOf(orgId, userId))
-                        .chain(() -> apiKeys.revokeAllOf(orgId, userId, caller.userId()))
+                        .chain(() -> apiKeys.revokeAllOf(orgId, userId, admission.userId()))
                         .chain(() -> member.delete())))
                 .replaceWithVoid();
     }
 
-    /** Read with the organization locked (MemberAccess.requireLocked): no other membership change runs meanwhile. */
+    /** Read with the organization locked (a change's unit of work, see MemberGate): no other membership change runs meanwhile. */
     private Uni<Membership> member(UUID orgId, UUID userId) {
         return Membership.<Membership>find("orgId = ?1 and userId = ?2", orgId, userId).<Membership>firstResult()
                 .onItem().ifNull().failWith(() -> Problems.notFound("member", userId));
@@ -115,14 +108,14 @@ public class Memberships {
 
     private Uni<Void> requireAnotherAdmin(UUID orgId, UUID userId) {
         return Membership.count("orgId = ?1 and userId <> ?2 and role = ?3 and active = true",
-                        orgId, userId, MemberRole.admin)
+                        orgId, userId, Role.ADMIN)
                 .chain(others -> others > 0 ? Uni.createFrom().voidItem()
                         : Uni.createFrom().failure(Problems.conflict("last-admin",
                         "an organization keeps at least one active admin: promote another member first")));
     }
 
-    private static MembershipChanged event(Membership m, String change, MemberRole previous) {
-        return new MembershipChanged(m.id, m.orgId, m.userId, change, m.role.name(), previous.name(),
+    private static MembershipChanged event(Membership m, String change, Role previous) {
+        return new MembershipChanged(m.id, m.orgId, m.userId, change, m.role.id(), previous.id(),
                 m.active && !"removed".equals(change), Instant.now().truncatedTo(ChronoUnit.MICROS));
     }
 }

@@ -1,5 +1,7 @@
 package io.clp.identity.organization;
 
+import io.clp.identity.model.Plan;
+
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.NotBlank;

@@ -3,7 +3,6 @@ package io.clp.identity.organization;
 import io.clp.tenancy.security.Caller;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -31,11 +30,13 @@ import java.util.UUID;
 @Tag(name = "Operators")
 public class OperatorResource {
 
-    @Inject
-    Organizations organizations;
+    private final Organizations organizations;
+    private final Caller caller;
 
-    @Inject
-    Caller caller;
+    OperatorResource(Organizations organizations, Caller caller) {
+        this.organizations = organizations;
+        this.caller = caller;
+    }
 
     @GET
     @Operation(summary = "Any organization that is not deleted (operators)")

@@ -1,10 +1,8 @@
 package io.clp.identity.organization;
 
 import io.clp.tenancy.security.Caller;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
-import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -30,11 +28,13 @@ import java.util.UUID;
 @Tag(name = "Organizations")
 public class OrganizationResource {
 
-    @Inject
-    Organizations organizations;
+    private final Organizations organizations;
+    private final Caller caller;
 
-    @Inject
-    Caller caller;
+    OrganizationResource(Organizations organizations, Caller caller) {
+        this.organizations = organizations;
+        this.caller = caller;
+    }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -50,7 +50,6 @@ public class OrganizationResource {
     }
 
     @GET
-    @WithSession
     @Operation(summary = "The organizations the caller belongs to")
     public Uni<List<OrganizationView>> mine() {
         caller.requirePerson();
@@ -65,21 +64,20 @@ public class OrganizationResource {
                     + "naming the field. The change waits for, and then applies on top of, any concurrent change of the "
                     + "organization: a suspension that committed first makes it 409 organization-suspended, a deletion 404")
     public Uni<OrganizationView> update(@PathParam("id") UUID id, @Valid @NotNull UpdateOrganization request) {
-        return organizations.update(caller, id, request).map(OrganizationView::of);
+        return organizations.update(id, request).map(OrganizationView::of);
     }
 
     @DELETE
     @Path("/{id}")
     @Operation(summary = "Delete an organization (admins): its data becomes unreachable and its API keys are revoked")
     public Uni<Response> delete(@PathParam("id") UUID id) {
-        return organizations.delete(caller, id).replaceWith(Response.noContent().build());
+        return organizations.delete(id).replaceWith(Response.noContent().build());
     }
 
     @GET
     @Path("/{id}")
-    @WithSession
     @Operation(summary = "One organization the caller belongs to")
     public Uni<OrganizationView> get(@PathParam("id") UUID id) {
-        return organizations.get(caller, id).map(OrganizationView::of);
+        return organizations.get(id).map(OrganizationView::of);
     }
 }

@@ -9,7 +9,6 @@ import com.networknt.schema.ValidationMessage;
 import io.clp.platform.problem.FieldError;
 import io.clp.platform.problem.Problems;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,11 +28,10 @@ import java.util.Map;
 public class OrganizationSettings {
 
     private final JsonSchema schema;
+    private final ObjectMapper json;
 
-    @Inject
-    ObjectMapper json;
-
-    public OrganizationSettings() {
+    OrganizationSettings(ObjectMapper json) {
+        this.json = json;
         try (InputStream in = getClass().getClassLoader().getResourceAsStream("schemas/organization-settings.schema.json")) {
             schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
         } catch (IOException e) {

@@ -1,5 +1,7 @@
 package io.clp.identity.organization;
 
+import io.clp.identity.model.Organization;
+
 import io.clp.events.identity.OrganizationSnapshot;
 import io.clp.identity.quota.Quotas;
 import io.clp.platform.outbox.Outbox;
@@ -34,7 +36,7 @@ public class OrganizationStates {
         return quotas.all(org, Map.of()).chain(limits -> {
             Map<String, Integer> byId = new LinkedHashMap<>();
             limits.forEach((quota, limit) -> byId.put(quota.id(), limit.limit()));
-            return outbox.publish(new OrganizationSnapshot(org.id, org.slug, org.status, org.plan, byId,
+            return outbox.publish(new OrganizationSnapshot(org.id, org.slug, org.status.id(), org.plan.name(), byId,
                     org.deletedAt != null, org.deletedAt, Instant.now().truncatedTo(ChronoUnit.MICROS), org.version));
         }).replaceWithVoid();
     }

@@ -1,5 +1,7 @@
 package io.clp.identity.organization;
 
+import io.clp.identity.model.Organization;
+
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;
@@ -11,7 +13,7 @@ public record OrganizationView(UUID id, String name, String slug, String domain,
                                Map<String, Object> settings, Instant createdAt) {
 
     static OrganizationView of(Organization o) {
-        return new OrganizationView(o.id, o.name, o.slug, o.domain, o.status, o.plan, o.monthlyBudget, o.currency,
+        return new OrganizationView(o.id, o.name, o.slug, o.domain, o.status.id(), o.plan.name(), o.monthlyBudget, o.currency,
                 o.industry, o.companySize, o.settings, o.createdAt);
     }
 }

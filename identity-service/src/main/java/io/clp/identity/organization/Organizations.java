@@ -1,13 +1,15 @@
 package io.clp.identity.organization;
 
+import io.clp.identity.model.Organization;
+
 import io.clp.events.identity.OrganizationCreated;
 import io.clp.events.identity.OrganizationDeleted;
 import io.clp.events.identity.OrganizationUpdated;
-import io.clp.identity.access.MemberAccess;
 import io.clp.identity.apikey.ApiKeys;
 import io.clp.tenancy.security.Permission;
-import io.clp.identity.membership.MemberRole;
-import io.clp.identity.membership.Membership;
+import io.clp.tenancy.security.Role;
+import io.clp.tenancy.work.OrganizationWork;
+import io.clp.identity.model.Membership;
 import io.clp.identity.quota.Quotas;
 import io.clp.identity.user.Users;
 import io.clp.platform.outbox.Outbox;
@@ -17,7 +19,6 @@ import io.clp.platform.tx.Transactions;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 import org.jboss.logging.Logger;
 
@@ -34,8 +35,8 @@ import java.util.UUID;
 
 /**
  * Creating, changing and reading organizations. Every change locks the organization's row first and
- * re-reads it (MemberAccess.requireLocked, {@link #locked}), so concurrent changes apply one after
- * the other; the row's version, which Hibernate checks on every update, is the safety net for a
+ * re-reads it (a member's change through {@link OrganizationWork}, an operator's through {@link #locked}),
+ * so concurrent changes apply one after the other; the row's version, which Hibernate checks on every update, is the safety net for a
  * write that did not lock (409 concurrent-modification) and orders the events in other services.
  */
 @ApplicationScoped
@@ -45,29 +46,26 @@ public class Organizations {
     public static final String OPERATOR_ROLE = "clp-operator";
     private static final Logger LOG = Logger.getLogger(Organizations.class);
 
-    @Inject
-    Transactions transactions;
+    private final Transactions transactions;
+    private final Outbox outbox;
+    private final Quotas quotas;
+    private final Users users;
+    private final OrganizationSettings settings;
+    private final OrganizationWork work;
+    private final ApiKeys apiKeys;
+    private final OrganizationStates states;
 
-    @Inject
-    Outbox outbox;
-
-    @Inject
-    Quotas quotas;
-
-    @Inject
-    Users users;
-
-    @Inject
-    OrganizationSettings settings;
-
-    @Inject
-    MemberAccess access;
-
-    @Inject
-    ApiKeys apiKeys;
-
-    @Inject
-    OrganizationStates states;
+    Organizations(Transactions transactions, Outbox outbox, Quotas quotas, Users users, OrganizationSettings settings,
+                  OrganizationWork work, ApiKeys apiKeys, OrganizationStates states) {
+        this.transactions = transactions;
+        this.outbox = outbox;
+        this.quotas = quotas;
+        this.users = users;
+        this.settings = settings;
+        this.work = work;
+        this.apiKeys = apiKeys;
+        this.states = states;
+    }
 
     /**
      * Creates the organization with the caller as its first admin and publishes
@@ -85,7 +83,6 @@ public class Organizations {
                 org.name = request.name().strip();
                 org.slug = request.slug();
                 org.domain = request.domain();
-                org.plan = Plan.DEFAULT.name();
                 org.monthlyBudget = request.monthlyBudget();
                 org.currency = request.currency();
                 org.industry = request.industry();
@@ -99,15 +96,15 @@ public class Organizations {
                 admin.id = UUID.randomUUID();
                 admin.orgId = org.id;
                 admin.userId = user.id;
-                admin.role = MemberRole.admin;
+                admin.role = Role.ADMIN;
                 admin.joinedAt = org.createdAt;
 
                 return transactions.allowOrganization(org.id)
                         .chain(() -> org.<Organization>persist())
                         .chain(() -> admin.persist())
                         .chain(Organizations::flush)
-                        .chain(() -> outbox.publish(new OrganizationCreated(org.id, org.name, org.slug, org.status,
-                                org.plan, org.monthlyBudget, org.currency, user.id, org.createdAt, org.version)))
+                        .chain(() -> outbox.publish(new OrganizationCreated(org.id, org.name, org.slug, org.status.id(),
+                                org.plan.name(), org.monthlyBudget, org.currency, user.id, org.createdAt, org.version)))
                         .chain(() -> quotas.publishLimits(org))
                         .chain(() -> states.publish(org))
                         .replaceWith(org);
@@ -115,12 +112,11 @@ public class Organizations {
     }
 
     /** Applies the fields present in {@code request}; publishes {@link OrganizationUpdated} when something changed. */
-    public Uni<Organization> update(Caller caller, UUID id, UpdateOrganization request) {
+    public Uni<Organization> update(UUID id, UpdateOrganization request) {
         if (request.settings() != null) {
             settings.validate(request.settings());
         }
-        return transactions.write(() -> access.requireLocked(caller, id, Permission.ORGANIZATION_UPDATE).chain(granted -> {
-            Organization org = granted.organization();
+        return work.run(id, Permission.ORGANIZATION_UPDATE, () -> Organization.<Organization>findById(id).chain(org -> {
             List<String> changed = new ArrayList<>();
             change(changed, "name", org.name, request.name() == null ? null : request.name().strip(), v -> org.name = v);
             change(changed, "domain", org.domain, request.domain(), v -> org.domain = v);
@@ -155,12 +151,12 @@ public class Organizations {
     public Uni<Organization> changePlan(Caller caller, UUID id, ChangePlan request) {
         return transactions.write(() -> transactions.allowOrganization(id).chain(() -> locked(id, LockModeType.PESSIMISTIC_WRITE))
                 .chain(org -> {
-                    if (org.plan.equals(request.plan().name())) {
+                    if (org.plan == request.plan()) {
                         return Uni.createFrom().item(org);
                     }
                     LOG.infof("operator %s moved organization %s from plan %s to %s: %s", caller.userId(), id, org.plan,
                             request.plan(), request.reason() == null ? "(no reason given)" : request.reason());
-                    org.plan = request.plan().name();
+                    org.plan = request.plan();
                     return publishUpdated(org, List.of("plan")).replaceWith(org);
                 }));
     }
@@ -170,7 +166,7 @@ public class Organizations {
      * publishes the quotas; every change publishes the organization's new state.
      */
     private Uni<Void> publishUpdated(Organization org, List<String> changed) {
-        return flush().chain(() -> outbox.publish(new OrganizationUpdated(org.id, org.name, org.slug, org.status, org.plan,
+        return flush().chain(() -> outbox.publish(new OrganizationUpdated(org.id, org.name, org.slug, org.status.id(), org.plan.name(),
                         org.monthlyBudget, org.currency, changed, Instant.now().truncatedTo(ChronoUnit.MICROS), org.version)))
                 .chain(() -> changed.contains("plan") ? quotas.publishLimits(org) : Uni.createFrom().voidItem())
                 .chain(() -> states.publish(org));
@@ -189,10 +185,10 @@ public class Organizations {
     public Uni<Organization> changeStatus(Caller caller, UUID id, ChangeStatus request) {
         return transactions.write(() -> transactions.allowOrganization(id).chain(() -> locked(id, LockModeType.PESSIMISTIC_WRITE))
                 .chain(org -> {
-            if (org.status.equals(request.status())) {
+            if (org.status == request.target()) {
                 return Uni.createFrom().item(org);
             }
-            org.status = request.status();
+            org.status = request.target();
             LOG.infof("operator %s set organization %s to %s: %s", caller.userId(), id, request.status(),
                     request.reason() == null ? "(no reason given)" : request.reason());
             return publishUpdated(org, List.of("status")).replaceWith(org);
@@ -209,7 +205,7 @@ public class Organizations {
     }
 
     private static Organization unlessDeleted(UUID id, Organization org) {
-        if (org == null || org.deletedAt != null) {
+        if (org == null || !org.live()) {
             throw Problems.notFound("organization", id);
         }
         return org;
@@ -223,14 +219,12 @@ public class Organizations {
      * Soft delete: the organization and everything in it become unreachable; the rows stay for the
      * audit trail. Its API keys are revoked in the same transaction, so no key outlives it.
      */
-    public Uni<Void> delete(Caller caller, UUID id) {
-        return transactions.write(() -> access.requireLocked(caller, id, Permission.ORGANIZATION_DELETE).chain(granted -> {
-            Organization org = granted.organization();
-            org.status = "deleted";
-            org.deletedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            return apiKeys.revokeAllIn(org.id, granted.membership().userId)
+    public Uni<Void> delete(UUID id) {
+        return work.run(id, Permission.ORGANIZATION_DELETE, admission -> Organization.<Organization>findById(id).chain(org -> {
+            org.markDeleted(Instant.now().truncatedTo(ChronoUnit.MICROS));
+            return apiKeys.revokeAllIn(org.id, admission.userId())
                     .chain(() -> flush())
-                    .chain(() -> outbox.publish(new OrganizationDeleted(org.id, org.slug, granted.membership().userId,
+                    .chain(() -> outbox.publish(new OrganizationDeleted(org.id, org.slug, admission.userId(),
                             org.deletedAt, org.version)))
                     .chain(() -> states.publish(org));
         })).replaceWithVoid();
@@ -245,9 +239,8 @@ public class Organizations {
     }
 
     /** The organization, if the caller is an active member of it; otherwise not found. */
-    public Uni<Organization> get(Caller caller, UUID id) {
-        return transactions.scoped(() -> access.require(caller, id, Permission.ORGANIZATION_READ)
-                .map(MemberAccess.Granted::organization));
+    public Uni<Organization> get(UUID id) {
+        return work.run(id, Permission.ORGANIZATION_READ, () -> Organization.<Organization>findById(id));
     }
 
     public Uni<List<Organization>> mine(Caller caller) {

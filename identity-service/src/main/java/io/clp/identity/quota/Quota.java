@@ -1,5 +1,7 @@
 package io.clp.identity.quota;
 
+import io.clp.identity.model.Plan;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -38,12 +40,12 @@ public enum Quota {
         return Arrays.stream(values()).filter(q -> q.id().equals(id)).findFirst();
     }
 
-    /** The plan's default; an unknown plan gets the free plan's. */
-    public int defaultFor(String plan) {
-        return switch (plan == null ? "free" : plan) {
-            case "team" -> team;
-            case "enterprise" -> enterprise;
-            default -> free;
+    /** The plan's default; no plan gets the free plan's. */
+    public int defaultFor(Plan plan) {
+        return switch (plan == null ? Plan.free : plan) {
+            case team -> team;
+            case enterprise -> enterprise;
+            case free -> free;
         };
     }
 }

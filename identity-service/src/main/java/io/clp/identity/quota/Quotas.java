@@ -1,13 +1,16 @@
 package io.clp.identity.quota;
 
 import io.clp.events.identity.OrganizationQuotasChanged;
-import io.clp.identity.organization.Organization;
+import io.clp.identity.model.Organization;
 import io.clp.platform.outbox.Outbox;
 import io.clp.platform.problem.Problems;
+import io.clp.identity.model.ApiKey;
+import io.clp.identity.model.Membership;
+import io.clp.tenancy.security.Permission;
+import io.clp.tenancy.work.OrganizationWork;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -27,8 +30,13 @@ public class Quotas {
     /** The highest limit an operator may set. */
     public static final int MAX_LIMIT = 1_000_000;
 
-    @Inject
-    Outbox outbox;
+    private final Outbox outbox;
+    private final OrganizationWork work;
+
+    Quotas(Outbox outbox, OrganizationWork work) {
+        this.outbox = outbox;
+        this.work = work;
+    }
 
     public record Limit(int limit, long used, boolean overridden) {
     }
@@ -57,7 +65,7 @@ public class Quotas {
         return all(org, Map.of()).chain(limits -> {
             Map<String, Integer> byId = new LinkedHashMap<>();
             limits.forEach((q, l) -> byId.put(q.id(), l.limit()));
-            return outbox.publish(new OrganizationQuotasChanged(org.id, org.slug, org.plan, byId,
+            return outbox.publish(new OrganizationQuotasChanged(org.id, org.slug, org.plan.name(), byId,
                     Instant.now().truncatedTo(ChronoUnit.MICROS), org.version));
         }).replaceWithVoid();
     }
@@ -98,6 +106,19 @@ public class Quotas {
             }
             return query.executeUpdate();
         }).chain(() -> publishLimits(org));
+    }
+
+    /** The organization's quotas with their usage, for a member allowed to read them. */
+    public Uni<Map<String, QuotaView>> view(UUID orgId) {
+        return work.run(orgId, Permission.QUOTA_READ, () -> Organization.<Organization>findById(orgId)
+                .chain(org -> Membership.seatsTaken(orgId)
+                        .chain(members -> ApiKey.countUsable(orgId)
+                                .chain(keys -> all(org, Map.of(Quota.MEMBERS, members, Quota.API_KEYS, keys))))))
+                .map(limits -> {
+                    Map<String, QuotaView> view = new LinkedHashMap<>();
+                    limits.forEach((q, l) -> view.put(q.id(), new QuotaView(l.limit(), l.used(), l.overridden())));
+                    return view;
+                });
     }
 
     /** Every quota with its limit; usage is filled in where identity-service owns the resource. */

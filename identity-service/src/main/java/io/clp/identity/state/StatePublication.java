@@ -1,8 +1,8 @@
 package io.clp.identity.state;
 
-import io.clp.identity.grant.EntityGrant;
+import io.clp.identity.model.EntityGrant;
 import io.clp.identity.grant.Grants;
-import io.clp.identity.organization.Organization;
+import io.clp.identity.model.Organization;
 import io.clp.identity.organization.OrganizationStates;
 import io.clp.platform.outbox.Outbox;
 import io.clp.platform.tx.Transactions;

@@ -64,6 +64,9 @@ class KeycloakReconcilerTest {
     @Inject
     MirrorLocks locks;
 
+    @Inject
+    KeycloakConfig config;
+
     private final TestKeycloak keycloak = TestKeycloak.get();
 
     @AfterEach
@@ -177,7 +180,7 @@ class KeycloakReconcilerTest {
     @Test
     void twoReconcilersNeverActAtOnce() throws Exception {
         KeycloakTestSupport org = KeycloakTestSupport.organization();
-        KeycloakReconciler other = new KeycloakReconciler(organizations, apiKeyClients, truth, lease, keycloakApi, pages, locks, "clp");
+        KeycloakReconciler other = new KeycloakReconciler(organizations, apiKeyClients, truth, lease, keycloakApi, pages, locks, config);
         CountDownLatch reached = new CountDownLatch(1);
         CompletableFuture<Void> resume = new CompletableFuture<>();
         reconciler.beforeAct(id -> {

@@ -9,7 +9,7 @@ import io.clp.events.AggregateTypes;
 import io.clp.events.identity.GrantSnapshot;
 import io.clp.events.identity.OrganizationSnapshot;
 import io.clp.identity.IdentityFixtures;
-import io.clp.identity.organization.Plan;
+import io.clp.identity.model.Plan;
 import io.clp.identity.quota.Quota;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;
@@ -87,7 +87,7 @@ class StatePublicationTest {
         // the effective limits are always complete: the plan's defaults where nothing was overridden
         for (JsonNode state : states) {
             assertThat(state.get("quotas").size()).isEqualTo(Quota.values().length);
-            assertThat(state.get("quotas").get("rules").asInt()).isEqualTo(Quota.RULES.defaultFor("free"));
+            assertThat(state.get("quotas").get("rules").asInt()).isEqualTo(Quota.RULES.defaultFor(Plan.free));
         }
         assertThat(states.get(0).get("quotas").get("dsp_accounts").asInt()).isEqualTo(2);
         assertThat(states.get(2).get("quotas").get("dsp_accounts").asInt()).isEqualTo(40);
@@ -146,7 +146,7 @@ class StatePublicationTest {
         assertThat(org).hasSize(1);
         assertThat(org.get(0).get("status").asText()).isEqualTo("active");
         assertThat(org.get(0).get("plan").asText()).isEqualTo("team");
-        assertThat(org.get(0).get("quotas").get("dsp_accounts").asInt()).isEqualTo(Quota.DSP_ACCOUNTS.defaultFor("team"));
+        assertThat(org.get(0).get("quotas").get("dsp_accounts").asInt()).isEqualTo(Quota.DSP_ACCOUNTS.defaultFor(Plan.team));
         List<JsonNode> grant = states(GrantSnapshot.TYPE, grantId);
         assertThat(grant).hasSize(1);
         assertThat(grant.get(0).get("revoked").asBoolean()).isFalse();
@@ -161,7 +161,7 @@ class StatePublicationTest {
         for (Plan plan : Plan.values()) {
             for (Quota quota : Quota.values()) {
                 assertThat(TestDatabase.count("SELECT quota_limit FROM identity.clp_plan_quotas WHERE plan = ? AND quota = ?",
-                        plan.name(), quota.id())).as("%s on %s", quota, plan).isEqualTo(quota.defaultFor(plan.name()));
+                        plan.name(), quota.id())).as("%s on %s", quota, plan).isEqualTo(quota.defaultFor(plan));
             }
         }
         assertThat(TestDatabase.count("SELECT count(*) FROM identity.clp_plan_quotas"))

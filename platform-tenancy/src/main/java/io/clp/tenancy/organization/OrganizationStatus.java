@@ -6,11 +6,11 @@ import java.util.Optional;
 /**
  * The states an organization goes through, as identity-service stores them and its events carry them
  * (lower-case labels). The rules every service applies to an organization's data follow from it:
- * an active organization's data can be read and changed, a suspended one's read only, a deleted
- * one's is gone (404).
+ * a trial or active organization's data can be read and changed (a new organization starts on
+ * trial), a suspended one's read only, a deleted one's is gone (404).
  */
 public enum OrganizationStatus {
-    ACTIVE, SUSPENDED, DELETED;
+    TRIAL, ACTIVE, SUSPENDED, DELETED;
 
     /** The label in the database and in events. */
     public String id() {
@@ -24,7 +24,7 @@ public enum OrganizationStatus {
 
     /** Whether the organization's data can be changed. */
     public boolean writable() {
-        return this == ACTIVE;
+        return this == TRIAL || this == ACTIVE;
     }
 
     /** The status a label names; empty for null or a label this release does not know. */

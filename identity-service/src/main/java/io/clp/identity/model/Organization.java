@@ -1,8 +1,12 @@
-package io.clp.identity.organization;
+package io.clp.identity.model;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import io.clp.tenancy.organization.OrganizationStatus;
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
@@ -32,11 +36,15 @@ public class Organization extends PanacheEntityBase {
 
     public String domain;
 
+    /** A new organization starts on trial; operators move it between trial, active and suspended. */
+    @Convert(converter = OrganizationStatusLabel.class)
     @Column(nullable = false)
-    public String status = "trial";
+    public OrganizationStatus status = OrganizationStatus.TRIAL;
 
+    /** The plan's constants are its labels in the column. */
+    @Enumerated(EnumType.STRING)
     @Column(nullable = false)
-    public String plan = "free";
+    public Plan plan = Plan.DEFAULT;
 
     @Column(name = "monthly_budget", precision = 15, scale = 2)
     public BigDecimal monthlyBudget;
@@ -71,4 +79,15 @@ public class Organization extends PanacheEntityBase {
     @Version
     @Column(nullable = false)
     public Long version;
+
+    /** Whether the organization still exists for its members: a deleted one is gone (404), its rows kept for the audit trail. */
+    public boolean live() {
+        return deletedAt == null;
+    }
+
+    /** Soft deletion: the status says so and the time is kept; nothing revives it. */
+    public void markDeleted(Instant at) {
+        status = OrganizationStatus.DELETED;
+        deletedAt = at;
+    }
 }

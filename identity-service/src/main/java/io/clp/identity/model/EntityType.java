@@ -1,4 +1,4 @@
-package io.clp.identity.grant;
+package io.clp.identity.model;
 
 import io.clp.platform.problem.Problems;
 

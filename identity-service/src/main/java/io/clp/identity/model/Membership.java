@@ -1,12 +1,13 @@
-package io.clp.identity.membership;
+package io.clp.identity.model;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import io.clp.tenancy.security.Role;
+import org.hibernate.annotations.ColumnTransformer;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -30,10 +31,11 @@ public class Membership extends PanacheEntityBase {
     @Column(name = "user_id", nullable = false)
     public UUID userId;
 
-    @Enumerated(EnumType.STRING)
-    @JdbcTypeCode(SqlTypes.NAMED_ENUM)
+    /** The database enum {@code user_role}, written as its label (a parameter must be cast to the enum). */
+    @Convert(converter = RoleLabel.class)
+    @ColumnTransformer(write = "CAST(? AS user_role)")
     @Column(nullable = false, columnDefinition = "user_role")
-    public MemberRole role;
+    public Role role;
 
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(nullable = false)
@@ -53,6 +55,11 @@ public class Membership extends PanacheEntityBase {
 
     @Column(name = "updated_at", nullable = false, insertable = false, updatable = false)
     public Instant updatedAt;
+
+    /** The seats of the organization's members quota in use: its members, and its pending invitations, which become members without asking again. */
+    public static Uni<Long> seatsTaken(UUID orgId) {
+        return count("orgId = ?1 and (active = true or joinedAt is null)", orgId);
+    }
 
     public static Uni<Membership> active(UUID orgId, UUID userId) {
         return find("orgId = ?1 and userId = ?2 and active = true", orgId, userId).firstResult();

@@ -1,4 +1,4 @@
-package io.clp.identity.grant;
+package io.clp.identity.model;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import io.clp.platform.persistence.JsonStringList;

@@ -1,4 +1,4 @@
-package io.clp.identity.organization;
+package io.clp.identity.model;
 
 /**
  * The plans an organization can be on; each sets the default of every quota (see Quota). A plan is

@@ -1,4 +1,4 @@
-package io.clp.identity.apikey;
+package io.clp.identity.model;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import io.smallrye.mutiny.Uni;

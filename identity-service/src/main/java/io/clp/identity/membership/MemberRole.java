@@ -1,6 +1,0 @@
-package io.clp.identity.membership;
-
-/** The database enum {@code user_role}; constant names equal its labels. */
-public enum MemberRole {
-    admin, developer, viewer, analyst
-}
