@@ -31,7 +31,6 @@ public class AcceptInvitationResource {
     @Path("/{id}/accept")
     @Operation(summary = "Accept an invitation (the invitee)")
     public Uni<InvitationView> accept(@PathParam("id") UUID id) {
-        caller.requirePerson();
         return invitations.accept(caller, id);
     }
 }

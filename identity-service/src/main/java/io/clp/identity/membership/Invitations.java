@@ -87,6 +87,7 @@ public class Invitations {
      * meanwhile is seen: a withdrawn invitation cannot be accepted.
      */
     public Uni<InvitationView> accept(Caller caller, UUID invitationId) {
+        caller.requirePerson();
         return transactions.write(() -> users.ensureCaller(caller).chain(user -> Panache.getSession()
                 .chain(session -> session.createSelectionQuery(
                                 "select m.orgId from Membership m where m.id = ?1 and m.userId = ?2", UUID.class)

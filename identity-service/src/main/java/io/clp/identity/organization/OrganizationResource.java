@@ -42,7 +42,6 @@ public class OrganizationResource {
             description = "A new organization starts on the free plan; a body naming a plan is refused (400, field plan): "
                     + "only operators change plans (PUT /api/v1/operator/organizations/{id}/plan)")
     public Uni<Response> create(@Valid @NotNull CreateOrganization request, UriInfo uri) {
-        caller.requirePerson();
         return organizations.create(caller, request).map(org -> Response
                 .created(uri.getAbsolutePathBuilder().path(org.id.toString()).build())
                 .entity(OrganizationView.of(org))
@@ -52,7 +51,6 @@ public class OrganizationResource {
     @GET
     @Operation(summary = "The organizations the caller belongs to")
     public Uni<List<OrganizationView>> mine() {
-        caller.requirePerson();
         return organizations.mine(caller).map(list -> list.stream().map(OrganizationView::of).toList());
     }
 

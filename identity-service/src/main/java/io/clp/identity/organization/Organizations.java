@@ -72,6 +72,8 @@ public class Organizations {
      * {@link OrganizationCreated}, all in one transaction: either everything is written or nothing.
      */
     public Uni<Organization> create(Caller caller, CreateOrganization request) {
+        // an organization belongs to people: an API key cannot found one
+        caller.requirePerson();
         if (request.settings() != null) {
             settings.validate(request.settings());
         }
@@ -244,6 +246,7 @@ public class Organizations {
     }
 
     public Uni<List<Organization>> mine(Caller caller) {
+        caller.requirePerson();
         return transactions.scoped(() -> Organization.<Organization>list("""
                 select o from Organization o where o.deletedAt is null and o.id in (
                   select m.orgId from Membership m where m.userId = ?1 and m.active = true)
