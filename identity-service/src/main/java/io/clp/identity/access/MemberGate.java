@@ -64,12 +64,14 @@ public class MemberGate implements OrganizationGate {
                         throw Problems.notFound("organization", orgId);
                     }
                     Role role = membership.role;
+                    if (caller.apiKey().filter(key -> !key.orgId().equals(orgId)).isPresent()) {
+                        // a key acts only in its own organization: elsewhere it is an outsider, whatever the work
+                        throw Problems.notFound("organization", orgId);
+                    }
                     boolean keyHolds = caller.apiKey().isEmpty() || caller.holds(orgId, permission);
                     if (permissionRequired && !keyHolds) {
-                        // an API key acts within its scopes only, and only in its own organization
-                        throw caller.apiKey().get().orgId().equals(orgId)
-                                ? Problems.forbidden("this API key's scopes do not include " + permission.scope())
-                                : Problems.notFound("organization", orgId);
+                        // an API key acts within its scopes only
+                        throw Problems.forbidden("this API key's scopes do not include " + permission.scope());
                     }
                     if (permissionRequired && !permission.grantedTo(role)) {
                         throw Problems.forbidden("this action needs the permission " + permission.scope() + " in the organization");

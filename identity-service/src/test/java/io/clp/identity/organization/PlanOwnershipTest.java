@@ -19,6 +19,7 @@ import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -63,6 +64,18 @@ class PlanOwnershipTest {
                 .then().statusCode(200).body("plan", equalTo("free"));
         given().auth().oauth2(TestTokens.token(admin)).when().get("/api/v1/organizations/" + orgId + "/quotas")
                 .then().statusCode(200).body("members.limit", equalTo(5));
+    }
+
+    @Test
+    void aPlanIdentityDoesNotKnowCannotBeStoredSoEveryOrganizationRowStaysReadable() {
+        User admin = User.withoutOrganizations();
+        UUID orgId = IdentityFixtures.organizationOf(admin);
+        // the row is read as the Plan enum by every organization-scoped request, the reconciler and the
+        // state publication: an unknown label would make them all fail, so the database refuses it
+        assertThatThrownBy(() -> TestDatabase.execute("UPDATE identity.organizations SET plan = 'gold' WHERE id = ?", orgId))
+                .hasStackTraceContaining("organizations_plan_check");
+        given().auth().oauth2(TestTokens.token(admin)).when().get("/api/v1/organizations/" + orgId)
+                .then().statusCode(200).body("plan", equalTo("free"));
     }
 
     @Test

@@ -49,7 +49,11 @@ public class Actor {
         InjectableContext requestContext = Arc.container().getActiveContext(RequestScoped.class);
         // only an HTTP request has a caller; schedulers and consumers also run with a request context,
         // where asking for the identity would block the event loop
-        if (requestContext != null && httpRequest.getCurrent() != null && caller.isResolvable()) {
+        if (requestContext != null && httpRequest.getCurrent() != null) {
+            if (!caller.isResolvable()) {
+                // without a caller, a request's work would run in the service's own (unrestricted) scope
+                throw new IllegalStateException("no single RequestCaller bean: a request cannot be scoped to its caller");
+            }
             RequestCaller who = caller.get();
             if (who.authenticated()) {
                 return new Identity(who.actor(), who.userId().toString(), who.displayName(), who.requestId(), false);
