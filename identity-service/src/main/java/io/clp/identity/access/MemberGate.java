@@ -9,7 +9,7 @@ import io.clp.tenancy.security.ApiKeyClaim;
 import io.clp.tenancy.security.Caller;
 import io.clp.tenancy.security.Permission;
 import io.clp.tenancy.security.Role;
-import io.clp.tenancy.work.Admission;
+import io.clp.tenancy.security.Admission;
 import io.clp.tenancy.work.OrganizationGate;
 import io.clp.tenancy.work.OrganizationWork;
 import io.smallrye.mutiny.Uni;

@@ -1,6 +1,6 @@
 package io.clp.identity.user;
 
-import io.clp.platform.problem.ProblemMappers;
+import io.clp.platform.web.ProblemMappers;
 import io.clp.platform.problem.Problems;
 import io.clp.tenancy.security.Caller;
 import io.quarkus.hibernate.reactive.panache.Panache;

@@ -3,7 +3,7 @@ package io.clp.tenancy.grant;
 import io.clp.platform.problem.Problems;
 import io.clp.tenancy.security.Caller;
 import io.clp.tenancy.security.Permission;
-import io.clp.tenancy.work.Admission;
+import io.clp.tenancy.security.Admission;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,5 +1,6 @@
 package io.clp.tenancy.work;
 
+import io.clp.tenancy.security.Admission;
 import io.clp.tenancy.security.Permission;
 import io.smallrye.mutiny.Uni;
 

@@ -3,6 +3,7 @@ package io.clp.tenancy.work;
 import io.clp.platform.problem.Problems;
 import io.clp.platform.tx.Transactions;
 import io.clp.tenancy.grant.EntityAccess;
+import io.clp.tenancy.security.Admission;
 import io.clp.tenancy.security.Permission;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

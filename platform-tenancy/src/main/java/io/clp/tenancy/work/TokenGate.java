@@ -2,6 +2,7 @@ package io.clp.tenancy.work;
 
 import io.clp.platform.problem.Problems;
 import io.clp.tenancy.organization.OrganizationState;
+import io.clp.tenancy.security.Admission;
 import io.clp.tenancy.security.Caller;
 import io.clp.tenancy.security.Permission;
 import io.clp.tenancy.security.Role;

@@ -1,7 +1,7 @@
 package io.clp.tenancy.grant;
 
 import io.clp.platform.problem.Problems;
-import io.clp.tenancy.work.Admission;
+import io.clp.tenancy.security.Admission;
 import io.smallrye.mutiny.Uni;
 
 import java.util.List;

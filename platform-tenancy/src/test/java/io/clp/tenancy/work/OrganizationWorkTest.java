@@ -4,6 +4,7 @@ import io.clp.platform.problem.ProblemException;
 import io.clp.platform.problem.Problems;
 import io.clp.platform.tx.Transactions;
 import io.clp.tenancy.grant.EntityAccessFakes;
+import io.clp.tenancy.security.Admission;
 import io.clp.tenancy.security.Permission;
 import io.clp.tenancy.security.Role;
 import io.smallrye.mutiny.Uni;

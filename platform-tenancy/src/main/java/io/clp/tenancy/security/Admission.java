@@ -1,7 +1,5 @@
-package io.clp.tenancy.work;
+package io.clp.tenancy.security;
 
-import io.clp.tenancy.security.Permission;
-import io.clp.tenancy.security.Role;
 
 import java.util.Set;
 import java.util.UUID;

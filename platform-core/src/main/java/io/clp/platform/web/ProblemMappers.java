@@ -1,11 +1,15 @@
-package io.clp.platform.problem;
+package io.clp.platform.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import io.clp.platform.web.RequestIds;
+import io.clp.platform.problem.FailureTranslator;
+import io.clp.platform.problem.FieldError;
+import io.clp.platform.problem.ProblemDetail;
+import io.clp.platform.problem.ProblemException;
+import io.clp.platform.problem.Problems;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;

@@ -1,5 +1,6 @@
-package io.clp.platform.problem;
+package io.clp.platform.web;
 
+import io.clp.platform.problem.ProblemException;
 import io.vertx.pgclient.PgException;
 import org.hibernate.StaleObjectStateException;
 import org.hibernate.exception.ConstraintViolationException;
