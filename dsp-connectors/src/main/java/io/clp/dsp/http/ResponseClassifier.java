@@ -1,0 +1,49 @@
+package io.clp.dsp.http;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.OptionalLong;
+
+/** Reads one DSP's answer into an {@link Outcome}. {@link #standard()} covers HTTP semantics most DSPs share. */
+@FunctionalInterface
+public interface ResponseClassifier {
+
+    Outcome classify(HttpResponse<String> response);
+
+    /** 2xx ok; 429 throttled (Retry-After in seconds); 5xx and 408 unavailable; 401 expired token; else rejected. */
+    static ResponseClassifier standard() {
+        return ResponseClassifier::standardOutcome;
+    }
+
+    static Outcome standardOutcome(HttpResponse<String> response) {
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            return Outcome.OK;
+        }
+        if (status == 429) {
+            return new Outcome.Throttled(retryAfter(response), "HTTP 429");
+        }
+        if (status >= 500 || status == 408) {
+            return new Outcome.Unavailable("HTTP " + status);
+        }
+        if (status == 401) {
+            return Outcome.EXPIRED_TOKEN;
+        }
+        return new Outcome.Rejected("HTTP " + status);
+    }
+
+    /** The Retry-After header as a duration (seconds form; an HTTP date is ignored), or null. */
+    static Duration retryAfter(HttpResponse<?> response) {
+        return response.headers().firstValue("Retry-After").map(String::trim).flatMap(v -> {
+            try {
+                return java.util.Optional.of(Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000)));
+            } catch (NumberFormatException e) {
+                return java.util.Optional.empty();
+            }
+        }).orElse(null);
+    }
+
+    static OptionalLong longHeader(HttpResponse<?> response, String name) {
+        return response.headers().firstValueAsLong(name);
+    }
+}
