@@ -26,6 +26,7 @@ public final class Catalog {
 
     private final long seed;
     private final Map<String, SimAccount> accounts = new LinkedHashMap<>();
+    private int ordinals;
 
     public Catalog(long seed) {
         this.seed = seed;
@@ -49,8 +50,9 @@ public final class Catalog {
 
     public SimAccount add(String dsp, String id, String name, String zone, String currency,
                           long campaigns, int ios, int lineItems, int creatives) {
-        SimAccount account = new SimAccount(seed, dsp, id, name, ZoneId.of(zone), currency, campaigns, ios, lineItems, creatives);
+        SimAccount account;
         synchronized (accounts) {
+            account = new SimAccount(seed, ++ordinals, dsp, id, name, ZoneId.of(zone), currency, campaigns, ios, lineItems, creatives);
             accounts.put(dsp + ":" + id, account);
         }
         return account;

@@ -25,6 +25,7 @@ public final class SimAccount {
             "ARCHIVED", "DRAFT", "ACTIVE"};
 
     private final long seed;
+    private final int ordinal;
     private final String dsp;
     private final String id;
     private final String name;
@@ -40,9 +41,10 @@ public final class SimAccount {
     record Change(String nameSuffix, Instant at, boolean removed) {
     }
 
-    public SimAccount(long seed, String dsp, String id, String name, ZoneId timeZone, String currency,
+    public SimAccount(long seed, int ordinal, String dsp, String id, String name, ZoneId timeZone, String currency,
                       long campaigns, int ios, int lineItems, int creatives) {
         this.seed = seed;
+        this.ordinal = ordinal;
         this.dsp = dsp;
         this.id = id;
         this.name = name;
@@ -221,17 +223,21 @@ public final class SimAccount {
 
     // --- ids --------------------------------------------------------------------------------------------------------
 
-    /** Ids are digits: a level digit, then the index; stable, unique per level, and numeric as the DSPs' are. */
-    public static String idOf(int level, long index) {
-        return (level + 1) + String.format("%09d", index);
+    /**
+     * Ids are digits, numeric as the DSPs' are: a level digit, the account's ordinal (three digits), then the index;
+     * stable, and unique across the simulator's accounts as a DSP's ids are unique across its accounts.
+     */
+    public String idOf(int level, long index) {
+        return (level + 1) + String.format("%03d%09d", ordinal, index);
     }
 
-    static long indexOf(int level, String entityId) {
-        if (entityId == null || entityId.length() < 2 || entityId.charAt(0) != (char) ('1' + level)) {
+    long indexOf(int level, String entityId) {
+        String prefix = (level + 1) + String.format("%03d", ordinal);
+        if (entityId == null || entityId.length() <= prefix.length() || !entityId.startsWith(prefix)) {
             return -1;
         }
         try {
-            return Long.parseLong(entityId.substring(1));
+            return Long.parseLong(entityId.substring(prefix.length()));
         } catch (NumberFormatException e) {
             return -1;
         }
