@@ -1,0 +1,164 @@
+package io.clp.dsp.dv360;
+
+import io.clp.dsp.AccountInfo;
+import io.clp.dsp.AccountRef;
+import io.clp.dsp.Dsp;
+import io.clp.dsp.DspCredentials;
+import io.clp.dsp.DspEndpoints;
+import io.clp.dsp.DspEntity;
+import io.clp.dsp.EntityLevel;
+import io.clp.dsp.EntityStatus;
+import io.clp.dsp.HierarchyPage;
+import io.clp.dsp.ListRequest;
+import io.clp.dsp.RateLimit;
+import io.clp.dsp.http.DspHttp;
+import io.clp.dspsim.Catalog;
+import io.clp.dspsim.DspSimulator;
+import io.clp.dspsim.SimAccount;
+import io.clp.dspsim.SimEntity;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class Dv360ConnectorTest {
+
+    static final String SMALL = "1000001";
+    static DspSimulator simulator;
+    static DspEndpoints endpoints;
+
+    DspHttp http;
+    Dv360Connector connector;
+
+    @BeforeAll
+    static void startSimulator() {
+        simulator = DspSimulator.start("127.0.0.1", 0, 42L);
+        endpoints = DspEndpoints.simulator(simulator.baseUrl(""));
+    }
+
+    @AfterAll
+    static void stopSimulator() {
+        simulator.close();
+    }
+
+    @BeforeEach
+    void freshConnector() {
+        simulator.simulation().faults().clear();
+        http = DspHttp.create(Duration.ofSeconds(2), Duration.ofSeconds(5));
+        connector = new Dv360Connector(http, endpoints, Duration.ofMillis(20), Duration.ofSeconds(5));
+    }
+
+    static AccountRef account(String id) {
+        return account(id, Catalog.REFRESH_TOKEN);
+    }
+
+    static AccountRef account(String id, String refreshToken) {
+        return new AccountRef(Dsp.DV360, id, new DspCredentials(Map.of("client_id", Catalog.CLIENT_ID,
+                "client_secret", Catalog.CLIENT_SECRET, "refresh_token", refreshToken)),
+                new RateLimit(500, Duration.ofSeconds(5), 4, Duration.ofMillis(20), Duration.ofMillis(500)));
+    }
+
+    static SimAccount sim(String id) {
+        return simulator.simulation().catalog().account("dv360", id).orElseThrow();
+    }
+
+    static List<DspEntity> listAll(Dv360Connector connector, AccountRef account, EntityLevel level, Instant since) {
+        List<DspEntity> all = new ArrayList<>();
+        ListRequest request = ListRequest.first(level, since);
+        while (true) {
+            HierarchyPage page = connector.list(account, request);
+            all.addAll(page.entities());
+            if (page.last()) {
+                return all;
+            }
+            request = request.next(page.nextPageToken());
+        }
+    }
+
+    @Test
+    void connectReadsTheAdvertisersNameTimeZoneAndCurrency() {
+        AccountInfo info = connector.connect(account(SMALL));
+
+        assertThat(info.displayName()).isEqualTo("Acme Retail DV360");
+        assertThat(info.timeZone().getId()).isEqualTo("America/New_York");
+        assertThat(info.currency().getCurrencyCode()).isEqualTo("USD");
+    }
+
+    @Test
+    void fullListingOfAllFourLevelsEqualsTheSimulatorsHierarchy() {
+        AccountRef account = account(SMALL);
+        SimAccount sim = sim(SMALL);
+        EntityLevel[] levels = EntityLevel.values();
+        for (int level = 0; level < levels.length; level++) {
+            List<DspEntity> listed = listAll(connector, account, levels[level], null);
+            List<SimEntity> expected = sim.entities(level).stream().filter(e -> !e.removed()).toList();
+
+            assertThat(listed).hasSize(expected.size());
+            for (int i = 0; i < expected.size(); i++) {
+                SimEntity want = expected.get(i);
+                DspEntity got = listed.get(i);
+                assertThat(got.level()).isEqualTo(levels[level]);
+                assertThat(got.externalId()).isEqualTo(want.id());
+                assertThat(got.parentExternalId()).isEqualTo(want.parentId());
+                assertThat(got.name()).isEqualTo(want.name());
+                assertThat(got.status()).isEqualTo(EntityStatus.valueOf(want.status()));
+                assertThat(got.nativeStatus()).isEqualTo("ENTITY_STATUS_" + want.status());
+                assertThat(got.updatedAt()).isEqualTo(want.updatedAt());
+                assertThat(got.advertiserId()).isEqualTo(SMALL);
+                if (want.budget() == null) {
+                    assertThat(got.budget()).isNull();
+                } else {
+                    assertThat(got.budget().amount()).isEqualByComparingTo(want.budget());
+                    assertThat(got.budget().currency().getCurrencyCode()).isEqualTo("USD");
+                }
+                assertThat(got.startDate()).isEqualTo(want.startDate());
+                assertThat(got.endDate()).isEqualTo(want.endDate());
+                if (level == SimEntity.INSERTION_ORDER || level == SimEntity.LINE_ITEM) {
+                    assertThat(got.pacing()).containsEntry("period", "PACING_PERIOD_" + want.pacingPeriod())
+                            .containsEntry("type", "PACING_TYPE_" + want.pacingType());
+                }
+                if (level == SimEntity.LINE_ITEM) {
+                    assertThat(got.attributes().get("creativeIds")).isEqualTo(sim.children(SimEntity.CREATIVE, want.index())
+                            .stream().filter(c -> !c.removed()).map(SimEntity::id).toList());
+                }
+                if (level == SimEntity.CREATIVE) {
+                    assertThat(got.attributes().get("lineItemIds")).isEqualTo(List.of(want.parentId()));
+                }
+            }
+        }
+    }
+
+    @Test
+    void listingPagesAtTwoHundredWithTheDspsPageToken() {
+        AccountRef account = account(SMALL);
+        HierarchyPage first = connector.list(account, ListRequest.first(EntityLevel.CREATIVE, null));
+        HierarchyPage second = connector.list(account, ListRequest.first(EntityLevel.CREATIVE, null).next(first.nextPageToken()));
+
+        assertThat(first.entities()).hasSize(200);
+        assertThat(first.nextPageToken()).isNotNull();
+        assertThat(second.entities()).hasSize(200);
+        assertThat(second.entities().getFirst().externalId()).isEqualTo(sim(SMALL).idOf(SimEntity.CREATIVE, 200));
+    }
+
+    @Test
+    void incrementalListingAfterAnAdminChangeReturnsTheChangedOnes() {
+        AccountRef account = account("1000002");
+        Instant before = Instant.now().minusMillis(1);
+        List<String> renamed = sim("1000002").rename(SimEntity.LINE_ITEM, 5, Instant.now());
+
+        List<DspEntity> changed = listAll(connector, account, EntityLevel.LINE_ITEM, before);
+
+        assertThat(changed).extracting(DspEntity::externalId).containsExactlyInAnyOrderElementsOf(renamed);
+        assertThat(changed).allSatisfy(e -> assertThat(e.name()).contains("(rev "));
+        assertThat(changed.getFirst().budget().currency().getCurrencyCode()).isEqualTo("EUR");
+    }
+}
