@@ -12,8 +12,12 @@ import io.clp.dsp.HierarchyPage;
 import io.clp.dsp.ListRequest;
 import io.clp.dsp.RateLimit;
 import io.clp.dsp.http.DspHttp;
+import io.clp.dsp.DspException;
+import io.clp.dsp.ReportRow;
 import io.clp.dspsim.Catalog;
 import io.clp.dspsim.DspSimulator;
+import io.clp.dspsim.Fault;
+import io.clp.dspsim.RequestLog;
 import io.clp.dspsim.SimAccount;
 import io.clp.dspsim.SimEntity;
 import org.junit.jupiter.api.AfterAll;
@@ -22,13 +26,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class Dv360ConnectorTest {
 
@@ -53,6 +60,7 @@ class Dv360ConnectorTest {
     @BeforeEach
     void freshConnector() {
         simulator.simulation().faults().clear();
+        simulator.simulation().log().clear();
         http = DspHttp.create(Duration.ofSeconds(2), Duration.ofSeconds(5));
         connector = new Dv360Connector(http, endpoints, Duration.ofMillis(20), Duration.ofSeconds(5));
     }
@@ -160,5 +168,150 @@ class Dv360ConnectorTest {
         assertThat(changed).extracting(DspEntity::externalId).containsExactlyInAnyOrderElementsOf(renamed);
         assertThat(changed).allSatisfy(e -> assertThat(e.name()).contains("(rev "));
         assertThat(changed.getFirst().budget().currency().getCurrencyCode()).isEqualTo("EUR");
+    }
+
+    // --- faults -----------------------------------------------------------------------------------------------------
+
+    static void arm(String dsp, String account, Fault.Type type, int count, int retryAfterSeconds) {
+        simulator.simulation().faults().arm(dsp, account, new Fault(type, count, retryAfterSeconds, 0));
+    }
+
+    static List<RequestLog.Entry> log(String dsp, String account) {
+        return simulator.simulation().log().of(dsp, account);
+    }
+
+    @Test
+    void aThrottleIsRetriedNoEarlierThanTheRetryDelayGoogleAskedFor() {
+        AccountRef account = account(SMALL);
+        connector.connect(account);
+        simulator.simulation().log().clear();
+        arm("dv360", SMALL, Fault.Type.THROTTLE, 1, 1);
+
+        HierarchyPage page = connector.list(account, ListRequest.first(EntityLevel.CAMPAIGN, null));
+
+        assertThat(page.entities()).hasSize(40);
+        List<RequestLog.Entry> calls = log("dv360", SMALL);
+        assertThat(calls).extracting(RequestLog.Entry::status).containsExactly(429, 200);
+        assertThat(Duration.between(calls.get(0).at(), calls.get(1).at())).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void serverErrorsAreRetriedUntilThePageArrives() {
+        AccountRef account = account(SMALL);
+        connector.connect(account);
+        simulator.simulation().log().clear();
+        arm("dv360", SMALL, Fault.Type.SERVER_ERROR, 2, 0);
+
+        HierarchyPage page = connector.list(account, ListRequest.first(EntityLevel.INSERTION_ORDER, null));
+
+        assertThat(page.entities()).hasSize(80);
+        assertThat(log("dv360", SMALL)).extracting(RequestLog.Entry::status).containsExactly(503, 503, 200);
+    }
+
+    /** A page cut short is a dropped transfer of an idempotent GET: read again, never half a page taken as a page. */
+    @Test
+    void aTruncatedPageIsReadAgainAndNothingIsLost() {
+        AccountRef account = account(SMALL);
+        HierarchyPage whole = connector.list(account, ListRequest.first(EntityLevel.LINE_ITEM, null));
+        simulator.simulation().log().clear();
+        arm("dv360", SMALL, Fault.Type.TRUNCATED_PAGE, 1, 0);
+
+        HierarchyPage page = connector.list(account, ListRequest.first(EntityLevel.LINE_ITEM, null));
+
+        assertThat(page).isEqualTo(whole);
+        assertThat(log("dv360", SMALL)).extracting(RequestLog.Entry::status).containsExactly(200, 200);
+    }
+
+    @Test
+    void anExpiredTokenIsRefreshedOnceAndTheCallSucceeds() {
+        AccountRef account = account(SMALL);
+        connector.connect(account);
+        simulator.simulation().log().clear();
+        arm("dv360", SMALL, Fault.Type.EXPIRED_TOKEN, 1, 0);
+
+        HierarchyPage page = connector.list(account, ListRequest.first(EntityLevel.CAMPAIGN, null));
+
+        assertThat(page.entities()).hasSize(40);
+        assertThat(log("dv360", SMALL)).extracting(RequestLog.Entry::status).containsExactly(401, 200);
+        assertThat(log("google-oauth", null)).hasSize(1);
+    }
+
+    @Test
+    void aWrongRefreshTokenIsInvalidCredentials() {
+        assertThatThrownBy(() -> connector.connect(account(SMALL, "not-the-refresh-token")))
+                .isInstanceOf(DspException.InvalidCredentials.class)
+                .hasMessageNotContaining("not-the-refresh-token");
+    }
+
+    @Test
+    void anAdvertiserTheCredentialsCannotSeeIsRejected() {
+        assertThatThrownBy(() -> connector.connect(account("1999999")))
+                .isInstanceOfSatisfying(DspException.Rejected.class, e -> assertThat(e.status()).isEqualTo(403));
+    }
+
+    // --- daily report -----------------------------------------------------------------------------------------------
+
+    @Test
+    void aThreeDayReportEqualsTheSimulatorsDelivery() {
+        AccountRef account = account(SMALL);
+        SimAccount sim = sim(SMALL);
+        LocalDate from = LocalDate.of(2026, 3, 1);
+        List<ReportRow> rows = new ArrayList<>();
+
+        connector.dailyReport(account, from, from.plusDays(2), rows::add);
+
+        List<ReportRow> expected = new ArrayList<>();
+        for (LocalDate day = from; !day.isAfter(from.plusDays(2)); day = day.plusDays(1)) {
+            for (int i = 0; i < sim.count(SimEntity.LINE_ITEM); i++) {
+                SimAccount.Delivery d = sim.delivery(SimEntity.LINE_ITEM, i, day);
+                expected.add(new ReportRow(day, EntityLevel.LINE_ITEM, sim.idOf(SimEntity.LINE_ITEM, i), d.impressions(),
+                        d.clicks(), BigDecimal.valueOf(d.conversions()), d.views(),
+                        io.clp.dsp.Money.ofDecimal(d.spend().toPlainString(), java.util.Currency.getInstance("USD")),
+                        io.clp.dsp.Money.ofDecimal(d.revenue().toPlainString(), java.util.Currency.getInstance("USD"))));
+            }
+        }
+        assertThat(rows).containsExactlyElementsOf(expected);
+        assertThat(log("bidmanager", SMALL)).extracting(e -> e.method() + " " + e.status())
+                .containsExactly("POST 200", "POST 200", "GET 200", "GET 200", "DELETE 200");
+    }
+
+    @Test
+    void aFailedReportJobIsReportFailedAndTheQueryIsDeleted() {
+        AccountRef account = account(SMALL);
+        connector.connect(account);
+        arm("dv360", SMALL, Fault.Type.FAILED_REPORT, 1, 0);
+        List<ReportRow> rows = new ArrayList<>();
+
+        assertThatThrownBy(() -> connector.dailyReport(account, LocalDate.of(2026, 3, 1), LocalDate.of(2026, 3, 1), rows::add))
+                .isInstanceOf(DspException.ReportFailed.class);
+        assertThat(rows).isEmpty();
+        assertThat(log("bidmanager", SMALL).getLast().method()).isEqualTo("DELETE");
+    }
+
+    @Test
+    void bidManagersUserRateLimitIsRetried() {
+        AccountRef account = account(SMALL);
+        connector.connect(account);
+        simulator.simulation().log().clear();
+        arm("bidmanager", SMALL, Fault.Type.THROTTLE, 1, 1);
+        List<ReportRow> rows = new ArrayList<>();
+
+        connector.dailyReport(account, LocalDate.of(2026, 3, 1), LocalDate.of(2026, 3, 1), rows::add);
+
+        assertThat(rows).hasSize((int) sim(SMALL).count(SimEntity.LINE_ITEM));
+        assertThat(log("bidmanager", SMALL)).extracting(RequestLog.Entry::status).startsWith(403, 200);
+    }
+
+    @Test
+    void bidManagersDailyQuotaFailsAtOnceAsRateLimitedUntilItResets() {
+        AccountRef account = account(SMALL);
+        connector.connect(account);
+        simulator.simulation().log().clear();
+        arm("bidmanager", SMALL, Fault.Type.THROTTLE, 1, 86_400);
+
+        assertThatThrownBy(() -> connector.dailyReport(account, LocalDate.of(2026, 3, 1), LocalDate.of(2026, 3, 1), r -> { }))
+                .isInstanceOfSatisfying(DspException.RateLimited.class, e -> assertThat(e.retryAfter())
+                        .isPositive().isLessThanOrEqualTo(Duration.ofHours(25)));
+        assertThat(log("bidmanager", SMALL)).extracting(RequestLog.Entry::status).containsExactly(403);
     }
 }
