@@ -208,6 +208,19 @@ class Dv360ConnectorTest {
         assertThat(log("dv360", SMALL)).extracting(RequestLog.Entry::status).containsExactly(503, 503, 200);
     }
 
+    @Test
+    void aCallThatHangsIsAnsweredByATimeoutAndRetried() {
+        AccountRef account = account(SMALL);
+        connector.connect(account);
+        simulator.simulation().log().clear();
+        simulator.simulation().faults().arm("dv360", SMALL, new Fault(Fault.Type.TIMEOUT, 1, 0, 300));
+
+        HierarchyPage page = connector.list(account, ListRequest.first(EntityLevel.CAMPAIGN, null));
+
+        assertThat(page.entities()).hasSize(40);
+        assertThat(log("dv360", SMALL)).extracting(RequestLog.Entry::status).containsExactly(504, 200);
+    }
+
     /** A page cut short is a dropped transfer of an idempotent GET: read again, never half a page taken as a page. */
     @Test
     void aTruncatedPageIsReadAgainAndNothingIsLost() {
