@@ -40,6 +40,7 @@ import java.util.regex.Pattern;
 final class GoogleAdsApi implements DspApi {
 
     static final String DSP = "google_ads";
+    private static final int CHANGE_STATUS = -2;
     private static final Pattern PATH = Pattern.compile("^/(v\\d+)/customers/(\\d+)/googleAds:(search|searchStream)$");
     private static final Pattern QUERY = Pattern.compile(
             "(?is)^\\s*SELECT\\s+(.+?)\\s+FROM\\s+([a-z_]+)(?:\\s+WHERE\\s+(.+?))?(?:\\s+ORDER\\s+BY\\s+(.+?))?(?:\\s+LIMIT\\s+(\\d+))?\\s*$");
@@ -48,10 +49,12 @@ final class GoogleAdsApi implements DspApi {
     private static final Pattern FIELD = Pattern.compile("[a-z_]+(\\.[a-z_]+)+");
     private static final Map<String, Integer> RESOURCES = Map.of("customer", -1, "campaign", SimEntity.CAMPAIGN,
             "ad_group", SimEntity.INSERTION_ORDER, "ad_group_ad", SimEntity.LINE_ITEM,
-            "ad_group_ad_asset_view", SimEntity.CREATIVE);
+            "ad_group_ad_asset_view", SimEntity.CREATIVE, "change_status", CHANGE_STATUS);
     private static final Set<String> METRICS = Set.of("metrics.impressions", "metrics.clicks", "metrics.cost_micros",
             "metrics.conversions", "metrics.conversions_value");
     private static final DateTimeFormatter COMPACT = DateTimeFormatter.BASIC_ISO_DATE;
+    /** change_status.last_change_date_time, in the customer's time zone. */
+    private static final DateTimeFormatter CHANGE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
 
     private final Simulation simulation;
 
@@ -320,6 +323,15 @@ final class GoogleAdsApi implements DspApi {
             throw new QueryError("PROHIBITED_METRIC_IN_SELECT_OR_WHERE_CLAUSE", "Metrics are simulated on campaign, ad_group and ad_group_ad.");
         }
         long limit = m.group(5) == null ? Long.MAX_VALUE : Long.parseLong(m.group(5));
+        if (resource.equals("change_status")) {
+            if (conditions.stream().noneMatch(c -> c.field().equals("change_status.last_change_date_time"))) {
+                throw new QueryError("EXPECTED_FILTERS_ON_DATE_RANGE",
+                        "A finite range on change_status.last_change_date_time is required.");
+            }
+            if (limit > 10_000) {
+                throw new QueryError("LIMIT_VALUE_TOO_LARGE", "change_status queries need a LIMIT of at most 10000.");
+            }
+        }
         return new Query(List.copyOf(fields), resource, List.copyOf(conditions), from, to, limit);
     }
 
@@ -334,6 +346,21 @@ final class GoogleAdsApi implements DspApi {
     private List<ObjectNode> rows(SimAccount account, Query query) {
         List<ObjectNode> rows = new ArrayList<>();
         int level = RESOURCES.get(query.resource());
+        if (level == CHANGE_STATUS) {
+            // one row per changed campaign, ad group and ad group ad (assets are left out here)
+            for (int l = SimEntity.CAMPAIGN; l <= SimEntity.LINE_ITEM && rows.size() < query.limit(); l++) {
+                for (SimEntity e : account.entities(l)) {
+                    Map<String, Object> values = new LinkedHashMap<>();
+                    customer(account, values);
+                    changeStatus(account, e, values);
+                    addIfMatching(rows, values, query);
+                    if (rows.size() >= query.limit()) {
+                        break;
+                    }
+                }
+            }
+            return rows;
+        }
         if (level < 0) {
             Map<String, Object> values = new LinkedHashMap<>();
             customer(account, values);
@@ -371,12 +398,15 @@ final class GoogleAdsApi implements DspApi {
 
     private static void addIfMatching(List<ObjectNode> rows, Map<String, Object> values, Query query) {
         for (String f : query.fields()) {
-            if (!values.containsKey(f)) {
+            if (!values.containsKey(f) && !(query.resource().equals("change_status") && f.startsWith("change_status."))) {
                 throw new QueryError("UNRECOGNIZED_FIELD", "Unrecognized field in the query: '" + f + "' for resource '"
                         + query.resource() + "'.");
             }
         }
         for (Condition c : query.conditions()) {
+            if (!values.containsKey(c.field()) && c.field().startsWith("change_status.")) {
+                return;
+            }
             if (!values.containsKey(c.field())) {
                 throw new QueryError("UNRECOGNIZED_FIELD", "Unrecognized field in the WHERE clause: '" + c.field() + "'.");
             }
@@ -386,6 +416,9 @@ final class GoogleAdsApi implements DspApi {
         }
         ObjectNode row = SimExchange.JSON.createObjectNode();
         for (String f : query.fields()) {
+            if (!values.containsKey(f)) {
+                continue; // an unset field of a change_status row
+            }
             String[] parts = f.split("\\.");
             ObjectNode node = row;
             for (int i = 0; i < parts.length - 1; i++) {
@@ -480,6 +513,26 @@ final class GoogleAdsApi implements DspApi {
                 v.put("asset.name", e.name());
                 v.put("asset.type", "IMAGE");
             }
+        }
+    }
+
+    private static void changeStatus(SimAccount account, SimEntity e, Map<String, Object> v) {
+        String c = "customers/" + account.id();
+        v.put("change_status.resource_name", c + "/changeStatus/" + e.id());
+        v.put("change_status.last_change_date_time", CHANGE_TIME.format(e.updatedAt().atZone(account.timeZone())));
+        v.put("change_status.resource_type", switch (e.level()) {
+            case SimEntity.CAMPAIGN -> "CAMPAIGN";
+            case SimEntity.INSERTION_ORDER -> "AD_GROUP";
+            default -> "AD_GROUP_AD";
+        });
+        v.put("change_status.resource_status", e.removed() ? "REMOVED" : "CHANGED");
+        v.put("change_status.campaign", c + "/campaigns/" + e.campaignId());
+        if (e.level() >= SimEntity.INSERTION_ORDER) {
+            String adGroupId = e.level() == SimEntity.INSERTION_ORDER ? e.id() : e.parentId();
+            v.put("change_status.ad_group", c + "/adGroups/" + adGroupId);
+        }
+        if (e.level() == SimEntity.LINE_ITEM) {
+            v.put("change_status.ad_group_ad", c + "/adGroupAds/" + e.parentId() + "~" + e.id());
         }
     }
 
