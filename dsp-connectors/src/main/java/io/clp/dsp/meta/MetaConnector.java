@@ -51,8 +51,8 @@ import java.util.stream.Collectors;
  * (creative, its parent the ad that uses it, read through the ads edge with {@code adcreatives{...}} field expansion
  * because an ad creative names no ad). Paging follows {@code paging.next}'s presence and keeps the {@code after}
  * cursor as the page token: the absolute {@code next} URL can carry the access token, which must not land in a
- * checkpoint. Long-lived token, no refresh: a code 190 is re-tried once with the same token (Meta sometimes answers
- * 190 for a transient session check) and is {@link DspException.InvalidCredentials} after that.
+ * checkpoint. Long-lived token, no refresh: a code 190 is re-tried once with the same token (DspHttp's one renewal;
+ * it helps only when the 190 was transient) and is {@link DspException.InvalidCredentials} after that.
  */
 public final class MetaConnector implements DspConnector {
 
