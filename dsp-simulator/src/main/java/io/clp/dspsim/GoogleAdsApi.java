@@ -138,14 +138,24 @@ final class GoogleAdsApi implements DspApi {
             failure(exchange, version, 400, "INVALID_ARGUMENT", "queryError", e.code, e.getMessage());
             return;
         }
+        int pageSize = Integer.getInteger("clp.dspsim.google-ads.page-size", 10_000);
+        int offset = 0;
+        String pageToken = body.path("pageToken").asText("");
+        if (!stream && !pageToken.isEmpty()) {
+            offset = pageOffset(pageToken, query);
+            if (offset < 0) {
+                failure(exchange, version, 400, "INVALID_ARGUMENT", "requestError", "INVALID_PAGE_TOKEN", "Page token is invalid.");
+                return;
+            }
+        }
         List<ObjectNode> rows;
         try {
-            rows = rows(account, query);
+            // a page needs the rows up to its end and one more (to know whether a next page exists)
+            rows = rows(account, query, stream ? Long.MAX_VALUE : (long) offset + pageSize + 1);
         } catch (QueryError e) {
             failure(exchange, version, 400, "INVALID_ARGUMENT", "queryError", e.code, e.getMessage());
             return;
         }
-        int pageSize = Integer.getInteger("clp.dspsim.google-ads.page-size", 10_000);
         String fieldMask = String.join(",", query.fields().stream().map(GoogleAdsApi::camelPath).toList());
         String requestId = HexFormat.of().toHexDigits(System.nanoTime());
         boolean truncate = simulation.faults().take(DSP, customerId, Fault.Type.TRUNCATED_PAGE).isPresent();
@@ -172,15 +182,6 @@ final class GoogleAdsApi implements DspApi {
                 exchange.json(200, chunks);
             }
             return;
-        }
-        int offset = 0;
-        String pageToken = body.path("pageToken").asText("");
-        if (!pageToken.isEmpty()) {
-            offset = pageOffset(pageToken, query);
-            if (offset < 0) {
-                failure(exchange, version, 400, "INVALID_ARGUMENT", "requestError", "INVALID_PAGE_TOKEN", "Page token is invalid.");
-                return;
-            }
         }
         ObjectNode page = SimExchange.JSON.createObjectNode();
         ArrayNode results = page.putArray("results");
@@ -343,18 +344,19 @@ final class GoogleAdsApi implements DspApi {
         }
     }
 
-    private List<ObjectNode> rows(SimAccount account, Query query) {
+    private List<ObjectNode> rows(SimAccount account, Query query, long cap) {
         List<ObjectNode> rows = new ArrayList<>();
+        long limit = Math.min(cap, query.limit());
         int level = RESOURCES.get(query.resource());
         if (level == CHANGE_STATUS) {
             // one row per changed campaign, ad group and ad group ad (assets are left out here)
-            for (int l = SimEntity.CAMPAIGN; l <= SimEntity.LINE_ITEM && rows.size() < query.limit(); l++) {
+            for (int l = SimEntity.CAMPAIGN; l <= SimEntity.LINE_ITEM && rows.size() < limit; l++) {
                 for (SimEntity e : account.entities(l)) {
                     Map<String, Object> values = new LinkedHashMap<>();
                     customer(account, values);
                     changeStatus(account, e, values);
                     addIfMatching(rows, values, query);
-                    if (rows.size() >= query.limit()) {
+                    if (rows.size() >= limit) {
                         break;
                     }
                 }
@@ -384,12 +386,12 @@ final class GoogleAdsApi implements DspApi {
                     dated.put("metrics.conversions", (double) delivery.conversions());
                     dated.put("metrics.conversions_value", delivery.revenue().doubleValue());
                     addIfMatching(rows, dated, query);
-                    if (rows.size() >= query.limit()) {
+                    if (rows.size() >= limit) {
                         return rows;
                     }
                 }
             }
-            if (rows.size() >= query.limit()) {
+            if (rows.size() >= limit) {
                 return rows;
             }
         }

@@ -196,6 +196,15 @@ class GoogleAdsConnectorTest {
     }
 
     @Test
+    void aCallThatTimesOutIsRetried() {
+        simulator.simulation().log().clear();
+        simulator.simulation().faults().arm("google_ads", SMALL, new Fault(Fault.Type.TIMEOUT, 1, 0, 300));
+        assertThat(connector.connect(account()).displayName()).isEqualTo("Acme Retail Google Ads");
+        assertThat(simulator.simulation().log().of("google-ads", SMALL)).extracting(RequestLog.Entry::status)
+                .containsExactly(504, 200);
+    }
+
+    @Test
     void aTruncatedPageIsReadAgainWithTheSamePageToken() {
         HierarchyPage first = connector.list(account(), ListRequest.first(EntityLevel.LINE_ITEM, null));
         simulator.simulation().log().clear();

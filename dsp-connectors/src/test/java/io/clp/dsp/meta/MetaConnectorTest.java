@@ -232,6 +232,15 @@ class MetaConnectorTest {
     }
 
     @Test
+    void aCallThatTimesOutIsRetried() {
+        simulator.simulation().log().clear();
+        simulator.simulation().faults().arm("meta", SMALL, new Fault(Fault.Type.TIMEOUT, 1, 0, 300));
+        assertThat(connector.connect(account(SMALL)).displayName()).isEqualTo("Acme Retail Meta");
+        assertThat(simulator.simulation().log().of("meta", SMALL)).extracting(RequestLog.Entry::status)
+                .containsExactly(504, 200);
+    }
+
+    @Test
     void aTruncatedPageIsReadAgainWithTheSameCursor() {
         simulator.simulation().log().clear();
         connector.connect(account(SMALL));
