@@ -145,7 +145,13 @@ public final class GoogleAdsConnector implements DspConnector {
         if (since.isBefore(Instant.now().minus(CHANGE_STATUS_WINDOW))) {
             return null;
         }
-        ZoneId zone = accounts.computeIfAbsent(account.key(), k -> connect(account)).timeZone();
+        AccountInfo info = accounts.get(account.key());
+        if (info == null) {
+            // not inside computeIfAbsent: the call to Google must not hold the map's lock
+            info = connect(account);
+            accounts.put(account.key(), info);
+        }
+        ZoneId zone = info.timeZone();
         String type = switch (request.level()) {
             case CAMPAIGN -> "CAMPAIGN";
             case INSERTION_ORDER -> "AD_GROUP";
