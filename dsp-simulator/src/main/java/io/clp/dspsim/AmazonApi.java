@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
@@ -144,11 +146,11 @@ final class AmazonApi implements DspApi {
             ex.json(200, Map.of("advertiserId", a.id(), "name", a.name(), "currency", a.currency(),
                     "timezone", a.timeZone().getId(), "country", "US", "url", "https://example.com"));
         } else if (path.equals("/dsp/v1/campaigns/list") && method.equals("POST")) {
-            page(ex, "campaigns", visible(a, SimEntity.CAMPAIGN).map(e -> campaign(a, e)));
+            page(ex, "campaigns", () -> visible(a, SimEntity.CAMPAIGN), e -> campaign(a, e));
         } else if (path.equals("/dsp/v1/adGroups/list") && method.equals("POST")) {
-            page(ex, "adGroups", visible(a, SimEntity.LINE_ITEM).map(e -> adGroup(a, e)));
+            page(ex, "adGroups", () -> visible(a, SimEntity.LINE_ITEM), e -> adGroup(a, e));
         } else if (path.equals("/dsp/v1/creatives/list") && method.equals("POST")) {
-            page(ex, "creatives", visible(a, SimEntity.CREATIVE).map(e -> creative(a, e)));
+            page(ex, "creatives", () -> visible(a, SimEntity.CREATIVE), e -> creative(a, e));
         } else if (path.equals("/reporting/reports") && method.equals("POST")) {
             createReport(ex, a);
         } else if (path.startsWith("/reporting/reports/") && method.equals("GET")) {
@@ -215,7 +217,9 @@ final class AmazonApi implements DspApi {
         return a.entities(level).stream().filter(e -> !e.removed());
     }
 
-    private void page(SimExchange ex, String field, Stream<Map<String, Object>> results) throws IOException {
+    /** One page of a level: entities are computed on access, so only the page's are rendered. */
+    private void page(SimExchange ex, String field, Supplier<Stream<SimEntity>> entities,
+                      Function<SimEntity, Map<String, Object>> render) throws IOException {
         JsonNode body = ex.json();
         int max = body.path("maxResults").asInt(MAX_RESULTS);
         if (max < 1 || max > MAX_RESULTS) {
@@ -230,11 +234,11 @@ final class AmazonApi implements DspApi {
                 throw new SimExchange.BadRequest("nextToken is invalid");
             }
         }
-        List<Map<String, Object>> all = results.toList();
-        List<Map<String, Object>> page = all.subList(Math.min(start, all.size()), Math.min(all.size(), start + max));
+        List<SimEntity> window = entities.get().skip(start).limit(max + 1L).toList();
+        List<Map<String, Object>> page = window.stream().limit(max).map(render).toList();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put(field, page);
-        if (start + page.size() < all.size()) {
+        if (window.size() > max) {
             out.put("nextToken", token(start + page.size()));
         }
         ex.json(200, out);

@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -141,13 +143,13 @@ final class TtdApi implements DspApi {
         if (path.startsWith("/v3/advertiser/") && method.equals("GET")) {
             advertiser(ex, a);
         } else if (path.equals("/v3/campaign/query/advertiser") && method.equals("POST")) {
-            page(ex, visible(a, SimEntity.CAMPAIGN, null).map(e -> campaign(a, e)));
+            page(ex, () -> visible(a, SimEntity.CAMPAIGN, null), e -> campaign(a, e));
         } else if ((path.equals("/v3/adgroup/query/advertiser") || path.equals("/v3/adgroup/query/campaign")) && method.equals("POST")) {
             String campaignId = path.endsWith("/campaign") ? text(ex.json(), "CampaignId") : null;
-            page(ex, visible(a, SimEntity.LINE_ITEM, campaignId).map(e -> adGroup(a, e)));
+            page(ex, () -> visible(a, SimEntity.LINE_ITEM, campaignId), e -> adGroup(a, e));
         } else if (path.equals("/v3/creative/query/advertiser") && method.equals("POST")) {
             JsonNode filter = ex.json().path("CreativeIds");
-            Stream<SimEntity> creatives;
+            Supplier<Stream<SimEntity>> creatives;
             if (filter.isArray() && !filter.isEmpty()) {
                 List<SimEntity> chosen = new ArrayList<>();
                 filter.forEach(id -> {
@@ -156,11 +158,11 @@ final class TtdApi implements DspApi {
                         chosen.add(c);
                     }
                 });
-                creatives = chosen.stream();
+                creatives = chosen::stream;
             } else {
-                creatives = visible(a, SimEntity.CREATIVE, null);
+                creatives = () -> visible(a, SimEntity.CREATIVE, null);
             }
-            page(ex, creatives.map(e -> creative(a, e)));
+            page(ex, creatives, e -> creative(a, e));
         } else {
             error(ex, 404, "NotFound", "No such resource: " + method + " " + path);
         }
@@ -276,16 +278,18 @@ final class TtdApi implements DspApi {
         return all.filter(e -> !e.removed());
     }
 
-    private void page(SimExchange ex, Stream<Map<String, Object>> results) throws IOException {
+    /** One page of a level: entities are computed on access, so only the page's are rendered (the count walks them once). */
+    private void page(SimExchange ex, Supplier<Stream<SimEntity>> entities, Function<SimEntity, Map<String, Object>> render)
+            throws IOException {
         JsonNode body = ex.json();
         int start = body.path("PageStartIndex").asInt(0);
         int size = body.path("PageSize").asInt(MAX_PAGE_SIZE);
         if (start < 0 || size < 1 || size > MAX_PAGE_SIZE) {
             throw new SimExchange.BadRequest("PageStartIndex must be >= 0 and PageSize between 1 and " + MAX_PAGE_SIZE);
         }
-        List<Map<String, Object>> all = results.toList();
-        List<Map<String, Object>> page = all.subList(Math.min(start, all.size()), Math.min(all.size(), start + size));
-        ex.json(200, pageBody(page, all.size()));
+        long total = entities.get().count();
+        List<Map<String, Object>> page = entities.get().skip(start).limit(size).map(render).toList();
+        ex.json(200, pageBody(page, total));
     }
 
     private static Map<String, Object> pageBody(List<Map<String, Object>> page, long total) {

@@ -134,6 +134,16 @@ class TtdConnectorTest {
     }
 
     @Test
+    void aCallThatTimesOutIsSentAgain() {
+        connector.connect(account);
+        simulator.simulation().faults().arm("ttd", ADVERTISER, new Fault(Fault.Type.TIMEOUT, 1, 0, 2_500));
+        long started = System.nanoTime();
+        assertThat(connector.list(account, ListRequest.first(EntityLevel.CAMPAIGN, null)).entities()).hasSize(40);
+        // the first attempt hung past the 2 s request timeout; the answer came from the second
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
     void aTruncatedPageIsReadAgainAndComesBackWhole() {
         connector.connect(account);
         arm(Fault.Type.TRUNCATED_PAGE, 1, 0);
