@@ -209,7 +209,7 @@ public final class TtdConnector implements DspConnector {
             }
             return offset;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a TTD page token: " + token);
+            throw new DspException.Rejected(400, "not a TTD page token (a PageStartIndex offset): " + token);
         }
     }
 

@@ -115,6 +115,14 @@ class AmazonDspConnectorTest {
     }
 
     @Test
+    void aCampaignDeletedAtTheDspIsNoLongerListed() {
+        List<String> removed = sim.remove(SimEntity.CAMPAIGN, 1, Instant.now());
+        assertThat(removed).hasSize(1);
+        assertThat(listAll(EntityLevel.CAMPAIGN, null)).hasSize(39).extracting(DspEntity::externalId).doesNotContain(removed.getFirst());
+        assertThat(listAll(EntityLevel.INSERTION_ORDER, null)).extracting(DspEntity::parentExternalId).doesNotContain(removed.getFirst());
+    }
+
+    @Test
     void aThrottleIsRetriedNoEarlierThanRetryAfter() {
         connector.connect(account);
         arm(Fault.Type.THROTTLE, 1, 1);

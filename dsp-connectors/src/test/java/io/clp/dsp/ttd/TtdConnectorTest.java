@@ -105,6 +105,14 @@ class TtdConnectorTest {
     }
 
     @Test
+    void aCampaignDeletedAtTheDspIsNoLongerListed() {
+        List<String> removed = sim.remove(SimEntity.CAMPAIGN, 1, Instant.now());
+        assertThat(removed).hasSize(1);
+        assertThat(listAll(EntityLevel.CAMPAIGN, null)).hasSize(39).extracting(DspEntity::externalId).doesNotContain(removed.getFirst());
+        assertThat(listAll(EntityLevel.INSERTION_ORDER, null)).extracting(DspEntity::parentExternalId).doesNotContain(removed.getFirst());
+    }
+
+    @Test
     void aThrottleIsRetriedNoEarlierThanRetryAfter() {
         arm(Fault.Type.THROTTLE, 1, 1);
         assertThat(connector.list(account, ListRequest.first(EntityLevel.CAMPAIGN, null)).entities()).hasSize(40);
