@@ -1,0 +1,272 @@
+package io.clp.dsp.ttd;
+
+import io.clp.dsp.AccountInfo;
+import io.clp.dsp.AccountRef;
+import io.clp.dsp.Dsp;
+import io.clp.dsp.DspCredentials;
+import io.clp.dsp.DspEndpoints;
+import io.clp.dsp.DspEntity;
+import io.clp.dsp.DspException;
+import io.clp.dsp.EntityLevel;
+import io.clp.dsp.HierarchyPage;
+import io.clp.dsp.ListRequest;
+import io.clp.dsp.RateLimit;
+import io.clp.dsp.ReportRow;
+import io.clp.dsp.http.DspHttp;
+import io.clp.dspsim.Catalog;
+import io.clp.dspsim.DspSimulator;
+import io.clp.dspsim.Fault;
+import io.clp.dspsim.RequestLog;
+import io.clp.dspsim.SimAccount;
+import io.clp.dspsim.SimEntity;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TtdConnectorTest {
+
+    static final String ADVERTISER = "ttdadv01";
+    static final RateLimit FAST = new RateLimit(1_000, Duration.ofSeconds(5), 3, Duration.ofMillis(20), Duration.ofMillis(200));
+
+    DspSimulator simulator;
+    SimAccount sim;
+    TtdConnector connector;
+    AccountRef account;
+
+    @BeforeEach
+    void start() {
+        simulator = DspSimulator.start("127.0.0.1", 0, 42);
+        sim = simulator.simulation().catalog().account("ttd", ADVERTISER).orElseThrow();
+        connector = new TtdConnector(DspHttp.create(Duration.ofSeconds(2), Duration.ofSeconds(2)),
+                DspEndpoints.simulator(simulator.baseUrl("")));
+        account = account(Catalog.TTD_PASSWORD);
+    }
+
+    @AfterEach
+    void stop() {
+        simulator.close();
+    }
+
+    AccountRef account(String password) {
+        return new AccountRef(Dsp.TTD, ADVERTISER, new DspCredentials(Map.of("login", Catalog.TTD_LOGIN, "password", password)), FAST);
+    }
+
+    @Test
+    void connectReadsTheAdvertisersNameTimeZoneAndCurrency() {
+        AccountInfo info = connector.connect(account);
+        assertThat(info.displayName()).isEqualTo(sim.name());
+        assertThat(info.timeZone()).isEqualTo(ZoneId.of("America/Los_Angeles"));
+        assertThat(info.currency().getCurrencyCode()).isEqualTo("USD");
+        assertThat(connector.credentialNames()).containsExactlyInAnyOrder("login", "password");
+    }
+
+    @Test
+    void fullListingOfAllFourLevelsEqualsTheSimulatedHierarchy() {
+        for (EntityLevel level : EntityLevel.values()) {
+            List<DspEntity> listed = listAll(level, null);
+            assertThat(listed.stream().map(TtdConnectorTest::describe).toList())
+                    .as(level.name())
+                    .containsExactlyElementsOf(expected(level));
+        }
+    }
+
+    @Test
+    void pagesAreOffsetsOfAHundred() {
+        HierarchyPage first = connector.list(account, ListRequest.first(EntityLevel.LINE_ITEM, null));
+        assertThat(first.entities()).hasSize(100);
+        assertThat(first.nextPageToken()).isEqualTo("100");
+        HierarchyPage third = connector.list(account, ListRequest.first(EntityLevel.LINE_ITEM, null).next("200"));
+        assertThat(third.entities()).hasSize(40);
+        assertThat(third.last()).isTrue();
+    }
+
+    @Test
+    void incrementalListingReturnsOnlyWhatChangedSinceTheGivenTime() {
+        Instant since = Instant.now();
+        List<String> renamed = sim.rename(SimEntity.CAMPAIGN, 3, Instant.now()).stream().distinct().toList();
+        List<String> renamedLineItems = sim.rename(SimEntity.LINE_ITEM, 2, Instant.now()).stream().distinct().toList();
+
+        assertThat(listAll(EntityLevel.CAMPAIGN, since)).extracting(DspEntity::externalId).containsExactlyInAnyOrderElementsOf(renamed);
+        assertThat(listAll(EntityLevel.LINE_ITEM, since)).extracting(DspEntity::externalId)
+                .containsExactlyInAnyOrderElementsOf(renamedLineItems);
+        assertThat(listAll(EntityLevel.CAMPAIGN, since)).allSatisfy(c -> assertThat(c.name()).contains("(rev "));
+    }
+
+    @Test
+    void aCampaignDeletedAtTheDspIsNoLongerListed() {
+        List<String> removed = sim.remove(SimEntity.CAMPAIGN, 1, Instant.now());
+        assertThat(removed).hasSize(1);
+        assertThat(listAll(EntityLevel.CAMPAIGN, null)).hasSize(39).extracting(DspEntity::externalId).doesNotContain(removed.getFirst());
+        assertThat(listAll(EntityLevel.INSERTION_ORDER, null)).extracting(DspEntity::parentExternalId).doesNotContain(removed.getFirst());
+    }
+
+    @Test
+    void aThrottleIsRetriedNoEarlierThanRetryAfter() {
+        arm(Fault.Type.THROTTLE, 1, 1);
+        assertThat(connector.list(account, ListRequest.first(EntityLevel.CAMPAIGN, null)).entities()).hasSize(40);
+
+        List<RequestLog.Entry> calls = log();
+        int throttled = indexOfStatus(calls, 429);
+        assertThat(throttled).isNotNegative();
+        RequestLog.Entry retry = calls.get(throttled + 1);
+        assertThat(Duration.between(calls.get(throttled).at(), retry.at())).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        assertThat(retry.path()).isEqualTo(calls.get(throttled).path());
+        assertThat(retry.status()).isEqualTo(200);
+    }
+
+    @Test
+    void serverErrorsAreRetriedUntilSuccess() {
+        arm(Fault.Type.SERVER_ERROR, 2, 0);
+        assertThat(connector.list(account, ListRequest.first(EntityLevel.CAMPAIGN, null)).entities()).hasSize(40);
+        assertThat(log()).extracting(RequestLog.Entry::status).containsSubsequence(503, 503, 200);
+    }
+
+    @Test
+    void serverErrorsBeyondTheRetriesAreTransientUnavailable() {
+        arm(Fault.Type.SERVER_ERROR, 10, 0);
+        assertThatThrownBy(() -> connector.list(account, ListRequest.first(EntityLevel.CAMPAIGN, null)))
+                .isInstanceOf(DspException.Unavailable.class)
+                .satisfies(e -> assertThat(((DspException) e).isTransient()).isTrue());
+    }
+
+    @Test
+    void aCallThatTimesOutIsSentAgain() {
+        connector.connect(account);
+        simulator.simulation().faults().arm("ttd", ADVERTISER, new Fault(Fault.Type.TIMEOUT, 1, 0, 2_500));
+        long started = System.nanoTime();
+        assertThat(connector.list(account, ListRequest.first(EntityLevel.CAMPAIGN, null)).entities()).hasSize(40);
+        // the first attempt hung past the 2 s request timeout; the answer came from the second
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aTruncatedPageIsReadAgainAndComesBackWhole() {
+        connector.connect(account);
+        arm(Fault.Type.TRUNCATED_PAGE, 1, 0);
+        HierarchyPage page = connector.list(account, ListRequest.first(EntityLevel.CAMPAIGN, null));
+        assertThat(page.entities()).hasSize(40);
+        assertThat(log()).filteredOn(e -> e.path().equals("/v3/campaign/query/advertiser")).hasSize(2);
+    }
+
+    @Test
+    void anExpiredTokenLeadsToOneNewLoginAndTheCallSucceeds() {
+        connector.connect(account);
+        arm(Fault.Type.EXPIRED_TOKEN, 1, 0);
+        assertThat(connector.list(account, ListRequest.first(EntityLevel.CAMPAIGN, null)).entities()).hasSize(40);
+        List<RequestLog.Entry> all = simulator.simulation().log().of("ttd", null);
+        assertThat(all).filteredOn(e -> e.path().equals("/v3/authentication")).hasSize(2);
+        assertThat(all).extracting(RequestLog.Entry::status).containsSubsequence(401, 200, 200);
+    }
+
+    @Test
+    void aWrongPasswordIsInvalidCredentials() {
+        assertThatThrownBy(() -> connector.connect(account("not-the-password")))
+                .isInstanceOf(DspException.InvalidCredentials.class)
+                .hasMessageNotContaining("not-the-password");
+    }
+
+    @Test
+    void aFailingReportJobIsReportFailedAndItsScheduleIsDeleted() {
+        arm(Fault.Type.FAILED_REPORT, 1, 0);
+        assertThatThrownBy(() -> connector.dailyReport(account, LocalDate.of(2026, 3, 1), LocalDate.of(2026, 3, 2), r -> { }))
+                .isInstanceOf(DspException.ReportFailed.class);
+        assertThat(log()).anySatisfy(e -> {
+            assertThat(e.method()).isEqualTo("DELETE");
+            assertThat(e.status()).isEqualTo(200);
+        });
+    }
+
+    @Test
+    void theDailyReportHasOneRowPerAdGroupAndDayEqualToTheSimulatedDelivery() {
+        LocalDate from = LocalDate.of(2026, 3, 1);
+        LocalDate to = LocalDate.of(2026, 3, 3);
+        List<ReportRow> rows = new ArrayList<>();
+        connector.dailyReport(account, from, to, rows::add);
+
+        assertThat(rows).hasSize((int) sim.count(SimEntity.LINE_ITEM) * 3);
+        for (ReportRow row : rows) {
+            SimEntity li = sim.byId(SimEntity.LINE_ITEM, row.externalId());
+            SimAccount.Delivery d = sim.delivery(SimEntity.LINE_ITEM, li.index(), row.date());
+            assertThat(row.level()).isEqualTo(EntityLevel.LINE_ITEM);
+            assertThat(row.impressions()).isEqualTo(d.impressions());
+            assertThat(row.clicks()).isEqualTo(d.clicks());
+            assertThat(row.conversions()).isEqualByComparingTo(BigDecimal.valueOf(d.conversions()));
+            assertThat(row.views()).isEqualTo(d.views());
+            assertThat(row.spend().amount()).isEqualByComparingTo(d.spend());
+            assertThat(row.revenue().amount()).isEqualByComparingTo(d.revenue());
+            assertThat(row.spend().currency().getCurrencyCode()).isEqualTo("USD");
+        }
+        assertThat(rows).extracting(ReportRow::date).containsOnly(from, from.plusDays(1), to);
+        assertThat(log()).anySatisfy(e -> assertThat(e.method()).isEqualTo("DELETE"));
+    }
+
+    // --- helpers -------------------------------------------------------------------------------------------------------
+
+    List<DspEntity> listAll(EntityLevel level, Instant since) {
+        List<DspEntity> all = new ArrayList<>();
+        ListRequest request = ListRequest.first(level, since);
+        while (true) {
+            HierarchyPage page = connector.list(account, request);
+            all.addAll(page.entities());
+            if (page.last()) {
+                return all;
+            }
+            request = request.next(page.nextPageToken());
+        }
+    }
+
+    /** The simulated hierarchy as TTD renders it (docs/dsp-connectors.md, "The Trade Desk"). */
+    List<String> expected(EntityLevel level) {
+        int l = level.ordinal();
+        return sim.entities(l).stream().filter(e -> !e.removed()).map(e -> {
+            SimEntity campaign = sim.byId(SimEntity.CAMPAIGN, e.campaignId());
+            String status = switch (l) {
+                case SimEntity.CAMPAIGN -> e.status().equals("ARCHIVED") ? "ARCHIVED" : "ACTIVE";
+                case SimEntity.INSERTION_ORDER -> campaign.status().equals("ARCHIVED") ? "ARCHIVED" : "ACTIVE";
+                case SimEntity.LINE_ITEM -> e.status().equals("ARCHIVED") ? "ARCHIVED" : e.status().equals("ACTIVE") ? "ACTIVE" : "PAUSED";
+                default -> e.status().equals("ARCHIVED") ? "ARCHIVED" : "ACTIVE";
+            };
+            String budget = e.budget() == null ? null : e.budget().stripTrailingZeros().toPlainString() + " USD";
+            boolean dated = l <= SimEntity.INSERTION_ORDER;
+            return String.join("|", level.name(), e.id(), String.valueOf(e.parentId()), l == SimEntity.INSERTION_ORDER ? "-" : e.name(),
+                    status, String.valueOf(budget), String.valueOf(e.budgetType()), dated ? e.startDate().toString() : "null",
+                    dated ? e.endDate().toString() : "null");
+        }).toList();
+    }
+
+    static String describe(DspEntity e) {
+        return String.join("|", e.level().name(), e.externalId(), String.valueOf(e.parentExternalId()),
+                e.level() == EntityLevel.INSERTION_ORDER ? "-" : e.name(), e.status().name(),
+                String.valueOf(e.budget()), String.valueOf(e.budgetType()), String.valueOf(e.startDate()), String.valueOf(e.endDate()));
+    }
+
+    void arm(Fault.Type type, int count, int retryAfterSeconds) {
+        simulator.simulation().faults().arm("ttd", ADVERTISER, new Fault(type, count, retryAfterSeconds, 0));
+    }
+
+    List<RequestLog.Entry> log() {
+        return simulator.simulation().log().of("ttd", ADVERTISER);
+    }
+
+    static int indexOfStatus(List<RequestLog.Entry> calls, int status) {
+        for (int i = 0; i < calls.size(); i++) {
+            if (calls.get(i).status() == status) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+}
