@@ -1,10 +1,10 @@
 package io.clp.campaign.hierarchy;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -12,7 +12,7 @@ import java.util.UUID;
 public record CampaignView(UUID id, String dspType, UUID dspAccountId, String externalId, String name,
                            String advertiserId, String advertiserName, String status, String nativeStatus,
                            Budget budget, String budgetType, LocalDate startDate, LocalDate endDate,
-                           Map<String, Object> pacing, List<Object> labels, Instant removedAt, int syncVersion,
+                           Map<String, Object> pacing, JsonNode labels, Instant removedAt, int syncVersion,
                            Instant lastSyncedAt, Instant dspUpdatedAt, Instant createdAt, Instant updatedAt,
                            @JsonInclude(JsonInclude.Include.NON_NULL) Counts children) {
 
@@ -23,7 +23,7 @@ public record CampaignView(UUID id, String dspType, UUID dspAccountId, String ex
     static CampaignView of(Campaign c, Counts children) {
         return new CampaignView(c.id, c.dspType.name(), c.dspAccountId, c.externalId, c.name, c.advertiserId,
                 c.advertiserName, c.status, c.nativeStatus, Budget.of(c.budget, c.currency), c.budgetType, c.startDate,
-                c.endDate, c.pacing, c.labels, c.removedAt, c.syncVersion, c.lastSyncedAt, c.dspUpdatedAt, c.createdAt,
+                c.endDate, c.pacing, Labels.parse(c.labels), c.removedAt, c.syncVersion, c.lastSyncedAt, c.dspUpdatedAt, c.createdAt,
                 c.updatedAt, children);
     }
 }

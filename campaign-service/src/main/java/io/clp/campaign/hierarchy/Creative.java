@@ -3,6 +3,7 @@ package io.clp.campaign.hierarchy;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 
 import java.util.UUID;
 
@@ -21,4 +22,8 @@ public class Creative extends HierarchyEntity {
 
     @Column(name = "campaign_id")
     public UUID campaignId;
+
+    /** The insertion order of its line item, when one is needed for an access check (not a column). */
+    @Transient
+    public UUID insertionOrderId;
 }

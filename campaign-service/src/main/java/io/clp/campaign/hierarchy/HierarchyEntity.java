@@ -7,11 +7,11 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.MappedSuperclass;
+import org.hibernate.annotations.ColumnTransformer;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -46,8 +46,13 @@ public abstract class HierarchyEntity extends PanacheEntityBase {
     @Column(name = "native_status")
     public String nativeStatus;
 
-    @JdbcTypeCode(SqlTypes.JSON)
-    public List<Object> labels;
+    /**
+     * The labels, a JSON array, read as its text: Hibernate Reactive's JSON type reads JSON objects only
+     * (a {@code jsonb} array fails with a ClassCastException), so the view parses it.
+     */
+    @ColumnTransformer(read = "labels::text")
+    @Column(columnDefinition = "jsonb", insertable = false, updatable = false)
+    public String labels;
 
     @Column(name = "dsp_updated_at")
     public Instant dspUpdatedAt;

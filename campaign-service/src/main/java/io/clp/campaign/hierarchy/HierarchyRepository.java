@@ -94,8 +94,12 @@ public class HierarchyRepository {
         return LineItem.find("id = ?1 and orgId = ?2", id, orgId).firstResult();
     }
 
+    /** The creative, with the insertion order of its line item (for a grant on that insertion order). */
     Uni<Creative> creative(UUID orgId, UUID id) {
-        return Creative.find("id = ?1 and orgId = ?2", id, orgId).firstResult();
+        return Creative.<Creative>find("id = ?1 and orgId = ?2", id, orgId).firstResult()
+                .call(c -> c == null || c.lineItemId == null ? Uni.createFrom().voidItem()
+                        : LineItem.<LineItem>find("id = ?1 and orgId = ?2", c.lineItemId, orgId).firstResult()
+                                .invoke(l -> c.insertionOrderId = l == null ? null : l.insertionOrderId));
     }
 
     Uni<List<InsertionOrder>> insertionOrdersOf(Campaign campaign, PageRequest page, boolean includeRemoved) {
