@@ -44,14 +44,14 @@ public class HierarchyRepository {
             params.and("advertiser", id);
         });
         q.nameContains().ifPresent(text -> {
-            where.append(" and lower(e.name) like :name escape '!'");
-            params.and("name", "%" + text.toLowerCase(java.util.Locale.ROOT)
-                    .replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+            // both sides lower-cased by PostgreSQL, so its case rules (not Java's) decide; the text's own % and _ match literally
+            where.append(" and lower(e.name) like lower(:name) escape '!'");
+            params.and("name", "%" + text.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
         });
-        q.startDateFrom().ifPresent(d -> where.append(" and e.startDate >= :startFrom").append(bind(params, "startFrom", d)));
-        q.startDateTo().ifPresent(d -> where.append(" and e.startDate <= :startTo").append(bind(params, "startTo", d)));
-        q.endDateFrom().ifPresent(d -> where.append(" and e.endDate >= :endFrom").append(bind(params, "endFrom", d)));
-        q.endDateTo().ifPresent(d -> where.append(" and e.endDate <= :endTo").append(bind(params, "endTo", d)));
+        q.startDateFrom().ifPresent(d -> condition(where, params, "e.startDate >= :startFrom", "startFrom", d));
+        q.startDateTo().ifPresent(d -> condition(where, params, "e.startDate <= :startTo", "startTo", d));
+        q.endDateFrom().ifPresent(d -> condition(where, params, "e.endDate >= :endFrom", "endFrom", d));
+        q.endDateTo().ifPresent(d -> condition(where, params, "e.endDate <= :endTo", "endTo", d));
         if (!q.includeRemoved()) {
             where.append(NOT_REMOVED);
         }
@@ -77,9 +77,9 @@ public class HierarchyRepository {
         return query.range(0, q.limit()).list();
     }
 
-    private static String bind(Parameters params, String name, Object value) {
+    private static void condition(StringBuilder where, Parameters params, String condition, String name, Object value) {
+        where.append(" and ").append(condition);
         params.and(name, value);
-        return "";
     }
 
     Uni<Campaign> campaign(UUID orgId, UUID id) {
