@@ -18,13 +18,14 @@ import java.util.UUID;
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "campaign"))
 class CampaignRoleMatrixTest extends RoleMatrixContract<CampaignRoleMatrixTest.Fixture> {
 
-    record Fixture(UUID orgId, UUID accountId, User caller) {
+    record Fixture(UUID orgId, UUID accountId, HierarchyFixtures.Chain chain, User caller) {
     }
 
     @Override
     protected Fixture fixture(Role role) {
         UUID orgId = UUID.randomUUID();
-        return new Fixture(orgId, CampaignFixtures.dspAccount(orgId, "Matrix"), User.member(orgId, role.id()));
+        return new Fixture(orgId, CampaignFixtures.dspAccount(orgId, "Matrix"), HierarchyFixtures.chain(orgId),
+                User.member(orgId, role.id()));
     }
 
     @Override
@@ -41,6 +42,25 @@ class CampaignRoleMatrixTest extends RoleMatrixContract<CampaignRoleMatrixTest.F
                         (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/dsp-accounts/" + f.accountId())),
                 new Endpoint<>("rename a DSP account", Permission.DSP_ACCOUNT_UPDATE,
                         (r, f) -> r.contentType(ContentType.JSON).body("{\"displayName\": \"Renamed\"}")
-                                .patch("/api/v1/organizations/" + f.orgId() + "/dsp-accounts/" + f.accountId())));
+                                .patch("/api/v1/organizations/" + f.orgId() + "/dsp-accounts/" + f.accountId())),
+                new Endpoint<>("list campaigns", Permission.CAMPAIGN_READ,
+                        (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/campaigns?nameContains=chain&sort=budget")),
+                new Endpoint<>("read a campaign", Permission.CAMPAIGN_READ,
+                        (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/campaigns/" + f.chain().campaignId())),
+                new Endpoint<>("list a campaign's insertion orders", Permission.CAMPAIGN_READ,
+                        (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/campaigns/" + f.chain().campaignId()
+                                + "/insertion-orders")),
+                new Endpoint<>("read an insertion order", Permission.CAMPAIGN_READ,
+                        (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/insertion-orders/" + f.chain().insertionOrderId())),
+                new Endpoint<>("list an insertion order's line items", Permission.CAMPAIGN_READ,
+                        (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/insertion-orders/" + f.chain().insertionOrderId()
+                                + "/line-items")),
+                new Endpoint<>("read a line item", Permission.CAMPAIGN_READ,
+                        (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/line-items/" + f.chain().lineItemId())),
+                new Endpoint<>("list a line item's creatives", Permission.CAMPAIGN_READ,
+                        (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/line-items/" + f.chain().lineItemId()
+                                + "/creatives")),
+                new Endpoint<>("read a creative", Permission.CAMPAIGN_READ,
+                        (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/creatives/" + f.chain().creativeId())));
     }
 }

@@ -17,13 +17,13 @@ import java.util.UUID;
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "campaign"))
 class DspAccountTenantIsolationTest extends TenantIsolationContract<DspAccountTenantIsolationTest.OrgA> {
 
-    record OrgA(UUID id, UUID accountId) {
+    record OrgA(UUID id, UUID accountId, HierarchyFixtures.Chain chain) {
     }
 
     @Override
     protected OrgA organizationA() {
         UUID orgId = UUID.randomUUID();
-        return new OrgA(orgId, CampaignFixtures.dspAccount(orgId, "Org A account"));
+        return new OrgA(orgId, CampaignFixtures.dspAccount(orgId, "Org A account"), HierarchyFixtures.chain(orgId));
     }
 
     @Override
@@ -37,7 +37,21 @@ class DspAccountTenantIsolationTest extends TenantIsolationContract<DspAccountTe
                 new Endpoint<>("GET dsp accounts", (r, a) -> r.get("/api/v1/organizations/" + a.id() + "/dsp-accounts")),
                 new Endpoint<>("GET dsp account", (r, a) -> r.get("/api/v1/organizations/" + a.id() + "/dsp-accounts/" + a.accountId())),
                 new Endpoint<>("PATCH dsp account", (r, a) -> r.contentType(ContentType.JSON).body("{\"active\": false}")
-                        .patch("/api/v1/organizations/" + a.id() + "/dsp-accounts/" + a.accountId())));
+                        .patch("/api/v1/organizations/" + a.id() + "/dsp-accounts/" + a.accountId())),
+                new Endpoint<>("GET campaigns", (r, a) -> r.get("/api/v1/organizations/" + a.id() + "/campaigns?includeRemoved=true")),
+                new Endpoint<>("GET campaign", (r, a) -> r.get("/api/v1/organizations/" + a.id() + "/campaigns/" + a.chain().campaignId())),
+                new Endpoint<>("GET campaign insertion orders", (r, a) -> r.get("/api/v1/organizations/" + a.id() + "/campaigns/"
+                        + a.chain().campaignId() + "/insertion-orders")),
+                new Endpoint<>("GET insertion order", (r, a) -> r.get("/api/v1/organizations/" + a.id() + "/insertion-orders/"
+                        + a.chain().insertionOrderId())),
+                new Endpoint<>("GET insertion order line items", (r, a) -> r.get("/api/v1/organizations/" + a.id()
+                        + "/insertion-orders/" + a.chain().insertionOrderId() + "/line-items")),
+                new Endpoint<>("GET line item", (r, a) -> r.get("/api/v1/organizations/" + a.id() + "/line-items/"
+                        + a.chain().lineItemId())),
+                new Endpoint<>("GET line item creatives", (r, a) -> r.get("/api/v1/organizations/" + a.id() + "/line-items/"
+                        + a.chain().lineItemId() + "/creatives")),
+                new Endpoint<>("GET creative", (r, a) -> r.get("/api/v1/organizations/" + a.id() + "/creatives/"
+                        + a.chain().creativeId())));
     }
 
     @Override

@@ -3,11 +3,13 @@ package io.clp.tenancy.work;
 import io.clp.platform.problem.Problems;
 import io.clp.platform.tx.Transactions;
 import io.clp.tenancy.grant.EntityAccess;
+import io.clp.tenancy.grant.EntityRef;
 import io.clp.tenancy.security.Admission;
 import io.clp.tenancy.security.Permission;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -65,6 +67,21 @@ public class OrganizationWork {
                 .chain(admission -> find.get()
                         .onItem().ifNull().failWith(() -> Problems.notFound(entityType.replace('_', ' '), entityId))
                         .call(entity -> entities.requireOnEntity(admission, entityType, entityId))
+                        .chain(entity -> work.apply(entity))));
+    }
+
+    /**
+     * As {@link #onEntity(UUID, Permission, String, UUID, Supplier, Function)}, where a grant on an
+     * entity that contains the one found ({@code enclosing} names them, from the entity's row) allows
+     * the work too: a grant on a campaign opens its insertion orders, line items and creatives.
+     */
+    public <E, T> Uni<T> onEntity(UUID orgId, Permission permission, String entityType, UUID entityId,
+                                  Supplier<Uni<E>> find, Function<E, List<EntityRef>> enclosing, Function<E, Uni<T>> work) {
+        boolean change = !permission.readsOnly();
+        return transaction(change, () -> admitted(orgId, permission, false, change)
+                .chain(admission -> find.get()
+                        .onItem().ifNull().failWith(() -> Problems.notFound(entityType.replace('_', ' '), entityId))
+                        .call(entity -> entities.requireOnEntity(admission, entityType, entityId, enclosing.apply(entity)))
                         .chain(entity -> work.apply(entity))));
     }
 

@@ -1,0 +1,163 @@
+package io.clp.campaign.hierarchy;
+
+import io.clp.platform.pagination.Page;
+import io.clp.platform.pagination.PageRequest;
+import io.clp.platform.problem.Problems;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The organization's campaigns and their hierarchy (insertion orders, line items, creatives) over HTTP,
+ * read-only: the sync writes them. {@link CampaignHierarchy} decides and does the work.
+ */
+@Path("/api/v1/organizations/{orgId}")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Campaigns")
+public class CampaignHierarchyResource {
+
+    private static final String INCLUDE_REMOVED = "true to list entities removed at the DSP too (default false)";
+
+    private final CampaignHierarchy hierarchy;
+
+    CampaignHierarchyResource(CampaignHierarchy hierarchy) {
+        this.hierarchy = hierarchy;
+    }
+
+    @GET
+    @Path("/campaigns")
+    @Operation(summary = "The organization's campaigns, filtered and sorted, one page at a time",
+            description = "Filters narrow the list; a repeated dspType or status widens that filter. The cursor of a page "
+                    + "is valid only with the same sort and order (400 otherwise). Needs campaign:read in the organization.")
+    public Uni<Page<CampaignView>> campaigns(
+            @PathParam("orgId") UUID orgId,
+            @Parameter(description = "dv360, ttd, meta, amazon or google_ads; repeatable")
+            @QueryParam("dspType") List<String> dspType,
+            @Parameter(description = "the DSP account the campaigns belong to")
+            @QueryParam("dspAccountId") String dspAccountId,
+            @Parameter(description = "active, paused, draft, archived or removed; repeatable")
+            @QueryParam("status") List<String> status,
+            @Parameter(description = "the DSP's advertiser id, exactly")
+            @QueryParam("advertiserId") String advertiserId,
+            @Parameter(description = "part of the name, case-insensitive")
+            @QueryParam("nameContains") String nameContains,
+            @Parameter(description = "start date on or after (YYYY-MM-DD)", schema = @Schema(type = SchemaType.STRING, format = "date"))
+            @QueryParam("startDateFrom") String startDateFrom,
+            @Parameter(description = "start date on or before (YYYY-MM-DD)", schema = @Schema(type = SchemaType.STRING, format = "date"))
+            @QueryParam("startDateTo") String startDateTo,
+            @Parameter(description = "end date on or after (YYYY-MM-DD)", schema = @Schema(type = SchemaType.STRING, format = "date"))
+            @QueryParam("endDateFrom") String endDateFrom,
+            @Parameter(description = "end date on or before (YYYY-MM-DD)", schema = @Schema(type = SchemaType.STRING, format = "date"))
+            @QueryParam("endDateTo") String endDateTo,
+            @Parameter(description = INCLUDE_REMOVED, schema = @Schema(type = SchemaType.BOOLEAN))
+            @QueryParam("includeRemoved") String includeRemoved,
+            @Parameter(description = "name (default), startDate, endDate, budget, updatedAt or createdAt; missing values sort last")
+            @QueryParam("sort") String sort,
+            @Parameter(description = "asc (default) or desc")
+            @QueryParam("order") String order,
+            @Parameter(description = "1 to 200, default 50", schema = @Schema(type = SchemaType.INTEGER))
+            @QueryParam("limit") String limit,
+            @Parameter(description = "nextCursor of the previous page")
+            @QueryParam("cursor") String cursor) {
+        return hierarchy.campaigns(orgId, new CampaignQuery.Params(dspType, dspAccountId, status, advertiserId, nameContains,
+                startDateFrom, startDateTo, endDateFrom, endDateTo, includeRemoved, sort, order, limit, cursor));
+    }
+
+    @GET
+    @Path("/campaigns/{campaignId}")
+    @Operation(summary = "One campaign, with how many insertion orders, line items and creatives it has (removed ones not counted)")
+    public Uni<CampaignView> campaign(@PathParam("orgId") UUID orgId, @PathParam("campaignId") UUID campaignId) {
+        return hierarchy.campaign(orgId, campaignId);
+    }
+
+    @GET
+    @Path("/campaigns/{campaignId}/insertion-orders")
+    @Operation(summary = "A campaign's insertion orders, oldest first, one page at a time")
+    public Uni<Page<InsertionOrderView>> insertionOrders(@PathParam("orgId") UUID orgId, @PathParam("campaignId") UUID campaignId,
+                                                         @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("limit") String limit,
+                                                         @QueryParam("cursor") String cursor,
+                                                         @Parameter(description = INCLUDE_REMOVED, schema = @Schema(type = SchemaType.BOOLEAN))
+                                                         @QueryParam("includeRemoved") String includeRemoved) {
+        return hierarchy.insertionOrders(orgId, campaignId, page(limit, cursor), flag(includeRemoved));
+    }
+
+    @GET
+    @Path("/insertion-orders/{insertionOrderId}")
+    @Operation(summary = "One insertion order, with how many line items and creatives it has")
+    public Uni<InsertionOrderView> insertionOrder(@PathParam("orgId") UUID orgId,
+                                                  @PathParam("insertionOrderId") UUID insertionOrderId) {
+        return hierarchy.insertionOrder(orgId, insertionOrderId);
+    }
+
+    @GET
+    @Path("/insertion-orders/{insertionOrderId}/line-items")
+    @Operation(summary = "An insertion order's line items, oldest first, one page at a time")
+    public Uni<Page<LineItemView>> lineItems(@PathParam("orgId") UUID orgId, @PathParam("insertionOrderId") UUID insertionOrderId,
+                                             @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("limit") String limit,
+                                             @QueryParam("cursor") String cursor,
+                                             @Parameter(description = INCLUDE_REMOVED, schema = @Schema(type = SchemaType.BOOLEAN))
+                                             @QueryParam("includeRemoved") String includeRemoved) {
+        return hierarchy.lineItems(orgId, insertionOrderId, page(limit, cursor), flag(includeRemoved));
+    }
+
+    @GET
+    @Path("/line-items/{lineItemId}")
+    @Operation(summary = "One line item, with how many creatives it has")
+    public Uni<LineItemView> lineItem(@PathParam("orgId") UUID orgId, @PathParam("lineItemId") UUID lineItemId) {
+        return hierarchy.lineItem(orgId, lineItemId);
+    }
+
+    @GET
+    @Path("/line-items/{lineItemId}/creatives")
+    @Operation(summary = "A line item's creatives, oldest first, one page at a time")
+    public Uni<Page<CreativeView>> creatives(@PathParam("orgId") UUID orgId, @PathParam("lineItemId") UUID lineItemId,
+                                             @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("limit") String limit,
+                                             @QueryParam("cursor") String cursor,
+                                             @Parameter(description = INCLUDE_REMOVED, schema = @Schema(type = SchemaType.BOOLEAN))
+                                             @QueryParam("includeRemoved") String includeRemoved) {
+        return hierarchy.creatives(orgId, lineItemId, page(limit, cursor), flag(includeRemoved));
+    }
+
+    @GET
+    @Path("/creatives/{creativeId}")
+    @Operation(summary = "One creative")
+    public Uni<CreativeView> creative(@PathParam("orgId") UUID orgId, @PathParam("creativeId") UUID creativeId) {
+        return hierarchy.creative(orgId, creativeId);
+    }
+
+    private static PageRequest page(String limit, String cursor) {
+        Integer size = null;
+        if (limit != null && !limit.isBlank()) {
+            try {
+                size = Integer.parseInt(limit.strip());
+            } catch (NumberFormatException e) {
+                throw Problems.validation("limit", "must be between 1 and " + PageRequest.MAX_LIMIT);
+            }
+        }
+        return PageRequest.of(size, cursor);
+    }
+
+    private static boolean flag(String value) {
+        if (value == null || value.isBlank() || value.strip().equals("false")) {
+            return false;
+        }
+        if (value.strip().equals("true")) {
+            return true;
+        }
+        throw Problems.validation("includeRemoved", "must be true or false");
+    }
+}
