@@ -9,6 +9,8 @@ import io.clp.platform.crypto.EnvelopeException;
 import io.clp.platform.tx.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -29,7 +31,11 @@ public class DspAccountConnections implements AccountConnections {
     private final CredentialsCodec codec;
     private final DspAccountRepository accounts;
 
-    DspAccountConnections(DspSettings settings, Transactions transactions, CredentialsCodec codec, DspAccountRepository accounts) {
+    private final io.vertx.core.Vertx vertx;
+
+    DspAccountConnections(DspSettings settings, Transactions transactions, CredentialsCodec codec, DspAccountRepository accounts,
+                          io.vertx.core.Vertx vertx) {
+        this.vertx = vertx;
         this.accounts = accounts;
         this.connectors = new DspConnectors(DspHttp.create(settings.connectTimeout(), settings.requestTimeout()),
                 settings.dspEndpoints());
@@ -44,7 +50,7 @@ public class DspAccountConnections implements AccountConnections {
 
     @Override
     public Uni<AccountRef> accountRef(UUID orgId, UUID accountId) {
-        Uni<Loaded> read = transactions.scoped(() -> transactions.allowOrganization(orgId)
+        Uni<Loaded> read = onVertxContext(() -> transactions.scoped(() -> transactions.allowOrganization(orgId)
                 .chain(() -> accounts.inOrganization(orgId, accountId))
                 .chain((DspAccount account) -> {
                             if (account == null) {
@@ -55,7 +61,7 @@ public class DspAccountConnections implements AccountConnections {
                             }
                             return DspAccountCredentials.<DspAccountCredentials>findById(accountId)
                                     .map(credentials -> new Loaded(account, credentials));
-                        }));
+                        })));
         return read.emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(loaded -> {
                     if (loaded.credentials() == null || !orgId.equals(loaded.credentials().orgId)) {
@@ -70,6 +76,19 @@ public class DspAccountConnections implements AccountConnections {
                         throw new AccountUnavailable("the credentials of DSP account " + accountId + " cannot be decrypted");
                     }
                 });
+    }
+
+    /**
+     * Hibernate Reactive needs a safe Vert.x context: callers on one (requests, consumers) keep theirs; callers on
+     * a plain thread (a scheduler, a virtual thread) get a new duplicated context for this read.
+     */
+    private <T> Uni<T> onVertxContext(java.util.function.Supplier<Uni<T>> work) {
+        if (io.vertx.core.Vertx.currentContext() != null) {
+            return Uni.createFrom().deferred(work::get);
+        }
+        io.vertx.core.Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(context, true);
+        return Uni.createFrom().deferred(work::get).runSubscriptionOn(task -> context.runOnContext(ignored -> task.run()));
     }
 
     private record Loaded(DspAccount account, DspAccountCredentials credentials) {
