@@ -13,14 +13,16 @@ public final class CampaignFixtures {
 
     /**
      * A DV360 account of the organization, with (fake) encrypted credentials that must never be shown;
-     * the organization is made known to the read model first (see {@link TestOrganizations}).
+     * the organization is made known to the read model first (see {@link TestOrganizations}). Accounts a
+     * test connects through the API are validated by the DSP simulator instead.
      */
     public static UUID dspAccount(UUID orgId, String name) {
         TestOrganizations.known("campaign", orgId);
         UUID id = UUID.randomUUID();
-        TestDatabase.execute("INSERT INTO campaign.dsp_accounts (id, org_id, dsp_type, external_account_id, display_name, "
-                + "credentials_encrypted) VALUES (?, ?, 'dv360', ?, ?, decode('00112233', 'hex'))",
-                id, orgId, "adv-" + id.toString().substring(0, 8), name);
+        TestDatabase.execute("INSERT INTO campaign.dsp_accounts (id, org_id, dsp_type, external_account_id, display_name) "
+                + "VALUES (?, ?, 'dv360', ?, ?)", id, orgId, "adv-" + id.toString().substring(0, 8), name);
+        TestDatabase.execute("INSERT INTO campaign.dsp_account_credentials (account_id, org_id, key_id, credentials_encrypted) "
+                + "VALUES (?, ?, 'test-1', decode('00112233', 'hex'))", id, orgId);
         return id;
     }
 

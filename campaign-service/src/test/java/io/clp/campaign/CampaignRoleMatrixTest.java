@@ -1,5 +1,7 @@
 package io.clp.campaign;
 
+import io.clp.dsp.Dsp;
+import io.clp.dspsim.Catalog;
 import io.clp.tenancy.security.Permission;
 import io.clp.tenancy.security.Role;
 import io.clp.testing.PlatformTestResource;
@@ -12,10 +14,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 @QuarkusTest
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "campaign"))
+@WithTestResource(SimulatedDsps.class)
 class CampaignRoleMatrixTest extends RoleMatrixContract<CampaignRoleMatrixTest.Fixture> {
 
     record Fixture(UUID orgId, UUID accountId, HierarchyFixtures.Chain chain, User caller) {
@@ -61,6 +65,14 @@ class CampaignRoleMatrixTest extends RoleMatrixContract<CampaignRoleMatrixTest.F
                         (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/line-items/" + f.chain().lineItemId()
                                 + "/creatives")),
                 new Endpoint<>("read a creative", Permission.CAMPAIGN_READ,
-                        (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/creatives/" + f.chain().creativeId())));
+                        (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/creatives/" + f.chain().creativeId())),
+                // validated by the simulated DSP (needs the Meta connector)
+                new Endpoint<>("connect a DSP account", Permission.DSP_ACCOUNT_CREATE,
+                        (r, f) -> r.contentType(ContentType.JSON).body(Map.of("dspType", "meta",
+                                        "externalAccountId", SimulatedDsps.smallAccount(Dsp.META),
+                                        "credentials", Map.of("access_token", Catalog.META_TOKEN)))
+                                .post("/api/v1/organizations/" + f.orgId() + "/dsp-accounts")),
+                new Endpoint<>("delete a DSP account", Permission.DSP_ACCOUNT_DELETE,
+                        (r, f) -> r.delete("/api/v1/organizations/" + f.orgId() + "/dsp-accounts/" + f.accountId())));
     }
 }

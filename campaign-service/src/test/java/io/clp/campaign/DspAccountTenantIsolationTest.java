@@ -51,12 +51,22 @@ class DspAccountTenantIsolationTest extends TenantIsolationContract<DspAccountTe
                 new Endpoint<>("GET line item creatives", (r, a) -> r.get("/api/v1/organizations/" + a.id() + "/line-items/"
                         + a.chain().lineItemId() + "/creatives")),
                 new Endpoint<>("GET creative", (r, a) -> r.get("/api/v1/organizations/" + a.id() + "/creatives/"
-                        + a.chain().creativeId())));
+                        + a.chain().creativeId())),
+                new Endpoint<>("PATCH dsp account credentials", (r, a) -> r.contentType(ContentType.JSON)
+                        .body("{\"credentials\": {\"access_token\": \"x\"}}")
+                        .patch("/api/v1/organizations/" + a.id() + "/dsp-accounts/" + a.accountId())),
+                new Endpoint<>("POST dsp account", (r, a) -> r.contentType(ContentType.JSON)
+                        .body("{\"dspType\": \"meta\", \"externalAccountId\": \"act_2000001\", \"credentials\": {\"access_token\": \"x\"}}")
+                        .post("/api/v1/organizations/" + a.id() + "/dsp-accounts")),
+                new Endpoint<>("DELETE dsp account", (r, a) -> r.delete("/api/v1/organizations/" + a.id() + "/dsp-accounts/" + a.accountId())));
     }
 
     @Override
     protected String fingerprint(OrgA a) {
         return CampaignFixtures.displayName(a.accountId()) + "/"
-                + TestDatabase.count("SELECT count(*) FROM campaign.dsp_accounts WHERE id = ? AND is_active", a.accountId());
+                + TestDatabase.count("SELECT count(*) FROM campaign.dsp_accounts WHERE id = ? AND is_active", a.accountId()) + "/"
+                + TestDatabase.count("SELECT count(*) FROM campaign.dsp_accounts WHERE org_id = ?", a.id()) + "/"
+                + TestDatabase.text("SELECT encode(credentials_encrypted, 'hex') FROM campaign.dsp_account_credentials WHERE account_id = ?",
+                        a.accountId());
     }
 }

@@ -8,7 +8,7 @@ import java.util.Map;
  * {@link #shiftedBy(int)} gives a second, non-clashing stack (the end-to-end tests use one).
  */
 public record Ports(int postgres, int kafka, int kafkaController, int connect, int keycloak,
-                    int keycloakManagement, Map<String, Integer> services) {
+                    int keycloakManagement, int dspSimulator, Map<String, Integer> services) {
 
     public static Ports defaults() {
         Map<String, Integer> services = new LinkedHashMap<>();
@@ -16,14 +16,14 @@ public record Ports(int postgres, int kafka, int kafkaController, int connect, i
         for (String service : ServiceCatalog.NAMES) {
             services.put(service, port++);
         }
-        return new Ports(15432, 19092, 19093, 18083, 8180, 9180, Map.copyOf(services));
+        return new Ports(15432, 19092, 19093, 18083, 8180, 9180, 8290, Map.copyOf(services));
     }
 
     public Ports shiftedBy(int offset) {
         Map<String, Integer> shifted = new LinkedHashMap<>();
         services.forEach((name, port) -> shifted.put(name, port + offset));
         return new Ports(postgres + offset, kafka + offset, kafkaController + offset, connect + offset,
-                keycloak + offset, keycloakManagement + offset, Map.copyOf(shifted));
+                keycloak + offset, keycloakManagement + offset, dspSimulator + offset, Map.copyOf(shifted));
     }
 
     public int service(String name) {

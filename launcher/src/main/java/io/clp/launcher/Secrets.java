@@ -41,6 +41,19 @@ public final class Secrets {
         return value;
     }
 
+    /** An AES-256 key (base64 of 32 random bytes), generated on first use. */
+    public synchronized String key(String key) {
+        String value = values.getProperty(key);
+        if (value == null) {
+            byte[] bytes = new byte[32];
+            RANDOM.nextBytes(bytes);
+            value = Base64.getEncoder().encodeToString(bytes);
+            values.setProperty(key, value);
+            save();
+        }
+        return value;
+    }
+
     public synchronized boolean contains(String key) {
         return values.containsKey(key);
     }

@@ -69,6 +69,13 @@ public final class ServiceComponent extends Component {
             env.put("CLP_OIDC_CLIENT_SECRET", KeycloakComponent.clientSecret(ctx, name()));
         }
         env.put("CLP_KEYCLOAK_URL", ctx.keycloakUrl());
+        if (service.equals("campaign")) {
+            // the connectors call the stack's DSP simulator instead of the DSPs' production hosts
+            DspSimulatorComponent.endpoints(ctx).forEach((name, url) -> env.put("CLP_DSP_ENDPOINTS_" + name, url));
+            // the key that encrypts DSP credentials at rest: generated once per installation, kept with its secrets
+            env.put("CLP_CRYPTO_ACTIVE_KEY_ID", "local");
+            env.put("CLP_CRYPTO_KEYS_LOCAL", ctx.secrets().key("crypto.keys.local"));
+        }
         return env;
     }
 

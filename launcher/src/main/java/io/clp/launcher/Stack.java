@@ -24,6 +24,7 @@ public final class Stack {
     private final KafkaComponent kafka;
     private final ConnectComponent connect;
     private final KeycloakComponent keycloak;
+    private final DspSimulatorComponent dspSimulator;
     private final Map<String, ServiceComponent> services = new LinkedHashMap<>();
 
     public Stack(StackContext ctx, PrintStream out) {
@@ -33,6 +34,7 @@ public final class Stack {
         this.kafka = new KafkaComponent(ctx);
         this.connect = new ConnectComponent(ctx);
         this.keycloak = new KeycloakComponent(ctx);
+        this.dspSimulator = new DspSimulatorComponent(ctx);
         ServiceCatalog.NAMES.forEach(s -> services.put(s, new ServiceComponent(ctx, s)));
     }
 
@@ -42,7 +44,7 @@ public final class Stack {
 
     /** Every component in start order. */
     public List<Component> components() {
-        List<Component> all = new ArrayList<>(List.of(postgres, kafka, keycloak, connect));
+        List<Component> all = new ArrayList<>(List.of(postgres, kafka, keycloak, connect, dspSimulator));
         all.addAll(services.values());
         return all;
     }
@@ -61,8 +63,9 @@ public final class Stack {
             postgres.afterHealthy();
             await(kafka);
             kafka.afterHealthy();
-            startAll(started, List.of(connect));
+            startAll(started, List.of(connect, dspSimulator));
             await(keycloak);
+            await(dspSimulator);
             startAll(started, List.copyOf(services.values()));
             await(connect);
             for (ServiceComponent service : services.values()) {

@@ -53,14 +53,31 @@ class ServiceEnvironmentTest {
         Map<String, String> secrets = allSecrets(ctx);
         for (String service : ServiceCatalog.NAMES) {
             Map<String, String> env = new ServiceComponent(ctx, service).environment();
-            Set<String> expected = service.equals("identity")
-                    ? Set.of("db.identity", "keycloak.client.identity-service")
-                    : Set.of("db." + service);
+            Set<String> expected = switch (service) {
+                case "identity" -> Set.of("db.identity", "keycloak.client.identity-service");
+                case "campaign" -> Set.of("db.campaign", "crypto.keys.local");
+                default -> Set.of("db." + service);
+            };
             assertThat(secretsIn(env, secrets)).as("secrets handed to %s-service", service)
                     .containsExactlyInAnyOrderElementsOf(expected);
             assertThat(env.containsKey("CLP_OIDC_CLIENT_SECRET")).as("%s-service gets a client secret", service)
                     .isEqualTo(service.equals("identity"));
         }
+    }
+
+    @Test
+    void campaignServiceCallsTheStacksDspSimulatorAndEncryptsWithAGeneratedKeyKeptAcrossStarts() {
+        StackContext ctx = TestStacks.context(home);
+        Map<String, String> env = new ServiceComponent(ctx, "campaign").environment();
+        assertThat(env).containsEntry("CLP_DSP_ENDPOINTS_DV360", "http://127.0.0.1:8290/dv360")
+                .containsEntry("CLP_DSP_ENDPOINTS_BID_MANAGER", "http://127.0.0.1:8290/bidmanager")
+                .containsEntry("CLP_DSP_ENDPOINTS_AMAZON_AUTH", "http://127.0.0.1:8290/amazon-auth")
+                .containsEntry("CLP_CRYPTO_ACTIVE_KEY_ID", "local");
+        assertThat(java.util.Base64.getDecoder().decode(env.get("CLP_CRYPTO_KEYS_LOCAL"))).hasSize(32);
+        assertThat(new ServiceComponent(TestStacks.context(home), "campaign").environment().get("CLP_CRYPTO_KEYS_LOCAL"))
+                .isEqualTo(env.get("CLP_CRYPTO_KEYS_LOCAL"));
+        assertThat(new ServiceComponent(ctx, "pipeline").environment()).doesNotContainKeys("CLP_CRYPTO_KEYS_LOCAL");
+        assertThat(Ports.defaults().shiftedBy(20000).dspSimulator()).isEqualTo(28290);
     }
 
     @Test

@@ -15,8 +15,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /**
- * A connected DSP account. Its credentials ({@code credentials_encrypted}, {@code oauth_token_path})
- * are deliberately not mapped: nothing that reads accounts for the API can reach them.
+ * A connected DSP account. Its credentials live in {@link DspAccountCredentials}, encrypted and out of change
+ * data capture; {@code oauth_token_path} and the DSP's raw answers ({@code metadata}) are deliberately not mapped.
  */
 @Entity
 @Table(name = "dsp_accounts")
@@ -54,6 +54,17 @@ public class DspAccount extends PanacheEntityBase {
     @Column(name = "last_sync_status")
     public String lastSyncStatus;
 
+    /** The last sync's error as CLP wrote it (never a DSP's raw answer, which can echo credentials). */
+    @Column(name = "sync_error", columnDefinition = "text")
+    public String syncError;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "rate_limit_config", nullable = false, columnDefinition = "jsonb")
+    public AccountRateLimit rateLimit;
+
+    @Column(name = "sync_interval_minutes")
+    public Integer syncIntervalMinutes;
+
     @Column(name = "account_timezone", nullable = false)
     public String accountTimezone;
 
@@ -66,6 +77,16 @@ public class DspAccount extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
+    /** What the DSP says about the account: its time zone and currency (its name is the caller's once set). */
+    void takeFromDsp(io.clp.dsp.AccountInfo info) {
+        if (info.timeZone() != null) {
+            accountTimezone = info.timeZone().getId();
+        }
+        if (info.currency() != null) {
+            currency = info.currency().getCurrencyCode();
+        }
+    }
+
     /** Applies a change the API asked for: the fields it names, and the time of the change. */
     void apply(UpdateDspAccount change) {
         if (change.displayName() != null) {
@@ -73,6 +94,12 @@ public class DspAccount extends PanacheEntityBase {
         }
         if (change.active() != null) {
             active = change.active();
+        }
+        if (change.rateLimit() != null) {
+            rateLimit = change.rateLimit();
+        }
+        if (change.syncIntervalMinutes() != null) {
+            syncIntervalMinutes = change.syncIntervalMinutes();
         }
         updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
     }

@@ -28,4 +28,9 @@ public class DspAccountRepository implements PanacheRepositoryBase<DspAccount, U
     public Uni<DspAccount> inOrganization(UUID orgId, UUID accountId) {
         return find("id = ?1 and orgId = ?2", accountId, orgId).firstResult();
     }
+
+    /** The organization's account at this DSP with this external id, or null. */
+    public Uni<DspAccount> byExternalId(UUID orgId, DspType dspType, String externalAccountId) {
+        return find("orgId = ?1 and dspType = ?2 and externalAccountId = ?3", orgId, dspType, externalAccountId).firstResult();
+    }
 }

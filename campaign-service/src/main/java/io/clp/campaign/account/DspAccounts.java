@@ -1,28 +1,58 @@
 package io.clp.campaign.account;
 
+import io.clp.dsp.AccountInfo;
+import io.clp.dsp.AccountRef;
+import io.clp.dsp.Dsp;
+import io.clp.dsp.DspConnector;
+import io.clp.dsp.DspCredentials;
 import io.clp.platform.pagination.Cursor;
 import io.clp.platform.pagination.Page;
 import io.clp.platform.pagination.PageRequest;
+import io.clp.platform.problem.FieldError;
+import io.clp.platform.problem.Problems;
 import io.clp.tenancy.security.Permission;
 import io.clp.tenancy.work.OrganizationWork;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The organization's DSP accounts. Reading and changing one account is allowed by the caller's role
  * or by an entity grant on that account; every operation runs as an {@link OrganizationWork}.
+ * Connecting (and replacing credentials) asks the DSP first, on a virtual thread and outside any transaction:
+ * a slow DSP holds no connection and no lock, and nothing is written unless the DSP accepted the credentials.
  */
 @ApplicationScoped
 public class DspAccounts {
 
+    /** DSP calls block (rate limiter, retries with backoff): virtual threads, never the event loop. */
+    private static final Executor DSP_CALLS = Executors.newVirtualThreadPerTaskExecutor();
+
     private final OrganizationWork work;
     private final DspAccountRepository accounts;
+    private final AccountConnections connections;
+    private final CredentialsCodec codec;
 
-    DspAccounts(OrganizationWork work, DspAccountRepository accounts) {
+    DspAccounts(OrganizationWork work, DspAccountRepository accounts, AccountConnections connections, CredentialsCodec codec) {
         this.work = work;
         this.accounts = accounts;
+        this.connections = connections;
+        this.codec = codec;
     }
 
     public Uni<Page<DspAccountView>> list(UUID orgId, PageRequest page) {
@@ -35,11 +65,158 @@ public class DspAccounts {
                 () -> accounts.inOrganization(orgId, accountId), account -> Uni.createFrom().item(DspAccountView.of(account)));
     }
 
+    /** Validates the credentials with the DSP, then saves the account (its name, time zone and currency from the DSP) and its sealed credentials. */
+    public Uni<DspAccountView> connect(UUID orgId, ConnectDspAccount request) {
+        Dsp dsp = Dsp.fromLabel(request.dspType()).orElseThrow(() -> Problems.validation("dspType", "must be one of "
+                + Arrays.stream(Dsp.values()).map(Dsp::label).collect(Collectors.joining(", "))));
+        DspType type = DspType.valueOf(dsp.label());
+        String externalId = request.externalAccountId().strip();
+        DspConnector connector = connections.connector(dsp);
+        DspCredentials credentials = credentials(connector, request.credentials());
+        AccountRateLimit rateLimit = request.rateLimit() == null ? new AccountRateLimit(null, null, null) : request.rateLimit();
+        UUID accountId = UUID.randomUUID();
+        return work.run(orgId, Permission.DSP_ACCOUNT_CREATE, () -> accounts.byExternalId(orgId, type, externalId)
+                        .invoke(existing -> {
+                            if (existing != null) {
+                                throw duplicate(dsp, externalId);
+                            }
+                        }).replaceWithVoid())
+                .chain(() -> onDsp(() -> {
+                    AccountInfo info = connector.connect(new AccountRef(dsp, externalId, credentials, rateLimit.toRateLimit()));
+                    return new Validated(info, codec.seal(orgId, accountId, credentials));
+                }))
+                .chain(validated -> work.run(orgId, Permission.DSP_ACCOUNT_CREATE, () -> {
+                    DspAccount account = new DspAccount();
+                    account.id = accountId;
+                    account.orgId = orgId;
+                    account.dspType = type;
+                    account.externalAccountId = externalId;
+                    account.displayName = request.displayName() != null ? request.displayName().strip()
+                            : truncate(validated.info().displayName(), 255);
+                    account.active = true;
+                    account.rateLimit = rateLimit;
+                    account.syncIntervalMinutes = request.syncIntervalMinutes();
+                    account.takeFromDsp(validated.info());
+                    account.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                    DspAccountCredentials sealed = sealed(orgId, accountId, validated.sealed());
+                    return accounts.persist(account)
+                            .chain(() -> sealed.persist())
+                            .chain(() -> accounts.flush())
+                            .chain(() -> accounts.getSession())
+                            .chain(session -> session.refresh(account)) // created_at is the database's
+                            .map(ignored -> DspAccountView.of(account));
+                }))
+                .onFailure(DspAccounts::uniqueViolation).transform(e -> duplicate(dsp, externalId));
+    }
+
+    /**
+     * Applies a change. New credentials are validated with the DSP first (outside any transaction) and replace the
+     * old ones whole, re-encrypted under the active key.
+     */
     public Uni<DspAccountView> update(UUID orgId, UUID accountId, UpdateDspAccount request) {
+        if (request.credentials() == null) {
+            return work.onEntity(orgId, Permission.DSP_ACCOUNT_UPDATE, DspAccount.ENTITY_TYPE, accountId,
+                    () -> accounts.inOrganization(orgId, accountId), account -> {
+                        account.apply(request);
+                        return Uni.createFrom().item(DspAccountView.of(account));
+                    });
+        }
         return work.onEntity(orgId, Permission.DSP_ACCOUNT_UPDATE, DspAccount.ENTITY_TYPE, accountId,
-                () -> accounts.inOrganization(orgId, accountId), account -> {
-                    account.apply(request);
-                    return Uni.createFrom().item(DspAccountView.of(account));
-                });
+                        () -> accounts.inOrganization(orgId, accountId), account -> Uni.createFrom().item(
+                                new Target(Dsp.fromLabel(account.dspType.name()).orElseThrow(), account.externalAccountId,
+                                        request.rateLimit() != null ? request.rateLimit() : account.rateLimit)))
+                .chain(target -> {
+                    DspConnector connector = connections.connector(target.dsp());
+                    DspCredentials credentials = credentials(connector, request.credentials());
+                    return onDsp(() -> {
+                        AccountInfo info = connector.connect(new AccountRef(target.dsp(), target.externalId(), credentials,
+                                AccountRateLimit.toRateLimit(target.rateLimit())));
+                        return new Validated(info, codec.seal(orgId, accountId, credentials));
+                    });
+                })
+                .chain(validated -> work.onEntity(orgId, Permission.DSP_ACCOUNT_UPDATE, DspAccount.ENTITY_TYPE, accountId,
+                        () -> accounts.inOrganization(orgId, accountId), account -> {
+                            account.apply(request.withoutCredentials());
+                            account.takeFromDsp(validated.info());
+                            return DspAccountCredentials.<DspAccountCredentials>findById(accountId)
+                                    .chain(row -> {
+                                        if (row == null) {
+                                            return sealed(orgId, accountId, validated.sealed()).persist().replaceWithVoid();
+                                        }
+                                        row.keyId = codec.activeKeyId();
+                                        row.encrypted = validated.sealed();
+                                        return Uni.createFrom().voidItem();
+                                    })
+                                    .map(ignored -> DspAccountView.of(account));
+                        }));
+    }
+
+    /** Deletes the account and its credentials; its campaigns and their hierarchy stay, no longer tied to an account. */
+    public Uni<Void> delete(UUID orgId, UUID accountId) {
+        return work.onEntity(orgId, Permission.DSP_ACCOUNT_DELETE, DspAccount.ENTITY_TYPE, accountId,
+                () -> accounts.inOrganization(orgId, accountId),
+                account -> DspAccountCredentials.delete("accountId", accountId).chain(() -> accounts.delete(account)));
+    }
+
+    /** The credentials the DSP takes, each present; a name the DSP does not know is refused rather than stored. */
+    private static DspCredentials credentials(DspConnector connector, Map<String, String> given) {
+        Set<String> names = connector.credentialNames();
+        List<FieldError> errors = new ArrayList<>();
+        for (String name : new TreeSet<>(names)) {
+            String value = given.get(name);
+            if (value == null || value.isBlank()) {
+                errors.add(new FieldError("credentials." + name, "required by " + connector.dsp().label()));
+            }
+        }
+        for (String name : new TreeSet<>(given.keySet())) {
+            if (!names.contains(name)) {
+                errors.add(new FieldError("credentials." + name, "not a credential of " + connector.dsp().label()
+                        + " (it takes " + String.join(", ", new TreeSet<>(names)) + ")"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw Problems.validation(errors);
+        }
+        return new DspCredentials(given);
+    }
+
+    private DspAccountCredentials sealed(UUID orgId, UUID accountId, byte[] encrypted) {
+        DspAccountCredentials row = new DspAccountCredentials();
+        row.accountId = accountId;
+        row.orgId = orgId;
+        row.keyId = codec.activeKeyId();
+        row.encrypted = encrypted;
+        return row;
+    }
+
+    /** Runs a blocking DSP call on a virtual thread and continues on the caller's Vert.x context (Hibernate Reactive needs it). */
+    private static <T> Uni<T> onDsp(Supplier<T> call) {
+        Context context = Vertx.currentContext();
+        Uni<T> onThread = Uni.createFrom().item(call).runSubscriptionOn(DSP_CALLS);
+        return context == null ? onThread : onThread.emitOn(task -> context.runOnContext(ignored -> task.run()));
+    }
+
+    private static boolean uniqueViolation(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())
+                    && String.valueOf(pg.getConstraint()).equals("uq_dsp_accounts_external")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static io.clp.platform.problem.ProblemException duplicate(Dsp dsp, String externalId) {
+        return Problems.conflict("dsp-account-exists", "the organization already connected " + dsp.label() + " account " + externalId);
+    }
+
+    private static String truncate(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+
+    private record Validated(AccountInfo info, byte[] sealed) {
+    }
+
+    private record Target(Dsp dsp, String externalId, AccountRateLimit rateLimit) {
     }
 }

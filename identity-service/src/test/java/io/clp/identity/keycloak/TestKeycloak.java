@@ -49,7 +49,7 @@ final class TestKeycloak {
         Path home = Path.of(System.getProperty("java.io.tmpdir")).resolve("clp-test-keycloak");
         StackLayout layout = new StackLayout(StackLayout.locateRepoRoot(), home);
         layout.createDirectories();
-        Ports ports = new Ports(0, 0, 0, 0, freePort(), freePort(), Map.of());
+        Ports ports = new Ports(0, 0, 0, 0, freePort(), freePort(), 0, Map.of());
         StackContext ctx = new StackContext(layout, ports, new Secrets(layout.secretsFile()), Path.of(System.getProperty("java.home")));
         KeycloakComponent keycloak = new KeycloakComponent(ctx);
         keycloak.stop(); // one left behind by a test JVM that was killed

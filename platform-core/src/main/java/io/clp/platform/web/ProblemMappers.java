@@ -166,7 +166,10 @@ public class ProblemMappers {
     private Response respond(ProblemException e) {
         ProblemDetail body = new ProblemDetail(Problems.TYPE_PREFIX + e.type(), e.title(), e.status(), e.detail(),
                 uriInfo == null ? null : uriInfo.getPath(), requestIds.current(), e.errors());
-        return Response.status(e.status()).type(Problems.MEDIA_TYPE).entity(body).build();
+        Response.ResponseBuilder response = Response.status(e.status()).type(Problems.MEDIA_TYPE).entity(body);
+        // whole seconds, rounded up: an earlier retry would be refused again
+        e.retryAfter().ifPresent(after -> response.header("Retry-After", Math.max(1, (after.toMillis() + 999) / 1000)));
+        return response.build();
     }
 
     static String fieldName(ConstraintViolation<?> v) {
