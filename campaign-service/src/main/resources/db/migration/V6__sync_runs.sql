@@ -12,6 +12,19 @@ ALTER TABLE dsp_accounts
     ADD COLUMN sync_blocked     boolean      NOT NULL DEFAULT false,
     ADD COLUMN sync_lease_owner varchar(128),
     ADD COLUMN sync_lease_until timestamptz;
+-- a change of the account (new credentials, reactivated) lifts a permanent failure's block and syncs it soon
+CREATE FUNCTION clp_unblock_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.sync_blocked AND (NEW.credentials_encrypted IS DISTINCT FROM OLD.credentials_encrypted
+                             OR NEW.oauth_token_path IS DISTINCT FROM OLD.oauth_token_path
+                             OR (NEW.is_active AND NOT OLD.is_active)) THEN
+        NEW.sync_blocked := false;
+        NEW.next_sync_at := now();
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER trg_dsp_accounts_unblock_sync BEFORE UPDATE ON dsp_accounts
+    FOR EACH ROW EXECUTE FUNCTION clp_unblock_sync();
 CREATE INDEX idx_dsp_accounts_sync_due ON dsp_accounts (next_sync_at) WHERE is_active AND NOT sync_blocked;
 
 CREATE TABLE sync_runs (
@@ -36,6 +49,8 @@ CREATE TABLE sync_runs (
     -- the DSP's typed failure message: connectors never put credentials or tokens in it
     error          text,
     attempt        integer      NOT NULL DEFAULT 1,
+    -- failed transiently: the account's next run resumes this one from its checkpoint
+    retryable      boolean      NOT NULL DEFAULT false,
     created_at     timestamptz  NOT NULL DEFAULT now(),
     updated_at     timestamptz  NOT NULL DEFAULT now()
 );
