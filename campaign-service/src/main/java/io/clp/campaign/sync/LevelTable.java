@@ -21,9 +21,18 @@ enum LevelTable {
      * The page's parameters: $1 org, $2 account, $3 dsp_type, $4 event source, $5 actor, $6 now, then one text array
      * per input column in this order.
      */
-    static final List<String> INPUT = List.of("external_id", "parent_external_id", "name", "status", "native_status",
+    static List<String> input() {
+        return INPUT_COLUMNS;
+    }
+
+    // an enum's constants are built before its static fields: the SQL builder reads this through a holder
+    private static final List<String> INPUT_COLUMNS = Columns.INPUT;
+
+    private static final class Columns {
+        static final List<String> INPUT = List.of("external_id", "parent_external_id", "name", "status", "native_status",
             "budget", "currency", "budget_type", "start_date", "end_date", "pacing", "labels", "attributes",
             "advertiser_id", "advertiser_name", "dsp_updated_at");
+    }
 
     final EntityLevel level;
     final String table;
@@ -67,14 +76,14 @@ enum LevelTable {
         }
         cols.add(new Col("labels", "i.labels::jsonb", "labels"));
         cols.add(new Col("attributes", "i.attributes::jsonb", "attributes"));
-        if (this == CAMPAIGN) {
+        if (level == EntityLevel.CAMPAIGN) {
             cols.add(new Col("advertiser_id", "i.advertiser_id", "advertiserId"));
             cols.add(new Col("advertiser_name", "i.advertiser_name", "advertiserName"));
             cols.add(new Col("is_active", "i.status = 'active'", null));
         } else {
             cols.add(new Col(parentExternalColumn, "i.parent_external_id", null));
             cols.add(new Col(parentColumn, "p.id", null));
-            if (this != INSERTION_ORDER) {
+            if (level != EntityLevel.INSERTION_ORDER) {
                 cols.add(new Col("campaign_id", "p.campaign_id", null));
             }
         }
@@ -84,7 +93,7 @@ enum LevelTable {
     private String buildUpsert() {
         List<Col> cols = dataColumns();
         StringBuilder arrays = new StringBuilder();
-        for (int k = 0; k < INPUT.size(); k++) {
+        for (int k = 0; k < Columns.INPUT.size(); k++) {
             arrays.append(k == 0 ? "" : ", ").append('$').append(7 + k).append("::text[]");
         }
         String insertColumns = "org_id, dsp_account_id, dsp_type, external_id, dsp_updated_at, removed_at, last_synced_at, sync_version, "
@@ -110,7 +119,7 @@ enum LevelTable {
         changed.append("]::text[], NULL)");
         String returning = "t.id, t.org_id, t.dsp_account_id, t.dsp_type, t.external_id, t.sync_version, t.removed_at, "
                 + String.join(", ", cols.stream().map(c -> "t." + c.column()).toList());
-        String events = this != CAMPAIGN ? "" : """
+        String events = level != EntityLevel.CAMPAIGN ? "" : """
                 , ev AS (
                     INSERT INTO outbox_event (id, aggregatetype, aggregateid, type, payload, source, subject, org_id, actor,
                                               occurred_at, specversion, datacontenttype)
@@ -128,7 +137,7 @@ enum LevelTable {
                 SELECT c.kind, count(*)::int AS n, (SELECT array_agg(id) FROM ev) AS events FROM changes c GROUP BY c.kind
                 """;
         // $4 and $5 name the events' source and actor, which only campaigns emit: typed here so every level binds the same
-        String tally = this == CAMPAIGN ? "" : "SELECT c.kind, count(*)::int AS n, NULL::uuid[] AS events, $4::text AS source, "
+        String tally = level == EntityLevel.CAMPAIGN ? "" : "SELECT c.kind, count(*)::int AS n, NULL::uuid[] AS events, $4::text AS source, "
                 + "$5::text AS actor FROM changes c GROUP BY c.kind";
         return """
                 WITH i AS (
@@ -150,13 +159,13 @@ enum LevelTable {
                            %s AS changed
                     FROM up u LEFT JOIN o ON o.id = u.id)
                 %s%s
-                """.formatted(arrays, String.join(", ", INPUT), table, table, insertColumns, selectExpressions, join,
+                """.formatted(arrays, String.join(", ", Columns.INPUT), table, table, insertColumns, selectExpressions, join,
                 updates, differs, returning, changed, tally, events);
     }
 
     /** Marks the account's rows of this level that a full run did not see as removed; $1 org, $2 account, $3 run, $4 now. */
     String markUnseen() {
-        String events = this != CAMPAIGN ? "SELECT count(*)::int AS n, NULL::uuid[] AS events, $5::text AS source, $6::text AS actor FROM gone" : """
+        String events = level != EntityLevel.CAMPAIGN ? "SELECT count(*)::int AS n, NULL::uuid[] AS events, $5::text AS source, $6::text AS actor FROM gone" : """
                 , ev AS (
                     INSERT INTO outbox_event (id, aggregatetype, aggregateid, type, payload, source, subject, org_id, actor,
                                               occurred_at, specversion, datacontenttype)
@@ -169,7 +178,7 @@ enum LevelTable {
                     RETURNING id)
                 SELECT (SELECT count(*)::int FROM gone) AS n, (SELECT array_agg(id) FROM ev) AS events
                 """;
-        String activeFlag = this == CAMPAIGN ? ", is_active = false" : "";
+        String activeFlag = level == EntityLevel.CAMPAIGN ? ", is_active = false" : "";
         return """
                 WITH gone AS (
                     UPDATE %s t SET status = 'removed', removed_at = $4::timestamptz, last_synced_at = $4::timestamptz,

@@ -64,11 +64,16 @@ public class SyncEngine {
 
     /** Leases the due accounts this instance has room for and starts a run for each; the futures end with the runs. */
     public Uni<List<CompletableFuture<Void>>> claimAndStart() {
+        return claimAndStart(null);
+    }
+
+    /** As {@link #claimAndStart()}, for one account only when {@code onlyAccount} is not null (a run asked for now). */
+    Uni<List<CompletableFuture<Void>>> claimAndStart(UUID onlyAccount) {
         int room = settings.maxConcurrent() - running.size();
         if (room <= 0) {
             return Uni.createFrom().item(List.of());
         }
-        return store.claimDue(owner, settings.lease(), room).map(ids -> {
+        return store.claimDue(owner, settings.lease(), room, onlyAccount).map(ids -> {
             List<CompletableFuture<Void>> runs = new ArrayList<>();
             for (UUID id : ids) {
                 running.add(id);
@@ -90,6 +95,10 @@ public class SyncEngine {
         try {
             claim = store.begin(accountId, owner, settings.fullEvery(), settings.overlap()).await().indefinitely();
         } catch (SyncStore.LeaseLost lost) {
+            return;
+        } catch (RuntimeException failure) {
+            LOG.errorf(failure, "could not start the sync of account %s", accountId);
+            store.release(accountId, owner).await().indefinitely();
             return;
         }
         Heartbeat heartbeat = new Heartbeat(claim);

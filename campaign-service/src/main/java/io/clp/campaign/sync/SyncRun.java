@@ -59,6 +59,7 @@ public class SyncRun extends PanacheEntityBase {
     @Column(name = "finished_at")
     public Instant finishedAt;
 
+    @Column(columnDefinition = "text")
     public String error;
 
     public int attempt;

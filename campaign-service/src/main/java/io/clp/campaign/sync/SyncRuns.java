@@ -58,7 +58,7 @@ public class SyncRuns {
                                     .firstResult()));
                 })
                 .map(SyncRunView::of)
-                .invoke(() -> engine.claimAndStart().subscribe().with(started -> { },
+                .invoke(() -> engine.claimAndStart(accountId).subscribe().with(started -> { },
                         failure -> LOG.warnf("could not start the requested sync of %s now: %s", accountId, failure.getMessage())));
     }
 

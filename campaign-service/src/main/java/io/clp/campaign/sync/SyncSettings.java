@@ -10,6 +10,14 @@ import java.util.Optional;
 @ConfigMapping(prefix = "clp.sync")
 public interface SyncSettings {
 
+    /** How often the scheduler looks for due accounts ({@code off}: never; tests drive the engine themselves). */
+    @WithDefault("10s")
+    String pollEvery();
+
+    /** The scheduler's first look after start-up. */
+    @WithDefault("5s")
+    String pollDelay();
+
     /** This instance's name as a lease owner; a random one per process when unset. */
     Optional<String> instanceId();
 

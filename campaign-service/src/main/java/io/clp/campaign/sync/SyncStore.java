@@ -83,19 +83,20 @@ class SyncStore {
      * Leases up to {@code limit} due accounts to {@code owner}: active, not blocked by a permanent failure, due, and with
      * no live lease (an expired one belonged to an instance that died: its run is resumed).
      */
-    Uni<List<UUID>> claimDue(String owner, Duration lease, int limit) {
+    Uni<List<UUID>> claimDue(String owner, Duration lease, int limit, UUID onlyAccount) {
         return tx(conn -> conn.preparedQuery("""
                 WITH due AS (
                     SELECT id FROM dsp_accounts
                     WHERE is_active AND NOT sync_blocked AND next_sync_at <= now()
                       AND (sync_lease_until IS NULL OR sync_lease_until <= now())
+                      AND ($4::uuid IS NULL OR id = $4::uuid)
                     ORDER BY next_sync_at
                     LIMIT $3
                     FOR UPDATE SKIP LOCKED)
                 UPDATE dsp_accounts a SET sync_lease_owner = $1, sync_lease_until = now() + make_interval(secs => $2)
                 FROM due WHERE a.id = due.id
                 RETURNING a.id
-                """).execute(Tuple.of(owner, (double) lease.toSeconds(), limit))
+                """).execute(Tuple.of(owner, (double) lease.toSeconds(), limit, onlyAccount))
                 .map(rows -> {
                     List<UUID> ids = new ArrayList<>();
                     rows.forEach(r -> ids.add(r.getUUID("id")));
@@ -147,8 +148,8 @@ class SyncStore {
                                 || lastFull.toInstant().isBefore(Instant.now().minus(fullEvery));
                         run = conn.preparedQuery("""
                                 INSERT INTO sync_runs (org_id, dsp_account_id, kind, trigger, status, started_at, heartbeat_at, updated_since)
-                                VALUES ($1, $2, $3, 'scheduled', 'running', now(), now(),
-                                        CASE WHEN $3 = 'incremental' THEN $4::timestamptz - make_interval(secs => $5) END)
+                                VALUES ($1::uuid, $2::uuid, $3::text, 'scheduled', 'running', now(), now(),
+                                        CASE WHEN $3::text = 'incremental' THEN $4::timestamptz - make_interval(secs => $5) END)
                                 RETURNING id
                                 """).execute(Tuple.of(orgId, accountId, full ? "full" : "incremental", watermark,
                                         (double) overlap.toSeconds()))
@@ -182,7 +183,7 @@ class SyncStore {
                         : upsert(conn, claim, table, entities, now).chain(written -> claim.full()
                         ? conn.preparedQuery("""
                                 INSERT INTO sync_seen (run_id, org_id, level, external_id)
-                                SELECT $1, $2, $3, x FROM unnest($4::text[]) x ON CONFLICT DO NOTHING
+                                SELECT $1::uuid, $2::uuid, $3::smallint, x FROM unnest($4::text[]) x ON CONFLICT DO NOTHING
                                 """).execute(Tuple.of(claim.runId(), claim.orgId(), (short) level.ordinal(),
                                         entities.stream().map(DspEntity::externalId).toArray(String[]::new)))
                                 .map(r -> new Written(written.created(), written.changed(), written.removed(), r.rowCount()))
@@ -205,7 +206,7 @@ class SyncStore {
 
     private Uni<Written> upsert(SqlConnection conn, Claim claim, LevelTable table, List<DspEntity> entities, Instant now) {
         int n = entities.size();
-        String[][] columns = new String[LevelTable.INPUT.size()][n];
+        String[][] columns = new String[LevelTable.input().size()][n];
         for (int k = 0; k < n; k++) {
             DspEntity e = entities.get(k);
             columns[0][k] = e.externalId();
@@ -323,8 +324,8 @@ class SyncStore {
                         """).execute(Tuple.of(claim.runId(), error, transientFailure)))
                 .chain(() -> conn.preparedQuery("""
                         UPDATE dsp_accounts SET last_sync_at = now(), last_sync_status = 'failed', sync_error = $2,
-                               sync_failures = sync_failures + 1, sync_blocked = NOT $3,
-                               next_sync_at = CASE WHEN $3 THEN now() + make_interval(secs => $4) ELSE next_sync_at END,
+                               sync_failures = sync_failures + 1, sync_blocked = NOT $3::boolean,
+                               next_sync_at = CASE WHEN $3::boolean THEN now() + make_interval(secs => $4) ELSE next_sync_at END,
                                sync_lease_owner = NULL, sync_lease_until = NULL
                         WHERE id = $1
                         """).execute(Tuple.of(claim.accountId(), error, transientFailure, (double) retryIn.toMillis() / 1000)))
