@@ -199,7 +199,7 @@ class SyncStore {
                             UPDATE sync_runs SET checkpoint = $2::jsonb, counts = $3::jsonb, pages = $4, dsp_wait_ms = $5,
                                    write_ms = $6, heartbeat_at = now()
                             WHERE id = $1
-                            """).execute(Tuple.from(List.of(claim.runId(), checkpoint.encode(), counts.encode(), pages,
+                            """).execute(Tuple.from(List.of(claim.runId(), checkpoint, counts.copy(), pages,
                             dspWaitMs, writeMs)));
                 }));
     }
@@ -272,7 +272,7 @@ class SyncStore {
                                checkpoint = '{"level": "DONE"}'::jsonb, retryable = false, error = NULL, dsp_wait_ms = $3,
                                write_ms = $4
                         WHERE id = $1
-                        """).execute(Tuple.of(claim.runId(), counts.encode(), dspWaitMs, writeMs)))
+                        """).execute(Tuple.of(claim.runId(), counts, dspWaitMs, writeMs)))
                 .chain(() -> conn.preparedQuery("DELETE FROM sync_seen WHERE run_id = $1").execute(Tuple.of(claim.runId())))
                 .chain(() -> conn.preparedQuery("""
                         UPDATE dsp_accounts SET last_sync_at = now(), last_sync_status = 'succeeded', sync_error = NULL,
@@ -363,6 +363,7 @@ class SyncStore {
         if (value instanceof JsonObject o) {
             return o.copy();
         }
+        // a run written before the columns were bound as JSON objects holds its JSON as a string value
         return value == null ? new JsonObject() : new JsonObject(value.toString());
     }
 }
