@@ -41,6 +41,10 @@ class CampaignRoleMatrixTest extends RoleMatrixContract<CampaignRoleMatrixTest.F
                         (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/dsp-accounts/" + f.accountId())),
                 new Endpoint<>("rename a DSP account", Permission.DSP_ACCOUNT_UPDATE,
                         (r, f) -> r.contentType(ContentType.JSON).body("{\"displayName\": \"Renamed\"}")
-                                .patch("/api/v1/organizations/" + f.orgId() + "/dsp-accounts/" + f.accountId())));
+                                .patch("/api/v1/organizations/" + f.orgId() + "/dsp-accounts/" + f.accountId())),
+                new Endpoint<>("list an account's sync runs", Permission.DSP_ACCOUNT_READ,
+                        (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/dsp-accounts/" + f.accountId() + "/sync-runs")),
+                new Endpoint<>("sync a DSP account now", Permission.DSP_ACCOUNT_SYNC,
+                        (r, f) -> r.post("/api/v1/organizations/" + f.orgId() + "/dsp-accounts/" + f.accountId() + "/sync")));
     }
 }
