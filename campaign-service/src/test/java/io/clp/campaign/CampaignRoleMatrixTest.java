@@ -66,6 +66,10 @@ class CampaignRoleMatrixTest extends RoleMatrixContract<CampaignRoleMatrixTest.F
                                 + "/creatives")),
                 new Endpoint<>("read a creative", Permission.CAMPAIGN_READ,
                         (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/creatives/" + f.chain().creativeId())),
+                new Endpoint<>("list an account's sync runs", Permission.DSP_ACCOUNT_READ,
+                        (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/dsp-accounts/" + f.accountId() + "/sync-runs")),
+                new Endpoint<>("sync a DSP account now", Permission.DSP_ACCOUNT_SYNC,
+                        (r, f) -> r.post("/api/v1/organizations/" + f.orgId() + "/dsp-accounts/" + f.accountId() + "/sync")),
                 // validated by the simulated DSP (needs the Meta connector)
                 new Endpoint<>("connect a DSP account", Permission.DSP_ACCOUNT_CREATE,
                         (r, f) -> r.contentType(ContentType.JSON).body(Map.of("dspType", "meta",

@@ -7,6 +7,7 @@ public final class AggregateTypes {
     public static final String MEMBERSHIP = "membership";
     public static final String GRANT = "grant";
     public static final String API_KEY = "api-key";
+    public static final String CAMPAIGN = "campaign";
 
     /**
      * The outbox's aggregate types of current-state records ({@code state.<aggregate type>}); the

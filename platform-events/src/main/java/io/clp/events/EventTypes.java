@@ -13,6 +13,9 @@ import io.clp.events.identity.OrganizationQuotasChanged;
 import io.clp.events.identity.OrganizationSnapshot;
 import io.clp.events.identity.OrganizationUpdated;
 
+import io.clp.events.campaign.CampaignChanged;
+import io.clp.events.campaign.CampaignCreated;
+import io.clp.events.campaign.CampaignRemoved;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +42,10 @@ public final class EventTypes {
             entry(GrantRevoked.class, GrantRevoked.TYPE),
             entry(GrantSnapshot.class, GrantSnapshot.TYPE),
             entry(ApiKeyCreated.class, ApiKeyCreated.TYPE),
-            entry(ApiKeyRevoked.class, ApiKeyRevoked.TYPE)));
+            entry(ApiKeyRevoked.class, ApiKeyRevoked.TYPE),
+            entry(CampaignCreated.class, CampaignCreated.TYPE),
+            entry(CampaignChanged.class, CampaignChanged.TYPE),
+            entry(CampaignRemoved.class, CampaignRemoved.TYPE)));
 
     private EventTypes() {
     }

@@ -1,0 +1,228 @@
+package io.clp.campaign.sync;
+
+import io.clp.campaign.account.AccountConnections;
+import io.clp.dsp.AccountRef;
+import io.clp.dsp.Dsp;
+import io.clp.dsp.DspConnector;
+import io.clp.dsp.DspException;
+import io.clp.dsp.EntityLevel;
+import io.clp.dsp.HierarchyPage;
+import io.clp.dsp.ListRequest;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Syncs leased accounts: for each, level by level (campaign, insertion order, line item, creative) and page by page
+ * through the account's connector, each page written in one transaction with the run's checkpoint, so an interrupted
+ * run (a crash, a lost lease, a 429 storm) resumes after its last committed page. Connector calls block, so each run
+ * has its own virtual thread; the database work is reactive ({@link SyncStore}).
+ */
+@ApplicationScoped
+public class SyncEngine {
+
+    private static final Logger LOG = Logger.getLogger(SyncEngine.class);
+    static final String DONE = "DONE";
+
+    private final SyncStore store;
+    private final Instance<AccountConnections> connections;
+    private final SyncSettings settings;
+    private final String owner;
+    private final ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("clp-sync-", 0).factory());
+    private final Set<UUID> running = ConcurrentHashMap.newKeySet();
+
+    @Inject
+    SyncEngine(SyncStore store, Instance<AccountConnections> connections, SyncSettings settings) {
+        this(store, connections, settings, settings.instanceId().orElse("campaign-" + UUID.randomUUID()));
+    }
+
+    SyncEngine(SyncStore store, Instance<AccountConnections> connections, SyncSettings settings, String owner) {
+        this.store = store;
+        this.connections = connections;
+        this.settings = settings;
+        this.owner = owner;
+    }
+
+    String owner() {
+        return owner;
+    }
+
+    /** Leases the due accounts this instance has room for and starts a run for each; the futures end with the runs. */
+    public Uni<List<CompletableFuture<Void>>> claimAndStart() {
+        return claimAndStart(null);
+    }
+
+    /** As {@link #claimAndStart()}, for one account only when {@code onlyAccount} is not null (a run asked for now). */
+    Uni<List<CompletableFuture<Void>>> claimAndStart(UUID onlyAccount) {
+        int room = settings.maxConcurrent() - running.size();
+        if (room <= 0) {
+            return Uni.createFrom().item(List.of());
+        }
+        return store.claimDue(owner, settings.lease(), room, onlyAccount).map(ids -> {
+            List<CompletableFuture<Void>> runs = new ArrayList<>();
+            for (UUID id : ids) {
+                running.add(id);
+                runs.add(CompletableFuture.runAsync(() -> {
+                    try {
+                        run(id);
+                    } finally {
+                        running.remove(id);
+                    }
+                }, threads));
+            }
+            return runs;
+        });
+    }
+
+    /** Runs the leased account's sync to its end, on the calling (virtual) thread. */
+    void run(UUID accountId) {
+        SyncStore.Claim claim;
+        try {
+            claim = store.begin(accountId, owner, settings.fullEvery(), settings.overlap()).await().indefinitely();
+        } catch (SyncStore.LeaseLost lost) {
+            return;
+        } catch (RuntimeException failure) {
+            LOG.errorf(failure, "could not start the sync of account %s", accountId);
+            store.release(accountId, owner).await().indefinitely();
+            return;
+        }
+        Heartbeat heartbeat = new Heartbeat(claim);
+        Thread beating = Thread.ofVirtual().name("clp-sync-heartbeat-" + accountId).start(heartbeat);
+        try {
+            sync(claim, heartbeat);
+        } catch (SyncStore.LeaseLost lost) {
+            LOG.warnf("sync of account %s stopped: its lease was lost (another instance resumes run %s)", accountId, claim.runId());
+        } catch (DspException failure) {
+            fail(claim, failure.isTransient(), failure.getMessage(),
+                    failure instanceof DspException.RateLimited limited ? limited.retryAfter() : null);
+        } catch (RuntimeException failure) {
+            LOG.errorf(failure, "sync run %s of account %s failed", claim.runId(), accountId);
+            fail(claim, true, "sync failed: " + failure.getClass().getSimpleName(), null);
+        } finally {
+            beating.interrupt();
+        }
+    }
+
+    private void sync(SyncStore.Claim claim, Heartbeat heartbeat) {
+        if (!connections.isResolvable()) {
+            throw new IllegalStateException("no AccountConnections: accounts cannot be reached");
+        }
+        AccountConnections reach = connections.get();
+        AccountRef ref = await(() -> reach.accountRef(claim.orgId(), claim.accountId()));
+        DspConnector connector = reach.connector(Dsp.fromLabel(claim.dspType()).orElseThrow());
+        JsonObject counts = claim.counts();
+        int pages = claim.pages();
+        long dspWait = claim.dspWaitMs();
+        long write = claim.writeMs();
+        String at = claim.checkpoint().getString("level", EntityLevel.CAMPAIGN.name());
+        if (!DONE.equals(at)) {
+            EntityLevel first = EntityLevel.valueOf(at);
+            String token = claim.checkpoint().getString("pageToken");
+            for (EntityLevel level : EntityLevel.values()) {
+                if (level.ordinal() < first.ordinal()) {
+                    continue;
+                }
+                ListRequest request = new ListRequest(level, level == first ? token : null, claim.updatedSince());
+                while (true) {
+                    heartbeat.check();
+                    long t0 = System.nanoTime();
+                    HierarchyPage page = connector.list(ref, request);
+                    long t1 = System.nanoTime();
+                    dspWait += (t1 - t0) / 1_000_000;
+                    JsonObject checkpoint = page.last()
+                            ? new JsonObject().put("level", level.ordinal() + 1 < EntityLevel.values().length
+                            ? EntityLevel.values()[level.ordinal() + 1].name() : DONE)
+                            : new JsonObject().put("level", level.name()).put("pageToken", page.nextPageToken());
+                    pages++;
+                    // the page's own write time is saved with the next page (or at the end)
+                    store.writePage(claim, owner, level, page.entities(), checkpoint, counts, pages, dspWait, write)
+                            .await().indefinitely();
+                    write += (System.nanoTime() - t1) / 1_000_000;
+                    if (page.last()) {
+                        break;
+                    }
+                    request = request.next(page.nextPageToken());
+                }
+            }
+        }
+        heartbeat.check();
+        store.succeed(claim, owner, counts, dspWait, write).await().indefinitely();
+    }
+
+    private void fail(SyncStore.Claim claim, boolean transientFailure, String error, Duration retryAfter) {
+        try {
+            int failures = store.failures(claim.accountId()).await().indefinitely();
+            Duration backoff = settings.backoffBase().multipliedBy(1L << Math.min(failures, 20));
+            if (backoff.compareTo(settings.backoffMax()) > 0) {
+                backoff = settings.backoffMax();
+            }
+            if (retryAfter != null && retryAfter.compareTo(backoff) > 0) {
+                backoff = retryAfter;
+            }
+            store.fail(claim, owner, transientFailure, error, backoff).await().indefinitely();
+        } catch (SyncStore.LeaseLost lost) {
+            LOG.warnf("sync run %s failed after its lease was lost; another instance resumes it", claim.runId());
+        }
+    }
+
+    private static <T> T await(java.util.function.Supplier<Uni<T>> work) {
+        try {
+            return VertxContextSupport.subscribeAndAwait(work);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Renews the lease while the run works; a run whose lease was lost stops before its next page. */
+    private final class Heartbeat implements Runnable {
+        private final SyncStore.Claim claim;
+        private volatile boolean lost;
+
+        Heartbeat(SyncStore.Claim claim) {
+            this.claim = claim;
+        }
+
+        @Override
+        public void run() {
+            long every = Math.max(1, settings.lease().toMillis() / 3);
+            try {
+                while (!lost) {
+                    Thread.sleep(every);
+                    lost = !store.heartbeat(claim.accountId(), claim.runId(), owner, settings.lease()).await().indefinitely();
+                }
+            } catch (InterruptedException stop) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.warnf("heartbeat of sync run %s failed: %s", claim.runId(), e.getMessage());
+            }
+        }
+
+        void check() {
+            if (lost) {
+                throw new SyncStore.LeaseLost();
+            }
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        threads.shutdownNow();
+    }
+}

@@ -1,0 +1,346 @@
+package io.clp.campaign.sync;
+
+import io.clp.campaign.account.AccountConnections;
+import io.clp.dsp.Dsp;
+import io.clp.dsp.EntityLevel;
+import io.clp.dspsim.Fault;
+import io.clp.dspsim.SimAccount;
+import io.clp.dspsim.SimEntity;
+import io.clp.events.campaign.CampaignChanged;
+import io.clp.events.campaign.CampaignCreated;
+import io.clp.events.campaign.CampaignRemoved;
+import io.clp.testing.EmittedEvents;
+import io.clp.testing.PlatformTestResource;
+import io.clp.testing.TestDatabase;
+import io.clp.testing.TestOrganizations;
+import io.clp.testing.TestTokens;
+import io.clp.testing.TestTokens.User;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "campaign"))
+class HierarchySyncTest {
+
+    private static final AtomicInteger ACCOUNTS = new AtomicInteger();
+    private static final String[] TABLES = {"campaigns", "insertion_orders", "line_items", "creatives"};
+
+    @Inject
+    SyncEngine engine;
+
+    @Inject
+    SyncStore store;
+
+    @Inject
+    SyncSettings settings;
+
+    @Inject
+    Instance<AccountConnections> connections;
+
+    @BeforeAll
+    static void watchEvents() {
+        EmittedEvents.start();
+    }
+
+    @AfterEach
+    void calm() {
+        CatalogConnector.beforeCall = () -> { };
+        CatalogConnector.pageSize = 200;
+    }
+
+    /** A fresh simulated DV360 account (40 campaigns x 2 IOs x 3 line items x 2 creatives) connected in a new organization. */
+    private record Connected(UUID orgId, UUID accountId, SimAccount sim) {
+    }
+
+    private static Connected connect() {
+        return connect(40, 2, 3, 2);
+    }
+
+    private static Connected connect(int campaigns, int ios, int lineItems, int creatives) {
+        String external = "77" + String.format("%05d", ACCOUNTS.incrementAndGet()) + (System.nanoTime() % 1000);
+        SimAccount sim = SimulatedAccountConnections.SIMULATOR.simulation().catalog()
+                .add("dv360", external, "Sync test " + external, "America/New_York", "USD", campaigns, ios, lineItems, creatives);
+        UUID orgId = TestOrganizations.known("campaign", UUID.randomUUID());
+        UUID accountId = UUID.randomUUID();
+        TestDatabase.execute("INSERT INTO campaign.dsp_accounts (id, org_id, dsp_type, external_account_id, display_name) "
+                + "VALUES (?, ?, 'dv360', ?, 'Sync test')", accountId, orgId, external);
+        SimulatedAccountConnections.register(accountId, Dsp.DV360, external);
+        return new Connected(orgId, accountId, sim);
+    }
+
+    /** Makes the account due and runs its sync to the end on this engine; full forgets the watermark first. */
+    private void sync(Connected a, boolean full) {
+        syncWith(engine, a, full);
+    }
+
+    private static void syncWith(SyncEngine engine, Connected a, boolean full) {
+        TestDatabase.execute("UPDATE campaign.dsp_accounts SET next_sync_at = now()"
+                + (full ? ", sync_watermark = NULL" : "") + " WHERE id = ?", a.accountId());
+        List<CompletableFuture<Void>> runs = engine.claimAndStart(a.accountId()).await().atMost(Duration.ofSeconds(30));
+        assertThat(runs).hasSize(1);
+        runs.forEach(CompletableFuture::join);
+    }
+
+    private static String lastRun(Connected a, String column) {
+        return TestDatabase.text("SELECT " + column + "::text FROM campaign.sync_runs WHERE dsp_account_id = ? "
+                + "ORDER BY created_at DESC LIMIT 1", a.accountId());
+    }
+
+    private static long count(Connected a, String table, String where) {
+        return TestDatabase.count("SELECT count(*) FROM campaign." + table + " WHERE dsp_account_id = ? AND " + where, a.accountId());
+    }
+
+    private static long versions(Connected a) {
+        long sum = 0;
+        for (String table : TABLES) {
+            sum += TestDatabase.count("SELECT coalesce(sum(sync_version), 0) FROM campaign." + table + " WHERE dsp_account_id = ?",
+                    a.accountId());
+        }
+        return sum;
+    }
+
+    private static void assertMatchesSimulator(Connected a) {
+        for (int level = 0; level < TABLES.length; level++) {
+            List<SimEntity> expected = a.sim().entities(level).stream().filter(e -> !e.removed()).toList();
+            assertThat(count(a, TABLES[level], "status <> 'removed'")).as(TABLES[level]).isEqualTo(expected.size());
+            assertThat(count(a, TABLES[level], "true")).as("%s: no duplicates", TABLES[level])
+                    .isEqualTo(a.sim().entities(level).size());
+        }
+        // parents resolved by external id
+        assertThat(count(a, "insertion_orders", "campaign_id IS NULL")).isZero();
+        assertThat(count(a, "line_items", "insertion_order_id IS NULL OR campaign_id IS NULL")).isZero();
+        assertThat(count(a, "creatives", "line_item_id IS NULL OR campaign_id IS NULL")).isZero();
+        SimEntity li = a.sim().entities(SimEntity.LINE_ITEM).get(7);
+        assertThat(TestDatabase.text("SELECT i.external_id FROM campaign.line_items l JOIN campaign.insertion_orders i "
+                + "ON i.id = l.insertion_order_id WHERE l.dsp_account_id = ? AND l.external_id = ?", a.accountId(), li.id()))
+                .isEqualTo(li.parentId());
+        // money and dates as the DSP gave them
+        SimEntity campaign = a.sim().entities(SimEntity.CAMPAIGN).get(3);
+        assertThat(new BigDecimal(TestDatabase.text("SELECT budget::text FROM campaign.campaigns WHERE dsp_account_id = ? "
+                + "AND external_id = ?", a.accountId(), campaign.id()))).isEqualByComparingTo(campaign.budget());
+        assertThat(TestDatabase.text("SELECT start_date || '/' || end_date || '/' || currency || '/' || name FROM campaign.campaigns "
+                + "WHERE dsp_account_id = ? AND external_id = ?", a.accountId(), campaign.id()))
+                .isEqualTo(campaign.startDate() + "/" + campaign.endDate() + "/USD/" + campaign.name());
+    }
+
+    @Test
+    void aFullSyncEqualsTheSimulatorsHierarchyAndEmitsCampaignsCreated() {
+        Connected a = connect();
+        EmittedEvents.Mark mark = EmittedEvents.mark();
+
+        sync(a, true);
+
+        assertThat(lastRun(a, "status")).isEqualTo("succeeded");
+        assertMatchesSimulator(a);
+        assertThat(EmittedEvents.since(mark).inOrganization(a.orgId()).ofType(CampaignCreated.TYPE).size()).isEqualTo(40);
+        assertThat(TestDatabase.text("SELECT last_sync_status FROM campaign.dsp_accounts WHERE id = ?", a.accountId()))
+                .isEqualTo("succeeded");
+        assertThat(lastRun(a, "counts->'LINE_ITEM'->>'created'")).isEqualTo("240");
+    }
+
+    @Test
+    void aSecondFullSyncChangesNothingAndEmitsNothing() {
+        Connected a = connect();
+        sync(a, true);
+        long versions = versions(a);
+        String updated = TestDatabase.text("SELECT max(updated_at)::text FROM campaign.line_items WHERE dsp_account_id = ?", a.accountId());
+        EmittedEvents.Mark mark = EmittedEvents.mark();
+
+        sync(a, true);
+
+        assertThat(lastRun(a, "status")).isEqualTo("succeeded");
+        assertThat(lastRun(a, "kind")).isEqualTo("full");
+        assertThat(versions(a)).isEqualTo(versions);
+        assertThat(TestDatabase.text("SELECT max(updated_at)::text FROM campaign.line_items WHERE dsp_account_id = ?", a.accountId()))
+                .isEqualTo(updated);
+        EmittedEvents.since(mark).inOrganization(a.orgId()).none();
+        assertMatchesSimulator(a);
+    }
+
+    @Test
+    void anIncrementalSyncAfterChangesAtTheDspUpdatesExactlyThose() {
+        Connected a = connect();
+        sync(a, true);
+        long versions = versions(a);
+        List<String> renamed = a.sim().rename(SimEntity.CAMPAIGN, 3, Instant.now());
+        List<String> removed = a.sim().remove(SimEntity.CAMPAIGN, 1, Instant.now().plusMillis(7));
+        List<String> added = a.sim().addCampaigns(2, Instant.now());
+        EmittedEvents.Mark mark = EmittedEvents.mark();
+
+        sync(a, false);
+
+        assertThat(lastRun(a, "kind")).isEqualTo("incremental");
+        assertThat(lastRun(a, "status")).isEqualTo("succeeded");
+        var events = EmittedEvents.since(mark).inOrganization(a.orgId());
+        List<String> changedIds = events.ofType(CampaignChanged.TYPE).events().stream()
+                .map(e -> e.payload().path("externalId").asText()).toList();
+        assertThat(changedIds).containsExactlyInAnyOrderElementsOf(renamed.stream().filter(id -> !removed.contains(id)).toList());
+        events.ofType(CampaignChanged.TYPE).events().forEach(e ->
+                assertThat(e.payload().path("changedFields").toString()).isEqualTo("[\"name\"]"));
+        assertThat(events.ofType(CampaignRemoved.TYPE).events().stream().map(e -> e.payload().path("externalId").asText()).toList())
+                .containsExactlyElementsOf(removed);
+        assertThat(events.ofType(CampaignCreated.TYPE).events().stream().map(e -> e.payload().path("externalId").asText()).toList())
+                .containsExactlyInAnyOrderElementsOf(added);
+        assertThat(TestDatabase.text("SELECT status || ' ' || (removed_at IS NOT NULL) FROM campaign.campaigns WHERE dsp_account_id = ? "
+                + "AND external_id = ?", a.accountId(), removed.getFirst())).isEqualTo("removed true");
+        // only those rows moved: the renamed and removed campaigns once each, plus the added subtrees created
+        assertThat(versions(a)).isEqualTo(versions + renamed.size() + removed.size() + (long) added.size() * (1 + 2 + 6 + 12));
+        assertMatchesSimulator(a);
+    }
+
+    @Test
+    void aCampaignRemovedAtTheDspIsMarkedByTheNextFullSync() {
+        Connected a = connect();
+        sync(a, true);
+        List<String> removed = a.sim().remove(SimEntity.CAMPAIGN, 2, Instant.now());
+        EmittedEvents.Mark mark = EmittedEvents.mark();
+
+        sync(a, true);
+
+        assertThat(TestDatabase.count("SELECT count(*) FROM campaign.campaigns WHERE dsp_account_id = ? AND status = 'removed' "
+                + "AND removed_at IS NOT NULL AND NOT is_active", a.accountId())).isEqualTo(removed.size());
+        assertThat(count(a, "campaigns", "true")).isEqualTo(40);
+        assertThat(EmittedEvents.since(mark).inOrganization(a.orgId()).ofType(CampaignRemoved.TYPE).events().stream()
+                .map(e -> e.payload().path("externalId").asText()).toList()).containsExactlyInAnyOrderElementsOf(removed);
+        assertThat(lastRun(a, "counts->'CAMPAIGN'->>'removed'")).isEqualTo(String.valueOf(removed.size()));
+    }
+
+    @Test
+    void a429StormFailsTheRunTransientlyAndTheNextRunResumesFromItsCheckpoint() {
+        Connected a = connect();
+        CatalogConnector.pageSize = 50;
+        AtomicInteger calls = new AtomicInteger();
+        String external = a.sim().id();
+        CatalogConnector.beforeCall = () -> {
+            if (calls.incrementAndGet() == 6) {
+                SimulatedAccountConnections.SIMULATOR.simulation().faults().arm("dv360", external, new Fault(Fault.Type.THROTTLE, 1, 1, 0));
+            }
+        };
+
+        sync(a, true);
+
+        assertThat(lastRun(a, "status")).isEqualTo("failed");
+        assertThat(lastRun(a, "retryable")).isEqualTo("true");
+        String checkpoint = lastRun(a, "checkpoint");
+        assertThat(checkpoint).contains("pageToken");
+        assertThat(TestDatabase.text("SELECT last_sync_status || ' ' || (next_sync_at > now()) || ' ' || sync_blocked "
+                + "FROM campaign.dsp_accounts WHERE id = ?", a.accountId())).isEqualTo("failed true false");
+        long written = count(a, "line_items", "true") + count(a, "insertion_orders", "true") + count(a, "campaigns", "true");
+        assertThat(written).isPositive();
+        int before = CatalogConnector.REQUESTS.size();
+
+        sync(a, false);
+
+        assertThat(lastRun(a, "status")).isEqualTo("succeeded");
+        assertThat(lastRun(a, "attempt")).isEqualTo("2");
+        assertThat(TestDatabase.count("SELECT count(*) FROM campaign.sync_runs WHERE dsp_account_id = ?", a.accountId())).isOne();
+        // the resumed attempt read on from the checkpoint's page, not from the first page
+        var resumedAt = CatalogConnector.REQUESTS.get(before);
+        assertThat(resumedAt.pageToken()).isNotNull();
+        assertThat(checkpoint).contains(resumedAt.level().name()).contains(resumedAt.pageToken());
+        assertMatchesSimulator(a);
+    }
+
+    @Test
+    void twoEnginesRacingForOneAccountOnlyOneHoldsTheLease() throws Exception {
+        Connected a = connect();
+        SyncEngine other = new SyncEngine(store, connections, settings, "other-instance");
+        TestDatabase.execute("UPDATE campaign.dsp_accounts SET next_sync_at = now() WHERE id = ?", a.accountId());
+
+        var mine = CompletableFuture.supplyAsync(() -> engine.claimAndStart(a.accountId()).await().indefinitely());
+        var theirs = CompletableFuture.supplyAsync(() -> other.claimAndStart(a.accountId()).await().indefinitely());
+
+        List<CompletableFuture<Void>> started = new java.util.ArrayList<>(mine.get());
+        started.addAll(theirs.get());
+        assertThat(started).hasSize(1);
+        started.forEach(CompletableFuture::join);
+        assertThat(TestDatabase.count("SELECT count(*) FROM campaign.sync_runs WHERE dsp_account_id = ?", a.accountId())).isOne();
+        assertMatchesSimulator(a);
+    }
+
+    @Test
+    void aRunWhoseLeaseExpiredWhileRunningIsResumedByAnotherInstance() {
+        Connected a = connect();
+        SyncEngine dead = new SyncEngine(store, connections, settings, "dead-instance");
+        CatalogConnector.pageSize = 50;
+        // the dead instance wrote a few pages, then stopped renewing its lease
+        TestDatabase.execute("UPDATE campaign.dsp_accounts SET next_sync_at = now() WHERE id = ?", a.accountId());
+        AtomicInteger calls = new AtomicInteger();
+        CatalogConnector.beforeCall = () -> {
+            if (calls.incrementAndGet() == 4) {
+                TestDatabase.execute("UPDATE campaign.dsp_accounts SET sync_lease_until = now() - interval '1 second', "
+                        + "sync_lease_owner = 'dead-instance' WHERE id = ?", a.accountId());
+            }
+        };
+        dead.claimAndStart(a.accountId()).await().indefinitely().forEach(CompletableFuture::join);
+        assertThat(lastRun(a, "status")).isEqualTo("running");
+        CatalogConnector.beforeCall = () -> { };
+
+        syncWith(engine, a, false);
+
+        assertThat(lastRun(a, "status")).isEqualTo("succeeded");
+        assertThat(lastRun(a, "kind")).isEqualTo("full");
+        assertThat(lastRun(a, "attempt")).isEqualTo("2");
+        assertMatchesSimulator(a);
+    }
+
+    @Test
+    void onDemandSyncAnswers202WithTheRunWhoseProgressIsReadable() {
+        Connected a = connect();
+        String admin = TestTokens.token(User.member(a.orgId(), "admin"));
+        String base = "/api/v1/organizations/" + a.orgId() + "/dsp-accounts/" + a.accountId();
+
+        Response accepted = given().auth().oauth2(admin).when().post(base + "/sync?kind=full");
+
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        String runId = accepted.path("id");
+        assertThat(accepted.header("Location")).endsWith(base + "/sync-runs/" + runId);
+        await().atMost(Duration.ofSeconds(60)).until(() -> "succeeded".equals(
+                given().auth().oauth2(admin).when().get(base + "/sync-runs/" + runId).then().statusCode(200).extract().path("status")));
+        Response run = given().auth().oauth2(admin).when().get(base + "/sync-runs/" + runId);
+        assertThat(run.<Integer>path("counts.CAMPAIGN.created")).isEqualTo(40);
+        assertThat(run.<Integer>path("pages")).isPositive();
+        assertThat(given().auth().oauth2(admin).when().get(base + "/sync-runs").then().statusCode(200)
+                .extract().<List<String>>path("items.id")).containsExactly(runId);
+        String viewer = TestTokens.token(User.member(a.orgId(), "viewer"));
+        assertThat(given().auth().oauth2(viewer).when().post(base + "/sync").statusCode()).isEqualTo(403);
+        assertMatchesSimulator(a);
+    }
+
+    @Test
+    void aLargerAccountIsWrittenFasterThanTheDspIsRead() {
+        Connected a = connect(2_000, 1, 5, 2);
+        CatalogConnector.pageSize = 1_000;
+        long t0 = System.nanoTime();
+
+        sync(a, true);
+
+        long wallMs = (System.nanoTime() - t0) / 1_000_000;
+        long entities = 2_000 + 2_000 + 10_000 + 20_000;
+        long writeMs = Long.parseLong(lastRun(a, "write_ms"));
+        long dspMs = Long.parseLong(lastRun(a, "dsp_wait_ms"));
+        System.out.printf("SYNC BENCH: %d entities in %d ms (%.0f entities/s overall), writing %d ms (%.0f entities/s written), "
+                + "waiting on the DSP %d ms%n", entities, wallMs, entities * 1000.0 / wallMs, writeMs,
+                entities * 1000.0 / Math.max(1, writeMs), dspMs);
+        assertMatchesSimulator(a);
+    }
+}
