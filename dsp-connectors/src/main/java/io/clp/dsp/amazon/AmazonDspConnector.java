@@ -72,7 +72,7 @@ public final class AmazonDspConnector implements DspConnector {
     /** 429 with Retry-After, 5xx retried, 401 an expired token; a 2xx body that is not whole JSON was cut short: read again. */
     static final ResponseClassifier CLASSIFIER = response -> {
         int status = response.statusCode();
-        if (status >= 200 && status < 300 && !completeJson(response.body())) {
+        if (status >= 200 && status < 300 && !ResponseClassifier.completeJson(response.body())) {
             return new Outcome.Unavailable("truncated answer");
         }
         return ResponseClassifier.standardOutcome(response);
@@ -103,17 +103,6 @@ public final class AmazonDspConnector implements DspConnector {
         return Set.of("client_id", "client_secret", "refresh_token", "profile_id");
     }
 
-    static boolean completeJson(String body) {
-        if (body == null || body.isBlank()) {
-            return true;
-        }
-        try {
-            JSON.readTree(body);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
     // --- account -------------------------------------------------------------------------------------------------
 

@@ -46,15 +46,8 @@ final class GoogleClassifiers {
     static Outcome classify(HttpResponse<String> response, boolean bidManager, Clock clock) {
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
-            String body = response.body();
-            if (body != null && !body.isBlank()) {
-                try {
-                    JSON.readTree(body);
-                } catch (IOException e) {
-                    return new Outcome.Unavailable("HTTP " + status + " with an incomplete JSON body");
-                }
-            }
-            return Outcome.OK;
+            return ResponseClassifier.completeJson(response.body()) ? Outcome.OK
+                    : new Outcome.Unavailable("HTTP " + status + " with an incomplete JSON body");
         }
         JsonNode error = error(response.body());
         String what = "HTTP " + status + " " + error.path("status").asText("") + ": " + error.path("message").asText("");

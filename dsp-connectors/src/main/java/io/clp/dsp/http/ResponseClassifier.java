@@ -1,5 +1,9 @@
 package io.clp.dsp.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.OptionalLong;
@@ -42,6 +46,27 @@ public interface ResponseClassifier {
             }
         }).orElse(null);
     }
+
+    /**
+     * Whether a 2xx body is whole: a page cut short on the wire parses as no JSON at all, and must be read again
+     * rather than taken as a shorter page (entities would be lost). An empty body counts as whole.
+     */
+    static boolean completeJson(String body) {
+        if (body == null || body.isBlank()) {
+            return true;
+        }
+        try (JsonParser parser = JSON_FACTORY.createParser(body)) {
+            while (parser.nextToken() != null) {
+                // reading every token is enough: a cut answer ends in an unexpected end of input
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Shared, thread-safe parser factory for {@link #completeJson}. */
+    JsonFactory JSON_FACTORY = new JsonFactory();
 
     static OptionalLong longHeader(HttpResponse<?> response, String name) {
         return response.headers().firstValueAsLong(name);

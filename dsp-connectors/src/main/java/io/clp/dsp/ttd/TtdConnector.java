@@ -100,23 +100,12 @@ public final class TtdConnector implements DspConnector {
         if (status == 401 || status == 403) {
             return Outcome.EXPIRED_TOKEN;
         }
-        if (status >= 200 && status < 300 && !completeJson(response.body())) {
+        if (status >= 200 && status < 300 && !ResponseClassifier.completeJson(response.body())) {
             return new Outcome.Unavailable("truncated answer");
         }
         return ResponseClassifier.standardOutcome(response);
     };
 
-    static boolean completeJson(String body) {
-        if (body == null || body.isBlank()) {
-            return true;
-        }
-        try {
-            JSON.readTree(body);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
     @Override
     public AccountInfo connect(AccountRef account) {
