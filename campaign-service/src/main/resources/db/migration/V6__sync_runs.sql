@@ -31,14 +31,6 @@ BEGIN
 END $$;
 CREATE TRIGGER trg_dsp_accounts_unblock_sync BEFORE UPDATE ON dsp_accounts
     FOR EACH ROW EXECUTE FUNCTION clp_unblock_sync();
--- new credentials (kept apart in dsp_account_credentials, V5) lift the block too
-CREATE FUNCTION clp_unblock_sync_on_credentials() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE dsp_accounts SET sync_blocked = false, next_sync_at = now() WHERE id = NEW.account_id AND sync_blocked;
-    RETURN NULL;
-END $$;
-CREATE TRIGGER trg_dsp_account_credentials_unblock_sync AFTER INSERT OR UPDATE OF credentials_encrypted
-    ON dsp_account_credentials FOR EACH ROW EXECUTE FUNCTION clp_unblock_sync_on_credentials();
 CREATE INDEX idx_dsp_accounts_sync_due ON dsp_accounts (next_sync_at) WHERE is_active AND NOT sync_blocked;
 
 CREATE TABLE sync_runs (
