@@ -12,7 +12,7 @@ ALTER TABLE dsp_accounts
     ADD COLUMN sync_blocked     boolean      NOT NULL DEFAULT false,
     ADD COLUMN sync_lease_owner varchar(128),
     ADD COLUMN sync_lease_until timestamptz;
--- a change of the account (new credentials, reactivated) lifts a permanent failure's block and syncs it soon; a changed
+-- a change of the account (reactivated, new OAuth token path) lifts a permanent failure's block and syncs it soon; a changed
 -- sync interval reschedules it
 CREATE FUNCTION clp_unblock_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
