@@ -1,8 +1,8 @@
 -- The hierarchy sync (io.clp.campaign.sync): one row per run with its checkpoint and progress, and on each account the
 -- schedule and the lease that keeps two instances from syncing the same account at once.
 
+-- the interval between runs is V5's sync_interval_minutes (set by the account API; NULL = clp.sync.default-interval)
 ALTER TABLE dsp_accounts
-    ADD COLUMN sync_interval    interval     NOT NULL DEFAULT interval '60 minutes',
     ADD COLUMN next_sync_at     timestamptz  NOT NULL DEFAULT now(),
     -- incremental runs read what the DSP changed at or after this time (the start of the last successful run)
     ADD COLUMN sync_watermark   timestamptz,
@@ -12,14 +12,20 @@ ALTER TABLE dsp_accounts
     ADD COLUMN sync_blocked     boolean      NOT NULL DEFAULT false,
     ADD COLUMN sync_lease_owner varchar(128),
     ADD COLUMN sync_lease_until timestamptz;
--- a change of the account (new credentials, reactivated) lifts a permanent failure's block and syncs it soon
+-- a change of the account (reactivated, new OAuth token path) lifts a permanent failure's block and syncs it soon; a changed
+-- sync interval reschedules it
 CREATE FUNCTION clp_unblock_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF NEW.sync_blocked AND (NEW.credentials_encrypted IS DISTINCT FROM OLD.credentials_encrypted
-                             OR NEW.oauth_token_path IS DISTINCT FROM OLD.oauth_token_path
+    IF NEW.sync_blocked AND (NEW.oauth_token_path IS DISTINCT FROM OLD.oauth_token_path
                              OR (NEW.is_active AND NOT OLD.is_active)) THEN
         NEW.sync_blocked := false;
         NEW.next_sync_at := now();
+    END IF;
+    -- a new interval counts from the last run at once (not after the next run under the old one); a backoff after
+    -- failures and a never-synced account (due now) keep their time
+    IF NEW.sync_interval_minutes IS NOT NULL AND NEW.sync_interval_minutes IS DISTINCT FROM OLD.sync_interval_minutes
+       AND NEW.last_sync_at IS NOT NULL AND NEW.sync_failures = 0 AND NOT NEW.sync_blocked THEN
+        NEW.next_sync_at := NEW.last_sync_at + make_interval(mins => NEW.sync_interval_minutes);
     END IF;
     RETURN NEW;
 END $$;

@@ -29,6 +29,10 @@ public interface SyncSettings {
     @WithDefault("4")
     int maxConcurrent();
 
+    /** Between two runs of an account that has no {@code syncIntervalMinutes} of its own (the account API sets it). */
+    @WithDefault("60m")
+    Duration defaultInterval();
+
     /** A full run when the last successful full run is older than this (incremental runs in between). */
     @WithDefault("24h")
     Duration fullEvery();

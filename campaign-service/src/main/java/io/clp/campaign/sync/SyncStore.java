@@ -44,9 +44,12 @@ class SyncStore {
             """;
 
     private final Pool pool;
+    /** The time between runs of an account whose sync_interval_minutes is not set. */
+    private final Duration defaultInterval;
 
-    SyncStore(Pool pool) {
+    SyncStore(Pool pool, SyncSettings settings) {
         this.pool = pool;
+        this.defaultInterval = settings.defaultInterval();
     }
 
     /** The claimed account and the run it works on. */
@@ -276,10 +279,12 @@ class SyncStore {
                 .chain(() -> conn.preparedQuery("DELETE FROM sync_seen WHERE run_id = $1").execute(Tuple.of(claim.runId())))
                 .chain(() -> conn.preparedQuery("""
                         UPDATE dsp_accounts SET last_sync_at = now(), last_sync_status = 'succeeded', sync_error = NULL,
-                               sync_watermark = $2, next_sync_at = now() + sync_interval, sync_failures = 0,
-                               sync_lease_owner = NULL, sync_lease_until = NULL
+                               sync_watermark = $2, next_sync_at = now() + coalesce(make_interval(mins => sync_interval_minutes),
+                                                                          make_interval(secs => $3)),
+                               sync_failures = 0, sync_lease_owner = NULL, sync_lease_until = NULL
                         WHERE id = $1
-                        """).execute(Tuple.of(claim.accountId(), OffsetDateTime.ofInstant(claim.startedAt(), ZoneOffset.UTC))))
+                        """).execute(Tuple.of(claim.accountId(), OffsetDateTime.ofInstant(claim.startedAt(), ZoneOffset.UTC),
+                        (double) defaultInterval.toSeconds())))
                 .replaceWithVoid());
     }
 

@@ -326,6 +326,33 @@ class HierarchySyncTest {
         assertMatchesSimulator(a);
     }
 
+    private static long secondsFromLastSyncToNext(Connected a) {
+        return TestDatabase.count("SELECT extract(epoch FROM next_sync_at - last_sync_at)::bigint FROM campaign.dsp_accounts "
+                + "WHERE id = ?", a.accountId());
+    }
+
+    @Test
+    void theNextRunComesAfterTheIntervalTheAccountApiSets() {
+        Connected a = connect(2, 1, 1, 1);
+        String admin = TestTokens.token(User.member(a.orgId(), "admin"));
+        String account = "/api/v1/organizations/" + a.orgId() + "/dsp-accounts/" + a.accountId();
+        given().auth().oauth2(admin).contentType("application/json").body("{\"syncIntervalMinutes\": 15}")
+                .when().patch(account).then().statusCode(200);
+
+        sync(a, true);
+
+        assertThat(secondsFromLastSyncToNext(a)).isBetween(15 * 60L - 5, 15 * 60L + 5);
+        // a changed interval reschedules the account at once, counted from its last run
+        given().auth().oauth2(admin).contentType("application/json").body("{\"syncIntervalMinutes\": 240}")
+                .when().patch(account).then().statusCode(200);
+        assertThat(secondsFromLastSyncToNext(a)).isEqualTo(240 * 60L);
+        // without an interval of its own an account runs every clp.sync.default-interval
+        Connected b = connect(2, 1, 1, 1);
+        sync(b, true);
+        assertThat(secondsFromLastSyncToNext(b)).isBetween(settings.defaultInterval().toSeconds() - 5,
+                settings.defaultInterval().toSeconds() + 5);
+    }
+
     @Test
     void aLargerAccountIsWrittenFasterThanTheDspIsRead() {
         Connected a = connect(2_000, 1, 5, 2);
