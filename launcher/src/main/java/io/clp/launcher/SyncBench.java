@@ -265,7 +265,8 @@ final class SyncBench {
     /** The same rows (count and shape per level) by COPY into temporary copies of the hierarchy tables; rows/s. */
     private double anchor(Options o) throws Exception {
         UUID org = UUID.randomUUID();
-        try (Connection c = DriverManager.getConnection(ctx.jdbcUrl(), "clp_campaign", ctx.databasePassword("campaign"))) {
+        // the services' roles may not create temporary tables (db/platform), the superuser may
+        try (Connection c = DriverManager.getConnection(ctx.jdbcUrl(), "postgres", ctx.secrets().get("db.superuser"))) {
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
                 st.execute("SELECT set_config('search_path', 'campaign', true)");
