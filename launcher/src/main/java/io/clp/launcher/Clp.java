@@ -154,16 +154,22 @@ public final class Clp {
         return 2;
     }
 
-    /** {@code bench audit [options]}: see {@link AuditBench}; needs the stack that {@code up} started. */
+    /** {@code bench audit|sync [options]}: see {@link AuditBench} and {@link SyncBench}; needs the stack that {@code up} started. */
     private static int bench(List<String> args) {
-        if (args.isEmpty() || !args.get(0).equals("audit")) {
-            System.err.println("usage: clp bench audit [--rate N] [--seconds N] [--per-tx N] [--writers N]");
+        String which = args.isEmpty() ? "" : args.get(0);
+        if (!which.equals("audit") && !which.equals("sync")) {
+            System.err.println("usage: clp bench audit [--rate N] [--seconds N] [--per-tx N] [--writers N]\n"
+                    + "       clp bench sync [--campaigns N] [--line-items N] [--creatives N] [--timeout-minutes N]");
             return 2;
         }
-        AuditBench.Options options = AuditBench.Options.parse(args.subList(1, args.size()));
+        List<String> options = args.subList(1, args.size());
+        AuditBench.Options audit = which.equals("audit") ? AuditBench.Options.parse(options) : null;
+        SyncBench.Options sync = which.equals("sync") ? SyncBench.Options.parse(options) : null;
+        List<String> needed = which.equals("audit") ? List.of("postgres", "kafka", "connect", "audit-service")
+                : List.of("postgres", "kafka", "keycloak", "identity-service", "campaign-service", "dsp-simulator");
         Stack stack = stack();
         List<String> down = stack.status().stream()
-                .filter(s -> List.of("postgres", "kafka", "connect", "audit-service").contains(s.name()) && !s.healthy())
+                .filter(s -> needed.contains(s.name()) && !s.healthy())
                 .map(Stack.ComponentStatus::name)
                 .toList();
         if (!down.isEmpty()) {
@@ -172,10 +178,16 @@ public final class Clp {
             return 1;
         }
         try {
-            AuditBench.Result result = new AuditBench(stack.context(), System.out).run(options);
+            if (sync != null) {
+                SyncBench.Result result = new SyncBench(stack.context(), System.out).run(sync);
+                return result.succeeded() ? 0 : 4;
+            }
+            AuditBench.Result result = new AuditBench(stack.context(), System.out).run(audit);
             return result.lost() == 0 && result.duplicated() == 0 ? 0 : 4;
+        } catch (StackException e) {
+            throw e;
         } catch (Exception e) {
-            throw new StackException("the audit bench failed: " + e);
+            throw new StackException("the " + which + " bench failed: " + e);
         }
     }
 
@@ -195,6 +207,9 @@ public final class Clp {
                                (KAFKA_BOOTSTRAP_SERVERS, KAFKA_CLIENT_PROPERTIES point it at another Kafka)
                   bench audit  write 1,000 changes/s for 60 s and print the audit trail's lag, losses and duplicates
                                (against the running stack; --rate, --seconds, --per-tx, --writers change the load)
+                  bench sync   fully sync a simulated Google Ads account of 10,000 campaigns and 100,000 ads through the
+                               running stack; print entities/s, DSP wait vs write time, and raw COPY of the same rows
+                               (--campaigns, --line-items per ad group, --creatives per ad change the size)
                   test         run the whole test suite
                   help         this text
                 """);

@@ -29,8 +29,9 @@ public final class DspSimulatorComponent extends Component {
 
     @Override
     protected void spawn() {
-        // the launcher's own classpath holds the simulator and its few libraries
-        List<String> cmd = List.of(ctx.java(), "-Xms16m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        // the launcher's own classpath holds the simulator and its few libraries; 128 MB ran out of heap serving the
+        // pages of 10,000 rows of ./clp bench sync's account (10,000 campaigns / 100,000 line items)
+        List<String> cmd = List.of(ctx.java(), "-Xms16m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), "io.clp.dspsim.DspSimulator",
                 "--port", Integer.toString(port()), "--seed", Long.toString(SEED));
         ManagedProcess.spawn(cmd, Map.of(), ctx.layout().home(), log(), pidFile());

@@ -1,0 +1,356 @@
+package io.clp.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntFunction;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+/**
+ * {@code ./clp bench sync}: a full hierarchy sync of a large simulated Google Ads account through the running local
+ * stack, the way an organization would run one. The account is added to the DSP simulator (admin API), connected
+ * through campaign-service's API by a member of a new organization (the demo user, who creates it), and synced on
+ * demand; the run's own progress fields say how long it waited on the DSP and how long it wrote. Google Ads, because
+ * its pages are 10,000 rows (DV360's are 200): the DSP's paging costs least and the writes show most.
+ *
+ * <p>The anchor is the same number of rows of the same shape written by plain COPY into scratch copies of the
+ * hierarchy tables (temporary, with their defaults and indexes): the database's raw loading speed on this machine.
+ * The synced hierarchy stays in the bench's organization ({@code sync-bench-...}); the account is disconnected.
+ */
+final class SyncBench {
+
+    /** What the sync should write at least, per second, on this machine (issue 11). */
+    static final double GOAL_PER_SECOND = 20_000;
+
+    /** The simulated account: {@code campaigns}, one insertion order each, then line items and creatives per parent. */
+    record Options(int campaigns, int lineItems, int creatives, Duration timeout) {
+
+        static Options parse(List<String> args) {
+            int campaigns = 10_000;
+            int lineItems = 10;
+            int creatives = 1;
+            int minutes = 30;
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i);
+                String value = i + 1 < args.size() ? args.get(i + 1) : null;
+                switch (a) {
+                    case "--campaigns" -> campaigns = positive(a, value);
+                    case "--line-items" -> lineItems = positive(a, value);
+                    case "--creatives" -> creatives = positive(a, value);
+                    case "--timeout-minutes" -> minutes = positive(a, value);
+                    default -> throw new StackException("unknown option " + a + " (options: --campaigns N, --line-items N per "
+                            + "insertion order, --creatives N per line item, --timeout-minutes N)");
+                }
+                i++;
+            }
+            return new Options(campaigns, lineItems, creatives, Duration.ofMinutes(minutes));
+        }
+
+        private static int positive(String option, String value) {
+            try {
+                int n = Integer.parseInt(value);
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException | NullPointerException e) {
+                // reported below
+            }
+            throw new StackException(option + " needs a positive number");
+        }
+
+        long insertionOrders() {
+            return campaigns;
+        }
+
+        long lineItemRows() {
+            return insertionOrders() * lineItems;
+        }
+
+        long creativeRows() {
+            return lineItemRows() * creatives;
+        }
+
+        /** Every entity of the account, all four levels. */
+        long entities() {
+            return campaigns + insertionOrders() + lineItemRows() + creativeRows();
+        }
+    }
+
+    /**
+     * One run's figures: the entities the sync saw, its wall time (the run's start to its end), the DSP wait and write
+     * time it recorded, and the anchor's rows/s.
+     */
+    record Result(String status, long entities, double wallSeconds, double dspWaitSeconds, double writeSeconds,
+                  double copyPerSecond) {
+
+        double perSecond() {
+            return wallSeconds > 0 ? entities / wallSeconds : 0;
+        }
+
+        double writtenPerSecond() {
+            return writeSeconds > 0 ? entities / writeSeconds : 0;
+        }
+
+        /** The sync's write speed as a share of raw COPY's. */
+        double ofCopy() {
+            return copyPerSecond > 0 ? writtenPerSecond() / copyPerSecond : 0;
+        }
+
+        boolean succeeded() {
+            return "succeeded".equals(status);
+        }
+
+        boolean metGoal() {
+            return succeeded() && writtenPerSecond() >= GOAL_PER_SECOND;
+        }
+    }
+
+    /** The entities a run saw, summed over its levels ({@code counts: {"CAMPAIGN": {"seen": n, ...}, ...}}). */
+    static long seen(JsonNode counts) {
+        long total = 0;
+        for (Iterator<JsonNode> levels = counts.elements(); levels.hasNext(); ) {
+            total += levels.next().path("seen").asLong();
+        }
+        return total;
+    }
+
+    private static final String DSP = "google_ads";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final StackContext ctx;
+    private final PrintStream out;
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    SyncBench(StackContext ctx, PrintStream out) {
+        this.ctx = ctx;
+        this.out = out;
+    }
+
+    Result run(Options o) throws Exception {
+        // a Google Ads customer id: ten digits, new on every run so the simulator adds a fresh account
+        String customer = "49" + String.format(Locale.ROOT, "%08d", ThreadLocalRandom.current().nextInt(100_000_000));
+        out.printf(Locale.ROOT, "sync bench %s: Google Ads customer %s with %,d campaigns, %,d ad groups, %,d ads, %,d assets "
+                        + "(%,d entities)%n", run, customer, o.campaigns(), o.insertionOrders(), o.lineItemRows(), o.creativeRows(),
+                o.entities());
+        send("POST", simulator("/admin/accounts"), null, Map.of("dsp", DSP, "id", customer, "name", "Sync bench " + run,
+                "timeZone", "UTC", "currency", "USD", "campaigns", o.campaigns(), "insertionOrders", 1,
+                "lineItems", o.lineItems(), "creatives", o.creatives()), 201);
+
+        String token = login();
+        String orgId = send("POST", service("identity", "/api/v1/organizations"), token,
+                Map.of("name", "Sync bench", "slug", "sync-bench-" + run), 201).path("id").asText();
+        awaitKnown(orgId);
+        String accounts = service("campaign", "/api/v1/organizations/" + orgId + "/dsp-accounts");
+        String accountId = connect(accounts, customer).path("id").asText();
+        try {
+            token = login();
+            JsonNode queued = send("POST", accounts + "/" + accountId + "/sync?kind=full", token, null, 202);
+            String runUrl = accounts + "/" + accountId + "/sync-runs/" + queued.path("id").asText();
+            JsonNode finished = follow(runUrl, o);
+            long entities = seen(finished.path("counts"));
+            double wall = Duration.between(Instant.parse(finished.path("startedAt").asText()),
+                    Instant.parse(finished.path("finishedAt").asText())).toMillis() / 1000.0;
+            double copy = anchor(o);
+            Result result = new Result(finished.path("status").asText(), entities, wall,
+                    finished.path("dspWaitMs").asLong() / 1000.0, finished.path("writeMs").asLong() / 1000.0, copy);
+            print(result, o, finished);
+            return result;
+        } finally {
+            send("DELETE", accounts + "/" + accountId, login(), null, 204);
+        }
+    }
+
+    /** The demo user's token naming all their organizations (what {@code ./clp up} prints the login of). */
+    private String login() throws Exception {
+        String form = "grant_type=password&client_id=clp-cli&scope=" + URLEncoder.encode("openid organization:*", StandardCharsets.UTF_8)
+                + "&username=" + KeycloakComponent.DEMO_USER
+                + "&password=" + URLEncoder.encode(KeycloakComponent.demoPassword(ctx), StandardCharsets.UTF_8);
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(ctx.realmUrl() + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new StackException("the demo user could not sign in: HTTP " + r.statusCode());
+        }
+        return JSON.readTree(r.body()).path("access_token").asText();
+    }
+
+    /** campaign-service learns new organizations from Kafka (clp.state.organizations). */
+    private void awaitKnown(String orgId) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (Connection c = DriverManager.getConnection(ctx.jdbcUrl(), "postgres", ctx.secrets().get("db.superuser"));
+             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM campaign.organization_refs WHERE org_id = CAST(? AS uuid)")) {
+            ps.setString(1, orgId);
+            while (true) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new StackException("campaign-service did not learn of the bench's organization within 60 s");
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    /** Connects the account; a token minted before the organization reached Keycloak does not name it yet, so retry a while. */
+    private JsonNode connect(String accounts, String customer) throws Exception {
+        Map<String, Object> body = Map.of("dspType", DSP, "externalAccountId", customer, "displayName", "Sync bench " + run,
+                "credentials", Map.of("client_id", "clp-sim-client", "client_secret", "clp-sim-secret",
+                        "refresh_token", "clp-sim-refresh-token", "developer_token", "clp-sim-developer-token"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            HttpResponse<String> r = request("POST", accounts, login(), body);
+            if (r.statusCode() == 201) {
+                return JSON.readTree(r.body());
+            }
+            if ((r.statusCode() != 403 && r.statusCode() != 404) || System.nanoTime() > deadline) {
+                throw new StackException("connecting the bench account failed: HTTP " + r.statusCode() + " " + r.body());
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private JsonNode follow(String runUrl, Options o) throws Exception {
+        long deadline = System.nanoTime() + o.timeout().toNanos();
+        long lastPrint = 0;
+        String token = login();
+        long tokenAt = System.nanoTime();
+        while (true) {
+            if (System.nanoTime() - tokenAt > Duration.ofMinutes(2).toNanos()) {
+                token = login();
+                tokenAt = System.nanoTime();
+            }
+            JsonNode r = send("GET", runUrl, token, null, 200);
+            String status = r.path("status").asText();
+            if (status.equals("succeeded") || status.equals("failed")) {
+                return r;
+            }
+            if (System.nanoTime() - lastPrint > Duration.ofSeconds(10).toNanos()) {
+                lastPrint = System.nanoTime();
+                out.printf(Locale.ROOT, "  %s: level %s, %d pages, %,d entities, DSP wait %.1f s, write %.1f s%n", status,
+                        r.path("level").asText("-"), r.path("pages").asInt(), seen(r.path("counts")),
+                        r.path("dspWaitMs").asLong() / 1000.0, r.path("writeMs").asLong() / 1000.0);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new StackException("the sync run did not end within " + o.timeout().toMinutes() + " minutes: " + r);
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    /** The same rows (count and shape per level) by COPY into temporary copies of the hierarchy tables; rows/s. */
+    private double anchor(Options o) throws Exception {
+        UUID org = UUID.randomUUID();
+        // the services' roles may not create temporary tables (db/platform), the superuser may
+        try (Connection c = DriverManager.getConnection(ctx.jdbcUrl(), "postgres", ctx.secrets().get("db.superuser"))) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute("SELECT set_config('search_path', 'campaign', true)");
+                for (String table : List.of("campaigns", "insertion_orders", "line_items", "creatives")) {
+                    st.execute("CREATE TEMP TABLE bench_" + table + " (LIKE campaign." + table
+                            + " INCLUDING DEFAULTS INCLUDING INDEXES) ON COMMIT DROP");
+                }
+            }
+            String common = "org_id, dsp_type, external_id, name, status, native_status, labels, attributes, dsp_updated_at, "
+                    + "last_synced_at, sync_version";
+            String money = ", budget, currency, budget_type, start_date, end_date, pacing";
+            String values = org + "\tgoogle_ads\t%s\tBench %s\tactive\tENABLED\t[\"bench\"]\t{\"channel\": \"DISPLAY\"}\t"
+                    + "2026-01-01 00:00:00+00\t2026-01-01 00:00:00+00\t1";
+            String moneyValues = "\t1500.000000\tUSD\tdaily\t2026-01-01\t2026-12-31\t{\"pacing\": \"STANDARD\"}";
+            PGConnection pg = c.unwrap(PGConnection.class);
+            long start = System.nanoTime();
+            copy(pg, "bench_campaigns (" + common + money + ")", o.campaigns(),
+                    i -> values.formatted("c" + i, "campaign " + i) + moneyValues);
+            copy(pg, "bench_insertion_orders (" + common + money + ", campaign_external_id)", o.insertionOrders(),
+                    i -> values.formatted("g" + i, "ad group " + i) + moneyValues + "\tc" + i);
+            copy(pg, "bench_line_items (" + common + money + ", insertion_order_external_id)", o.lineItemRows(),
+                    i -> values.formatted("a" + i, "ad " + i) + moneyValues + "\tg" + (i / o.lineItems()));
+            copy(pg, "bench_creatives (" + common + ", line_item_external_id)", o.creativeRows(),
+                    i -> values.formatted("s" + i, "asset " + i) + "\ta" + (i / o.creatives()));
+            c.commit();
+            return o.entities() / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private static void copy(PGConnection pg, String target, long rows, IntFunction<String> row) throws SQLException {
+        CopyIn in = pg.getCopyAPI().copyIn("COPY " + target + " FROM STDIN");
+        StringBuilder chunk = new StringBuilder(1 << 20);
+        for (int i = 0; i < rows; i++) {
+            chunk.append(row.apply(i)).append('\n');
+            if (chunk.length() > (1 << 20) - 1024 || i == rows - 1) {
+                byte[] bytes = chunk.toString().getBytes(StandardCharsets.UTF_8);
+                in.writeToCopy(bytes, 0, bytes.length);
+                chunk.setLength(0);
+            }
+        }
+        in.endCopy();
+    }
+
+    private void print(Result r, Options o, JsonNode run) {
+        out.printf(Locale.ROOT, """
+                  run: %s, %d pages, counts %s%s
+                  synced: %,d entities of %,d in %.1f s wall (%,.0f entities/s end to end)
+                  time: waiting on the DSP %.1f s, writing %.1f s
+                  written: %,.0f entities/s (entities / write time; goal >= %,.0f)
+                  anchor: raw COPY of %,d rows of the same shape into scratch copies of the tables: %,.0f rows/s
+                          (the sync writes at %.0f%% of COPY's speed)
+                """, r.status(), run.path("pages").asInt(), run.path("counts"),
+                run.path("error").isTextual() ? ", error " + run.path("error").asText() : "",
+                r.entities(), o.entities(), r.wallSeconds(), r.perSecond(), r.dspWaitSeconds(), r.writeSeconds(),
+                r.writtenPerSecond(), GOAL_PER_SECOND, o.entities(), r.copyPerSecond(), r.ofCopy() * 100);
+        out.println(r.metGoal() ? "  result: PASS" : "  result: FAIL");
+    }
+
+    private String simulator(String path) {
+        return "http://" + StackContext.LOOPBACK + ":" + ctx.ports().dspSimulator() + path;
+    }
+
+    private String service(String name, String path) {
+        return "http://" + ctx.probeHost() + ":" + ctx.ports().service(name) + path;
+    }
+
+    private JsonNode send(String method, String url, String token, Object body, int expected) throws Exception {
+        HttpResponse<String> r = request(method, url, token, body);
+        if (r.statusCode() != expected) {
+            throw new StackException(method + " " + url + " answered HTTP " + r.statusCode() + ": " + r.body());
+        }
+        return r.body().isBlank() ? JSON.nullNode() : JSON.readTree(r.body());
+    }
+
+    private HttpResponse<String> request(String method, String url, String token, Object body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
