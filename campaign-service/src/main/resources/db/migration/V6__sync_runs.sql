@@ -31,6 +31,18 @@ BEGIN
 END $$;
 CREATE TRIGGER trg_dsp_accounts_unblock_sync BEFORE UPDATE ON dsp_accounts
     FOR EACH ROW EXECUTE FUNCTION clp_unblock_sync();
+-- the credentials live in dsp_account_credentials (V5): new ones lift the block the same way
+CREATE FUNCTION clp_unblock_sync_on_credentials() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.credentials_encrypted IS DISTINCT FROM OLD.credentials_encrypted THEN
+        -- the trigger's own schema: a session's search_path need not name it
+        EXECUTE format('UPDATE %I.dsp_accounts SET sync_blocked = false, next_sync_at = now() WHERE id = $1 AND sync_blocked',
+                       TG_TABLE_SCHEMA) USING NEW.account_id;
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER trg_dsp_account_credentials_unblock_sync AFTER UPDATE ON dsp_account_credentials
+    FOR EACH ROW EXECUTE FUNCTION clp_unblock_sync_on_credentials();
 CREATE INDEX idx_dsp_accounts_sync_due ON dsp_accounts (next_sync_at) WHERE is_active AND NOT sync_blocked;
 
 CREATE TABLE sync_runs (
