@@ -26,6 +26,7 @@ import static org.awaitility.Awaitility.await;
  */
 @QuarkusTest
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "campaign"))
+@WithTestResource(SimulatedDsps.class)
 class DatabaseRestartTest {
 
     private static final String DEAD_LETTERS = "clp.events.organization.campaign-organizations.dlq";

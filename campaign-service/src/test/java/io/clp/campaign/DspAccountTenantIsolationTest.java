@@ -15,6 +15,7 @@ import java.util.UUID;
 
 @QuarkusTest
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "campaign"))
+@WithTestResource(SimulatedDsps.class)
 class DspAccountTenantIsolationTest extends TenantIsolationContract<DspAccountTenantIsolationTest.OrgA> {
 
     record OrgA(UUID id, UUID accountId, HierarchyFixtures.Chain chain) {

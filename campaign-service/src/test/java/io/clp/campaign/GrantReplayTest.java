@@ -34,6 +34,7 @@ import static org.awaitility.Awaitility.await;
  */
 @QuarkusTest
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "campaign"))
+@WithTestResource(SimulatedDsps.class)
 class GrantReplayTest {
 
     private static final Duration WITHIN = Duration.ofSeconds(30);

@@ -29,6 +29,7 @@ import static org.awaitility.Awaitility.await;
  */
 @QuarkusTest
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "campaign"))
+@WithTestResource(SimulatedDsps.class)
 class OrganizationEventOrderTest {
 
     private static final Duration WITHIN = Duration.ofSeconds(30);

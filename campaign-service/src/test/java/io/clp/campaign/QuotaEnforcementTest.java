@@ -30,6 +30,7 @@ import static org.awaitility.Awaitility.await;
  */
 @QuarkusTest
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "campaign"))
+@WithTestResource(SimulatedDsps.class)
 class QuotaEnforcementTest {
 
     /** Inserts a DSP account as the service's own role, in a transaction scoped to the organization. */

@@ -44,6 +44,7 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTest
 @TestProfile(ReadModelRebuildTest.EmptySchema.class)
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "campaign"))
+@WithTestResource(SimulatedDsps.class)
 class ReadModelRebuildTest {
 
     static final int ORGANIZATIONS = 1000;

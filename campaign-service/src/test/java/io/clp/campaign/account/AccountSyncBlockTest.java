@@ -1,5 +1,6 @@
 package io.clp.campaign.account;
 
+import io.clp.campaign.SimulatedDsps;
 import io.clp.campaign.CampaignFixtures;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;
@@ -15,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The account row's sync columns can be written (its credentials moved to their own table), and new credentials lift a block. */
 @QuarkusTest
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "campaign"))
+@WithTestResource(SimulatedDsps.class)
 class AccountSyncBlockTest {
 
     @Test

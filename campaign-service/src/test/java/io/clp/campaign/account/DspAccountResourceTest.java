@@ -1,5 +1,6 @@
 package io.clp.campaign.account;
 
+import io.clp.campaign.SimulatedDsps;
 import io.clp.campaign.CampaignFixtures;
 import io.clp.events.CloudEventHeaders;
 import io.clp.events.identity.GrantIssued;
@@ -34,6 +35,7 @@ import static org.hamcrest.Matchers.not;
 
 @QuarkusTest
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "campaign"))
+@WithTestResource(SimulatedDsps.class)
 class DspAccountResourceTest {
 
     private static final Duration WITHIN = Duration.ofSeconds(30);

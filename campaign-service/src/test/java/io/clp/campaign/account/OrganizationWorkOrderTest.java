@@ -1,5 +1,6 @@
 package io.clp.campaign.account;
 
+import io.clp.campaign.SimulatedDsps;
 import io.clp.campaign.CampaignFixtures;
 import io.clp.events.identity.GrantIssued;
 import io.clp.testing.PlatformTestResource;
@@ -32,6 +33,7 @@ import static org.hamcrest.Matchers.equalTo;
  */
 @QuarkusTest
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "campaign"))
+@WithTestResource(SimulatedDsps.class)
 class OrganizationWorkOrderTest {
 
     private static final Duration WITHIN = Duration.ofSeconds(30);

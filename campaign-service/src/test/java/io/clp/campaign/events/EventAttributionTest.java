@@ -1,5 +1,6 @@
 package io.clp.campaign.events;
 
+import io.clp.campaign.SimulatedDsps;
 import io.clp.campaign.CampaignFixtures;
 import io.clp.events.identity.OrganizationCreated;
 import io.clp.testing.PlatformTestResource;
@@ -29,6 +30,7 @@ import static org.awaitility.Awaitility.await;
  */
 @QuarkusTest
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "campaign"))
+@WithTestResource(SimulatedDsps.class)
 class EventAttributionTest {
 
     private static final Duration WITHIN = Duration.ofSeconds(30);

@@ -1,5 +1,6 @@
 package io.clp.campaign.events;
 
+import io.clp.campaign.SimulatedDsps;
 import io.clp.campaign.CampaignFixtures;
 import io.clp.events.identity.GrantIssued;
 import io.clp.events.identity.OrganizationCreated;
@@ -32,6 +33,7 @@ import static org.hamcrest.Matchers.equalTo;
  */
 @QuarkusTest
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "campaign"))
+@WithTestResource(SimulatedDsps.class)
 class TolerantReaderTest {
 
     private static final Duration WITHIN = Duration.ofSeconds(30);

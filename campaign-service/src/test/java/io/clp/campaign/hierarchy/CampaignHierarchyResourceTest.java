@@ -1,5 +1,6 @@
 package io.clp.campaign.hierarchy;
 
+import io.clp.campaign.SimulatedDsps;
 import io.clp.campaign.HierarchyFixtures;
 import io.clp.campaign.HierarchyFixtures.Chain;
 import io.clp.events.identity.GrantIssued;
@@ -36,6 +37,7 @@ import static org.hamcrest.Matchers.nullValue;
 
 @QuarkusTest
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "campaign"))
+@WithTestResource(SimulatedDsps.class)
 class CampaignHierarchyResourceTest {
 
     private static final List<String> SORTS = List.of("name", "startDate", "endDate", "budget", "updatedAt", "createdAt");
