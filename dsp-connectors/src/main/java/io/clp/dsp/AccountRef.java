@@ -5,11 +5,19 @@ import java.util.Objects;
 /**
  * One DSP account as a connector sees it: the DSP's id of the account (DV360 and TTD advertiser id,
  * Meta {@code act_<id>}, Amazon DSP advertiser id under a profile, Google Ads customer id), its secrets and its
- * rate limit. Connectors key their token cache and rate limiter by DSP and account id.
+ * rate limit. {@code scope} is whose connection this is (CLP's account id, or organization + DSP + external id
+ * while connecting): connectors key their token cache and rate limiter by scope, DSP and account id, so two
+ * organizations connecting the same external account never share or reset each other's tokens or pacing.
  */
-public record AccountRef(Dsp dsp, String externalAccountId, DspCredentials credentials, RateLimit rateLimit) {
+public record AccountRef(String scope, Dsp dsp, String externalAccountId, DspCredentials credentials, RateLimit rateLimit) {
+
+    /** Without a scope: for tools and tests that act for a single tenant. */
+    public AccountRef(Dsp dsp, String externalAccountId, DspCredentials credentials, RateLimit rateLimit) {
+        this("", dsp, externalAccountId, credentials, rateLimit);
+    }
 
     public AccountRef {
+        scope = scope == null ? "" : scope;
         Objects.requireNonNull(dsp, "dsp");
         Objects.requireNonNull(externalAccountId, "externalAccountId");
         Objects.requireNonNull(credentials, "credentials");
@@ -17,6 +25,6 @@ public record AccountRef(Dsp dsp, String externalAccountId, DspCredentials crede
     }
 
     public String key() {
-        return dsp.label() + ":" + externalAccountId;
+        return scope + "|" + dsp.label() + ":" + externalAccountId;
     }
 }

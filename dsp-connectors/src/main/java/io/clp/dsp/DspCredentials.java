@@ -32,6 +32,26 @@ public final class DspCredentials {
         return values;
     }
 
+    /**
+     * SHA-256 over every name and value (sorted, length-prefixed, so no two different sets share an input): what a
+     * cache compares to tell one credential set from another; {@link #hashCode()} is far too weak for that.
+     */
+    public byte[] fingerprint() {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            for (Map.Entry<String, String> e : new TreeMap<>(values).entrySet()) {
+                for (String part : new String[] {e.getKey(), e.getValue()}) {
+                    byte[] bytes = part.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    sha.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
+                    sha.update(bytes);
+                }
+            }
+            return sha.digest();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always present", e);
+        }
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof DspCredentials other && other.values.equals(values);

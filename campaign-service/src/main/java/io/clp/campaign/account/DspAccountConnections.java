@@ -68,7 +68,9 @@ public class DspAccountConnections implements AccountConnections {
                         throw new AccountUnavailable("DSP account " + accountId + " has no credentials");
                     }
                     try {
-                        return new AccountRef(Dsp.fromLabel(loaded.account().dspType.name()).orElseThrow(),
+                        // scoped by CLP's account id: another organization's connection of the same external
+                        // account never shares this one's tokens or rate limiter
+                        return new AccountRef(accountId.toString(), Dsp.fromLabel(loaded.account().dspType.name()).orElseThrow(),
                                 loaded.account().externalAccountId, codec.open(loaded.credentials()),
                                 AccountRateLimit.toRateLimit(loaded.account().rateLimit));
                     } catch (EnvelopeException e) {

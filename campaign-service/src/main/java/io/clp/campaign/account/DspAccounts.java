@@ -82,7 +82,7 @@ public class DspAccounts {
                             }
                         }).replaceWithVoid())
                 .chain(() -> onDsp(() -> {
-                    AccountInfo info = connector.connect(new AccountRef(dsp, externalId, credentials, rateLimit.toRateLimit()));
+                    AccountInfo info = connector.connect(new AccountRef(accountId.toString(), dsp, externalId, credentials, rateLimit.toRateLimit()));
                     return new Validated(info, codec.seal(orgId, accountId, credentials));
                 }))
                 .chain(validated -> work.run(orgId, Permission.DSP_ACCOUNT_CREATE, () -> {
@@ -129,7 +129,7 @@ public class DspAccounts {
                     DspConnector connector = connections.connector(target.dsp());
                     DspCredentials credentials = credentials(connector, request.credentials());
                     return onDsp(() -> {
-                        AccountInfo info = connector.connect(new AccountRef(target.dsp(), target.externalId(), credentials,
+                        AccountInfo info = connector.connect(new AccountRef(accountId.toString(), target.dsp(), target.externalId(), credentials,
                                 AccountRateLimit.toRateLimit(target.rateLimit())));
                         return new Validated(info, codec.seal(orgId, accountId, credentials));
                     });

@@ -50,7 +50,8 @@ final class GoogleClassifiers {
                     : new Outcome.Unavailable("HTTP " + status + " with an incomplete JSON body");
         }
         JsonNode error = error(response.body());
-        String what = "HTTP " + status + " " + error.path("status").asText("") + ": " + error.path("message").asText("");
+        // Google's error.message is left out: it can echo request parameters or page tokens
+        String what = "HTTP " + status + " " + ResponseClassifier.enumValue(error.path("status").asText(""));
         if (status == 429) {
             Duration wait = retryDelay(error);
             return new Outcome.Throttled(wait != null ? wait : ResponseClassifier.retryAfter(response), what);
@@ -61,8 +62,7 @@ final class GoogleClassifiers {
                 if (reason.equals("dailyLimitExceeded")) {
                     ZonedDateTime now = ZonedDateTime.now(clock.withZone(PACIFIC));
                     Duration untilReset = Duration.between(now, now.plusDays(1).truncatedTo(ChronoUnit.DAYS));
-                    throw new DspException.RateLimited("Bid Manager's daily request quota is used up ("
-                            + error.path("message").asText("") + ")", untilReset);
+                    throw new DspException.RateLimited("Bid Manager's daily request quota is used up", untilReset);
                 }
                 if (reason.equals("userRateLimitExceeded") || reason.equals("rateLimitExceeded")
                         || reason.equals("quotaExceeded")) {

@@ -247,7 +247,7 @@ public final class GoogleAdsConnector implements DspConnector {
                 if (chunk.has("error")) {
                     JsonNode error = chunk.path("error");
                     throw new DspException.ReportFailed("Google Ads stopped the report stream of customer " + customerId(account)
-                            + " for " + start + ".." + end + ": " + error.path("status").asText() + " " + errorCodes(error));
+                            + " for " + start + ".." + end + ": " + ResponseClassifier.enumValue(error.path("status").asText()) + " " + errorCodes(error));
                 }
                 for (JsonNode row : chunk.path("results")) {
                     Currency currency = Currency.getInstance(row.path("customer").path("currencyCode").asText());
@@ -406,9 +406,9 @@ public final class GoogleAdsConnector implements DspConnector {
                     ? new Outcome.Rejected("the developer token was refused " + codes) : Outcome.EXPIRED_TOKEN;
         }
         if (status >= 500 || status == 408) {
-            return new Outcome.Unavailable("HTTP " + status + " " + error.path("status").asText());
+            return new Outcome.Unavailable("HTTP " + status + " " + ResponseClassifier.enumValue(error.path("status").asText()));
         }
-        return new Outcome.Rejected(error.path("status").asText("HTTP " + status) + " " + codes);
+        return new Outcome.Rejected("HTTP " + status + " " + ResponseClassifier.enumValue(error.path("status").asText()) + " " + codes);
     }
 
     /** The GoogleAdsFailure error codes, e.g. {@code [quotaError=RESOURCE_EXHAUSTED]}. */
@@ -416,7 +416,7 @@ public final class GoogleAdsConnector implements DspConnector {
         List<String> codes = new ArrayList<>();
         for (JsonNode detail : error.path("details")) {
             for (JsonNode e : detail.path("errors")) {
-                e.path("errorCode").fields().forEachRemaining(f -> codes.add(f.getKey() + "=" + f.getValue().asText()));
+                e.path("errorCode").fields().forEachRemaining(f -> codes.add(ResponseClassifier.enumValue(f.getKey()) + "=" + ResponseClassifier.enumValue(f.getValue().asText())));
             }
         }
         return codes.toString();

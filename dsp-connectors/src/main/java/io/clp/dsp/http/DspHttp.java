@@ -163,21 +163,30 @@ public final class DspHttp {
         }
     }
 
-    private RateLimiter limiter(AccountRef account) {
+    RateLimiter limiter(AccountRef account) {
         RateLimit config = account.rateLimit();
-        return limiters.compute(account.key(), (key, existing) -> {
-            if (existing != null && existing.config().equals(config)) {
-                return existing;
+        return limiters.compute(account.key(), (key, current) -> {
+            if (current == null || !period(current.config()).equals(period(config))) {
+                // a new rate needs a new refresh period, which resilience4j cannot change on a live limiter; the key
+                // is this connection's own (scoped), so only its own rate_limit_config can change it
+                return new LimiterEntry(config, RateLimiter.of(key, RateLimiterConfig.custom()
+                        .limitForPeriod(1)
+                        .limitRefreshPeriod(period(config))
+                        .timeoutDuration(config.maxWait())
+                        .build()));
             }
-            // one permit per 1/rate seconds rather than a burst of `rate` each second: calls spread evenly
-            long periodNanos = Math.max(1, Math.round(1_000_000_000d / config.requestsPerSecond()));
-            RateLimiterConfig limiterConfig = RateLimiterConfig.custom()
-                    .limitForPeriod(1)
-                    .limitRefreshPeriod(Duration.ofNanos(periodNanos))
-                    .timeoutDuration(config.maxWait())
-                    .build();
-            return new LimiterEntry(config, RateLimiter.of(key, limiterConfig));
+            if (!current.config().equals(config)) {
+                // same pace, other wait or retry settings: adjust the live limiter and keep its pacing
+                current.limiter().changeTimeoutDuration(config.maxWait());
+                return new LimiterEntry(config, current.limiter());
+            }
+            return current;
         }).limiter();
+    }
+
+    /** One permit per 1/rate seconds rather than a burst of {@code rate} each second: calls spread evenly. */
+    private static Duration period(RateLimit config) {
+        return Duration.ofNanos(Math.max(1, Math.round(1_000_000_000d / config.requestsPerSecond())));
     }
 
     private <T> T withRetry(AccountRef account, Supplier<T> call) {

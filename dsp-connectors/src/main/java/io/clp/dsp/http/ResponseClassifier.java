@@ -71,4 +71,12 @@ public interface ResponseClassifier {
     static OptionalLong longHeader(HttpResponse<?> response, String name) {
         return response.headers().firstValueAsLong(name);
     }
+
+    /**
+     * A DSP's enum-like value (a status, reason or error code name) when it looks like one, else "?": messages we
+     * build carry only such bounded values, never a DSP's free text, which can echo request parameters or tokens.
+     */
+    public static String enumValue(String value) {
+        return value != null && value.matches("[A-Za-z0-9_.]{1,64}") ? value : "?";
+    }
 }

@@ -15,6 +15,7 @@ import io.clp.dsp.HierarchyPage;
 import io.clp.dsp.ListRequest;
 import io.clp.dsp.Money;
 import io.clp.dsp.ReportRow;
+import io.clp.dsp.http.ResponseClassifier;
 import io.clp.dsp.http.AccessToken;
 import io.clp.dsp.http.DspHttp;
 import io.clp.dsp.http.Outcome;
@@ -367,7 +368,8 @@ public final class MetaConnector implements DspConnector {
         if (code == 1 || code == 2 || status >= 500) {
             return new Outcome.Unavailable(reason);
         }
-        return new Outcome.Rejected(reason + ": " + error.path("message").asText());
+        // Meta's error.message is left out: it can echo request parameters, cursors or token fragments
+        return new Outcome.Rejected(reason + (error.has("type") ? " (" + ResponseClassifier.enumValue(error.path("type").asText()) + ")" : ""));
     }
 
     /**

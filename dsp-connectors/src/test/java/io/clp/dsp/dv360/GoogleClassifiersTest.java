@@ -21,9 +21,9 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class GoogleClassifiersTest {
+public class GoogleClassifiersTest {
 
-    static HttpResponse<String> response(int status, String body, Map<String, List<String>> headers) {
+    public static HttpResponse<String> response(int status, String body, Map<String, List<String>> headers) {
         return new HttpResponse<>() {
             public int statusCode() { return status; }
             public HttpRequest request() { return HttpRequest.newBuilder(URI.create("http://dsp")).build(); }
@@ -42,7 +42,7 @@ class GoogleClassifiersTest {
                 {"error":{"code":429,"status":"RESOURCE_EXHAUSTED","message":"slow down","details":[
                 {"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"2.5s"}]}}""", Map.of()), false, Clock.systemUTC());
 
-        assertThat(o).isEqualTo(new Outcome.Throttled(Duration.ofMillis(2500), "HTTP 429 RESOURCE_EXHAUSTED: slow down"));
+        assertThat(o).isEqualTo(new Outcome.Throttled(Duration.ofMillis(2500), "HTTP 429 RESOURCE_EXHAUSTED"));
     }
 
     @Test
@@ -71,5 +71,14 @@ class GoogleClassifiersTest {
                 "errors":[{"reason":"dailyLimitExceeded","domain":"usageLimits"}]}}""", Map.of()), true, sixPmPacific))
                 .isInstanceOfSatisfying(DspException.RateLimited.class,
                         e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofHours(6)));
+    }
+
+    @Test
+    void googlesErrorMessageNeverReachesTheFailureReason() {
+        String body = """
+                {"error":{"code":400,"status":"INVALID_ARGUMENT","message":"bad pageToken ya29.secretTOKENvalue1234 Bearer abc"}}""";
+        Outcome outcome = GoogleClassifiers.classify(response(400, body, Map.of()), false, Clock.systemUTC());
+        assertThat(outcome).isInstanceOf(Outcome.Rejected.class);
+        assertThat(((Outcome.Rejected) outcome).reason()).doesNotContain("ya29").doesNotContain("Bearer").contains("INVALID_ARGUMENT");
     }
 }

@@ -79,7 +79,13 @@ public final class EnvelopeCipher {
             SecretKey dataKey = generator.generateKey();
             byte[] dataIv = iv();
             byte[] ciphertext = gcm(Cipher.ENCRYPT_MODE, dataKey, dataIv, dataAad(associatedData)).doFinal(plaintext);
-            return assemble(activeKeyId, dataKey.getEncoded(), associatedData, dataIv, ciphertext);
+            byte[] rawKey = dataKey.getEncoded();
+            try {
+                return assemble(activeKeyId, rawKey, associatedData, dataIv, ciphertext);
+            } finally {
+                // the plaintext data key lives no longer than it takes to wrap it
+                Arrays.fill(rawKey, (byte) 0);
+            }
         } catch (GeneralSecurityException e) {
             throw new EnvelopeException("encryption failed: " + e.getClass().getSimpleName());
         }

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,6 +28,11 @@ public class EnvelopeCiphers {
                 throw new EnvelopeException("encryption key '" + id + "' is not base64 (clp.crypto.keys)");
             }
         });
-        return new EnvelopeCipher(settings.activeKeyId().orElse(null), keys);
+        try {
+            return new EnvelopeCipher(settings.activeKeyId().orElse(null), keys);
+        } finally {
+            // the cipher keeps its own copies; the decoded key bytes are not left on the heap
+            keys.values().forEach(bytes -> Arrays.fill(bytes, (byte) 0));
+        }
     }
 }

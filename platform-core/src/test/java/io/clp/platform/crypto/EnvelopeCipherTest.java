@@ -117,4 +117,24 @@ class EnvelopeCipherTest {
         new SecureRandom().nextBytes(key);
         return key;
     }
+
+    @Test
+    void aCipherBuiltFromSettingsKeepsWorkingAfterItsDecodedKeyBytesAreWiped() {
+        String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        EnvelopeCipher cipher = EnvelopeCiphers.of(new CryptoSettings() {
+            @Override
+            public java.util.Optional<String> activeKeyId() {
+                return java.util.Optional.of("k1");
+            }
+
+            @Override
+            public java.util.Map<String, String> keys() {
+                return java.util.Map.of("k1", key);
+            }
+        });
+        byte[] aad = "row".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] blob = cipher.encrypt("secret".getBytes(java.nio.charset.StandardCharsets.UTF_8), aad);
+        org.assertj.core.api.Assertions.assertThat(new String(cipher.decrypt(blob, aad), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("secret");
+    }
 }
