@@ -208,8 +208,13 @@ public final class SimAccount {
         SplittableRandom random = new SplittableRandom(seed ^ now.toEpochMilli());
         List<String> ids = new java.util.ArrayList<>();
         long size = count(level);
+        java.util.Set<Long> picked = new java.util.HashSet<>();
         for (int k = 0; k < n && k < size; k++) {
             long index = random.nextLong(size);
+            if (!picked.add(index)) {
+                k--; // the same object twice would be reported twice: pick another
+                continue;
+            }
             String key = level + ":" + index;
             Change previous = changes.get(key);
             if (previous != null && previous.removed()) {

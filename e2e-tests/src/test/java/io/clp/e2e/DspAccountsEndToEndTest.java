@@ -83,10 +83,17 @@ class DspAccountsEndToEndTest {
                 .body("{\"name\": \"Five DSPs\", \"slug\": \"" + slug + "\"}")
                 .when().post(client.service("identity", "/organizations")).then().statusCode(201).extract().path("id");
         client.awaitKnownTo(orgId, "campaign", "audit");
+        // a free organization may connect two accounts: an operator raises the quota for the six used here
+        client.grantRealmRole(StackClient.claims(client.demoToken()).get("sub").asText(), "clp-operator");
         await().atMost(BOUND).pollInterval(Duration.ofSeconds(1)).until(() -> {
             admin.set(client.demoToken());
-            return StackClient.hasRole(admin.get(), orgId, "admin");
+            return StackClient.hasRole(admin.get(), orgId, "admin")
+                    && StackClient.claims(admin.get()).path("realm_access").path("roles").toString().contains("clp-operator");
         });
+        given().auth().oauth2(admin.get()).contentType(ContentType.JSON).body("{\"dsp_accounts\": 10}")
+                .put(client.service("identity", "/operator/organizations/" + orgId + "/quotas")).then().statusCode(204);
+        await().atMost(BOUND).pollInterval(Duration.ofSeconds(1)).until(() -> "10".equals(client.queryText(
+                "SELECT quotas ->> 'dsp_accounts' FROM campaign.organization_refs WHERE org_id = CAST(? AS uuid)", orgId)));
     }
 
     private static Map<String, String> with(Map<String, String> base, String name, String value) {

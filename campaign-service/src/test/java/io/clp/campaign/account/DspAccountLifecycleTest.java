@@ -62,6 +62,24 @@ class DspAccountLifecycleTest {
     }
 
     @Test
+    void connectingPastTheOrganizationsQuotaAnswers409AndKeepsNoCredentials() {
+        UUID orgId = UUID.randomUUID();
+        String admin = organization(orgId);
+        String base = "/api/v1/organizations/" + orgId + "/dsp-accounts";
+        TestDatabase.execute("UPDATE campaign.organization_refs SET quotas = jsonb_set(coalesce(quotas, '{}'::jsonb), "
+                + "'{dsp_accounts}', '1') WHERE org_id = ?", orgId);
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(meta("act_2000001", Catalog.META_TOKEN))
+                .when().post(base).then().statusCode(201);
+
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(meta("act_2000002", Catalog.META_TOKEN))
+                .when().post(base).then().statusCode(409)
+                .contentType(containsString("application/problem+json"))
+                .body("type", equalTo("urn:clp:problem:quota-exceeded"));
+        assertThat(TestDatabase.count("SELECT count(*) FROM campaign.dsp_accounts WHERE org_id = ?", orgId)).isOne();
+        assertThat(TestDatabase.count("SELECT count(*) FROM campaign.dsp_account_credentials WHERE org_id = ?", orgId)).isOne();
+    }
+
+    @Test
     void credentialsTheDspRefusesAnswer422AndWriteNothing() {
         UUID orgId = UUID.randomUUID();
         String admin = organization(orgId);

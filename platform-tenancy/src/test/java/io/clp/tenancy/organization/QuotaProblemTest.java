@@ -21,7 +21,19 @@ class QuotaProblemTest {
     }
 
     @Test
+    void aRefusalReportedThroughAJdbcExceptionIsTheSameConflict() {
+        // what Hibernate Reactive raises when the refused insert is flushed by the ORM
+        var flushed = new RuntimeException("error executing SQL statement",
+                new java.sql.SQLException("ERROR: the organization's dsp_accounts quota (2) is used up (CLPQ1)", "CLPQ1"));
+        ProblemException problem = new QuotaExceeded().translate(new CompletionException(flushed)).orElseThrow();
+        assertThat(problem.status()).isEqualTo(409);
+        assertThat(problem.type()).isEqualTo("quota-exceeded");
+        assertThat(problem.detail()).isEqualTo("the organization's dsp_accounts quota (2) is used up");
+    }
+
+    @Test
     void otherDatabaseFailuresAreNotQuotaProblems() {
+        assertThat(new QuotaExceeded().translate(new RuntimeException(new java.sql.SQLException("duplicate", "23505")))).isEmpty();
         assertThat(new QuotaExceeded().translate(new PgException("duplicate key", "ERROR", "23505", null))).isEmpty();
         assertThat(new QuotaExceeded().translate(new IllegalStateException("boom"))).isEmpty();
     }
