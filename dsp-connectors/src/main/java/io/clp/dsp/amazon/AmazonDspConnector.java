@@ -351,7 +351,7 @@ public final class AmazonDspConnector implements DspConnector {
         if (url == null) {
             throw new DspException.ReportFailed("Amazon report " + reportId + " completed without a url");
         }
-        read(account, URI.create(url), info, rows);
+        read(account, url, info, rows);
     }
 
     /** 425's detail names the pending report: "The Request is a duplicate of : <reportId>". */
@@ -381,8 +381,9 @@ public final class AmazonDspConnector implements DspConnector {
         return last;
     }
 
-    private void read(AccountRef account, URI url, AccountInfo info, Consumer<ReportRow> rows) {
-        try (InputStream raw = http.download(account, () -> HttpRequest.newBuilder(url).GET().build());
+    private void read(AccountRef account, String url, AccountInfo info, Consumer<ReportRow> rows) {
+        // a pre-signed S3 URL: fetched without the account's token
+        try (InputStream raw = http.download(account, url);
              GZIPInputStream in = new GZIPInputStream(raw);
              JsonParser parser = JSON.getFactory().createParser(in)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {

@@ -364,7 +364,7 @@ public final class TtdConnector implements DspConnector {
             if (url == null) {
                 throw new DspException.ReportFailed("TTD report schedule " + scheduleId + " completed without a download URL");
             }
-            readCsv(account, URI.create(url), info, rows);
+            readCsv(account, url, info, rows);
         } finally {
             deleteSchedule(account, scheduleId);
         }
@@ -392,9 +392,10 @@ public final class TtdConnector implements DspConnector {
         return last;
     }
 
-    private void readCsv(AccountRef account, URI url, AccountInfo info, Consumer<ReportRow> rows) {
-        AccessToken token = http.tokens().get(account, this::login);
-        try (InputStream in = http.download(account, () -> HttpRequest.newBuilder(url).header("TTD-Auth", token.value()).GET().build());
+    private void readCsv(AccountRef account, String url, AccountInfo info, Consumer<ReportRow> rows) {
+        // TTD-Auth goes only to TTD's own API host; DspHttp drops it for a URL anywhere else
+        try (InputStream in = http.download(account, url, endpoints.ttd(),
+                b -> b.header("TTD-Auth", http.tokens().get(account, this::login).value()));
              Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8);
              CsvReader<NamedCsvRecord> csv = CsvReader.builder().ofNamedCsvRecord(reader)) {
             for (NamedCsvRecord r : csv) {
