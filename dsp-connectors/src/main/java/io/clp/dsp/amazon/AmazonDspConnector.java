@@ -125,7 +125,7 @@ public final class AmazonDspConnector implements DspConnector {
             throw new DspException.Rejected(403, "Amazon profile " + profileId + " is not the DSP profile of advertiser "
                     + account.externalAccountId());
         }
-        JsonNode advertiser = get(account, "/dsp/advertisers/" + account.externalAccountId());
+        JsonNode advertiser = get(account, "/dsp/advertisers/" + DspEndpoints.segment(account.externalAccountId()));
         ZoneId zone = ZoneOffset.UTC;
         try {
             zone = ZoneId.of(profile.path("timezone").asText("UTC"));
@@ -373,7 +373,7 @@ public final class AmazonDspConnector implements DspConnector {
                 .retryOnResult(r -> "PENDING".equals(r.path("status").asText()) || "PROCESSING".equals(r.path("status").asText()))
                 .retryExceptions()
                 .build());
-        JsonNode last = poll.executeSupplier(() -> get(account, "/reporting/reports/" + reportId));
+        JsonNode last = poll.executeSupplier(() -> get(account, "/reporting/reports/" + DspEndpoints.segment(reportId)));
         String status = last.path("status").asText();
         if ("PENDING".equals(status) || "PROCESSING".equals(status)) {
             throw new DspException.ReportFailed("Amazon report " + reportId + " did not complete in time");

@@ -477,6 +477,6 @@ public final class Dv360Connector implements DspConnector {
     }
 
     private static String path(String segment) {
-        return URLEncoder.encode(segment, StandardCharsets.UTF_8);
+        return DspEndpoints.segment(segment);
     }
 }

@@ -120,7 +120,7 @@ public final class TtdConnector implements DspConnector {
     }
 
     private AccountInfo readAdvertiser(AccountRef account) {
-        JsonNode a = get(account, "/v3/advertiser/" + account.externalAccountId());
+        JsonNode a = get(account, "/v3/advertiser/" + DspEndpoints.segment(account.externalAccountId()));
         ZoneId zone = ZoneOffset.UTC;
         String tz = a.path("TimeZone").asText(null);
         if (tz != null) {
@@ -418,7 +418,7 @@ public final class TtdConnector implements DspConnector {
 
     private void deleteSchedule(AccountRef account, String scheduleId) {
         try {
-            http.sendAuthorized(account, this::login, token -> HttpRequest.newBuilder(uri("/v3/myreports/reportschedule/" + scheduleId))
+            http.sendAuthorized(account, this::login, token -> HttpRequest.newBuilder(uri("/v3/myreports/reportschedule/" + DspEndpoints.segment(scheduleId)))
                     .header("TTD-Auth", token.value()).DELETE().build(), CLASSIFIER);
         } catch (DspException e) {
             // a leftover "Once" schedule never runs again; the report itself is what mattered

@@ -258,6 +258,14 @@ class TtdConnectorTest {
     }
 
     @Test
+    void anAdvertiserIdWithPathCharactersCannotReachAnotherPathAndIsADspRefusal() {
+        for (String id : List.of("ttdadv01?x=1", "ttdadv01#x", "../ttdadv01", "ttd adv01", "..")) {
+            AccountRef odd = new AccountRef(Dsp.TTD, id, account.credentials(), FAST);
+            assertThatThrownBy(() -> connector.connect(odd)).as(id).isInstanceOf(DspException.class);
+        }
+    }
+
+    @Test
     void theDailyReportHasOneRowPerAdGroupAndDayEqualToTheSimulatedDelivery() {
         LocalDate from = LocalDate.of(2026, 3, 1);
         LocalDate to = LocalDate.of(2026, 3, 3);
