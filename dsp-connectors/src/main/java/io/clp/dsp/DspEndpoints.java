@@ -1,6 +1,8 @@
 package io.clp.dsp;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Where each DSP's API lives: the root a connector appends its versioned paths to (DV360 {@code /v4/...}, Bid Manager
@@ -37,9 +39,28 @@ public record DspEndpoints(
                 URI.create(r + "/amazon-auth"), URI.create(r + "/amazon"));
     }
 
-    /** {@code base} + {@code path}, where path starts with a slash. */
+    /**
+     * {@code base} + {@code path}, where path starts with a slash and every id in it went through {@link #segment}. A
+     * path that still is no valid URI is a {@link DspException.Rejected}, never an IllegalArgumentException.
+     */
     public static URI resolve(URI base, String path) {
         String b = base.toString();
-        return URI.create((b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + path);
+        try {
+            return URI.create((b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + path);
+        } catch (IllegalArgumentException e) {
+            throw new DspException.Rejected(400, "not a valid request path: " + e.getMessage());
+        }
+    }
+
+    /**
+     * One id as a single URL path segment, percent-encoded (RFC 3986; a space is %20) so that {@code /}, {@code ?},
+     * {@code #} or {@code %} in an id cannot change which path or query the request names. An empty id, {@code .} and
+     * {@code ..} would still move the path: they are a {@link DspException.Rejected}.
+     */
+    public static String segment(String id) {
+        if (id == null || id.isEmpty() || id.equals(".") || id.equals("..")) {
+            throw new DspException.Rejected(400, "not a usable id in a request path: '" + id + "'");
+        }
+        return URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

@@ -65,12 +65,29 @@ public class DspAccounts {
                 () -> accounts.inOrganization(orgId, accountId), account -> Uni.createFrom().item(DspAccountView.of(account)));
     }
 
+    /**
+     * What each DSP's account ids look like. The id goes into request paths at the DSP, so anything else is refused
+     * here rather than sent (connectors also percent-encode it).
+     */
+    private static final Map<Dsp, java.util.regex.Pattern> EXTERNAL_ID_FORMATS = Map.of(
+            Dsp.DV360, java.util.regex.Pattern.compile("\\d{1,20}"),
+            Dsp.AMAZON, java.util.regex.Pattern.compile("\\d{1,20}"),
+            Dsp.GOOGLE_ADS, java.util.regex.Pattern.compile("\\d{1,20}"),
+            Dsp.META, java.util.regex.Pattern.compile("act_\\d{1,20}"),
+            Dsp.TTD, java.util.regex.Pattern.compile("[A-Za-z0-9]{1,64}"));
+    private static final Map<Dsp, String> EXTERNAL_ID_HINTS = Map.of(
+            Dsp.DV360, "digits", Dsp.AMAZON, "digits", Dsp.GOOGLE_ADS, "digits, without dashes",
+            Dsp.META, "act_ followed by digits", Dsp.TTD, "letters and digits");
+
     /** Validates the credentials with the DSP, then saves the account (its name, time zone and currency from the DSP) and its sealed credentials. */
     public Uni<DspAccountView> connect(UUID orgId, ConnectDspAccount request) {
         Dsp dsp = Dsp.fromLabel(request.dspType()).orElseThrow(() -> Problems.validation("dspType", "must be one of "
                 + Arrays.stream(Dsp.values()).map(Dsp::label).collect(Collectors.joining(", "))));
         DspType type = DspType.valueOf(dsp.label());
         String externalId = request.externalAccountId().strip();
+        if (!EXTERNAL_ID_FORMATS.get(dsp).matcher(externalId).matches()) {
+            throw Problems.validation("externalAccountId", "not a " + dsp.label() + " account id (" + EXTERNAL_ID_HINTS.get(dsp) + ")");
+        }
         DspConnector connector = connections.connector(dsp);
         DspCredentials credentials = credentials(connector, request.credentials());
         AccountRateLimit rateLimit = request.rateLimit() == null ? new AccountRateLimit(null, null, null) : request.rateLimit();

@@ -15,6 +15,7 @@ import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -89,6 +90,22 @@ class DspAccountLifecycleTest {
                 .body("type", equalTo("urn:clp:problem:dsp-credentials-rejected"));
         assertThat(TestDatabase.count("SELECT count(*) FROM campaign.dsp_accounts WHERE org_id = ?", orgId)).isZero();
         assertThat(TestDatabase.count("SELECT count(*) FROM campaign.dsp_account_credentials WHERE org_id = ?", orgId)).isZero();
+    }
+
+    @Test
+    void anExternalAccountIdNotShapedLikeTheDspsIdsIsAValidationErrorAndNothingIsWritten() {
+        UUID orgId = UUID.randomUUID();
+        String admin = organization(orgId);
+        for (Map<String, Object> body : List.<Map<String, Object>>of(meta("act_2000001?fields=x", Catalog.META_TOKEN), meta("act_2000001/../act_2000002", Catalog.META_TOKEN),
+                meta("act_20 00001", Catalog.META_TOKEN), meta("2000001#x", Catalog.META_TOKEN),
+                Map.of("dspType", "dv360", "externalAccountId", "1000001/..", "credentials", Map.of("refresh_token", "x")),
+                Map.of("dspType", "ttd", "externalAccountId", "ttdadv01?x", "credentials", Map.of("login", "x", "password", "y")))) {
+            given().auth().oauth2(admin).contentType(ContentType.JSON).body(body)
+                    .when().post("/api/v1/organizations/" + orgId + "/dsp-accounts").then().statusCode(400)
+                    .contentType(containsString("application/problem+json"))
+                    .body("errors.field", org.hamcrest.Matchers.hasItem("externalAccountId"));
+        }
+        assertThat(TestDatabase.count("SELECT count(*) FROM campaign.dsp_accounts WHERE org_id = ?", orgId)).isZero();
     }
 
     @Test

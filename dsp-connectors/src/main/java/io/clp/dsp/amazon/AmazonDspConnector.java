@@ -125,7 +125,7 @@ public final class AmazonDspConnector implements DspConnector {
             throw new DspException.Rejected(403, "Amazon profile " + profileId + " is not the DSP profile of advertiser "
                     + account.externalAccountId());
         }
-        JsonNode advertiser = get(account, "/dsp/advertisers/" + account.externalAccountId());
+        JsonNode advertiser = get(account, "/dsp/advertisers/" + DspEndpoints.segment(account.externalAccountId()));
         ZoneId zone = ZoneOffset.UTC;
         try {
             zone = ZoneId.of(profile.path("timezone").asText("UTC"));
@@ -351,7 +351,7 @@ public final class AmazonDspConnector implements DspConnector {
         if (url == null) {
             throw new DspException.ReportFailed("Amazon report " + reportId + " completed without a url");
         }
-        read(account, URI.create(url), info, rows);
+        read(account, url, info, rows);
     }
 
     /** 425's detail names the pending report: "The Request is a duplicate of : <reportId>". */
@@ -373,7 +373,7 @@ public final class AmazonDspConnector implements DspConnector {
                 .retryOnResult(r -> "PENDING".equals(r.path("status").asText()) || "PROCESSING".equals(r.path("status").asText()))
                 .retryExceptions()
                 .build());
-        JsonNode last = poll.executeSupplier(() -> get(account, "/reporting/reports/" + reportId));
+        JsonNode last = poll.executeSupplier(() -> get(account, "/reporting/reports/" + DspEndpoints.segment(reportId)));
         String status = last.path("status").asText();
         if ("PENDING".equals(status) || "PROCESSING".equals(status)) {
             throw new DspException.ReportFailed("Amazon report " + reportId + " did not complete in time");
@@ -381,8 +381,9 @@ public final class AmazonDspConnector implements DspConnector {
         return last;
     }
 
-    private void read(AccountRef account, URI url, AccountInfo info, Consumer<ReportRow> rows) {
-        try (InputStream raw = http.download(account, () -> HttpRequest.newBuilder(url).GET().build());
+    private void read(AccountRef account, String url, AccountInfo info, Consumer<ReportRow> rows) {
+        // a pre-signed S3 URL: fetched without the account's token
+        try (InputStream raw = http.download(account, url);
              GZIPInputStream in = new GZIPInputStream(raw);
              JsonParser parser = JSON.getFactory().createParser(in)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {

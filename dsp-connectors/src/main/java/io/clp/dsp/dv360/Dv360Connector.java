@@ -328,8 +328,8 @@ public final class Dv360Connector implements DspConnector {
                 throw new DspException.ReportFailed("Bid Manager report " + reportId + " for advertiser "
                         + account.externalAccountId() + " was still " + state + " after " + pollCeiling);
             }
-            URI file = URI.create(done.path("metadata").path("googleCloudStoragePath").asText());
-            try (InputStream csv = http.download(account, () -> HttpRequest.newBuilder(file).GET().build())) {
+            // a signed Cloud Storage URL: fetched without the account's token
+            try (InputStream csv = http.download(account, done.path("metadata").path("googleCloudStoragePath").asText())) {
                 parse(csv, advertiser.currency(), rows);
             } catch (IOException e) {
                 throw new DspException.Unavailable("reading the Bid Manager report of advertiser " + account.externalAccountId()
@@ -477,6 +477,6 @@ public final class Dv360Connector implements DspConnector {
     }
 
     private static String path(String segment) {
-        return URLEncoder.encode(segment, StandardCharsets.UTF_8);
+        return DspEndpoints.segment(segment);
     }
 }

@@ -336,7 +336,7 @@ public final class GoogleAdsConnector implements DspConnector {
 
     private JsonNode post(AccountRef account, String method, String query, String pageToken) {
         String customer = customerId(account);
-        URI uri = DspEndpoints.resolve(endpoints.googleAds(), "/" + VERSION + "/customers/" + customer + "/googleAds:" + method);
+        URI uri = DspEndpoints.resolve(endpoints.googleAds(), "/" + VERSION + "/customers/" + DspEndpoints.segment(customer) + "/googleAds:" + method);
         ObjectNode body = JSON.createObjectNode().put("query", query);
         if (pageToken != null) {
             body.put("pageToken", pageToken);

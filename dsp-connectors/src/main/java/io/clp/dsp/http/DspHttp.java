@@ -14,6 +14,8 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The one way connectors call a DSP: the account's rate limiter (resilience4j), retries of throttling, 5xx and
@@ -35,7 +38,10 @@ public final class DspHttp {
 
     private static final Logger LOG = Logger.getLogger(DspHttp.class);
 
+    /** API calls carry credentials: never follows a redirect, which would carry them to wherever it points. */
     private final HttpClient client;
+    /** Token-less downloads by signed URL, which often redirect to an object store. */
+    private final HttpClient downloads;
     private final Duration requestTimeout;
     private final AccessTokens tokens;
     private final Map<String, LimiterEntry> limiters = new ConcurrentHashMap<>();
@@ -43,8 +49,9 @@ public final class DspHttp {
     private record LimiterEntry(RateLimit config, RateLimiter limiter) {
     }
 
-    public DspHttp(HttpClient client, Duration requestTimeout, Clock clock) {
+    public DspHttp(HttpClient client, HttpClient downloads, Duration requestTimeout, Clock clock) {
         this.client = client;
+        this.downloads = downloads;
         this.requestTimeout = requestTimeout;
         this.tokens = new AccessTokens(clock);
     }
@@ -52,10 +59,15 @@ public final class DspHttp {
     public static DspHttp create(Duration connectTimeout, Duration requestTimeout) {
         HttpClient client = HttpClient.newBuilder()
                 .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+        HttpClient downloads = HttpClient.newBuilder()
+                .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
-        return new DspHttp(client, requestTimeout, Clock.systemUTC());
+        return new DspHttp(client, downloads, requestTimeout, Clock.systemUTC());
     }
 
     public Duration requestTimeout() {
@@ -97,10 +109,21 @@ public final class DspHttp {
         }
     }
 
-    /** Downloads a report file by URL as a stream (the caller closes it), with the same retries for the connection. */
-    public InputStream download(AccountRef account, Supplier<HttpRequest> request) {
+    /**
+     * Downloads a report file by a URL the DSP handed out, as a stream (the caller closes it), with the same retries
+     * for the connection. {@code credentials} (may be null) adds the account's auth headers, and only when the URL has
+     * the scheme, host and port of {@code endpoint}, the DSP's configured API root: a URL on any other host (a signed
+     * object-store URL, or whatever a compromised or spoofed answer names) is fetched without them. A request with
+     * credentials never follows redirects; a token-less one may.
+     */
+    public InputStream download(AccountRef account, String url, URI endpoint, UnaryOperator<HttpRequest.Builder> credentials) {
+        URI target = reportUrl(account, url);
+        boolean authorized = credentials != null && sameOrigin(target, endpoint);
+        HttpClient via = authorized ? client : downloads;
         return withRetry(account, () -> {
-            HttpResponse<InputStream> response = exchange(account, request.get(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpRequest.Builder builder = HttpRequest.newBuilder(target).GET();
+            HttpRequest request = (authorized ? credentials.apply(builder) : builder).build();
+            HttpResponse<InputStream> response = exchange(account, via, request, HttpResponse.BodyHandlers.ofInputStream());
             int status = response.statusCode();
             if (status >= 200 && status < 300) {
                 return response.body();
@@ -115,8 +138,40 @@ public final class DspHttp {
         });
     }
 
+    /** A token-less download by signed URL. */
+    public InputStream download(AccountRef account, String url) {
+        return download(account, url, null, null);
+    }
+
+    /** Same scheme, host and port (default ports made explicit), compared without case. */
+    public static boolean sameOrigin(URI a, URI b) {
+        return a != null && b != null && a.getScheme() != null && a.getHost() != null
+                && a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
+                && port(a) == port(b);
+    }
+
+    private static int port(URI uri) {
+        if (uri.getPort() >= 0) {
+            return uri.getPort();
+        }
+        return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : "http".equalsIgnoreCase(uri.getScheme()) ? 80 : -1;
+    }
+
+    /** A report URL from a DSP's answer: an absolute http(s) URL, else the report is unusable (not a 500). */
+    private static URI reportUrl(AccountRef account, String url) {
+        try {
+            URI uri = new URI(url);
+            if (uri.getHost() != null && ("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))) {
+                return uri;
+            }
+        } catch (URISyntaxException | NullPointerException e) {
+            // answered below
+        }
+        throw new DspException.ReportFailed(account.dsp().label() + " named a report file location that is not an http(s) URL");
+    }
+
     private HttpResponse<String> attempt(AccountRef account, HttpRequest request, ResponseClassifier classifier) {
-        HttpResponse<String> response = exchange(account, request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = exchange(account, client, request, HttpResponse.BodyHandlers.ofString());
         Outcome outcome = classifier.classify(response);
         if (outcome instanceof Outcome.Ok) {
             return response;
@@ -136,7 +191,8 @@ public final class DspHttp {
         };
     }
 
-    private <T> HttpResponse<T> exchange(AccountRef account, HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+    private <T> HttpResponse<T> exchange(AccountRef account, HttpClient client, HttpRequest request,
+                                         HttpResponse.BodyHandler<T> handler) {
         acquirePermit(account);
         HttpRequest timed = HttpRequest.newBuilder(request, (name, value) -> true).timeout(requestTimeout).build();
         try {

@@ -96,7 +96,7 @@ public final class MetaConnector implements DspConnector {
 
     @Override
     public AccountInfo connect(AccountRef account) {
-        JsonNode node = get(account, "/" + actId(account), Map.of("fields", "id,account_id,name,currency,timezone_name"));
+        JsonNode node = get(account, "/" + DspEndpoints.segment(actId(account)), Map.of("fields", "id,account_id,name,currency,timezone_name"));
         AccountInfo info = new AccountInfo(actId(account), node.path("name").asText(),
                 ZoneId.of(node.path("timezone_name").asText("UTC")), Currency.getInstance(node.path("currency").asText()), null);
         accounts.put(account.key(), info);
@@ -127,7 +127,7 @@ public final class MetaConnector implements DspConnector {
         if (request.pageToken() != null) {
             params.put("after", request.pageToken());
         }
-        JsonNode body = get(account, "/" + actId(account) + "/" + edge, params);
+        JsonNode body = get(account, "/" + DspEndpoints.segment(actId(account)) + "/" + edge, params);
         List<DspEntity> entities = new ArrayList<>();
         for (JsonNode node : body.path("data")) {
             if (request.level() == EntityLevel.CREATIVE) {
@@ -151,7 +151,7 @@ public final class MetaConnector implements DspConnector {
         form.put("time_range", "{\"since\":\"" + from + "\",\"until\":\"" + to + "\"}");
         form.put("time_increment", "1");
         form.put("fields", INSIGHT_FIELDS);
-        String runId = post(account, "/" + actId(account) + "/insights", form).path("report_run_id").asText(null);
+        String runId = post(account, "/" + DspEndpoints.segment(actId(account)) + "/insights", form).path("report_run_id").asText(null);
         if (runId == null) {
             throw new DspException.Rejected(200, "Meta answered the insights request without a report_run_id");
         }
@@ -168,7 +168,7 @@ public final class MetaConnector implements DspConnector {
             if (after != null) {
                 params.put("after", after);
             }
-            JsonNode page = get(account, "/" + runId + "/insights", params);
+            JsonNode page = get(account, "/" + DspEndpoints.segment(runId) + "/insights", params);
             for (JsonNode row : page.path("data")) {
                 rows.accept(reportRow(row, info.currency()));
             }
@@ -189,7 +189,7 @@ public final class MetaConnector implements DspConnector {
                 .failAfterMaxAttempts(true)
                 .build());
         try {
-            return polling.executeSupplier(() -> get(account, "/" + runId,
+            return polling.executeSupplier(() -> get(account, "/" + DspEndpoints.segment(runId),
                     Map.of("fields", "id,async_status,async_percent_completion")));
         } catch (MaxRetriesExceededException e) {
             throw new DspException.ReportFailed("Meta insights job " + runId + " did not complete in time");

@@ -120,7 +120,7 @@ public final class TtdConnector implements DspConnector {
     }
 
     private AccountInfo readAdvertiser(AccountRef account) {
-        JsonNode a = get(account, "/v3/advertiser/" + account.externalAccountId());
+        JsonNode a = get(account, "/v3/advertiser/" + DspEndpoints.segment(account.externalAccountId()));
         ZoneId zone = ZoneOffset.UTC;
         String tz = a.path("TimeZone").asText(null);
         if (tz != null) {
@@ -364,7 +364,7 @@ public final class TtdConnector implements DspConnector {
             if (url == null) {
                 throw new DspException.ReportFailed("TTD report schedule " + scheduleId + " completed without a download URL");
             }
-            readCsv(account, URI.create(url), info, rows);
+            readCsv(account, url, info, rows);
         } finally {
             deleteSchedule(account, scheduleId);
         }
@@ -392,9 +392,10 @@ public final class TtdConnector implements DspConnector {
         return last;
     }
 
-    private void readCsv(AccountRef account, URI url, AccountInfo info, Consumer<ReportRow> rows) {
-        AccessToken token = http.tokens().get(account, this::login);
-        try (InputStream in = http.download(account, () -> HttpRequest.newBuilder(url).header("TTD-Auth", token.value()).GET().build());
+    private void readCsv(AccountRef account, String url, AccountInfo info, Consumer<ReportRow> rows) {
+        // TTD-Auth goes only to TTD's own API host; DspHttp drops it for a URL anywhere else
+        try (InputStream in = http.download(account, url, endpoints.ttd(),
+                b -> b.header("TTD-Auth", http.tokens().get(account, this::login).value()));
              Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8);
              CsvReader<NamedCsvRecord> csv = CsvReader.builder().ofNamedCsvRecord(reader)) {
             for (NamedCsvRecord r : csv) {
@@ -417,7 +418,7 @@ public final class TtdConnector implements DspConnector {
 
     private void deleteSchedule(AccountRef account, String scheduleId) {
         try {
-            http.sendAuthorized(account, this::login, token -> HttpRequest.newBuilder(uri("/v3/myreports/reportschedule/" + scheduleId))
+            http.sendAuthorized(account, this::login, token -> HttpRequest.newBuilder(uri("/v3/myreports/reportschedule/" + DspEndpoints.segment(scheduleId)))
                     .header("TTD-Auth", token.value()).DELETE().build(), CLASSIFIER);
         } catch (DspException e) {
             // a leftover "Once" schedule never runs again; the report itself is what mattered

@@ -23,7 +23,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -186,6 +196,73 @@ class TtdConnectorTest {
             assertThat(e.method()).isEqualTo("DELETE");
             assertThat(e.status()).isEqualTo(200);
         });
+    }
+
+    @Test
+    void aReportFileOnAnotherHostIsFetchedWithoutTheTtdAuthToken() throws Exception {
+        // TTD's API is reached through a front that moves the report's DownloadURL to a second host, which records
+        // the headers it is sent and serves the simulator's file
+        HttpClient client = HttpClient.newHttpClient();
+        String sim = simulator.baseUrl("");
+        List<String> fileHostAuth = new CopyOnWriteArrayList<>();
+        HttpServer files = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        files.createContext("/", ex -> {
+            fileHostAuth.add(String.valueOf(ex.getRequestHeaders().getFirst("TTD-Auth")));
+            byte[] body = relay(client, HttpRequest.newBuilder(URI.create(sim + ex.getRequestURI())).GET()).body();
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        files.start();
+        String filesRoot = "http://127.0.0.1:" + files.getAddress().getPort();
+        HttpServer front = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        front.createContext("/", ex -> {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(sim + ex.getRequestURI()))
+                    .method(ex.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(ex.getRequestBody().readAllBytes()));
+            for (String h : List.of("TTD-Auth", "Content-Type")) {
+                String v = ex.getRequestHeaders().getFirst(h);
+                if (v != null) {
+                    b.header(h, v);
+                }
+            }
+            HttpResponse<byte[]> answer = relay(client, b);
+            byte[] body = new String(answer.body(), StandardCharsets.UTF_8).replace(sim + "/files/", filesRoot + "/files/")
+                    .getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(answer.statusCode(), body.length == 0 ? -1 : body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        front.start();
+        try {
+            TtdConnector fronted = new TtdConnector(DspHttp.create(Duration.ofSeconds(2), Duration.ofSeconds(2)),
+                    DspEndpoints.simulator("http://127.0.0.1:" + front.getAddress().getPort()));
+            List<ReportRow> rows = new ArrayList<>();
+            fronted.dailyReport(account, LocalDate.of(2026, 3, 1), LocalDate.of(2026, 3, 1), rows::add);
+
+            assertThat(rows).isNotEmpty();
+            assertThat(fileHostAuth).isNotEmpty().containsOnly("null");
+        } finally {
+            front.stop(0);
+            files.stop(0);
+        }
+    }
+
+    static HttpResponse<byte[]> relay(HttpClient client, HttpRequest.Builder request) throws IOException {
+        try {
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    @Test
+    void anAdvertiserIdWithPathCharactersCannotReachAnotherPathAndIsADspRefusal() {
+        for (String id : List.of("ttdadv01?x=1", "ttdadv01#x", "../ttdadv01", "ttd adv01", "..")) {
+            AccountRef odd = new AccountRef(Dsp.TTD, id, account.credentials(), FAST);
+            assertThatThrownBy(() -> connector.connect(odd)).as(id).isInstanceOf(DspException.class);
+        }
     }
 
     @Test
