@@ -51,7 +51,7 @@ CREATE TABLE sync_runs (
     dsp_account_id uuid         NOT NULL REFERENCES dsp_accounts (id) ON DELETE CASCADE,
     kind           varchar(12)  NOT NULL CHECK (kind IN ('full', 'incremental')),
     trigger        varchar(12)  NOT NULL CHECK (trigger IN ('scheduled', 'on_demand')),
-    status         varchar(12)  NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed')),
+    status         varchar(12)  NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
     -- where the run continues: {"level": "LINE_ITEM", "pageToken": "..."}; kept when a run fails transiently
     checkpoint     jsonb        NOT NULL DEFAULT '{}'::jsonb,
     -- per level: {"CAMPAIGN": {"seen": 0, "created": 0, "changed": 0, "removed": 0}, ...}

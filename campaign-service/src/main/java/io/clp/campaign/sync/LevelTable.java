@@ -103,7 +103,9 @@ enum LevelTable {
                 + String.join(", ", cols.stream().map(Col::expression).toList());
         String join = parentTable == null ? "" : " LEFT JOIN " + parentTable + " p ON p.org_id = $1::uuid AND p.dsp_type = $3::dsp_type"
                 + " AND p.external_id = i.parent_external_id";
-        String differs = "(" + String.join(", ", cols.stream().map(c -> "t." + c.column()).toList()) + ") IS DISTINCT FROM ("
+        // the account too: rows orphaned by a deleted account (ON DELETE SET NULL) re-attach to its reconnection
+        String differs = "(t.dsp_account_id, " + String.join(", ", cols.stream().map(c -> "t." + c.column()).toList())
+                + ") IS DISTINCT FROM (EXCLUDED.dsp_account_id, "
                 + String.join(", ", cols.stream().map(c -> "EXCLUDED." + c.column()).toList()) + ")";
         String updates = String.join(", ", cols.stream().map(c -> c.column() + " = EXCLUDED." + c.column()).toList())
                 + ", dsp_account_id = EXCLUDED.dsp_account_id, dsp_updated_at = EXCLUDED.dsp_updated_at"

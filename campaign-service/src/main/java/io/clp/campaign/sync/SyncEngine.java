@@ -1,6 +1,7 @@
 package io.clp.campaign.sync;
 
 import io.clp.campaign.account.AccountConnections;
+import io.clp.campaign.account.DspAccountConnections;
 import io.clp.dsp.AccountRef;
 import io.clp.dsp.Dsp;
 import io.clp.dsp.DspConnector;
@@ -20,11 +21,10 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.Executors;
 
 /**
@@ -44,7 +44,8 @@ public class SyncEngine {
     private final SyncSettings settings;
     private final String owner;
     private final ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("clp-sync-", 0).factory());
-    private final Set<UUID> running = ConcurrentHashMap.newKeySet();
+    /** Free run slots: reserved before a claim (the scheduler's tick and an on-demand start may claim at once). */
+    private final Semaphore slots;
 
     @Inject
     SyncEngine(SyncStore store, Instance<AccountConnections> connections, SyncSettings settings) {
@@ -56,6 +57,7 @@ public class SyncEngine {
         this.connections = connections;
         this.settings = settings;
         this.owner = owner;
+        this.slots = new Semaphore(settings.maxConcurrent());
     }
 
     String owner() {
@@ -69,24 +71,26 @@ public class SyncEngine {
 
     /** As {@link #claimAndStart()}, for one account only when {@code onlyAccount} is not null (a run asked for now). */
     Uni<List<CompletableFuture<Void>>> claimAndStart(UUID onlyAccount) {
-        int room = settings.maxConcurrent() - running.size();
+        // reserve before claiming, so two claims at once cannot both see room; unused slots are given back
+        int room = onlyAccount != null ? (slots.tryAcquire() ? 1 : 0) : slots.drainPermits();
         if (room <= 0) {
             return Uni.createFrom().item(List.of());
         }
-        return store.claimDue(owner, settings.lease(), room, onlyAccount).map(ids -> {
-            List<CompletableFuture<Void>> runs = new ArrayList<>();
-            for (UUID id : ids) {
-                running.add(id);
-                runs.add(CompletableFuture.runAsync(() -> {
-                    try {
-                        run(id);
-                    } finally {
-                        running.remove(id);
+        return store.claimDue(owner, settings.lease(), room, onlyAccount).onFailure().invoke(() -> slots.release(room))
+                .map(ids -> {
+                    slots.release(room - ids.size());
+                    List<CompletableFuture<Void>> runs = new ArrayList<>();
+                    for (UUID id : ids) {
+                        runs.add(CompletableFuture.runAsync(() -> {
+                            try {
+                                run(id);
+                            } finally {
+                                slots.release();
+                            }
+                        }, threads));
                     }
-                }, threads));
-            }
-            return runs;
-        });
+                    return runs;
+                });
     }
 
     /** Runs the leased account's sync to its end, on the calling (virtual) thread. */
@@ -98,7 +102,13 @@ public class SyncEngine {
             return;
         } catch (RuntimeException failure) {
             LOG.errorf(failure, "could not start the sync of account %s", accountId);
-            store.release(accountId, owner).await().indefinitely();
+            try {
+                store.postpone(accountId, owner, backoff(store.failures(accountId).await().indefinitely(), null))
+                        .await().indefinitely();
+            } catch (RuntimeException again) {
+                // the lease expires on its own; the account is claimed again after it
+                LOG.warnf("could not postpone the sync of account %s: %s", accountId, again.getMessage());
+            }
             return;
         }
         Heartbeat heartbeat = new Heartbeat(claim);
@@ -107,6 +117,16 @@ public class SyncEngine {
             sync(claim, heartbeat);
         } catch (SyncStore.LeaseLost lost) {
             LOG.warnf("sync of account %s stopped: its lease was lost (another instance resumes run %s)", accountId, claim.runId());
+        } catch (SyncStore.Superseded superseded) {
+            LOG.infof("sync run %s of account %s cancelled: %s", claim.runId(), accountId, superseded.getMessage());
+            try {
+                store.cancel(claim, owner, superseded.getMessage()).await().indefinitely();
+            } catch (SyncStore.LeaseLost lost) {
+                LOG.warnf("sync run %s was cancelled after its lease was lost", claim.runId());
+            }
+        } catch (DspAccountConnections.AccountUnavailable unavailable) {
+            // missing, undecryptable or disabled credentials do not heal by retrying: blocked until the account is changed
+            fail(claim, false, "credentials unavailable: " + unavailable.getMessage(), null);
         } catch (DspException failure) {
             fail(claim, failure.isTransient(), failure.getMessage(),
                     failure instanceof DspException.RateLimited limited ? limited.retryAfter() : null);
@@ -138,10 +158,25 @@ public class SyncEngine {
                     continue;
                 }
                 ListRequest request = new ListRequest(level, level == first ? token : null, claim.updatedSince());
+                // a token saved by an earlier attempt may have expired at the DSP meanwhile
+                boolean savedToken = request.pageToken() != null;
                 while (true) {
                     heartbeat.check();
                     long t0 = System.nanoTime();
-                    HierarchyPage page = connector.list(ref, request);
+                    HierarchyPage page;
+                    try {
+                        page = connector.list(ref, request);
+                    } catch (DspException.Rejected rejected) {
+                        if (!savedToken) {
+                            throw rejected;
+                        }
+                        LOG.infof("sync run %s: the DSP rejected the saved page token of level %s; that level restarts from its first page",
+                                claim.runId(), level);
+                        savedToken = false;
+                        request = new ListRequest(level, null, claim.updatedSince());
+                        continue;
+                    }
+                    savedToken = false;
                     long t1 = System.nanoTime();
                     dspWait += (t1 - t0) / 1_000_000;
                     JsonObject checkpoint = page.last()
@@ -166,18 +201,23 @@ public class SyncEngine {
 
     private void fail(SyncStore.Claim claim, boolean transientFailure, String error, Duration retryAfter) {
         try {
-            int failures = store.failures(claim.accountId()).await().indefinitely();
-            Duration backoff = settings.backoffBase().multipliedBy(1L << Math.min(failures, 20));
-            if (backoff.compareTo(settings.backoffMax()) > 0) {
-                backoff = settings.backoffMax();
-            }
-            if (retryAfter != null && retryAfter.compareTo(backoff) > 0) {
-                backoff = retryAfter;
-            }
+            Duration backoff = backoff(store.failures(claim.accountId()).await().indefinitely(), retryAfter);
             store.fail(claim, owner, transientFailure, error, backoff).await().indefinitely();
         } catch (SyncStore.LeaseLost lost) {
             LOG.warnf("sync run %s failed after its lease was lost; another instance resumes it", claim.runId());
         }
+    }
+
+    /** The wait before the next attempt after {@code failures} failures in a row, at least the DSP's Retry-After. */
+    private Duration backoff(int failures, Duration retryAfter) {
+        Duration backoff = settings.backoffBase().multipliedBy(1L << Math.min(failures, 20));
+        if (backoff.compareTo(settings.backoffMax()) > 0) {
+            backoff = settings.backoffMax();
+        }
+        if (retryAfter != null && retryAfter.compareTo(backoff) > 0) {
+            backoff = retryAfter;
+        }
+        return backoff;
     }
 
     private static <T> T await(java.util.function.Supplier<Uni<T>> work) {
@@ -190,10 +230,15 @@ public class SyncEngine {
         }
     }
 
-    /** Renews the lease while the run works; a run whose lease was lost stops before its next page. */
+    /**
+     * Renews the lease while the run works; a run whose lease was lost, or whose account changed under it, stops before
+     * its next page. A failed renewal (a database restart) is retried at the next beat: only an UPDATE that finds the
+     * lease gone ends the run.
+     */
     private final class Heartbeat implements Runnable {
         private final SyncStore.Claim claim;
         private volatile boolean lost;
+        private volatile boolean superseded;
 
         Heartbeat(SyncStore.Claim claim) {
             this.claim = claim;
@@ -203,20 +248,29 @@ public class SyncEngine {
         public void run() {
             long every = Math.max(1, settings.lease().toMillis() / 3);
             try {
-                while (!lost) {
+                while (!lost && !superseded) {
                     Thread.sleep(every);
-                    lost = !store.heartbeat(claim.accountId(), claim.runId(), owner, settings.lease()).await().indefinitely();
+                    try {
+                        switch (store.heartbeat(claim, owner, settings.lease()).await().indefinitely()) {
+                            case LOST -> lost = true;
+                            case SUPERSEDED -> superseded = true;
+                            case RENEWED -> { }
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.warnf("heartbeat of sync run %s failed, retried at the next beat: %s", claim.runId(), e.getMessage());
+                    }
                 }
             } catch (InterruptedException stop) {
                 Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                LOG.warnf("heartbeat of sync run %s failed: %s", claim.runId(), e.getMessage());
             }
         }
 
         void check() {
             if (lost) {
                 throw new SyncStore.LeaseLost();
+            }
+            if (superseded) {
+                throw new SyncStore.Superseded();
             }
         }
     }

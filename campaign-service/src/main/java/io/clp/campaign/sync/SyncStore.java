@@ -42,6 +42,15 @@ class SyncStore {
     private static final String HOLD_LEASE = """
             SELECT 1 FROM dsp_accounts WHERE id = $1 AND sync_lease_owner = $2 AND sync_lease_until > now() FOR UPDATE
             """;
+    /**
+     * The account as the run began it: still active and its credentials unchanged since (their updated_at, read by begin).
+     * A run must not go on writing into a disabled account or listing with credentials that were replaced.
+     */
+    private static final String CURRENT = """
+            SELECT a.is_active AND (SELECT c.updated_at FROM dsp_account_credentials c WHERE c.account_id = a.id)
+                                   IS NOT DISTINCT FROM $2::timestamptz AS current
+            FROM dsp_accounts a WHERE a.id = $1
+            """;
 
     private final Pool pool;
     /** The time between runs of an account whose sync_interval_minutes is not set. */
@@ -54,7 +63,8 @@ class SyncStore {
 
     /** The claimed account and the run it works on. */
     record Claim(UUID accountId, UUID orgId, String dspType, UUID runId, boolean full, Instant updatedSince,
-                 Instant startedAt, JsonObject checkpoint, JsonObject counts, int pages, long dspWaitMs, long writeMs) {
+                 Instant startedAt, JsonObject checkpoint, JsonObject counts, int pages, long dspWaitMs, long writeMs,
+                 OffsetDateTime credentialsVersion) {
     }
 
     /** What one page's write did at its level. */
@@ -66,6 +76,16 @@ class SyncStore {
             super("the account's sync lease was lost", null, false, false);
         }
     }
+
+    /** The account changed under the run (disabled, or its credentials replaced): the run ends as cancelled, not failed. */
+    static final class Superseded extends RuntimeException {
+        Superseded() {
+            super("the account was disabled or its credentials replaced during the run", null, false, false);
+        }
+    }
+
+    /** What a heartbeat found. */
+    enum Beat { RENEWED, LOST, SUPERSEDED }
 
     private <T> Uni<T> tx(Function<SqlConnection, Uni<T>> work) {
         return pool.withTransaction(conn -> conn.query(SCOPE).execute()
@@ -80,6 +100,18 @@ class SyncStore {
             }
             return null;
         });
+    }
+
+    /** As {@link #holdLease}, and the account still as the run began it, else {@link Superseded}. */
+    private static Uni<Void> holdCurrent(SqlConnection conn, Claim claim, String owner) {
+        return holdLease(conn, claim.accountId(), owner)
+                .chain(() -> conn.preparedQuery(CURRENT).execute(Tuple.of(claim.accountId(), claim.credentialsVersion())))
+                .map(rows -> {
+                    if (!Boolean.TRUE.equals(rows.iterator().next().getBoolean("current"))) {
+                        throw new Superseded();
+                    }
+                    return null;
+                });
     }
 
     /**
@@ -160,14 +192,15 @@ class SyncStore {
                     }
                     return run.chain(id -> conn.preparedQuery("""
                             SELECT r.id, r.kind, r.updated_since, r.started_at, r.checkpoint, r.counts, r.pages, r.dsp_wait_ms,
-                                   r.write_ms, a.dsp_type::text AS dsp_type
+                                   r.write_ms, a.dsp_type::text AS dsp_type,
+                                   (SELECT c.updated_at FROM dsp_account_credentials c WHERE c.account_id = a.id) AS credentials_version
                             FROM sync_runs r JOIN dsp_accounts a ON a.id = r.dsp_account_id WHERE r.id = $1
                             """).execute(Tuple.of(id))).map(rs -> {
                         Row r = rs.iterator().next();
                         return new Claim(accountId, orgId, r.getString("dsp_type"), r.getUUID("id"), "full".equals(r.getString("kind")),
                                 instant(r.getOffsetDateTime("updated_since")), instant(r.getOffsetDateTime("started_at")),
                                 json(r.getValue("checkpoint")), json(r.getValue("counts")), r.getInteger("pages"),
-                                r.getLong("dsp_wait_ms"), r.getLong("write_ms"));
+                                r.getLong("dsp_wait_ms"), r.getLong("write_ms"), r.getOffsetDateTime("credentials_version"));
                     });
                 }));
     }
@@ -181,7 +214,7 @@ class SyncStore {
                            JsonObject counts, int pages, long dspWaitMs, long writeMs) {
         LevelTable table = LevelTable.of(level);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        return tx(conn -> holdLease(conn, claim.accountId(), owner)
+        return tx(conn -> holdCurrent(conn, claim, owner)
                 .chain(() -> entities.isEmpty() ? Uni.createFrom().item(new Written(0, 0, 0, 0))
                         : upsert(conn, claim, table, entities, now).chain(written -> claim.full()
                         ? conn.preparedQuery("""
@@ -268,7 +301,7 @@ class SyncStore {
     Uni<Void> succeed(Claim claim, String owner, JsonObject counts, long dspWaitMs, long writeMs) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
-        return tx(conn -> holdLease(conn, claim.accountId(), owner)
+        return tx(conn -> holdCurrent(conn, claim, owner)
                 .chain(() -> claim.full() ? markUnseen(conn, claim, counts, at) : Uni.createFrom().voidItem())
                 .chain(() -> conn.preparedQuery("""
                         UPDATE sync_runs SET status = 'succeeded', finished_at = now(), counts = $2::jsonb, heartbeat_at = now(),
@@ -343,14 +376,48 @@ class SyncStore {
                 .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getInteger("sync_failures") : 0));
     }
 
-    /** Extends the lease while the run works; false when it was lost (the run must stop). */
-    Uni<Boolean> heartbeat(UUID accountId, UUID runId, String owner, Duration lease) {
+    /**
+     * Extends the lease while the run works and the account is as the run began it: LOST when the lease was lost,
+     * SUPERSEDED when the account was disabled or its credentials replaced (the run must stop either way).
+     */
+    Uni<Beat> heartbeat(Claim claim, String owner, Duration lease) {
         return tx(conn -> conn.preparedQuery("""
-                UPDATE dsp_accounts SET sync_lease_until = now() + make_interval(secs => $3)
+                UPDATE dsp_accounts a SET sync_lease_until = now() + make_interval(secs => $3)
                 WHERE id = $1 AND sync_lease_owner = $2 AND sync_lease_until > now()
-                """).execute(Tuple.of(accountId, owner, (double) lease.toSeconds()))
-                .call(rows -> conn.preparedQuery("UPDATE sync_runs SET heartbeat_at = now() WHERE id = $1").execute(Tuple.of(runId)))
-                .map(rows -> rows.rowCount() == 1));
+                RETURNING a.is_active AND (SELECT c.updated_at FROM dsp_account_credentials c WHERE c.account_id = a.id)
+                                          IS NOT DISTINCT FROM $4::timestamptz AS current
+                """).execute(Tuple.of(claim.accountId(), owner, (double) lease.toSeconds(), claim.credentialsVersion()))
+                .call(rows -> conn.preparedQuery("UPDATE sync_runs SET heartbeat_at = now() WHERE id = $1").execute(Tuple.of(claim.runId())))
+                .map(rows -> rows.rowCount() == 0 ? Beat.LOST
+                        : Boolean.TRUE.equals(rows.iterator().next().getBoolean("current")) ? Beat.RENEWED : Beat.SUPERSEDED));
+    }
+
+    /**
+     * Ends a run whose account changed under it (disabled, new credentials): cancelled, not a failure of the account; the
+     * lease released and the account due again (a disabled one is not claimed until it is reactivated).
+     */
+    Uni<Void> cancel(Claim claim, String owner, String reason) {
+        return tx(conn -> holdLease(conn, claim.accountId(), owner)
+                .chain(() -> conn.preparedQuery("""
+                        UPDATE sync_runs SET status = 'cancelled', finished_at = now(), error = $2, retryable = false, heartbeat_at = now()
+                        WHERE id = $1
+                        """).execute(Tuple.of(claim.runId(), reason)))
+                .chain(() -> conn.preparedQuery("""
+                        UPDATE dsp_accounts SET next_sync_at = now(), sync_lease_owner = NULL, sync_lease_until = NULL WHERE id = $1
+                        """).execute(Tuple.of(claim.accountId())))
+                .replaceWithVoid());
+    }
+
+    /**
+     * Lets go of a lease whose run could not even begin, and retries the account after {@code retryIn} (counted as a
+     * failure, so the backoff grows) rather than at the next tick.
+     */
+    Uni<Void> postpone(UUID accountId, String owner, Duration retryIn) {
+        return tx(conn -> conn.preparedQuery("""
+                UPDATE dsp_accounts SET sync_lease_owner = NULL, sync_lease_until = NULL, sync_failures = sync_failures + 1,
+                       next_sync_at = now() + make_interval(secs => $3)
+                WHERE id = $1 AND sync_lease_owner = $2
+                """).execute(Tuple.of(accountId, owner, (double) retryIn.toMillis() / 1000)).replaceWithVoid());
     }
 
     /** Lets go of a lease without ending the run (the instance stops): another instance may resume it at once. */

@@ -20,6 +20,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +32,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,6 +60,9 @@ class HierarchySyncTest {
 
     @Inject
     Instance<AccountConnections> connections;
+
+    @Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
 
     @BeforeAll
     static void watchEvents() {
@@ -87,6 +92,11 @@ class HierarchySyncTest {
         SimAccount sim = SimulatedDsps.simulator().simulation().catalog()
                 .add(dsp.label(), external, "Sync test " + external, "America/New_York", "USD", campaigns, ios, lineItems, creatives);
         UUID orgId = TestOrganizations.known("campaign", UUID.randomUUID());
+        return new Connected(orgId, post(orgId, dsp, external, rateLimit), sim);
+    }
+
+    /** Connects the external account through the account API; the new CLP account's id. */
+    private static UUID post(UUID orgId, Dsp dsp, String external, Map<String, Object> rateLimit) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("dspType", dsp.label());
         body.put("externalAccountId", external);
@@ -94,7 +104,7 @@ class HierarchySyncTest {
         body.put("rateLimit", rateLimit == null ? Map.of("maxRetries", 1) : rateLimit);
         String id = given().auth().oauth2(TestTokens.token(User.member(orgId, "admin"))).contentType(ContentType.JSON).body(body)
                 .when().post("/api/v1/organizations/" + orgId + "/dsp-accounts").then().statusCode(201).extract().path("id");
-        return new Connected(orgId, UUID.fromString(id), sim);
+        return UUID.fromString(id);
     }
 
     private static java.util.Set<String> credentialNames(Dsp dsp) {
@@ -379,5 +389,125 @@ class HierarchySyncTest {
         sync(b, true);
         assertThat(secondsFromLastSyncToNext(b)).isBetween(settings.defaultInterval().toSeconds() - 5,
                 settings.defaultInterval().toSeconds() + 5);
+    }
+
+    @Test
+    void aDeletedAccountsHierarchyReattachesToItsReconnection() {
+        Connected a = connect();
+        sync(a, true);
+        String admin = TestTokens.token(User.member(a.orgId(), "admin"));
+        given().auth().oauth2(admin).when().delete("/api/v1/organizations/" + a.orgId() + "/dsp-accounts/" + a.accountId())
+                .then().statusCode(204);
+        Connected again = new Connected(a.orgId(), post(a.orgId(), Dsp.DV360, a.sim().id(), null), a.sim());
+
+        sync(again, true);
+
+        assertThat(lastRun(again, "status")).isEqualTo("succeeded");
+        for (String table : TABLES) {
+            assertThat(TestDatabase.count("SELECT count(*) FROM campaign." + table + " WHERE org_id = ? AND dsp_account_id IS NULL",
+                    a.orgId())).as("%s: orphaned rows", table).isZero();
+        }
+        assertMatchesSimulator(again);
+    }
+
+    @Test
+    void disablingTheAccountMidRunStopsItsPageWritesAndCancelsTheRun() {
+        Connected a = connect(Dsp.DV360, 400, 1, 2, 1, Map.of("requestsPerSecond", 5, "maxRetries", 1));
+        String admin = TestTokens.token(User.member(a.orgId(), "admin"));
+        long[] pagesAtDisable = new long[1];
+        var disable = afterPages(a, 2, () -> {
+            given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("active", false))
+                    .when().patch("/api/v1/organizations/" + a.orgId() + "/dsp-accounts/" + a.accountId()).then().statusCode(200);
+            pagesAtDisable[0] = TestDatabase.count("SELECT max(pages) FROM campaign.sync_runs WHERE dsp_account_id = ?", a.accountId());
+        });
+
+        sync(a, true);
+        disable.join();
+
+        assertThat(lastRun(a, "status")).isEqualTo("cancelled");
+        assertThat(lastRun(a, "pages")).isEqualTo(String.valueOf(pagesAtDisable[0]));
+        assertThat(TestDatabase.text("SELECT sync_blocked || ' ' || (sync_lease_owner IS NULL) FROM campaign.dsp_accounts WHERE id = ?",
+                a.accountId())).isEqualTo("false true");
+    }
+
+    @Test
+    void anAccountWithoutCredentialsIsBlockedWithAnErrorNamingOnlyIds() {
+        Connected a = connect(2, 1, 1, 1);
+        TestDatabase.execute("DELETE FROM campaign.dsp_account_credentials WHERE account_id = ?", a.accountId());
+
+        sync(a, true);
+
+        assertThat(lastRun(a, "status")).isEqualTo("failed");
+        assertThat(lastRun(a, "retryable")).isEqualTo("false");
+        assertThat(TestDatabase.text("SELECT sync_blocked || ' ' || sync_error FROM campaign.dsp_accounts WHERE id = ?", a.accountId()))
+                .isEqualTo("true credentials unavailable: DSP account " + a.accountId() + " has no credentials");
+    }
+
+    @Test
+    void aRunThatCannotBeginIsPostponedByTheBackoff() {
+        Connected a = connect(2, 1, 1, 1);
+        SyncStore broken = new SyncStore(pool, settings) {
+            @Override
+            Uni<Claim> begin(UUID accountId, String owner, Duration fullEvery, Duration overlap) {
+                return Uni.createFrom().failure(new IllegalStateException("the run cannot begin"));
+            }
+        };
+        SyncEngine failing = new SyncEngine(broken, connections, settings, "begin-fails");
+
+        syncWith(failing, a, true);
+
+        assertThat(TestDatabase.text("SELECT (next_sync_at > now() + interval '1 second') || ' ' || (sync_lease_owner IS NULL) || ' ' "
+                + "|| sync_failures FROM campaign.dsp_accounts WHERE id = ?", a.accountId())).isEqualTo("true true 1");
+        assertThat(failing.claimAndStart(a.accountId()).await().atMost(Duration.ofSeconds(30))).isEmpty();
+    }
+
+    @Test
+    void aHeartbeatThatFailsOnceKeepsRenewingTheLease() {
+        // about 20 pages at 5 calls a second: longer than the 2 s lease, so the run needs renewals after the failed one
+        Connected a = connect(Dsp.DV360, 800, 1, 2, 1, Map.of("requestsPerSecond", 5, "maxRetries", 1));
+        SyncSettings shortLease = new SyncSettings() {
+            public Optional<String> instanceId() { return Optional.empty(); }
+            public String pollEvery() { return settings.pollEvery(); }
+            public String pollDelay() { return settings.pollDelay(); }
+            public Duration lease() { return Duration.ofSeconds(2); }
+            public int maxConcurrent() { return settings.maxConcurrent(); }
+            public Duration defaultInterval() { return settings.defaultInterval(); }
+            public Duration fullEvery() { return settings.fullEvery(); }
+            public Duration overlap() { return settings.overlap(); }
+            public Duration backoffBase() { return settings.backoffBase(); }
+            public Duration backoffMax() { return settings.backoffMax(); }
+        };
+        AtomicInteger beats = new AtomicInteger();
+        SyncStore flaky = new SyncStore(pool, shortLease) {
+            @Override
+            Uni<Beat> heartbeat(Claim claim, String owner, Duration lease) {
+                if (beats.getAndIncrement() == 0) {
+                    return Uni.createFrom().failure(new IllegalStateException("connection reset"));
+                }
+                return super.heartbeat(claim, owner, lease);
+            }
+        };
+
+        syncWith(new SyncEngine(flaky, connections, shortLease, "flaky-heartbeat"), a, true);
+
+        assertThat(beats.get()).isGreaterThan(2);
+        assertThat(lastRun(a, "status")).isEqualTo("succeeded");
+        assertMatchesSimulator(a);
+    }
+
+    @Test
+    void aResumedRunWhoseSavedPageTokenIsRejectedRestartsThatLevel() {
+        Connected a = connect(40, 2, 3, 2);
+        // an earlier attempt failed transiently; its page token has expired at the DSP since
+        TestDatabase.execute("INSERT INTO campaign.sync_runs (org_id, dsp_account_id, kind, trigger, status, started_at, heartbeat_at, "
+                + "retryable, checkpoint) VALUES (?, ?, 'full', 'scheduled', 'failed', now(), now(), true, "
+                + "'{\"level\": \"CAMPAIGN\", \"pageToken\": \"expired-token\"}'::jsonb)", a.orgId(), a.accountId());
+
+        sync(a, true);
+
+        assertThat(lastRun(a, "status")).isEqualTo("succeeded");
+        assertThat(lastRun(a, "attempt")).isEqualTo("2");
+        assertThat(TestDatabase.text("SELECT sync_blocked::text FROM campaign.dsp_accounts WHERE id = ?", a.accountId())).isEqualTo("false");
+        assertMatchesSimulator(a);
     }
 }
