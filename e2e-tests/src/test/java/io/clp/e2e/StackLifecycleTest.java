@@ -21,7 +21,7 @@ class StackLifecycleTest {
     void statusShowsEveryComponentUpWithItsPortAndPid() {
         Stack stack = LocalStack.get();
         assertThat(stack.status()).extracting(Stack.ComponentStatus::name).containsExactly(
-                "postgres", "kafka", "keycloak", "connect", "identity-service", "campaign-service",
+                "postgres", "kafka", "keycloak", "connect", "dsp-simulator", "identity-service", "campaign-service",
                 "pipeline-service", "rules-service", "notification-service", "audit-service");
         assertThat(stack.status()).allSatisfy(s -> {
             assertThat(s.healthy()).as(s.name() + " healthy").isTrue();
@@ -41,9 +41,9 @@ class StackLifecycleTest {
                 .flatMap(Optional::stream)
                 .flatMap(p -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants()))
                 .toList();
-        assertThat(processes).hasSizeGreaterThanOrEqualTo(10);
+        assertThat(processes).hasSizeGreaterThanOrEqualTo(11);
 
-        assertThat(stack.down()).hasSize(10);
+        assertThat(stack.down()).hasSize(11);
 
         assertThat(processes).noneMatch(ProcessHandle::isAlive);
         assertThat(stack.status()).noneMatch(Stack.ComponentStatus::running);
