@@ -25,11 +25,14 @@ class FailedStartTest {
     void aComponentThatCannotStartIsNamedAndEverythingStartedIsStopped() throws Exception {
         Path root = StackLayout.locateRepoRoot();
         StackLayout layout = new StackLayout(root, root.resolve("e2e-tests/target/clp-failing-stack"));
-        Ports ports = Ports.defaults().shiftedBy(25000);
+        // clashes neither with ./clp up nor with the shared end-to-end stack, and stays below the ephemeral
+        // range so that only the squatter below can hold the blocked port
+        Ports ports = Ports.defaults().shiftedBy(12000);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Stack stack = new Stack(StackContext.of(layout, ports), new PrintStream(out, true));
         // the component the stack starts first, whichever that is: nothing can have failed before it
         Component blocked = stack.components().getFirst();
+        assertThat(stack.components()).allSatisfy(c -> assertThat(c.port()).isLessThan(LocalStack.FIRST_EPHEMERAL_PORT));
 
         Stack.ComponentFailure failure;
         try (ServerSocket squatter = new ServerSocket(blocked.port(), 50, InetAddress.getByName("127.0.0.1"))) {

@@ -26,7 +26,8 @@ class StackLifecycleTest {
         assertThat(stack.status()).allSatisfy(s -> {
             assertThat(s.healthy()).as(s.name() + " healthy").isTrue();
             assertThat(s.pid()).as(s.name() + " pid").isPresent();
-            assertThat(s.port()).as(s.name() + " port").isGreaterThan(LocalStack.PORT_SHIFT);
+            assertThat(s.port()).as(s.name() + " port").isGreaterThan(LocalStack.PORT_SHIFT)
+                    .isLessThan(LocalStack.FIRST_EPHEMERAL_PORT);
         });
     }
 
