@@ -111,6 +111,8 @@ enum LevelTable {
                 + ", dsp_account_id = EXCLUDED.dsp_account_id, dsp_updated_at = EXCLUDED.dsp_updated_at"
                 + ", removed_at = CASE WHEN EXCLUDED.status = 'removed' THEN coalesce(t.removed_at, EXCLUDED.removed_at) END"
                 + ", last_synced_at = EXCLUDED.last_synced_at, sync_version = t.sync_version + 1";
+        // only campaigns emit events (with their fields and what changed); the other levels need no more than the kind
+        boolean emits = level == EntityLevel.CAMPAIGN;
         StringBuilder changed = new StringBuilder("array_remove(ARRAY[");
         List<Col> named = cols.stream().filter(c -> c.field() != null).toList();
         for (int k = 0; k < named.size(); k++) {
@@ -119,8 +121,10 @@ enum LevelTable {
                     .append(c.column()).append(" THEN '").append(c.field()).append("' END");
         }
         changed.append("]::text[], NULL)");
-        String returning = "t.id, t.org_id, t.dsp_account_id, t.dsp_type, t.external_id, t.sync_version, t.removed_at, "
-                + String.join(", ", cols.stream().map(c -> "t." + c.column()).toList());
+        String changedFields = emits ? changed.toString() : "NULL::text[]";
+        String returning = !emits ? "t.id, t.status" : "t.id, t.org_id, t.dsp_account_id, t.dsp_type, t.external_id, t.sync_version, "
+                + "t.removed_at, " + String.join(", ", cols.stream().map(c -> "t." + c.column()).toList());
+        String before = emits ? "t.*" : "t.id, t.status";
         String events = level != EntityLevel.CAMPAIGN ? "" : """
                 , ev AS (
                     INSERT INTO outbox_event (id, aggregatetype, aggregateid, type, payload, source, subject, org_id, actor,
@@ -147,7 +151,7 @@ enum LevelTable {
                         AS x(%s)
                     ORDER BY external_id),
                 o AS (
-                    SELECT t.* FROM %s t JOIN i ON t.org_id = $1::uuid AND t.dsp_type = $3::dsp_type AND t.external_id = i.external_id),
+                    SELECT %s FROM %s t JOIN i ON t.org_id = $1::uuid AND t.dsp_type = $3::dsp_type AND t.external_id = i.external_id),
                 up AS (
                     INSERT INTO %s AS t (%s)
                     SELECT %s FROM i%s
@@ -161,8 +165,8 @@ enum LevelTable {
                            %s AS changed
                     FROM up u LEFT JOIN o ON o.id = u.id)
                 %s%s
-                """.formatted(arrays, String.join(", ", Columns.INPUT), table, table, insertColumns, selectExpressions, join,
-                updates, differs, returning, changed, tally, events);
+                """.formatted(arrays, String.join(", ", Columns.INPUT), before, table, table, insertColumns, selectExpressions, join,
+                updates, differs, returning, changedFields, tally, events);
     }
 
     /** Marks the account's rows of this level that a full run did not see as removed; $1 org, $2 account, $3 run, $4 now. */

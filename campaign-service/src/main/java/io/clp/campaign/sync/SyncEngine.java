@@ -5,6 +5,7 @@ import io.clp.campaign.account.DspAccountConnections;
 import io.clp.dsp.AccountRef;
 import io.clp.dsp.Dsp;
 import io.clp.dsp.DspConnector;
+import io.clp.dsp.DspEntity;
 import io.clp.dsp.DspException;
 import io.clp.dsp.EntityLevel;
 import io.clp.dsp.HierarchyPage;
@@ -23,15 +24,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.Executors;
 
 /**
  * Syncs leased accounts: for each, level by level (campaign, insertion order, line item, creative) and page by page
- * through the account's connector, each page written in one transaction with the run's checkpoint, so an interrupted
- * run (a crash, a lost lease, a 429 storm) resumes after its last committed page. Connector calls block, so each run
- * has its own virtual thread; the database work is reactive ({@link SyncStore}).
+ * through the account's connector. Pages are gathered into batches of at least {@code clp.sync.write-batch} entities
+ * (a level's last page ends its batch), each batch written in one transaction with the run's checkpoint (the token of
+ * the page after it), so an interrupted run (a crash, a lost lease, a 429 storm) resumes after its last committed
+ * batch. The next page is listed while a batch is written. Connector calls block, so each run and each listing has
+ * its own virtual thread; the database work is reactive ({@link SyncStore}).
  */
 @ApplicationScoped
 public class SyncEngine {
@@ -160,43 +165,81 @@ public class SyncEngine {
                 ListRequest request = new ListRequest(level, level == first ? token : null, claim.updatedSince());
                 // a token saved by an earlier attempt may have expired at the DSP meanwhile
                 boolean savedToken = request.pageToken() != null;
-                while (true) {
-                    heartbeat.check();
-                    long t0 = System.nanoTime();
-                    HierarchyPage page;
-                    try {
-                        page = connector.list(ref, request);
-                    } catch (DspException.Rejected rejected) {
-                        if (!savedToken) {
-                            throw rejected;
+                Future<HierarchyPage> listing = list(connector, ref, request);
+                List<DspEntity> batch = new ArrayList<>();
+                try {
+                    while (true) {
+                        heartbeat.check();
+                        long t0 = System.nanoTime();
+                        HierarchyPage page;
+                        try {
+                            page = result(listing);
+                        } catch (DspException.Rejected rejected) {
+                            if (!savedToken) {
+                                throw rejected;
+                            }
+                            LOG.infof("sync run %s: the DSP rejected the saved page token of level %s; that level restarts from its first page",
+                                    claim.runId(), level);
+                            savedToken = false;
+                            request = new ListRequest(level, null, claim.updatedSince());
+                            listing = list(connector, ref, request);
+                            continue;
                         }
-                        LOG.infof("sync run %s: the DSP rejected the saved page token of level %s; that level restarts from its first page",
-                                claim.runId(), level);
                         savedToken = false;
-                        request = new ListRequest(level, null, claim.updatedSince());
-                        continue;
+                        long t1 = System.nanoTime();
+                        dspWait += (t1 - t0) / 1_000_000;
+                        pages++;
+                        if (!page.last()) {
+                            // the DSP lists the next page while this one is written
+                            request = request.next(page.nextPageToken());
+                            listing = list(connector, ref, request);
+                        }
+                        batch.addAll(page.entities());
+                        if (!page.last() && batch.size() < settings.writeBatch()) {
+                            continue;
+                        }
+                        JsonObject checkpoint = page.last()
+                                ? new JsonObject().put("level", level.ordinal() + 1 < EntityLevel.values().length
+                                ? EntityLevel.values()[level.ordinal() + 1].name() : DONE)
+                                : new JsonObject().put("level", level.name()).put("pageToken", page.nextPageToken());
+                        heartbeat.check();
+                        // the batch's own write time is saved with the next batch (or at the end)
+                        store.writeBatch(claim, owner, level, batch, checkpoint, counts, pages, dspWait, write)
+                                .await().indefinitely();
+                        write += (System.nanoTime() - t1) / 1_000_000;
+                        batch = new ArrayList<>();
+                        if (page.last()) {
+                            break;
+                        }
                     }
-                    savedToken = false;
-                    long t1 = System.nanoTime();
-                    dspWait += (t1 - t0) / 1_000_000;
-                    JsonObject checkpoint = page.last()
-                            ? new JsonObject().put("level", level.ordinal() + 1 < EntityLevel.values().length
-                            ? EntityLevel.values()[level.ordinal() + 1].name() : DONE)
-                            : new JsonObject().put("level", level.name()).put("pageToken", page.nextPageToken());
-                    pages++;
-                    // the page's own write time is saved with the next page (or at the end)
-                    store.writePage(claim, owner, level, page.entities(), checkpoint, counts, pages, dspWait, write)
-                            .await().indefinitely();
-                    write += (System.nanoTime() - t1) / 1_000_000;
-                    if (page.last()) {
-                        break;
-                    }
-                    request = request.next(page.nextPageToken());
+                } finally {
+                    // a run that stops (failure, lost lease) does not leave a listing running at the DSP
+                    listing.cancel(true);
                 }
             }
         }
         heartbeat.check();
         store.succeed(claim, owner, counts, dspWait, write).await().indefinitely();
+    }
+
+    /** Lists one page on its own virtual thread, so that the DSP's answer and the previous page's write overlap. */
+    private Future<HierarchyPage> list(DspConnector connector, AccountRef ref, ListRequest request) {
+        return threads.submit(() -> connector.list(ref, request));
+    }
+
+    /** The listed page, or what the listing threw (a {@link DspException} as itself). */
+    private static HierarchyPage result(Future<HierarchyPage> listing) {
+        try {
+            return listing.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException("listing failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("the sync was interrupted (the service stops)", e);
+        }
     }
 
     private void fail(SyncStore.Claim claim, boolean transientFailure, String error, Duration retryAfter) {

@@ -29,6 +29,13 @@ public interface SyncSettings {
     @WithDefault("4")
     int maxConcurrent();
 
+    /**
+     * The entities written per transaction at least: small DSP pages (DV360 lists 200 at a time) are gathered until
+     * this many, a level's last page ends its batch. A crash loses at most this many entities' listing.
+     */
+    @WithDefault("5000")
+    int writeBatch();
+
     /** Between two runs of an account that has no {@code syncIntervalMinutes} of its own (the account API sets it). */
     @WithDefault("60m")
     Duration defaultInterval();

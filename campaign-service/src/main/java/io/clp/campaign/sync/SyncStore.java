@@ -210,7 +210,7 @@ class SyncStore {
      * the upsert's own result), the ids recorded as seen (full runs), and the run's checkpoint and progress saved, so a
      * crash resumes after the last committed page.
      */
-    Uni<Written> writePage(Claim claim, String owner, EntityLevel level, List<DspEntity> entities, JsonObject checkpoint,
+    Uni<Written> writeBatch(Claim claim, String owner, EntityLevel level, List<DspEntity> entities, JsonObject checkpoint,
                            JsonObject counts, int pages, long dspWaitMs, long writeMs) {
         LevelTable table = LevelTable.of(level);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);

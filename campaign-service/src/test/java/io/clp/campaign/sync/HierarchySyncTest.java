@@ -462,22 +462,56 @@ class HierarchySyncTest {
         assertThat(failing.claimAndStart(a.accountId()).await().atMost(Duration.ofSeconds(30))).isEmpty();
     }
 
-    @Test
-    void aHeartbeatThatFailsOnceKeepsRenewingTheLease() {
-        // about 20 pages at 5 calls a second: longer than the 2 s lease, so the run needs renewals after the failed one
-        Connected a = connect(Dsp.DV360, 800, 1, 2, 1, Map.of("requestsPerSecond", 5, "maxRetries", 1));
-        SyncSettings shortLease = new SyncSettings() {
+    /** The service's settings but for the lease and the write batch. */
+    private SyncSettings settings(Duration lease, int writeBatch) {
+        return new SyncSettings() {
             public Optional<String> instanceId() { return Optional.empty(); }
             public String pollEvery() { return settings.pollEvery(); }
             public String pollDelay() { return settings.pollDelay(); }
-            public Duration lease() { return Duration.ofSeconds(2); }
+            public Duration lease() { return lease; }
             public int maxConcurrent() { return settings.maxConcurrent(); }
             public Duration defaultInterval() { return settings.defaultInterval(); }
             public Duration fullEvery() { return settings.fullEvery(); }
             public Duration overlap() { return settings.overlap(); }
             public Duration backoffBase() { return settings.backoffBase(); }
             public Duration backoffMax() { return settings.backoffMax(); }
+            public int writeBatch() { return writeBatch; }
         };
+    }
+
+    @Test
+    void smallPagesAreGatheredIntoBatchesOfAtLeastTheWriteBatchAndALevelsLastPageEndsOne() {
+        // DV360 lists 200 a page: 40 campaigns, 80 IOs, 240 line items (200 + 40), 480 creatives (200 + 200 + 80)
+        Connected a = connect(40, 2, 3, 2);
+        SyncSettings batched = settings(settings.lease(), 300);
+        List<String> writes = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        List<String> checkpoints = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        SyncStore recording = new SyncStore(pool, batched) {
+            @Override
+            Uni<Written> writeBatch(Claim claim, String owner, io.clp.dsp.EntityLevel level, List<io.clp.dsp.DspEntity> entities,
+                                    io.vertx.core.json.JsonObject checkpoint, io.vertx.core.json.JsonObject counts, int pages,
+                                    long dspWaitMs, long writeMs) {
+                writes.add(level + " " + entities.size());
+                checkpoints.add(checkpoint.getString("level") + (checkpoint.containsKey("pageToken") ? " +token" : ""));
+                return super.writeBatch(claim, owner, level, entities, checkpoint, counts, pages, dspWaitMs, writeMs);
+            }
+        };
+
+        syncWith(new SyncEngine(recording, connections, batched, "batched"), a, true);
+
+        assertThat(writes).containsExactly("CAMPAIGN 40", "INSERTION_ORDER 80", "LINE_ITEM 240", "CREATIVE 400", "CREATIVE 80");
+        // a batch's checkpoint is where the next batch starts: the next level, or the page after the batch
+        assertThat(checkpoints).containsExactly("INSERTION_ORDER", "LINE_ITEM", "CREATIVE", "CREATIVE +token", "DONE");
+        assertThat(lastRun(a, "status")).isEqualTo("succeeded");
+        assertThat(lastRun(a, "pages")).isEqualTo("7");
+        assertMatchesSimulator(a);
+    }
+
+    @Test
+    void aHeartbeatThatFailsOnceKeepsRenewingTheLease() {
+        // about 20 pages at 5 calls a second: longer than the 2 s lease, so the run needs renewals after the failed one
+        Connected a = connect(Dsp.DV360, 800, 1, 2, 1, Map.of("requestsPerSecond", 5, "maxRetries", 1));
+        SyncSettings shortLease = settings(Duration.ofSeconds(2), settings.writeBatch());
         AtomicInteger beats = new AtomicInteger();
         SyncStore flaky = new SyncStore(pool, shortLease) {
             @Override
