@@ -64,12 +64,26 @@ public final class SimExchange {
     /** The base URL the caller used for this API (for absolute URLs in answers, such as Meta's paging.next). */
     public String baseUrl(String prefix) {
         String host = header("Host").orElse("localhost:" + exchange.getLocalAddress().getPort());
-        return "http://" + host + prefix;
+        String scheme = exchange instanceof com.sun.net.httpserver.HttpsExchange ? "https://" : "http://";
+        return scheme + host + prefix;
     }
 
+    /**
+     * The request body, decompressed when sent with {@code Content-Encoding: gzip}: Google's API clients gzip every
+     * request body by default, and Google's front ends accept it.
+     */
     public byte[] body() throws IOException {
         if (body == null) {
-            body = exchange.getRequestBody().readAllBytes();
+            byte[] raw = exchange.getRequestBody().readAllBytes();
+            boolean gzip = header("Content-Encoding").map(e -> e.trim().equalsIgnoreCase("gzip")).orElse(false);
+            if (gzip && raw.length > 0) {
+                try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(raw))) {
+                    raw = in.readAllBytes();
+                } catch (java.util.zip.ZipException e) {
+                    throw new BadRequest("the body is not valid gzip");
+                }
+            }
+            body = raw;
         }
         return body;
     }
