@@ -5,7 +5,9 @@ import com.facebook.ads.sdk.APIException;
 import com.facebook.ads.sdk.APINodeList;
 import com.facebook.ads.sdk.Ad;
 import com.facebook.ads.sdk.AdAccount;
+import com.facebook.ads.sdk.AdReportRun;
 import com.facebook.ads.sdk.AdSet;
+import com.facebook.ads.sdk.AdsInsights;
 import com.facebook.ads.sdk.Campaign;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -15,8 +17,11 @@ import org.junit.jupiter.api.Test;
 
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLSocketFactory;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -121,6 +126,39 @@ class MetaBusinessSdkTest {
         assertThat(ad.getFieldCreative().getId()).isNotBlank();
         assertThat(ad.getFieldAdsetId()).isNotBlank();
         assertThat(campaign.getFieldStatus()).isNotNull();
+    }
+
+    @Test
+    void theSdksAsyncInsightsFlowPostsAJobPollsItToCompletionAndPagesItsRows() throws Exception {
+        SimAccount account = simulator.simulation().catalog().account("meta", "act_2000001").orElseThrow();
+        LocalDate since = LocalDate.of(2026, 3, 1);
+
+        // the SDK posts multipart/form-data with the access token in the body
+        AdReportRun run = new AdAccount("act_2000001", context).getInsightsAsync()
+                .setLevel(AdsInsights.EnumLevel.VALUE_AD).setTimeIncrement("1")
+                .setTimeRange("{\"since\":\"2026-03-01\",\"until\":\"2026-03-02\"}")
+                .requestField("ad_id").requestField("impressions").requestField("clicks").requestField("spend")
+                .execute();
+        List<String> states = new ArrayList<>();
+        for (int polls = 0; polls < 10 && !"Job Completed".equals(run.getFieldAsyncStatus()); polls++) {
+            run.fetch();
+            states.add(run.getFieldAsyncStatus());
+        }
+        Map<String, AdsInsights> rows = new HashMap<>();
+        run.getInsights().setParam("limit", 50).execute().withAutoPaginationIterator(true)
+                .forEach(r -> rows.put(r.getFieldAdId() + "|" + r.getFieldDateStart(), r));
+
+        assertThat(run.getId()).isNotBlank();
+        assertThat(states).endsWith("Job Completed");
+        assertThat(run.getFieldAsyncPercentCompletion()).isEqualTo(100L);
+        long ads = visible(account, SimEntity.LINE_ITEM);
+        assertThat(rows).hasSize((int) ads * 2);
+        SimEntity ad = account.entity(SimEntity.LINE_ITEM, 3);
+        SimAccount.Delivery d = account.delivery(SimEntity.LINE_ITEM, 3, since);
+        AdsInsights row = rows.get(ad.id() + "|" + since);
+        assertThat(row.getFieldImpressions()).isEqualTo(String.valueOf(d.impressions()));
+        assertThat(row.getFieldClicks()).isEqualTo(String.valueOf(d.clicks()));
+        assertThat(new java.math.BigDecimal(row.getFieldSpend())).isEqualByComparingTo(d.spend());
     }
 
     @Test
