@@ -114,6 +114,23 @@ class Dv360GoogleClientTest {
     }
 
     @Test
+    void aFilterAsTheClientEncodesItSelectsWhatTheSimulatorWouldAndAnEmptyPageHasNoList() throws Exception {
+        SimAccount account = account("1000001");
+        long paused = account.entities(SimEntity.CAMPAIGN).stream()
+                .filter(e -> !e.removed() && Dv360Api.status(e).equals("ENTITY_STATUS_PAUSED")).count();
+
+        ListResponse page = dv360.list(1000001, "campaigns").setPageSize(200)
+                .setFilter("entityStatus=\"ENTITY_STATUS_PAUSED\" AND updateTime>=\"2000-01-01T00:00:00Z\"").execute();
+        ListResponse none = dv360.list(1000001, "campaigns").setFilter("updateTime>=\"2099-01-01T00:00:00Z\"").execute();
+
+        assertThat(paused).isPositive();
+        assertThat(page.campaigns).hasSize((int) paused)
+                .allSatisfy(c -> assertThat(c.entityStatus).isEqualTo("ENTITY_STATUS_PAUSED"));
+        assertThat(none.campaigns).isNull();
+        assertThat(none.nextPageToken).isNull();
+    }
+
+    @Test
     void aCreativeWithoutACampaignManagerPlacementLeavesTheInt64FieldOut() throws Exception {
         // DV360 sends no cmPlacementId for a creative not synced from Campaign Manager; an empty string is not an int64
         var page = dv360.list(1000001, "creatives").setPageSize(3).execute();
