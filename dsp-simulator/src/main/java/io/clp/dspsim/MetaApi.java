@@ -98,7 +98,12 @@ final class MetaApi implements DspApi {
         // Graph API takes the token from the query, a POST body (where Meta's SDKs put it), or a bearer header
         String token = exchange.query("access_token").orElse(null);
         if (token == null && exchange.method().equals("POST")) {
-            token = exchange.bodyParams().get("access_token");
+            try {
+                token = exchange.bodyParams().get("access_token");
+            } catch (SimExchange.BadRequest e) {
+                error(exchange, 400, "Invalid parameter: " + e.getMessage(), "OAuthException", 100, null);
+                return;
+            }
         }
         if (token == null) {
             token = exchange.bearer().orElse(null);
