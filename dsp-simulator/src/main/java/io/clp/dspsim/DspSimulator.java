@@ -5,11 +5,18 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +30,10 @@ import java.util.concurrent.Executors;
  *
  * <pre>
  *   java -cp ... io.clp.dspsim.DspSimulator [--port 8290] [--seed 42] [--faults faults.json]
+ *       [--keystore tls.p12 --keystore-password secret]
  * </pre>
+ * With a keystore it serves HTTPS instead of HTTP: Meta's Java business SDK opens every Graph API call as an
+ * {@code HttpsURLConnection}, so it can only be pointed at an HTTPS base URL.
  */
 public final class DspSimulator implements AutoCloseable {
 
@@ -45,6 +55,11 @@ public final class DspSimulator implements AutoCloseable {
     }
 
     public static DspSimulator start(String host, int port, Catalog catalog) {
+        return start(host, port, catalog, null);
+    }
+
+    /** As {@link #start(String, int, Catalog)}, over HTTPS with {@code tls}'s key when it is not null. */
+    public static DspSimulator start(String host, int port, Catalog catalog, SSLContext tls) {
         Simulation simulation = new Simulation(catalog, new Faults(), new Tokens(), new Files(), new RequestLog());
         List<DspApi> apis = List.of(
                 new GoogleOAuthApi(simulation),
@@ -56,7 +71,14 @@ public final class DspSimulator implements AutoCloseable {
                 new AmazonAuthApi(simulation),
                 new AmazonApi(simulation));
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 256);
+            HttpServer server;
+            if (tls == null) {
+                server = HttpServer.create(new InetSocketAddress(host, port), 256);
+            } else {
+                HttpsServer https = HttpsServer.create(new InetSocketAddress(host, port), 256);
+                https.setHttpsConfigurator(new HttpsConfigurator(tls));
+                server = https;
+            }
             ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
             DspSimulator simulator = new DspSimulator(server, executor, simulation, apis);
             server.createContext("/", simulator::dispatch);
@@ -74,7 +96,25 @@ public final class DspSimulator implements AutoCloseable {
 
     /** The base URL of one API, e.g. {@code baseUrl("/dv360")}. */
     public String baseUrl(String prefix) {
-        return "http://" + server.getAddress().getHostString() + ":" + port() + prefix;
+        String scheme = server instanceof HttpsServer ? "https://" : "http://";
+        return scheme + server.getAddress().getHostString() + ":" + port() + prefix;
+    }
+
+    /** A server TLS context from a PKCS#12 keystore (its key password the store's), for {@code --keystore}. */
+    public static SSLContext tls(Path keystore, char[] password) {
+        try (InputStream in = java.nio.file.Files.newInputStream(keystore)) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, password);
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store, password);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            return context;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read keystore " + keystore, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("unusable keystore " + keystore + ": " + e.getMessage(), e);
+        }
     }
 
     public Simulation simulation() {
@@ -187,16 +227,21 @@ public final class DspSimulator implements AutoCloseable {
         int port = 8290;
         long seed = 42;
         Path faults = null;
+        Path keystore = null;
+        String keystorePassword = "";
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--host" -> host = args[i + 1];
                 case "--port" -> port = Integer.parseInt(args[i + 1]);
                 case "--seed" -> seed = Long.parseLong(args[i + 1]);
                 case "--faults" -> faults = Path.of(args[i + 1]);
+                case "--keystore" -> keystore = Path.of(args[i + 1]);
+                case "--keystore-password" -> keystorePassword = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        DspSimulator simulator = start(host, port, seed);
+        DspSimulator simulator = start(host, port, Catalog.standard(seed),
+                keystore == null ? null : tls(keystore, keystorePassword.toCharArray()));
         if (faults != null) {
             for (JsonNode f : SimExchange.JSON.readTree(faults.toFile())) {
                 simulator.simulation.faults().arm(f.path("dsp").asText(), f.path("account").asText(),

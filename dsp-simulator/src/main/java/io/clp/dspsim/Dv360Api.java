@@ -402,7 +402,6 @@ final class Dv360Api implements DspApi {
         c.put("name", "advertisers/" + account.id() + "/creatives/" + e.id());
         c.put("advertiserId", account.id());
         c.put("creativeId", e.id());
-        c.put("cmPlacementId", "");
         c.put("displayName", e.name());
         c.put("entityStatus", status(e));
         c.put("updateTime", e.updatedAt().toString());

@@ -95,7 +95,19 @@ final class MetaApi implements DspApi {
         if (account != null) {
             exchange.account(account.id());
         }
-        String token = exchange.query("access_token").orElseGet(() -> exchange.bearer().orElse(null));
+        // Graph API takes the token from the query, a POST body (where Meta's SDKs put it), or a bearer header
+        String token = exchange.query("access_token").orElse(null);
+        if (token == null && exchange.method().equals("POST")) {
+            try {
+                token = exchange.bodyParams().get("access_token");
+            } catch (SimExchange.BadRequest e) {
+                error(exchange, 400, "Invalid parameter: " + e.getMessage(), "OAuthException", 100, null);
+                return;
+            }
+        }
+        if (token == null) {
+            token = exchange.bearer().orElse(null);
+        }
         if (token == null || !token.equals(Catalog.META_TOKEN)) {
             error(exchange, 400, "Invalid OAuth access token - Cannot parse access token", "OAuthException", 190, null);
             return;
@@ -333,13 +345,7 @@ final class MetaApi implements DspApi {
 
     private void startInsights(SimExchange exchange, SimAccount account) throws IOException {
         Map<String, String> params = new LinkedHashMap<>(exchange.queryParams());
-        String contentType = exchange.header("Content-Type").orElse("");
-        if (contentType.startsWith("application/x-www-form-urlencoded")) {
-            exchange.form().forEach(params::putIfAbsent);
-        } else if (contentType.startsWith("application/json")) {
-            exchange.json().fields().forEachRemaining(f -> params.putIfAbsent(f.getKey(),
-                    f.getValue().isTextual() ? f.getValue().asText() : f.getValue().toString()));
-        }
+        exchange.bodyParams().forEach(params::putIfAbsent);
         String level = params.getOrDefault("level", "account");
         if (!level.equals("ad")) {
             throw new SimExchange.BadRequest("the simulator reports at level=ad only");

@@ -4,14 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /** One call to the simulator: request parts, JSON helpers, and the answer (logged with its account for tests). */
 public final class SimExchange {
@@ -64,12 +70,26 @@ public final class SimExchange {
     /** The base URL the caller used for this API (for absolute URLs in answers, such as Meta's paging.next). */
     public String baseUrl(String prefix) {
         String host = header("Host").orElse("localhost:" + exchange.getLocalAddress().getPort());
-        return "http://" + host + prefix;
+        String scheme = exchange instanceof com.sun.net.httpserver.HttpsExchange ? "https://" : "http://";
+        return scheme + host + prefix;
     }
 
+    /**
+     * The request body, decompressed when sent with {@code Content-Encoding: gzip}: Google's API clients gzip every
+     * request body by default, and Google's front ends accept it.
+     */
     public byte[] body() throws IOException {
         if (body == null) {
-            body = exchange.getRequestBody().readAllBytes();
+            byte[] raw = exchange.getRequestBody().readAllBytes();
+            boolean gzip = header("Content-Encoding").map(e -> e.trim().equalsIgnoreCase("gzip")).orElse(false);
+            if (gzip && raw.length > 0) {
+                try (var in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
+                    raw = in.readAllBytes();
+                } catch (ZipException e) {
+                    throw new BadRequest("the body is not valid gzip");
+                }
+            }
+            body = raw;
         }
         return body;
     }
@@ -94,6 +114,56 @@ public final class SimExchange {
     /** Form fields of an {@code application/x-www-form-urlencoded} body (OAuth token endpoints). */
     public Map<String, String> form() throws IOException {
         return parseQuery(bodyText());
+    }
+
+    /**
+     * The parameters a POST carries in its body, whichever way it is encoded: a url-encoded form, a
+     * {@code multipart/form-data} form (Meta's Java SDK posts every call so), or a JSON object (scalars as text,
+     * anything else as its JSON). An empty map for other or no bodies.
+     */
+    public Map<String, String> bodyParams() throws IOException {
+        String contentType = header("Content-Type").orElse("");
+        if (contentType.startsWith("application/x-www-form-urlencoded")) {
+            return form();
+        }
+        if (contentType.startsWith("multipart/form-data")) {
+            return multipart(contentType);
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        if (contentType.startsWith("application/json")) {
+            json().fields().forEachRemaining(f -> params.put(f.getKey(),
+                    f.getValue().isValueNode() ? f.getValue().asText() : f.getValue().toString()));
+        }
+        return params;
+    }
+
+    /**
+     * The text fields of a {@code multipart/form-data} body (RFC 7578). Hand-parsed because the simulator keeps to
+     * Jackson alone on its classpath; file parts are not simulated and are skipped.
+     */
+    private Map<String, String> multipart(String contentType) throws IOException {
+        Matcher b = Pattern.compile("boundary=\"?([^\";]+)\"?").matcher(contentType);
+        if (!b.find()) {
+            throw new BadRequest("multipart/form-data without a boundary");
+        }
+        String delimiter = "--" + b.group(1);
+        Map<String, String> params = new LinkedHashMap<>();
+        String text = bodyText();
+        for (String part : text.split(Pattern.quote(delimiter))) {
+            int blank = part.indexOf("\r\n\r\n");
+            if (blank < 0) {
+                continue; // the preamble, or the closing "--"
+            }
+            String headers = part.substring(0, blank);
+            Matcher name = Pattern.compile(
+                    "(?i)content-disposition:\\s*form-data;[^\r\n]*?\\bname=\"([^\"]*)\"").matcher(headers);
+            if (!name.find() || headers.toLowerCase(Locale.ROOT).contains("filename=")) {
+                continue;
+            }
+            String value = part.substring(blank + 4);
+            params.putIfAbsent(name.group(1), value.endsWith("\r\n") ? value.substring(0, value.length() - 2) : value);
+        }
+        return params;
     }
 
     /** Names the account the call is about, for the request log and fault matching. */
