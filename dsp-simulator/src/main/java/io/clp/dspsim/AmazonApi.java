@@ -166,11 +166,7 @@ final class AmazonApi implements DspApi {
     }
 
     private boolean fault(SimExchange ex, SimAccount a) throws IOException {
-        boolean listing = ex.path().endsWith("/list");
-        Fault.Type[] types = listing
-                ? new Fault.Type[] {Fault.Type.THROTTLE, Fault.Type.SERVER_ERROR, Fault.Type.TIMEOUT, Fault.Type.EXPIRED_TOKEN, Fault.Type.TRUNCATED_PAGE}
-                : new Fault.Type[] {Fault.Type.THROTTLE, Fault.Type.SERVER_ERROR, Fault.Type.TIMEOUT, Fault.Type.EXPIRED_TOKEN};
-        Optional<Fault> fault = simulation.faults().take("amazon", a.id(), types);
+        Optional<Fault> fault = simulation.faults().takeOnCall("amazon", a.id(), ex.path().endsWith("/list"));
         if (fault.isEmpty()) {
             return false;
         }
@@ -180,7 +176,7 @@ final class AmazonApi implements DspApi {
                     Map.of("Retry-After", String.valueOf(f.retryAfterSeconds())));
             case SERVER_ERROR -> error(ex, 500, "INTERNAL_ERROR", "Internal Server Error");
             case TIMEOUT -> {
-                TtdApi.sleep(f.delayMillis());
+                f.hang();
                 error(ex, 504, "GATEWAY_TIMEOUT", "Gateway Timeout");
             }
             case EXPIRED_TOKEN -> {

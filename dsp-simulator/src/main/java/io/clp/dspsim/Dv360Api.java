@@ -76,11 +76,7 @@ final class Dv360Api implements DspApi {
             return;
         }
         boolean listing = collection != null && m.group(3) == null;
-        Optional<Fault> fault = listing
-                ? simulation.faults().take("dv360", advertiserId, Fault.Type.EXPIRED_TOKEN, Fault.Type.THROTTLE,
-                Fault.Type.SERVER_ERROR, Fault.Type.TIMEOUT, Fault.Type.TRUNCATED_PAGE)
-                : simulation.faults().take("dv360", advertiserId, Fault.Type.EXPIRED_TOKEN, Fault.Type.THROTTLE,
-                Fault.Type.SERVER_ERROR, Fault.Type.TIMEOUT);
+        Optional<Fault> fault = simulation.faults().takeOnCall("dv360", advertiserId, listing);
         if (fault.isPresent() && fault.get().type() == Fault.Type.THROTTLE) {
             throttled(exchange, fault.get());
             return;

@@ -25,6 +25,15 @@ public record Fault(Type type, int remaining, int retryAfterSeconds, long delayM
         FAILED_REPORT
     }
 
+    /** Holds the call for {@code delayMillis}: how a TIMEOUT leaves a call unanswered until the client gives up. */
+    public void hang() {
+        try {
+            Thread.sleep(delayMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public Fault spend() {
         return new Fault(type, remaining - 1, retryAfterSeconds, delayMillis);
     }

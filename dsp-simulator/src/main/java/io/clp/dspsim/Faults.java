@@ -9,6 +9,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /** Faults armed per account (key {@code dsp:accountId}), through configuration or {@code POST /admin/faults}. */
 public final class Faults {
 
+    private static final Fault.Type[] ON_CALL = {Fault.Type.THROTTLE, Fault.Type.SERVER_ERROR, Fault.Type.TIMEOUT,
+            Fault.Type.EXPIRED_TOKEN};
+    private static final Fault.Type[] ON_LISTING = {Fault.Type.THROTTLE, Fault.Type.SERVER_ERROR, Fault.Type.TIMEOUT,
+            Fault.Type.EXPIRED_TOKEN, Fault.Type.TRUNCATED_PAGE};
+
     private final Map<String, List<Fault>> armed = new ConcurrentHashMap<>();
 
     public void arm(String dsp, String accountId, Fault fault) {
@@ -43,6 +48,14 @@ public final class Faults {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Takes one use of the first armed fault that any API call can meet (throttle, server error, timeout, expired
+     * token), and on a call that lists a page a truncated page too.
+     */
+    public Optional<Fault> takeOnCall(String dsp, String accountId, boolean listing) {
+        return take(dsp, accountId, listing ? ON_LISTING : ON_CALL);
     }
 
     private static String key(String dsp, String accountId) {

@@ -203,8 +203,7 @@ final class GoogleAdsApi implements DspApi {
     // --- faults ------------------------------------------------------------------------------------------------------
 
     private boolean fault(SimExchange exchange, String version, SimAccount account) throws IOException {
-        var armed = simulation.faults().take(DSP, account.id(), Fault.Type.THROTTLE, Fault.Type.SERVER_ERROR,
-                Fault.Type.TIMEOUT, Fault.Type.EXPIRED_TOKEN);
+        var armed = simulation.faults().takeOnCall(DSP, account.id(), false);
         if (armed.isEmpty()) {
             return false;
         }
@@ -222,11 +221,7 @@ final class GoogleAdsApi implements DspApi {
                     ? failureBody(version, 503, "UNAVAILABLE", "internalError", "TRANSIENT_ERROR", "The service is currently unavailable.")
                     : failureBody(version, 500, "INTERNAL", "internalError", "INTERNAL_ERROR", "An internal error has occurred."));
             case TIMEOUT -> {
-                try {
-                    Thread.sleep(fault.delayMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                fault.hang();
                 exchange.json(504, failureBody(version, 504, "DEADLINE_EXCEEDED", "internalError", "DEADLINE_EXCEEDED",
                         "Deadline exceeded."));
             }

@@ -69,7 +69,7 @@ final class GoogleErrors {
             }
             case SERVER_ERROR -> send(exchange, 503, "UNAVAILABLE", "The service is currently unavailable.");
             case TIMEOUT -> {
-                sleep(fault.get().delayMillis());
+                fault.get().hang();
                 send(exchange, 504, "DEADLINE_EXCEEDED", "Deadline expired before operation could complete.");
             }
             default -> {
@@ -77,13 +77,5 @@ final class GoogleErrors {
             }
         }
         return true;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -145,8 +145,7 @@ final class MetaApi implements DspApi {
 
     /** Plays an armed fault in Meta's shape; true when the call was answered by it. */
     private boolean fault(SimExchange exchange, SimAccount account) throws IOException {
-        var armed = simulation.faults().take(DSP, account.id(), Fault.Type.THROTTLE, Fault.Type.SERVER_ERROR,
-                Fault.Type.TIMEOUT, Fault.Type.EXPIRED_TOKEN);
+        var armed = simulation.faults().takeOnCall(DSP, account.id(), false);
         if (armed.isEmpty()) {
             return false;
         }
@@ -165,7 +164,7 @@ final class MetaApi implements DspApi {
             }
             case SERVER_ERROR -> exchange.json(500, errorBody("An unknown error occurred", "OAuthException", 1, 99));
             case TIMEOUT -> {
-                sleep(fault.delayMillis());
+                fault.hang();
                 exchange.json(504, errorBody("Gateway timeout", "OAuthException", 2, null));
             }
             case EXPIRED_TOKEN -> error(exchange, 400, "Error validating access token: Session has expired.",
@@ -175,14 +174,6 @@ final class MetaApi implements DspApi {
             }
         }
         return true;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static ObjectNode errorBody(String message, String type, int code, Integer subcode) {

@@ -214,11 +214,7 @@ final class TtdApi implements DspApi {
 
     /** Plays an armed fault; true when the call is answered by it. */
     private boolean fault(SimExchange ex, String accountId) throws IOException {
-        boolean listing = ex.path().contains("/query/");
-        Fault.Type[] types = listing
-                ? new Fault.Type[] {Fault.Type.THROTTLE, Fault.Type.SERVER_ERROR, Fault.Type.TIMEOUT, Fault.Type.EXPIRED_TOKEN, Fault.Type.TRUNCATED_PAGE}
-                : new Fault.Type[] {Fault.Type.THROTTLE, Fault.Type.SERVER_ERROR, Fault.Type.TIMEOUT, Fault.Type.EXPIRED_TOKEN};
-        Optional<Fault> fault = simulation.faults().take("ttd", accountId, types);
+        Optional<Fault> fault = simulation.faults().takeOnCall("ttd", accountId, ex.path().contains("/query/"));
         if (fault.isEmpty()) {
             return false;
         }
@@ -228,7 +224,7 @@ final class TtdApi implements DspApi {
                     + f.retryAfterSeconds() + " seconds."), Map.of("Retry-After", String.valueOf(f.retryAfterSeconds())));
             case SERVER_ERROR -> error(ex, 503, "ServiceUnavailable", "The service is temporarily unavailable.");
             case TIMEOUT -> {
-                sleep(f.delayMillis());
+                f.hang();
                 error(ex, 504, "GatewayTimeout", "The request timed out.");
             }
             case EXPIRED_TOKEN -> {
@@ -504,14 +500,6 @@ final class TtdApi implements DspApi {
 
     private static void error(SimExchange ex, int status, String code, String message) throws IOException {
         ex.json(status, errorBody(code, message));
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
 }

@@ -11,6 +11,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Reading the organization's campaign hierarchy. The campaign list needs {@code campaign:read} in the
@@ -26,10 +28,22 @@ public class CampaignHierarchy {
 
     private final OrganizationWork work;
     private final HierarchyRepository hierarchy;
+    private final Level<Campaign> campaigns;
+    private final Level<InsertionOrder> insertionOrders;
+    private final Level<LineItem> lineItems;
+    private final Level<Creative> creatives;
 
     CampaignHierarchy(OrganizationWork work, HierarchyRepository hierarchy) {
         this.work = work;
         this.hierarchy = hierarchy;
+        this.campaigns = new Level<>(Campaign.ENTITY_TYPE, hierarchy::campaign, c -> List.of());
+        this.insertionOrders = new Level<>(InsertionOrder.ENTITY_TYPE, hierarchy::insertionOrder, CampaignHierarchy::enclosingOrder);
+        this.lineItems = new Level<>(LineItem.ENTITY_TYPE, hierarchy::lineItem, CampaignHierarchy::enclosingItem);
+        this.creatives = new Level<>(Creative.ENTITY_TYPE, hierarchy::creative, CampaignHierarchy::enclosingCreative);
+    }
+
+    /** How an entity of one level is found in the organization, and the entities whose view grant opens it too. */
+    private record Level<E>(String entityType, BiFunction<UUID, UUID, Uni<E>> find, Function<E, List<EntityRef>> enclosing) {
     }
 
     public Uni<Page<CampaignView>> campaigns(UUID orgId, CampaignQuery.Params params) {
@@ -48,45 +62,45 @@ public class CampaignHierarchy {
     }
 
     public Uni<CampaignView> campaign(UUID orgId, UUID id) {
-        return work.onEntity(orgId, Permission.CAMPAIGN_READ, Campaign.ENTITY_TYPE, id, () -> hierarchy.campaign(orgId, id),
-                c -> hierarchy.countsBelow(c).map(counts -> CampaignView.of(c, counts)));
+        return onEntity(orgId, campaigns, id, c -> hierarchy.countsBelow(c).map(counts -> CampaignView.of(c, counts)));
     }
 
     public Uni<Page<InsertionOrderView>> insertionOrders(UUID orgId, UUID campaignId, PageRequest page, boolean includeRemoved) {
-        return work.onEntity(orgId, Permission.CAMPAIGN_READ, Campaign.ENTITY_TYPE, campaignId,
-                () -> hierarchy.campaign(orgId, campaignId),
-                c -> hierarchy.insertionOrdersOf(c, page, includeRemoved)
-                        .map(rows -> Page.of(rows, page.limit(), i -> new Cursor(i.createdAt, i.id), InsertionOrderView::of)));
+        return childrenOf(orgId, campaigns, campaignId, page, c -> hierarchy.insertionOrdersOf(c, page, includeRemoved),
+                InsertionOrderView::of);
     }
 
     public Uni<InsertionOrderView> insertionOrder(UUID orgId, UUID id) {
-        return work.onEntity(orgId, Permission.CAMPAIGN_READ, InsertionOrder.ENTITY_TYPE, id,
-                () -> hierarchy.insertionOrder(orgId, id), CampaignHierarchy::enclosingOrder,
-                i -> hierarchy.countsBelow(i).map(counts -> InsertionOrderView.of(i, counts)));
+        return onEntity(orgId, insertionOrders, id, i -> hierarchy.countsBelow(i).map(counts -> InsertionOrderView.of(i, counts)));
     }
 
     public Uni<Page<LineItemView>> lineItems(UUID orgId, UUID insertionOrderId, PageRequest page, boolean includeRemoved) {
-        return work.onEntity(orgId, Permission.CAMPAIGN_READ, InsertionOrder.ENTITY_TYPE, insertionOrderId,
-                () -> hierarchy.insertionOrder(orgId, insertionOrderId), CampaignHierarchy::enclosingOrder,
-                i -> hierarchy.lineItemsOf(i, page, includeRemoved)
-                        .map(rows -> Page.of(rows, page.limit(), l -> new Cursor(l.createdAt, l.id), LineItemView::of)));
+        return childrenOf(orgId, insertionOrders, insertionOrderId, page, i -> hierarchy.lineItemsOf(i, page, includeRemoved),
+                LineItemView::of);
     }
 
     public Uni<LineItemView> lineItem(UUID orgId, UUID id) {
-        return work.onEntity(orgId, Permission.CAMPAIGN_READ, LineItem.ENTITY_TYPE, id, () -> hierarchy.lineItem(orgId, id),
-                CampaignHierarchy::enclosingItem, l -> hierarchy.countsBelow(l).map(counts -> LineItemView.of(l, counts)));
+        return onEntity(orgId, lineItems, id, l -> hierarchy.countsBelow(l).map(counts -> LineItemView.of(l, counts)));
     }
 
     public Uni<Page<CreativeView>> creatives(UUID orgId, UUID lineItemId, PageRequest page, boolean includeRemoved) {
-        return work.onEntity(orgId, Permission.CAMPAIGN_READ, LineItem.ENTITY_TYPE, lineItemId,
-                () -> hierarchy.lineItem(orgId, lineItemId), CampaignHierarchy::enclosingItem,
-                l -> hierarchy.creativesOf(l, page, includeRemoved)
-                        .map(rows -> Page.of(rows, page.limit(), c -> new Cursor(c.createdAt, c.id), CreativeView::of)));
+        return childrenOf(orgId, lineItems, lineItemId, page, l -> hierarchy.creativesOf(l, page, includeRemoved), CreativeView::of);
     }
 
     public Uni<CreativeView> creative(UUID orgId, UUID id) {
-        return work.onEntity(orgId, Permission.CAMPAIGN_READ, Creative.ENTITY_TYPE, id, () -> hierarchy.creative(orgId, id),
-                CampaignHierarchy::enclosingCreative, c -> Uni.createFrom().item(CreativeView.of(c)));
+        return onEntity(orgId, creatives, id, c -> Uni.createFrom().item(CreativeView.of(c)));
+    }
+
+    private <E, T> Uni<T> onEntity(UUID orgId, Level<E> level, UUID id, Function<E, Uni<T>> read) {
+        return work.onEntity(orgId, Permission.CAMPAIGN_READ, level.entityType(), id, () -> level.find().apply(orgId, id),
+                level.enclosing(), read);
+    }
+
+    /** A page of a parent's children, oldest first: the cursor is the last child's creation time and id. */
+    private <P, C extends HierarchyEntity, V> Uni<Page<V>> childrenOf(UUID orgId, Level<P> parent, UUID parentId, PageRequest page,
+                                                                      Function<P, Uni<List<C>>> children, Function<C, V> view) {
+        return onEntity(orgId, parent, parentId, p -> children.apply(p)
+                .map(rows -> Page.of(rows, page.limit(), c -> new Cursor(c.createdAt, c.id), view)));
     }
 
     /** The entities whose view grant opens an insertion order too: its campaign. */

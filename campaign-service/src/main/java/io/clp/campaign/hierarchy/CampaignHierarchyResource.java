@@ -1,10 +1,9 @@
 package io.clp.campaign.hierarchy;
 
 import io.clp.platform.pagination.Page;
-import io.clp.platform.pagination.PageRequest;
-import io.clp.platform.problem.Problems;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -30,7 +29,7 @@ import java.util.UUID;
 @Tag(name = "Campaigns")
 public class CampaignHierarchyResource {
 
-    private static final String INCLUDE_REMOVED = "true to list entities removed at the DSP too (default false)";
+    static final String INCLUDE_REMOVED = "true to list entities removed at the DSP too (default false)";
 
     private final CampaignHierarchy hierarchy;
 
@@ -88,11 +87,8 @@ public class CampaignHierarchyResource {
     @Path("/campaigns/{campaignId}/insertion-orders")
     @Operation(summary = "A campaign's insertion orders, oldest first, one page at a time")
     public Uni<Page<InsertionOrderView>> insertionOrders(@PathParam("orgId") UUID orgId, @PathParam("campaignId") UUID campaignId,
-                                                         @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("limit") String limit,
-                                                         @QueryParam("cursor") String cursor,
-                                                         @Parameter(description = INCLUDE_REMOVED, schema = @Schema(type = SchemaType.BOOLEAN))
-                                                         @QueryParam("includeRemoved") String includeRemoved) {
-        return hierarchy.insertionOrders(orgId, campaignId, page(limit, cursor), flag(includeRemoved));
+                                                         @BeanParam ChildListQuery query) {
+        return hierarchy.insertionOrders(orgId, campaignId, query.page(), query.includeRemoved());
     }
 
     @GET
@@ -107,11 +103,8 @@ public class CampaignHierarchyResource {
     @Path("/insertion-orders/{insertionOrderId}/line-items")
     @Operation(summary = "An insertion order's line items, oldest first, one page at a time")
     public Uni<Page<LineItemView>> lineItems(@PathParam("orgId") UUID orgId, @PathParam("insertionOrderId") UUID insertionOrderId,
-                                             @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("limit") String limit,
-                                             @QueryParam("cursor") String cursor,
-                                             @Parameter(description = INCLUDE_REMOVED, schema = @Schema(type = SchemaType.BOOLEAN))
-                                             @QueryParam("includeRemoved") String includeRemoved) {
-        return hierarchy.lineItems(orgId, insertionOrderId, page(limit, cursor), flag(includeRemoved));
+                                             @BeanParam ChildListQuery query) {
+        return hierarchy.lineItems(orgId, insertionOrderId, query.page(), query.includeRemoved());
     }
 
     @GET
@@ -125,11 +118,8 @@ public class CampaignHierarchyResource {
     @Path("/line-items/{lineItemId}/creatives")
     @Operation(summary = "A line item's creatives, oldest first, one page at a time")
     public Uni<Page<CreativeView>> creatives(@PathParam("orgId") UUID orgId, @PathParam("lineItemId") UUID lineItemId,
-                                             @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("limit") String limit,
-                                             @QueryParam("cursor") String cursor,
-                                             @Parameter(description = INCLUDE_REMOVED, schema = @Schema(type = SchemaType.BOOLEAN))
-                                             @QueryParam("includeRemoved") String includeRemoved) {
-        return hierarchy.creatives(orgId, lineItemId, page(limit, cursor), flag(includeRemoved));
+                                             @BeanParam ChildListQuery query) {
+        return hierarchy.creatives(orgId, lineItemId, query.page(), query.includeRemoved());
     }
 
     @GET
@@ -137,27 +127,5 @@ public class CampaignHierarchyResource {
     @Operation(summary = "One creative")
     public Uni<CreativeView> creative(@PathParam("orgId") UUID orgId, @PathParam("creativeId") UUID creativeId) {
         return hierarchy.creative(orgId, creativeId);
-    }
-
-    private static PageRequest page(String limit, String cursor) {
-        Integer size = null;
-        if (limit != null && !limit.isBlank()) {
-            try {
-                size = Integer.parseInt(limit.strip());
-            } catch (NumberFormatException e) {
-                throw Problems.validation("limit", "must be between 1 and " + PageRequest.MAX_LIMIT);
-            }
-        }
-        return PageRequest.of(size, cursor);
-    }
-
-    private static boolean flag(String value) {
-        if (value == null || value.isBlank() || value.strip().equals("false")) {
-            return false;
-        }
-        if (value.strip().equals("true")) {
-            return true;
-        }
-        throw Problems.validation("includeRemoved", "must be true or false");
     }
 }

@@ -4,7 +4,6 @@ import io.clp.dsp.AccountInfo;
 import io.clp.dsp.AccountRef;
 import io.clp.dsp.Dsp;
 import io.clp.dsp.DspCredentials;
-import io.clp.dsp.DspEndpoints;
 import io.clp.dsp.DspEntity;
 import io.clp.dsp.DspException;
 import io.clp.dsp.EntityLevel;
@@ -12,18 +11,16 @@ import io.clp.dsp.HierarchyPage;
 import io.clp.dsp.ListRequest;
 import io.clp.dsp.RateLimit;
 import io.clp.dsp.ReportRow;
-import io.clp.dsp.http.DspHttp;
+import io.clp.dsp.SimulatorFixture;
 import io.clp.dspsim.Catalog;
-import io.clp.dspsim.DspSimulator;
 import io.clp.dspsim.Fault;
 import io.clp.dspsim.RequestLog;
 import io.clp.dspsim.SimAccount;
 import io.clp.dspsim.SimEntity;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static io.clp.dsp.SimulatorFixture.assertRowsEqualDelivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,23 +44,18 @@ class AmazonDspConnectorTest {
     static final String PROFILE = "4400003000001";
     static final RateLimit FAST = new RateLimit(1_000, Duration.ofSeconds(5), 3, Duration.ofMillis(20), Duration.ofMillis(200));
 
-    DspSimulator simulator;
+    @RegisterExtension
+    final SimulatorFixture simulator = new SimulatorFixture();
+
     SimAccount sim;
     AmazonDspConnector connector;
     AccountRef account;
 
     @BeforeEach
-    void start() {
-        simulator = DspSimulator.start("127.0.0.1", 0, 42);
-        sim = simulator.simulation().catalog().account("amazon", ADVERTISER).orElseThrow();
-        connector = new AmazonDspConnector(DspHttp.create(Duration.ofSeconds(2), Duration.ofSeconds(2)),
-                DspEndpoints.simulator(simulator.baseUrl("")));
+    void connector() {
+        sim = simulator.account("amazon", ADVERTISER);
+        connector = simulator.connector(AmazonDspConnector::new, Duration.ofSeconds(2));
         account = account(Catalog.REFRESH_TOKEN);
-    }
-
-    @AfterEach
-    void stop() {
-        simulator.close();
     }
 
     AccountRef account(String refreshToken) {
@@ -128,11 +121,7 @@ class AmazonDspConnectorTest {
         arm(Fault.Type.THROTTLE, 1, 1);
         assertThat(connector.list(account, ListRequest.first(EntityLevel.CAMPAIGN, null)).entities()).hasSize(40);
 
-        List<RequestLog.Entry> calls = log();
-        int throttled = indexOfStatus(calls, 429);
-        assertThat(throttled).isNotNegative();
-        RequestLog.Entry retry = calls.get(throttled + 1);
-        assertThat(Duration.between(calls.get(throttled).at(), retry.at())).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        RequestLog.Entry retry = SimulatorFixture.retryOf(log(), 429, Duration.ofSeconds(1));
         assertThat(retry.path()).isEqualTo("/dsp/v1/campaigns/list");
         assertThat(retry.status()).isEqualTo(200);
     }
@@ -142,13 +131,13 @@ class AmazonDspConnectorTest {
         connector.connect(account);
         arm(Fault.Type.SERVER_ERROR, 2, 0);
         assertThat(connector.list(account, ListRequest.first(EntityLevel.LINE_ITEM, null)).entities()).hasSize(100);
-        assertThat(log()).extracting(RequestLog.Entry::status).containsSubsequence(500, 500, 200);
+        assertThat(simulator.statuses("amazon", ADVERTISER)).containsSubsequence(500, 500, 200);
     }
 
     @Test
     void aCallThatTimesOutIsSentAgain() {
         connector.connect(account);
-        simulator.simulation().faults().arm("amazon", ADVERTISER, new Fault(Fault.Type.TIMEOUT, 1, 0, 2_500));
+        simulator.hangOnce("amazon", ADVERTISER, 2_500);
         long started = System.nanoTime();
         assertThat(connector.list(account, ListRequest.first(EntityLevel.CAMPAIGN, null)).entities()).hasSize(40);
         // the first attempt hung past the 2 s request timeout; the answer came from the second
@@ -168,8 +157,8 @@ class AmazonDspConnectorTest {
         connector.connect(account);
         arm(Fault.Type.EXPIRED_TOKEN, 1, 0);
         assertThat(connector.list(account, ListRequest.first(EntityLevel.CAMPAIGN, null)).entities()).hasSize(40);
-        assertThat(simulator.simulation().log().of("amazon-auth", null)).hasSize(2);
-        assertThat(log()).extracting(RequestLog.Entry::status).containsSubsequence(401, 200);
+        assertThat(simulator.log("amazon-auth", null)).hasSize(2);
+        assertThat(simulator.statuses("amazon", ADVERTISER)).containsSubsequence(401, 200);
     }
 
     @Test
@@ -193,14 +182,14 @@ class AmazonDspConnectorTest {
         LocalDate to = LocalDate.of(2026, 3, 3);
         List<ReportRow> rows = new ArrayList<>();
         connector.dailyReport(account, from, to, rows::add);
-        assertRowsEqualDelivery(rows, 3);
+        assertRowsEqualDelivery(rows, sim, 3);
     }
 
     @Test
     void aRangeLongerThanThirtyOneDaysIsRequestedInWindows() {
         List<ReportRow> rows = new ArrayList<>();
         connector.dailyReport(account, LocalDate.of(2026, 1, 1), LocalDate.of(2026, 2, 9), rows::add);
-        assertRowsEqualDelivery(rows, 40);
+        assertRowsEqualDelivery(rows, sim, 40);
         assertThat(log()).filteredOn(e -> e.method().equals("POST") && e.path().equals("/reporting/reports"))
                 .extracting(RequestLog.Entry::status).containsExactly(200, 200);
     }
@@ -223,29 +212,13 @@ class AmazonDspConnectorTest {
         List<ReportRow> rows = new ArrayList<>();
         connector.dailyReport(account, from, to, rows::add);
 
-        assertRowsEqualDelivery(rows, 2);
+        assertRowsEqualDelivery(rows, sim, 2);
         assertThat(log()).filteredOn(e -> e.path().equals("/reporting/reports")).extracting(RequestLog.Entry::status)
                 .containsExactly(200, 425);
         assertThat(log()).anySatisfy(e -> assertThat(e.path()).isEqualTo("/reporting/reports/" + pendingId));
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------------
-
-    void assertRowsEqualDelivery(List<ReportRow> rows, int days) {
-        assertThat(rows).hasSize((int) sim.count(SimEntity.LINE_ITEM) * days);
-        for (ReportRow row : rows) {
-            SimEntity li = sim.byId(SimEntity.LINE_ITEM, row.externalId());
-            SimAccount.Delivery d = sim.delivery(SimEntity.LINE_ITEM, li.index(), row.date());
-            assertThat(row.level()).isEqualTo(EntityLevel.LINE_ITEM);
-            assertThat(row.impressions()).isEqualTo(d.impressions());
-            assertThat(row.clicks()).isEqualTo(d.clicks());
-            assertThat(row.conversions()).isEqualByComparingTo(BigDecimal.valueOf(d.conversions()));
-            assertThat(row.views()).isEqualTo(d.views());
-            assertThat(row.spend().amount()).isEqualByComparingTo(d.spend());
-            assertThat(row.revenue().amount()).isEqualByComparingTo(d.revenue());
-            assertThat(row.spend().currency().getCurrencyCode()).isEqualTo("USD");
-        }
-    }
 
     HttpResponse<String> createReportDirectly(String body) throws Exception {
         String token = simulator.simulation().tokens().issue("amazon", Catalog.CLIENT_ID, "Atza|", Duration.ofHours(1));
@@ -261,16 +234,7 @@ class AmazonDspConnectorTest {
     }
 
     List<DspEntity> listAll(EntityLevel level, Instant since) {
-        List<DspEntity> all = new ArrayList<>();
-        ListRequest request = ListRequest.first(level, since);
-        while (true) {
-            HierarchyPage page = connector.list(account, request);
-            all.addAll(page.entities());
-            if (page.last()) {
-                return all;
-            }
-            request = request.next(page.nextPageToken());
-        }
+        return SimulatorFixture.listAll(connector, account, level, since);
     }
 
     /** The simulated hierarchy as Amazon DSP renders it (docs/dsp-connectors.md, "Amazon DSP"). */
@@ -292,19 +256,10 @@ class AmazonDspConnectorTest {
     }
 
     void arm(Fault.Type type, int count, int retryAfterSeconds) {
-        simulator.simulation().faults().arm("amazon", ADVERTISER, new Fault(type, count, retryAfterSeconds, 0));
+        simulator.arm("amazon", ADVERTISER, type, count, retryAfterSeconds);
     }
 
     List<RequestLog.Entry> log() {
-        return simulator.simulation().log().of("amazon", ADVERTISER);
-    }
-
-    static int indexOfStatus(List<RequestLog.Entry> calls, int status) {
-        for (int i = 0; i < calls.size(); i++) {
-            if (calls.get(i).status() == status) {
-                return i;
-            }
-        }
-        return -1;
+        return simulator.log("amazon", ADVERTISER);
     }
 }

@@ -4,26 +4,23 @@ import io.clp.dsp.AccountInfo;
 import io.clp.dsp.AccountRef;
 import io.clp.dsp.Dsp;
 import io.clp.dsp.DspCredentials;
-import io.clp.dsp.DspEndpoints;
 import io.clp.dsp.DspEntity;
 import io.clp.dsp.EntityLevel;
 import io.clp.dsp.EntityStatus;
 import io.clp.dsp.HierarchyPage;
 import io.clp.dsp.ListRequest;
 import io.clp.dsp.RateLimit;
-import io.clp.dsp.http.DspHttp;
+import io.clp.dsp.SimulatorFixture;
 import io.clp.dsp.DspException;
 import io.clp.dsp.ReportRow;
 import io.clp.dspsim.Catalog;
-import io.clp.dspsim.DspSimulator;
 import io.clp.dspsim.Fault;
 import io.clp.dspsim.RequestLog;
 import io.clp.dspsim.SimAccount;
 import io.clp.dspsim.SimEntity;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.math.BigDecimal;
@@ -32,7 +29,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,29 +36,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class Dv360ConnectorTest {
 
     static final String SMALL = "1000001";
-    static DspSimulator simulator;
-    static DspEndpoints endpoints;
+    @RegisterExtension
+    static final SimulatorFixture simulator = new SimulatorFixture();
 
-    DspHttp http;
     Dv360Connector connector;
-
-    @BeforeAll
-    static void startSimulator() {
-        simulator = DspSimulator.start("127.0.0.1", 0, 42L);
-        endpoints = DspEndpoints.simulator(simulator.baseUrl(""));
-    }
-
-    @AfterAll
-    static void stopSimulator() {
-        simulator.close();
-    }
 
     @BeforeEach
     void freshConnector() {
-        simulator.simulation().faults().clear();
-        simulator.simulation().log().clear();
-        http = DspHttp.create(Duration.ofSeconds(2), Duration.ofSeconds(5));
-        connector = new Dv360Connector(http, endpoints, Duration.ofMillis(20), Duration.ofSeconds(5));
+        connector = simulator.connector((http, endpoints) -> new Dv360Connector(http, endpoints, Duration.ofMillis(20),
+                Duration.ofSeconds(5)), Duration.ofSeconds(5));
     }
 
     static AccountRef account(String id) {
@@ -76,20 +58,7 @@ class Dv360ConnectorTest {
     }
 
     static SimAccount sim(String id) {
-        return simulator.simulation().catalog().account("dv360", id).orElseThrow();
-    }
-
-    static List<DspEntity> listAll(Dv360Connector connector, AccountRef account, EntityLevel level, Instant since) {
-        List<DspEntity> all = new ArrayList<>();
-        ListRequest request = ListRequest.first(level, since);
-        while (true) {
-            HierarchyPage page = connector.list(account, request);
-            all.addAll(page.entities());
-            if (page.last()) {
-                return all;
-            }
-            request = request.next(page.nextPageToken());
-        }
+        return simulator.account("dv360", id);
     }
 
     @Test
@@ -107,7 +76,7 @@ class Dv360ConnectorTest {
         SimAccount sim = sim(SMALL);
         EntityLevel[] levels = EntityLevel.values();
         for (int level = 0; level < levels.length; level++) {
-            List<DspEntity> listed = listAll(connector, account, levels[level], null);
+            List<DspEntity> listed = SimulatorFixture.listAll(connector, account, levels[level], null);
             List<SimEntity> expected = sim.entities(level).stream().filter(e -> !e.removed()).toList();
 
             assertThat(listed).hasSize(expected.size());
@@ -163,7 +132,7 @@ class Dv360ConnectorTest {
         Instant before = Instant.now().minusMillis(1);
         List<String> renamed = sim("1000002").rename(SimEntity.LINE_ITEM, 5, Instant.now());
 
-        List<DspEntity> changed = listAll(connector, account, EntityLevel.LINE_ITEM, before);
+        List<DspEntity> changed = SimulatorFixture.listAll(connector, account, EntityLevel.LINE_ITEM, before);
 
         assertThat(changed).extracting(DspEntity::externalId).containsExactlyInAnyOrderElementsOf(renamed);
         assertThat(changed).allSatisfy(e -> assertThat(e.name()).contains("(rev "));
@@ -172,53 +141,48 @@ class Dv360ConnectorTest {
 
     // --- faults -----------------------------------------------------------------------------------------------------
 
-    static void arm(String dsp, String account, Fault.Type type, int count, int retryAfterSeconds) {
-        simulator.simulation().faults().arm(dsp, account, new Fault(type, count, retryAfterSeconds, 0));
-    }
-
-    static List<RequestLog.Entry> log(String dsp, String account) {
-        return simulator.simulation().log().of(dsp, account);
+    /** The small account, connected (so it holds a fresh token), with an empty request log and this fault armed. */
+    AccountRef connectedWith(String dsp, Fault.Type type, int count, int retryAfterSeconds) {
+        AccountRef account = account(SMALL);
+        connector.connect(account);
+        simulator.clearLog();
+        simulator.arm(dsp, SMALL, type, count, retryAfterSeconds);
+        return account;
     }
 
     @Test
     void aThrottleIsRetriedNoEarlierThanTheRetryDelayGoogleAskedFor() {
-        AccountRef account = account(SMALL);
-        connector.connect(account);
-        simulator.simulation().log().clear();
-        arm("dv360", SMALL, Fault.Type.THROTTLE, 1, 1);
+        AccountRef account = connectedWith("dv360", Fault.Type.THROTTLE, 1, 1);
 
         HierarchyPage page = connector.list(account, ListRequest.first(EntityLevel.CAMPAIGN, null));
 
         assertThat(page.entities()).hasSize(40);
-        List<RequestLog.Entry> calls = log("dv360", SMALL);
+        List<RequestLog.Entry> calls = simulator.log("dv360", SMALL);
         assertThat(calls).extracting(RequestLog.Entry::status).containsExactly(429, 200);
         assertThat(Duration.between(calls.get(0).at(), calls.get(1).at())).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
     }
 
     @Test
     void serverErrorsAreRetriedUntilThePageArrives() {
-        AccountRef account = account(SMALL);
-        connector.connect(account);
-        simulator.simulation().log().clear();
-        arm("dv360", SMALL, Fault.Type.SERVER_ERROR, 2, 0);
+        AccountRef account = connectedWith("dv360", Fault.Type.SERVER_ERROR, 2, 0);
 
         HierarchyPage page = connector.list(account, ListRequest.first(EntityLevel.INSERTION_ORDER, null));
 
         assertThat(page.entities()).hasSize(80);
-        assertThat(log("dv360", SMALL)).extracting(RequestLog.Entry::status).containsExactly(503, 503, 200);
+        assertThat(simulator.statuses("dv360", SMALL)).containsExactly(503, 503, 200);
     }
 
     @Test
     void aCallThatHangsIsAnsweredByATimeoutAndRetried() {
         AccountRef account = account(SMALL);
         connector.connect(account);
-        simulator.simulation().log().clear();
-        simulator.simulation().faults().arm("dv360", SMALL, new Fault(Fault.Type.TIMEOUT, 1, 0, 300));
+        simulator.clearLog();
+        simulator.hangOnce("dv360", SMALL, 300);
 
         HierarchyPage page = connector.list(account, ListRequest.first(EntityLevel.CAMPAIGN, null));
 
         assertThat(page.entities()).hasSize(40);
-        assertThat(log("dv360", SMALL)).extracting(RequestLog.Entry::status).containsExactly(504, 200);
+        assertThat(simulator.statuses("dv360", SMALL)).containsExactly(504, 200);
     }
 
     /** A page cut short is a dropped transfer of an idempotent GET: read again, never half a page taken as a page. */
@@ -226,27 +190,24 @@ class Dv360ConnectorTest {
     void aTruncatedPageIsReadAgainAndNothingIsLost() {
         AccountRef account = account(SMALL);
         HierarchyPage whole = connector.list(account, ListRequest.first(EntityLevel.LINE_ITEM, null));
-        simulator.simulation().log().clear();
-        arm("dv360", SMALL, Fault.Type.TRUNCATED_PAGE, 1, 0);
+        simulator.clearLog();
+        simulator.arm("dv360", SMALL, Fault.Type.TRUNCATED_PAGE, 1, 0);
 
         HierarchyPage page = connector.list(account, ListRequest.first(EntityLevel.LINE_ITEM, null));
 
         assertThat(page).isEqualTo(whole);
-        assertThat(log("dv360", SMALL)).extracting(RequestLog.Entry::status).containsExactly(200, 200);
+        assertThat(simulator.statuses("dv360", SMALL)).containsExactly(200, 200);
     }
 
     @Test
     void anExpiredTokenIsRefreshedOnceAndTheCallSucceeds() {
-        AccountRef account = account(SMALL);
-        connector.connect(account);
-        simulator.simulation().log().clear();
-        arm("dv360", SMALL, Fault.Type.EXPIRED_TOKEN, 1, 0);
+        AccountRef account = connectedWith("dv360", Fault.Type.EXPIRED_TOKEN, 1, 0);
 
         HierarchyPage page = connector.list(account, ListRequest.first(EntityLevel.CAMPAIGN, null));
 
         assertThat(page.entities()).hasSize(40);
-        assertThat(log("dv360", SMALL)).extracting(RequestLog.Entry::status).containsExactly(401, 200);
-        assertThat(log("google-oauth", null)).hasSize(1);
+        assertThat(simulator.statuses("dv360", SMALL)).containsExactly(401, 200);
+        assertThat(simulator.log("google-oauth", null)).hasSize(1);
     }
 
     @Test
@@ -284,7 +245,7 @@ class Dv360ConnectorTest {
             }
         }
         assertThat(rows).containsExactlyElementsOf(expected);
-        assertThat(log("bidmanager", SMALL)).extracting(e -> e.method() + " " + e.status())
+        assertThat(simulator.log("bidmanager", SMALL)).extracting(e -> e.method() + " " + e.status())
                 .containsExactly("POST 200", "POST 200", "GET 200", "GET 200", "DELETE 200");
     }
 
@@ -292,39 +253,33 @@ class Dv360ConnectorTest {
     void aFailedReportJobIsReportFailedAndTheQueryIsDeleted() {
         AccountRef account = account(SMALL);
         connector.connect(account);
-        arm("dv360", SMALL, Fault.Type.FAILED_REPORT, 1, 0);
+        simulator.arm("dv360", SMALL, Fault.Type.FAILED_REPORT, 1, 0);
         List<ReportRow> rows = new ArrayList<>();
 
         assertThatThrownBy(() -> connector.dailyReport(account, LocalDate.of(2026, 3, 1), LocalDate.of(2026, 3, 1), rows::add))
                 .isInstanceOf(DspException.ReportFailed.class);
         assertThat(rows).isEmpty();
-        assertThat(log("bidmanager", SMALL).getLast().method()).isEqualTo("DELETE");
+        assertThat(simulator.log("bidmanager", SMALL).getLast().method()).isEqualTo("DELETE");
     }
 
     @Test
     void bidManagersUserRateLimitIsRetried() {
-        AccountRef account = account(SMALL);
-        connector.connect(account);
-        simulator.simulation().log().clear();
-        arm("bidmanager", SMALL, Fault.Type.THROTTLE, 1, 1);
+        AccountRef account = connectedWith("bidmanager", Fault.Type.THROTTLE, 1, 1);
         List<ReportRow> rows = new ArrayList<>();
 
         connector.dailyReport(account, LocalDate.of(2026, 3, 1), LocalDate.of(2026, 3, 1), rows::add);
 
         assertThat(rows).hasSize((int) sim(SMALL).count(SimEntity.LINE_ITEM));
-        assertThat(log("bidmanager", SMALL)).extracting(RequestLog.Entry::status).startsWith(403, 200);
+        assertThat(simulator.statuses("bidmanager", SMALL)).startsWith(403, 200);
     }
 
     @Test
     void bidManagersDailyQuotaFailsAtOnceAsRateLimitedUntilItResets() {
-        AccountRef account = account(SMALL);
-        connector.connect(account);
-        simulator.simulation().log().clear();
-        arm("bidmanager", SMALL, Fault.Type.THROTTLE, 1, 86_400);
+        AccountRef account = connectedWith("bidmanager", Fault.Type.THROTTLE, 1, 86_400);
 
         assertThatThrownBy(() -> connector.dailyReport(account, LocalDate.of(2026, 3, 1), LocalDate.of(2026, 3, 1), r -> { }))
                 .isInstanceOfSatisfying(DspException.RateLimited.class, e -> assertThat(e.retryAfter())
                         .isPositive().isLessThanOrEqualTo(Duration.ofHours(25)));
-        assertThat(log("bidmanager", SMALL)).extracting(RequestLog.Entry::status).containsExactly(403);
+        assertThat(simulator.statuses("bidmanager", SMALL)).containsExactly(403);
     }
 }

@@ -4,7 +4,6 @@ import io.clp.dsp.AccountInfo;
 import io.clp.dsp.AccountRef;
 import io.clp.dsp.Dsp;
 import io.clp.dsp.DspCredentials;
-import io.clp.dsp.DspEndpoints;
 import io.clp.dsp.DspEntity;
 import io.clp.dsp.DspException;
 import io.clp.dsp.EntityLevel;
@@ -14,18 +13,15 @@ import io.clp.dsp.ListRequest;
 import io.clp.dsp.Money;
 import io.clp.dsp.RateLimit;
 import io.clp.dsp.ReportRow;
-import io.clp.dsp.http.DspHttp;
+import io.clp.dsp.SimulatorFixture;
 import io.clp.dspsim.Catalog;
-import io.clp.dspsim.DspSimulator;
 import io.clp.dspsim.Fault;
 import io.clp.dspsim.RequestLog;
 import io.clp.dspsim.SimAccount;
 import io.clp.dspsim.SimEntity;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.math.BigDecimal;
 import java.net.URI;
@@ -36,7 +32,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.Currency;
 import java.util.HashMap;
 import java.util.List;
@@ -51,31 +46,15 @@ class GoogleAdsConnectorTest {
     private static final RateLimit FAST = new RateLimit(200, Duration.ofSeconds(10), 3, Duration.ofMillis(20), Duration.ofSeconds(3));
     private static final String PAGE_SIZE = "clp.dspsim.google-ads.page-size";
 
-    private static DspSimulator simulator;
+    // Google fixes pages at 10,000 rows; smaller pages here so the small account spans several
+    @RegisterExtension
+    static final SimulatorFixture simulator = new SimulatorFixture().withProperty(PAGE_SIZE, "100");
+
     private GoogleAdsConnector connector;
-
-    @BeforeAll
-    static void start() {
-        // Google fixes pages at 10,000 rows; smaller pages here so the small account spans several
-        System.setProperty(PAGE_SIZE, "100");
-        simulator = DspSimulator.start("127.0.0.1", 0, 42);
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.close();
-        System.clearProperty(PAGE_SIZE);
-    }
 
     @BeforeEach
     void connector() {
-        connector = new GoogleAdsConnector(DspHttp.create(Duration.ofSeconds(2), Duration.ofSeconds(5)),
-                DspEndpoints.simulator(simulator.baseUrl("")));
-    }
-
-    @AfterEach
-    void disarm() {
-        simulator.simulation().faults().clear();
+        connector = simulator.connector(GoogleAdsConnector::new, Duration.ofSeconds(5));
     }
 
     private static AccountRef account(Map<String, String> overrides) {
@@ -90,24 +69,15 @@ class GoogleAdsConnectorTest {
     }
 
     private static SimAccount sim() {
-        return simulator.simulation().catalog().account("google_ads", SMALL).orElseThrow();
+        return simulator.account("google_ads", SMALL);
     }
 
     private static void arm(Fault.Type type, int count, int retryAfterSeconds) {
-        simulator.simulation().faults().arm("google_ads", SMALL, new Fault(type, count, retryAfterSeconds, 0));
+        simulator.arm("google_ads", SMALL, type, count, retryAfterSeconds);
     }
 
     private List<DspEntity> listAll(EntityLevel level, Instant updatedSince) {
-        List<DspEntity> all = new ArrayList<>();
-        ListRequest request = ListRequest.first(level, updatedSince);
-        while (true) {
-            HierarchyPage page = connector.list(account(), request);
-            all.addAll(page.entities());
-            if (page.last()) {
-                return all;
-            }
-            request = request.next(page.nextPageToken());
-        }
+        return SimulatorFixture.listAll(connector, account(), level, updatedSince);
     }
 
     private static EntityStatus expectedStatus(SimEntity e) {
@@ -176,58 +146,55 @@ class GoogleAdsConnectorTest {
 
     @Test
     void aResourceExhaustedIsRetriedNoEarlierThanItsRetryDelay() {
-        simulator.simulation().log().clear();
+        simulator.clearLog();
         arm(Fault.Type.THROTTLE, 1, 2);
 
         connector.connect(account());
 
-        List<RequestLog.Entry> calls = simulator.simulation().log().of("google-ads", SMALL);
+        List<RequestLog.Entry> calls = simulator.log("google-ads", SMALL);
         assertThat(calls).extracting(RequestLog.Entry::status).containsExactly(429, 200);
         assertThat(Duration.between(calls.get(0).at(), calls.get(1).at())).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
     void serverErrorsAreRetriedAndThenSucceed() {
-        simulator.simulation().log().clear();
+        simulator.clearLog();
         arm(Fault.Type.SERVER_ERROR, 2, 0);
         assertThat(connector.connect(account()).displayName()).isEqualTo("Acme Retail Google Ads");
-        assertThat(simulator.simulation().log().of("google-ads", SMALL)).extracting(RequestLog.Entry::status)
-                .containsExactly(503, 500, 200);
+        assertThat(simulator.statuses("google-ads", SMALL)).containsExactly(503, 500, 200);
     }
 
     @Test
     void aCallThatTimesOutIsRetried() {
-        simulator.simulation().log().clear();
-        simulator.simulation().faults().arm("google_ads", SMALL, new Fault(Fault.Type.TIMEOUT, 1, 0, 300));
+        simulator.clearLog();
+        simulator.hangOnce("google_ads", SMALL, 300);
         assertThat(connector.connect(account()).displayName()).isEqualTo("Acme Retail Google Ads");
-        assertThat(simulator.simulation().log().of("google-ads", SMALL)).extracting(RequestLog.Entry::status)
-                .containsExactly(504, 200);
+        assertThat(simulator.statuses("google-ads", SMALL)).containsExactly(504, 200);
     }
 
     @Test
     void aTruncatedPageIsReadAgainWithTheSamePageToken() {
         HierarchyPage first = connector.list(account(), ListRequest.first(EntityLevel.LINE_ITEM, null));
-        simulator.simulation().log().clear();
+        simulator.clearLog();
         arm(Fault.Type.TRUNCATED_PAGE, 1, 0);
 
         HierarchyPage second = connector.list(account(), ListRequest.first(EntityLevel.LINE_ITEM, null).next(first.nextPageToken()));
 
         assertThat(second.entities()).hasSize(100).first().extracting(DspEntity::externalId)
                 .isEqualTo(sim().entity(SimEntity.LINE_ITEM, 100).id());
-        assertThat(simulator.simulation().log().of("google-ads", SMALL)).hasSize(2);
+        assertThat(simulator.log("google-ads", SMALL)).hasSize(2);
     }
 
     @Test
     void anExpiredAccessTokenIsRefreshedOnceAndTheCallSucceeds() {
         connector.connect(account());
-        simulator.simulation().log().clear();
+        simulator.clearLog();
         arm(Fault.Type.EXPIRED_TOKEN, 1, 0);
 
         assertThat(connector.connect(account()).displayName()).isEqualTo("Acme Retail Google Ads");
 
-        assertThat(simulator.simulation().log().of("google-oauth", null)).hasSize(1);
-        assertThat(simulator.simulation().log().of("google-ads", SMALL)).extracting(RequestLog.Entry::status)
-                .containsExactly(401, 200);
+        assertThat(simulator.log("google-oauth", null)).hasSize(1);
+        assertThat(simulator.statuses("google-ads", SMALL)).containsExactly(401, 200);
     }
 
     @Test
@@ -238,10 +205,10 @@ class GoogleAdsConnectorTest {
 
     @Test
     void aWrongDeveloperTokenIsInvalidCredentialsWithoutARefreshLoop() {
-        simulator.simulation().log().clear();
+        simulator.clearLog();
         assertThatThrownBy(() -> connector.connect(account(Map.of("developer_token", "wrong-token"))))
                 .isInstanceOf(DspException.InvalidCredentials.class).hasMessageNotContaining("wrong-token");
-        assertThat(simulator.simulation().log().of("google-ads", SMALL)).hasSize(1);
+        assertThat(simulator.log("google-ads", SMALL)).hasSize(1);
     }
 
     @Test

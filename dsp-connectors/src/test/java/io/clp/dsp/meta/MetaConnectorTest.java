@@ -6,28 +6,22 @@ import io.clp.dsp.AccountInfo;
 import io.clp.dsp.AccountRef;
 import io.clp.dsp.Dsp;
 import io.clp.dsp.DspCredentials;
-import io.clp.dsp.DspEndpoints;
 import io.clp.dsp.DspEntity;
 import io.clp.dsp.DspException;
 import io.clp.dsp.EntityLevel;
 import io.clp.dsp.EntityStatus;
-import io.clp.dsp.HierarchyPage;
-import io.clp.dsp.ListRequest;
 import io.clp.dsp.Money;
 import io.clp.dsp.RateLimit;
 import io.clp.dsp.ReportRow;
-import io.clp.dsp.http.DspHttp;
+import io.clp.dsp.SimulatorFixture;
 import io.clp.dspsim.Catalog;
-import io.clp.dspsim.DspSimulator;
 import io.clp.dspsim.Fault;
 import io.clp.dspsim.RequestLog;
 import io.clp.dspsim.SimAccount;
 import io.clp.dspsim.SimEntity;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -57,28 +51,14 @@ class MetaConnectorTest {
     private static final RateLimit FAST = new RateLimit(200, Duration.ofSeconds(10), 3, Duration.ofMillis(20), Duration.ofSeconds(3));
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static DspSimulator simulator;
+    @RegisterExtension
+    static final SimulatorFixture simulator = new SimulatorFixture();
+
     private MetaConnector connector;
-
-    @BeforeAll
-    static void start() {
-        simulator = DspSimulator.start("127.0.0.1", 0, 42);
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.close();
-    }
 
     @BeforeEach
     void connector() {
-        connector = new MetaConnector(DspHttp.create(Duration.ofSeconds(2), Duration.ofSeconds(5)),
-                DspEndpoints.simulator(simulator.baseUrl("")));
-    }
-
-    @AfterEach
-    void disarm() {
-        simulator.simulation().faults().clear();
+        connector = simulator.connector(MetaConnector::new, Duration.ofSeconds(5));
     }
 
     private static AccountRef account(String id) {
@@ -86,24 +66,15 @@ class MetaConnectorTest {
     }
 
     private static SimAccount sim(String id) {
-        return simulator.simulation().catalog().account("meta", id).orElseThrow();
+        return simulator.account("meta", id);
     }
 
     private static void arm(String account, Fault.Type type, int count, int retryAfterSeconds) {
-        simulator.simulation().faults().arm("meta", account, new Fault(type, count, retryAfterSeconds, 0));
+        simulator.arm("meta", account, type, count, retryAfterSeconds);
     }
 
     private List<DspEntity> listAll(AccountRef account, EntityLevel level, Instant updatedSince) {
-        List<DspEntity> all = new ArrayList<>();
-        ListRequest request = ListRequest.first(level, updatedSince);
-        while (true) {
-            HierarchyPage page = connector.list(account, request);
-            all.addAll(page.entities());
-            if (page.last()) {
-                return all;
-            }
-            request = request.next(page.nextPageToken());
-        }
+        return SimulatorFixture.listAll(connector, account, level, updatedSince);
     }
 
     /** What the connector should read for one simulated object: Meta has no draft state and no budget or dates on ads. */
@@ -215,12 +186,12 @@ class MetaConnectorTest {
 
     @Test
     void aThrottleIsRetriedNoEarlierThanTheWaitMetaAsksFor() {
-        simulator.simulation().log().clear();
+        simulator.clearLog();
         arm(SMALL, Fault.Type.THROTTLE, 1, 2);
 
         connector.connect(account(SMALL));
 
-        List<RequestLog.Entry> calls = simulator.simulation().log().of("meta", SMALL);
+        List<RequestLog.Entry> calls = simulator.log("meta", SMALL);
         assertThat(calls).extracting(RequestLog.Entry::status).containsExactly(400, 200);
         assertThat(Duration.between(calls.get(0).at(), calls.get(1).at())).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
     }
@@ -233,20 +204,19 @@ class MetaConnectorTest {
 
     @Test
     void aCallThatTimesOutIsRetried() {
-        simulator.simulation().log().clear();
-        simulator.simulation().faults().arm("meta", SMALL, new Fault(Fault.Type.TIMEOUT, 1, 0, 300));
+        simulator.clearLog();
+        simulator.hangOnce("meta", SMALL, 300);
         assertThat(connector.connect(account(SMALL)).displayName()).isEqualTo("Acme Retail Meta");
-        assertThat(simulator.simulation().log().of("meta", SMALL)).extracting(RequestLog.Entry::status)
-                .containsExactly(504, 200);
+        assertThat(simulator.statuses("meta", SMALL)).containsExactly(504, 200);
     }
 
     @Test
     void aTruncatedPageIsReadAgainWithTheSameCursor() {
-        simulator.simulation().log().clear();
+        simulator.clearLog();
         connector.connect(account(SMALL));
         arm(SMALL, Fault.Type.TRUNCATED_PAGE, 1, 0);
         assertThat(listAll(account(SMALL), EntityLevel.LINE_ITEM, null)).hasSize(visible(sim(SMALL), 2).size());
-        assertThat(simulator.simulation().log().of("meta", SMALL)).hasSize(3);
+        assertThat(simulator.log("meta", SMALL)).hasSize(3);
     }
 
     @Test

@@ -12,21 +12,20 @@ import io.clp.dsp.HierarchyPage;
 import io.clp.dsp.ListRequest;
 import io.clp.dsp.RateLimit;
 import io.clp.dsp.ReportRow;
+import io.clp.dsp.SimulatorFixture;
 import io.clp.dsp.http.DspHttp;
 import io.clp.dspsim.Catalog;
-import io.clp.dspsim.DspSimulator;
 import io.clp.dspsim.Fault;
 import io.clp.dspsim.RequestLog;
 import io.clp.dspsim.SimAccount;
 import io.clp.dspsim.SimEntity;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,6 +41,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static io.clp.dsp.SimulatorFixture.assertRowsEqualDelivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -50,23 +50,18 @@ class TtdConnectorTest {
     static final String ADVERTISER = "ttdadv01";
     static final RateLimit FAST = new RateLimit(1_000, Duration.ofSeconds(5), 3, Duration.ofMillis(20), Duration.ofMillis(200));
 
-    DspSimulator simulator;
+    @RegisterExtension
+    final SimulatorFixture simulator = new SimulatorFixture();
+
     SimAccount sim;
     TtdConnector connector;
     AccountRef account;
 
     @BeforeEach
-    void start() {
-        simulator = DspSimulator.start("127.0.0.1", 0, 42);
-        sim = simulator.simulation().catalog().account("ttd", ADVERTISER).orElseThrow();
-        connector = new TtdConnector(DspHttp.create(Duration.ofSeconds(2), Duration.ofSeconds(2)),
-                DspEndpoints.simulator(simulator.baseUrl("")));
+    void connector() {
+        sim = simulator.account("ttd", ADVERTISER);
+        connector = simulator.connector(TtdConnector::new, Duration.ofSeconds(2));
         account = account(Catalog.TTD_PASSWORD);
-    }
-
-    @AfterEach
-    void stop() {
-        simulator.close();
     }
 
     AccountRef account(String password) {
@@ -127,12 +122,7 @@ class TtdConnectorTest {
         arm(Fault.Type.THROTTLE, 1, 1);
         assertThat(connector.list(account, ListRequest.first(EntityLevel.CAMPAIGN, null)).entities()).hasSize(40);
 
-        List<RequestLog.Entry> calls = log();
-        int throttled = indexOfStatus(calls, 429);
-        assertThat(throttled).isNotNegative();
-        RequestLog.Entry retry = calls.get(throttled + 1);
-        assertThat(Duration.between(calls.get(throttled).at(), retry.at())).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
-        assertThat(retry.path()).isEqualTo(calls.get(throttled).path());
+        RequestLog.Entry retry = SimulatorFixture.retryOf(log(), 429, Duration.ofSeconds(1));
         assertThat(retry.status()).isEqualTo(200);
     }
 
@@ -140,7 +130,7 @@ class TtdConnectorTest {
     void serverErrorsAreRetriedUntilSuccess() {
         arm(Fault.Type.SERVER_ERROR, 2, 0);
         assertThat(connector.list(account, ListRequest.first(EntityLevel.CAMPAIGN, null)).entities()).hasSize(40);
-        assertThat(log()).extracting(RequestLog.Entry::status).containsSubsequence(503, 503, 200);
+        assertThat(simulator.statuses("ttd", ADVERTISER)).containsSubsequence(503, 503, 200);
     }
 
     @Test
@@ -154,7 +144,7 @@ class TtdConnectorTest {
     @Test
     void aCallThatTimesOutIsSentAgain() {
         connector.connect(account);
-        simulator.simulation().faults().arm("ttd", ADVERTISER, new Fault(Fault.Type.TIMEOUT, 1, 0, 2_500));
+        simulator.hangOnce("ttd", ADVERTISER, 2_500);
         long started = System.nanoTime();
         assertThat(connector.list(account, ListRequest.first(EntityLevel.CAMPAIGN, null)).entities()).hasSize(40);
         // the first attempt hung past the 2 s request timeout; the answer came from the second
@@ -175,7 +165,7 @@ class TtdConnectorTest {
         connector.connect(account);
         arm(Fault.Type.EXPIRED_TOKEN, 1, 0);
         assertThat(connector.list(account, ListRequest.first(EntityLevel.CAMPAIGN, null)).entities()).hasSize(40);
-        List<RequestLog.Entry> all = simulator.simulation().log().of("ttd", null);
+        List<RequestLog.Entry> all = simulator.log("ttd", null);
         assertThat(all).filteredOn(e -> e.path().equals("/v3/authentication")).hasSize(2);
         assertThat(all).extracting(RequestLog.Entry::status).containsSubsequence(401, 200, 200);
     }
@@ -272,19 +262,7 @@ class TtdConnectorTest {
         List<ReportRow> rows = new ArrayList<>();
         connector.dailyReport(account, from, to, rows::add);
 
-        assertThat(rows).hasSize((int) sim.count(SimEntity.LINE_ITEM) * 3);
-        for (ReportRow row : rows) {
-            SimEntity li = sim.byId(SimEntity.LINE_ITEM, row.externalId());
-            SimAccount.Delivery d = sim.delivery(SimEntity.LINE_ITEM, li.index(), row.date());
-            assertThat(row.level()).isEqualTo(EntityLevel.LINE_ITEM);
-            assertThat(row.impressions()).isEqualTo(d.impressions());
-            assertThat(row.clicks()).isEqualTo(d.clicks());
-            assertThat(row.conversions()).isEqualByComparingTo(BigDecimal.valueOf(d.conversions()));
-            assertThat(row.views()).isEqualTo(d.views());
-            assertThat(row.spend().amount()).isEqualByComparingTo(d.spend());
-            assertThat(row.revenue().amount()).isEqualByComparingTo(d.revenue());
-            assertThat(row.spend().currency().getCurrencyCode()).isEqualTo("USD");
-        }
+        assertRowsEqualDelivery(rows, sim, 3);
         assertThat(rows).extracting(ReportRow::date).containsOnly(from, from.plusDays(1), to);
         assertThat(log()).anySatisfy(e -> assertThat(e.method()).isEqualTo("DELETE"));
     }
@@ -292,16 +270,7 @@ class TtdConnectorTest {
     // --- helpers -------------------------------------------------------------------------------------------------------
 
     List<DspEntity> listAll(EntityLevel level, Instant since) {
-        List<DspEntity> all = new ArrayList<>();
-        ListRequest request = ListRequest.first(level, since);
-        while (true) {
-            HierarchyPage page = connector.list(account, request);
-            all.addAll(page.entities());
-            if (page.last()) {
-                return all;
-            }
-            request = request.next(page.nextPageToken());
-        }
+        return SimulatorFixture.listAll(connector, account, level, since);
     }
 
     /** The simulated hierarchy as TTD renders it (docs/dsp-connectors.md, "The Trade Desk"). */
@@ -330,20 +299,11 @@ class TtdConnectorTest {
     }
 
     void arm(Fault.Type type, int count, int retryAfterSeconds) {
-        simulator.simulation().faults().arm("ttd", ADVERTISER, new Fault(type, count, retryAfterSeconds, 0));
+        simulator.arm("ttd", ADVERTISER, type, count, retryAfterSeconds);
     }
 
     List<RequestLog.Entry> log() {
-        return simulator.simulation().log().of("ttd", ADVERTISER);
-    }
-
-    static int indexOfStatus(List<RequestLog.Entry> calls, int status) {
-        for (int i = 0; i < calls.size(); i++) {
-            if (calls.get(i).status() == status) {
-                return i;
-            }
-        }
-        return -1;
+        return simulator.log("ttd", ADVERTISER);
     }
 
 }
