@@ -8,6 +8,7 @@ public final class AggregateTypes {
     public static final String GRANT = "grant";
     public static final String API_KEY = "api-key";
     public static final String CAMPAIGN = "campaign";
+    public static final String DSP_ACCOUNT = "dsp-account";
 
     /**
      * The outbox's aggregate types of current-state records ({@code state.<aggregate type>}); the

@@ -16,6 +16,9 @@ import io.clp.events.identity.OrganizationUpdated;
 import io.clp.events.campaign.CampaignChanged;
 import io.clp.events.campaign.CampaignCreated;
 import io.clp.events.campaign.CampaignRemoved;
+import io.clp.events.campaign.DspAccountConnected;
+import io.clp.events.campaign.DspAccountDeleted;
+import io.clp.events.campaign.DspAccountUpdated;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +48,10 @@ public final class EventTypes {
             entry(ApiKeyRevoked.class, ApiKeyRevoked.TYPE),
             entry(CampaignCreated.class, CampaignCreated.TYPE),
             entry(CampaignChanged.class, CampaignChanged.TYPE),
-            entry(CampaignRemoved.class, CampaignRemoved.TYPE)));
+            entry(CampaignRemoved.class, CampaignRemoved.TYPE),
+            entry(DspAccountConnected.class, DspAccountConnected.TYPE),
+            entry(DspAccountUpdated.class, DspAccountUpdated.TYPE),
+            entry(DspAccountDeleted.class, DspAccountDeleted.TYPE)));
 
     private EventTypes() {
     }

@@ -174,7 +174,7 @@ class AsyncApiContractTest {
             expected = "boolean";
         } else if (Collection.class.isAssignableFrom(raw) || raw.isArray()) {
             expected = "array";
-        } else if (Map.class.isAssignableFrom(raw)) {
+        } else if (Map.class.isAssignableFrom(raw) || raw.isRecord()) {
             expected = "object";
         } else {
             return java.util.Optional.of("no JSON type known for " + javaType);
@@ -193,6 +193,21 @@ class AsyncApiContractTest {
                 return java.util.Optional.of("an array whose items are not documented");
             }
             return item == null ? java.util.Optional.empty() : typeMismatch(item, items).map(m -> "items " + m);
+        }
+        if (raw.isRecord()) {
+            // a nested value is held to its documented properties as the payload is
+            Map<String, JavaType> written = properties(raw);
+            Set<String> documented = new TreeSet<>();
+            schema.path("properties").fieldNames().forEachRemaining(documented::add);
+            if (!written.keySet().equals(documented)) {
+                return java.util.Optional.of("the record writes " + written.keySet() + ", the document says " + documented);
+            }
+            for (Map.Entry<String, JavaType> property : written.entrySet()) {
+                java.util.Optional<String> mismatch = typeMismatch(property.getValue(), schema.path("properties").path(property.getKey()));
+                if (mismatch.isPresent()) {
+                    return mismatch.map(m -> property.getKey() + ": " + m);
+                }
+            }
         }
         return java.util.Optional.empty();
     }

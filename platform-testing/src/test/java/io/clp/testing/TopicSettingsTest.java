@@ -34,7 +34,8 @@ class TopicSettingsTest {
         for (String state : new String[]{Topics.ORGANIZATION_STATE, Topics.GRANT_STATE}) {
             assertThat(KafkaComponent.TOPICS).containsEntry(state, Map.of("cleanup.policy", "compact"));
         }
-        for (String events : new String[]{Topics.ORGANIZATION, Topics.MEMBERSHIP, Topics.GRANT, Topics.API_KEY}) {
+        for (String events : new String[]{Topics.ORGANIZATION, Topics.MEMBERSHIP, Topics.GRANT, Topics.API_KEY,
+                Topics.CAMPAIGN, Topics.DSP_ACCOUNT}) {
             assertThat(KafkaComponent.TOPICS).containsEntry(events,
                     Map.of("retention.ms", Long.toString(Topics.EVENTS_RETENTION.toMillis())));
         }

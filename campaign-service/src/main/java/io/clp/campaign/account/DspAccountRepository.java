@@ -5,6 +5,7 @@ import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import java.util.List;
 import java.util.UUID;
@@ -27,6 +28,14 @@ public class DspAccountRepository implements PanacheRepositoryBase<DspAccount, U
     /** The organization's account, or null when it has none with this id. */
     public Uni<DspAccount> inOrganization(UUID orgId, UUID accountId) {
         return find("id = ?1 and orgId = ?2", accountId, orgId).firstResult();
+    }
+
+    /**
+     * The organization's account, its row locked until the transaction ends: a change computes what it changed (its
+     * event's {@code changedFields}) from the committed row, and no concurrent change or sync status write is lost.
+     */
+    public Uni<DspAccount> inOrganizationForChange(UUID orgId, UUID accountId) {
+        return find("id = ?1 and orgId = ?2", accountId, orgId).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
     }
 
     /** The organization's account at this DSP with this external id, or null. */

@@ -5,6 +5,7 @@ import io.clp.dsp.AccountRef;
 import io.clp.dsp.Dsp;
 import io.clp.dsp.DspConnector;
 import io.clp.dsp.DspCredentials;
+import io.clp.platform.outbox.Outbox;
 import io.clp.platform.pagination.Cursor;
 import io.clp.platform.pagination.Page;
 import io.clp.platform.pagination.PageRequest;
@@ -36,6 +37,8 @@ import java.util.stream.Collectors;
  * or by an entity grant on that account; every operation runs as an {@link OrganizationWork}.
  * Connecting (and replacing credentials) asks the DSP first, on a virtual thread and outside any transaction:
  * a slow DSP holds no connection and no lock, and nothing is written unless the DSP accepted the credentials.
+ * Each change publishes its {@code io.clp.dsp-account.*} event through the outbox in the transaction that writes the
+ * row, so the event exists exactly when the change does.
  */
 @ApplicationScoped
 public class DspAccounts {
@@ -47,9 +50,12 @@ public class DspAccounts {
     private final DspAccountRepository accounts;
     private final AccountConnections connections;
     private final CredentialsCodec codec;
+    private final Outbox outbox;
 
-    DspAccounts(OrganizationWork work, DspAccountRepository accounts, AccountConnections connections, CredentialsCodec codec) {
+    DspAccounts(OrganizationWork work, DspAccountRepository accounts, AccountConnections connections, CredentialsCodec codec,
+                Outbox outbox) {
         this.work = work;
+        this.outbox = outbox;
         this.accounts = accounts;
         this.connections = connections;
         this.codec = codec;
@@ -121,6 +127,7 @@ public class DspAccounts {
                             .chain(() -> accounts.flush())
                             .chain(() -> accounts.getSession())
                             .chain(session -> session.refresh(account)) // created_at is the database's
+                            .call(() -> outbox.publish(DspAccountEvents.connected(account)))
                             .map(ignored -> DspAccountView.of(account));
                 }))
                 .onFailure(DspAccounts::uniqueViolation).transform(e -> duplicate(dsp, externalId));
@@ -133,9 +140,10 @@ public class DspAccounts {
     public Uni<DspAccountView> update(UUID orgId, UUID accountId, UpdateDspAccount request) {
         if (request.credentials() == null) {
             return work.onEntity(orgId, Permission.DSP_ACCOUNT_UPDATE, DspAccount.ENTITY_TYPE, accountId,
-                    () -> accounts.inOrganization(orgId, accountId), account -> {
+                    () -> accounts.inOrganizationForChange(orgId, accountId), account -> {
+                        DspAccountEvents.Snapshot before = DspAccountEvents.Snapshot.of(account);
                         account.apply(request);
-                        return Uni.createFrom().item(DspAccountView.of(account));
+                        return published(before, account, false).map(ignored -> DspAccountView.of(account));
                     });
         }
         return work.onEntity(orgId, Permission.DSP_ACCOUNT_UPDATE, DspAccount.ENTITY_TYPE, accountId,
@@ -152,7 +160,8 @@ public class DspAccounts {
                     });
                 })
                 .chain(validated -> work.onEntity(orgId, Permission.DSP_ACCOUNT_UPDATE, DspAccount.ENTITY_TYPE, accountId,
-                        () -> accounts.inOrganization(orgId, accountId), account -> {
+                        () -> accounts.inOrganizationForChange(orgId, accountId), account -> {
+                            DspAccountEvents.Snapshot before = DspAccountEvents.Snapshot.of(account);
                             account.apply(request.withoutCredentials());
                             account.takeFromDsp(validated.info());
                             return DspAccountCredentials.<DspAccountCredentials>findById(accountId)
@@ -164,6 +173,7 @@ public class DspAccounts {
                                         row.encrypted = validated.sealed();
                                         return Uni.createFrom().voidItem();
                                     })
+                                    .chain(() -> published(before, account, true))
                                     .map(ignored -> DspAccountView.of(account));
                         }));
     }
@@ -171,8 +181,17 @@ public class DspAccounts {
     /** Deletes the account and its credentials; its campaigns and their hierarchy stay, no longer tied to an account. */
     public Uni<Void> delete(UUID orgId, UUID accountId) {
         return work.onEntity(orgId, Permission.DSP_ACCOUNT_DELETE, DspAccount.ENTITY_TYPE, accountId,
-                () -> accounts.inOrganization(orgId, accountId),
-                account -> DspAccountCredentials.delete("accountId", accountId).chain(() -> accounts.delete(account)));
+                () -> accounts.inOrganizationForChange(orgId, accountId),
+                account -> outbox.publish(DspAccountEvents.deleted(account, Instant.now().truncatedTo(ChronoUnit.MICROS)))
+                        .chain(() -> DspAccountCredentials.delete("accountId", accountId))
+                        .chain(() -> accounts.delete(account)));
+    }
+
+    /** The account's update event, in the caller's transaction; none when the change changed nothing. */
+    private Uni<Void> published(DspAccountEvents.Snapshot before, DspAccount after, boolean credentialsRotated) {
+        return DspAccountEvents.updated(before, after, credentialsRotated)
+                .map(event -> outbox.publish(event).replaceWithVoid())
+                .orElseGet(() -> Uni.createFrom().voidItem());
     }
 
     /** The credentials the DSP takes, each present; a name the DSP does not know is refused rather than stored. */

@@ -194,8 +194,11 @@ class DspAccountResourceTest {
                 "team", null, "USD", admin.id(), created, 0L));
         TestEvents.publish(new OrganizationUpdated(orgId, "Frozen Inc", "frozen-" + orgId.toString().substring(0, 8), "suspended",
                 "team", null, "USD", List.of("status"), Instant.now().truncatedTo(ChronoUnit.MICROS), 1L));
-        await().atMost(WITHIN).until(() -> given().auth().oauth2(TestTokens.token(admin)).contentType(ContentType.JSON)
-                .body("{\"active\": false}").patch(path).statusCode() == 409);
+        // the change is tried once the suspension is known: tried earlier, it would succeed and disable the account
+        await().atMost(WITHIN).until(() -> TestDatabase.count(
+                "SELECT count(*) FROM campaign.organization_refs WHERE org_id = ? AND status = 'suspended'", orgId) == 1);
+        given().auth().oauth2(TestTokens.token(admin)).contentType(ContentType.JSON)
+                .body("{\"active\": false}").patch(path).then().statusCode(409);
         given().auth().oauth2(TestTokens.token(admin)).get(path).then().statusCode(200).body("active", equalTo(true));
 
         TestEvents.publish(new OrganizationDeleted(orgId, "frozen-" + orgId.toString().substring(0, 8), admin.id(),

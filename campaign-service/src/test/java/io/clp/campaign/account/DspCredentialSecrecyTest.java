@@ -2,6 +2,11 @@ package io.clp.campaign.account;
 
 import io.clp.campaign.SimulatedDsps;
 import io.clp.dsp.Dsp;
+import io.clp.events.campaign.DspAccountConnected;
+import io.clp.events.campaign.DspAccountDeleted;
+import io.clp.events.campaign.DspAccountUpdated;
+import io.clp.testing.Emitted;
+import io.clp.testing.EmittedEvent;
 import io.clp.testing.EmittedEvents;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;
@@ -41,7 +46,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * An account's credentials, connected through the API against the DSP simulator, appear in no response, no log
- * line, no event, no table in plaintext (so in nothing change data capture could stream) and not in their own
+ * line, no event (in any column of its outbox row, while its connection, changes and deletion are published), no
+ * table in plaintext (so in nothing change data capture could stream) and not in their own
  * encrypted blob; their table is kept out of CDC. Needs the DSP's connector (default Meta; {@code -Dclp.test.dsp=ttd}
  * picks another): on a branch where it is still a stub, connecting answers 500.
  */
@@ -141,6 +147,19 @@ class DspCredentialSecrecyTest {
         // the reference the sync engine gets decrypts them again, bound to this row
         assertThat(connections.accountRef(orgId, UUID.fromString(accountId)).await().indefinitely().credentials().asMap())
                 .isEqualTo(credentials);
+
+        given().auth().oauth2(admin).when().delete(base + "/" + accountId).then().statusCode(204);
+        // the account's events were published (so the check below is not vacuous), none with a secret in any column
+        Emitted events = EmittedEvents.since(mark).inOrganization(orgId);
+        assertThat(events.types()).containsExactly(DspAccountConnected.TYPE, DspAccountUpdated.TYPE, DspAccountUpdated.TYPE,
+                DspAccountDeleted.TYPE);
+        for (String secret : allSecrets) {
+            String hex = HexFormat.of().formatHex(secret.getBytes(StandardCharsets.UTF_8));
+            for (EmittedEvent event : events.events()) {
+                assertThat(event.columns().values()).as("columns of %s", event.type())
+                        .noneMatch(column -> column != null && (column.contains(secret) || column.contains(hex)));
+            }
+        }
     }
 
     @Test
