@@ -3,6 +3,7 @@ package io.clp.audit.trail;
 import io.clp.launcher.ServiceCatalog;
 import io.clp.launcher.StackLayout;
 import io.clp.platform.persistence.PlatformMigrations;
+import io.clp.testing.TestOrganizations;
 import io.clp.testing.TestPostgres;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
@@ -221,7 +222,7 @@ class CapturedColumnsTest {
     void aLeaseRenewalOrAProgressWriteChangesNoCapturedValueWhileARunsEndAndTheAccountsOutcomeDo() throws SQLException {
         assertThat(connector.getProperty("skip.messages.without.change")).as("an update that changes no captured column is skipped")
                 .isEqualTo("true");
-        UUID org = UUID.randomUUID();
+        UUID org = TestOrganizations.known("campaign", UUID.randomUUID());
         UUID account = UUID.randomUUID();
         UUID run = UUID.randomUUID();
         try (Connection c = TestPostgres.get().server().connect(TestPostgres.DATABASE)) {
