@@ -3,6 +3,7 @@ package io.clp.audit.trail;
 import io.clp.launcher.ServiceCatalog;
 import io.clp.launcher.StackLayout;
 import io.clp.platform.persistence.PlatformMigrations;
+import io.clp.testing.TestOrganizations;
 import io.clp.testing.TestPostgres;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
@@ -16,14 +17,18 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 /**
  * What the change-data-capture connector (deploy/debezium/clp-cdc.properties) streams, checked
@@ -193,6 +198,138 @@ class CapturedColumnsTest {
         assertThat(columnsOfAllTables.stream().map(c -> c.substring(0, c.lastIndexOf('.'))).distinct().toList())
                 .as("tables no longer captured whose earlier entries stay readable exist")
                 .containsAll(AuditedTables.NO_LONGER_CAPTURED);
+    }
+
+    @Test
+    void theSyncsLeaseAndProgressAreNotCapturedWhileWhatARunIsAndHowItWentAre() {
+        assertThat(capturedColumns).as("bookkeeping of the hierarchy sync (docs/audit-policy.md)").doesNotContain(
+                "campaign.dsp_accounts.sync_lease_owner", "campaign.dsp_accounts.sync_lease_until",
+                "campaign.sync_runs.checkpoint", "campaign.sync_runs.counts", "campaign.sync_runs.pages",
+                "campaign.sync_runs.dsp_wait_ms", "campaign.sync_runs.write_ms", "campaign.sync_runs.heartbeat_at",
+                "campaign.sync_runs.updated_at");
+        assertThat(capturedColumns).as("the account and its sync outcome, the run's status, error and final counts").contains(
+                "campaign.dsp_accounts.display_name", "campaign.dsp_accounts.is_active", "campaign.dsp_accounts.last_sync_at",
+                "campaign.dsp_accounts.last_sync_status", "campaign.dsp_accounts.updated_at", "campaign.sync_runs.status",
+                "campaign.sync_runs.error", "campaign.sync_runs.finished_at", "campaign.sync_runs.final_counts");
+    }
+
+    /**
+     * With skip.messages.without.change, Debezium emits an update only when the captured columns' values differ between
+     * the old and the new row; compared here on rows written by the sync's own statements (io.clp.campaign.sync.SyncStore),
+     * against the real migrations, triggers included.
+     */
+    @Test
+    void aLeaseRenewalOrAProgressWriteChangesNoCapturedValueWhileARunsEndAndTheAccountsOutcomeDo() throws SQLException {
+        assertThat(connector.getProperty("skip.messages.without.change")).as("an update that changes no captured column is skipped")
+                .isEqualTo("true");
+        UUID org = TestOrganizations.known("campaign", UUID.randomUUID());
+        UUID account = UUID.randomUUID();
+        UUID run = UUID.randomUUID();
+        try (Connection c = TestPostgres.get().server().connect(TestPostgres.DATABASE)) {
+            execute(c, "INSERT INTO campaign.dsp_accounts (id, org_id, dsp_type, external_account_id, display_name) "
+                    + "VALUES (?, ?, 'ttd', ?, 'Trade Desk')", account, org, "adv-" + account);
+            // claimDue
+            assertThat(changedBy(c, "campaign.dsp_accounts", account, "UPDATE campaign.dsp_accounts SET sync_lease_owner = 'i-1', "
+                    + "sync_lease_until = now() + make_interval(secs => 120) WHERE id = ?", account)).as("lease taken").isEmpty();
+            // begin
+            execute(c, "INSERT INTO campaign.sync_runs (id, org_id, dsp_account_id, kind, trigger, status, started_at, heartbeat_at) "
+                    + "VALUES (?, ?, ?, 'full', 'scheduled', 'running', now(), now())", run, org, account);
+            assertThat(captured(c, "campaign.sync_runs", run)).contains(entry("status", "running"), entry("final_counts", null));
+            for (int page = 1; page <= 2; page++) {
+                // writePage
+                assertThat(changedBy(c, "campaign.sync_runs", run, "UPDATE campaign.sync_runs SET checkpoint = ?::jsonb, "
+                                + "counts = ?::jsonb, pages = ?, dsp_wait_ms = ?, write_ms = ?, heartbeat_at = now() WHERE id = ?",
+                        "{\"level\": \"CAMPAIGN\", \"pageToken\": \"p" + page + "\"}", counts(page * 100), page, page * 40L,
+                        page * 7L, run)).as("page written").isEmpty();
+                // heartbeat
+                assertThat(changedBy(c, "campaign.dsp_accounts", account, "UPDATE campaign.dsp_accounts a "
+                        + "SET sync_lease_until = now() + make_interval(secs => 120) WHERE id = ? AND sync_lease_owner = 'i-1' "
+                        + "AND sync_lease_until > now()", account)).as("lease renewed").isEmpty();
+                assertThat(changedBy(c, "campaign.sync_runs", run, "UPDATE campaign.sync_runs SET heartbeat_at = now() WHERE id = ?",
+                        run)).as("heartbeat").isEmpty();
+            }
+            // fail, transiently: the run ends with the counts it had; the account records the failure
+            assertThat(changedBy(c, "campaign.sync_runs", run, "UPDATE campaign.sync_runs SET status = 'failed', finished_at = now(), "
+                    + "error = '503 from the DSP', retryable = true, heartbeat_at = now() WHERE id = ?", run))
+                    .containsOnlyKeys("status", "finished_at", "error", "retryable", "final_counts")
+                    .containsEntry("final_counts", counts(200));
+            assertThat(changedBy(c, "campaign.dsp_accounts", account, "UPDATE campaign.dsp_accounts SET last_sync_at = now(), "
+                    + "last_sync_status = 'failed', sync_failures = sync_failures + 1, sync_lease_owner = NULL, "
+                    + "sync_lease_until = NULL WHERE id = ?", account))
+                    .containsKeys("last_sync_at", "last_sync_status", "sync_failures", "updated_at");
+            // the next claim resumes it: running again, no final counts
+            assertThat(changedBy(c, "campaign.dsp_accounts", account, "UPDATE campaign.dsp_accounts SET sync_lease_owner = 'i-2', "
+                    + "sync_lease_until = now() + make_interval(secs => 120) WHERE id = ?", account)).as("lease taken").isEmpty();
+            assertThat(changedBy(c, "campaign.sync_runs", run, "UPDATE campaign.sync_runs SET status = 'running', attempt = attempt + 1, "
+                    + "retryable = false, error = NULL, finished_at = NULL, heartbeat_at = now() WHERE id = ?", run))
+                    .containsOnlyKeys("status", "attempt", "retryable", "error", "finished_at", "final_counts")
+                    .containsEntry("final_counts", null);
+            assertThat(changedBy(c, "campaign.sync_runs", run, "UPDATE campaign.sync_runs SET checkpoint = ?::jsonb, "
+                    + "counts = ?::jsonb, pages = 3, heartbeat_at = now() WHERE id = ?", "{\"level\": \"LINE_ITEM\"}", counts(300), run))
+                    .as("page written").isEmpty();
+            // succeed
+            assertThat(changedBy(c, "campaign.sync_runs", run, "UPDATE campaign.sync_runs SET status = 'succeeded', finished_at = now(), "
+                    + "counts = ?::jsonb, heartbeat_at = now(), checkpoint = '{\"level\": \"DONE\"}'::jsonb, retryable = false, "
+                    + "error = NULL, dsp_wait_ms = 160, write_ms = 30 WHERE id = ?", counts(320), run))
+                    .containsOnlyKeys("status", "finished_at", "final_counts")
+                    .containsEntry("status", "succeeded").containsEntry("final_counts", counts(320));
+            assertThat(changedBy(c, "campaign.dsp_accounts", account, "UPDATE campaign.dsp_accounts SET last_sync_at = now(), "
+                    + "last_sync_status = 'succeeded', sync_error = NULL, sync_failures = 0, sync_lease_owner = NULL, "
+                    + "sync_lease_until = NULL WHERE id = ?", account))
+                    .containsKeys("last_sync_at", "last_sync_status", "sync_failures", "updated_at")
+                    .containsEntry("last_sync_status", "succeeded");
+            // a person's change of the account
+            assertThat(changedBy(c, "campaign.dsp_accounts", account,
+                    "UPDATE campaign.dsp_accounts SET display_name = 'Trade Desk EU' WHERE id = ?", account))
+                    .containsOnlyKeys("display_name", "updated_at");
+        }
+    }
+
+    private static String counts(int campaigns) {
+        return "{\"CAMPAIGN\": {\"seen\": " + campaigns + ", \"changed\": 0, \"created\": " + campaigns + ", \"removed\": 0}}";
+    }
+
+    /** The captured columns whose values {@code sql} changed in the row, with their new values (as text). */
+    private static Map<String, String> changedBy(Connection c, String table, UUID id, String sql, Object... args)
+            throws SQLException {
+        Map<String, String> before = captured(c, table, id);
+        assertThat(execute(c, sql, args)).as(sql).isEqualTo(1);
+        Map<String, String> after = captured(c, table, id);
+        Map<String, String> changed = new TreeMap<>();
+        after.forEach((column, value) -> {
+            if (!java.util.Objects.equals(value, before.get(column))) {
+                changed.put(column, value);
+            }
+        });
+        return changed;
+    }
+
+    /** The row's values the connector streams: every column but the excluded ones. */
+    private static Map<String, String> captured(Connection c, String table, UUID id) throws SQLException {
+        Predicate<String> excluded = includes(connector.getProperty("column.exclude.list"));
+        Map<String, String> values = new TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT j.key, j.value FROM " + table + " t, jsonb_each_text(to_jsonb(t)) j WHERE t.id = ?")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (!excluded.test(table + "." + rs.getString(1))) {
+                        values.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+        }
+        assertThat(values).as("row %s of %s", id, table).isNotEmpty();
+        return values;
+    }
+
+    private static int execute(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        }
     }
 
     /** Tables whose rows are not audited one by one (docs/audit-policy.md), by the names such tables get. */
