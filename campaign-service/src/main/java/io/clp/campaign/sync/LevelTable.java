@@ -190,8 +190,10 @@ enum LevelTable {
                     UPDATE %s t SET status = 'removed', removed_at = $4::timestamptz, last_synced_at = $4::timestamptz,
                                     sync_version = t.sync_version + 1%s
                     WHERE t.org_id = $1::uuid AND t.dsp_account_id = $2::uuid AND t.status <> 'removed'
-                      -- NOT IN: hashed once; the freshly filled scratch table has no statistics for a better anti-join plan
-                      AND t.external_id NOT IN (SELECT s.external_id FROM sync_seen s WHERE s.run_id = $3::uuid AND s.level = %d)
+                      -- NOT EXISTS, not NOT IN: an anti-join (hashed, or probing sync_seen's primary key) stays linear
+                      -- however many ids a run saw; NOT IN falls back to a quadratic scan once its hash outgrows work_mem
+                      AND NOT EXISTS (SELECT 1 FROM sync_seen s WHERE s.run_id = $3::uuid AND s.level = %d
+                                                                 AND s.external_id = t.external_id)
                     RETURNING t.id, t.org_id, t.dsp_account_id, t.dsp_type, t.external_id, t.sync_version, t.removed_at)
                 %s
                 """.formatted(table, activeFlag, ordinal(), events);
