@@ -4,12 +4,15 @@
 
 -- 1. An account's updated_at is captured (it is when the account changed), so it must not move when an update only takes,
 --    renews or releases the sync lease: that is not a change of the account, and it happens every few seconds while a
---    run works. The trigger keeps its name, so it still fires after trg_dsp_accounts_unblock_sync (BEFORE triggers fire in
---    name order) and sees that trigger's changes.
+--    run works. Only then: an update that changes no column at all still moves it, because replacing the credentials
+--    (kept apart in dsp_account_credentials, which is not captured) touches the account row and nothing else, and
+--    the trail must show that the account changed. The trigger keeps its name, so it still fires after
+--    trg_dsp_accounts_unblock_sync (BEFORE triggers fire in name order) and sees that trigger's changes.
 CREATE FUNCTION clp_dsp_accounts_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF to_jsonb(NEW) - 'sync_lease_owner' - 'sync_lease_until' - 'updated_at'
-       = to_jsonb(OLD) - 'sync_lease_owner' - 'sync_lease_until' - 'updated_at' THEN
+    IF (NEW.sync_lease_owner, NEW.sync_lease_until) IS DISTINCT FROM (OLD.sync_lease_owner, OLD.sync_lease_until)
+       AND to_jsonb(NEW) - 'sync_lease_owner' - 'sync_lease_until' - 'updated_at'
+         = to_jsonb(OLD) - 'sync_lease_owner' - 'sync_lease_until' - 'updated_at' THEN
         NEW.updated_at := OLD.updated_at;
     ELSE
         NEW.updated_at := now();

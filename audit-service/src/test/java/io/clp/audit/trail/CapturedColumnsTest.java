@@ -282,6 +282,10 @@ class CapturedColumnsTest {
             assertThat(changedBy(c, "campaign.dsp_accounts", account,
                     "UPDATE campaign.dsp_accounts SET display_name = 'Trade Desk EU' WHERE id = ?", account))
                     .containsOnlyKeys("display_name", "updated_at");
+            // replacing the credentials (kept apart, not captured) touches the account row and nothing else: still a change
+            assertThat(changedBy(c, "campaign.dsp_accounts", account,
+                    "UPDATE campaign.dsp_accounts SET updated_at = updated_at WHERE id = ?", account))
+                    .containsOnlyKeys("updated_at");
         }
     }
 

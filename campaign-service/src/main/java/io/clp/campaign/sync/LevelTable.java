@@ -147,9 +147,10 @@ enum LevelTable {
                 + "$5::text AS actor FROM changes c GROUP BY c.kind";
         return """
                 WITH i AS (
-                    SELECT DISTINCT ON (external_id) * FROM unnest(%s)
-                        AS x(%s)
-                    ORDER BY external_id),
+                    -- an entity listed twice in a batch (offset paging shifts when rows move): the last listing wins
+                    SELECT DISTINCT ON (external_id) * FROM unnest(%s) WITH ORDINALITY
+                        AS x(%s, listed)
+                    ORDER BY external_id, listed DESC),
                 o AS (
                     SELECT %s FROM %s t JOIN i ON t.org_id = $1::uuid AND t.dsp_type = $3::dsp_type AND t.external_id = i.external_id),
                 up AS (

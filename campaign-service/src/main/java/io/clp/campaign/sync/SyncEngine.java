@@ -176,7 +176,7 @@ public class SyncEngine {
                             page = result(listing);
                         } catch (DspException.Rejected rejected) {
                             if (!savedToken) {
-                                throw rejected;
+                                throw keepingBatch(claim, heartbeat, level, batch, request, counts, pages, dspWait, write, rejected);
                             }
                             LOG.infof("sync run %s: the DSP rejected the saved page token of level %s; that level restarts from its first page",
                                     claim.runId(), level);
@@ -184,6 +184,8 @@ public class SyncEngine {
                             request = new ListRequest(level, null, claim.updatedSince());
                             listing = list(connector, ref, request);
                             continue;
+                        } catch (RuntimeException failure) {
+                            throw keepingBatch(claim, heartbeat, level, batch, request, counts, pages, dspWait, write, failure);
                         }
                         savedToken = false;
                         long t1 = System.nanoTime();
@@ -220,6 +222,25 @@ public class SyncEngine {
         }
         heartbeat.check();
         store.succeed(claim, owner, counts, dspWait, write).await().indefinitely();
+    }
+
+    /**
+     * A listing failed with pages gathered but not yet written: they are written first, with the failed page as the
+     * checkpoint, so that the retry resumes there instead of listing them again (a throttled DSP could otherwise fail
+     * every attempt before its batch is complete). The listing's failure is what the run then fails with; if the
+     * write fails too (a lost lease, the database down), that failure wins.
+     */
+    private RuntimeException keepingBatch(SyncStore.Claim claim, Heartbeat heartbeat, EntityLevel level, List<DspEntity> batch,
+                                          ListRequest failed, JsonObject counts, int pages, long dspWait, long write,
+                                          RuntimeException failure) {
+        if (batch.isEmpty()) {
+            return failure;
+        }
+        heartbeat.check();
+        JsonObject checkpoint = new JsonObject().put("level", level.name()).put("pageToken", failed.pageToken());
+        store.writeBatch(claim, owner, level, batch, checkpoint, counts, pages, dspWait, write).await().indefinitely();
+        batch.clear();
+        return failure;
     }
 
     /** Lists one page on its own virtual thread, so that the DSP's answer and the previous page's write overlap. */

@@ -508,6 +508,38 @@ class HierarchySyncTest {
     }
 
     @Test
+    void pagesGatheredWhenTheDspFailsAreWrittenAndTheRetryResumesAtTheFailedPage() {
+        // 600 campaigns in three pages of 200 at 5 calls a second; the batch (1000) would only close at the level's end
+        Connected a = connect(Dsp.DV360, 600, 1, 1, 1, Map.of("requestsPerSecond", 5, "maxRetries", 1));
+        SyncSettings batched = settings(settings.lease(), 1000);
+        SyncEngine batching = new SyncEngine(store, connections, batched, "batching");
+        var outage = CompletableFuture.runAsync(() -> {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5)).until(() -> listingCalls(a) >= 1);
+            SimulatedDsps.simulator().simulation().faults().arm("dv360", a.sim().id(), new Fault(Fault.Type.SERVER_ERROR, 2, 0, 0));
+        });
+
+        syncWith(batching, a, true);
+        outage.join();
+
+        assertThat(lastRun(a, "status")).isEqualTo("failed");
+        assertThat(lastRun(a, "retryable")).isEqualTo("true");
+        // the pages listed before the failure were kept, and the checkpoint is the page that failed
+        long kept = count(a, "campaigns", "true");
+        assertThat(kept).isIn(200L, 400L);
+        assertThat(lastRun(a, "checkpoint")).contains("\"level\": \"CAMPAIGN\"").contains("pageToken");
+        assertThat(lastRun(a, "counts")).contains("\"seen\": " + kept);
+        long before = listingCalls(a);
+
+        syncWith(batching, a, false);
+
+        assertThat(lastRun(a, "status")).isEqualTo("succeeded");
+        assertThat(lastRun(a, "attempt")).isEqualTo("2");
+        // the retry listed the campaigns from the failed page on, then one page per lower level
+        assertThat(listingCalls(a) - before).isEqualTo((600 - kept) / 200 + 3 * 3);
+        assertMatchesSimulator(a);
+    }
+
+    @Test
     void aHeartbeatThatFailsOnceKeepsRenewingTheLease() {
         // about 20 pages at 5 calls a second: longer than the 2 s lease, so the run needs renewals after the failed one
         Connected a = connect(Dsp.DV360, 800, 1, 2, 1, Map.of("requestsPerSecond", 5, "maxRetries", 1));
