@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,12 +37,7 @@ class AuditVisibilityTest {
 
     @Test
     void aDspAccountsTokenPathMetadataAndSyncErrorNeverReachTheTrail() {
-        String demo = client.demoToken();
-        String slug = "audited-" + UUID.randomUUID().toString().substring(0, 8);
-        String orgId = given().auth().oauth2(demo).contentType(ContentType.JSON)
-                .body("{\"name\": \"Media team\", \"slug\": \"" + slug + "\"}")
-                .when().post(client.service("identity", "/organizations")).then().statusCode(201).extract().path("id");
-        client.awaitKnownTo(orgId, "campaign", "audit");
+        String orgId = client.newOrganization("audited", "campaign", "audit");
         UUID accountId = UUID.randomUUID();
         client.execute("INSERT INTO campaign.dsp_accounts (id, org_id, dsp_type, external_account_id, display_name, "
                         + "oauth_token_path, metadata, sync_error) VALUES (?, CAST(? AS uuid), 'ttd', 'adv-audit', "
@@ -51,17 +45,13 @@ class AuditVisibilityTest {
                 accountId, orgId, "vault://dsp/" + SECRET, "{\"access_token\": \"" + SECRET + "\"}",
                 "401: token " + SECRET + " rejected");
 
-        AtomicReference<String> admin = new AtomicReference<>();
-        await().atMost(BOUND).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            admin.set(client.demoToken());
-            return StackClient.hasRole(admin.get(), orgId, "admin");
-        });
+        String admin = client.awaitAdminToken(orgId);
         String auditLogs = client.service("audit", "/organizations/" + orgId + "/audit-logs");
         await().atMost(BOUND).pollInterval(Duration.ofSeconds(1)).until(() ->
-                types(admin.get(), auditLogs).contains("dsp_accounts"));
+                types(admin, auditLogs).contains("dsp_accounts"));
 
         // the connector dropped the account's secret-bearing columns before they reached Kafka
-        Map<String, Object> account = given().auth().oauth2(admin.get()).queryParam("resourceId", accountId)
+        Map<String, Object> account = given().auth().oauth2(admin).queryParam("resourceId", accountId)
                 .get(auditLogs).then().statusCode(200).body(not(containsString(SECRET)))
                 .extract().path("items[0].newValues");
         assertThat(account).containsEntry("display_name", "Trade Desk")
@@ -70,18 +60,9 @@ class AuditVisibilityTest {
 
     @Test
     void aReaderWithoutApiKeyReadSeesNoKeyChangesInTheTrail() {
-        String demo = client.demoToken();
-        String slug = "keyaudit-" + UUID.randomUUID().toString().substring(0, 8);
-        String orgId = given().auth().oauth2(demo).contentType(ContentType.JSON)
-                .body("{\"name\": \"Media team\", \"slug\": \"" + slug + "\"}")
-                .when().post(client.service("identity", "/organizations")).then().statusCode(201).extract().path("id");
-        client.awaitKnownTo(orgId, "campaign", "audit");
-        AtomicReference<String> admin = new AtomicReference<>();
-        await().atMost(BOUND).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            admin.set(client.demoToken());
-            return StackClient.hasRole(admin.get(), orgId, "admin");
-        });
-        String key = given().auth().oauth2(admin.get()).contentType(ContentType.JSON)
+        String orgId = client.newOrganization("keyaudit", "campaign", "audit");
+        String admin = client.awaitAdminToken(orgId);
+        String key = given().auth().oauth2(admin).contentType(ContentType.JSON)
                 .body("{\"name\": \"reader\", \"scopes\": [\"audit_log:read\", \"organization:read\"], "
                         + "\"expiresAt\": \"" + Instant.now().plus(Duration.ofDays(1)) + "\"}")
                 .when().post(client.service("identity", "/organizations/" + orgId + "/api-keys"))
@@ -89,7 +70,7 @@ class AuditVisibilityTest {
         String auditLogs = client.service("audit", "/organizations/" + orgId + "/audit-logs");
 
         await().atMost(BOUND).pollInterval(Duration.ofSeconds(1)).until(() ->
-                types(admin.get(), auditLogs).containsAll(List.of("organizations", "auth_tokens")));
+                types(admin, auditLogs).containsAll(List.of("organizations", "auth_tokens")));
         // the key's Keycloak client is made from identity's event; then the key reads the trail
         await().atMost(BOUND).pollInterval(Duration.ofSeconds(1)).until(() ->
                 given().auth().oauth2(key).get(auditLogs).statusCode() == 200);

@@ -117,6 +117,29 @@ final class StackClient {
         }
     }
 
+    /**
+     * A new organization created through identity's API by the demo user (who becomes its admin), once the named
+     * services know it; its id.
+     */
+    String newOrganization(String slugPrefix, String... knownTo) {
+        String slug = slugPrefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String orgId = given().auth().oauth2(demoToken()).contentType(ContentType.JSON)
+                .body("{\"name\": \"Media team\", \"slug\": \"" + slug + "\"}")
+                .when().post(service("identity", "/organizations")).then().statusCode(201).extract().path("id");
+        awaitKnownTo(orgId, knownTo);
+        return orgId;
+    }
+
+    /** A demo-user token that names the user admin of the organization (Keycloak learns new memberships a moment late). */
+    String awaitAdminToken(String orgId) {
+        AtomicReference<String> token = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            token.set(demoToken());
+            return hasRole(token.get(), orgId, "admin");
+        });
+        return token.get();
+    }
+
     /** The first column of the first row, as the database superuser. */
     String queryText(String sql, Object... args) {
         return withStatement(sql, args, ps -> {

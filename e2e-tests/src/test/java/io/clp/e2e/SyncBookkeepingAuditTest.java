@@ -1,7 +1,6 @@
 package io.clp.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.restassured.http.ContentType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -10,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,17 +34,8 @@ class SyncBookkeepingAuditTest {
 
     @Test
     void aSyncsLeaseAndProgressLeaveNoEntryWhileItsStatusFinalCountsAndOutcomeDo() throws Exception {
-        String demo = client.demoToken();
-        String slug = "syncaudit-" + UUID.randomUUID().toString().substring(0, 8);
-        String orgId = given().auth().oauth2(demo).contentType(ContentType.JSON)
-                .body("{\"name\": \"Media team\", \"slug\": \"" + slug + "\"}")
-                .when().post(client.service("identity", "/organizations")).then().statusCode(201).extract().path("id");
-        client.awaitKnownTo(orgId, "campaign", "audit");
-        AtomicReference<String> admin = new AtomicReference<>();
-        await().atMost(BOUND).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            admin.set(client.demoToken());
-            return StackClient.hasRole(admin.get(), orgId, "admin");
-        });
+        String orgId = client.newOrganization("syncaudit", "campaign", "audit");
+        String admin = client.awaitAdminToken(orgId);
         String auditLogs = client.service("audit", "/organizations/" + orgId + "/audit-logs");
 
         UUID accountId = UUID.randomUUID();
@@ -82,10 +71,10 @@ class SyncBookkeepingAuditTest {
 
         // a row's change events share a partition, in commit order: once the last is in the trail, all before it are
         await().atMost(BOUND).pollInterval(Duration.ofSeconds(1)).until(() ->
-                entries(admin.get(), auditLogs, runId).stream().anyMatch(e -> "succeeded".equals(newValues(e).get("status")))
-                && entries(admin.get(), auditLogs, accountId).stream()
+                entries(admin, auditLogs, runId).stream().anyMatch(e -> "succeeded".equals(newValues(e).get("status")))
+                && entries(admin, auditLogs, accountId).stream()
                         .anyMatch(e -> "succeeded".equals(newValues(e).get("last_sync_status"))));
-        List<Map<String, Object>> run = entries(admin.get(), auditLogs, runId);
+        List<Map<String, Object>> run = entries(admin, auditLogs, runId);
         assertThat(run).extracting(e -> e.get("action")).as("the run's start and its end, not its pages or heartbeats")
                 .containsExactlyInAnyOrder("create", "update");
         Map<String, Object> ended = changes(the(run, "update"));
@@ -97,7 +86,7 @@ class SyncBookkeepingAuditTest {
         assertThat(newValues(the(run, "create"))).containsEntry("status", "running")
                 .doesNotContainKeys("checkpoint", "counts", "heartbeat_at");
 
-        List<Map<String, Object>> account = entries(admin.get(), auditLogs, accountId);
+        List<Map<String, Object>> account = entries(admin, auditLogs, accountId);
         assertThat(account).extracting(e -> e.get("action")).as("the account's creation and its sync outcome, not its lease")
                 .containsExactlyInAnyOrder("create", "update");
         Map<String, Object> outcome = changes(the(account, "update"));
