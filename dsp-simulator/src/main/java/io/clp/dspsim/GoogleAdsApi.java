@@ -139,19 +139,26 @@ final class GoogleAdsApi implements DspApi {
             return;
         }
         int pageSize = Integer.getInteger("clp.dspsim.google-ads.page-size", 10_000);
-        int offset = 0;
+        PagePosition at = new PagePosition(0, 0);
         String pageToken = body.path("pageToken").asText("");
         if (!stream && !pageToken.isEmpty()) {
-            offset = pageOffset(pageToken, query);
-            if (offset < 0) {
+            at = PagePosition.of(pageToken, query);
+            if (at == null) {
                 failure(exchange, version, 400, "INVALID_ARGUMENT", "requestError", "INVALID_PAGE_TOKEN", "Page token is invalid.");
                 return;
             }
         }
         List<ObjectNode> rows;
+        Long next = null;
         try {
-            // a page needs the rows up to its end and one more (to know whether a next page exists)
-            rows = rows(account, query, stream ? Long.MAX_VALUE : (long) offset + pageSize + 1);
+            // a page needs its rows and one more (to know whether a next page exists, and where it starts)
+            long remaining = query.limit() - at.returned();
+            List<Row> found = rows(account, query, at.position(), stream ? remaining : Math.min(remaining, pageSize + 1L));
+            if (!stream && found.size() > pageSize) {
+                next = found.get(pageSize).position();
+                found = found.subList(0, pageSize);
+            }
+            rows = found.stream().map(Row::node).toList();
         } catch (QueryError e) {
             failure(exchange, version, 400, "INVALID_ARGUMENT", "queryError", e.code, e.getMessage());
             return;
@@ -185,9 +192,9 @@ final class GoogleAdsApi implements DspApi {
         }
         ObjectNode page = SimExchange.JSON.createObjectNode();
         ArrayNode results = page.putArray("results");
-        rows.subList(Math.min(offset, rows.size()), Math.min(rows.size(), offset + pageSize)).forEach(results::add);
-        if (offset + pageSize < rows.size()) {
-            page.put("nextPageToken", pageToken(offset + pageSize, query));
+        rows.forEach(results::add);
+        if (next != null) {
+            page.put("nextPageToken", new PagePosition(at.returned() + rows.size(), next).token(query));
         }
         page.put("fieldMask", fieldMask);
         if (results.isEmpty()) {
@@ -339,61 +346,67 @@ final class GoogleAdsApi implements DspApi {
         }
     }
 
-    private List<ObjectNode> rows(SimAccount account, Query query, long cap) {
-        List<ObjectNode> rows = new ArrayList<>();
-        long limit = Math.min(cap, query.limit());
+    /** A result row and its place in the query's scan (where the page that starts with it resumes). */
+    private record Row(ObjectNode node, long position) {
+    }
+
+    /**
+     * The query's rows from scan position {@code start} on, at most {@code cap} of them. The scan visits the resource's
+     * objects in index order (for a dated query each object's days in turn; for change_status campaigns, ad groups, then
+     * ads), so a page token that holds the position of the page's first row resumes there without rescanning the rows
+     * before it. The query's own LIMIT is the caller's to apply.
+     */
+    private List<Row> rows(SimAccount account, Query query, long start, long limit) {
+        List<Row> rows = new ArrayList<>();
         int level = RESOURCES.get(query.resource());
         if (level == CHANGE_STATUS) {
             // one row per changed campaign, ad group and ad group ad (assets are left out here)
+            long first = 0;
             for (int l = SimEntity.CAMPAIGN; l <= SimEntity.LINE_ITEM && rows.size() < limit; l++) {
-                for (SimEntity e : account.entities(l)) {
+                long count = account.count(l);
+                for (long i = Math.max(0, start - first); i < count && rows.size() < limit; i++) {
                     Map<String, Object> values = new LinkedHashMap<>();
                     customer(account, values);
-                    changeStatus(account, e, values);
-                    addIfMatching(rows, values, query);
-                    if (rows.size() >= limit) {
-                        break;
-                    }
+                    changeStatus(account, account.entity(l, i), values);
+                    addIfMatching(rows, values, query, first + i);
                 }
+                first += count;
             }
             return rows;
         }
         if (level < 0) {
-            Map<String, Object> values = new LinkedHashMap<>();
-            customer(account, values);
-            addIfMatching(rows, values, query);
+            if (start == 0) {
+                Map<String, Object> values = new LinkedHashMap<>();
+                customer(account, values);
+                addIfMatching(rows, values, query, 0);
+            }
             return rows;
         }
-        for (SimEntity e : account.entities(level)) {
+        long days = query.from() == null ? 1 : query.from().datesUntil(query.to().plusDays(1)).count();
+        long count = account.count(level);
+        for (long p = start; p < count * days && rows.size() < limit; p++) {
+            SimEntity e = account.entity(level, p / days);
             Map<String, Object> values = new LinkedHashMap<>();
             customer(account, values);
             entity(account, e, values);
             if (query.from() == null) {
-                addIfMatching(rows, values, query);
-            } else {
-                for (LocalDate d = query.from(); !d.isAfter(query.to()); d = d.plusDays(1)) {
-                    Map<String, Object> dated = new LinkedHashMap<>(values);
-                    SimAccount.Delivery delivery = account.delivery(level, e.index(), d);
-                    dated.put("segments.date", d.toString());
-                    dated.put("metrics.impressions", String.valueOf(delivery.impressions()));
-                    dated.put("metrics.clicks", String.valueOf(delivery.clicks()));
-                    dated.put("metrics.cost_micros", delivery.spend().movePointRight(6).toBigIntegerExact().toString());
-                    dated.put("metrics.conversions", (double) delivery.conversions());
-                    dated.put("metrics.conversions_value", delivery.revenue().doubleValue());
-                    addIfMatching(rows, dated, query);
-                    if (rows.size() >= limit) {
-                        return rows;
-                    }
-                }
+                addIfMatching(rows, values, query, p);
+                continue;
             }
-            if (rows.size() >= limit) {
-                return rows;
-            }
+            LocalDate d = query.from().plusDays(p % days);
+            SimAccount.Delivery delivery = account.delivery(level, e.index(), d);
+            values.put("segments.date", d.toString());
+            values.put("metrics.impressions", String.valueOf(delivery.impressions()));
+            values.put("metrics.clicks", String.valueOf(delivery.clicks()));
+            values.put("metrics.cost_micros", delivery.spend().movePointRight(6).toBigIntegerExact().toString());
+            values.put("metrics.conversions", (double) delivery.conversions());
+            values.put("metrics.conversions_value", delivery.revenue().doubleValue());
+            addIfMatching(rows, values, query, p);
         }
         return rows;
     }
 
-    private static void addIfMatching(List<ObjectNode> rows, Map<String, Object> values, Query query) {
+    private static void addIfMatching(List<Row> rows, Map<String, Object> values, Query query, long position) {
         for (String f : query.fields()) {
             if (!values.containsKey(f) && !(query.resource().equals("change_status") && f.startsWith("change_status."))) {
                 throw new QueryError("UNRECOGNIZED_FIELD", "Unrecognized field in the query: '" + f + "' for resource '"
@@ -430,7 +443,7 @@ final class GoogleAdsApi implements DspApi {
             }
             node.putPOJO(camel(parts[parts.length - 1]), values.get(f));
         }
-        rows.add(row);
+        rows.add(new Row(row, position));
     }
 
     private static boolean matches(Object actual, Condition c) {
@@ -594,21 +607,27 @@ final class GoogleAdsApi implements DspApi {
         return String.join(".", java.util.Arrays.stream(field.split("\\.")).map(GoogleAdsApi::camel).toList());
     }
 
-    private static String pageToken(int offset, Query query) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString((offset + ":" + Integer.toHexString(query.text().hashCode()))
-                .getBytes(StandardCharsets.UTF_8));
-    }
+    /** Where a page starts: the rows the query returned before it, and the scan position of its first row. */
+    private record PagePosition(long returned, long position) {
 
-    /** The offset of a page token issued for this same query, or -1. */
-    private static int pageOffset(String token, Query query) {
-        try {
-            String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split(":");
-            if (parts.length != 2 || !parts[1].equals(Integer.toHexString(query.text().hashCode()))) {
-                return -1;
+        /** Opaque to clients, and valid only for the query it was issued for. */
+        String token(Query query) {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString((returned + ":" + position + ":"
+                    + Integer.toHexString(query.text().hashCode())).getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** The position of a page token issued for this same query, or null. */
+        static PagePosition of(String token, Query query) {
+            try {
+                String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split(":");
+                if (parts.length != 3 || !parts[2].equals(Integer.toHexString(query.text().hashCode()))) {
+                    return null;
+                }
+                PagePosition at = new PagePosition(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+                return at.returned() < 0 || at.position() < 0 ? null : at;
+            } catch (IllegalArgumentException e) {
+                return null;
             }
-            return Integer.parseInt(parts[0]);
-        } catch (IllegalArgumentException e) {
-            return -1;
         }
     }
 }

@@ -1,0 +1,99 @@
+package io.clp.dspsim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Google Ads search paging as the API pages: opaque tokens, tied to their query, honouring WHERE and LIMIT. */
+class GoogleAdsApiTest {
+
+    static final String CUSTOMER = "4000000002";
+    static DspSimulator simulator;
+    static HttpClient client = HttpClient.newHttpClient();
+    static String token;
+
+    @BeforeAll
+    static void start() throws Exception {
+        simulator = DspSimulator.start("127.0.0.1", 0, 7L);
+        String form = "grant_type=refresh_token&client_id=" + Catalog.CLIENT_ID + "&client_secret=" + Catalog.CLIENT_SECRET
+                + "&refresh_token=" + Catalog.REFRESH_TOKEN;
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl("/google-oauth/token")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        token = SimExchange.JSON.readTree(r.body()).path("access_token").asText();
+    }
+
+    @AfterAll
+    static void stop() {
+        simulator.close();
+        System.clearProperty("clp.dspsim.google-ads.page-size");
+    }
+
+    static JsonNode call(String method, Map<String, String> body) throws Exception {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl("/google-ads")
+                        + "/v21/customers/" + CUSTOMER + "/googleAds:" + method))
+                .header("Authorization", "Bearer " + token).header("developer-token", Catalog.DEVELOPER_TOKEN)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(SimExchange.JSON.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return SimExchange.JSON.readTree(r.body());
+    }
+
+    /** Every page of a search, in order, as the ids it returned. */
+    static List<String> pages(String query, List<Integer> sizes) throws Exception {
+        List<String> ids = new ArrayList<>();
+        String pageToken = "";
+        do {
+            JsonNode page = call("search", Map.of("query", query, "pageToken", pageToken));
+            sizes.add(page.path("results").size());
+            page.path("results").forEach(r -> ids.add(r.path("adGroup").path("id").asText()));
+            pageToken = page.path("nextPageToken").asText("");
+        } while (!pageToken.isEmpty());
+        return ids;
+    }
+
+    @Test
+    void pagesOfAFilteredLimitedSearchAreTheStreamsRowsInOrderWithoutGapsOrRepeats() throws Exception {
+        System.setProperty("clp.dspsim.google-ads.page-size", "7");
+        String query = "SELECT ad_group.id, ad_group.status FROM ad_group WHERE ad_group.status = 'ENABLED' LIMIT 40";
+        List<String> streamed = new ArrayList<>();
+        call("searchStream", Map.of("query", query)).forEach(chunk ->
+                chunk.path("results").forEach(r -> streamed.add(r.path("adGroup").path("id").asText())));
+        List<Integer> sizes = new ArrayList<>();
+
+        List<String> paged = pages(query, sizes);
+
+        assertThat(streamed).hasSize(40).doesNotHaveDuplicates();
+        assertThat(paged).containsExactlyElementsOf(streamed);
+        assertThat(sizes).containsExactly(7, 7, 7, 7, 7, 5);
+    }
+
+    @Test
+    void aPageTokenIsRefusedForAnotherQuery() throws Exception {
+        System.setProperty("clp.dspsim.google-ads.page-size", "7");
+        String first = call("search", Map.of("query", "SELECT ad_group.id FROM ad_group")).path("nextPageToken").asText();
+
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl("/google-ads")
+                        + "/v21/customers/" + CUSTOMER + "/googleAds:search"))
+                .header("Authorization", "Bearer " + token).header("developer-token", Catalog.DEVELOPER_TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(SimExchange.JSON.writeValueAsString(
+                        Map.of("query", "SELECT ad_group.id FROM ad_group LIMIT 5", "pageToken", first)))).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(first).isNotEmpty();
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("INVALID_PAGE_TOKEN");
+    }
+}
