@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * How one level of the hierarchy is stored, and the set-based SQL the sync writes it with: one upsert per page from
  * arrays ({@code unnest}), keyed by (org, DSP, external id), that updates a row only when something differs, resolves
- * the parent by its external id, and reports what it created, changed and removed.
+ * the parent by its external id, and reports what it created, changed and removed. Every lookup is by the batch's own
+ * ids, so a batch costs the same whatever the size of the account.
  */
 enum LevelTable {
 
@@ -101,8 +102,14 @@ enum LevelTable {
         String selectExpressions = "$1::uuid, $2::uuid, $3::dsp_type, i.external_id, i.dsp_updated_at::timestamptz, "
                 + "CASE WHEN i.status = 'removed' THEN $6::timestamptz END, $6::timestamptz, 1, "
                 + String.join(", ", cols.stream().map(Col::expression).toList());
-        String join = parentTable == null ? "" : " LEFT JOIN " + parentTable + " p ON p.org_id = $1::uuid AND p.dsp_type = $3::dsp_type"
-                + " AND p.external_id = i.parent_external_id";
+        // parents and prior rows are looked up by the batch's own ids ($7 external ids, $8 parent external ids): index
+        // probes bounded by the batch, where a join on (org, DSP) reads every row the account has at that level
+        String parents = parentTable == null ? "" : """
+                par AS MATERIALIZED (
+                    SELECT p.id, p.external_id%s FROM %s p
+                    WHERE p.org_id = $1::uuid AND p.dsp_type = $3::dsp_type AND p.external_id = ANY ($8::text[])),
+                """.formatted(level == EntityLevel.INSERTION_ORDER ? "" : ", p.campaign_id", parentTable);
+        String join = parentTable == null ? "" : " LEFT JOIN par p ON p.external_id = i.parent_external_id";
         // the account too: rows orphaned by a deleted account (ON DELETE SET NULL) re-attach to its reconnection
         String differs = "(t.dsp_account_id, " + String.join(", ", cols.stream().map(c -> "t." + c.column()).toList())
                 + ") IS DISTINCT FROM (EXCLUDED.dsp_account_id, "
@@ -151,9 +158,9 @@ enum LevelTable {
                     SELECT DISTINCT ON (external_id) * FROM unnest(%s) WITH ORDINALITY
                         AS x(%s, listed)
                     ORDER BY external_id, listed DESC),
-                o AS (
-                    SELECT %s FROM %s t JOIN i ON t.org_id = $1::uuid AND t.dsp_type = $3::dsp_type AND t.external_id = i.external_id),
-                up AS (
+                o AS MATERIALIZED (
+                    SELECT %s FROM %s t WHERE t.org_id = $1::uuid AND t.dsp_type = $3::dsp_type AND t.external_id = ANY ($7::text[])),
+                %sup AS (
                     INSERT INTO %s AS t (%s)
                     SELECT %s FROM i%s
                     ON CONFLICT (org_id, dsp_type, external_id) DO UPDATE SET %s
@@ -166,7 +173,7 @@ enum LevelTable {
                            %s AS changed
                     FROM up u LEFT JOIN o ON o.id = u.id)
                 %s%s
-                """.formatted(arrays, String.join(", ", Columns.INPUT), before, table, table, insertColumns, selectExpressions, join,
+                """.formatted(arrays, String.join(", ", Columns.INPUT), before, table, parents, table, insertColumns, selectExpressions, join,
                 updates, differs, returning, changedFields, tally, events);
     }
 

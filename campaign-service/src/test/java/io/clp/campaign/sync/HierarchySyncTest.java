@@ -149,7 +149,7 @@ class HierarchySyncTest {
     }
 
     private static long count(Connected a, String table, String where) {
-        return TestDatabase.count("SELECT count(*) FROM campaign." + table + " WHERE dsp_account_id = ? AND " + where, a.accountId());
+        return TestDatabase.count("SELECT count(*) FROM campaign." + table + " WHERE dsp_account_id = ? AND (" + where + ")", a.accountId());
     }
 
     private static long versions(Connected a) {
@@ -399,6 +399,13 @@ class HierarchySyncTest {
         String admin = TestTokens.token(User.member(a.orgId(), "admin"));
         given().auth().oauth2(admin).when().delete("/api/v1/organizations/" + a.orgId() + "/dsp-accounts/" + a.accountId())
                 .then().statusCode(204);
+        for (String table : TABLES) {
+            // kept and detached at every level, none left naming the deleted account
+            assertThat(TestDatabase.count("SELECT count(*) FROM campaign." + table + " WHERE dsp_account_id = ?", a.accountId()))
+                    .as("%s: rows still naming the deleted account", table).isZero();
+            assertThat(TestDatabase.count("SELECT count(*) FROM campaign." + table + " WHERE org_id = ? AND dsp_account_id IS NULL",
+                    a.orgId())).as("%s: detached rows", table).isPositive();
+        }
         Connected again = new Connected(a.orgId(), post(a.orgId(), Dsp.DV360, a.sim().id(), null), a.sim());
 
         sync(again, true);
@@ -409,6 +416,39 @@ class HierarchySyncTest {
                     a.orgId())).as("%s: orphaned rows", table).isZero();
         }
         assertMatchesSimulator(again);
+    }
+
+    @Test
+    void aDeletedCampaignTakesItsLineItemsAndLeavesItsCreativesDetached() {
+        Connected a = connect();
+        sync(a, true);
+        String campaignId = TestDatabase.text("SELECT c.id::text FROM campaign.campaigns c WHERE c.org_id = ? AND EXISTS "
+                + "(SELECT 1 FROM campaign.creatives k WHERE k.campaign_id = c.id) ORDER BY c.external_id LIMIT 1", a.orgId());
+        long creatives = TestDatabase.count("SELECT count(*) FROM campaign.creatives WHERE campaign_id = ?::uuid", campaignId);
+
+        TestDatabase.execute("DELETE FROM campaign.campaigns WHERE id = ?::uuid", campaignId);
+
+        assertThat(TestDatabase.count("SELECT count(*) FROM campaign.insertion_orders WHERE campaign_id = ?::uuid", campaignId)).isZero();
+        assertThat(TestDatabase.count("SELECT count(*) FROM campaign.line_items WHERE campaign_id = ?::uuid", campaignId)).isZero();
+        assertThat(TestDatabase.count("SELECT count(*) FROM campaign.creatives WHERE campaign_id = ?::uuid", campaignId)).isZero();
+        assertThat(TestDatabase.count("SELECT count(*) FROM campaign.creatives WHERE org_id = ? AND campaign_id IS NULL", a.orgId()))
+                .isEqualTo(creatives);
+    }
+
+    @Test
+    void rowsAreNumberedInTheOrderTheyWereWritten() {
+        Connected a = connect();
+        sync(a, true);
+        for (String table : TABLES) {
+            // version 7 ids: the creation order is the id order, so every index on an id is appended to
+            assertThat(TestDatabase.count("SELECT count(*) FROM campaign." + table + " WHERE org_id = ? AND "
+                    + "substr(id::text, 15, 1) <> '7'", a.orgId())).as("%s: ids not version 7", table).isZero();
+            // the id's first 48 bits are the Unix milliseconds it was made at: within the row's transaction
+            assertThat(TestDatabase.count("SELECT count(*) FROM campaign." + table + " WHERE org_id = ? AND abs(('x' || "
+                    + "substr(replace(id::text, '-', ''), 1, 12))::bit(48)::bigint - (extract(epoch FROM created_at) * 1000)::bigint) "
+                    + "> 60000", a.orgId()))
+                    .as("%s: ids not made when the row was", table).isZero();
+        }
     }
 
     @Test
