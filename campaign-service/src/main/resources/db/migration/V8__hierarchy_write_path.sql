@@ -17,6 +17,9 @@ ALTER TABLE line_items DROP CONSTRAINT line_items_dsp_account_id_fkey,
 ALTER TABLE creatives DROP CONSTRAINT creatives_dsp_account_id_fkey,
                       DROP CONSTRAINT creatives_campaign_id_fkey;
 
+-- They run with the deleting transaction's rights and row-level security: every row of an account's or a campaign's
+-- hierarchy carries that account's organization (the sync writes the account's org_id), and an account is deleted only
+-- in its organization's scope (READ COMMITTED, its row locked first), so every row to detach is visible to them.
 -- a deleted account's hierarchy is kept, detached (as campaigns' ON DELETE SET NULL does)
 -- (tables qualified by the trigger's own schema: a session's search_path need not name it)
 CREATE FUNCTION detach_deleted_accounts() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -142,7 +142,7 @@ final class GoogleAdsApi implements DspApi {
         PagePosition at = new PagePosition(0, 0);
         String pageToken = body.path("pageToken").asText("");
         if (!stream && !pageToken.isEmpty()) {
-            at = PagePosition.of(pageToken, query);
+            at = PagePosition.of(pageToken, customerId, query);
             if (at == null) {
                 failure(exchange, version, 400, "INVALID_ARGUMENT", "requestError", "INVALID_PAGE_TOKEN", "Page token is invalid.");
                 return;
@@ -194,7 +194,7 @@ final class GoogleAdsApi implements DspApi {
         ArrayNode results = page.putArray("results");
         rows.forEach(results::add);
         if (next != null) {
-            page.put("nextPageToken", new PagePosition(at.returned() + rows.size(), next).token(query));
+            page.put("nextPageToken", new PagePosition(at.returned() + rows.size(), next).token(customerId, query));
         }
         page.put("fieldMask", fieldMask);
         if (results.isEmpty()) {
@@ -382,17 +382,24 @@ final class GoogleAdsApi implements DspApi {
             }
             return rows;
         }
-        long days = query.from() == null ? 1 : query.from().datesUntil(query.to().plusDays(1)).count();
+        // a range that ends before it starts has no days, and no rows
+        long days = query.from() == null ? 1 : Math.max(0, java.time.temporal.ChronoUnit.DAYS.between(query.from(), query.to()) + 1);
         long count = account.count(level);
+        SimEntity e = null;
+        Map<String, Object> objectValues = null;
         for (long p = start; p < count * days && rows.size() < limit; p++) {
-            SimEntity e = account.entity(level, p / days);
-            Map<String, Object> values = new LinkedHashMap<>();
-            customer(account, values);
-            entity(account, e, values);
+            if (e == null || e.index() != p / days) {
+                // an object's fields once, whatever the number of its days
+                e = account.entity(level, p / days);
+                objectValues = new LinkedHashMap<>();
+                customer(account, objectValues);
+                entity(account, e, objectValues);
+            }
             if (query.from() == null) {
-                addIfMatching(rows, values, query, p);
+                addIfMatching(rows, objectValues, query, p);
                 continue;
             }
+            Map<String, Object> values = new LinkedHashMap<>(objectValues);
             LocalDate d = query.from().plusDays(p % days);
             SimAccount.Delivery delivery = account.delivery(level, e.index(), d);
             values.put("segments.date", d.toString());
@@ -610,17 +617,17 @@ final class GoogleAdsApi implements DspApi {
     /** Where a page starts: the rows the query returned before it, and the scan position of its first row. */
     private record PagePosition(long returned, long position) {
 
-        /** Opaque to clients, and valid only for the query it was issued for. */
-        String token(Query query) {
+        /** Opaque to clients, and valid only for the customer and query it was issued for. */
+        String token(String customerId, Query query) {
             return Base64.getUrlEncoder().withoutPadding().encodeToString((returned + ":" + position + ":"
-                    + Integer.toHexString(query.text().hashCode())).getBytes(StandardCharsets.UTF_8));
+                    + scope(customerId, query)).getBytes(StandardCharsets.UTF_8));
         }
 
-        /** The position of a page token issued for this same query, or null. */
-        static PagePosition of(String token, Query query) {
+        /** The position of a page token issued for this same customer and query, or null. */
+        static PagePosition of(String token, String customerId, Query query) {
             try {
                 String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split(":");
-                if (parts.length != 3 || !parts[2].equals(Integer.toHexString(query.text().hashCode()))) {
+                if (parts.length != 3 || !parts[2].equals(scope(customerId, query))) {
                     return null;
                 }
                 PagePosition at = new PagePosition(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
@@ -628,6 +635,10 @@ final class GoogleAdsApi implements DspApi {
             } catch (IllegalArgumentException e) {
                 return null;
             }
+        }
+
+        private static String scope(String customerId, Query query) {
+            return Integer.toHexString((customerId + "|" + query.text()).hashCode());
         }
     }
 }

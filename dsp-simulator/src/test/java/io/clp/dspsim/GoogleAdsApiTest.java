@@ -41,8 +41,12 @@ class GoogleAdsApiTest {
     }
 
     static JsonNode call(String method, Map<String, String> body) throws Exception {
+        return call(CUSTOMER, method, body);
+    }
+
+    static JsonNode call(String customer, String method, Map<String, String> body) throws Exception {
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl("/google-ads")
-                        + "/v21/customers/" + CUSTOMER + "/googleAds:" + method))
+                        + "/v21/customers/" + customer + "/googleAds:" + method))
                 .header("Authorization", "Bearer " + token).header("developer-token", Catalog.DEVELOPER_TOKEN)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(SimExchange.JSON.writeValueAsString(body))).build(),
@@ -95,5 +99,50 @@ class GoogleAdsApiTest {
         assertThat(first).isNotEmpty();
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("INVALID_PAGE_TOKEN");
+    }
+
+    @Test
+    void aPageTokenIsRefusedForAnotherCustomer() throws Exception {
+        System.setProperty("clp.dspsim.google-ads.page-size", "7");
+        String query = "SELECT ad_group.id FROM ad_group";
+        String first = call("4000000001", "search", Map.of("query", query)).path("nextPageToken").asText();
+
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl("/google-ads")
+                        + "/v21/customers/" + CUSTOMER + "/googleAds:search"))
+                .header("Authorization", "Bearer " + token).header("developer-token", Catalog.DEVELOPER_TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(SimExchange.JSON.writeValueAsString(
+                        Map.of("query", query, "pageToken", first)))).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(first).isNotEmpty();
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("INVALID_PAGE_TOKEN");
+    }
+
+    @Test
+    void aDateRangeThatEndsBeforeItStartsHasNoRows() throws Exception {
+        JsonNode page = call("search", Map.of("query", "SELECT ad_group.id, metrics.impressions FROM ad_group "
+                + "WHERE segments.date BETWEEN '2026-03-05' AND '2026-03-01'"));
+
+        assertThat(page.path("results").size()).isZero();
+        assertThat(page.has("nextPageToken")).isFalse();
+    }
+
+    @Test
+    void aDatedSearchHasOneRowPerObjectAndDayAcrossPages() throws Exception {
+        System.setProperty("clp.dspsim.google-ads.page-size", "4");
+        List<String> days = new ArrayList<>();
+        String pageToken = "";
+        String query = "SELECT ad_group.id, segments.date, metrics.impressions FROM ad_group "
+                + "WHERE segments.date BETWEEN '2026-03-01' AND '2026-03-03' LIMIT 9";
+        do {
+            JsonNode page = call("search", Map.of("query", query, "pageToken", pageToken));
+            page.path("results").forEach(r -> days.add(r.path("adGroup").path("id").asText() + "@" + r.path("segments").path("date").asText()));
+            pageToken = page.path("nextPageToken").asText("");
+        } while (!pageToken.isEmpty());
+
+        assertThat(days).hasSize(9).doesNotHaveDuplicates();
+        assertThat(days.subList(0, 3)).allMatch(d -> d.startsWith(days.getFirst().split("@")[0] + "@"));
+        assertThat(days.subList(0, 3)).extracting(d -> d.split("@")[1]).containsExactly("2026-03-01", "2026-03-02", "2026-03-03");
     }
 }
