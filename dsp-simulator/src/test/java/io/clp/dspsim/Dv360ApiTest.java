@@ -24,12 +24,7 @@ class Dv360ApiTest {
     @BeforeAll
     static void start() throws Exception {
         simulator = DspSimulator.start("127.0.0.1", 0, 7L);
-        String form = "grant_type=refresh_token&client_id=" + Catalog.CLIENT_ID + "&client_secret=" + Catalog.CLIENT_SECRET
-                + "&refresh_token=" + Catalog.REFRESH_TOKEN;
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl("/google-oauth/token")))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-        token = SimExchange.JSON.readTree(r.body()).path("access_token").asText();
+        token = GoogleApiClients.accessToken(simulator);
     }
 
     @AfterAll

@@ -26,12 +26,7 @@ class GoogleAdsApiTest {
     @BeforeAll
     static void start() throws Exception {
         simulator = DspSimulator.start("127.0.0.1", 0, 7L);
-        String form = "grant_type=refresh_token&client_id=" + Catalog.CLIENT_ID + "&client_secret=" + Catalog.CLIENT_SECRET
-                + "&refresh_token=" + Catalog.REFRESH_TOKEN;
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl("/google-oauth/token")))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-        token = SimExchange.JSON.readTree(r.body()).path("access_token").asText();
+        token = GoogleApiClients.accessToken(simulator);
     }
 
     @AfterAll
@@ -44,13 +39,17 @@ class GoogleAdsApiTest {
         return call(CUSTOMER, method, body);
     }
 
-    static JsonNode call(String customer, String method, Map<String, String> body) throws Exception {
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl("/google-ads")
+    static HttpResponse<String> send(String customer, String method, Map<String, String> body) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl("/google-ads")
                         + "/v21/customers/" + customer + "/googleAds:" + method))
                 .header("Authorization", "Bearer " + token).header("developer-token", Catalog.DEVELOPER_TOKEN)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(SimExchange.JSON.writeValueAsString(body))).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode call(String customer, String method, Map<String, String> body) throws Exception {
+        HttpResponse<String> r = send(customer, method, body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return SimExchange.JSON.readTree(r.body());
     }
@@ -89,12 +88,7 @@ class GoogleAdsApiTest {
         System.setProperty("clp.dspsim.google-ads.page-size", "7");
         String first = call("search", Map.of("query", "SELECT ad_group.id FROM ad_group")).path("nextPageToken").asText();
 
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl("/google-ads")
-                        + "/v21/customers/" + CUSTOMER + "/googleAds:search"))
-                .header("Authorization", "Bearer " + token).header("developer-token", Catalog.DEVELOPER_TOKEN)
-                .POST(HttpRequest.BodyPublishers.ofString(SimExchange.JSON.writeValueAsString(
-                        Map.of("query", "SELECT ad_group.id FROM ad_group LIMIT 5", "pageToken", first)))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = send(CUSTOMER, "search", Map.of("query", "SELECT ad_group.id FROM ad_group LIMIT 5", "pageToken", first));
 
         assertThat(first).isNotEmpty();
         assertThat(r.statusCode()).isEqualTo(400);
@@ -107,12 +101,7 @@ class GoogleAdsApiTest {
         String query = "SELECT ad_group.id FROM ad_group";
         String first = call("4000000001", "search", Map.of("query", query)).path("nextPageToken").asText();
 
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl("/google-ads")
-                        + "/v21/customers/" + CUSTOMER + "/googleAds:search"))
-                .header("Authorization", "Bearer " + token).header("developer-token", Catalog.DEVELOPER_TOKEN)
-                .POST(HttpRequest.BodyPublishers.ofString(SimExchange.JSON.writeValueAsString(
-                        Map.of("query", query, "pageToken", first)))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = send(CUSTOMER, "search", Map.of("query", query, "pageToken", first));
 
         assertThat(first).isNotEmpty();
         assertThat(r.statusCode()).isEqualTo(400);

@@ -44,6 +44,11 @@ final class GoogleApiClients {
                 .build();
     }
 
+    /** An access token for the simulator's Google APIs, refreshed by google-auth-library as a client would. */
+    static String accessToken(DspSimulator simulator) throws java.io.IOException {
+        return credentials(simulator).refreshAccessToken().getTokenValue();
+    }
+
     static DisplayVideo displayVideo(DspSimulator simulator, UserCredentials credentials) {
         return new DisplayVideo(TRANSPORT, JSON, simulator.baseUrl("/dv360/"), new HttpCredentialsAdapter(credentials));
     }
