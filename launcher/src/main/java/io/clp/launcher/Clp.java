@@ -208,7 +208,8 @@ public final class Clp {
                   bench audit  write 1,000 changes/s for 60 s and print the audit trail's lag, losses and duplicates
                                (against the running stack; --rate, --seconds, --per-tx, --writers change the load)
                   bench sync   fully sync a simulated Google Ads account of 10,000 campaigns and 100,000 ads through the
-                               running stack; print entities/s, DSP wait vs write time, and raw COPY of the same rows
+                               running stack; print entities/s, DSP wait vs write time, when the audit trail caught up,
+                               and raw COPY of the same rows
                                (--campaigns, --line-items per ad group, --creatives per ad change the size)
                   test         run the whole test suite
                   help         this text

@@ -36,7 +36,8 @@ import org.postgresql.copy.CopyIn;
  *
  * <p>The anchor is the same number of rows of the same shape written by plain COPY into scratch copies of the
  * hierarchy tables (temporary, with their defaults and indexes): the database's raw loading speed on this machine.
- * The synced hierarchy stays in the bench's organization ({@code sync-bench-...}); the account is disconnected.
+ * The synced hierarchy stays in the bench's organization ({@code sync-bench-...}); the account is disabled, so it is
+ * not synced again.
  */
 final class SyncBench {
 
@@ -99,10 +100,11 @@ final class SyncBench {
 
     /**
      * One run's figures: the entities the sync saw, its wall time (the run's start to its end), the DSP wait and write
-     * time it recorded, and the anchor's rows/s.
+     * time it recorded, how long after the run's end the audit trail held every entity it created (negative when it
+     * did not within the timeout), and the anchor's rows/s.
      */
     record Result(String status, long entities, double wallSeconds, double dspWaitSeconds, double writeSeconds,
-                  double copyPerSecond) {
+                  double trailSeconds, double copyPerSecond) {
 
         double perSecond() {
             return wallSeconds > 0 ? entities / wallSeconds : 0;
@@ -136,6 +138,10 @@ final class SyncBench {
     }
 
     private static final String DSP = "google_ads";
+    /** Change data capture counts as caught up when no logical slot is further behind the WAL's end than this. */
+    private static final long CAUGHT_UP_BYTES = 16L << 20;
+    /** How long the audit trail must have written nothing before a run starts. */
+    private static final Duration QUIET = Duration.ofSeconds(5);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final StackContext ctx;
@@ -154,6 +160,7 @@ final class SyncBench {
         out.printf(Locale.ROOT, "sync bench %s: Google Ads customer %s with %,d campaigns, %,d ad groups, %,d ads, %,d assets "
                         + "(%,d entities)%n", run, customer, o.campaigns(), o.insertionOrders(), o.lineItemRows(), o.creativeRows(),
                 o.entities());
+        awaitCaughtUp();
         send("POST", simulator("/admin/accounts"), null, Map.of("dsp", DSP, "id", customer, "name", "Sync bench " + run,
                 "timeZone", "UTC", "currency", "USD", "campaigns", o.campaigns(), "insertionOrders", 1,
                 "lineItems", o.lineItems(), "creatives", o.creatives()), 201);
@@ -170,16 +177,101 @@ final class SyncBench {
             String runUrl = accounts + "/" + accountId + "/sync-runs/" + queued.path("id").asText();
             JsonNode finished = follow(runUrl, o);
             long entities = seen(finished.path("counts"));
-            double wall = Duration.between(Instant.parse(finished.path("startedAt").asText()),
-                    Instant.parse(finished.path("finishedAt").asText())).toMillis() / 1000.0;
+            Instant end = Instant.parse(finished.path("finishedAt").asText());
+            double wall = Duration.between(Instant.parse(finished.path("startedAt").asText()), end).toMillis() / 1000.0;
+            // the anchor runs once the trail is complete: on the same quiet machine the sync started on
+            double trail = awaitTrail(orgId, entities, end, o);
             double copy = anchor(o);
             Result result = new Result(finished.path("status").asText(), entities, wall,
-                    finished.path("dspWaitMs").asLong() / 1000.0, finished.path("writeMs").asLong() / 1000.0, copy);
+                    finished.path("dspWaitMs").asLong() / 1000.0, finished.path("writeMs").asLong() / 1000.0, trail, copy);
             print(result, o, finished);
             return result;
         } finally {
-            send("DELETE", accounts + "/" + accountId, login(), null, 204);
+            // disabled, not deleted: deleting detaches all its rows, an update of each that the audit trail then records
+            send("PATCH", accounts + "/" + accountId, login(), Map.of("active", false), 200);
         }
+    }
+
+    /**
+     * Waits until change data capture and the audit trail are idle: every logical slot confirmed to within a few
+     * megabytes of the WAL's end, and no audit entry written for {@link #QUIET} (audit-service writes what Kafka
+     * still holds after the slots have caught up). A run is then not measured against the backlog of what ran before.
+     */
+    private void awaitCaughtUp() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        long lastPrint = 0;
+        long lastWrites = -1;
+        long quietSince = System.nanoTime();
+        try (Connection c = superuser(); Statement st = c.createStatement()) {
+            while (true) {
+                long behind;
+                long writes;
+                // cumulative statistics: written by each backend within about a second of its activity
+                try (ResultSet rs = st.executeQuery("""
+                        SELECT (SELECT coalesce(max(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)), 0)::bigint
+                                FROM pg_replication_slots WHERE slot_type = 'logical'),
+                               (SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::bigint
+                                FROM pg_stat_all_tables WHERE schemaname = 'audit')""")) {
+                    rs.next();
+                    behind = rs.getLong(1);
+                    writes = rs.getLong(2);
+                }
+                if (writes != lastWrites || behind >= CAUGHT_UP_BYTES) {
+                    lastWrites = writes;
+                    quietSince = System.nanoTime();
+                } else if (System.nanoTime() - quietSince >= QUIET.toNanos()) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new StackException("change data capture and the audit trail are still busy after 10 minutes ("
+                            + behind / (1 << 20) + " MB behind); is Kafka Connect running? (./clp status)");
+                }
+                if (System.nanoTime() - lastPrint > Duration.ofSeconds(10).toNanos()) {
+                    lastPrint = System.nanoTime();
+                    out.printf(Locale.ROOT, "  waiting for change data capture and the audit trail to be idle before the run "
+                            + "(%,d MB behind)%n", behind / (1 << 20));
+                }
+                Thread.sleep(1000);
+            }
+        }
+    }
+
+    /**
+     * Seconds from the run's end until the audit trail holds a creation entry for each of the {@code entities} the run
+     * created (change data capture, Kafka and audit-service share the machine with the sync, and catch up after it);
+     * -1 when it did not within the run's timeout.
+     */
+    private double awaitTrail(String orgId, long entities, Instant runEnd, Options o) throws Exception {
+        long deadline = System.nanoTime() + o.timeout().toNanos();
+        long lastPrint = System.nanoTime();
+        try (Connection c = superuser(); PreparedStatement ps = c.prepareStatement("""
+                SELECT count(*) FROM audit.audit_logs
+                WHERE org_id = CAST(? AS uuid) AND action = 'create'
+                  AND resource_type IN ('campaigns', 'insertion_orders', 'line_items', 'creatives')""")) {
+            ps.setString(1, orgId);
+            while (true) {
+                long recorded;
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    recorded = rs.getLong(1);
+                }
+                if (recorded >= entities) {
+                    return Duration.between(runEnd, Instant.now()).toMillis() / 1000.0;
+                }
+                if (System.nanoTime() > deadline) {
+                    return -1;
+                }
+                if (System.nanoTime() - lastPrint > Duration.ofSeconds(10).toNanos()) {
+                    lastPrint = System.nanoTime();
+                    out.printf(Locale.ROOT, "  audit trail: %,d of %,d created entities recorded%n", recorded, entities);
+                }
+                Thread.sleep(1000);
+            }
+        }
+    }
+
+    private Connection superuser() throws SQLException {
+        return DriverManager.getConnection(ctx.jdbcUrl(), "postgres", ctx.secrets().get("db.superuser"));
     }
 
     /** The demo user's token naming all their organizations (what {@code ./clp up} prints the login of). */
@@ -199,7 +291,7 @@ final class SyncBench {
     /** campaign-service learns new organizations from Kafka (clp.state.organizations). */
     private void awaitKnown(String orgId) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        try (Connection c = DriverManager.getConnection(ctx.jdbcUrl(), "postgres", ctx.secrets().get("db.superuser"));
+        try (Connection c = superuser();
              PreparedStatement ps = c.prepareStatement("SELECT 1 FROM campaign.organization_refs WHERE org_id = CAST(? AS uuid)")) {
             ps.setString(1, orgId);
             while (true) {
@@ -266,7 +358,7 @@ final class SyncBench {
     private double anchor(Options o) throws Exception {
         UUID org = UUID.randomUUID();
         // the services' roles may not create temporary tables (db/platform), the superuser may
-        try (Connection c = DriverManager.getConnection(ctx.jdbcUrl(), "postgres", ctx.secrets().get("db.superuser"))) {
+        try (Connection c = superuser()) {
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
                 st.execute("SELECT set_config('search_path', 'campaign', true)");
@@ -316,12 +408,15 @@ final class SyncBench {
                   synced: %,d entities of %,d in %.1f s wall (%,.0f entities/s end to end)
                   time: waiting on the DSP %.1f s, writing %.1f s
                   written: %,.0f entities/s (entities / write time; goal >= %,.0f)
+                  audit trail: %s
                   anchor: raw COPY of %,d rows of the same shape into scratch copies of the tables: %,.0f rows/s
                           (the sync writes at %.0f%% of COPY's speed)
                 """, r.status(), run.path("pages").asInt(), run.path("counts"),
                 run.path("error").isTextual() ? ", error " + run.path("error").asText() : "",
                 r.entities(), o.entities(), r.wallSeconds(), r.perSecond(), r.dspWaitSeconds(), r.writeSeconds(),
-                r.writtenPerSecond(), GOAL_PER_SECOND, o.entities(), r.copyPerSecond(), r.ofCopy() * 100);
+                r.writtenPerSecond(), GOAL_PER_SECOND, r.trailSeconds() < 0
+                        ? "not complete within " + o.timeout().toMinutes() + " minutes of the run's end"
+                        : String.format(Locale.ROOT, "every created entity recorded %.1f s after the run ended", r.trailSeconds()), o.entities(), r.copyPerSecond(), r.ofCopy() * 100);
         out.println(r.metGoal() ? "  result: PASS" : "  result: FAIL");
     }
 

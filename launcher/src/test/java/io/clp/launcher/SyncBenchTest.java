@@ -52,14 +52,14 @@ class SyncBenchTest {
 
     @Test
     void writtenPerSecondIsEntitiesOverWriteTimeAndComparedWithCopy() {
-        SyncBench.Result r = new SyncBench.Result("succeeded", 220_000, 40, 15, 11, 110_000);
+        SyncBench.Result r = new SyncBench.Result("succeeded", 220_000, 40, 15, 11, 30, 110_000);
 
         assertThat(r.perSecond()).isEqualTo(5_500);
         assertThat(r.writtenPerSecond()).isEqualTo(20_000);
         assertThat(r.ofCopy()).isEqualTo(20_000.0 / 110_000);
         assertThat(r.metGoal()).isTrue();
-        assertThat(new SyncBench.Result("succeeded", 220_000, 40, 15, 22, 110_000).metGoal()).isFalse();
-        assertThat(new SyncBench.Result("failed", 220_000, 40, 15, 1, 110_000).metGoal()).isFalse();
-        assertThat(new SyncBench.Result("succeeded", 0, 0, 0, 0, 0).writtenPerSecond()).isZero();
+        assertThat(new SyncBench.Result("succeeded", 220_000, 40, 15, 22, 30, 110_000).metGoal()).isFalse();
+        assertThat(new SyncBench.Result("failed", 220_000, 40, 15, 1, -1, 110_000).metGoal()).isFalse();
+        assertThat(new SyncBench.Result("succeeded", 0, 0, 0, 0, 0, 0).writtenPerSecond()).isZero();
     }
 }
