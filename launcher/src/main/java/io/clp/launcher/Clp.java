@@ -166,7 +166,8 @@ public final class Clp {
         AuditBench.Options audit = which.equals("audit") ? AuditBench.Options.parse(options) : null;
         SyncBench.Options sync = which.equals("sync") ? SyncBench.Options.parse(options) : null;
         List<String> needed = which.equals("audit") ? List.of("postgres", "kafka", "connect", "audit-service")
-                : List.of("postgres", "kafka", "keycloak", "identity-service", "campaign-service", "dsp-simulator");
+                : List.of("postgres", "kafka", "connect", "keycloak", "identity-service", "campaign-service", "audit-service",
+                        "dsp-simulator");
         Stack stack = stack();
         List<String> down = stack.status().stream()
                 .filter(s -> needed.contains(s.name()) && !s.healthy())

@@ -65,6 +65,7 @@ public final class ConnectComponent extends Component {
                 value.converter.schemas.enable=false
                 offset.storage.file.filename=%s
                 offset.flush.interval.ms=1000
+                connector.client.config.override.policy=All
                 plugin.path=%s
                 plugin.discovery=service_load
                 listeners=http://127.0.0.1:%d

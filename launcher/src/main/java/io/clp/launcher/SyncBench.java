@@ -130,9 +130,18 @@ final class SyncBench {
 
     /** The entities a run saw, summed over its levels ({@code counts: {"CAMPAIGN": {"seen": n, ...}, ...}}). */
     static long seen(JsonNode counts) {
+        return total(counts, "seen");
+    }
+
+    /** The entities a run created, summed over its levels. */
+    static long created(JsonNode counts) {
+        return total(counts, "created");
+    }
+
+    private static long total(JsonNode counts, String field) {
         long total = 0;
         for (Iterator<JsonNode> levels = counts.elements(); levels.hasNext(); ) {
-            total += levels.next().path("seen").asLong();
+            total += levels.next().path(field).asLong();
         }
         return total;
     }
@@ -140,8 +149,13 @@ final class SyncBench {
     private static final String DSP = "google_ads";
     /** Change data capture counts as caught up when no logical slot is further behind the WAL's end than this. */
     private static final long CAUGHT_UP_BYTES = 16L << 20;
-    /** How long the audit trail must have written nothing before a run starts. */
-    private static final Duration QUIET = Duration.ofSeconds(5);
+    /**
+     * How long the audit trail must have written nothing before a run starts: longer than the 10 s an idle backend
+     * may hold its table statistics before it reports them.
+     */
+    private static final Duration QUIET = Duration.ofSeconds(12);
+    /** The audit trail counts as stalled when it records nothing of the run for this long. */
+    private static final Duration TRAIL_STALLED = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final StackContext ctx;
@@ -180,7 +194,7 @@ final class SyncBench {
             Instant end = Instant.parse(finished.path("finishedAt").asText());
             double wall = Duration.between(Instant.parse(finished.path("startedAt").asText()), end).toMillis() / 1000.0;
             // the anchor runs once the trail is complete: on the same quiet machine the sync started on
-            double trail = awaitTrail(orgId, entities, end, o);
+            double trail = awaitTrail(orgId, created(finished.path("counts")), end, o);
             double copy = anchor(o);
             Result result = new Result(finished.path("status").asText(), entities, wall,
                     finished.path("dspWaitMs").asLong() / 1000.0, finished.path("writeMs").asLong() / 1000.0, trail, copy);
@@ -188,33 +202,56 @@ final class SyncBench {
             return result;
         } finally {
             // disabled, not deleted: deleting detaches all its rows, an update of each that the audit trail then records
-            send("PATCH", accounts + "/" + accountId, login(), Map.of("active", false), 200);
+            try {
+                send("PATCH", accounts + "/" + accountId, login(), Map.of("active", false), 200);
+            } catch (Exception e) {
+                // the run's own outcome (or failure) is what the bench reports
+                out.println("  warning: the bench's account " + accountId + " could not be disabled: " + e.getMessage());
+            }
         }
     }
 
     /**
-     * Waits until change data capture and the audit trail are idle: every logical slot confirmed to within a few
-     * megabytes of the WAL's end, and no audit entry written for {@link #QUIET} (audit-service writes what Kafka
-     * still holds after the slots have caught up). A run is then not measured against the backlog of what ran before.
+     * Waits until change data capture and the audit trail are idle: every logical slot of the database active, its
+     * walsender having decoded to within a few megabytes of the WAL's end, and no audit entry written for
+     * {@link #QUIET} (audit-service writes what Kafka still holds after the slots have caught up). A run is then not
+     * measured against the backlog of what ran before it.
      */
     private void awaitCaughtUp() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        long lastPrint = 0;
+        long start = System.nanoTime();
+        long deadline = start + Duration.ofMinutes(10).toNanos();
+        long lastPrint = start;
         long lastWrites = -1;
-        long quietSince = System.nanoTime();
+        long quietSince = start;
         try (Connection c = superuser(); Statement st = c.createStatement()) {
             while (true) {
-                long behind;
-                long writes;
-                // cumulative statistics: written by each backend within about a second of its activity
+                String lagging = null;
+                long behind = 0;
+                // sent_lsn, not confirmed_flush_lsn: a slot confirms only when its connector commits a captured change,
+                // so WAL of tables outside the publication (the audit trail's own) would hold it behind on an idle stack
                 try (ResultSet rs = st.executeQuery("""
-                        SELECT (SELECT coalesce(max(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)), 0)::bigint
-                                FROM pg_replication_slots WHERE slot_type = 'logical'),
-                               (SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::bigint
-                                FROM pg_stat_all_tables WHERE schemaname = 'audit')""")) {
+                        SELECT s.slot_name, s.active,
+                               coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), r.sent_lsn), 0)::bigint AS behind
+                        FROM pg_replication_slots s LEFT JOIN pg_stat_replication r ON r.pid = s.active_pid
+                        WHERE s.slot_type = 'logical' AND s.database = current_database()""")) {
+                    while (rs.next()) {
+                        if (!rs.getBoolean("active")) {
+                            throw new StackException("the replication slot " + rs.getString("slot_name") + " has no reader: "
+                                    + "is Kafka Connect running and its connectors started? (./clp status, "
+                                    + "curl http://127.0.0.1:" + ctx.ports().connect() + "/connectors?expand=status)");
+                        }
+                        if (rs.getLong("behind") > behind) {
+                            behind = rs.getLong("behind");
+                            lagging = rs.getString("slot_name");
+                        }
+                    }
+                }
+                long writes;
+                try (ResultSet rs = st.executeQuery("""
+                        SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::bigint
+                        FROM pg_stat_all_tables WHERE schemaname = 'audit'""")) {
                     rs.next();
-                    behind = rs.getLong(1);
-                    writes = rs.getLong(2);
+                    writes = rs.getLong(1);
                 }
                 if (writes != lastWrites || behind >= CAUGHT_UP_BYTES) {
                     lastWrites = writes;
@@ -223,13 +260,13 @@ final class SyncBench {
                     return;
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new StackException("change data capture and the audit trail are still busy after 10 minutes ("
-                            + behind / (1 << 20) + " MB behind); is Kafka Connect running? (./clp status)");
+                    throw new StackException("change data capture and the audit trail are still busy after 10 minutes"
+                            + (lagging == null ? "" : " (slot " + lagging + " " + behind / (1 << 20) + " MB behind)"));
                 }
                 if (System.nanoTime() - lastPrint > Duration.ofSeconds(10).toNanos()) {
                     lastPrint = System.nanoTime();
-                    out.printf(Locale.ROOT, "  waiting for change data capture and the audit trail to be idle before the run "
-                            + "(%,d MB behind)%n", behind / (1 << 20));
+                    out.printf(Locale.ROOT, "  waiting for change data capture and the audit trail to be idle before the run%s%n",
+                            lagging == null || behind < CAUGHT_UP_BYTES ? "" : " (slot " + lagging + " " + behind / (1 << 20) + " MB behind)");
                 }
                 Thread.sleep(1000);
             }
@@ -237,13 +274,16 @@ final class SyncBench {
     }
 
     /**
-     * Seconds from the run's end until the audit trail holds a creation entry for each of the {@code entities} the run
-     * created (change data capture, Kafka and audit-service share the machine with the sync, and catch up after it);
-     * -1 when it did not within the run's timeout.
+     * Seconds from the run's end until the audit trail holds a creation entry for each of the {@code created} entities
+     * the run created (change data capture, Kafka and audit-service share the machine with the sync, and catch up
+     * after it); -1 when it did not: the trail stopped growing for {@link #TRAIL_STALLED} (the change-capture connector
+     * paused, Connect or audit-service down) or the run's timeout passed.
      */
-    private double awaitTrail(String orgId, long entities, Instant runEnd, Options o) throws Exception {
+    private double awaitTrail(String orgId, long created, Instant runEnd, Options o) throws Exception {
         long deadline = System.nanoTime() + o.timeout().toNanos();
         long lastPrint = System.nanoTime();
+        long lastRecorded = -1;
+        long movedAt = System.nanoTime();
         try (Connection c = superuser(); PreparedStatement ps = c.prepareStatement("""
                 SELECT count(*) FROM audit.audit_logs
                 WHERE org_id = CAST(? AS uuid) AND action = 'create'
@@ -255,17 +295,24 @@ final class SyncBench {
                     rs.next();
                     recorded = rs.getLong(1);
                 }
-                if (recorded >= entities) {
+                if (recorded >= created) {
                     return Duration.between(runEnd, Instant.now()).toMillis() / 1000.0;
                 }
-                if (System.nanoTime() > deadline) {
+                if (recorded != lastRecorded) {
+                    lastRecorded = recorded;
+                    movedAt = System.nanoTime();
+                }
+                if (System.nanoTime() - movedAt > TRAIL_STALLED.toNanos() || System.nanoTime() > deadline) {
+                    out.printf(Locale.ROOT, "  audit trail: stopped at %,d of %,d created entities (is the clp-cdc connector "
+                            + "paused, or Connect or audit-service down?)%n", recorded, created);
                     return -1;
                 }
                 if (System.nanoTime() - lastPrint > Duration.ofSeconds(10).toNanos()) {
                     lastPrint = System.nanoTime();
-                    out.printf(Locale.ROOT, "  audit trail: %,d of %,d created entities recorded%n", recorded, entities);
+                    out.printf(Locale.ROOT, "  audit trail: %,d of %,d created entities recorded%n", recorded, created);
                 }
-                Thread.sleep(1000);
+                // a count over the run's entries each time: not so often that it slows what it measures
+                Thread.sleep(2000);
             }
         }
     }

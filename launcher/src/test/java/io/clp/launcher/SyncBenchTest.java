@@ -48,6 +48,7 @@ class SyncBenchTest {
 
         assertThat(SyncBench.seen(counts)).isEqualTo(220);
         assertThat(SyncBench.seen(new ObjectMapper().readTree("{}"))).isZero();
+        assertThat(SyncBench.created(counts)).isEqualTo(20);
     }
 
     @Test
