@@ -40,8 +40,10 @@ class SyncBookkeepingAuditTest {
 
         UUID accountId = UUID.randomUUID();
         UUID runId = UUID.randomUUID();
-        client.execute("INSERT INTO campaign.dsp_accounts (id, org_id, dsp_type, external_account_id, display_name) "
-                + "VALUES (?, CAST(? AS uuid), 'ttd', 'adv-sync-audit', 'Trade Desk')", accountId, orgId);
+        // not due for a day: the stack's own campaign-service would otherwise claim it (before the lease below, or once
+        // it is released), find no credentials and record that failure on the account, an entry this test does not make
+        client.execute("INSERT INTO campaign.dsp_accounts (id, org_id, dsp_type, external_account_id, display_name, next_sync_at) "
+                + "VALUES (?, CAST(? AS uuid), 'ttd', 'adv-sync-audit', 'Trade Desk', now() + interval '1 day')", accountId, orgId);
         // claimDue: the lease taken
         client.execute("UPDATE campaign.dsp_accounts SET sync_lease_owner = 'instance-1', "
                 + "sync_lease_until = now() + make_interval(secs => 120) WHERE id = ?", accountId);
