@@ -159,7 +159,8 @@ public final class Clp {
         String which = args.isEmpty() ? "" : args.get(0);
         if (!which.equals("audit") && !which.equals("sync")) {
             System.err.println("usage: clp bench audit [--rate N] [--seconds N] [--per-tx N] [--writers N]\n"
-                    + "       clp bench sync [--campaigns N] [--line-items N] [--creatives N] [--timeout-minutes N]");
+                    + "       clp bench sync [--campaigns N] [--line-items N] [--creatives N] [--timeout-minutes N]\n"
+                    + "                       [--pause-audit-capture]");
             return 2;
         }
         List<String> options = args.subList(1, args.size());
@@ -211,7 +212,8 @@ public final class Clp {
                   bench sync   fully sync a simulated Google Ads account of 10,000 campaigns and 100,000 ads through the
                                running stack; print entities/s, DSP wait vs write time, when the audit trail caught up,
                                and raw COPY of the same rows
-                               (--campaigns, --line-items per ad group, --creatives per ad change the size)
+                               (--campaigns, --line-items per ad group, --creatives per ad change the size;
+                               --pause-audit-capture measures the write path with the audit capture paused)
                   test         run the whole test suite
                   help         this text
                 """);

@@ -20,15 +20,17 @@ class SyncBenchTest {
         assertThat(o.creativeRows()).isEqualTo(100_000);
         assertThat(o.entities()).isEqualTo(220_000);
         assertThat(o.timeout()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(o.pauseAuditCapture()).isFalse();
     }
 
     @Test
     void optionsChangeTheAccountsSize() {
         SyncBench.Options o = SyncBench.Options.parse(List.of("--campaigns", "100", "--line-items", "5", "--creatives", "2",
-                "--timeout-minutes", "3"));
+                "--timeout-minutes", "3", "--pause-audit-capture"));
 
         assertThat(o.entities()).isEqualTo(100 + 100 + 500 + 1_000);
         assertThat(o.timeout()).isEqualTo(Duration.ofMinutes(3));
+        assertThat(o.pauseAuditCapture()).isTrue();
     }
 
     @Test
