@@ -31,7 +31,7 @@ public final class DspSimulatorComponent extends Component {
     protected void spawn() {
         // the launcher's own classpath holds the simulator and its few libraries; 128 MB ran out of heap serving the
         // pages of 10,000 rows of ./clp bench sync's account (10,000 campaigns / 100,000 line items)
-        List<String> cmd = List.of(ctx.java(), "-Xms16m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        List<String> cmd = List.of(ctx.java(), "-Xms16m", "-Xmx512m", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), "io.clp.dspsim.DspSimulator",
                 "--port", Integer.toString(port()), "--seed", Long.toString(SEED));
         ManagedProcess.spawn(cmd, Map.of(), ctx.layout().home(), log(), pidFile());

@@ -45,7 +45,9 @@ public final class ServiceComponent extends Component {
 
     @Override
     protected void spawn() {
-        List<String> cmd = List.of(ctx.java(), "-Xms32m", "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        // the full tiered compiler: the services do bulk work (a sync's batches, the audit trail's polls) that C1-only
+        // code did at about a third more CPU (docs/sync.md, Throughput)
+        List<String> cmd = List.of(ctx.java(), "-Xms32m", "-Xmx192m", "-XX:+UseSerialGC",
                 "-Xss512k", "-jar", jar().toString());
         ManagedProcess.spawn(cmd, environment(), ctx.layout().home(), log(), pidFile());
     }

@@ -212,16 +212,23 @@ final class SyncBench {
             print(result, o, finished);
             return result;
         } finally {
-            if (paused) {
-                connector("clp-cdc", "resume");
-            }
-            // disabled, not deleted: deleting detaches all its rows, an update of each that the audit trail then records
             try {
-                send("PATCH", accounts + "/" + accountId, login(), Map.of("active", false), 200);
-            } catch (Exception e) {
-                // the run's own outcome (or failure) is what the bench reports
-                out.println("  warning: the bench's account " + accountId + " could not be disabled: " + e.getMessage());
+                if (paused) {
+                    connector("clp-cdc", "resume");
+                }
+            } finally {
+                disable(accounts, accountId);
             }
+        }
+    }
+
+    /** Disables, not deletes, the bench's account: deleting detaches all its rows, an update of each that the audit trail then records. */
+    private void disable(String accounts, String accountId) {
+        try {
+            send("PATCH", accounts + "/" + accountId, login(), Map.of("active", false), 200);
+        } catch (Exception e) {
+            // the run's own outcome (or failure) is what the bench reports
+            out.println("  warning: the bench's account " + accountId + " could not be disabled: " + e.getMessage());
         }
     }
 
@@ -481,10 +488,16 @@ final class SyncBench {
                 """, r.status(), run.path("pages").asInt(), run.path("counts"),
                 run.path("error").isTextual() ? ", error " + run.path("error").asText() : "",
                 r.entities(), o.entities(), r.wallSeconds(), r.perSecond(), r.dspWaitSeconds(), r.writeSeconds(),
-                r.writtenPerSecond(), GOAL_PER_SECOND, Double.isNaN(r.trailSeconds())
-                        ? "not measured (its change capture was paused for the run, --pause-audit-capture; it catches up now)"
-                        : r.trailSeconds() < 0 ? "not complete (see above)" : String.format(Locale.ROOT, "every created entity recorded %.1f s after the run ended", r.trailSeconds()), o.entities(), r.copyPerSecond(), r.ofCopy() * 100);
+                r.writtenPerSecond(), GOAL_PER_SECOND, trail(r.trailSeconds()), o.entities(), r.copyPerSecond(), r.ofCopy() * 100);
         out.println(r.metGoal() ? "  result: PASS" : "  result: FAIL");
+    }
+
+    private static String trail(double seconds) {
+        if (Double.isNaN(seconds)) {
+            return "not measured (its change capture was paused for the run, --pause-audit-capture; it catches up now)";
+        }
+        return seconds < 0 ? "not complete (see above)"
+                : String.format(Locale.ROOT, "every created entity recorded %.1f s after the run ended", seconds);
     }
 
     private String simulator(String path) {

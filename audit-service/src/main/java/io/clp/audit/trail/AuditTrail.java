@@ -52,7 +52,7 @@ public class AuditTrail {
             INSERT INTO audit_logs (id, change_id, org_id, action, resource_type, resource_id, old_values, new_values,
                                     changes, source_service, tx_id, committed_at, created_at,
                                     actor, user_id, actor_name, request_id)
-            SELECT gen_random_uuid(), c.change_id, c.org_id, c.action, c.resource_type, c.resource_id, c.old_values,
+            SELECT clp_uuid_v7(), c.change_id, c.org_id, c.action, c.resource_type, c.resource_id, c.old_values,
                    c.new_values, c.changes, c.source_service, c.tx_id, c.committed_at, clock_timestamp(),
                    ctx.actor, ctx.user_id, ctx.actor_name, ctx.request_id
             FROM jsonb_to_recordset(CAST(CAST(?1 AS text) AS jsonb)) AS c(change_id uuid, org_id uuid, action text, resource_type text,

@@ -110,6 +110,11 @@ class BatchConsumptionTest {
                 .as("transactions that wrote the trail of 2,000 changes").isLessThan(transactions / 2);
         assertThat(TestDatabase.count("SELECT count(*) FROM audit.processed_event WHERE consumer = 'audit-trail'"))
                 .as("no inbox row per change").isEqualTo(inboxBefore);
+        // time-ordered ids (version 7), so a poll's entries are appended to the primary key instead of scattered over it
+        assertThat(TestDatabase.count("SELECT count(*) FROM audit.audit_logs WHERE org_id = ? "
+                + "AND substr(id::text, 15, 1) = '7' AND abs(extract(epoch FROM created_at) * 1000 "
+                + "- ('x' || substr(replace(id::text, '-', ''), 1, 12))::bit(48)::bigint) < 1000", orgId))
+                .as("entries whose id is a version 7 id of the time they were written").isEqualTo(2L * transactions);
     }
 
     @Test
