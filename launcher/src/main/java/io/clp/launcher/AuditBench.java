@@ -264,7 +264,7 @@ final class AuditBench {
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (id, change_id, org_id, action, "
                     + "resource_type, resource_id, old_values, new_values, changes, source_service, tx_id, committed_at, "
-                    + "created_at, actor, actor_name, request_id) VALUES (?, ?, NULL, 'update', 'users', ?, CAST(? AS jsonb), "
+                    + "created_at, actor, actor_name, request_id) VALUES (clp_uuid_v7(), ?, NULL, 'update', 'users', ?, CAST(? AS jsonb), "
                     + "CAST(? AS jsonb), CAST(? AS jsonb), 'identity', ?, now(), clock_timestamp(), 'system:bench', "
                     + "'clp bench audit', ?)")) {
                 c.setAutoCommit(false);
@@ -273,14 +273,13 @@ final class AuditBench {
                     UUID id = UUID.randomUUID();
                     String before = row(id, "bench " + run + " " + (i - 1));
                     String after = row(id, "bench " + run + " " + i);
-                    ps.setObject(1, UUID.randomUUID());
-                    ps.setObject(2, UUID.randomUUID());
-                    ps.setObject(3, id);
-                    ps.setString(4, before);
-                    ps.setString(5, after);
-                    ps.setString(6, "{\"name\": {\"old\": \"bench " + (i - 1) + "\", \"new\": \"bench " + i + "\"}}");
-                    ps.setLong(7, i);
-                    ps.setString(8, "bench-" + run + "-anchor");
+                    ps.setObject(1, UUID.randomUUID()); // change_id: a hash of the change, as random as this
+                    ps.setObject(2, id);
+                    ps.setString(3, before);
+                    ps.setString(4, after);
+                    ps.setString(5, "{\"name\": {\"old\": \"bench " + (i - 1) + "\", \"new\": \"bench " + i + "\"}}");
+                    ps.setLong(6, i);
+                    ps.setString(7, "bench-" + run + "-anchor");
                     ps.addBatch();
                     if (i % 500 == 499 || i == rows - 1) {
                         ps.executeBatch();

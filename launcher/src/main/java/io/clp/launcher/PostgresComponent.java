@@ -38,7 +38,10 @@ public final class PostgresComponent extends Component {
 
     @Override
     protected void spawn() {
-        ManagedProcess.spawn(server().serverCommand(), Map.of(), ctx.layout().home(), log(), pidFile());
+        // the platform's bulk writes (a sync's 10,000-row batches, the audit trail's polls of them) keep their indexes in
+        // shared memory, and a run's WAL (about 600 MB for 220,000 synced entities) normally fits between two timed
+        // checkpoints, so the index pages it touches are not logged again as full-page images (docs/sync.md, Throughput)
+        ManagedProcess.spawn(server().serverCommand("shared_buffers=1GB", "max_wal_size=4GB"), Map.of(), ctx.layout().home(), log(), pidFile());
     }
 
     @Override
@@ -56,6 +59,6 @@ public final class PostgresComponent extends Component {
 
     @Override
     protected Duration stopGrace() {
-        return Duration.ofSeconds(30);
+        return Duration.ofSeconds(90); // the shutdown checkpoint writes what shared_buffers (1 GB) holds dirty
     }
 }

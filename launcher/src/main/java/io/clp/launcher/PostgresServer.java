@@ -117,9 +117,13 @@ public final class PostgresServer {
         return pwFile;
     }
 
-    /** The command that runs the server in the foreground until it is sent SIGTERM/SIGINT. */
-    public List<String> serverCommand() {
-        return asServerUser(List.of(binaries.resolve("bin/postgres").toString(),
+    /**
+     * The command that runs the server in the foreground until it is sent SIGTERM/SIGINT, with PostgreSQL's
+     * defaults for memory and checkpoints (test servers, several of which may run at once) unless {@code settings}
+     * ({@code name=value}) say otherwise.
+     */
+    public List<String> serverCommand(String... settings) {
+        List<String> command = new ArrayList<>(List.of(binaries.resolve("bin/postgres").toString(),
                 "-D", dataDir.toString(),
                 "-p", Integer.toString(port),
                 "-c", "listen_addresses=127.0.0.1",
@@ -128,12 +132,12 @@ public final class PostgresServer {
                 "-c", "max_wal_senders=10",
                 "-c", "max_replication_slots=10",
                 "-c", "max_connections=200",
-                // bulk writes (a sync's 10,000-row batches and the audit trail they produce) keep their indexes in
-                // shared memory, and a run's WAL fits between two timed checkpoints, so index pages are not written
-                // again as full-page images in the middle of it (docs/sync.md, Throughput)
-                "-c", "shared_buffers=1GB",
-                "-c", "max_wal_size=4GB",
                 "-c", "log_min_messages=warning"));
+        for (String setting : settings) {
+            command.add("-c");
+            command.add(setting);
+        }
+        return asServerUser(List.copyOf(command));
     }
 
     public String jdbcUrl(String database) {

@@ -191,6 +191,7 @@ final class SyncBench {
         String accounts = service("campaign", "/api/v1/organizations/" + orgId + "/dsp-accounts");
         String accountId = connect(accounts, customer).path("id").asText();
         boolean paused = false;
+        boolean completed = false;
         try {
             if (o.pauseAuditCapture()) {
                 // the write path alone, as with the change-capture chain on other hosts: the trail catches up after
@@ -210,14 +211,32 @@ final class SyncBench {
             Result result = new Result(finished.path("status").asText(), entities, wall,
                     finished.path("dspWaitMs").asLong() / 1000.0, finished.path("writeMs").asLong() / 1000.0, trail, copy);
             print(result, o, finished);
+            completed = true;
             return result;
         } finally {
             try {
                 if (paused) {
-                    connector("clp-cdc", "resume");
+                    resumeAuditCapture(completed);
                 }
             } finally {
                 disable(accounts, accountId);
+            }
+        }
+    }
+
+    /**
+     * Resumes the audit trail's connector after a paused run. If that fails the trail stays stopped (and its slot
+     * keeps the WAL): the bench says so and how to resume it, and fails unless the run itself already failed (whose
+     * error it then leaves to be reported).
+     */
+    private void resumeAuditCapture(boolean failBench) throws Exception {
+        try {
+            connector("clp-cdc", "resume");
+        } catch (Exception e) {
+            out.println("  error: the audit trail's connector clp-cdc is still paused (" + e.getMessage() + "); resume it with "
+                    + "curl -X PUT http://" + StackContext.LOOPBACK + ":" + ctx.ports().connect() + "/connectors/clp-cdc/resume");
+            if (failBench) {
+                throw e;
             }
         }
     }
