@@ -156,6 +156,13 @@ public final class DspSimulator implements AutoCloseable {
                 }
             }
             new SimExchange(http, "none", path, simulation.log()).json(404, Map.of("error", "no simulated API at " + path));
+        } catch (SimExchange.BadRequest e) {
+            // a body an API did not answer in its own error shape (the admin endpoints')
+            try {
+                new SimExchange(http, "none", path, simulation.log()).json(400, Map.of("error", e.getMessage()));
+            } catch (IOException ignored) {
+                // the connection is gone
+            }
         } catch (RuntimeException e) {
             // a bug of the simulator shows as a 500 with its message, as a real server would fail
             try {

@@ -130,7 +130,13 @@ final class GoogleAdsApi implements DspApi {
         if (fault(exchange, version, account)) {
             return;
         }
-        JsonNode body = exchange.json();
+        JsonNode body;
+        try {
+            body = exchange.json();
+        } catch (SimExchange.BadRequest e) {
+            failure(exchange, version, 400, "INVALID_ARGUMENT", "requestError", "INVALID_INPUT", e.getMessage());
+            return;
+        }
         Query query;
         try {
             query = parse(body.path("query").asText(""));

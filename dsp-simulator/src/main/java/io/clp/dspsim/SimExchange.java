@@ -58,6 +58,9 @@ public final class SimExchange {
         return query;
     }
 
+    /** The largest request body the simulator reads, decompressed: 1 MiB. */
+    static final int MAX_BODY_BYTES = 1 << 20;
+
     public Optional<String> header(String name) {
         return Optional.ofNullable(exchange.getRequestHeaders().getFirst(name));
     }
@@ -80,11 +83,11 @@ public final class SimExchange {
      */
     public byte[] body() throws IOException {
         if (body == null) {
-            byte[] raw = exchange.getRequestBody().readAllBytes();
+            byte[] raw = bounded(exchange.getRequestBody());
             boolean gzip = header("Content-Encoding").map(e -> e.trim().equalsIgnoreCase("gzip")).orElse(false);
             if (gzip && raw.length > 0) {
                 try (var in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
-                    raw = in.readAllBytes();
+                    raw = bounded(in);
                 } catch (ZipException e) {
                     throw new BadRequest("the body is not valid gzip");
                 }
@@ -92,6 +95,18 @@ public final class SimExchange {
             body = raw;
         }
         return body;
+    }
+
+    /**
+     * At most {@link #MAX_BODY_BYTES} of a body (after decompression too): the APIs' requests are a query, a page
+     * token or a report definition, and a caller cannot make the simulator hold more.
+     */
+    private static byte[] bounded(java.io.InputStream in) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw new BadRequest("the body is larger than " + MAX_BODY_BYTES + " bytes");
+        }
+        return bytes;
     }
 
     public String bodyText() throws IOException {

@@ -84,6 +84,33 @@ class GoogleAdsApiTest {
     }
 
     @Test
+    void aBodyLargerThanAMebibyteIsRefusedAsABadRequestPlainOrGzipped() throws Exception {
+        String query = "SELECT ad_group.id FROM ad_group WHERE ad_group.name = '" + "x".repeat(SimExchange.MAX_BODY_BYTES) + "'";
+        byte[] json = SimExchange.JSON.writeValueAsBytes(Map.of("query", query));
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+        try (var gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+            gzip.write(json);
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(simulator.baseUrl("/google-ads")
+                        + "/v21/customers/" + CUSTOMER + "/googleAds:search"))
+                .header("Authorization", "Bearer " + token).header("developer-token", Catalog.DEVELOPER_TOKEN)
+                .header("Content-Type", "application/json");
+
+        HttpResponse<String> plain = client.send(request.copy().POST(HttpRequest.BodyPublishers.ofByteArray(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> gzipped = client.send(request.copy().header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(zipped.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(zipped.size()).as("the gzipped body itself is small").isLessThan(SimExchange.MAX_BODY_BYTES / 100);
+        for (HttpResponse<String> r : List.of(plain, gzipped)) {
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+            assertThat(r.body()).contains("larger than " + SimExchange.MAX_BODY_BYTES + " bytes");
+        }
+        assertThat(call("search", Map.of("query", "SELECT ad_group.id FROM ad_group LIMIT 1")).path("results").size())
+                .as("the simulator still answers").isEqualTo(1);
+    }
+
+    @Test
     void aPageTokenIsRefusedForAnotherQuery() throws Exception {
         System.setProperty("clp.dspsim.google-ads.page-size", "7");
         String first = call("search", Map.of("query", "SELECT ad_group.id FROM ad_group")).path("nextPageToken").asText();

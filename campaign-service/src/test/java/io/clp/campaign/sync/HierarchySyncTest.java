@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -600,6 +601,31 @@ class HierarchySyncTest {
         assertThat(beats.get()).isGreaterThan(2);
         assertThat(lastRun(a, "status")).isEqualTo("succeeded");
         assertMatchesSimulator(a);
+    }
+
+    @Test
+    void aHeartbeatRecordsNoTransactionContext() {
+        // it changes only what change data capture leaves out (the lease, heartbeat_at): nothing for the trail to attribute
+        Connected a = connect(40, 1, 1, 1);
+        sync(a, true);
+        String runId = TestDatabase.text("SELECT id::text FROM campaign.sync_runs WHERE dsp_account_id = ? "
+                + "ORDER BY started_at DESC LIMIT 1", a.accountId());
+        TestDatabase.execute("UPDATE campaign.dsp_accounts SET sync_lease_owner = 'beating', sync_lease_until = now() + interval '1 minute' "
+                + "WHERE id = ?", a.accountId());
+        String contexts = "SELECT count(*) FROM campaign.transaction_context WHERE actor = 'system:campaign'";
+        long before = TestDatabase.count(contexts);
+        OffsetDateTime credentials = OffsetDateTime.parse(TestDatabase.text(
+                "SELECT to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') "
+                        + "FROM campaign.dsp_account_credentials WHERE account_id = ?", a.accountId()));
+        SyncStore.Claim claim = new SyncStore.Claim(a.accountId(), a.orgId(), "dv360", UUID.fromString(runId), true, null,
+                Instant.now(), new io.vertx.core.json.JsonObject(), new io.vertx.core.json.JsonObject(), 0, 0, 0, credentials);
+
+        SyncStore.Beat beat = new SyncStore(pool, settings).heartbeat(claim, "beating", Duration.ofMinutes(1)).await().indefinitely();
+
+        assertThat(beat).isEqualTo(SyncStore.Beat.RENEWED);
+        assertThat(TestDatabase.count(contexts)).isEqualTo(before);
+        TestDatabase.execute("UPDATE campaign.dsp_accounts SET sync_lease_owner = NULL, sync_lease_until = NULL WHERE id = ?",
+                a.accountId());
     }
 
     @Test
