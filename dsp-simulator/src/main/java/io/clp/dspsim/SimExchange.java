@@ -88,7 +88,7 @@ public final class SimExchange {
             if (gzip && raw.length > 0) {
                 try (var in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
                     raw = bounded(in);
-                } catch (ZipException e) {
+                } catch (ZipException | java.io.EOFException e) {
                     throw new BadRequest("the body is not valid gzip");
                 }
             }

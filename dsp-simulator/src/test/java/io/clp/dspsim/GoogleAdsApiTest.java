@@ -104,10 +104,35 @@ class GoogleAdsApiTest {
         assertThat(zipped.size()).as("the gzipped body itself is small").isLessThan(SimExchange.MAX_BODY_BYTES / 100);
         for (HttpResponse<String> r : List.of(plain, gzipped)) {
             assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
-            assertThat(r.body()).contains("larger than " + SimExchange.MAX_BODY_BYTES + " bytes");
+            assertInvalidInput(r, "larger than " + SimExchange.MAX_BODY_BYTES + " bytes");
         }
         assertThat(call("search", Map.of("query", "SELECT ad_group.id FROM ad_group LIMIT 1")).path("results").size())
                 .as("the simulator still answers").isEqualTo(1);
+    }
+
+    @Test
+    void malformedJsonAndABrokenGzipBodyAreRefusedInGoogleAdsErrorShape() throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(simulator.baseUrl("/google-ads")
+                        + "/v21/customers/" + CUSTOMER + "/googleAds:search"))
+                .header("Authorization", "Bearer " + token).header("developer-token", Catalog.DEVELOPER_TOKEN)
+                .header("Content-Type", "application/json");
+
+        HttpResponse<String> malformed = client.send(request.copy().POST(HttpRequest.BodyPublishers.ofString("{\"query\": ")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> truncatedGzip = client.send(request.copy().header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[]{0x1f, (byte) 0x8b, 8})).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertInvalidInput(malformed, "not valid JSON");
+        assertInvalidInput(truncatedGzip, "not valid gzip");
+    }
+
+    private static void assertInvalidInput(HttpResponse<String> r, String message) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        JsonNode error = SimExchange.JSON.readTree(r.body()).path("error");
+        assertThat(error.path("status").asText()).isEqualTo("INVALID_ARGUMENT");
+        JsonNode failure = error.path("details").path(0).path("errors").path(0);
+        assertThat(failure.path("errorCode").path("requestError").asText()).isEqualTo("INVALID_INPUT");
+        assertThat(failure.path("message").asText()).contains(message);
     }
 
     @Test

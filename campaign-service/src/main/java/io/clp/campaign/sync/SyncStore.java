@@ -398,7 +398,9 @@ class SyncStore {
                 RETURNING a.is_active AND (SELECT c.updated_at FROM dsp_account_credentials c WHERE c.account_id = a.id)
                                           IS NOT DISTINCT FROM $4::timestamptz AS current
                 """).execute(Tuple.of(claim.accountId(), owner, (double) lease.toSeconds(), claim.credentialsVersion()))
-                .call(rows -> conn.preparedQuery("UPDATE sync_runs SET heartbeat_at = now() WHERE id = $1").execute(Tuple.of(claim.runId())))
+                // only a run this worker still holds, and only while it runs (an update of a finished one could fill its final_counts)
+                .call(rows -> rows.rowCount() == 0 ? Uni.createFrom().voidItem() : conn.preparedQuery(
+                        "UPDATE sync_runs SET heartbeat_at = now() WHERE id = $1 AND status = 'running'").execute(Tuple.of(claim.runId())))
                 .map(rows -> rows.rowCount() == 0 ? Beat.LOST
                         : Boolean.TRUE.equals(rows.iterator().next().getBoolean("current")) ? Beat.RENEWED : Beat.SUPERSEDED));
     }

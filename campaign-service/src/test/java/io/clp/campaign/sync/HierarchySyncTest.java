@@ -604,28 +604,41 @@ class HierarchySyncTest {
     }
 
     @Test
-    void aHeartbeatRecordsNoTransactionContext() {
-        // it changes only what change data capture leaves out (the lease, heartbeat_at): nothing for the trail to attribute
+    void aHeartbeatChangesNothingTheAuditTrailCapturesAndRecordsNoTransactionContext() {
+        // it writes only what change data capture leaves out (the lease, heartbeat_at), so it has nothing to attribute
         Connected a = connect(40, 1, 1, 1);
         sync(a, true);
-        String runId = TestDatabase.text("SELECT id::text FROM campaign.sync_runs WHERE dsp_account_id = ? "
-                + "ORDER BY started_at DESC LIMIT 1", a.accountId());
-        TestDatabase.execute("UPDATE campaign.dsp_accounts SET sync_lease_owner = 'beating', sync_lease_until = now() + interval '1 minute' "
-                + "WHERE id = ?", a.accountId());
-        String contexts = "SELECT count(*) FROM campaign.transaction_context WHERE actor = 'system:campaign'";
-        long before = TestDatabase.count(contexts);
-        OffsetDateTime credentials = OffsetDateTime.parse(TestDatabase.text(
-                "SELECT to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') "
-                        + "FROM campaign.dsp_account_credentials WHERE account_id = ?", a.accountId()));
-        SyncStore.Claim claim = new SyncStore.Claim(a.accountId(), a.orgId(), "dv360", UUID.fromString(runId), true, null,
-                Instant.now(), new io.vertx.core.json.JsonObject(), new io.vertx.core.json.JsonObject(), 0, 0, 0, credentials);
+        String runId = TestDatabase.text("INSERT INTO campaign.sync_runs (org_id, dsp_account_id, kind, trigger, status, started_at, "
+                + "heartbeat_at) VALUES (?, ?, 'full', 'scheduled', 'running', now(), now() - interval '1 minute') RETURNING id::text",
+                a.orgId(), a.accountId());
+        try {
+            TestDatabase.execute("UPDATE campaign.dsp_accounts SET sync_lease_owner = 'beating', "
+                    + "sync_lease_until = now() + interval '1 minute' WHERE id = ?", a.accountId());
+            String account = "SELECT updated_at::text FROM campaign.dsp_accounts WHERE id = ?";
+            String run = "SELECT status || ' ' || coalesce(final_counts::text, '-') || ' ' || heartbeat_at::text FROM campaign.sync_runs WHERE id = ?::uuid";
+            String accountBefore = TestDatabase.text(account, a.accountId());
+            String runBefore = TestDatabase.text(run, runId);
+            OffsetDateTime credentials = OffsetDateTime.parse(TestDatabase.text(
+                    "SELECT to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') "
+                            + "FROM campaign.dsp_account_credentials WHERE account_id = ?", a.accountId()));
+            SyncStore.Claim claim = new SyncStore.Claim(a.accountId(), a.orgId(), "dv360", UUID.fromString(runId), true, null,
+                    Instant.now(), new io.vertx.core.json.JsonObject(), new io.vertx.core.json.JsonObject(), 0, 0, 0, credentials);
 
-        SyncStore.Beat beat = new SyncStore(pool, settings).heartbeat(claim, "beating", Duration.ofMinutes(1)).await().indefinitely();
+            SyncStore.Beat beat = store.heartbeat(claim, "beating", Duration.ofMinutes(1)).await().indefinitely();
 
-        assertThat(beat).isEqualTo(SyncStore.Beat.RENEWED);
-        assertThat(TestDatabase.count(contexts)).isEqualTo(before);
-        TestDatabase.execute("UPDATE campaign.dsp_accounts SET sync_lease_owner = NULL, sync_lease_until = NULL WHERE id = ?",
-                a.accountId());
+            assertThat(beat).isEqualTo(SyncStore.Beat.RENEWED);
+            assertThat(TestDatabase.text(account, a.accountId())).as("the account's updated_at (captured)").isEqualTo(accountBefore);
+            String runAfter = TestDatabase.text(run, runId);
+            assertThat(runAfter).as("the run still running, no final counts, its heartbeat moved").startsWith("running - ")
+                    .isNotEqualTo(runBefore);
+            // the heartbeat's transaction is the one that last wrote the account's row
+            assertThat(TestDatabase.count("SELECT count(*) FROM campaign.transaction_context WHERE tx_id = "
+                    + "(SELECT xmin::text::bigint FROM campaign.dsp_accounts WHERE id = ?)", a.accountId())).isZero();
+        } finally {
+            TestDatabase.execute("DELETE FROM campaign.sync_runs WHERE id = ?::uuid", runId);
+            TestDatabase.execute("UPDATE campaign.dsp_accounts SET sync_lease_owner = NULL, sync_lease_until = NULL WHERE id = ?",
+                    a.accountId());
+        }
     }
 
     @Test
