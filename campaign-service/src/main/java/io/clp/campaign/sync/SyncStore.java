@@ -88,9 +88,7 @@ class SyncStore {
     enum Beat { RENEWED, LOST, SUPERSEDED }
 
     private <T> Uni<T> tx(Function<SqlConnection, Uni<T>> work) {
-        return pool.withTransaction(conn -> conn.query(SCOPE).execute()
-                .chain(() -> conn.preparedQuery(STAMP).execute(Tuple.of(ACTOR)))
-                .chain(() -> work.apply(conn)));
+        return bookkeeping(conn -> conn.preparedQuery(STAMP).execute(Tuple.of(ACTOR)).chain(() -> work.apply(conn)));
     }
 
     /**
