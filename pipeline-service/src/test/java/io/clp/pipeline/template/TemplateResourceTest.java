@@ -136,12 +136,35 @@ class TemplateResourceTest {
     @Test
     void malformedJsonAndWrongTypesAreProblems() {
         Org org = PipelineFixtures.org("admin");
-        given().auth().oauth2(org.token()).contentType(ContentType.JSON).body("{\"name\": ").post(org.templates())
+        given().auth().oauth2(org.token()).contentType(ContentType.JSON).body("{not json").post(org.templates())
                 .then().statusCode(400).contentType("application/problem+json").body("type", equalTo("urn:clp:problem:malformed-request"));
         given().auth().oauth2(org.token()).contentType(ContentType.JSON).body("{\"name\": \"x\", \"templateType\": \"t\", \"inputSchema\": 5}")
                 .post(org.templates()).then().statusCode(400).contentType("application/problem+json")
                 .body("type", equalTo("urn:clp:problem:validation"));
         given().auth().oauth2(org.token()).get(org.templates() + "?dspType=myspace").then().statusCode(400)
                 .body("errors.field", hasItem("dspType"));
+    }
+
+    @Test
+    void anotherOrganizationsTemplateIsNotFoundThroughOnesOwnOrganization() {
+        Org a = PipelineFixtures.org("admin");
+        Org b = PipelineFixtures.org("admin");
+        UUID aTemplate = PipelineFixtures.template(a.id(), "Private");
+        given().auth().oauth2(b.token()).get(b.templates() + "/" + aTemplate).then().statusCode(404)
+                .body("type", equalTo("urn:clp:problem:not-found"));
+        given().auth().oauth2(b.token()).contentType(ContentType.JSON).body(PipelineFixtures.templateBody("Taken"))
+                .put(b.templates() + "/" + aTemplate).then().statusCode(404);
+        given().auth().oauth2(b.token()).delete(b.templates() + "/" + aTemplate).then().statusCode(404);
+        assertThat(listedIds(b, "")).doesNotContain(aTemplate.toString());
+        given().auth().oauth2(b.token()).contentType(ContentType.JSON)
+                .body(Map.of("name", "Borrowed", "templateId", aTemplate, "params", Map.of("region", "eu"))).post(b.pipelines())
+                .then().statusCode(422).body("errors[0].field", equalTo("templateId"));
+        UUID aPipeline = PipelineFixtures.pipeline(a.id(), "Private");
+        given().auth().oauth2(b.token()).get(b.pipelines() + "/" + aPipeline).then().statusCode(404);
+        given().auth().oauth2(b.token()).contentType(ContentType.JSON).body(Map.of("status", "active"))
+                .patch(b.pipelines() + "/" + aPipeline).then().statusCode(404);
+        given().auth().oauth2(b.token()).delete(b.pipelines() + "/" + aPipeline).then().statusCode(404);
+        assertThat(TestDatabase.count("SELECT count(*) FROM pipeline.pipelines WHERE id = ? AND status = 'draft'", aPipeline)).isEqualTo(1);
+        assertThat(TestDatabase.text("SELECT name || is_active FROM pipeline.templates WHERE id = ?", aTemplate)).isEqualTo("Privatetrue");
     }
 }
