@@ -132,7 +132,7 @@ public class Pipelines {
                         take(p, schedule);
                         reschedule = true;
                     } else {
-                        schedule = Schedule.of(p.scheduleType, p.scheduleCron, p.scheduleIntervalMinutes, p.scheduleTimezone);
+                        schedule = schedule(p.scheduleType, p.scheduleCron, p.scheduleIntervalMinutes, p.scheduleTimezone);
                     }
                     if (change.status() != null && !change.status().equals(p.status)) {
                         if ("paused".equals(change.status()) && !"active".equals(p.status)) {
