@@ -206,4 +206,27 @@ class PipelineResourceTest {
         given().auth().oauth2(org.token()).contentType(ContentType.JSON).body("{\"name\": \"x\", \"templateId\": \"not-a-uuid\"}")
                 .post(org.pipelines()).then().statusCode(400).contentType("application/problem+json");
     }
+
+    @Test
+    void aPipelineTheQuotaRefusesCountsNoUseOfItsTemplate() {
+        UUID orgId = io.clp.testing.TestOrganizations.known("pipeline", UUID.randomUUID(), "free");
+        Org org = new Org(orgId, io.clp.testing.TestTokens.User.member(orgId, "admin"));
+        UUID template = PipelineFixtures.template(orgId, "Counted");
+        for (int i = 0; i < 5; i++) {
+            post(org, Map.of("name", "Q" + i, "templateId", template, "params", Map.of("region", "eu"))).then().statusCode(201);
+        }
+        post(org, Map.of("name", "Q5", "templateId", template, "params", Map.of("region", "eu"))).then().statusCode(409)
+                .body("type", equalTo("urn:clp:problem:quota-exceeded"));
+        assertThat(usage(template)).isEqualTo(5);
+    }
+
+    @Test
+    void paramsAreOnlyForPipelinesMadeFromATemplate() {
+        Org org = PipelineFixtures.org("admin");
+        String id = post(org, Map.of("name", "Bare", "connectorType", "custom")).then().statusCode(201).extract().path("id");
+        patch(org, id, Map.of("params", Map.of("region", "eu"))).then().statusCode(400).body("errors[0].field", equalTo("params"));
+        post(org, Map.of("name", "Bare params", "connectorType", "custom", "params", Map.of())).then().statusCode(400)
+                .body("errors[0].field", equalTo("params"));
+        patch(org, id, Map.of("status", "paused")).then().statusCode(409);
+    }
 }

@@ -167,4 +167,26 @@ class TemplateResourceTest {
         assertThat(TestDatabase.count("SELECT count(*) FROM pipeline.pipelines WHERE id = ? AND status = 'draft'", aPipeline)).isEqualTo(1);
         assertThat(TestDatabase.text("SELECT name || is_active FROM pipeline.templates WHERE id = ?", aTemplate)).isEqualTo("Privatetrue");
     }
+
+    @Test
+    void theListIsPagedByCursor() {
+        Org org = PipelineFixtures.org("admin");
+        for (int i = 0; i < 3; i++) {
+            PipelineFixtures.template(org.id(), "Paged " + i);
+        }
+        String cursor = given().auth().oauth2(org.token()).get(org.templates() + "?templateType=dsp_daily_report&dspType=dv360&limit=2")
+                .then().statusCode(200).extract().path("nextCursor");
+        List<String> seen = new java.util.ArrayList<>(given().auth().oauth2(org.token())
+                .get(org.templates() + "?templateType=dsp_daily_report&dspType=dv360&limit=2").then().extract().path("items.name"));
+        while (cursor != null) {
+            io.restassured.path.json.JsonPath page = given().auth().oauth2(org.token())
+                    .get(org.templates() + "?templateType=dsp_daily_report&dspType=dv360&limit=2&cursor=" + cursor)
+                    .then().statusCode(200).extract().jsonPath();
+            seen.addAll(page.getList("items.name"));
+            cursor = page.getString("nextCursor");
+        }
+        assertThat(seen).containsExactly("DV360 daily performance", "Paged 0", "Paged 1", "Paged 2");
+        given().auth().oauth2(org.token()).get(org.templates() + "?cursor=garbage").then().statusCode(400)
+                .body("errors[0].field", equalTo("cursor"));
+    }
 }
