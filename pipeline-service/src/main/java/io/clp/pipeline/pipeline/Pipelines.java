@@ -1,0 +1,255 @@
+package io.clp.pipeline.pipeline;
+
+import io.clp.pipeline.schedule.Schedule;
+import io.clp.pipeline.template.InputProblems;
+import io.clp.pipeline.template.InputSchema;
+import io.clp.pipeline.template.Template;
+import io.clp.pipeline.template.TemplateRepository;
+import io.clp.platform.pagination.Cursor;
+import io.clp.platform.pagination.Page;
+import io.clp.platform.pagination.PageRequest;
+import io.clp.platform.problem.FieldError;
+import io.clp.platform.problem.Problems;
+import io.clp.platform.tx.RequestCaller;
+import io.clp.tenancy.security.Permission;
+import io.clp.tenancy.work.OrganizationWork;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The organization's pipelines. A pipeline made from a template records the template version and its parameters (merged
+ * over the template's defaults) in its config, and counts one more use of the template in the same transaction. Its next
+ * run is computed from its {@link Schedule} whenever the schedule or its status changes; a paused, draft or manual
+ * pipeline has none. Every operation runs as an {@link OrganizationWork}; reading, changing and deleting one pipeline is
+ * allowed by the caller's role or by an entity grant on it.
+ */
+@ApplicationScoped
+public class Pipelines {
+
+    private final OrganizationWork work;
+    private final PipelineRepository pipelines;
+    private final TemplateRepository templates;
+    private final RequestCaller caller;
+
+    Pipelines(OrganizationWork work, PipelineRepository pipelines, TemplateRepository templates, RequestCaller caller) {
+        this.work = work;
+        this.pipelines = pipelines;
+        this.templates = templates;
+        this.caller = caller;
+    }
+
+    public Uni<Page<PipelineView>> list(UUID orgId, PipelineRepository.Filter filter, PageRequest page) {
+        return work.run(orgId, Permission.PIPELINE_READ, () -> pipelines.page(orgId, filter, page))
+                .map(rows -> Page.of(rows, page.limit(), p -> new Cursor(p.createdAt, p.id), PipelineView::of));
+    }
+
+    public Uni<PipelineView> get(UUID orgId, UUID pipelineId) {
+        return work.onEntity(orgId, Permission.PIPELINE_READ, Pipeline.ENTITY_TYPE, pipelineId,
+                () -> pipelines.inOrganization(orgId, pipelineId), p -> Uni.createFrom().item(PipelineView.of(p)));
+    }
+
+    public Uni<PipelineView> create(UUID orgId, CreatePipeline request) {
+        boolean fromTemplate = request.templateId() != null;
+        if (fromTemplate && (request.connectorType() != null || request.config() != null)) {
+            throw Problems.validation(request.connectorType() != null ? "connectorType" : "config",
+                    "is set by the template: send templateId and params, or connectorType and config");
+        }
+        if (!fromTemplate && request.params() != null) {
+            throw Problems.validation("params", "only a pipeline made from a template (templateId) takes params");
+        }
+        if (!fromTemplate && request.connectorType() == null) {
+            throw Problems.validation("connectorType", "is required without a templateId");
+        }
+        Schedule schedule = schedule(request.scheduleType(), request.scheduleCron(), request.scheduleIntervalMinutes(),
+                request.scheduleTimezone());
+        Pipeline pipeline = new Pipeline();
+        pipeline.id = UUID.randomUUID();
+        pipeline.orgId = orgId;
+        pipeline.name = request.name().strip();
+        pipeline.description = request.description();
+        pipeline.dspAccountId = request.dspAccountId();
+        pipeline.lookbackDays = request.lookbackDays() != null ? request.lookbackDays() : 2;
+        pipeline.retryConfig = (request.retry() != null ? request.retry().orDefaults() : Retry.DEFAULT).toConfig();
+        pipeline.status = request.status() != null ? request.status() : "draft";
+        pipeline.createdBy = caller.userId();
+        take(pipeline, schedule);
+        pipeline.nextRunAt = nextRun(schedule, pipeline.status);
+        return work.run(orgId, Permission.PIPELINE_CREATE, () -> {
+            Uni<Template> template = fromTemplate ? usableTemplate(orgId, request.templateId()) : Uni.createFrom().nullItem();
+            return template.chain(t -> {
+                if (t != null) {
+                    pipeline.templateId = t.id;
+                    pipeline.connectorType = t.dspType != null ? t.dspType.name() : t.templateType;
+                    pipeline.config = templateConfig(t, validParams(t, request.params()));
+                } else {
+                    pipeline.connectorType = request.connectorType();
+                    pipeline.config = request.config() == null ? Map.of() : new LinkedHashMap<>(request.config());
+                }
+                return usableAccount(orgId, pipeline.dspAccountId, t)
+                        .chain(() -> nameFree(orgId, pipeline.name, pipeline.id))
+                        .chain(() -> pipelines.persist(pipeline))
+                        .chain(() -> t == null ? Uni.createFrom().voidItem() : templates.countUse(t.id))
+                        .chain(() -> saved(pipeline));
+            });
+        });
+    }
+
+    public Uni<PipelineView> update(UUID orgId, UUID pipelineId, UpdatePipeline change) {
+        return work.onEntity(orgId, Permission.PIPELINE_UPDATE, Pipeline.ENTITY_TYPE, pipelineId,
+                () -> pipelines.inOrganizationForChange(orgId, pipelineId), p -> (change.name() != null
+                        ? nameFree(orgId, change.name().strip(), p.id) : Uni.createFrom().voidItem()).chain(() -> {
+                    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                    boolean reschedule = false;
+                    if (change.name() != null) {
+                        p.name = change.name().strip();
+                    }
+                    if (change.description() != null) {
+                        p.description = change.description();
+                    }
+                    if (change.lookbackDays() != null) {
+                        p.lookbackDays = change.lookbackDays();
+                    }
+                    if (change.retry() != null) {
+                        Retry current = Retry.of(p.retryConfig);
+                        p.retryConfig = new Retry(change.retry().maxAttempts() != null ? change.retry().maxAttempts() : current.maxAttempts(),
+                                change.retry().backoffSeconds() != null ? change.retry().backoffSeconds() : current.backoffSeconds()).toConfig();
+                    }
+                    Schedule schedule;
+                    if (change.changesSchedule()) {
+                        schedule = change.scheduleType() != null
+                                ? schedule(change.scheduleType(), change.scheduleCron(), change.scheduleIntervalMinutes(),
+                                        change.scheduleTimezone() != null ? change.scheduleTimezone() : p.scheduleTimezone)
+                                : schedule(p.scheduleType, change.scheduleCron() != null ? change.scheduleCron() : p.scheduleCron,
+                                        change.scheduleIntervalMinutes() != null ? change.scheduleIntervalMinutes() : p.scheduleIntervalMinutes,
+                                        change.scheduleTimezone() != null ? change.scheduleTimezone() : p.scheduleTimezone);
+                        take(p, schedule);
+                        reschedule = true;
+                    } else {
+                        schedule = schedule(p.scheduleType, p.scheduleCron, p.scheduleIntervalMinutes, p.scheduleTimezone);
+                    }
+                    if (change.status() != null && !change.status().equals(p.status)) {
+                        if ("paused".equals(change.status()) && !"active".equals(p.status)) {
+                            throw Problems.conflict("conflict", "only an active pipeline can be paused; this one is " + p.status);
+                        }
+                        p.status = change.status();
+                        reschedule = true;
+                    }
+                    if (reschedule) {
+                        p.nextRunAt = nextRun(schedule, p.status, now);
+                    }
+                    Uni<Void> params = Uni.createFrom().voidItem();
+                    if (change.params() != null) {
+                        if (p.templateId == null) {
+                            throw Problems.validation("params", "only a pipeline made from a template takes params");
+                        }
+                        params = templates.findById(p.templateId).invoke(t -> {
+                            if (t == null) {
+                                throw InputProblems.unprocessable("params", "the template this pipeline was made from no longer exists");
+                            }
+                            p.config = templateConfig(t, validParams(t, change.params()));
+                        }).replaceWithVoid();
+                    }
+                    return params.chain(() -> saved(p));
+                }));
+    }
+
+    public Uni<Void> delete(UUID orgId, UUID pipelineId) {
+        return work.onEntity(orgId, Permission.PIPELINE_DELETE, Pipeline.ENTITY_TYPE, pipelineId,
+                () -> pipelines.inOrganizationForChange(orgId, pipelineId), p -> pipelines.delete(p));
+    }
+
+    private Uni<PipelineView> saved(Pipeline pipeline) {
+        return pipelines.flush()
+                .chain(() -> pipelines.getSession())
+                .chain(session -> session.refresh(pipeline)) // created_at and updated_at are the database's
+                .map(ignored -> PipelineView.of(pipeline));
+    }
+
+    /** The organization's (or a public) template's active version: a deleted or superseded one is refused, as an unknown one. */
+    private Uni<Template> usableTemplate(UUID orgId, UUID templateId) {
+        return templates.readable(orgId, templateId).map(t -> {
+            if (t == null || !t.active) {
+                throw InputProblems.unprocessable("templateId", "is not an active template of the organization or a public one");
+            }
+            return t;
+        });
+    }
+
+    private Uni<Void> usableAccount(UUID orgId, UUID accountId, Template template) {
+        if (accountId == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return pipelines.activeDspAccountType(orgId, accountId).invoke(dsp -> {
+            if (dsp == null) {
+                throw InputProblems.unprocessable("dspAccountId", "is not an active DSP account of the organization");
+            }
+            if (template != null && template.dspType != null && !template.dspType.name().equals(dsp)) {
+                throw InputProblems.unprocessable("dspAccountId", "is a " + dsp + " account; the template reads " + template.dspType.name());
+            }
+        }).replaceWithVoid();
+    }
+
+    /** The parameters merged over the template's defaults, once the template's input schema accepts them. */
+    private static Map<String, Object> validParams(Template template, Map<String, Object> params) {
+        Map<String, Object> merged = new LinkedHashMap<>(template.defaultParams);
+        if (params != null) {
+            merged.putAll(params);
+        }
+        List<FieldError> errors = InputSchema.validate("params", template.inputSchema, merged);
+        if (!errors.isEmpty()) {
+            throw InputProblems.unprocessable(errors);
+        }
+        return merged;
+    }
+
+    private static Map<String, Object> templateConfig(Template template, Map<String, Object> params) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("template", Map.of("id", template.id.toString(), "lineage", template.lineage().toString(), "version", template.version));
+        config.put("params", params);
+        return config;
+    }
+
+    private static Schedule schedule(String type, String cron, Integer intervalMinutes, String timezone) {
+        try {
+            return Schedule.of(type, cron, intervalMinutes, timezone);
+        } catch (Schedule.InvalidSchedule e) {
+            String message = e.getMessage();
+            throw InputProblems.unprocessable(e.field(), message.startsWith(e.field() + " ") ? message.substring(e.field().length() + 1) : message);
+        }
+    }
+
+    private static void take(Pipeline p, Schedule schedule) {
+        p.scheduleType = schedule.type().label();
+        p.scheduleCron = schedule.cron();
+        p.scheduleIntervalMinutes = schedule.intervalMinutes();
+        p.scheduleTimezone = schedule.zone().getId();
+    }
+
+    private static Instant nextRun(Schedule schedule, String status) {
+        return nextRun(schedule, status, Instant.now().truncatedTo(ChronoUnit.MICROS));
+    }
+
+    /** An active pipeline's next tick after {@code now}; none when it is not active or runs only when asked. */
+    private static Instant nextRun(Schedule schedule, String status, Instant now) {
+        return "active".equals(status) ? schedule.nextAfter(now, null).orElse(null) : null;
+    }
+
+    /**
+     * Fails with pipeline-name-taken when another pipeline of the organization has the name. Two requests racing for a
+     * name both pass; the unique constraint then refuses the later one as a conflict.
+     */
+    private Uni<Void> nameFree(UUID orgId, String name, UUID self) {
+        return pipelines.count("orgId = ?1 and name = ?2 and id <> ?3", orgId, name, self).invoke(taken -> {
+            if (taken > 0) {
+                throw Problems.conflict("pipeline-name-taken", "the organization already has a pipeline named " + name);
+            }
+        }).replaceWithVoid();
+    }
+}

@@ -1,0 +1,232 @@
+package io.clp.pipeline.pipeline;
+
+import io.clp.pipeline.PipelineFixtures;
+import io.clp.pipeline.PipelineFixtures.Org;
+import io.clp.testing.PlatformTestResource;
+import io.clp.testing.TestDatabase;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "pipeline"))
+class PipelineResourceTest {
+
+    private static Response post(Org org, Object body) {
+        return given().auth().oauth2(org.token()).contentType(ContentType.JSON).body(body).post(org.pipelines());
+    }
+
+    private static Response patch(Org org, String id, Object body) {
+        return given().auth().oauth2(org.token()).contentType(ContentType.JSON).body(body).patch(org.pipelines() + "/" + id);
+    }
+
+    private static long usage(UUID templateId) {
+        return TestDatabase.count("SELECT usage_count FROM pipeline.templates WHERE id = ?", templateId);
+    }
+
+    @Test
+    void aPipelineFromATemplateMergesItsParamsOverTheDefaultsAndCountsAUse() {
+        Org org = PipelineFixtures.org("developer");
+        UUID template = PipelineFixtures.template(org.id(), "Source");
+        UUID account = PipelineFixtures.dspAccount(org.id(), "dv360", true);
+        String id = post(org, Map.of("name", "Daily DV360", "templateId", template, "params", Map.of("region", "eu"),
+                "dspAccountId", account, "scheduleType", "cron", "scheduleCron", "0 6 * * *", "scheduleTimezone", "Europe/Paris",
+                "status", "active", "lookbackDays", 5, "retry", Map.of("maxAttempts", 4)))
+                .then().statusCode(201)
+                .body("templateId", equalTo(template.toString())).body("connectorType", equalTo("dv360"))
+                .body("config.template.version", equalTo(1)).body("config.params.region", equalTo("eu"))
+                .body("config.params.lookbackDays", equalTo(3)).body("lookbackDays", equalTo(5))
+                .body("retry.maxAttempts", equalTo(4)).body("retry.backoffSeconds", equalTo(60))
+                .body("status", equalTo("active")).body("nextRunAt", notNullValue())
+                .extract().path("id");
+        assertThat(usage(template)).isEqualTo(1);
+        assertThat(TestDatabase.text("SELECT to_char(next_run_at AT TIME ZONE 'Europe/Paris', 'HH24:MI') FROM pipeline.pipelines WHERE id = ?",
+                UUID.fromString(id))).isEqualTo("06:00");
+
+        // a public template's counter moves too, though the organization cannot otherwise write it
+        long before = usage(PipelineFixtures.CSV_TEMPLATE);
+        post(org, Map.of("name", "Files", "templateId", PipelineFixtures.CSV_TEMPLATE,
+                "params", Map.of("source", Map.of("kind", "s3", "bucket", "media-drops", "prefix", "daily/")))).then().statusCode(201)
+                .body("config.params.unknownEntities", equalTo("reject")).body("nextRunAt", nullValue());
+        assertThat(usage(PipelineFixtures.CSV_TEMPLATE)).isEqualTo(before + 1);
+    }
+
+    @Test
+    void paramsTheSchemaRefusesAreNamedByTheirPath() {
+        Org org = PipelineFixtures.org("admin");
+        UUID template = PipelineFixtures.template(org.id(), "Strict");
+        post(org, Map.of("name", "Bad", "templateId", template, "params", Map.of("region", "mars", "advertiserIds", List.of("1", "x"))))
+                .then().statusCode(422).contentType("application/problem+json").body("type", equalTo("urn:clp:problem:unprocessable"))
+                .body("errors.field", hasItem("params.region")).body("errors.field", hasItem("params.advertiserIds[1]"));
+        post(org, Map.of("name", "Missing", "templateId", template, "params", Map.of()))
+                .then().statusCode(422).body("errors.field", hasItem("params.region"));
+        post(org, Map.of("name", "Csv", "templateId", PipelineFixtures.CSV_TEMPLATE,
+                "params", Map.of("source", Map.of("kind", "ftp"), "unknownEntities", "ignore")))
+                .then().statusCode(422).body("errors.field", hasItem("params.unknownEntities"));
+        assertThat(usage(template)).isZero();
+        assertThat(TestDatabase.count("SELECT count(*) FROM pipeline.pipelines WHERE org_id = ?", org.id())).isZero();
+    }
+
+    @Test
+    void aBarePipelineTakesAConnectorAndItsConfig() {
+        Org org = PipelineFixtures.org("admin");
+        post(org, Map.of("name", "Bare", "connectorType", "custom_sftp", "config", Map.of("host", "files.example.com"),
+                "scheduleType", "interval", "scheduleIntervalMinutes", 60, "status", "active"))
+                .then().statusCode(201).body("templateId", nullValue()).body("connectorType", equalTo("custom_sftp"))
+                .body("config.host", equalTo("files.example.com")).body("scheduleType", equalTo("interval"))
+                .body("nextRunAt", notNullValue()).body("lookbackDays", equalTo(2));
+        post(org, Map.of("name", "Bare", "connectorType", "custom_sftp")).then().statusCode(409)
+                .body("type", equalTo("urn:clp:problem:pipeline-name-taken"));
+        String other = post(org, Map.of("name", "Other", "connectorType", "custom")).then().statusCode(201).extract().path("id");
+        patch(org, other, Map.of("name", "Bare")).then().statusCode(409).body("type", equalTo("urn:clp:problem:pipeline-name-taken"));
+        post(org, Map.of("name", "Neither")).then().statusCode(400).body("errors.field", hasItem("connectorType"));
+        post(org, Map.of("name", "Both", "templateId", PipelineFixtures.CSV_TEMPLATE, "connectorType", "x")).then().statusCode(400);
+    }
+
+    @Test
+    void aDspAccountMustBeAnActiveOneOfTheOrganization() {
+        Org org = PipelineFixtures.org("admin");
+        Org other = PipelineFixtures.org("admin");
+        UUID inactive = PipelineFixtures.dspAccount(org.id(), "meta", false);
+        UUID othersAccount = PipelineFixtures.dspAccount(other.id(), "meta", true);
+        for (UUID account : List.of(UUID.randomUUID(), inactive, othersAccount)) {
+            post(org, Map.of("name", "P " + account, "connectorType", "meta", "dspAccountId", account)).then().statusCode(422)
+                    .body("type", equalTo("urn:clp:problem:unprocessable")).body("errors[0].field", equalTo("dspAccountId"))
+                    .body("errors[0].message", equalTo("is not an active DSP account of the organization"));
+        }
+        // the template's DSP and the account's must agree
+        UUID meta = PipelineFixtures.dspAccount(org.id(), "meta", true);
+        post(org, Map.of("name", "Mismatch", "templateId", PipelineFixtures.DV360_TEMPLATE, "dspAccountId", meta))
+                .then().statusCode(422).body("errors[0].field", equalTo("dspAccountId"));
+        assertThat(TestDatabase.count("SELECT count(*) FROM pipeline.pipelines WHERE org_id = ?", org.id())).isZero();
+    }
+
+    @Test
+    void scheduleErrorsNameTheirField() {
+        Org org = PipelineFixtures.org("admin");
+        Map<String, Map<String, Object>> cases = Map.of(
+                "scheduleCron", Map.of("scheduleType", "cron", "scheduleCron", "every day"),
+                "scheduleIntervalMinutes", Map.of("scheduleType", "interval", "scheduleIntervalMinutes", 1),
+                "scheduleTimezone", Map.of("scheduleType", "cron", "scheduleCron", "0 6 * * *", "scheduleTimezone", "Mars/Olympus"),
+                "scheduleType", Map.of("scheduleType", "hourly"));
+        cases.forEach((field, schedule) -> {
+            Map<String, Object> body = new HashMap<>(schedule);
+            body.put("name", "S " + field);
+            body.put("connectorType", "custom");
+            post(org, body).then().statusCode(422).body("errors[0].field", equalTo(field));
+        });
+        post(org, Map.of("name", "Far", "connectorType", "custom", "lookbackDays", 91)).then().statusCode(400)
+                .body("errors.field", hasItem("lookbackDays"));
+        post(org, Map.of("name", "Retry", "connectorType", "custom", "retry", Map.of("maxAttempts", 11))).then().statusCode(400);
+    }
+
+    @Test
+    void pausingClearsTheNextRunAndResumingComputesItFromNow() {
+        Org org = PipelineFixtures.org("developer");
+        String id = post(org, Map.of("name", "Hourly", "connectorType", "custom", "scheduleType", "interval",
+                "scheduleIntervalMinutes", 60, "status", "active")).then().statusCode(201).extract().path("id");
+        patch(org, id, Map.of("status", "paused")).then().statusCode(200).body("status", equalTo("paused")).body("nextRunAt", nullValue());
+        Instant resumedAt = Instant.now();
+        String next = patch(org, id, Map.of("status", "active")).then().statusCode(200).body("status", equalTo("active"))
+                .extract().path("nextRunAt");
+        assertThat(Instant.parse(next)).isBetween(resumedAt.plus(Duration.ofMinutes(59)), resumedAt.plus(Duration.ofMinutes(61)));
+        // a schedule change moves the next run
+        patch(org, id, Map.of("scheduleType", "manual")).then().statusCode(200).body("scheduleType", equalTo("manual"))
+                .body("scheduleIntervalMinutes", nullValue()).body("nextRunAt", nullValue());
+        patch(org, id, Map.of("scheduleType", "cron", "scheduleCron", "30 2 * * *", "scheduleTimezone", "America/New_York"))
+                .then().statusCode(200).body("nextRunAt", notNullValue()).body("scheduleTimezone", equalTo("America/New_York"));
+        patch(org, id, Map.of("scheduleCron", "61 2 * * *")).then().statusCode(422).body("errors[0].field", equalTo("scheduleCron"));
+        patch(org, id, Map.of()).then().statusCode(400);
+    }
+
+    @Test
+    void newParamsAreValidatedAgainstTheTemplateVersionThePipelineWasMadeFrom() {
+        Org org = PipelineFixtures.org("admin");
+        UUID template = PipelineFixtures.template(org.id(), "Versioned");
+        String id = post(org, Map.of("name", "From v1", "templateId", template, "params", Map.of("region", "eu")))
+                .then().statusCode(201).extract().path("id");
+        // v2 accepts any region; the pipeline still follows v1
+        Map<String, Object> v2 = new HashMap<>(PipelineFixtures.templateBody("Versioned v2"));
+        v2.put("inputSchema", Map.of("type", "object", "properties", Map.of("region", Map.of("type", "string"))));
+        v2.put("defaultParams", Map.of());
+        given().auth().oauth2(org.token()).contentType(ContentType.JSON).body(v2).put(org.templates() + "/" + template)
+                .then().statusCode(201);
+        patch(org, id, Map.of("params", Map.of("region", "apac"))).then().statusCode(422).body("errors.field", hasItem("params.region"));
+        patch(org, id, Map.of("params", Map.of("region", "us"), "name", "Renamed", "lookbackDays", 10)).then().statusCode(200)
+                .body("config.params.region", equalTo("us")).body("name", equalTo("Renamed")).body("lookbackDays", equalTo(10))
+                .body("config.template.id", equalTo(template.toString()));
+    }
+
+    @Test
+    void listsFilterAndPageAndDeleteRemoves() {
+        Org org = PipelineFixtures.org("admin");
+        UUID account = PipelineFixtures.dspAccount(org.id(), "ttd", true);
+        for (int i = 0; i < 3; i++) {
+            post(org, Map.of("name", "L" + i, "connectorType", "ttd", "dspAccountId", account, "status", i == 0 ? "active" : "draft"))
+                    .then().statusCode(201);
+        }
+        String first = given().auth().oauth2(org.token()).get(org.pipelines() + "?limit=2").then().statusCode(200)
+                .body("items.size()", equalTo(2)).body("items[0].name", equalTo("L0")).extract().path("nextCursor");
+        given().auth().oauth2(org.token()).get(org.pipelines() + "?limit=2&cursor=" + first).then().statusCode(200)
+                .body("items.name", equalTo(List.of("L2"))).body("nextCursor", nullValue());
+        given().auth().oauth2(org.token()).get(org.pipelines() + "?status=active").then().body("items.name", equalTo(List.of("L0")));
+        given().auth().oauth2(org.token()).get(org.pipelines() + "?dspAccountId=" + account).then().body("items.size()", equalTo(3));
+        given().auth().oauth2(org.token()).get(org.pipelines() + "?status=running").then().statusCode(400);
+        String id = given().auth().oauth2(org.token()).get(org.pipelines() + "?status=active").then().extract().path("items[0].id");
+        given().auth().oauth2(org.token()).delete(org.pipelines() + "/" + id).then().statusCode(204);
+        given().auth().oauth2(org.token()).get(org.pipelines() + "/" + id).then().statusCode(404)
+                .body("type", equalTo("urn:clp:problem:not-found"));
+    }
+
+    @Test
+    void malformedJsonAndWrongTypesAreProblems() {
+        Org org = PipelineFixtures.org("admin");
+        given().auth().oauth2(org.token()).contentType(ContentType.JSON).body("{not json").post(org.pipelines())
+                .then().statusCode(400).contentType("application/problem+json").body("type", equalTo("urn:clp:problem:malformed-request"));
+        given().auth().oauth2(org.token()).contentType(ContentType.JSON).body("{\"name\": \"x\", \"lookbackDays\": \"many\"}")
+                .post(org.pipelines()).then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("urn:clp:problem:validation"));
+        given().auth().oauth2(org.token()).contentType(ContentType.JSON).body("{\"name\": \"x\", \"templateId\": \"not-a-uuid\"}")
+                .post(org.pipelines()).then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void aPipelineTheQuotaRefusesCountsNoUseOfItsTemplate() {
+        UUID orgId = io.clp.testing.TestOrganizations.known("pipeline", UUID.randomUUID(), "free");
+        Org org = new Org(orgId, io.clp.testing.TestTokens.User.member(orgId, "admin"));
+        UUID template = PipelineFixtures.template(orgId, "Counted");
+        for (int i = 0; i < 5; i++) {
+            post(org, Map.of("name", "Q" + i, "templateId", template, "params", Map.of("region", "eu"))).then().statusCode(201);
+        }
+        post(org, Map.of("name", "Q5", "templateId", template, "params", Map.of("region", "eu"))).then().statusCode(409)
+                .body("type", equalTo("urn:clp:problem:quota-exceeded"));
+        assertThat(usage(template)).isEqualTo(5);
+    }
+
+    @Test
+    void paramsAreOnlyForPipelinesMadeFromATemplate() {
+        Org org = PipelineFixtures.org("admin");
+        String id = post(org, Map.of("name", "Bare", "connectorType", "custom")).then().statusCode(201).extract().path("id");
+        patch(org, id, Map.of("params", Map.of("region", "eu"))).then().statusCode(400).body("errors[0].field", equalTo("params"));
+        post(org, Map.of("name", "Bare params", "connectorType", "custom", "params", Map.of())).then().statusCode(400)
+                .body("errors[0].field", equalTo("params"));
+        patch(org, id, Map.of("status", "paused")).then().statusCode(409);
+    }
+}

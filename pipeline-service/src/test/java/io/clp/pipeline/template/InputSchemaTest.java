@@ -1,0 +1,55 @@
+package io.clp.pipeline.template;
+
+import io.clp.platform.problem.FieldError;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class InputSchemaTest {
+
+    private static final Map<String, Object> SCHEMA = Map.of("type", "object", "required", List.of("source"),
+            "properties", Map.of("source", Map.of("type", "string"),
+                    "advertiserIds", Map.of("type", "array", "items", Map.of("type", "string", "pattern", "^[0-9]+$"))));
+
+    @Test
+    void acceptsAnObjectSchemaOfDraft202012() {
+        assertThat(InputSchema.check("inputSchema", SCHEMA)).isEmpty();
+    }
+
+    @Test
+    void refusesASchemaTheMetaSchemaRefuses() {
+        List<FieldError> errors = InputSchema.check("inputSchema", Map.of("type", "object", "properties", Map.of("a", Map.of("type", "strin"))));
+        assertThat(errors).isNotEmpty();
+        assertThat(errors).extracting(FieldError::field).allMatch(f -> f.startsWith("inputSchema"));
+    }
+
+    @Test
+    void refusesASchemaThatIsNotOfTypeObject() {
+        assertThat(InputSchema.check("inputSchema", Map.of("type", "array")))
+                .extracting(FieldError::field).contains("inputSchema.type");
+    }
+
+    @Test
+    void refusesReferencesOutsideTheSchemaAndOversizedSchemas() {
+        assertThat(InputSchema.check("inputSchema", Map.of("type", "object", "properties",
+                Map.of("a", Map.of("$ref", "https://example.com/s.json")))))
+                .extracting(FieldError::field).contains("inputSchema.properties.a.$ref");
+        assertThat(InputSchema.check("inputSchema", Map.of("type", "object", "description", "x".repeat(InputSchema.MAX_BYTES))))
+                .extracting(FieldError::message).anyMatch(m -> m.contains("at most"));
+    }
+
+    @Test
+    void namesTheParameterPathOfEachError() {
+        List<FieldError> errors = InputSchema.validate("params", SCHEMA, Map.of("advertiserIds", List.of("12", "x1")));
+        assertThat(errors).extracting(FieldError::field).containsExactlyInAnyOrder("params.source", "params.advertiserIds[1]");
+    }
+
+    @Test
+    void derivesRequiredAndOptionalInputs() {
+        assertThat(InputSchema.requiredInputs(SCHEMA)).containsExactly("source");
+        assertThat(InputSchema.optionalInputs(SCHEMA)).containsExactly("advertiserIds");
+    }
+}
