@@ -41,6 +41,8 @@ public class ScheduledRuns {
                    next_run_at, now() AS now
             FROM pipelines
             WHERE status = 'active' AND is_active AND next_run_at <= now()
+              -- fail closed: an organization that is suspended, deleted or unknown to this service gets no new work
+              AND EXISTS (SELECT 1 FROM organization_refs o WHERE o.org_id = pipelines.org_id AND o.status IN ('trial', 'active'))
             ORDER BY next_run_at
             LIMIT $1
             FOR UPDATE SKIP LOCKED
@@ -114,22 +116,25 @@ public class ScheduledRuns {
             Instant tick = row.getOffsetDateTime("next_run_at").toInstant();
             Instant now = row.getOffsetDateTime("now").toInstant();
             Schedule schedule;
+            Optional<Instant> next;
+            ExecutionWindow window;
             try {
                 schedule = Schedule.of(row.getString("schedule_type"), row.getString("schedule_cron"),
                         row.getInteger("schedule_interval_minutes"), row.getString("schedule_timezone"));
+                next = schedule.nextAfter(now, tick);
+                window = ExecutionWindow.forTick(tick, schedule.zone(), row.getInteger("lookback_days"));
             } catch (RuntimeException e) {
                 LOG.warnf("pipeline %s has a stored schedule that cannot be read (%s): set to failed", id, e.getMessage());
                 badIds.add(id);
                 reasons.add("the stored schedule is not valid: " + e.getMessage());
                 continue;
             }
-            Optional<Instant> next = schedule.nextAfter(now, tick);
-            if (schedule.type() == Schedule.Type.MANUAL || next.isEmpty()) {
+            if (next.isEmpty()) {
+                LOG.warnf("pipeline %s was due but its stored %s schedule has no next run: set to failed", id, schedule.type().label());
                 badIds.add(id);
-                reasons.add("the stored schedule has no next run but the pipeline had one due: " + schedule.type().label());
+                reasons.add("the stored schedule is " + schedule.type().label() + ", which has no next run, but a run was due");
                 continue;
             }
-            ExecutionWindow window = ExecutionWindow.forTick(tick, schedule.zone(), row.getInteger("lookback_days"));
             ids.add(id);
             ticks.add(tick.atOffset(ZoneOffset.UTC));
             froms.add(window.from());

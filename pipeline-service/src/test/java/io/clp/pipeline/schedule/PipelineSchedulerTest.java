@@ -167,6 +167,33 @@ class PipelineSchedulerTest {
     }
 
     @Test
+    void aManualPipelineThatWasLeftDueEndsFailedInsteadOfRunning() {
+        UUID orgId = organization();
+        UUID manual = io.clp.pipeline.PipelineFixtures.insert(orgId, "active", "manual", null, null, "UTC",
+                Instant.now().minus(1, ChronoUnit.MINUTES), 2);
+
+        tick();
+
+        assertThat(executions(manual)).isZero();
+        assertThat(column(manual, "status")).isEqualTo("failed");
+        assertThat(column(manual, "status_reason")).contains("manual");
+    }
+
+    @Test
+    void aSuspendedOrganizationsPipelinesAreNotScheduledUntilItIsActiveAgain() {
+        UUID orgId = organization();
+        UUID pipeline = interval(orgId, 60, Instant.now().minus(1, ChronoUnit.MINUTES));
+        TestDatabase.execute("UPDATE pipeline.organization_refs SET status = 'suspended' WHERE org_id = ?", orgId);
+
+        tick();
+        assertThat(executions(pipeline)).isZero();
+
+        TestDatabase.execute("UPDATE pipeline.organization_refs SET status = 'active' WHERE org_id = ?", orgId);
+        tick();
+        assertThat(executions(pipeline)).isEqualTo(1);
+    }
+
+    @Test
     void pausedDraftAndDeletedPipelinesAreNotScheduled() {
         UUID orgId = organization();
         Instant due = Instant.now().minus(1, ChronoUnit.MINUTES);
