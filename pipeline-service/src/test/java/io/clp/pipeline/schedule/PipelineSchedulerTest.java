@@ -54,6 +54,7 @@ class PipelineSchedulerTest {
         Instant due = Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
         UUID pipeline = interval(orgId, 60, due);
         UUID notDue = interval(orgId, 60, Instant.now().plus(1, ChronoUnit.HOURS));
+        String updatedAt = column(pipeline, "updated_at");
 
         tick();
         tick();
@@ -68,6 +69,8 @@ class PipelineSchedulerTest {
         assertThat(column(pipeline, "total_executions")).isEqualTo("1");
         assertThat(column(pipeline, "last_execution_id")).isEqualTo(execution(pipeline, "id"));
         assertThat(nextRunAt(pipeline)).isEqualTo(due.plus(1, ChronoUnit.HOURS));
+        // run bookkeeping is not a change of the pipeline
+        assertThat(column(pipeline, "updated_at")).isEqualTo(updatedAt);
     }
 
     @Test
@@ -154,12 +157,14 @@ class PipelineSchedulerTest {
         UUID broken = cron(orgId, "61 25 * * *", "UTC", due, 2);
         UUID badZone = cron(orgId, "0 6 * * *", "Mars/Olympus", due, 2);
         UUID healthy = interval(orgId, 60, due);
+        String brokenUpdatedAt = column(broken, "updated_at");
 
         tick();
 
         assertThat(column(broken, "status")).isEqualTo("failed");
         assertThat(column(broken, "status_reason")).contains("scheduleCron");
         assertThat(column(broken, "next_run_at")).isNull();
+        assertThat(column(broken, "updated_at")).isNotEqualTo(brokenUpdatedAt);
         assertThat(executions(broken)).isZero();
         assertThat(column(badZone, "status")).isEqualTo("failed");
         assertThat(column(badZone, "status_reason")).contains("scheduleTimezone");
