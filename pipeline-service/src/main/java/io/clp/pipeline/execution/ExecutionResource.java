@@ -23,6 +23,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -51,6 +54,8 @@ public class ExecutionResource {
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Run the pipeline now: 202 with the pending manual execution; the body's from and to (dates, "
             + "inclusive) override the window, which is otherwise the one a scheduled run would read today")
+    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = RunRequest.class)))
     @APIResponse(responseCode = "202", description = "the pending execution; Location is the execution")
     @APIResponse(responseCode = "409", description = "a manual execution of the pipeline is pending or running (execution-in-progress)")
     public Uni<Response> run(@PathParam("orgId") UUID orgId, @PathParam("pipelineId") UUID pipelineId, String body,

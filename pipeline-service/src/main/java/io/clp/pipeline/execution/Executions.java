@@ -38,7 +38,11 @@ public class Executions {
     static final Set<String> STATUSES = Set.of("pending", "running", "completed", "failed", "cancelled");
     static final Set<String> TYPES = Set.of("scheduled", "manual", "backfill");
 
-    private static final String SNAPSHOT = """
+    /**
+     * A pipeline row {@code p} as its executions keep it ({@code etl_executions.config}): what it was configured with when
+     * the execution was created, whatever is edited after.
+     */
+    public static final String SNAPSHOT = """
             jsonb_build_object('pipeline', p.config, 'retry', p.retry_config, 'lookbackDays', p.lookback_days,
                                'dspAccountId', p.dsp_account_id, 'connectorType', p.connector_type,
                                'templateId', p.template_id, 'scheduleTimezone', p.schedule_timezone)

@@ -1,6 +1,7 @@
 package io.clp.pipeline.schedule;
 
 import io.clp.pipeline.execution.ExecutionWindow;
+import io.clp.pipeline.execution.Executions;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -57,10 +58,7 @@ public class ScheduledRuns {
                     AS d(pipeline_id, tick, data_from, data_to, next_run_at)),
             created AS (
                 INSERT INTO etl_executions (pipeline_id, org_id, execution_type, status, scheduled_at, data_from, data_to, config)
-                SELECT p.id, p.org_id, 'scheduled', 'pending', due.tick, due.data_from, due.data_to,
-                       jsonb_build_object('pipeline', p.config, 'retry', p.retry_config, 'lookbackDays', p.lookback_days,
-                                          'dspAccountId', p.dsp_account_id, 'connectorType', p.connector_type,
-                                          'templateId', p.template_id, 'scheduleTimezone', p.schedule_timezone)
+                SELECT p.id, p.org_id, 'scheduled', 'pending', due.tick, due.data_from, due.data_to, %s
                 FROM due JOIN pipelines p ON p.id = due.pipeline_id
                 ON CONFLICT (pipeline_id, scheduled_at) WHERE execution_type = 'scheduled' DO NOTHING
                 RETURNING id, pipeline_id)
@@ -71,7 +69,7 @@ public class ScheduledRuns {
             FROM due LEFT JOIN created ON created.pipeline_id = due.pipeline_id
             WHERE p.id = due.pipeline_id
             RETURNING created.id
-            """;
+            """.formatted(Executions.SNAPSHOT);
     /** A stored schedule the service cannot read (edited by hand) stops the pipeline, with the reason, until it is fixed. */
     private static final String FAIL = """
             UPDATE pipelines p SET status = 'failed', status_reason = bad.reason, next_run_at = NULL

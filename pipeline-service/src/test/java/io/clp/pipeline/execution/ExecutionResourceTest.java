@@ -73,6 +73,29 @@ class ExecutionResourceTest {
     }
 
     @Test
+    void runNowRequestedTwiceAtOnceCreatesOneExecution() throws Exception {
+        UUID orgId = organization();
+        UUID pipeline = manual(orgId, "active");
+        String token = token(orgId, "admin");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Integer>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                calls.add(pool.submit(() -> given().auth().oauth2(token).post(pipelinePath(orgId, pipeline) + "/runs").statusCode()));
+            }
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (var call : calls) {
+                statuses.add(call.get());
+            }
+            assertThat(statuses).containsOnly(202, 409).containsOnlyOnce(202);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(executions(pipeline)).isEqualTo(1);
+        assertThat(column(pipeline, "total_executions")).isEqualTo("1");
+    }
+
+    @Test
     void runNowTakesTheWindowFromTheBodyAndRunsADraftPipeline() {
         UUID orgId = organization();
         UUID pipeline = manual(orgId, "draft");
