@@ -125,6 +125,15 @@ class ExecutionResourceTest {
         as(orgId, "admin").contentType(ContentType.JSON).body("{\"from\": \"yesterday\", \"to\": 5}")
                 .post(pipelinePath(orgId, pipeline) + "/runs")
                 .then().statusCode(400).body("type", equalTo("urn:clp:problem:validation"));
+        as(orgId, "admin").contentType(ContentType.JSON).body("{\"from\": \"2026-01-01\", \"to\": \"2026-01-02\", \"days\": 3}")
+                .post(pipelinePath(orgId, pipeline) + "/runs")
+                .then().statusCode(400).body("errors.field", hasItem("days"));
+        as(orgId, "admin").contentType(ContentType.TEXT).body("{\"from\": \"2026-01-01\", \"to\": \"2026-01-02\"}")
+                .post(pipelinePath(orgId, pipeline) + "/runs")
+                .then().statusCode(415).body("type", equalTo("urn:clp:problem:unsupported-media-type"));
+        as(orgId, "admin").contentType(ContentType.JSON).body("{\"from\": \"2026-01-01\", \"to\": \"2026-01-02\", \"days\": 3}")
+                .post(pipelinePath(orgId, pipeline) + "/backfill")
+                .then().statusCode(400).body("errors.field", hasItem("days"));
         assertThat(executions(pipeline)).isZero();
     }
 
