@@ -67,6 +67,10 @@ public class Pipeline extends PanacheEntityBase {
     @Column(nullable = false)
     public String status;
 
+    /** Why the service set the status (the scheduler fails a pipeline whose stored schedule it cannot read); cleared by a user's change of status. */
+    @Column(name = "status_reason")
+    public String statusReason;
+
     @Column(name = "lookback_days", nullable = false)
     public int lookbackDays;
 

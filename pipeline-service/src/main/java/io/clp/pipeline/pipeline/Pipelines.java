@@ -139,6 +139,7 @@ public class Pipelines {
                             throw Problems.conflict("conflict", "only an active pipeline can be paused; this one is " + p.status);
                         }
                         p.status = change.status();
+                        p.statusReason = null;
                         reschedule = true;
                     }
                     if (reschedule) {

@@ -157,6 +157,21 @@ class PipelineResourceTest {
     }
 
     @Test
+    void reactivatingAPipelineTheSchedulerFailedClearsItsReasonAndSchedulesItAgain() {
+        Org org = PipelineFixtures.org("developer");
+        String id = post(org, Map.of("name", "Failed by the scheduler", "connectorType", "custom", "scheduleType", "interval",
+                "scheduleIntervalMinutes", 30, "status", "active")).then().statusCode(201).extract().path("id");
+        // what the scheduler leaves when it cannot read a stored schedule
+        TestDatabase.execute("UPDATE pipeline.pipelines SET status = 'failed', status_reason = 'unreadable schedule', next_run_at = NULL "
+                + "WHERE id = ?", UUID.fromString(id));
+        given().auth().oauth2(org.token()).get(org.pipelines() + "/" + id).then().statusCode(200)
+                .body("status", equalTo("failed")).body("statusReason", equalTo("unreadable schedule"));
+        patch(org, id, Map.of("status", "active")).then().statusCode(200)
+                .body("status", equalTo("active")).body("statusReason", nullValue()).body("nextRunAt", notNullValue());
+        assertThat(TestDatabase.text("SELECT status_reason FROM pipeline.pipelines WHERE id = ?", UUID.fromString(id))).isNull();
+    }
+
+    @Test
     void newParamsAreValidatedAgainstTheTemplateVersionThePipelineWasMadeFrom() {
         Org org = PipelineFixtures.org("admin");
         UUID template = PipelineFixtures.template(org.id(), "Versioned");
