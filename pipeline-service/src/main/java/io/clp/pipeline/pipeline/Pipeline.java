@@ -68,7 +68,7 @@ public class Pipeline extends PanacheEntityBase {
     public String status;
 
     /** Why the service set the status (the scheduler fails a pipeline whose stored schedule it cannot read); cleared by a user's change of status. */
-    @Column(name = "status_reason")
+    @Column(name = "status_reason", columnDefinition = "text")
     public String statusReason;
 
     @Column(name = "lookback_days", nullable = false)
