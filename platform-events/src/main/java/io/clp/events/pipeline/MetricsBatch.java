@@ -28,8 +28,11 @@ public record MetricsBatch(
 
     public static final String TYPE = DomainEvent.type(AggregateTypes.METRICS_BATCH, "published", 1);
 
-    /** The most rows one batch may carry; a pipeline splits a larger output into chunks. */
-    public static final int MAX_ROWS = 5_000;
+    /**
+     * The most rows one batch may carry; a pipeline splits a larger output into chunks. 2,000 rows of about 230 bytes
+     * keep a record well under Kafka's default 1 MiB limit, uncompressed, and so does its dead-letter copy.
+     */
+    public static final int MAX_ROWS = 2_000;
 
     /** Entity levels a row may name: the campaign hierarchy's. */
     public static final List<String> LEVELS = List.of("campaign", "insertion_order", "line_item", "creative");
