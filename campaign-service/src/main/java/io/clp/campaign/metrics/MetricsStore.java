@@ -75,7 +75,10 @@ class MetricsStore {
             o AS MATERIALIZED (
                 SELECT m.entity_level, m.entity_id, m.metric_date FROM campaign_metrics m
                 WHERE (m.entity_level, m.entity_id, m.metric_date) IN (SELECT entity_level, entity_id, metric_date::date
-                                                                       FROM accepted)),
+                                                                       FROM accepted)
+                  -- only the batch's months are probed (run-time partition pruning)
+                  AND m.metric_date BETWEEN (SELECT min(metric_date::date) FROM accepted)
+                                        AND (SELECT max(metric_date::date) FROM accepted)),
             up AS (
                 INSERT INTO campaign_metrics AS m (org_id, entity_level, entity_id, campaign_id, metric_date, impressions, clicks,
                                                    conversions, views, spend, currency, revenue, ctr, cpc, cpm, cpa, cvr, roas,
