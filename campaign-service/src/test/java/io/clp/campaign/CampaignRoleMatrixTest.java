@@ -66,6 +66,9 @@ class CampaignRoleMatrixTest extends RoleMatrixContract<CampaignRoleMatrixTest.F
                                 + "/creatives")),
                 new Endpoint<>("read a creative", Permission.CAMPAIGN_READ,
                         (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/creatives/" + f.chain().creativeId())),
+                new Endpoint<>("read a campaign's metrics", Permission.METRICS_READ,
+                        (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/campaigns/" + f.chain().campaignId()
+                                + "/metrics?from=2026-01-01&to=2026-01-31&level=line_item")),
                 new Endpoint<>("list an account's sync runs", Permission.DSP_ACCOUNT_READ,
                         (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/dsp-accounts/" + f.accountId() + "/sync-runs")),
                 new Endpoint<>("sync a DSP account now", Permission.DSP_ACCOUNT_SYNC,

@@ -9,6 +9,10 @@ public final class AggregateTypes {
     public static final String API_KEY = "api-key";
     public static final String CAMPAIGN = "campaign";
     public static final String DSP_ACCOUNT = "dsp-account";
+    /** Batches of daily metrics a pipeline execution produced (pipeline-service). */
+    public static final String METRICS_BATCH = "metrics-batch";
+    /** Metrics campaign-service recorded from those batches. */
+    public static final String CAMPAIGN_METRICS = "campaign-metrics";
 
     /**
      * The outbox's aggregate types of current-state records ({@code state.<aggregate type>}); the

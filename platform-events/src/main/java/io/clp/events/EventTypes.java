@@ -19,6 +19,8 @@ import io.clp.events.campaign.CampaignRemoved;
 import io.clp.events.campaign.DspAccountConnected;
 import io.clp.events.campaign.DspAccountDeleted;
 import io.clp.events.campaign.DspAccountUpdated;
+import io.clp.events.campaign.MetricsRecorded;
+import io.clp.events.pipeline.MetricsBatch;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +53,9 @@ public final class EventTypes {
             entry(CampaignRemoved.class, CampaignRemoved.TYPE),
             entry(DspAccountConnected.class, DspAccountConnected.TYPE),
             entry(DspAccountUpdated.class, DspAccountUpdated.TYPE),
-            entry(DspAccountDeleted.class, DspAccountDeleted.TYPE)));
+            entry(DspAccountDeleted.class, DspAccountDeleted.TYPE),
+            entry(MetricsRecorded.class, MetricsRecorded.TYPE),
+            entry(MetricsBatch.class, MetricsBatch.TYPE)));
 
     private EventTypes() {
     }

@@ -33,6 +33,8 @@ public final class Topics {
     public static final String API_KEY = EVENTS_PREFIX + AggregateTypes.API_KEY;
     public static final String CAMPAIGN = EVENTS_PREFIX + AggregateTypes.CAMPAIGN;
     public static final String DSP_ACCOUNT = EVENTS_PREFIX + AggregateTypes.DSP_ACCOUNT;
+    public static final String METRICS_BATCH = EVENTS_PREFIX + AggregateTypes.METRICS_BATCH;
+    public static final String CAMPAIGN_METRICS = EVENTS_PREFIX + AggregateTypes.CAMPAIGN_METRICS;
 
     public static final String ORGANIZATION_STATE = STATE_PREFIX + AggregateTypes.ORGANIZATION;
     public static final String GRANT_STATE = STATE_PREFIX + AggregateTypes.GRANT;

@@ -1,0 +1,213 @@
+package io.clp.campaign.metrics;
+
+import io.clp.events.AggregateTypes;
+import io.clp.events.CloudEventHeaders;
+import io.clp.events.campaign.MetricsRecorded;
+import io.clp.platform.tracing.Traces;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Writes a validated metrics batch: the month partitions it needs (in a short transaction of their own, see
+ * {@code clp_ensure_metric_partitions}), then, in one transaction, the batch id in the inbox, all its rows in one
+ * set-based upsert from arrays and its {@link MetricsRecorded} event in the outbox. Rows are written only for
+ * entities of the batch's organization (campaign-service's own rows decide, not the batch); a row whose numbers are
+ * already recorded is left as it is. The transaction is the service's own (system scope) and records no transaction
+ * context: campaign_metrics, the inbox and the outbox are not captured, and the load is audited as the execution.
+ */
+@ApplicationScoped
+class MetricsStore {
+
+    /** The inbox's consumer name: batch ids are recorded under it. */
+    static final String CONSUMER = "campaign-metrics-batches";
+    static final String ACTOR = "system:campaign";
+    static final String SOURCE = "/clp/campaign";
+
+    private static final String SCOPE = "SELECT set_config('clp.scope', 'system', true)";
+    private static final String FIRST_DELIVERY = """
+            INSERT INTO processed_event (event_id, consumer, processed_at) VALUES ($1, $2, now())
+            ON CONFLICT (event_id, consumer) DO NOTHING
+            """;
+    private static final String ENSURE_PARTITIONS = "SELECT clp_ensure_metric_partitions($1::date, $2::date) AS created";
+
+    /**
+     * $1 org, $2 batch, $3 execution, $4 pipeline, $5 data quality score, $6 has data issues, $7..$16 the rows'
+     * columns as arrays, $17 now, $18 event source, $19 actor, $20 traceparent. KPIs by clp_metric_ratio (V9):
+     * exact, half-up to 6 fractional digits, NULL on a zero denominator. The event is written only when a row was
+     * inserted, restated or skipped.
+     */
+    static final String UPSERT = """
+            WITH input AS (
+                SELECT * FROM unnest($7::text[], $8::uuid[], $9::text[], $10::int8[], $11::int8[], $12::int8[], $13::int8[],
+                                     $14::text[], $15::text[], $16::text[])
+                    AS x(entity_level, entity_id, metric_date, impressions, clicks, conversions, views, spend, currency, revenue)),
+            known AS (
+                SELECT 'campaign'::text AS entity_level, t.id AS entity_id, t.id AS campaign_id FROM campaigns t
+                    WHERE t.org_id = $1 AND t.id IN (SELECT entity_id FROM input WHERE entity_level = 'campaign')
+                UNION ALL
+                SELECT 'insertion_order', t.id, t.campaign_id FROM insertion_orders t
+                    WHERE t.org_id = $1 AND t.id IN (SELECT entity_id FROM input WHERE entity_level = 'insertion_order')
+                UNION ALL
+                SELECT 'line_item', t.id, t.campaign_id FROM line_items t
+                    WHERE t.org_id = $1 AND t.id IN (SELECT entity_id FROM input WHERE entity_level = 'line_item')
+                UNION ALL
+                SELECT 'creative', t.id, t.campaign_id FROM creatives t
+                    WHERE t.org_id = $1 AND t.id IN (SELECT entity_id FROM input WHERE entity_level = 'creative')),
+            accepted AS (
+                SELECT i.*, k.campaign_id FROM input i JOIN known k USING (entity_level, entity_id)
+                WHERE k.campaign_id IS NOT NULL),
+            skipped AS (
+                SELECT i.entity_level, i.entity_id FROM input i
+                WHERE NOT EXISTS (SELECT 1 FROM accepted a WHERE a.entity_level = i.entity_level AND a.entity_id = i.entity_id)),
+            -- the rows recorded before, to tell an insert from a restatement (a partitioned table returns no xmax)
+            o AS MATERIALIZED (
+                SELECT m.entity_level, m.entity_id, m.metric_date FROM campaign_metrics m
+                WHERE (m.entity_level, m.entity_id, m.metric_date) IN (SELECT entity_level, entity_id, metric_date::date
+                                                                       FROM accepted)
+                  -- only the batch's months are probed (run-time partition pruning)
+                  AND m.metric_date BETWEEN (SELECT min(metric_date::date) FROM accepted)
+                                        AND (SELECT max(metric_date::date) FROM accepted)),
+            up AS (
+                INSERT INTO campaign_metrics AS m (org_id, entity_level, entity_id, campaign_id, metric_date, impressions, clicks,
+                                                   conversions, views, spend, currency, revenue, ctr, cpc, cpm, cpa, cvr, roas,
+                                                   data_quality_score, has_data_issues, batch_id, execution_id, pipeline_id,
+                                                   synced_at, created_at, updated_at)
+                SELECT $1::uuid, a.entity_level, a.entity_id, a.campaign_id, a.metric_date::date, a.impressions, a.clicks, a.conversions,
+                       a.views, a.spend::numeric, a.currency, a.revenue::numeric,
+                       clp_metric_ratio(a.clicks, a.impressions, 6),
+                       clp_metric_ratio(a.spend::numeric, a.clicks, 6),
+                       clp_metric_ratio(a.spend::numeric * 1000, a.impressions, 6),
+                       clp_metric_ratio(a.spend::numeric, a.conversions, 6),
+                       clp_metric_ratio(a.conversions, a.clicks, 6),
+                       clp_metric_ratio(a.revenue::numeric, a.spend::numeric, 6),
+                       $5::numeric, $6::boolean, $2::uuid, $3::uuid, $4::uuid, $17::timestamptz, $17::timestamptz,
+                       $17::timestamptz
+                FROM accepted a
+                ON CONFLICT (entity_level, entity_id, metric_date) DO UPDATE SET
+                    campaign_id = EXCLUDED.campaign_id, impressions = EXCLUDED.impressions, clicks = EXCLUDED.clicks,
+                    conversions = EXCLUDED.conversions, views = EXCLUDED.views, spend = EXCLUDED.spend,
+                    currency = EXCLUDED.currency, revenue = EXCLUDED.revenue, ctr = EXCLUDED.ctr, cpc = EXCLUDED.cpc,
+                    cpm = EXCLUDED.cpm, cpa = EXCLUDED.cpa, cvr = EXCLUDED.cvr, roas = EXCLUDED.roas,
+                    data_quality_score = EXCLUDED.data_quality_score, has_data_issues = EXCLUDED.has_data_issues,
+                    batch_id = EXCLUDED.batch_id, execution_id = EXCLUDED.execution_id, pipeline_id = EXCLUDED.pipeline_id,
+                    synced_at = EXCLUDED.synced_at, updated_at = EXCLUDED.updated_at
+                WHERE (m.campaign_id, m.impressions, m.clicks, m.conversions, m.views, m.spend, m.currency, m.revenue,
+                       m.data_quality_score, m.has_data_issues)
+                      IS DISTINCT FROM (EXCLUDED.campaign_id, EXCLUDED.impressions, EXCLUDED.clicks, EXCLUDED.conversions,
+                                        EXCLUDED.views, EXCLUDED.spend, EXCLUDED.currency, EXCLUDED.revenue,
+                                        EXCLUDED.data_quality_score, EXCLUDED.has_data_issues)
+                RETURNING m.entity_level, m.entity_id, m.metric_date,
+                          NOT EXISTS (SELECT 1 FROM o WHERE o.entity_level = m.entity_level AND o.entity_id = m.entity_id
+                                                        AND o.metric_date = m.metric_date) AS inserted),
+            tally AS (
+                SELECT (SELECT count(*) FROM up WHERE inserted)::int AS inserted,
+                       (SELECT count(*) FROM up WHERE NOT inserted)::int AS updated,
+                       ((SELECT count(*) FROM accepted) - (SELECT count(*) FROM up))::int AS unchanged,
+                       (SELECT count(*) FROM skipped)::int AS skipped),
+            ev AS (
+                INSERT INTO outbox_event (id, aggregatetype, aggregateid, type, payload, source, subject, org_id, actor,
+                                          occurred_at, specversion, datacontenttype, traceparent)
+                SELECT gen_random_uuid(), '%s', $2::uuid::text, '%s',
+                       jsonb_build_object(
+                           'batchId', $2::uuid, 'organizationId', $1::uuid, 'executionId', $3::uuid, 'pipelineId', $4::uuid,
+                           'inserted', t.inserted, 'updated', t.updated, 'unchanged', t.unchanged, 'skipped', t.skipped,
+                           'dates', coalesce((SELECT jsonb_agg(d ORDER BY d) FROM (SELECT DISTINCT metric_date AS d FROM up) x),
+                                             '[]'::jsonb),
+                           'entities', coalesce((SELECT jsonb_agg(jsonb_build_object('level', l, 'id', e) ORDER BY l, e)
+                                                 FROM (SELECT DISTINCT entity_level AS l, entity_id AS e FROM up) x), '[]'::jsonb),
+                           'skippedEntities', coalesce((SELECT jsonb_agg(jsonb_build_object('level', l, 'id', e) ORDER BY l, e)
+                                                        FROM (SELECT DISTINCT entity_level AS l, entity_id AS e FROM skipped) x),
+                                                       '[]'::jsonb)),
+                       $18::text, 'metrics-batches/' || $2::uuid::text, $1::uuid::text, $19::text, $17::timestamptz, '%s',
+                       'application/json', $20::text
+                FROM tally t
+                WHERE t.inserted + t.updated + t.skipped > 0
+                RETURNING id)
+            SELECT t.*, (SELECT id FROM ev) AS event_id FROM tally t
+            """.formatted(AggregateTypes.CAMPAIGN_METRICS, MetricsRecorded.TYPE, CloudEventHeaders.SPEC_VERSION_VALUE);
+
+    /** What applying a batch did. */
+    record Applied(int inserted, int updated, int unchanged, int skipped, UUID eventId) {
+    }
+
+    private final Pool pool;
+
+    MetricsStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Creates the month partitions of the batch's days that are missing; returns how many it created. */
+    Uni<Integer> ensurePartitions(MetricsBatchRules.ValidBatch batch) {
+        return pool.withTransaction(conn -> conn.preparedQuery(ENSURE_PARTITIONS)
+                .execute(Tuple.of(batch.firstDate(), batch.lastDate()))
+                .map(rows -> rows.iterator().next().getInteger("created")));
+    }
+
+    /** Applies the batch once: empty when its id was recorded before (a redelivery), which changes nothing. */
+    Uni<Optional<Applied>> apply(MetricsBatchRules.ValidBatch valid) {
+        var batch = valid.batch();
+        List<MetricsBatchRules.ValidRow> rows = valid.rows();
+        int n = rows.size();
+        String[] levels = new String[n];
+        UUID[] ids = new UUID[n];
+        String[] dates = new String[n];
+        Long[] impressions = new Long[n];
+        Long[] clicks = new Long[n];
+        Long[] conversions = new Long[n];
+        Long[] views = new Long[n];
+        String[] spend = new String[n];
+        String[] currency = new String[n];
+        String[] revenue = new String[n];
+        for (int k = 0; k < n; k++) {
+            var r = rows.get(k);
+            levels[k] = r.level();
+            ids[k] = r.entityId();
+            dates[k] = r.date().toString();
+            impressions[k] = r.impressions();
+            clicks[k] = r.clicks();
+            conversions[k] = r.conversions();
+            views[k] = r.views();
+            spend[k] = r.spend().toPlainString();
+            currency[k] = r.currency();
+            revenue[k] = r.revenue().toPlainString();
+        }
+        List<Object> params = new ArrayList<>(List.of(batch.organizationId(), batch.batchId(), batch.executionId(), batch.pipelineId()));
+        params.add(valid.dataQualityScore());
+        params.add(batch.hasDataIssues());
+        params.addAll(List.of(levels, ids, dates, impressions, clicks, conversions, views, spend, currency, revenue));
+        params.add(OffsetDateTime.ofInstant(Instant.now().truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
+        params.add(SOURCE);
+        params.add(ACTOR);
+        params.add(Traces.forEvent());
+        return pool.withTransaction(conn -> conn.query(SCOPE).execute()
+                .chain(() -> conn.preparedQuery(FIRST_DELIVERY).execute(Tuple.of(batch.batchId(), CONSUMER)))
+                .chain(first -> {
+                    if (first.rowCount() == 0) {
+                        return Uni.createFrom().item(Optional.<Applied>empty());
+                    }
+                    return conn.preparedQuery(UPSERT).execute(Tuple.from(params)).chain(result -> {
+                        Row r = result.iterator().next();
+                        Applied applied = new Applied(r.getInteger("inserted"), r.getInteger("updated"), r.getInteger("unchanged"),
+                                r.getInteger("skipped"), r.getUUID("event_id"));
+                        if (applied.eventId() == null) {
+                            return Uni.createFrom().item(Optional.of(applied));
+                        }
+                        // relayed from the WAL; deleting it in the same transaction keeps the table empty (see Outbox)
+                        return conn.preparedQuery("DELETE FROM outbox_event WHERE id = $1").execute(Tuple.of(applied.eventId()))
+                                .replaceWith(Optional.of(applied));
+                    });
+                }));
+    }
+}

@@ -1,0 +1,59 @@
+package io.clp.events.campaign;
+
+import io.clp.events.AggregateTypes;
+import io.clp.events.DomainEvent;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * campaign-service recorded a pipeline's metrics batch: which entities and days changed, and how many rows were
+ * inserted, updated (a restatement with new numbers), unchanged (the same numbers again) or skipped (an entity
+ * that is not the organization's). Topic {@code clp.events.campaign-metrics}, keyed by the batch id. Emitted once
+ * per applied batch, in the transaction that wrote the rows; a batch delivered again emits nothing.
+ */
+public record MetricsRecorded(
+        UUID batchId,
+        UUID organizationId,
+        UUID executionId,
+        UUID pipelineId,
+        Integer inserted,
+        Integer updated,
+        Integer unchanged,
+        Integer skipped,
+        List<LocalDate> dates,
+        List<Entity> entities,
+        List<Entity> skippedEntities) implements DomainEvent {
+
+    public static final String TYPE = DomainEvent.type(AggregateTypes.CAMPAIGN_METRICS, "recorded", 1);
+
+    /** An entity of the hierarchy: its level ({@code campaign}, {@code insertion_order}, ...) and id. */
+    public record Entity(String level, UUID id) {
+    }
+
+    @Override
+    public String aggregateType() {
+        return AggregateTypes.CAMPAIGN_METRICS;
+    }
+
+    @Override
+    public UUID aggregateId() {
+        return batchId;
+    }
+
+    @Override
+    public String eventType() {
+        return TYPE;
+    }
+
+    @Override
+    public UUID orgId() {
+        return organizationId;
+    }
+
+    @Override
+    public String subject() {
+        return "metrics-batches/" + batchId;
+    }
+}
