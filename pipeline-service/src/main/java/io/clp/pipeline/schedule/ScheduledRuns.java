@@ -22,9 +22,10 @@ import java.util.UUID;
 /**
  * Turns due pipelines into pending scheduled executions, on the reactive pool and in plain SQL, in one transaction per
  * batch: the due rows are locked ({@code FOR UPDATE SKIP LOCKED}, so another instance's tick passes them by) for as long
- * as the transaction that creates their executions and advances their next run. Each pipeline gets one execution for
- * the tick that was due, and its next run is the first tick after now: ticks missed while no scheduler ran collapse into
- * that one execution. The unique tick index makes a second execution for the same tick impossible, whoever inserts it.
+ * as the transaction that creates their executions and advances their next run. Each pipeline gets one execution, for
+ * the latest tick at or before now, and its next run is the first tick after now: ticks missed while no scheduler ran
+ * collapse into that one execution, whose window runs from the oldest missed tick's window start to the latest one's
+ * end (at most 366 days). The unique tick index makes a second execution for the same tick impossible, whoever inserts it.
  */
 @ApplicationScoped
 public class ScheduledRuns {
@@ -116,11 +117,13 @@ public class ScheduledRuns {
             Schedule schedule;
             Optional<Instant> next;
             ExecutionWindow window;
+            Instant latest;
             try {
                 schedule = Schedule.of(row.getString("schedule_type"), row.getString("schedule_cron"),
                         row.getInteger("schedule_interval_minutes"), row.getString("schedule_timezone"));
                 next = schedule.nextAfter(now, tick);
-                window = ExecutionWindow.forTick(tick, schedule.zone(), row.getInteger("lookback_days"));
+                latest = schedule.latestAtOrBefore(tick, now);
+                window = ExecutionWindow.forTicks(tick, latest, schedule.zone(), row.getInteger("lookback_days"));
             } catch (RuntimeException e) {
                 LOG.warnf("pipeline %s has a stored schedule that cannot be read (%s): set to failed", id, e.getMessage());
                 badIds.add(id);
@@ -134,7 +137,7 @@ public class ScheduledRuns {
                 continue;
             }
             ids.add(id);
-            ticks.add(tick.atOffset(ZoneOffset.UTC));
+            ticks.add(latest.atOffset(ZoneOffset.UTC));
             froms.add(window.from());
             tos.add(window.to());
             nexts.add(next.get().atOffset(ZoneOffset.UTC));

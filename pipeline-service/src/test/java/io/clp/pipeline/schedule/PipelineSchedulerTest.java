@@ -125,29 +125,53 @@ class PipelineSchedulerTest {
     }
 
     @Test
-    void aCronPipelineInNewYorkReadsTheLocalDaysBeforeItsTickAcrossTheSpringChange() {
+    void aCronPipelineInNewYorkReadsTheLocalDaysBeforeItsTick() {
         UUID orgId = organization();
-        // 22:00 in New York is 03:00 UTC the next day before the change (EST) and 02:00 UTC after it (EDT)
-        Instant beforeChange = Instant.parse("2026-03-08T03:00:00Z");  // Saturday 2026-03-07 22:00 EST
-        Instant afterChange = Instant.parse("2026-03-09T02:00:00Z");   // Sunday 2026-03-08 22:00 EDT
-        UUID pipeline = cron(orgId, "0 22 * * *", "America/New_York", beforeChange, 1);
+        Schedule schedule = Schedule.of("cron", "0 22 * * *", null, "America/New_York");
+        Instant due = schedule.latestAtOrBefore(Instant.now().minus(Duration.ofDays(2)), Instant.now());
+        UUID pipeline = cron(orgId, "0 22 * * *", "America/New_York", due, 1);
 
         tick();
-        assertThat(execution(pipeline, "scheduled_at AT TIME ZONE 'America/New_York'")).isEqualTo("2026-03-07 22:00:00");
-        assertThat(execution(pipeline, "data_from")).isEqualTo("2026-03-05");
-        assertThat(execution(pipeline, "data_to")).isEqualTo("2026-03-06");
-
-        TestDatabase.execute("UPDATE pipeline.pipelines SET next_run_at = ? WHERE id = ?",
-                java.time.OffsetDateTime.ofInstant(afterChange, java.time.ZoneOffset.UTC), pipeline);
-        tick();
-        assertThat(executions(pipeline)).isEqualTo(2);
-        assertThat(execution(pipeline, "scheduled_at AT TIME ZONE 'America/New_York'")).isEqualTo("2026-03-08 22:00:00");
-        assertThat(execution(pipeline, "data_from")).isEqualTo("2026-03-06");
-        assertThat(execution(pipeline, "data_to")).isEqualTo("2026-03-07");
+        java.time.LocalDate runDate = due.atZone(NEW_YORK).toLocalDate();
+        assertThat(execution(pipeline, "scheduled_at AT TIME ZONE 'America/New_York'")).isEqualTo(runDate + " 22:00:00");
+        assertThat(execution(pipeline, "data_from")).isEqualTo(runDate.minusDays(2).toString());
+        assertThat(execution(pipeline, "data_to")).isEqualTo(runDate.minusDays(1).toString());
 
         Instant next = nextRunAt(pipeline);
         assertThat(next).isAfter(Instant.now());
         assertThat(next.atZone(NEW_YORK).toLocalTime()).isEqualTo(LocalTime.of(22, 0));
+    }
+
+    @Test
+    void missedDailyTicksGiveOneExecutionAtTheLatestTickReadingEveryMissedDay() {
+        UUID orgId = organization();
+        Schedule schedule = Schedule.of("cron", "0 6 * * *", null, "UTC");
+        Instant latest = schedule.latestAtOrBefore(Instant.now().minus(Duration.ofDays(2)), Instant.now());
+        Instant oldest = latest.minus(Duration.ofDays(4));
+        UUID pipeline = cron(orgId, "0 6 * * *", "UTC", oldest, 2);
+
+        tick();
+
+        assertThat(executions(pipeline)).isEqualTo(1);
+        java.time.LocalDate oldestDay = oldest.atZone(java.time.ZoneOffset.UTC).toLocalDate();
+        java.time.LocalDate latestDay = latest.atZone(java.time.ZoneOffset.UTC).toLocalDate();
+        assertThat(execution(pipeline, "scheduled_at AT TIME ZONE 'UTC'")).isEqualTo(latestDay + " 06:00:00");
+        assertThat(execution(pipeline, "data_from")).isEqualTo(oldestDay.minusDays(3).toString());
+        assertThat(execution(pipeline, "data_to")).isEqualTo(latestDay.minusDays(1).toString());
+        assertThat(nextRunAt(pipeline)).isEqualTo(latest.plus(Duration.ofDays(1)));
+    }
+
+    @Test
+    void aPipelineDueYearsAgoReadsAtMost366Days() {
+        UUID orgId = organization();
+        Schedule schedule = Schedule.of("cron", "0 6 * * *", null, "UTC");
+        Instant latest = schedule.latestAtOrBefore(Instant.now().minus(Duration.ofDays(2)), Instant.now());
+        UUID pipeline = cron(orgId, "0 6 * * *", "UTC", latest.minus(Duration.ofDays(3 * 365)), 2);
+
+        tick();
+
+        assertThat(executions(pipeline)).isEqualTo(1);
+        assertThat(execution(pipeline, "(data_to - data_from + 1)")).isEqualTo("366");
     }
 
     @Test
