@@ -236,4 +236,75 @@ class PipelineSchedulerTest {
         assertThat(executions(paused)).isZero();
         assertThat(executions(deleted)).isZero();
     }
+
+    @Inject
+    PipelineScheduler scheduler;
+
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
+    @Test
+    void aBatchBelowOneIsRefusedAtStartWithAClearMessage() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PipelineScheduler.validBatch(0))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("clp.pipelines.scheduler.batch must be at least 1");
+        assertThat(PipelineScheduler.validBatch(1)).isEqualTo(1);
+    }
+
+    @Test
+    void aHungTickIsGivenUpAfterTheTimeoutAndTheLastSuccessGaugeMovesOnlyOnSuccess() {
+        PipelineScheduler quick = new PipelineScheduler(runs, 10, Duration.ofMillis(200),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        Uni<Void> never = Uni.createFrom().nothing();
+        quick.guarded(never).await().atMost(Duration.ofSeconds(5));
+        assertThat(quick.lastSuccessEpochSeconds()).isZero();
+
+        quick.guarded(Uni.createFrom().voidItem()).await().atMost(Duration.ofSeconds(5));
+        assertThat(quick.lastSuccessEpochSeconds()).isGreaterThan(0);
+
+        scheduler.tick().await().atMost(Duration.ofSeconds(30));
+        assertThat(registry.get("clp.pipeline.scheduler.last.success.seconds").gauge().value()).isGreaterThan(0);
+    }
+
+    @Test
+    void aBatchWaitingOnALockFailsAfterTheLockTimeoutInsteadOfHanging() throws Exception {
+        UUID orgId = organization();
+        UUID pipeline = interval(orgId, 60, Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS));
+        try (java.sql.Connection other = io.clp.testing.TestPostgres.get().server().connect(io.clp.testing.TestPostgres.DATABASE)) {
+            other.setAutoCommit(false);
+            try (var ps = other.prepareStatement("""
+                    INSERT INTO pipeline.etl_executions (pipeline_id, org_id, execution_type, status, scheduled_at)
+                    SELECT id, org_id, 'scheduled', 'pending', next_run_at FROM pipeline.pipelines WHERE id = ?
+                    """)) {
+                ps.setObject(1, pipeline);
+                ps.executeUpdate();
+            }
+            long started = System.nanoTime();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> runs.startDue(1000).await().atMost(Duration.ofSeconds(30)))
+                    .hasMessageContaining("lock timeout");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+            other.rollback();
+        }
+        tick();
+        assertThat(executions(pipeline)).isEqualTo(1);
+    }
+
+    @Test
+    void aPipelineWhoseExecutionIsBeingInsertedElsewhereIsStillClaimed() throws Exception {
+        UUID orgId = organization();
+        UUID pipeline = interval(orgId, 60, Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS));
+        try (java.sql.Connection other = io.clp.testing.TestPostgres.get().server().connect(io.clp.testing.TestPostgres.DATABASE)) {
+            other.setAutoCommit(false);
+            try (var ps = other.prepareStatement("""
+                    INSERT INTO pipeline.etl_executions (pipeline_id, org_id, execution_type, status)
+                    SELECT id, org_id, 'manual', 'pending' FROM pipeline.pipelines WHERE id = ?
+                    """)) {
+                ps.setObject(1, pipeline);
+                ps.executeUpdate();
+            }
+            tick();
+            other.rollback();
+        }
+        assertThat(TestDatabase.count("SELECT count(*) FROM pipeline.etl_executions WHERE pipeline_id = ? AND execution_type = 'scheduled'",
+                pipeline)).isEqualTo(1);
+    }
 }
