@@ -12,6 +12,7 @@ import io.clp.tenancy.work.OrganizationWork;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 import java.time.DateTimeException;
@@ -89,10 +90,34 @@ public class Executions {
 
     private final OrganizationWork work;
     private final ObjectMapper json;
+    /** How many days before today (the pipeline's zone) a run-now or backfill window may start. */
+    private final int maxAgeDays;
 
-    Executions(OrganizationWork work, ObjectMapper json) {
+    Executions(OrganizationWork work, ObjectMapper json,
+               @ConfigProperty(name = "clp.pipelines.window.max-age-days", defaultValue = "1096") int maxAgeDays) {
         this.work = work;
         this.json = json;
+        this.maxAgeDays = maxAgeDays;
+    }
+
+    /**
+     * The rules a window asked for (run now, backfill) must meet: {@code to} not before {@code from}, at most
+     * {@link #MAX_BACKFILL_DAYS} days, {@code to} not after today and {@code from} not more than {@code maxAgeDays}
+     * before it, in the pipeline's time zone.
+     */
+    private void checkWindow(LocalDate from, LocalDate to, LocalDate today, List<FieldError> errors) {
+        if (to.isBefore(from)) {
+            errors.add(new FieldError("to", "must not be before from"));
+        } else if (ChronoUnit.DAYS.between(from, to) + 1 > MAX_BACKFILL_DAYS) {
+            errors.add(new FieldError("to", "a window covers at most " + MAX_BACKFILL_DAYS + " days"));
+        }
+        if (to.isAfter(today)) {
+            errors.add(new FieldError("to", "must not be in the future (today is " + today + " in the pipeline's time zone)"));
+        }
+        LocalDate floor = today.minusDays(maxAgeDays);
+        if (from.isBefore(floor)) {
+            errors.add(new FieldError("from", "must not be before " + floor + " (at most " + maxAgeDays + " days before today)"));
+        }
     }
 
     /**
@@ -127,14 +152,7 @@ public class Executions {
                 errors.add(new FieldError("to", "is required"));
             }
             if (errors.isEmpty()) {
-                if (request.to().isBefore(request.from())) {
-                    errors.add(new FieldError("to", "must not be before from"));
-                } else if (ChronoUnit.DAYS.between(request.from(), request.to()) + 1 > MAX_BACKFILL_DAYS) {
-                    errors.add(new FieldError("to", "a backfill covers at most " + MAX_BACKFILL_DAYS + " days"));
-                }
-                if (request.to().isAfter(today)) {
-                    errors.add(new FieldError("to", "must not be in the future (today is " + today + " in the pipeline's time zone)"));
-                }
+                checkWindow(request.from(), request.to(), today, errors);
             }
             if (!errors.isEmpty()) {
                 throw Problems.validation(errors);
@@ -223,15 +241,17 @@ public class Executions {
     }
 
     /** The window a run reads: the one asked for, else the one a scheduled run would read today. */
-    private static ExecutionWindow window(PipelineRef pipeline, RunRequest request) {
+    private ExecutionWindow window(PipelineRef pipeline, RunRequest request) {
         if (request == null || (request.from() == null && request.to() == null)) {
             return ExecutionWindow.before(LocalDate.now(zone(pipeline)), pipeline.lookbackDays());
         }
         if (request.from() == null || request.to() == null) {
             throw Problems.validation(request.from() == null ? "from" : "to", "is required when the other bound is given");
         }
-        if (request.to().isBefore(request.from())) {
-            throw Problems.validation("to", "must not be before from");
+        List<FieldError> errors = new ArrayList<>();
+        checkWindow(request.from(), request.to(), LocalDate.now(zone(pipeline)), errors);
+        if (!errors.isEmpty()) {
+            throw Problems.validation(errors);
         }
         return new ExecutionWindow(request.from(), request.to());
     }

@@ -27,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
@@ -134,6 +135,30 @@ class ExecutionResourceTest {
         as(orgId, "admin").contentType(ContentType.JSON).body("{\"from\": \"2026-01-01\", \"to\": \"2026-01-02\", \"days\": 3}")
                 .post(pipelinePath(orgId, pipeline) + "/backfill")
                 .then().statusCode(400).body("errors.field", hasItem("days"));
+        assertThat(executions(pipeline)).isZero();
+    }
+
+    @Test
+    void runNowAndBackfillRefuseAHugeAFutureAndAnAncientWindowWithFieldErrors() {
+        UUID orgId = organization();
+        UUID pipeline = manual(orgId, "active");
+        LocalDate today = LocalDate.now(ZoneId.of("UTC"));
+        for (String path : List.of("/runs", "/backfill")) {
+            as(orgId, "admin").contentType(ContentType.JSON).body(Map.of("from", "0001-01-01", "to", "9999-12-31"))
+                    .post(pipelinePath(orgId, pipeline) + path)
+                    .then().statusCode(400).body("type", equalTo("urn:clp:problem:validation"))
+                    .body("errors.field", hasItems("from", "to"));
+            as(orgId, "admin").contentType(ContentType.JSON).body(Map.of("from", today.toString(), "to", today.plusDays(2).toString()))
+                    .post(pipelinePath(orgId, pipeline) + path)
+                    .then().statusCode(400).body("errors.field", hasItem("to"));
+            as(orgId, "admin").contentType(ContentType.JSON)
+                    .body(Map.of("from", today.minusDays(1200).toString(), "to", today.minusDays(1190).toString()))
+                    .post(pipelinePath(orgId, pipeline) + path)
+                    .then().statusCode(400).body("errors.field", hasItem("from"));
+            as(orgId, "admin").contentType(ContentType.JSON).body("{\"from\": \"-999999999-01-01\", \"to\": \"+999999999-12-31\"}")
+                    .post(pipelinePath(orgId, pipeline) + path)
+                    .then().statusCode(400).contentType("application/problem+json");
+        }
         assertThat(executions(pipeline)).isZero();
     }
 
