@@ -36,6 +36,11 @@ public class Executions {
     public static final String ENTITY_TYPE = "pipeline";
     /** The most days one backfill may cover. */
     public static final int MAX_BACKFILL_DAYS = 366;
+    /** The most pending backfill executions one pipeline may have. */
+    public static final int MAX_PENDING_BACKFILL = 1000;
+    private static final String PENDING_BACKFILL = """
+            SELECT count(*) FROM etl_executions WHERE pipeline_id = ?1 AND execution_type = 'backfill' AND status = 'pending'
+            """;
     static final Set<String> STATUSES = Set.of("pending", "running", "completed", "failed", "cancelled");
     static final Set<String> TYPES = Set.of("scheduled", "manual", "backfill");
 
@@ -158,7 +163,17 @@ public class Executions {
                 throw Problems.validation(errors);
             }
             int days = (int) ChronoUnit.DAYS.between(request.from(), request.to()) + 1;
-            return session().chain(s -> s.createNativeQuery(BACKFILL, String.class).setParameter(1, pipelineId)
+            return session().chain(s -> s.createNativeQuery(PENDING_BACKFILL, Long.class).setParameter(1, pipelineId)
+                            .getSingleResult())
+                    .chain(pending -> {
+                        if (pending + days > MAX_PENDING_BACKFILL) {
+                            throw Problems.conflict("backfill-limit", "a pipeline has at most " + MAX_PENDING_BACKFILL
+                                    + " pending backfill executions; it has " + pending + " and this backfill asks for "
+                                    + days + " days: wait for them to run or cancel some");
+                        }
+                        return session();
+                    })
+                    .chain(s -> s.createNativeQuery(BACKFILL, String.class).setParameter(1, pipelineId)
                             .setParameter(2, request.from()).setParameter(3, request.to())
                             .setParameter(4, pipeline.backfillConcurrency()).getResultList())
                     .map(ids -> new BackfillView(pipelineId, request.from(), request.to(), days, ids.size(),

@@ -163,6 +163,29 @@ class ExecutionResourceTest {
     }
 
     @Test
+    void aBackfillThatWouldExceedAThousandPendingExecutionsIsRefusedNamingTheLimit() {
+        UUID orgId = organization();
+        UUID pipeline = manual(orgId, "active");
+        TestDatabase.execute("""
+                INSERT INTO pipeline.etl_executions (pipeline_id, org_id, execution_type, status, data_from, data_to)
+                SELECT p.id, p.org_id, 'backfill', 'pending', d::date, d::date
+                FROM pipeline.pipelines p, generate_series(current_date - 1000, current_date - 101, interval '1 day') d
+                WHERE p.id = ?
+                """, pipeline);
+        LocalDate today = LocalDate.now(ZoneId.of("UTC"));
+
+        as(orgId, "admin").contentType(ContentType.JSON)
+                .body(Map.of("from", today.minusDays(200).toString(), "to", today.minusDays(1).toString()))
+                .post(pipelinePath(orgId, pipeline) + "/backfill")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("detail", containsString("1000")).body("detail", containsString("900"));
+        as(orgId, "admin").contentType(ContentType.JSON)
+                .body(Map.of("from", today.minusDays(100).toString(), "to", today.minusDays(1).toString()))
+                .post(pipelinePath(orgId, pipeline) + "/backfill")
+                .then().statusCode(202).body("created", equalTo(100));
+    }
+
+    @Test
     void anInactivePipelineIsNotFound() {
         UUID orgId = organization();
         UUID pipeline = manual(orgId, "active");
