@@ -88,7 +88,10 @@ public class Executions {
             SELECT id::text FROM created ORDER BY data_from
             """.formatted(SNAPSHOT);
     private static final String CANCEL = """
-            UPDATE etl_executions e SET status = 'cancelled', completed_at = now()
+            UPDATE etl_executions e
+            SET status = CASE WHEN e.status = 'pending' THEN 'cancelled' ELSE e.status END,
+                completed_at = CASE WHEN e.status = 'pending' THEN now() ELSE e.completed_at END,
+                cancel_requested_at = coalesce(e.cancel_requested_at, now())
             WHERE e.id = ?1 AND e.pipeline_id = ?2 AND e.status IN ('pending', 'running')
             RETURNING %s
             """.formatted(ExecutionView.JSON);
@@ -236,7 +239,11 @@ public class Executions {
                 }));
     }
 
-    /** A pending or running execution ends cancelled; a finished one cannot be. */
+    /**
+     * A pending execution ends cancelled; a running one is asked to stop ({@code cancel_requested_at}) and stays
+     * running, holding its uniqueness slot, until its executor writes cancelled; cancelling again answers the same
+     * state; a completed or failed one cannot be cancelled.
+     */
     public Uni<ExecutionView> cancel(UUID orgId, UUID pipelineId, UUID executionId) {
         return onPipeline(orgId, pipelineId, Permission.PIPELINE_EXECUTE, pipeline -> session()
                 .chain(s -> s.createNativeQuery(CANCEL, String.class).setParameter(1, executionId).setParameter(2, pipelineId)
@@ -249,8 +256,17 @@ public class Executions {
                                     if (status.isEmpty()) {
                                         throw Problems.notFound("execution", executionId);
                                     }
+                                    return status.get(0);
+                                })
+                                .chain(status -> {
+                                    if ("cancelled".equals(status)) {
+                                        return session().chain(s -> s.createNativeQuery("SELECT " + ExecutionView.JSON
+                                                        + " FROM etl_executions e WHERE e.id = ?1", String.class)
+                                                .setParameter(1, executionId).getSingleResult())
+                                                .map(row -> read(row, ExecutionView.class));
+                                    }
                                     throw Problems.conflict("execution-finished",
-                                            "the execution is " + status.get(0) + " and can no longer be cancelled");
+                                            "the execution is " + status + " and can no longer be cancelled");
                                 })
                         : Uni.createFrom().item(read(rows.get(0), ExecutionView.class))));
     }

@@ -327,10 +327,22 @@ class ExecutionResourceTest {
         UUID running = execution(pipeline, "manual", "running");
         UUID completed = execution(pipeline, "scheduled", "completed");
 
-        as(orgId, "developer").post(pipelinePath(orgId, pipeline) + "/executions/" + running + "/cancel")
+        UUID pending = execution(pipeline, "backfill", "pending");
+        as(orgId, "developer").post(pipelinePath(orgId, pipeline) + "/executions/" + pending + "/cancel")
                 .then().statusCode(200).body("status", equalTo("cancelled")).body("completedAt", notNullValue());
+        as(orgId, "developer").post(pipelinePath(orgId, pipeline) + "/executions/" + pending + "/cancel")
+                .then().statusCode(200).body("status", equalTo("cancelled"));
+
+        // a running execution is asked to stop: it stays running, holding its slot, until its executor stops
+        String requestedAt = as(orgId, "developer").post(pipelinePath(orgId, pipeline) + "/executions/" + running + "/cancel")
+                .then().statusCode(200).body("status", equalTo("running")).body("cancelRequestedAt", notNullValue())
+                .body("completedAt", nullValue()).extract().path("cancelRequestedAt");
         as(orgId, "developer").post(pipelinePath(orgId, pipeline) + "/executions/" + running + "/cancel")
-                .then().statusCode(409).body("type", equalTo("urn:clp:problem:execution-finished"));
+                .then().statusCode(200).body("status", equalTo("running")).body("cancelRequestedAt", equalTo(requestedAt));
+        as(orgId, "developer").post(pipelinePath(orgId, pipeline) + "/runs").then().statusCode(409);
+        // the executor stops it
+        TestDatabase.execute("UPDATE pipeline.etl_executions SET status = 'cancelled', completed_at = now() "
+                + "WHERE id = ? AND status = 'running'", running);
         as(orgId, "developer").post(pipelinePath(orgId, pipeline) + "/executions/" + completed + "/cancel")
                 .then().statusCode(409).body("type", equalTo("urn:clp:problem:execution-finished"));
         assertThat(TestDatabase.text("SELECT status FROM pipeline.etl_executions WHERE id = ?", completed)).isEqualTo("completed");
