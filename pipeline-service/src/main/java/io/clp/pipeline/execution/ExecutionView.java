@@ -14,7 +14,7 @@ public record ExecutionView(UUID id, UUID pipelineId, String executionType, Stri
                             LocalDate dataFrom, LocalDate dataTo, Stages stages, long totalRecordsProcessed,
                             long totalRecordsFailed, Integer totalDurationMs, int retryCount, String errorMessage,
                             JsonNode errorDetails, JsonNode config, OffsetDateTime createdAt, OffsetDateTime startedAt,
-                            OffsetDateTime completedAt) {
+                            OffsetDateTime completedAt, OffsetDateTime cancelRequestedAt) {
 
     public record Stages(Bronze bronze, Silver silver, Gold gold) {
     }
@@ -43,6 +43,7 @@ public record ExecutionView(UUID id, UUID pipelineId, String executionType, Stri
                 'totalRecordsProcessed', e.total_records_processed, 'totalRecordsFailed', e.total_records_failed,
                 'totalDurationMs', e.total_duration_ms, 'retryCount', e.retry_count, 'errorMessage', e.error_message,
                 'errorDetails', e.error_details, 'config', e.config, 'createdAt', e.created_at,
-                'startedAt', e.started_at, 'completedAt', e.completed_at)::text
+                'startedAt', e.started_at, 'completedAt', e.completed_at,
+                'cancelRequestedAt', e.cancel_requested_at)::text
             """;
 }

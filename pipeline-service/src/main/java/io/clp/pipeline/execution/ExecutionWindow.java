@@ -21,4 +21,19 @@ public record ExecutionWindow(LocalDate from, LocalDate to) {
     public static ExecutionWindow forTick(Instant tick, ZoneId zone, int lookbackDays) {
         return before(tick.atZone(zone).toLocalDate(), lookbackDays);
     }
+
+    /** The longest window one scheduled execution reads; older missed days are a backfill's job. */
+    public static final int MAX_SCHEDULED_DAYS = 366;
+
+    /**
+     * The window of one execution for the ticks from {@code oldest} to {@code latest} (both due, missed while no
+     * scheduler ran): from the oldest tick's window start to the latest tick's window end, so no day between is left
+     * unread, at most {@link #MAX_SCHEDULED_DAYS} days (the days before that are not read: backfill them).
+     */
+    public static ExecutionWindow forTicks(Instant oldest, Instant latest, ZoneId zone, int lookbackDays) {
+        LocalDate to = forTick(latest, zone, lookbackDays).to();
+        LocalDate from = forTick(oldest, zone, lookbackDays).from();
+        LocalDate floor = to.minusDays(MAX_SCHEDULED_DAYS - 1);
+        return new ExecutionWindow(from.isBefore(floor) ? floor : from, to);
+    }
 }

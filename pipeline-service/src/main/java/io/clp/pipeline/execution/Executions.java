@@ -12,6 +12,7 @@ import io.clp.tenancy.work.OrganizationWork;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 import java.time.DateTimeException;
@@ -35,6 +36,11 @@ public class Executions {
     public static final String ENTITY_TYPE = "pipeline";
     /** The most days one backfill may cover. */
     public static final int MAX_BACKFILL_DAYS = 366;
+    /** The most pending backfill executions one pipeline may have. */
+    public static final int MAX_PENDING_BACKFILL = 1000;
+    private static final String PENDING_BACKFILL = """
+            SELECT count(*) FROM etl_executions WHERE pipeline_id = ?1 AND execution_type = 'backfill' AND status = 'pending'
+            """;
     static final Set<String> STATUSES = Set.of("pending", "running", "completed", "failed", "cancelled");
     static final Set<String> TYPES = Set.of("scheduled", "manual", "backfill");
 
@@ -82,17 +88,44 @@ public class Executions {
             SELECT id::text FROM created ORDER BY data_from
             """.formatted(SNAPSHOT);
     private static final String CANCEL = """
-            UPDATE etl_executions e SET status = 'cancelled', completed_at = now()
+            UPDATE etl_executions e
+            SET status = CASE WHEN e.status = 'pending' THEN 'cancelled' ELSE e.status END,
+                completed_at = CASE WHEN e.status = 'pending' THEN now() ELSE e.completed_at END,
+                cancel_requested_at = coalesce(e.cancel_requested_at, now())
             WHERE e.id = ?1 AND e.pipeline_id = ?2 AND e.status IN ('pending', 'running')
             RETURNING %s
             """.formatted(ExecutionView.JSON);
 
     private final OrganizationWork work;
     private final ObjectMapper json;
+    /** How many days before today (the pipeline's zone) a run-now or backfill window may start. */
+    private final int maxAgeDays;
 
-    Executions(OrganizationWork work, ObjectMapper json) {
+    Executions(OrganizationWork work, ObjectMapper json,
+               @ConfigProperty(name = "clp.pipelines.window.max-age-days", defaultValue = "1096") int maxAgeDays) {
         this.work = work;
         this.json = json;
+        this.maxAgeDays = maxAgeDays;
+    }
+
+    /**
+     * The rules a window asked for (run now, backfill) must meet: {@code to} not before {@code from}, at most
+     * {@link #MAX_BACKFILL_DAYS} days, {@code to} not after today and {@code from} not more than {@code maxAgeDays}
+     * before it, in the pipeline's time zone.
+     */
+    private void checkWindow(LocalDate from, LocalDate to, LocalDate today, List<FieldError> errors) {
+        if (to.isBefore(from)) {
+            errors.add(new FieldError("to", "must not be before from"));
+        } else if (ChronoUnit.DAYS.between(from, to) + 1 > MAX_BACKFILL_DAYS) {
+            errors.add(new FieldError("to", "a window covers at most " + MAX_BACKFILL_DAYS + " days"));
+        }
+        if (to.isAfter(today)) {
+            errors.add(new FieldError("to", "must not be in the future (today is " + today + " in the pipeline's time zone)"));
+        }
+        LocalDate floor = today.minusDays(maxAgeDays);
+        if (from.isBefore(floor)) {
+            errors.add(new FieldError("from", "must not be before " + floor + " (at most " + maxAgeDays + " days before today)"));
+        }
     }
 
     /**
@@ -127,20 +160,23 @@ public class Executions {
                 errors.add(new FieldError("to", "is required"));
             }
             if (errors.isEmpty()) {
-                if (request.to().isBefore(request.from())) {
-                    errors.add(new FieldError("to", "must not be before from"));
-                } else if (ChronoUnit.DAYS.between(request.from(), request.to()) + 1 > MAX_BACKFILL_DAYS) {
-                    errors.add(new FieldError("to", "a backfill covers at most " + MAX_BACKFILL_DAYS + " days"));
-                }
-                if (request.to().isAfter(today)) {
-                    errors.add(new FieldError("to", "must not be in the future (today is " + today + " in the pipeline's time zone)"));
-                }
+                checkWindow(request.from(), request.to(), today, errors);
             }
             if (!errors.isEmpty()) {
                 throw Problems.validation(errors);
             }
             int days = (int) ChronoUnit.DAYS.between(request.from(), request.to()) + 1;
-            return session().chain(s -> s.createNativeQuery(BACKFILL, String.class).setParameter(1, pipelineId)
+            return session().chain(s -> s.createNativeQuery(PENDING_BACKFILL, Long.class).setParameter(1, pipelineId)
+                            .getSingleResult())
+                    .chain(pending -> {
+                        if (pending + days > MAX_PENDING_BACKFILL) {
+                            throw Problems.conflict("backfill-limit", "a pipeline has at most " + MAX_PENDING_BACKFILL
+                                    + " pending backfill executions; it has " + pending + " and this backfill asks for "
+                                    + days + " days: wait for them to run or cancel some");
+                        }
+                        return session();
+                    })
+                    .chain(s -> s.createNativeQuery(BACKFILL, String.class).setParameter(1, pipelineId)
                             .setParameter(2, request.from()).setParameter(3, request.to())
                             .setParameter(4, pipeline.backfillConcurrency()).getResultList())
                     .map(ids -> new BackfillView(pipelineId, request.from(), request.to(), days, ids.size(),
@@ -203,7 +239,11 @@ public class Executions {
                 }));
     }
 
-    /** A pending or running execution ends cancelled; a finished one cannot be. */
+    /**
+     * A pending execution ends cancelled; a running one is asked to stop ({@code cancel_requested_at}) and stays
+     * running, holding its uniqueness slot, until its executor writes cancelled; cancelling again answers the same
+     * state; a completed or failed one cannot be cancelled.
+     */
     public Uni<ExecutionView> cancel(UUID orgId, UUID pipelineId, UUID executionId) {
         return onPipeline(orgId, pipelineId, Permission.PIPELINE_EXECUTE, pipeline -> session()
                 .chain(s -> s.createNativeQuery(CANCEL, String.class).setParameter(1, executionId).setParameter(2, pipelineId)
@@ -216,22 +256,33 @@ public class Executions {
                                     if (status.isEmpty()) {
                                         throw Problems.notFound("execution", executionId);
                                     }
+                                    return status.get(0);
+                                })
+                                .chain(status -> {
+                                    if ("cancelled".equals(status)) {
+                                        return session().chain(s -> s.createNativeQuery("SELECT " + ExecutionView.JSON
+                                                        + " FROM etl_executions e WHERE e.id = ?1", String.class)
+                                                .setParameter(1, executionId).getSingleResult())
+                                                .map(row -> read(row, ExecutionView.class));
+                                    }
                                     throw Problems.conflict("execution-finished",
-                                            "the execution is " + status.get(0) + " and can no longer be cancelled");
+                                            "the execution is " + status + " and can no longer be cancelled");
                                 })
                         : Uni.createFrom().item(read(rows.get(0), ExecutionView.class))));
     }
 
     /** The window a run reads: the one asked for, else the one a scheduled run would read today. */
-    private static ExecutionWindow window(PipelineRef pipeline, RunRequest request) {
+    private ExecutionWindow window(PipelineRef pipeline, RunRequest request) {
         if (request == null || (request.from() == null && request.to() == null)) {
             return ExecutionWindow.before(LocalDate.now(zone(pipeline)), pipeline.lookbackDays());
         }
         if (request.from() == null || request.to() == null) {
             throw Problems.validation(request.from() == null ? "from" : "to", "is required when the other bound is given");
         }
-        if (request.to().isBefore(request.from())) {
-            throw Problems.validation("to", "must not be before from");
+        List<FieldError> errors = new ArrayList<>();
+        checkWindow(request.from(), request.to(), LocalDate.now(zone(pipeline)), errors);
+        if (!errors.isEmpty()) {
+            throw Problems.validation(errors);
         }
         return new ExecutionWindow(request.from(), request.to());
     }

@@ -23,7 +23,8 @@ import java.util.Optional;
  * jump, and one in a fall-back overlap runs once.
  *
  * <p>{@link #nextAfter} answers the first tick strictly after an instant. A scheduler that was down passes the current
- * time, so the ticks it missed collapse into the one run it starts now, never one run per missed tick.
+ * time, so the ticks it missed collapse into the one run it starts now, never one run per missed tick; that run is
+ * for {@link #latestAtOrBefore the latest missed tick} and reads the days of all of them.
  */
 public final class Schedule {
 
@@ -135,6 +136,50 @@ public final class Schedule {
                 yield Optional.of(previous.plus(every.multipliedBy(behind)));
             }
         };
+    }
+
+    /** How far back {@link #latestAtOrBefore} looks for a start close to now before it steps from the due tick. */
+    private static final Duration[] LOOK_BACK = {Duration.ofHours(1), Duration.ofDays(1), Duration.ofDays(32), Duration.ofDays(400)};
+    /** A bound on the ticks {@link #latestAtOrBefore} steps through. */
+    private static final int MAX_STEPS = 200_000;
+
+    /**
+     * The latest tick at or before {@code now}, counting from {@code due} (a tick, at or before now): {@code due} itself
+     * when no later tick has passed. A scheduler that was down runs once for the ticks it missed, at the latest of them.
+     * Ticks are stepped with {@link #nextAfter}, from a start close to now when there is one, so the answer is always a
+     * tick of this schedule and the number of steps stays bounded.
+     */
+    public Instant latestAtOrBefore(Instant due, Instant now) {
+        if (type == Type.MANUAL || due.isAfter(now)) {
+            return due;
+        }
+        if (type == Type.INTERVAL) {
+            Duration every = Duration.ofMinutes(intervalMinutes);
+            return due.plus(every.multipliedBy(Duration.between(due, now).toMillis() / every.toMillis()));
+        }
+        for (Duration back : LOOK_BACK) {
+            Instant start = now.minus(back);
+            if (!start.isAfter(due)) {
+                break;
+            }
+            Optional<Instant> first = nextAfter(start, start);
+            if (first.isPresent() && !first.get().isAfter(now)) {
+                return stepTo(first.get(), now);
+            }
+        }
+        return stepTo(due, now);
+    }
+
+    private Instant stepTo(Instant from, Instant now) {
+        Instant latest = from;
+        for (int i = 0; i < MAX_STEPS; i++) {
+            Optional<Instant> next = nextAfter(latest, latest);
+            if (next.isEmpty() || next.get().isAfter(now) || !next.get().isAfter(latest)) {
+                return latest;
+            }
+            latest = next.get();
+        }
+        return latest;
     }
 
     /**

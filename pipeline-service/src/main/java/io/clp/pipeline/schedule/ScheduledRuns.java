@@ -8,8 +8,10 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -21,10 +23,11 @@ import java.util.UUID;
 
 /**
  * Turns due pipelines into pending scheduled executions, on the reactive pool and in plain SQL, in one transaction per
- * batch: the due rows are locked ({@code FOR UPDATE SKIP LOCKED}, so another instance's tick passes them by) for as long
- * as the transaction that creates their executions and advances their next run. Each pipeline gets one execution for
- * the tick that was due, and its next run is the first tick after now: ticks missed while no scheduler ran collapse into
- * that one execution. The unique tick index makes a second execution for the same tick impossible, whoever inserts it.
+ * batch: the due rows are locked ({@code FOR NO KEY UPDATE SKIP LOCKED}, so another instance's tick passes them by) for as long
+ * as the transaction that creates their executions and advances their next run. Each pipeline gets one execution, for
+ * the latest tick at or before now, and its next run is the first tick after now: ticks missed while no scheduler ran
+ * collapse into that one execution, whose window runs from the oldest missed tick's window start to the latest one's
+ * end (at most 366 days). The unique tick index makes a second execution for the same tick impossible, whoever inserts it.
  */
 @ApplicationScoped
 public class ScheduledRuns {
@@ -32,7 +35,12 @@ public class ScheduledRuns {
     private static final Logger LOG = Logger.getLogger(ScheduledRuns.class);
 
     static final String ACTOR = "system:pipeline";
-    private static final String SCOPE = "SELECT set_config('clp.scope', 'system', true)";
+    /**
+     * The transaction's scope, and its statement and lock timeouts ({@code SET LOCAL}): a batch never waits without end
+     * on a lock or a slow statement, it fails and the next tick tries again.
+     */
+    private static final String SCOPE = "SELECT set_config('clp.scope', 'system', true), "
+            + "set_config('statement_timeout', $1, true), set_config('lock_timeout', $2, true)";
     private static final String STAMP = """
             INSERT INTO transaction_context (id, tx_id, actor, user_id, actor_name, request_id, service, created_at)
             VALUES (gen_random_uuid(), pg_current_xact_id()::text::bigint % 4294967296, $1, NULL, 'pipeline', NULL, 'pipeline', now())
@@ -46,7 +54,9 @@ public class ScheduledRuns {
               AND EXISTS (SELECT 1 FROM organization_refs o WHERE o.org_id = pipelines.org_id AND o.status IN ('trial', 'active'))
             ORDER BY next_run_at
             LIMIT $1
-            FOR UPDATE SKIP LOCKED
+            -- not FOR UPDATE: an execution being inserted for the pipeline holds FOR KEY SHARE on it (its foreign key),
+            -- which FOR UPDATE SKIP LOCKED would take for another scheduler's claim and pass the pipeline by
+            FOR NO KEY UPDATE SKIP LOCKED
             """;
     /**
      * One statement for the batch: the executions (a tick that already has one is left alone) and each pipeline's next
@@ -78,9 +88,15 @@ public class ScheduledRuns {
             """;
 
     private final Pool pool;
+    private final String statementTimeout;
+    private final String lockTimeout;
 
-    ScheduledRuns(Pool pool) {
+    ScheduledRuns(Pool pool,
+                  @ConfigProperty(name = "clp.pipelines.scheduler.statement-timeout", defaultValue = "30s") Duration statementTimeout,
+                  @ConfigProperty(name = "clp.pipelines.scheduler.lock-timeout", defaultValue = "5s") Duration lockTimeout) {
         this.pool = pool;
+        this.statementTimeout = statementTimeout.toMillis() + "ms";
+        this.lockTimeout = lockTimeout.toMillis() + "ms";
     }
 
     /** What one batch did. */
@@ -89,7 +105,7 @@ public class ScheduledRuns {
 
     /** Claims up to {@code limit} due pipelines and starts their executions, in one transaction. */
     public Uni<Batch> startDue(int limit) {
-        return pool.withTransaction(conn -> conn.query(SCOPE).execute()
+        return pool.withTransaction(conn -> conn.preparedQuery(SCOPE).execute(Tuple.of(statementTimeout, lockTimeout))
                 .chain(() -> conn.preparedQuery(DUE).execute(Tuple.of(limit)))
                 .chain(rows -> {
                     List<Row> due = new ArrayList<>();
@@ -116,11 +132,13 @@ public class ScheduledRuns {
             Schedule schedule;
             Optional<Instant> next;
             ExecutionWindow window;
+            Instant latest;
             try {
                 schedule = Schedule.of(row.getString("schedule_type"), row.getString("schedule_cron"),
                         row.getInteger("schedule_interval_minutes"), row.getString("schedule_timezone"));
                 next = schedule.nextAfter(now, tick);
-                window = ExecutionWindow.forTick(tick, schedule.zone(), row.getInteger("lookback_days"));
+                latest = schedule.latestAtOrBefore(tick, now);
+                window = ExecutionWindow.forTicks(tick, latest, schedule.zone(), row.getInteger("lookback_days"));
             } catch (RuntimeException e) {
                 LOG.warnf("pipeline %s has a stored schedule that cannot be read (%s): set to failed", id, e.getMessage());
                 badIds.add(id);
@@ -134,7 +152,7 @@ public class ScheduledRuns {
                 continue;
             }
             ids.add(id);
-            ticks.add(tick.atOffset(ZoneOffset.UTC));
+            ticks.add(latest.atOffset(ZoneOffset.UTC));
             froms.add(window.from());
             tos.add(window.to());
             nexts.add(next.get().atOffset(ZoneOffset.UTC));

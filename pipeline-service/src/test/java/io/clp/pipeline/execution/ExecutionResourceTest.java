@@ -27,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
@@ -135,6 +136,53 @@ class ExecutionResourceTest {
                 .post(pipelinePath(orgId, pipeline) + "/backfill")
                 .then().statusCode(400).body("errors.field", hasItem("days"));
         assertThat(executions(pipeline)).isZero();
+    }
+
+    @Test
+    void runNowAndBackfillRefuseAHugeAFutureAndAnAncientWindowWithFieldErrors() {
+        UUID orgId = organization();
+        UUID pipeline = manual(orgId, "active");
+        LocalDate today = LocalDate.now(ZoneId.of("UTC"));
+        for (String path : List.of("/runs", "/backfill")) {
+            as(orgId, "admin").contentType(ContentType.JSON).body(Map.of("from", "0001-01-01", "to", "9999-12-31"))
+                    .post(pipelinePath(orgId, pipeline) + path)
+                    .then().statusCode(400).body("type", equalTo("urn:clp:problem:validation"))
+                    .body("errors.field", hasItems("from", "to"));
+            as(orgId, "admin").contentType(ContentType.JSON).body(Map.of("from", today.toString(), "to", today.plusDays(2).toString()))
+                    .post(pipelinePath(orgId, pipeline) + path)
+                    .then().statusCode(400).body("errors.field", hasItem("to"));
+            as(orgId, "admin").contentType(ContentType.JSON)
+                    .body(Map.of("from", today.minusDays(1200).toString(), "to", today.minusDays(1190).toString()))
+                    .post(pipelinePath(orgId, pipeline) + path)
+                    .then().statusCode(400).body("errors.field", hasItem("from"));
+            as(orgId, "admin").contentType(ContentType.JSON).body("{\"from\": \"-999999999-01-01\", \"to\": \"+999999999-12-31\"}")
+                    .post(pipelinePath(orgId, pipeline) + path)
+                    .then().statusCode(400).contentType("application/problem+json");
+        }
+        assertThat(executions(pipeline)).isZero();
+    }
+
+    @Test
+    void aBackfillThatWouldExceedAThousandPendingExecutionsIsRefusedNamingTheLimit() {
+        UUID orgId = organization();
+        UUID pipeline = manual(orgId, "active");
+        TestDatabase.execute("""
+                INSERT INTO pipeline.etl_executions (pipeline_id, org_id, execution_type, status, data_from, data_to)
+                SELECT p.id, p.org_id, 'backfill', 'pending', d::date, d::date
+                FROM pipeline.pipelines p, generate_series(current_date - 1000, current_date - 101, interval '1 day') d
+                WHERE p.id = ?
+                """, pipeline);
+        LocalDate today = LocalDate.now(ZoneId.of("UTC"));
+
+        as(orgId, "admin").contentType(ContentType.JSON)
+                .body(Map.of("from", today.minusDays(200).toString(), "to", today.minusDays(1).toString()))
+                .post(pipelinePath(orgId, pipeline) + "/backfill")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("detail", containsString("1000")).body("detail", containsString("900"));
+        as(orgId, "admin").contentType(ContentType.JSON)
+                .body(Map.of("from", today.minusDays(100).toString(), "to", today.minusDays(1).toString()))
+                .post(pipelinePath(orgId, pipeline) + "/backfill")
+                .then().statusCode(202).body("created", equalTo(100));
     }
 
     @Test
@@ -279,10 +327,22 @@ class ExecutionResourceTest {
         UUID running = execution(pipeline, "manual", "running");
         UUID completed = execution(pipeline, "scheduled", "completed");
 
-        as(orgId, "developer").post(pipelinePath(orgId, pipeline) + "/executions/" + running + "/cancel")
+        UUID pending = execution(pipeline, "backfill", "pending");
+        as(orgId, "developer").post(pipelinePath(orgId, pipeline) + "/executions/" + pending + "/cancel")
                 .then().statusCode(200).body("status", equalTo("cancelled")).body("completedAt", notNullValue());
+        as(orgId, "developer").post(pipelinePath(orgId, pipeline) + "/executions/" + pending + "/cancel")
+                .then().statusCode(200).body("status", equalTo("cancelled"));
+
+        // a running execution is asked to stop: it stays running, holding its slot, until its executor stops
+        String requestedAt = as(orgId, "developer").post(pipelinePath(orgId, pipeline) + "/executions/" + running + "/cancel")
+                .then().statusCode(200).body("status", equalTo("running")).body("cancelRequestedAt", notNullValue())
+                .body("completedAt", nullValue()).extract().path("cancelRequestedAt");
         as(orgId, "developer").post(pipelinePath(orgId, pipeline) + "/executions/" + running + "/cancel")
-                .then().statusCode(409).body("type", equalTo("urn:clp:problem:execution-finished"));
+                .then().statusCode(200).body("status", equalTo("running")).body("cancelRequestedAt", equalTo(requestedAt));
+        as(orgId, "developer").post(pipelinePath(orgId, pipeline) + "/runs").then().statusCode(409);
+        // the executor stops it
+        TestDatabase.execute("UPDATE pipeline.etl_executions SET status = 'cancelled', completed_at = now() "
+                + "WHERE id = ? AND status = 'running'", running);
         as(orgId, "developer").post(pipelinePath(orgId, pipeline) + "/executions/" + completed + "/cancel")
                 .then().statusCode(409).body("type", equalTo("urn:clp:problem:execution-finished"));
         assertThat(TestDatabase.text("SELECT status FROM pipeline.etl_executions WHERE id = ?", completed)).isEqualTo("completed");

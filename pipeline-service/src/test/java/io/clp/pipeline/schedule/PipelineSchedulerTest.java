@@ -125,29 +125,53 @@ class PipelineSchedulerTest {
     }
 
     @Test
-    void aCronPipelineInNewYorkReadsTheLocalDaysBeforeItsTickAcrossTheSpringChange() {
+    void aCronPipelineInNewYorkReadsTheLocalDaysBeforeItsTick() {
         UUID orgId = organization();
-        // 22:00 in New York is 03:00 UTC the next day before the change (EST) and 02:00 UTC after it (EDT)
-        Instant beforeChange = Instant.parse("2026-03-08T03:00:00Z");  // Saturday 2026-03-07 22:00 EST
-        Instant afterChange = Instant.parse("2026-03-09T02:00:00Z");   // Sunday 2026-03-08 22:00 EDT
-        UUID pipeline = cron(orgId, "0 22 * * *", "America/New_York", beforeChange, 1);
+        Schedule schedule = Schedule.of("cron", "0 22 * * *", null, "America/New_York");
+        Instant due = schedule.latestAtOrBefore(Instant.now().minus(Duration.ofDays(2)), Instant.now());
+        UUID pipeline = cron(orgId, "0 22 * * *", "America/New_York", due, 1);
 
         tick();
-        assertThat(execution(pipeline, "scheduled_at AT TIME ZONE 'America/New_York'")).isEqualTo("2026-03-07 22:00:00");
-        assertThat(execution(pipeline, "data_from")).isEqualTo("2026-03-05");
-        assertThat(execution(pipeline, "data_to")).isEqualTo("2026-03-06");
-
-        TestDatabase.execute("UPDATE pipeline.pipelines SET next_run_at = ? WHERE id = ?",
-                java.time.OffsetDateTime.ofInstant(afterChange, java.time.ZoneOffset.UTC), pipeline);
-        tick();
-        assertThat(executions(pipeline)).isEqualTo(2);
-        assertThat(execution(pipeline, "scheduled_at AT TIME ZONE 'America/New_York'")).isEqualTo("2026-03-08 22:00:00");
-        assertThat(execution(pipeline, "data_from")).isEqualTo("2026-03-06");
-        assertThat(execution(pipeline, "data_to")).isEqualTo("2026-03-07");
+        java.time.LocalDate runDate = due.atZone(NEW_YORK).toLocalDate();
+        assertThat(execution(pipeline, "scheduled_at AT TIME ZONE 'America/New_York'")).isEqualTo(runDate + " 22:00:00");
+        assertThat(execution(pipeline, "data_from")).isEqualTo(runDate.minusDays(2).toString());
+        assertThat(execution(pipeline, "data_to")).isEqualTo(runDate.minusDays(1).toString());
 
         Instant next = nextRunAt(pipeline);
         assertThat(next).isAfter(Instant.now());
         assertThat(next.atZone(NEW_YORK).toLocalTime()).isEqualTo(LocalTime.of(22, 0));
+    }
+
+    @Test
+    void missedDailyTicksGiveOneExecutionAtTheLatestTickReadingEveryMissedDay() {
+        UUID orgId = organization();
+        Schedule schedule = Schedule.of("cron", "0 6 * * *", null, "UTC");
+        Instant latest = schedule.latestAtOrBefore(Instant.now().minus(Duration.ofDays(2)), Instant.now());
+        Instant oldest = latest.minus(Duration.ofDays(4));
+        UUID pipeline = cron(orgId, "0 6 * * *", "UTC", oldest, 2);
+
+        tick();
+
+        assertThat(executions(pipeline)).isEqualTo(1);
+        java.time.LocalDate oldestDay = oldest.atZone(java.time.ZoneOffset.UTC).toLocalDate();
+        java.time.LocalDate latestDay = latest.atZone(java.time.ZoneOffset.UTC).toLocalDate();
+        assertThat(execution(pipeline, "scheduled_at AT TIME ZONE 'UTC'")).isEqualTo(latestDay + " 06:00:00");
+        assertThat(execution(pipeline, "data_from")).isEqualTo(oldestDay.minusDays(3).toString());
+        assertThat(execution(pipeline, "data_to")).isEqualTo(latestDay.minusDays(1).toString());
+        assertThat(nextRunAt(pipeline)).isEqualTo(latest.plus(Duration.ofDays(1)));
+    }
+
+    @Test
+    void aPipelineDueYearsAgoReadsAtMost366Days() {
+        UUID orgId = organization();
+        Schedule schedule = Schedule.of("cron", "0 6 * * *", null, "UTC");
+        Instant latest = schedule.latestAtOrBefore(Instant.now().minus(Duration.ofDays(2)), Instant.now());
+        UUID pipeline = cron(orgId, "0 6 * * *", "UTC", latest.minus(Duration.ofDays(3 * 365)), 2);
+
+        tick();
+
+        assertThat(executions(pipeline)).isEqualTo(1);
+        assertThat(execution(pipeline, "(data_to - data_from + 1)")).isEqualTo("366");
     }
 
     @Test
@@ -211,5 +235,76 @@ class PipelineSchedulerTest {
 
         assertThat(executions(paused)).isZero();
         assertThat(executions(deleted)).isZero();
+    }
+
+    @Inject
+    PipelineScheduler scheduler;
+
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
+    @Test
+    void aBatchBelowOneIsRefusedAtStartWithAClearMessage() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PipelineScheduler.validBatch(0))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("clp.pipelines.scheduler.batch must be at least 1");
+        assertThat(PipelineScheduler.validBatch(1)).isEqualTo(1);
+    }
+
+    @Test
+    void aHungTickIsGivenUpAfterTheTimeoutAndTheLastSuccessGaugeMovesOnlyOnSuccess() {
+        PipelineScheduler quick = new PipelineScheduler(runs, 10, Duration.ofMillis(200),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        Uni<Void> never = Uni.createFrom().nothing();
+        quick.guarded(never).await().atMost(Duration.ofSeconds(5));
+        assertThat(quick.lastSuccessEpochSeconds()).isZero();
+
+        quick.guarded(Uni.createFrom().voidItem()).await().atMost(Duration.ofSeconds(5));
+        assertThat(quick.lastSuccessEpochSeconds()).isGreaterThan(0);
+
+        scheduler.tick().await().atMost(Duration.ofSeconds(30));
+        assertThat(registry.get("clp.pipeline.scheduler.last.success.seconds").gauge().value()).isGreaterThan(0);
+    }
+
+    @Test
+    void aBatchWaitingOnALockFailsAfterTheLockTimeoutInsteadOfHanging() throws Exception {
+        UUID orgId = organization();
+        UUID pipeline = interval(orgId, 60, Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS));
+        try (java.sql.Connection other = io.clp.testing.TestPostgres.get().server().connect(io.clp.testing.TestPostgres.DATABASE)) {
+            other.setAutoCommit(false);
+            try (var ps = other.prepareStatement("""
+                    INSERT INTO pipeline.etl_executions (pipeline_id, org_id, execution_type, status, scheduled_at)
+                    SELECT id, org_id, 'scheduled', 'pending', next_run_at FROM pipeline.pipelines WHERE id = ?
+                    """)) {
+                ps.setObject(1, pipeline);
+                ps.executeUpdate();
+            }
+            long started = System.nanoTime();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> runs.startDue(1000).await().atMost(Duration.ofSeconds(30)))
+                    .hasMessageContaining("lock timeout");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+            other.rollback();
+        }
+        tick();
+        assertThat(executions(pipeline)).isEqualTo(1);
+    }
+
+    @Test
+    void aPipelineWhoseExecutionIsBeingInsertedElsewhereIsStillClaimed() throws Exception {
+        UUID orgId = organization();
+        UUID pipeline = interval(orgId, 60, Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS));
+        try (java.sql.Connection other = io.clp.testing.TestPostgres.get().server().connect(io.clp.testing.TestPostgres.DATABASE)) {
+            other.setAutoCommit(false);
+            try (var ps = other.prepareStatement("""
+                    INSERT INTO pipeline.etl_executions (pipeline_id, org_id, execution_type, status)
+                    SELECT id, org_id, 'manual', 'pending' FROM pipeline.pipelines WHERE id = ?
+                    """)) {
+                ps.setObject(1, pipeline);
+                ps.executeUpdate();
+            }
+            tick();
+            other.rollback();
+        }
+        assertThat(TestDatabase.count("SELECT count(*) FROM pipeline.etl_executions WHERE pipeline_id = ? AND execution_type = 'scheduled'",
+                pipeline)).isEqualTo(1);
     }
 }

@@ -90,4 +90,19 @@ class ScheduleTest {
         assertThatThrownBy(() -> Schedule.of(type, cron, interval, zone))
                 .isInstanceOfSatisfying(Schedule.InvalidSchedule.class, e -> assertThat(e.field()).isEqualTo(field));
     }
+
+    @Test
+    void theLatestTickAtOrBeforeNowIsTheLastMissedOne() {
+        Schedule daily = Schedule.of("cron", "0 6 * * *", null, "UTC");
+        Instant now = Instant.parse("2026-11-14T12:00:00Z");
+        assertThat(daily.latestAtOrBefore(Instant.parse("2026-11-10T06:00:00Z"), now)).isEqualTo(Instant.parse("2026-11-14T06:00:00Z"));
+        assertThat(daily.latestAtOrBefore(Instant.parse("2026-11-14T06:00:00Z"), now)).isEqualTo(Instant.parse("2026-11-14T06:00:00Z"));
+        assertThat(daily.latestAtOrBefore(Instant.parse("2020-01-01T06:00:00Z"), now)).isEqualTo(Instant.parse("2026-11-14T06:00:00Z"));
+        Schedule everyMinute = Schedule.of("cron", "* * * * *", null, "UTC");
+        assertThat(everyMinute.latestAtOrBefore(Instant.parse("2024-01-01T00:00:00Z"), now)).isEqualTo(now);
+        Schedule monthly = Schedule.of("cron", "0 0 1 * *", null, "Europe/Paris");
+        assertThat(monthly.latestAtOrBefore(local("Europe/Paris", "2026-01-01T00:00"), now)).isEqualTo(local("Europe/Paris", "2026-11-01T00:00"));
+        Schedule hourly = Schedule.of("interval", null, 60, "UTC");
+        assertThat(hourly.latestAtOrBefore(Instant.parse("2026-11-14T07:10:00Z"), now)).isEqualTo(Instant.parse("2026-11-14T11:10:00Z"));
+    }
 }
