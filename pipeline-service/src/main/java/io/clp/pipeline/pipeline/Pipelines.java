@@ -67,6 +67,8 @@ public class Pipelines {
         if (!fromTemplate && request.connectorType() == null) {
             throw Problems.validation("connectorType", "is required without a templateId");
         }
+        notTooLarge("params", request.params());
+        notTooLarge("config", request.config());
         Schedule schedule = schedule(request.scheduleType(), request.scheduleCron(), request.scheduleIntervalMinutes(),
                 request.scheduleTimezone());
         Pipeline pipeline = new Pipeline();
@@ -102,6 +104,7 @@ public class Pipelines {
     }
 
     public Uni<PipelineView> update(UUID orgId, UUID pipelineId, UpdatePipeline change) {
+        notTooLarge("params", change.params());
         return work.onEntity(orgId, Permission.PIPELINE_UPDATE, Pipeline.ENTITY_TYPE, pipelineId,
                 () -> pipelines.inOrganizationForChange(orgId, pipelineId), p -> (change.name() != null
                         ? nameFree(orgId, change.name().strip(), p.id) : Uni.createFrom().voidItem()).chain(() -> {
@@ -208,6 +211,13 @@ public class Pipelines {
             throw InputProblems.unprocessable(errors);
         }
         return merged;
+    }
+
+    private static void notTooLarge(String field, Map<String, Object> value) {
+        FieldError tooLarge = InputSchema.tooLarge(field, value);
+        if (tooLarge != null) {
+            throw InputProblems.unprocessable(List.of(tooLarge));
+        }
     }
 
     private static Map<String, Object> templateConfig(Template template, Map<String, Object> params) {

@@ -48,8 +48,8 @@ public class Templates {
 
     /** A new lineage owned by the organization, at version 1. */
     public Uni<TemplateView> create(UUID orgId, TemplateRequest request) {
-        Template template = checked(request);
         return work.run(orgId, Permission.TEMPLATE_CREATE, () -> {
+            Template template = checked(request); // only once the caller may create: evaluating a schema is work
             template.id = UUID.randomUUID();
             template.orgId = orgId;
             template.createdBy = caller.userId();
@@ -63,10 +63,10 @@ public class Templates {
      * organization's own (a public template is read-only: 403).
      */
     public Uni<TemplateView> edit(UUID orgId, UUID templateId, TemplateRequest request) {
-        Template next = checked(request);
         return work.onEntity(orgId, Permission.TEMPLATE_UPDATE, Template.ENTITY_TYPE, templateId,
                 () -> templates.readableForChange(orgId, templateId), current -> {
                     ownedNotPublic(current);
+                    Template next = checked(request); // only once the caller may edit it
                     if (!current.active) {
                         throw Problems.conflict("not-latest-version", "template " + templateId + " is version " + current.version
                                 + ", not its lineage's active version: edit the active one");
@@ -120,6 +120,15 @@ public class Templates {
             if (dsp == null) {
                 throw Problems.validation("dspType", "must be one of " + DspType.labels());
             }
+        }
+        for (FieldError tooLarge : new FieldError[] {InputSchema.tooLarge("config", request.config()),
+                InputSchema.tooLarge("defaultParams", request.defaultParams())}) {
+            if (tooLarge != null) {
+                errors.add(tooLarge);
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw InputProblems.unprocessable(errors);
         }
         errors.addAll(InputSchema.check("inputSchema", request.inputSchema()));
         Map<String, Object> defaults = request.defaultParams() == null ? Map.of() : request.defaultParams();

@@ -126,6 +126,38 @@ class TemplateResourceTest {
     }
 
     @Test
+    void aSchemaIsOnlyCheckedOnceTheCallerMayWriteTheTemplate() {
+        Map<String, Object> body = new HashMap<>(PipelineFixtures.templateBody("Not yours"));
+        body.put("inputSchema", Map.of("type", "array"));
+        Org viewer = PipelineFixtures.org("viewer");
+        post(viewer, body).then().statusCode(403).body("type", equalTo("urn:clp:problem:forbidden"));
+        Org admin = PipelineFixtures.org("admin");
+        String id = post(admin, PipelineFixtures.templateBody("Theirs")).then().statusCode(201).extract().path("id");
+        // another organization's member: the template is not found, whatever the body
+        given().auth().oauth2(viewer.token()).contentType(ContentType.JSON).body(body)
+                .put(admin.templates() + "/" + id).then().statusCode(404);
+        given().auth().oauth2(viewer.token()).contentType(ContentType.JSON).body(body)
+                .put(viewer.templates() + "/" + id).then().statusCode(404);
+    }
+
+    @Test
+    void aBacktrackingPatternIsMatchedAndAnUnsupportedOneRefused() {
+        Org org = PipelineFixtures.org("admin");
+        Map<String, Object> body = new HashMap<>(PipelineFixtures.templateBody("Regex"));
+        body.put("inputSchema", Map.of("type", "object", "properties", Map.of("code", Map.of("type", "string", "pattern", "^(a|aa)+$"))));
+        body.put("defaultParams", Map.of("code", "a".repeat(40) + "b"));
+        post(org, body).then().statusCode(422).body("errors.field", hasItem("defaultParams.code"));
+        body.put("defaultParams", Map.of("code", "a".repeat(40)));
+        post(org, body).then().statusCode(201);
+        body.put("inputSchema", Map.of("type", "object", "properties", Map.of("code", Map.of("type", "string", "pattern", "(?<=a)b"))));
+        body.put("defaultParams", Map.of());
+        post(org, body).then().statusCode(422).body("errors.field", hasItem("inputSchema.properties.code.pattern"));
+        body.put("inputSchema", Map.of("type", "object"));
+        body.put("config", Map.of("blob", "x".repeat(InputSchema.MAX_VALUE_BYTES)));
+        post(org, body).then().statusCode(422).body("errors.field", hasItem("config"));
+    }
+
+    @Test
     void defaultParamsMustSatisfyTheSchema() {
         Org org = PipelineFixtures.org("admin");
         Map<String, Object> body = new HashMap<>(PipelineFixtures.templateBody("Bad defaults"));
