@@ -63,9 +63,35 @@ class PipelineResourceTest {
         // a public template's counter moves too, though the organization cannot otherwise write it
         long before = usage(PipelineFixtures.CSV_TEMPLATE);
         post(org, Map.of("name", "Files", "templateId", PipelineFixtures.CSV_TEMPLATE,
-                "params", Map.of("source", Map.of("kind", "s3", "bucket", "media-drops", "prefix", "daily/")))).then().statusCode(201)
+                "params", Map.of("source", Map.of("kind", "s3", "prefix", "daily/")))).then().statusCode(201)
                 .body("config.params.unknownEntities", equalTo("reject")).body("nextRunAt", nullValue());
         assertThat(usage(PipelineFixtures.CSV_TEMPLATE)).isEqualTo(before + 1);
+    }
+
+    @Test
+    void theCsvTemplateReadsOnlyRelativePathsInsideTheOrganizationsOwnArea() {
+        Org org = PipelineFixtures.org("admin");
+        int n = 0;
+        for (Map<String, Object> source : List.<Map<String, Object>>of(
+                Map.of("kind", "directory", "path", "/etc"),
+                Map.of("kind", "directory", "path", "../other-org/drops"),
+                Map.of("kind", "directory", "path", "daily/../../x"),
+                Map.of("kind", "directory", "path", "daily/.."),
+                Map.of("kind", "directory", "path", "daily\\..\\x"),
+                Map.of("kind", "directory", "path", ""),
+                Map.of("kind", "s3", "bucket", "another-tenant", "prefix", "daily/"),
+                Map.of("kind", "s3", "prefix", "/daily"),
+                Map.of("kind", "s3", "prefix", "a/../../b"))) {
+            post(org, Map.of("name", "Refused " + n++, "templateId", PipelineFixtures.CSV_TEMPLATE, "params", Map.of("source", source)))
+                    .then().statusCode(422).body("type", equalTo("urn:clp:problem:unprocessable"));
+        }
+        for (Map<String, Object> source : List.<Map<String, Object>>of(
+                Map.of("kind", "directory", "path", "daily"),
+                Map.of("kind", "directory", "path", "exports/daily..v2/"),
+                Map.of("kind", "s3", "prefix", "exports/daily/"))) {
+            post(org, Map.of("name", "Accepted " + n++, "templateId", PipelineFixtures.CSV_TEMPLATE, "params", Map.of("source", source)))
+                    .then().statusCode(201);
+        }
     }
 
     @Test
