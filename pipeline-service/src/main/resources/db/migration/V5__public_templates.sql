@@ -3,23 +3,46 @@
 -- A pipeline made from a template counts one more use of it, in the transaction that makes the pipeline. A public
 -- template's row is not the organization's to write (row-level security): this function increments the counter of a
 -- template the calling transaction may see (checked in the caller's scope), in the system scope for that one statement,
--- and writes nothing else.
-CREATE FUNCTION count_template_use(template uuid) RETURNS integer LANGUAGE plpgsql AS $$
+-- and writes nothing else. Only an active version is counted: it returns 0 for a version an edit or a delete
+-- deactivated meanwhile (the update waits for that transaction's row lock, then sees its outcome), and the caller
+-- refuses the pipeline. Its search_path is pinned, so no caller's schema can stand in for pipeline.templates.
+CREATE FUNCTION count_template_use(template uuid) RETURNS integer LANGUAGE plpgsql
+SET search_path = pipeline, pg_catalog AS $$
 DECLARE
     caller_scope text := coalesce(current_setting('clp.scope', true), '');
     counted      integer;
 BEGIN
-    PERFORM 1 FROM templates WHERE id = template;
+    PERFORM 1 FROM pipeline.templates WHERE id = template AND is_active;
     IF NOT FOUND THEN
         RETURN 0;
     END IF;
     PERFORM set_config('clp.scope', 'system', true);
-    UPDATE templates SET usage_count = usage_count + 1 WHERE id = template;
+    UPDATE pipeline.templates SET usage_count = usage_count + 1 WHERE id = template AND is_active;
     GET DIAGNOSTICS counted = ROW_COUNT;
     PERFORM set_config('clp.scope', caller_scope, true);
     RETURN counted;
 END
 $$;
+
+-- One active version per lineage: two edits (or an edit and a delete) racing on a lineage cannot both leave a version
+-- active.
+CREATE UNIQUE INDEX uq_templates_one_active ON templates (coalesce(root_template_id, id)) WHERE is_active;
+
+-- A template's updated_at is when it was changed. A use of it (usage_count) is not a change: a public template's
+-- updated_at would otherwise tell every tenant when another one made a pipeline from it.
+CREATE FUNCTION clp_templates_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF to_jsonb(NEW) - '{usage_count,updated_at}'::text[] = to_jsonb(OLD) - '{usage_count,updated_at}'::text[]
+       AND NEW.usage_count IS DISTINCT FROM OLD.usage_count THEN
+        NEW.updated_at := OLD.updated_at;
+    ELSE
+        NEW.updated_at := now();
+    END IF;
+    RETURN NEW;
+END $$;
+DROP TRIGGER trg_templates_updated_at ON templates;
+CREATE TRIGGER trg_templates_updated_at BEFORE UPDATE ON templates
+    FOR EACH ROW EXECUTE FUNCTION clp_templates_updated_at();
 
 -- public templates belong to no organization: written in the system scope
 SELECT set_config('clp.scope', 'system', true);

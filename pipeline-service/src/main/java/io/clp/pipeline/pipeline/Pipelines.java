@@ -97,7 +97,12 @@ public class Pipelines {
                 return usableAccount(orgId, pipeline.dspAccountId, t)
                         .chain(() -> nameFree(orgId, pipeline.name, pipeline.id))
                         .chain(() -> pipelines.persist(pipeline))
-                        .chain(() -> t == null ? Uni.createFrom().voidItem() : templates.countUse(t.id))
+                        .chain(() -> t == null ? Uni.createFrom().voidItem() : templates.countUse(t.id).invoke(counted -> {
+                            if (!counted) { // an edit or a delete deactivated the version since it was read
+                                throw InputProblems.unprocessable("templateId",
+                                        "is no longer the active version of its template (edited or deleted meanwhile); read it again");
+                            }
+                        }).replaceWithVoid())
                         .chain(() -> saved(pipeline));
             });
         });

@@ -64,30 +64,34 @@ public class Templates {
      */
     public Uni<TemplateView> edit(UUID orgId, UUID templateId, TemplateRequest request) {
         return work.onEntity(orgId, Permission.TEMPLATE_UPDATE, Template.ENTITY_TYPE, templateId,
-                () -> templates.readableForChange(orgId, templateId), current -> {
-                    ownedNotPublic(current);
+                () -> templates.readable(orgId, templateId), found -> {
+                    ownedNotPublic(found);
                     Template next = checked(request); // only once the caller may edit it
-                    if (!current.active) {
-                        throw Problems.conflict("not-latest-version", "template " + templateId + " is version " + current.version
-                                + ", not its lineage's active version: edit the active one");
-                    }
-                    current.active = false;
-                    next.id = UUID.randomUUID();
-                    next.orgId = orgId;
-                    next.createdBy = caller.userId();
-                    next.version = current.version + 1;
-                    next.parentTemplateId = current.id;
-                    next.rootTemplateId = current.lineage();
-                    return templates.flush().chain(() -> saved(next));
+                    return templates.lockLineage(found).chain(current -> nextVersion(orgId, templateId, current, next));
                 });
+    }
+
+    private Uni<TemplateView> nextVersion(UUID orgId, UUID templateId, Template current, Template next) {
+        if (!current.active) {
+            throw Problems.conflict("not-latest-version", "template " + templateId + " is version " + current.version
+                    + ", not its lineage's active version: edit the active one");
+        }
+        current.active = false;
+        next.id = UUID.randomUUID();
+        next.orgId = orgId;
+        next.createdBy = caller.userId();
+        next.version = current.version + 1;
+        next.parentTemplateId = current.id;
+        next.rootTemplateId = current.lineage();
+        return templates.flush().chain(() -> saved(next));
     }
 
     /** Deactivates the lineage's active version: no new pipeline can be made from it; pipelines made from it keep working. */
     public Uni<Void> delete(UUID orgId, UUID templateId) {
         return work.onEntity(orgId, Permission.TEMPLATE_DELETE, Template.ENTITY_TYPE, templateId,
-                () -> templates.readableForChange(orgId, templateId), current -> {
-                    ownedNotPublic(current);
-                    return templates.activeOf(current.lineage()).invoke(active -> {
+                () -> templates.readable(orgId, templateId), found -> {
+                    ownedNotPublic(found);
+                    return templates.lockLineage(found).chain(current -> templates.activeOf(current.lineage())).invoke(active -> {
                         if (active != null) {
                             active.active = false;
                         }

@@ -18,6 +18,7 @@ import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
@@ -155,6 +156,34 @@ class TemplateResourceTest {
         body.put("inputSchema", Map.of("type", "object"));
         body.put("config", Map.of("blob", "x".repeat(InputSchema.MAX_VALUE_BYTES)));
         post(org, body).then().statusCode(422).body("errors.field", hasItem("config"));
+    }
+
+    @Test
+    void onlyAnActiveVersionIsCountedAndALineageHasOneActiveVersion() {
+        Org org = PipelineFixtures.org("admin");
+        String v1 = post(org, PipelineFixtures.templateBody("Counted")).then().statusCode(201).extract().path("id");
+        String v2 = given().auth().oauth2(org.token()).contentType(ContentType.JSON).body(PipelineFixtures.templateBody("Counted"))
+                .put(org.templates() + "/" + v1).then().statusCode(201).extract().path("id");
+        // a pipeline racing the edit reaches the counter after it: the superseded version counts nothing
+        assertThat(TestDatabase.count("SELECT pipeline.count_template_use(?)", UUID.fromString(v1))).isZero();
+        assertThat(TestDatabase.count("SELECT usage_count FROM pipeline.templates WHERE id = ?", UUID.fromString(v1))).isZero();
+        assertThat(TestDatabase.count("SELECT pipeline.count_template_use(?)", UUID.fromString(v2))).isEqualTo(1);
+        assertThatThrownBy(() -> TestDatabase.execute("UPDATE pipeline.templates SET is_active = true WHERE id = ?", UUID.fromString(v1)))
+                .hasMessageContaining("uq_templates_one_active");
+        assertThat(TestDatabase.text("SELECT array_to_string(proconfig, ',') FROM pg_proc WHERE proname = 'count_template_use'"))
+                .contains("search_path=pipeline");
+    }
+
+    @Test
+    void aUseOfATemplateDoesNotMoveItsUpdatedAt() {
+        Org org = PipelineFixtures.org("admin");
+        String before = TestDatabase.text("SELECT updated_at::text FROM pipeline.templates WHERE id = ?", PipelineFixtures.CSV_TEMPLATE);
+        long uses = TestDatabase.count("SELECT usage_count FROM pipeline.templates WHERE id = ?", PipelineFixtures.CSV_TEMPLATE);
+        given().auth().oauth2(org.token()).contentType(ContentType.JSON).body(Map.of("name", "Uses csv", "templateId",
+                PipelineFixtures.CSV_TEMPLATE, "params", Map.of("source", Map.of("kind", "directory", "path", "daily"))))
+                .post(org.pipelines()).then().statusCode(201);
+        assertThat(TestDatabase.count("SELECT usage_count FROM pipeline.templates WHERE id = ?", PipelineFixtures.CSV_TEMPLATE)).isEqualTo(uses + 1);
+        assertThat(TestDatabase.text("SELECT updated_at::text FROM pipeline.templates WHERE id = ?", PipelineFixtures.CSV_TEMPLATE)).isEqualTo(before);
     }
 
     @Test
