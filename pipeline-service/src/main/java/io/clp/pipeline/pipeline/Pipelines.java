@@ -71,6 +71,7 @@ public class Pipelines {
         notTooLarge("config", request.config());
         Schedule schedule = schedule(request.scheduleType(), request.scheduleCron(), request.scheduleIntervalMinutes(),
                 request.scheduleTimezone());
+        notTooFrequent(schedule);
         Pipeline pipeline = new Pipeline();
         pipeline.id = UUID.randomUUID();
         pipeline.orgId = orgId;
@@ -83,7 +84,7 @@ public class Pipelines {
         pipeline.createdBy = caller.userId();
         take(pipeline, schedule);
         pipeline.nextRunAt = nextRun(schedule, pipeline.status);
-        return work.run(orgId, Permission.PIPELINE_CREATE, () -> {
+        return nameConflicts(work.run(orgId, Permission.PIPELINE_CREATE, () -> {
             Uni<Template> template = fromTemplate ? usableTemplate(orgId, request.templateId()) : Uni.createFrom().nullItem();
             return template.chain(t -> {
                 if (t != null) {
@@ -105,12 +106,12 @@ public class Pipelines {
                         }).replaceWithVoid())
                         .chain(() -> saved(pipeline));
             });
-        });
+        }));
     }
 
     public Uni<PipelineView> update(UUID orgId, UUID pipelineId, UpdatePipeline change) {
         notTooLarge("params", change.params());
-        return work.onEntity(orgId, Permission.PIPELINE_UPDATE, Pipeline.ENTITY_TYPE, pipelineId,
+        return nameConflicts(work.onEntity(orgId, Permission.PIPELINE_UPDATE, Pipeline.ENTITY_TYPE, pipelineId,
                 () -> pipelines.inOrganizationForChange(orgId, pipelineId), p -> (change.name() != null
                         ? nameFree(orgId, change.name().strip(), p.id) : Uni.createFrom().voidItem()).chain(() -> {
                     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
@@ -137,6 +138,7 @@ public class Pipelines {
                                 : schedule(p.scheduleType, change.scheduleCron() != null ? change.scheduleCron() : p.scheduleCron,
                                         change.scheduleIntervalMinutes() != null ? change.scheduleIntervalMinutes() : p.scheduleIntervalMinutes,
                                         change.scheduleTimezone() != null ? change.scheduleTimezone() : p.scheduleTimezone);
+                        notTooFrequent(schedule);
                         take(p, schedule);
                         reschedule = true;
                     } else {
@@ -166,7 +168,7 @@ public class Pipelines {
                         }).replaceWithVoid();
                     }
                     return params.chain(() -> saved(p));
-                }));
+                })));
     }
 
     public Uni<Void> delete(UUID orgId, UUID pipelineId) {
@@ -179,6 +181,32 @@ public class Pipelines {
                 .chain(() -> pipelines.getSession())
                 .chain(session -> session.refresh(pipeline)) // created_at and updated_at are the database's
                 .map(ignored -> PipelineView.of(pipeline));
+    }
+
+    /** A failure to write (at flush or commit) because a request racing this one took the name, as pipeline-name-taken. */
+    private static <T> Uni<T> nameConflicts(Uni<T> write) {
+        return write.onFailure(Pipelines::nameTaken).transform(e -> Problems.conflict("pipeline-name-taken",
+                "the organization already has a pipeline of that name"));
+    }
+
+    /** The unique constraint on the organization's pipeline names refused the write (a request racing this one took it). */
+    static boolean nameTaken(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (!"23505".equals(io.clp.platform.web.ProblemMappers.sqlState(t))) {
+                continue;
+            }
+            if (t instanceof io.vertx.pgclient.PgException pg && "uq_pipelines_org_name".equals(pg.getConstraint())) {
+                return true;
+            }
+            if (t instanceof org.hibernate.exception.ConstraintViolationException c && c.getConstraintName() != null
+                    && c.getConstraintName().contains("uq_pipelines_org_name")) {
+                return true;
+            }
+            if (t.getMessage() != null && t.getMessage().contains("uq_pipelines_org_name")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The organization's (or a public) template's active version: a deleted or superseded one is refused, as an unknown one. */
@@ -232,12 +260,36 @@ public class Pipelines {
         return config;
     }
 
+    /** How many consecutive ticks of a cron schedule, from now, must each be {@link Schedule#MIN_INTERVAL_MINUTES} apart. */
+    private static final int TICKS_CHECKED = 6;
+
     private static Schedule schedule(String type, String cron, Integer intervalMinutes, String timezone) {
         try {
             return Schedule.of(type, cron, intervalMinutes, timezone);
         } catch (Schedule.InvalidSchedule e) {
             String message = e.getMessage();
             throw InputProblems.unprocessable(e.field(), message.startsWith(e.field() + " ") ? message.substring(e.field().length() + 1) : message);
+        }
+    }
+
+    /**
+     * A cron schedule may not tick more often than an interval schedule may: consecutive ticks from now less than
+     * {@link Schedule#MIN_INTERVAL_MINUTES} apart (such as {@code * * * * *}) are refused.
+     */
+    private static void notTooFrequent(Schedule schedule) {
+        if (schedule.type() != Schedule.Type.CRON) {
+            return;
+        }
+        Instant tick = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        java.time.Duration least = java.time.Duration.ofMinutes(Schedule.MIN_INTERVAL_MINUTES);
+        Instant previous = schedule.nextAfter(tick, null).orElse(null);
+        for (int i = 1; i < TICKS_CHECKED && previous != null; i++) {
+            Instant next = schedule.nextAfter(previous, null).orElse(null);
+            if (next != null && java.time.Duration.between(previous, next).compareTo(least) < 0) {
+                throw InputProblems.unprocessable("scheduleCron", "runs more often than every " + Schedule.MIN_INTERVAL_MINUTES
+                        + " minutes (ticks at " + previous + " and " + next + ")");
+            }
+            previous = next;
         }
     }
 
@@ -259,7 +311,7 @@ public class Pipelines {
 
     /**
      * Fails with pipeline-name-taken when another pipeline of the organization has the name. Two requests racing for a
-     * name both pass; the unique constraint then refuses the later one as a conflict.
+     * name both pass; the unique constraint then refuses the later one, answered as pipeline-name-taken too.
      */
     private Uni<Void> nameFree(UUID orgId, String name, UUID self) {
         return pipelines.count("orgId = ?1 and name = ?2 and id <> ?3", orgId, name, self).invoke(taken -> {

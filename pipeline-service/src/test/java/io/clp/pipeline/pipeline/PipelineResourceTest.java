@@ -270,4 +270,55 @@ class PipelineResourceTest {
                 .body("errors[0].field", equalTo("params"));
         patch(org, id, Map.of("status", "paused")).then().statusCode(409);
     }
+
+    @Test
+    void twoRequestsRacingForANameAreAnsweredPipelineNameTaken() throws Exception {
+        Org org = PipelineFixtures.org("admin");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            for (int round = 0; round < 3; round++) {
+                String name = "Raced " + round;
+                java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+                List<java.util.concurrent.Future<Response>> answers = new java.util.ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    answers.add(pool.submit(() -> {
+                        start.await();
+                        return post(org, Map.of("name", name, "connectorType", "custom"));
+                    }));
+                }
+                start.countDown();
+                int created = 0;
+                for (java.util.concurrent.Future<Response> answer : answers) {
+                    Response r = answer.get();
+                    if (r.statusCode() == 201) {
+                        created++;
+                    } else {
+                        assertThat(r.statusCode()).isEqualTo(409);
+                        assertThat(r.jsonPath().getString("type")).isEqualTo("urn:clp:problem:pipeline-name-taken");
+                    }
+                }
+                assertThat(created).isEqualTo(1);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aCronScheduleMayNotTickMoreOftenThanTheMinimumInterval() {
+        Org org = PipelineFixtures.org("admin");
+        for (String cron : List.of("* * * * *", "*/2 * * * *", "0,1 6 * * *")) {
+            post(org, Map.of("name", "Busy " + cron, "connectorType", "custom", "scheduleType", "cron", "scheduleCron", cron))
+                    .then().statusCode(422).body("errors.field", hasItem("scheduleCron"));
+        }
+        String id = post(org, Map.of("name", "Calm", "connectorType", "custom", "scheduleType", "cron", "scheduleCron", "*/5 * * * *"))
+                .then().statusCode(201).extract().path("id");
+        patch(org, id, Map.of("scheduleCron", "* * * * *")).then().statusCode(422).body("errors.field", hasItem("scheduleCron"));
+        // longer than the column, though a valid expression: refused as a validation error, not a failure to store it
+        String cron = "0,10,20,30,40,50 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23 1,2,3,4,5,6,7,8,9,10,11,12 * *";
+        assertThat(cron.length()).isGreaterThan(100);
+        post(org, Map.of("name", "Long", "connectorType", "custom", "scheduleType", "cron", "scheduleCron", cron))
+                .then().statusCode(400).body("errors.field", hasItem("scheduleCron"));
+        patch(org, id, Map.of("scheduleCron", cron)).then().statusCode(400).body("errors.field", hasItem("scheduleCron"));
+    }
 }
