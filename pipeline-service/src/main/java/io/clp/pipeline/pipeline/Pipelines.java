@@ -95,7 +95,11 @@ public class Pipelines {
                     pipeline.connectorType = request.connectorType();
                     pipeline.config = request.config() == null ? Map.of() : new LinkedHashMap<>(request.config());
                 }
-                return usableAccount(orgId, pipeline.dspAccountId, t)
+                if (t != null && t.dspType != null && pipeline.dspAccountId == null) {
+                    throw InputProblems.unprocessable("dspAccountId", "is required: the template reads " + t.dspType.name()
+                            + ", through one of the organization's " + t.dspType.name() + " accounts");
+                }
+                return usableAccount(orgId, pipeline.dspAccountId, pipeline.connectorType)
                         .chain(() -> nameFree(orgId, pipeline.name, pipeline.id))
                         .chain(() -> pipelines.persist(pipeline))
                         .chain(() -> t == null ? Uni.createFrom().voidItem() : templates.countUse(t.id).invoke(counted -> {
@@ -144,6 +148,7 @@ public class Pipelines {
                     } else {
                         schedule = schedule(p.scheduleType, p.scheduleCron, p.scheduleIntervalMinutes, p.scheduleTimezone);
                     }
+                    boolean activating = "active".equals(change.status()) && !"active".equals(p.status);
                     if (change.status() != null && !change.status().equals(p.status)) {
                         if ("paused".equals(change.status()) && !"active".equals(p.status)) {
                             throw Problems.conflict("conflict", "only an active pipeline can be paused; this one is " + p.status);
@@ -167,7 +172,9 @@ public class Pipelines {
                             p.config = templateConfig(t, validParams(t, change.params()));
                         }).replaceWithVoid();
                     }
-                    return params.chain(() -> saved(p));
+                    // the account may have been disabled or deleted since the pipeline was made or last active
+                    Uni<Void> account = activating ? usableAccount(orgId, p.dspAccountId, p.connectorType) : Uni.createFrom().voidItem();
+                    return params.chain(() -> account).chain(() -> saved(p));
                 })));
     }
 
@@ -219,16 +226,21 @@ public class Pipelines {
         });
     }
 
-    private Uni<Void> usableAccount(UUID orgId, UUID accountId, Template template) {
+    /**
+     * The account, when named, must be an active, not deleted DSP account of the organization; when the pipeline reads a
+     * DSP (its connectorType, from the template's dspType or given bare, names one), an account of that DSP.
+     */
+    private Uni<Void> usableAccount(UUID orgId, UUID accountId, String connectorType) {
         if (accountId == null) {
             return Uni.createFrom().voidItem();
         }
+        String reads = connectorType == null ? null : io.clp.pipeline.template.DspType.fromLabel(connectorType).map(Enum::name).orElse(null);
         return pipelines.activeDspAccountType(orgId, accountId).invoke(dsp -> {
             if (dsp == null) {
                 throw InputProblems.unprocessable("dspAccountId", "is not an active DSP account of the organization");
             }
-            if (template != null && template.dspType != null && !template.dspType.name().equals(dsp)) {
-                throw InputProblems.unprocessable("dspAccountId", "is a " + dsp + " account; the template reads " + template.dspType.name());
+            if (reads != null && !reads.equals(dsp)) {
+                throw InputProblems.unprocessable("dspAccountId", "is a " + dsp + " account; the pipeline reads " + reads);
             }
         }).replaceWithVoid();
     }

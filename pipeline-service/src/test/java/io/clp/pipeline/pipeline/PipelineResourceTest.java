@@ -201,7 +201,8 @@ class PipelineResourceTest {
     void newParamsAreValidatedAgainstTheTemplateVersionThePipelineWasMadeFrom() {
         Org org = PipelineFixtures.org("admin");
         UUID template = PipelineFixtures.template(org.id(), "Versioned");
-        String id = post(org, Map.of("name", "From v1", "templateId", template, "params", Map.of("region", "eu")))
+        String id = post(org, Map.of("name", "From v1", "templateId", template, "params", Map.of("region", "eu"),
+                "dspAccountId", PipelineFixtures.dspAccount(org.id(), "dv360", true)))
                 .then().statusCode(201).extract().path("id");
         // v2 accepts any region; the pipeline still follows v1
         Map<String, Object> v2 = new HashMap<>(PipelineFixtures.templateBody("Versioned v2"));
@@ -253,10 +254,12 @@ class PipelineResourceTest {
         UUID orgId = io.clp.testing.TestOrganizations.known("pipeline", UUID.randomUUID(), "free");
         Org org = new Org(orgId, io.clp.testing.TestTokens.User.member(orgId, "admin"));
         UUID template = PipelineFixtures.template(orgId, "Counted");
+        UUID account = PipelineFixtures.dspAccount(orgId, "dv360", true);
         for (int i = 0; i < 5; i++) {
-            post(org, Map.of("name", "Q" + i, "templateId", template, "params", Map.of("region", "eu"))).then().statusCode(201);
+            post(org, Map.of("name", "Q" + i, "templateId", template, "params", Map.of("region", "eu"), "dspAccountId", account))
+                    .then().statusCode(201);
         }
-        post(org, Map.of("name", "Q5", "templateId", template, "params", Map.of("region", "eu"))).then().statusCode(409)
+        post(org, Map.of("name", "Q5", "templateId", template, "params", Map.of("region", "eu"), "dspAccountId", account)).then().statusCode(409)
                 .body("type", equalTo("urn:clp:problem:quota-exceeded"));
         assertThat(usage(template)).isEqualTo(5);
     }
@@ -320,5 +323,28 @@ class PipelineResourceTest {
         post(org, Map.of("name", "Long", "connectorType", "custom", "scheduleType", "cron", "scheduleCron", cron))
                 .then().statusCode(400).body("errors.field", hasItem("scheduleCron"));
         patch(org, id, Map.of("scheduleCron", cron)).then().statusCode(400).body("errors.field", hasItem("scheduleCron"));
+    }
+
+    @Test
+    void everyActivationChecksTheDspAccountAndADspPipelineNamesAnAccountOfItsDsp() {
+        Org org = PipelineFixtures.org("admin");
+        UUID template = PipelineFixtures.template(org.id(), "Needs account");
+        post(org, Map.of("name", "No account", "templateId", template, "params", Map.of("region", "eu")))
+                .then().statusCode(422).body("errors.field", hasItem("dspAccountId"));
+        UUID ttd = PipelineFixtures.dspAccount(org.id(), "ttd", true);
+        post(org, Map.of("name", "Wrong bare", "connectorType", "dv360", "dspAccountId", ttd))
+                .then().statusCode(422).body("errors.field", hasItem("dspAccountId"));
+        post(org, Map.of("name", "Right bare", "connectorType", "ttd", "dspAccountId", ttd)).then().statusCode(201);
+
+        UUID account = PipelineFixtures.dspAccount(org.id(), "dv360", true);
+        String id = post(org, Map.of("name", "Activated later", "templateId", template, "params", Map.of("region", "eu"),
+                "dspAccountId", account, "scheduleType", "interval", "scheduleIntervalMinutes", 60))
+                .then().statusCode(201).body("status", equalTo("draft")).extract().path("id");
+        TestDatabase.execute("UPDATE pipeline.dsp_account_refs SET is_active = false WHERE id = ?", account);
+        patch(org, id, Map.of("status", "active")).then().statusCode(422).body("errors.field", hasItem("dspAccountId"));
+        TestDatabase.execute("UPDATE pipeline.dsp_account_refs SET is_active = true, deleted_at = now() WHERE id = ?", account);
+        patch(org, id, Map.of("status", "active")).then().statusCode(422).body("errors.field", hasItem("dspAccountId"));
+        TestDatabase.execute("UPDATE pipeline.dsp_account_refs SET deleted_at = NULL WHERE id = ?", account);
+        patch(org, id, Map.of("status", "active")).then().statusCode(200).body("status", equalTo("active"));
     }
 }
