@@ -90,7 +90,11 @@ public class Pipelines {
                 if (t != null) {
                     pipeline.templateId = t.id;
                     pipeline.connectorType = t.dspType != null ? t.dspType.name() : t.templateType;
-                    pipeline.config = templateConfig(t, validParams(t, request.params()));
+                    Map<String, Object> params = validParams(t, request.params(), request.lookbackDays());
+                    pipeline.config = templateConfig(t, params);
+                    if (request.lookbackDays() == null && lookbackDays(params.get("lookbackDays")) != null) {
+                        pipeline.lookbackDays = lookbackDays(params.get("lookbackDays"));
+                    }
                 } else {
                     pipeline.connectorType = request.connectorType();
                     pipeline.config = request.config() == null ? Map.of() : new LinkedHashMap<>(request.config());
@@ -169,8 +173,21 @@ public class Pipelines {
                             if (t == null) {
                                 throw InputProblems.unprocessable("params", "the template this pipeline was made from no longer exists");
                             }
-                            p.config = templateConfig(t, validParams(t, change.params()));
+                            Map<String, Object> merged = validParams(t, change.params(), change.lookbackDays());
+                            p.config = templateConfig(t, merged);
+                            if (change.lookbackDays() == null && lookbackDays(merged.get("lookbackDays")) != null) {
+                                p.lookbackDays = lookbackDays(merged.get("lookbackDays"));
+                            }
                         }).replaceWithVoid();
+                    } else if (change.lookbackDays() != null && p.templateId != null
+                            && p.config.get("params") instanceof Map<?, ?> current && current.containsKey("lookbackDays")) {
+                        // keep the template's look-back parameter in step with the pipeline's
+                        Map<String, Object> config = new LinkedHashMap<>(p.config);
+                        Map<String, Object> stepped = new LinkedHashMap<>();
+                        current.forEach((k, v) -> stepped.put(String.valueOf(k), v));
+                        stepped.put("lookbackDays", change.lookbackDays());
+                        config.put("params", stepped);
+                        p.config = config;
                     }
                     // the account may have been disabled or deleted since the pipeline was made or last active
                     Uni<Void> account = activating ? usableAccount(orgId, p.dspAccountId, p.connectorType) : Uni.createFrom().voidItem();
@@ -246,10 +263,16 @@ public class Pipelines {
     }
 
     /** The parameters merged over the template's defaults, once the template's input schema accepts them. */
-    private static Map<String, Object> validParams(Template template, Map<String, Object> params) {
+    private static Map<String, Object> validParams(Template template, Map<String, Object> params, Integer lookbackDays) {
         Map<String, Object> merged = new LinkedHashMap<>(template.defaultParams);
         if (params != null) {
+            if (lookbackDays != null && params.containsKey("lookbackDays") && !lookbackDays.equals(lookbackDays(params.get("lookbackDays")))) {
+                throw InputProblems.unprocessable("lookbackDays", "differs from params.lookbackDays: send one of them, or the same value");
+            }
             merged.putAll(params);
+        }
+        if (lookbackDays != null && merged.containsKey("lookbackDays")) {
+            merged.put("lookbackDays", lookbackDays); // the pipeline's look-back and the template's parameter stay in step
         }
         List<FieldError> errors = InputSchema.validate("params", template.inputSchema, merged);
         if (!errors.isEmpty()) {
@@ -263,6 +286,14 @@ public class Pipelines {
         if (tooLarge != null) {
             throw InputProblems.unprocessable(List.of(tooLarge));
         }
+    }
+
+    /** A look-back parameter as a number of days 0..90, or null when it is not one. */
+    private static Integer lookbackDays(Object value) {
+        if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && n.intValue() >= 0 && n.intValue() <= 90) {
+            return n.intValue();
+        }
+        return null;
     }
 
     private static Map<String, Object> templateConfig(Template template, Map<String, Object> params) {

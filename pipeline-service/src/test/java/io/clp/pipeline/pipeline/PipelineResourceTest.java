@@ -52,7 +52,7 @@ class PipelineResourceTest {
                 .then().statusCode(201)
                 .body("templateId", equalTo(template.toString())).body("connectorType", equalTo("dv360"))
                 .body("config.template.version", equalTo(1)).body("config.params.region", equalTo("eu"))
-                .body("config.params.lookbackDays", equalTo(3)).body("lookbackDays", equalTo(5))
+                .body("config.params.lookbackDays", equalTo(5)).body("lookbackDays", equalTo(5))
                 .body("retry.maxAttempts", equalTo(4)).body("retry.backoffSeconds", equalTo(60))
                 .body("status", equalTo("active")).body("nextRunAt", notNullValue())
                 .extract().path("id");
@@ -346,5 +346,23 @@ class PipelineResourceTest {
         patch(org, id, Map.of("status", "active")).then().statusCode(422).body("errors.field", hasItem("dspAccountId"));
         TestDatabase.execute("UPDATE pipeline.dsp_account_refs SET deleted_at = NULL WHERE id = ?", account);
         patch(org, id, Map.of("status", "active")).then().statusCode(200).body("status", equalTo("active"));
+    }
+
+    @Test
+    void aTemplatePipelinesLookBackFollowsItsParamsAndStaysInStep() {
+        Org org = PipelineFixtures.org("admin");
+        UUID template = PipelineFixtures.template(org.id(), "Look-back");
+        UUID account = PipelineFixtures.dspAccount(org.id(), "dv360", true);
+        // the template's default (3), not the API's (2)
+        String id = post(org, Map.of("name", "Default", "templateId", template, "params", Map.of("region", "eu"), "dspAccountId", account))
+                .then().statusCode(201).body("lookbackDays", equalTo(3)).body("config.params.lookbackDays", equalTo(3)).extract().path("id");
+        post(org, Map.of("name", "Param", "templateId", template, "params", Map.of("region", "eu", "lookbackDays", 9), "dspAccountId", account))
+                .then().statusCode(201).body("lookbackDays", equalTo(9)).body("config.params.lookbackDays", equalTo(9));
+        post(org, Map.of("name", "Both", "templateId", template, "params", Map.of("region", "eu", "lookbackDays", 9),
+                "lookbackDays", 4, "dspAccountId", account)).then().statusCode(422).body("errors.field", hasItem("lookbackDays"));
+        patch(org, id, Map.of("lookbackDays", 6)).then().statusCode(200)
+                .body("lookbackDays", equalTo(6)).body("config.params.lookbackDays", equalTo(6));
+        patch(org, id, Map.of("params", Map.of("region", "us", "lookbackDays", 8))).then().statusCode(200)
+                .body("lookbackDays", equalTo(8)).body("config.params.lookbackDays", equalTo(8));
     }
 }
