@@ -43,7 +43,7 @@ public class Templates {
 
     public Uni<TemplateView> get(UUID orgId, UUID templateId) {
         return work.onEntity(orgId, Permission.TEMPLATE_READ, Template.ENTITY_TYPE, templateId,
-                () -> templates.readable(orgId, templateId), t -> Uni.createFrom().item(TemplateView.of(t)));
+                () -> templates.readable(orgId, templateId), Templates::lineage, t -> Uni.createFrom().item(TemplateView.of(t)));
     }
 
     /** A new lineage owned by the organization, at version 1. */
@@ -64,7 +64,7 @@ public class Templates {
      */
     public Uni<TemplateView> edit(UUID orgId, UUID templateId, TemplateRequest request) {
         return work.onEntity(orgId, Permission.TEMPLATE_UPDATE, Template.ENTITY_TYPE, templateId,
-                () -> templates.readable(orgId, templateId), found -> {
+                () -> templates.readable(orgId, templateId), Templates::lineage, found -> {
                     ownedNotPublic(found);
                     Template next = checked(request); // only once the caller may edit it
                     return templates.lockLineage(found).chain(current -> nextVersion(orgId, templateId, current, next));
@@ -89,7 +89,7 @@ public class Templates {
     /** Deactivates the lineage's active version: no new pipeline can be made from it; pipelines made from it keep working. */
     public Uni<Void> delete(UUID orgId, UUID templateId) {
         return work.onEntity(orgId, Permission.TEMPLATE_DELETE, Template.ENTITY_TYPE, templateId,
-                () -> templates.readable(orgId, templateId), found -> {
+                () -> templates.readable(orgId, templateId), Templates::lineage, found -> {
                     ownedNotPublic(found);
                     return templates.lockLineage(found).chain(current -> templates.activeOf(current.lineage())).invoke(active -> {
                         if (active != null) {
@@ -107,6 +107,11 @@ public class Templates {
                 .map(ignored -> TemplateView.of(template))
                 .onFailure(Templates::uniqueViolation).transform(e -> Problems.conflict("conflict",
                         "another change of this template's lineage came first; read it again and retry"));
+    }
+
+    /** A grant on a template is on its lineage: given on the root (or any version), it opens every version. */
+    private static List<io.clp.tenancy.grant.EntityRef> lineage(Template template) {
+        return List.of(new io.clp.tenancy.grant.EntityRef(Template.ENTITY_TYPE, template.lineage()));
     }
 
     private static void ownedNotPublic(Template template) {
