@@ -3,23 +3,46 @@
 -- A pipeline made from a template counts one more use of it, in the transaction that makes the pipeline. A public
 -- template's row is not the organization's to write (row-level security): this function increments the counter of a
 -- template the calling transaction may see (checked in the caller's scope), in the system scope for that one statement,
--- and writes nothing else.
-CREATE FUNCTION count_template_use(template uuid) RETURNS integer LANGUAGE plpgsql AS $$
+-- and writes nothing else. Only an active version is counted: it returns 0 for a version an edit or a delete
+-- deactivated meanwhile (the update waits for that transaction's row lock, then sees its outcome), and the caller
+-- refuses the pipeline. Its search_path is pinned, so no caller's schema can stand in for pipeline.templates.
+CREATE FUNCTION count_template_use(template uuid) RETURNS integer LANGUAGE plpgsql
+SET search_path = pipeline, pg_catalog AS $$
 DECLARE
     caller_scope text := coalesce(current_setting('clp.scope', true), '');
     counted      integer;
 BEGIN
-    PERFORM 1 FROM templates WHERE id = template;
+    PERFORM 1 FROM pipeline.templates WHERE id = template AND is_active;
     IF NOT FOUND THEN
         RETURN 0;
     END IF;
     PERFORM set_config('clp.scope', 'system', true);
-    UPDATE templates SET usage_count = usage_count + 1 WHERE id = template;
+    UPDATE pipeline.templates SET usage_count = usage_count + 1 WHERE id = template AND is_active;
     GET DIAGNOSTICS counted = ROW_COUNT;
     PERFORM set_config('clp.scope', caller_scope, true);
     RETURN counted;
 END
 $$;
+
+-- One active version per lineage: two edits (or an edit and a delete) racing on a lineage cannot both leave a version
+-- active.
+CREATE UNIQUE INDEX uq_templates_one_active ON templates (coalesce(root_template_id, id)) WHERE is_active;
+
+-- A template's updated_at is when it was changed. A use of it (usage_count) is not a change: a public template's
+-- updated_at would otherwise tell every tenant when another one made a pipeline from it.
+CREATE FUNCTION clp_templates_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF to_jsonb(NEW) - '{usage_count,updated_at}'::text[] = to_jsonb(OLD) - '{usage_count,updated_at}'::text[]
+       AND NEW.usage_count IS DISTINCT FROM OLD.usage_count THEN
+        NEW.updated_at := OLD.updated_at;
+    ELSE
+        NEW.updated_at := now();
+    END IF;
+    RETURN NEW;
+END $$;
+DROP TRIGGER trg_templates_updated_at ON templates;
+CREATE TRIGGER trg_templates_updated_at BEFORE UPDATE ON templates
+    FOR EACH ROW EXECUTE FUNCTION clp_templates_updated_at();
 
 -- public templates belong to no organization: written in the system scope
 SELECT set_config('clp.scope', 'system', true);
@@ -63,11 +86,11 @@ VALUES
  '{"type": "object", "additionalProperties": false, "properties": {"advertiserIds": {"type": "array", "items": {"type": "string", "pattern": "^[0-9]{10}$"}, "minItems": 1, "maxItems": 500, "uniqueItems": true, "description": "customer ids, ten digits without dashes"}, "lookbackDays": {"type": "integer", "minimum": 0, "maximum": 90}, "currency": {"enum": ["account", "USD", "EUR", "GBP"]}}}',
  '[]', '["advertiserIds", "currency", "lookbackDays"]', true, NULL, 1, true),
 ('7c1e0a55-0d01-4b7e-9a51-000000000006', 'Daily media CSV file',
- 'A daily CSV file of delivery per campaign, strategy, placement and creative, from a directory or an S3 bucket.',
+ 'A daily CSV file of delivery per campaign, strategy, placement and creative, from the organization''s drop directory or its prefix of the platform''s S3 bucket.',
  'file_import', 'csv_daily_file', NULL,
  '{"format": "csv", "header": true, "grain": "day", "dateColumn": "date", "columns": [{"name": "date", "type": "date"}, {"name": "campaign_name", "type": "string", "maxLength": 255}, {"name": "strategy_name", "type": "string", "maxLength": 255}, {"name": "placement_name", "type": "string", "maxLength": 255}, {"name": "creative_name", "type": "string", "maxLength": 255}, {"name": "impressions", "type": "integer"}, {"name": "clicks", "type": "integer"}, {"name": "ctr", "type": "decimal", "scale": 6}, {"name": "conversions", "type": "integer"}, {"name": "conversion_revenue", "type": "decimal", "scale": 2}], "hierarchy": ["campaign_name", "strategy_name", "placement_name", "creative_name"]}',
  '{"filenamePattern": "*.csv", "unknownEntities": "reject", "lookbackDays": 0}',
- '{"type": "object", "additionalProperties": false, "required": ["source"], "properties": {"source": {"oneOf": [{"type": "object", "additionalProperties": false, "required": ["kind", "path"], "properties": {"kind": {"const": "directory"}, "path": {"type": "string", "minLength": 1, "maxLength": 1024}}}, {"type": "object", "additionalProperties": false, "required": ["kind", "bucket"], "properties": {"kind": {"const": "s3"}, "bucket": {"type": "string", "pattern": "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"}, "prefix": {"type": "string", "maxLength": 1024}}}]}, "filenamePattern": {"type": "string", "minLength": 1, "maxLength": 255}, "unknownEntities": {"enum": ["create", "reject"], "description": "create: a campaign, strategy, placement or creative the file names that CLP does not know is created; reject: its rows are refused"}, "lookbackDays": {"type": "integer", "minimum": 0, "maximum": 90}}}',
+ '{"type": "object", "additionalProperties": false, "required": ["source"], "properties": {"source": {"oneOf": [{"type": "object", "additionalProperties": false, "required": ["kind", "path"], "properties": {"kind": {"const": "directory"}, "path": {"type": "string", "minLength": 1, "maxLength": 1024, "pattern": "^[^/\\\\]+(/[^/\\\\]+)*/?$", "not": {"pattern": "(^|/)\\.\\.(/|$)"}, "description": "relative to the organization''s own drop directory: no leading /, no .. segment, no backslash"}}}, {"type": "object", "additionalProperties": false, "required": ["kind", "prefix"], "properties": {"kind": {"const": "s3"}, "prefix": {"type": "string", "minLength": 1, "maxLength": 1024, "pattern": "^[^/\\\\]+(/[^/\\\\]+)*/?$", "not": {"pattern": "(^|/)\\.\\.(/|$)"}, "description": "a key prefix inside the platform''s bucket, under the organization''s own prefix: no leading /, no .. segment, no backslash"}}}]}, "filenamePattern": {"type": "string", "minLength": 1, "maxLength": 255}, "unknownEntities": {"enum": ["create", "reject"], "description": "create: a campaign, strategy, placement or creative the file names that CLP does not know is created; reject: its rows are refused"}, "lookbackDays": {"type": "integer", "minimum": 0, "maximum": 90}}}',
  '["source"]', '["filenamePattern", "lookbackDays", "unknownEntities"]', true, NULL, 1, true);
 
 -- A deleted DSP account stays in the read model as a tombstone, so no late or replayed older event brings it back.

@@ -69,6 +69,10 @@ class EntityGrantAccessTest {
                 .body(PipelineFixtures.templateBody("Edited by grant")).put("/api/v1/organizations/" + orgId + "/templates/" + template)
                 .statusCode() == 201);
         assertThat(TestDatabase.count("SELECT count(*) FROM pipeline.templates WHERE root_template_id = ? AND is_active", template)).isEqualTo(1);
+        // the grant is on the lineage: it keeps opening the version its first edit wrote
+        String v2 = TestDatabase.text("SELECT id::text FROM pipeline.templates WHERE root_template_id = ? AND is_active", template);
+        given().auth().oauth2(TestTokens.token(viewer)).contentType(ContentType.JSON).body(PipelineFixtures.templateBody("Edited again"))
+                .put("/api/v1/organizations/" + orgId + "/templates/" + v2).then().statusCode(201);
         // a grant opens the one entity, not the action on others
         given().auth().oauth2(TestTokens.token(viewer)).contentType(ContentType.JSON).body(PipelineFixtures.templateBody("New"))
                 .post("/api/v1/organizations/" + orgId + "/templates").then().statusCode(403);

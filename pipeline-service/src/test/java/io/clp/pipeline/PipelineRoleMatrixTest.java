@@ -60,7 +60,8 @@ class PipelineRoleMatrixTest extends RoleMatrixContract<PipelineRoleMatrixTest.F
                 new Endpoint<>("read a pipeline", Permission.PIPELINE_READ, (r, f) -> r.get(pipelines(f) + "/" + f.pipelineId())),
                 new Endpoint<>("create a pipeline from a template", Permission.PIPELINE_CREATE,
                         (r, f) -> r.contentType(ContentType.JSON).body(Map.of("name", "New", "templateId", f.templateId(),
-                                "params", Map.of("region", "eu"))).post(pipelines(f))),
+                                "params", Map.of("region", "eu"), "dspAccountId", PipelineFixtures.dspAccount(f.orgId(), "dv360", true)))
+                                .post(pipelines(f))),
                 new Endpoint<>("change a pipeline", Permission.PIPELINE_UPDATE,
                         (r, f) -> r.contentType(ContentType.JSON).body(Map.of("name", "Renamed", "status", "active"))
                                 .patch(pipelines(f) + "/" + f.pipelineId())),

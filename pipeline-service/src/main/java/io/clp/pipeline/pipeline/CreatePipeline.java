@@ -23,7 +23,7 @@ public record CreatePipeline(
         Map<String, Object> config,
         UUID dspAccountId,
         String scheduleType,
-        String scheduleCron,
+        @Size(max = 100) String scheduleCron,
         Integer scheduleIntervalMinutes,
         String scheduleTimezone,
         @Min(0) @Max(90) Integer lookbackDays,

@@ -57,7 +57,7 @@ public class PipelineRepository implements PanacheRepositoryBase<Pipeline, UUID>
      */
     public Uni<String> activeDspAccountType(UUID orgId, UUID accountId) {
         return Panache.getSession().chain(session -> session
-                .createNativeQuery("SELECT CAST(dsp_type AS text) FROM dsp_account_refs WHERE id = ?1 AND org_id = ?2 AND is_active", String.class)
+                .createNativeQuery("SELECT CAST(dsp_type AS text) FROM dsp_account_refs WHERE id = ?1 AND org_id = ?2 AND is_active AND deleted_at IS NULL", String.class)
                 .setParameter(1, accountId).setParameter(2, orgId)
                 .getResultList())
                 .map(rows -> rows.isEmpty() ? null : rows.get(0));

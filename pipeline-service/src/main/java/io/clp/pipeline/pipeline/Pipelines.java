@@ -67,8 +67,11 @@ public class Pipelines {
         if (!fromTemplate && request.connectorType() == null) {
             throw Problems.validation("connectorType", "is required without a templateId");
         }
+        notTooLarge("params", request.params());
+        notTooLarge("config", request.config());
         Schedule schedule = schedule(request.scheduleType(), request.scheduleCron(), request.scheduleIntervalMinutes(),
                 request.scheduleTimezone());
+        notTooFrequent(schedule);
         Pipeline pipeline = new Pipeline();
         pipeline.id = UUID.randomUUID();
         pipeline.orgId = orgId;
@@ -81,28 +84,42 @@ public class Pipelines {
         pipeline.createdBy = caller.userId();
         take(pipeline, schedule);
         pipeline.nextRunAt = nextRun(schedule, pipeline.status);
-        return work.run(orgId, Permission.PIPELINE_CREATE, () -> {
+        return nameConflicts(work.run(orgId, Permission.PIPELINE_CREATE, () -> {
             Uni<Template> template = fromTemplate ? usableTemplate(orgId, request.templateId()) : Uni.createFrom().nullItem();
             return template.chain(t -> {
                 if (t != null) {
                     pipeline.templateId = t.id;
                     pipeline.connectorType = t.dspType != null ? t.dspType.name() : t.templateType;
-                    pipeline.config = templateConfig(t, validParams(t, request.params()));
+                    Map<String, Object> params = validParams(t, request.params(), request.lookbackDays());
+                    pipeline.config = templateConfig(t, params);
+                    if (request.lookbackDays() == null && lookbackDays(params.get("lookbackDays")) != null) {
+                        pipeline.lookbackDays = lookbackDays(params.get("lookbackDays"));
+                    }
                 } else {
                     pipeline.connectorType = request.connectorType();
                     pipeline.config = request.config() == null ? Map.of() : new LinkedHashMap<>(request.config());
                 }
-                return usableAccount(orgId, pipeline.dspAccountId, t)
+                if (t != null && t.dspType != null && pipeline.dspAccountId == null) {
+                    throw InputProblems.unprocessable("dspAccountId", "is required: the template reads " + t.dspType.name()
+                            + ", through one of the organization's " + t.dspType.name() + " accounts");
+                }
+                return usableAccount(orgId, pipeline.dspAccountId, pipeline.connectorType)
                         .chain(() -> nameFree(orgId, pipeline.name, pipeline.id))
                         .chain(() -> pipelines.persist(pipeline))
-                        .chain(() -> t == null ? Uni.createFrom().voidItem() : templates.countUse(t.id))
+                        .chain(() -> t == null ? Uni.createFrom().voidItem() : templates.countUse(t.id).invoke(counted -> {
+                            if (!counted) { // an edit or a delete deactivated the version since it was read
+                                throw InputProblems.unprocessable("templateId",
+                                        "is no longer the active version of its template (edited or deleted meanwhile); read it again");
+                            }
+                        }).replaceWithVoid())
                         .chain(() -> saved(pipeline));
             });
-        });
+        }));
     }
 
     public Uni<PipelineView> update(UUID orgId, UUID pipelineId, UpdatePipeline change) {
-        return work.onEntity(orgId, Permission.PIPELINE_UPDATE, Pipeline.ENTITY_TYPE, pipelineId,
+        notTooLarge("params", change.params());
+        return nameConflicts(work.onEntity(orgId, Permission.PIPELINE_UPDATE, Pipeline.ENTITY_TYPE, pipelineId,
                 () -> pipelines.inOrganizationForChange(orgId, pipelineId), p -> (change.name() != null
                         ? nameFree(orgId, change.name().strip(), p.id) : Uni.createFrom().voidItem()).chain(() -> {
                     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
@@ -129,11 +146,13 @@ public class Pipelines {
                                 : schedule(p.scheduleType, change.scheduleCron() != null ? change.scheduleCron() : p.scheduleCron,
                                         change.scheduleIntervalMinutes() != null ? change.scheduleIntervalMinutes() : p.scheduleIntervalMinutes,
                                         change.scheduleTimezone() != null ? change.scheduleTimezone() : p.scheduleTimezone);
+                        notTooFrequent(schedule);
                         take(p, schedule);
                         reschedule = true;
                     } else {
                         schedule = schedule(p.scheduleType, p.scheduleCron, p.scheduleIntervalMinutes, p.scheduleTimezone);
                     }
+                    boolean activating = "active".equals(change.status()) && !"active".equals(p.status);
                     if (change.status() != null && !change.status().equals(p.status)) {
                         if ("paused".equals(change.status()) && !"active".equals(p.status)) {
                             throw Problems.conflict("conflict", "only an active pipeline can be paused; this one is " + p.status);
@@ -154,11 +173,26 @@ public class Pipelines {
                             if (t == null) {
                                 throw InputProblems.unprocessable("params", "the template this pipeline was made from no longer exists");
                             }
-                            p.config = templateConfig(t, validParams(t, change.params()));
+                            Map<String, Object> merged = validParams(t, change.params(), change.lookbackDays());
+                            p.config = templateConfig(t, merged);
+                            if (change.lookbackDays() == null && lookbackDays(merged.get("lookbackDays")) != null) {
+                                p.lookbackDays = lookbackDays(merged.get("lookbackDays"));
+                            }
                         }).replaceWithVoid();
+                    } else if (change.lookbackDays() != null && p.templateId != null
+                            && p.config.get("params") instanceof Map<?, ?> current && current.containsKey("lookbackDays")) {
+                        // keep the template's look-back parameter in step with the pipeline's
+                        Map<String, Object> config = new LinkedHashMap<>(p.config);
+                        Map<String, Object> stepped = new LinkedHashMap<>();
+                        current.forEach((k, v) -> stepped.put(String.valueOf(k), v));
+                        stepped.put("lookbackDays", change.lookbackDays());
+                        config.put("params", stepped);
+                        p.config = config;
                     }
-                    return params.chain(() -> saved(p));
-                }));
+                    // the account may have been disabled or deleted since the pipeline was made or last active
+                    Uni<Void> account = activating ? usableAccount(orgId, p.dspAccountId, p.connectorType) : Uni.createFrom().voidItem();
+                    return params.chain(() -> account).chain(() -> saved(p));
+                })));
     }
 
     public Uni<Void> delete(UUID orgId, UUID pipelineId) {
@@ -173,6 +207,32 @@ public class Pipelines {
                 .map(ignored -> PipelineView.of(pipeline));
     }
 
+    /** A failure to write (at flush or commit) because a request racing this one took the name, as pipeline-name-taken. */
+    private static <T> Uni<T> nameConflicts(Uni<T> write) {
+        return write.onFailure(Pipelines::nameTaken).transform(e -> Problems.conflict("pipeline-name-taken",
+                "the organization already has a pipeline of that name"));
+    }
+
+    /** The unique constraint on the organization's pipeline names refused the write (a request racing this one took it). */
+    static boolean nameTaken(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (!"23505".equals(io.clp.platform.web.ProblemMappers.sqlState(t))) {
+                continue;
+            }
+            if (t instanceof io.vertx.pgclient.PgException pg && "uq_pipelines_org_name".equals(pg.getConstraint())) {
+                return true;
+            }
+            if (t instanceof org.hibernate.exception.ConstraintViolationException c && c.getConstraintName() != null
+                    && c.getConstraintName().contains("uq_pipelines_org_name")) {
+                return true;
+            }
+            if (t.getMessage() != null && t.getMessage().contains("uq_pipelines_org_name")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The organization's (or a public) template's active version: a deleted or superseded one is refused, as an unknown one. */
     private Uni<Template> usableTemplate(UUID orgId, UUID templateId) {
         return templates.readable(orgId, templateId).map(t -> {
@@ -183,31 +243,57 @@ public class Pipelines {
         });
     }
 
-    private Uni<Void> usableAccount(UUID orgId, UUID accountId, Template template) {
+    /**
+     * The account, when named, must be an active, not deleted DSP account of the organization; when the pipeline reads a
+     * DSP (its connectorType, from the template's dspType or given bare, names one), an account of that DSP.
+     */
+    private Uni<Void> usableAccount(UUID orgId, UUID accountId, String connectorType) {
         if (accountId == null) {
             return Uni.createFrom().voidItem();
         }
+        String reads = connectorType == null ? null : io.clp.pipeline.template.DspType.fromLabel(connectorType).map(Enum::name).orElse(null);
         return pipelines.activeDspAccountType(orgId, accountId).invoke(dsp -> {
             if (dsp == null) {
                 throw InputProblems.unprocessable("dspAccountId", "is not an active DSP account of the organization");
             }
-            if (template != null && template.dspType != null && !template.dspType.name().equals(dsp)) {
-                throw InputProblems.unprocessable("dspAccountId", "is a " + dsp + " account; the template reads " + template.dspType.name());
+            if (reads != null && !reads.equals(dsp)) {
+                throw InputProblems.unprocessable("dspAccountId", "is a " + dsp + " account; the pipeline reads " + reads);
             }
         }).replaceWithVoid();
     }
 
     /** The parameters merged over the template's defaults, once the template's input schema accepts them. */
-    private static Map<String, Object> validParams(Template template, Map<String, Object> params) {
+    private static Map<String, Object> validParams(Template template, Map<String, Object> params, Integer lookbackDays) {
         Map<String, Object> merged = new LinkedHashMap<>(template.defaultParams);
         if (params != null) {
+            if (lookbackDays != null && params.containsKey("lookbackDays") && !lookbackDays.equals(lookbackDays(params.get("lookbackDays")))) {
+                throw InputProblems.unprocessable("lookbackDays", "differs from params.lookbackDays: send one of them, or the same value");
+            }
             merged.putAll(params);
+        }
+        if (lookbackDays != null && merged.containsKey("lookbackDays")) {
+            merged.put("lookbackDays", lookbackDays); // the pipeline's look-back and the template's parameter stay in step
         }
         List<FieldError> errors = InputSchema.validate("params", template.inputSchema, merged);
         if (!errors.isEmpty()) {
             throw InputProblems.unprocessable(errors);
         }
         return merged;
+    }
+
+    private static void notTooLarge(String field, Map<String, Object> value) {
+        FieldError tooLarge = InputSchema.tooLarge(field, value);
+        if (tooLarge != null) {
+            throw InputProblems.unprocessable(List.of(tooLarge));
+        }
+    }
+
+    /** A look-back parameter as a number of days 0..90, or null when it is not one. */
+    private static Integer lookbackDays(Object value) {
+        if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && n.intValue() >= 0 && n.intValue() <= 90) {
+            return n.intValue();
+        }
+        return null;
     }
 
     private static Map<String, Object> templateConfig(Template template, Map<String, Object> params) {
@@ -217,12 +303,36 @@ public class Pipelines {
         return config;
     }
 
+    /** How many consecutive ticks of a cron schedule, from now, must each be {@link Schedule#MIN_INTERVAL_MINUTES} apart. */
+    private static final int TICKS_CHECKED = 6;
+
     private static Schedule schedule(String type, String cron, Integer intervalMinutes, String timezone) {
         try {
             return Schedule.of(type, cron, intervalMinutes, timezone);
         } catch (Schedule.InvalidSchedule e) {
             String message = e.getMessage();
             throw InputProblems.unprocessable(e.field(), message.startsWith(e.field() + " ") ? message.substring(e.field().length() + 1) : message);
+        }
+    }
+
+    /**
+     * A cron schedule may not tick more often than an interval schedule may: consecutive ticks from now less than
+     * {@link Schedule#MIN_INTERVAL_MINUTES} apart (such as {@code * * * * *}) are refused.
+     */
+    private static void notTooFrequent(Schedule schedule) {
+        if (schedule.type() != Schedule.Type.CRON) {
+            return;
+        }
+        Instant tick = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        java.time.Duration least = java.time.Duration.ofMinutes(Schedule.MIN_INTERVAL_MINUTES);
+        Instant previous = schedule.nextAfter(tick, null).orElse(null);
+        for (int i = 1; i < TICKS_CHECKED && previous != null; i++) {
+            Instant next = schedule.nextAfter(previous, null).orElse(null);
+            if (next != null && java.time.Duration.between(previous, next).compareTo(least) < 0) {
+                throw InputProblems.unprocessable("scheduleCron", "runs more often than every " + Schedule.MIN_INTERVAL_MINUTES
+                        + " minutes (ticks at " + previous + " and " + next + ")");
+            }
+            previous = next;
         }
     }
 
@@ -244,7 +354,7 @@ public class Pipelines {
 
     /**
      * Fails with pipeline-name-taken when another pipeline of the organization has the name. Two requests racing for a
-     * name both pass; the unique constraint then refuses the later one as a conflict.
+     * name both pass; the unique constraint then refuses the later one, answered as pipeline-name-taken too.
      */
     private Uni<Void> nameFree(UUID orgId, String name, UUID self) {
         return pipelines.count("orgId = ?1 and name = ?2 and id <> ?3", orgId, name, self).invoke(taken -> {

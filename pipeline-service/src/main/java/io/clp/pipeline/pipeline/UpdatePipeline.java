@@ -18,7 +18,7 @@ public record UpdatePipeline(
         @Size(min = 1, max = 255) @Pattern(regexp = ".*\\S.*", message = "must not be blank") String name,
         @Size(max = 10_000) String description,
         String scheduleType,
-        String scheduleCron,
+        @Size(max = 100) String scheduleCron,
         Integer scheduleIntervalMinutes,
         String scheduleTimezone,
         @Min(0) @Max(90) Integer lookbackDays,

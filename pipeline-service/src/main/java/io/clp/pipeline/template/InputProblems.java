@@ -15,7 +15,11 @@ public final class InputProblems {
     private InputProblems() {
     }
 
+    /** At most this many field errors are returned; the first ones, in the order they were found. */
+    public static final int MAX_ERRORS = 50;
+
     public static ProblemException unprocessable(List<FieldError> errors) {
+        errors = errors.size() > MAX_ERRORS ? List.copyOf(errors.subList(0, MAX_ERRORS)) : errors;
         return new ProblemException(422, "unprocessable", "The request cannot be applied", "one or more fields break a rule", errors);
     }
 

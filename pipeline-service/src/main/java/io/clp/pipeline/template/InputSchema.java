@@ -26,6 +26,8 @@ import java.util.TreeSet;
 public final class InputSchema {
 
     public static final int MAX_BYTES = 16 * 1024;
+    /** The most a template's or pipeline's {@code params}, {@code defaultParams} or {@code config} may take, as JSON. */
+    public static final int MAX_VALUE_BYTES = 64 * 1024;
     static final String DRAFT = "https://json-schema.org/draft/2020-12/schema";
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,6 +60,7 @@ public final class InputSchema {
             errors.add(new FieldError(field + ".type", "must be \"object\": a template's inputs are named parameters"));
         }
         localReferencesOnly(field, node, errors);
+        supportedPatterns(field, node, errors);
         for (ValidationMessage m : META.validate(node)) {
             errors.add(new FieldError(field + path(m.getInstanceLocation().toString()), m.getMessage()));
         }
@@ -69,6 +72,19 @@ public final class InputSchema {
             }
         }
         return errors;
+    }
+
+    /** A field error when {@code value} takes more than {@link #MAX_VALUE_BYTES} as JSON, or null. */
+    public static FieldError tooLarge(String field, Map<String, Object> value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            int size = JSON.writeValueAsBytes(value).length;
+            return size > MAX_VALUE_BYTES ? new FieldError(field, "must be at most " + MAX_VALUE_BYTES + " bytes of JSON") : null;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** What is wrong with {@code params} under {@code schema}, each error naming the parameter's path below {@code field}. */
@@ -116,6 +132,39 @@ public final class InputSchema {
         return required;
     }
 
+    /** Every {@code pattern} and {@code patternProperties} name must be a regular expression RE2J can run (in linear time). */
+    private static void supportedPatterns(String at, JsonNode node, List<FieldError> errors) {
+        if (node.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> f = fields.next();
+                String here = at + "." + f.getKey();
+                if ("pattern".equals(f.getKey()) && f.getValue().isTextual()) {
+                    String problem = Re2jRegularExpressions.problem(f.getValue().asText());
+                    if (problem != null) {
+                        errors.add(new FieldError(here, problem));
+                    }
+                } else if ("patternProperties".equals(f.getKey()) && f.getValue().isObject()) {
+                    Iterator<Map.Entry<String, JsonNode>> patterns = f.getValue().fields();
+                    while (patterns.hasNext()) {
+                        Map.Entry<String, JsonNode> p = patterns.next();
+                        String problem = Re2jRegularExpressions.problem(p.getKey());
+                        if (problem != null) {
+                            errors.add(new FieldError(here + "." + p.getKey(), problem));
+                        }
+                        supportedPatterns(here + "." + p.getKey(), p.getValue(), errors);
+                    }
+                } else {
+                    supportedPatterns(here, f.getValue(), errors);
+                }
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                supportedPatterns(at + "[" + i + "]", node.get(i), errors);
+            }
+        }
+    }
+
     private static void localReferencesOnly(String at, JsonNode node, List<FieldError> errors) {
         if (node.isObject()) {
             Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
@@ -137,7 +186,8 @@ public final class InputSchema {
     }
 
     private static SchemaValidatorsConfig config() {
-        return SchemaValidatorsConfig.builder().pathType(com.networknt.schema.PathType.JSON_PATH).build();
+        return SchemaValidatorsConfig.builder().pathType(com.networknt.schema.PathType.JSON_PATH)
+                .regularExpressionFactory(Re2jRegularExpressions.INSTANCE).build();
     }
 
     /** {@code $.a.b[0]} as {@code .a.b[0]}; the root as the empty string. */

@@ -50,10 +50,14 @@ public class TemplateRepository implements PanacheRepositoryBase<Template, UUID>
         return find("id = ?1 and ((orgId is null and publicTemplate = true) or orgId = ?2)", templateId, orgId).firstResult();
     }
 
-    /** Any version of a template, its row locked until the transaction ends; null when it is not readable by the organization. */
-    public Uni<Template> readableForChange(UUID orgId, UUID templateId) {
-        return find("id = ?1 and ((orgId is null and publicTemplate = true) or orgId = ?2)", templateId, orgId)
-                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+    /**
+     * Locks the lineage (its root row) until the transaction ends, then reads {@code version} again: every edit and delete
+     * of a lineage takes this lock first, so they run one after the other and each sees the one before.
+     */
+    public Uni<Template> lockLineage(Template version) {
+        return find("id = ?1", version.lineage()).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult()
+                .chain(root -> getSession().chain(session -> session.refresh(version, LockModeType.PESSIMISTIC_WRITE)))
+                .replaceWith(version);
     }
 
     /** The lineage's active version, or null when the lineage was deleted. */
@@ -65,8 +69,9 @@ public class TemplateRepository implements PanacheRepositoryBase<Template, UUID>
      * Counts one more pipeline made from the template, in the caller's transaction: one set-based increment (through
      * {@code count_template_use}, which may write a public template's counter and nothing else of it).
      */
-    public Uni<Void> countUse(UUID templateId) {
+    public Uni<Boolean> countUse(UUID templateId) {
         return Panache.getSession().chain(session -> session.createNativeQuery("SELECT count_template_use(?1)")
-                .setParameter(1, templateId).getSingleResult()).replaceWithVoid();
+                .setParameter(1, templateId).getSingleResult())
+                .map(counted -> counted instanceof Number n && n.intValue() > 0);
     }
 }

@@ -43,13 +43,13 @@ public class Templates {
 
     public Uni<TemplateView> get(UUID orgId, UUID templateId) {
         return work.onEntity(orgId, Permission.TEMPLATE_READ, Template.ENTITY_TYPE, templateId,
-                () -> templates.readable(orgId, templateId), t -> Uni.createFrom().item(TemplateView.of(t)));
+                () -> templates.readable(orgId, templateId), Templates::lineage, t -> Uni.createFrom().item(TemplateView.of(t)));
     }
 
     /** A new lineage owned by the organization, at version 1. */
     public Uni<TemplateView> create(UUID orgId, TemplateRequest request) {
-        Template template = checked(request);
         return work.run(orgId, Permission.TEMPLATE_CREATE, () -> {
+            Template template = checked(request); // only once the caller may create: evaluating a schema is work
             template.id = UUID.randomUUID();
             template.orgId = orgId;
             template.createdBy = caller.userId();
@@ -63,31 +63,35 @@ public class Templates {
      * organization's own (a public template is read-only: 403).
      */
     public Uni<TemplateView> edit(UUID orgId, UUID templateId, TemplateRequest request) {
-        Template next = checked(request);
         return work.onEntity(orgId, Permission.TEMPLATE_UPDATE, Template.ENTITY_TYPE, templateId,
-                () -> templates.readableForChange(orgId, templateId), current -> {
-                    ownedNotPublic(current);
-                    if (!current.active) {
-                        throw Problems.conflict("not-latest-version", "template " + templateId + " is version " + current.version
-                                + ", not its lineage's active version: edit the active one");
-                    }
-                    current.active = false;
-                    next.id = UUID.randomUUID();
-                    next.orgId = orgId;
-                    next.createdBy = caller.userId();
-                    next.version = current.version + 1;
-                    next.parentTemplateId = current.id;
-                    next.rootTemplateId = current.lineage();
-                    return templates.flush().chain(() -> saved(next));
+                () -> templates.readable(orgId, templateId), Templates::lineage, found -> {
+                    ownedNotPublic(found);
+                    Template next = checked(request); // only once the caller may edit it
+                    return templates.lockLineage(found).chain(current -> nextVersion(orgId, templateId, current, next));
                 });
+    }
+
+    private Uni<TemplateView> nextVersion(UUID orgId, UUID templateId, Template current, Template next) {
+        if (!current.active) {
+            throw Problems.conflict("not-latest-version", "template " + templateId + " is version " + current.version
+                    + ", not its lineage's active version: edit the active one");
+        }
+        current.active = false;
+        next.id = UUID.randomUUID();
+        next.orgId = orgId;
+        next.createdBy = caller.userId();
+        next.version = current.version + 1;
+        next.parentTemplateId = current.id;
+        next.rootTemplateId = current.lineage();
+        return templates.flush().chain(() -> saved(next));
     }
 
     /** Deactivates the lineage's active version: no new pipeline can be made from it; pipelines made from it keep working. */
     public Uni<Void> delete(UUID orgId, UUID templateId) {
         return work.onEntity(orgId, Permission.TEMPLATE_DELETE, Template.ENTITY_TYPE, templateId,
-                () -> templates.readableForChange(orgId, templateId), current -> {
-                    ownedNotPublic(current);
-                    return templates.activeOf(current.lineage()).invoke(active -> {
+                () -> templates.readable(orgId, templateId), Templates::lineage, found -> {
+                    ownedNotPublic(found);
+                    return templates.lockLineage(found).chain(current -> templates.activeOf(current.lineage())).invoke(active -> {
                         if (active != null) {
                             active.active = false;
                         }
@@ -105,6 +109,11 @@ public class Templates {
                         "another change of this template's lineage came first; read it again and retry"));
     }
 
+    /** A grant on a template is on its lineage: given on the root (or any version), it opens every version. */
+    private static List<io.clp.tenancy.grant.EntityRef> lineage(Template template) {
+        return List.of(new io.clp.tenancy.grant.EntityRef(Template.ENTITY_TYPE, template.lineage()));
+    }
+
     private static void ownedNotPublic(Template template) {
         if (template.orgId == null) {
             throw Problems.forbidden("public templates are read-only; create an own template instead");
@@ -120,6 +129,15 @@ public class Templates {
             if (dsp == null) {
                 throw Problems.validation("dspType", "must be one of " + DspType.labels());
             }
+        }
+        for (FieldError tooLarge : new FieldError[] {InputSchema.tooLarge("config", request.config()),
+                InputSchema.tooLarge("defaultParams", request.defaultParams())}) {
+            if (tooLarge != null) {
+                errors.add(tooLarge);
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw InputProblems.unprocessable(errors);
         }
         errors.addAll(InputSchema.check("inputSchema", request.inputSchema()));
         Map<String, Object> defaults = request.defaultParams() == null ? Map.of() : request.defaultParams();

@@ -52,7 +52,7 @@ class PipelineResourceTest {
                 .then().statusCode(201)
                 .body("templateId", equalTo(template.toString())).body("connectorType", equalTo("dv360"))
                 .body("config.template.version", equalTo(1)).body("config.params.region", equalTo("eu"))
-                .body("config.params.lookbackDays", equalTo(3)).body("lookbackDays", equalTo(5))
+                .body("config.params.lookbackDays", equalTo(5)).body("lookbackDays", equalTo(5))
                 .body("retry.maxAttempts", equalTo(4)).body("retry.backoffSeconds", equalTo(60))
                 .body("status", equalTo("active")).body("nextRunAt", notNullValue())
                 .extract().path("id");
@@ -63,9 +63,35 @@ class PipelineResourceTest {
         // a public template's counter moves too, though the organization cannot otherwise write it
         long before = usage(PipelineFixtures.CSV_TEMPLATE);
         post(org, Map.of("name", "Files", "templateId", PipelineFixtures.CSV_TEMPLATE,
-                "params", Map.of("source", Map.of("kind", "s3", "bucket", "media-drops", "prefix", "daily/")))).then().statusCode(201)
+                "params", Map.of("source", Map.of("kind", "s3", "prefix", "daily/")))).then().statusCode(201)
                 .body("config.params.unknownEntities", equalTo("reject")).body("nextRunAt", nullValue());
         assertThat(usage(PipelineFixtures.CSV_TEMPLATE)).isEqualTo(before + 1);
+    }
+
+    @Test
+    void theCsvTemplateReadsOnlyRelativePathsInsideTheOrganizationsOwnArea() {
+        Org org = PipelineFixtures.org("admin");
+        int n = 0;
+        for (Map<String, Object> source : List.<Map<String, Object>>of(
+                Map.of("kind", "directory", "path", "/etc"),
+                Map.of("kind", "directory", "path", "../other-org/drops"),
+                Map.of("kind", "directory", "path", "daily/../../x"),
+                Map.of("kind", "directory", "path", "daily/.."),
+                Map.of("kind", "directory", "path", "daily\\..\\x"),
+                Map.of("kind", "directory", "path", ""),
+                Map.of("kind", "s3", "bucket", "another-tenant", "prefix", "daily/"),
+                Map.of("kind", "s3", "prefix", "/daily"),
+                Map.of("kind", "s3", "prefix", "a/../../b"))) {
+            post(org, Map.of("name", "Refused " + n++, "templateId", PipelineFixtures.CSV_TEMPLATE, "params", Map.of("source", source)))
+                    .then().statusCode(422).body("type", equalTo("urn:clp:problem:unprocessable"));
+        }
+        for (Map<String, Object> source : List.<Map<String, Object>>of(
+                Map.of("kind", "directory", "path", "daily"),
+                Map.of("kind", "directory", "path", "exports/daily..v2/"),
+                Map.of("kind", "s3", "prefix", "exports/daily/"))) {
+            post(org, Map.of("name", "Accepted " + n++, "templateId", PipelineFixtures.CSV_TEMPLATE, "params", Map.of("source", source)))
+                    .then().statusCode(201);
+        }
     }
 
     @Test
@@ -175,7 +201,8 @@ class PipelineResourceTest {
     void newParamsAreValidatedAgainstTheTemplateVersionThePipelineWasMadeFrom() {
         Org org = PipelineFixtures.org("admin");
         UUID template = PipelineFixtures.template(org.id(), "Versioned");
-        String id = post(org, Map.of("name", "From v1", "templateId", template, "params", Map.of("region", "eu")))
+        String id = post(org, Map.of("name", "From v1", "templateId", template, "params", Map.of("region", "eu"),
+                "dspAccountId", PipelineFixtures.dspAccount(org.id(), "dv360", true)))
                 .then().statusCode(201).extract().path("id");
         // v2 accepts any region; the pipeline still follows v1
         Map<String, Object> v2 = new HashMap<>(PipelineFixtures.templateBody("Versioned v2"));
@@ -227,10 +254,12 @@ class PipelineResourceTest {
         UUID orgId = io.clp.testing.TestOrganizations.known("pipeline", UUID.randomUUID(), "free");
         Org org = new Org(orgId, io.clp.testing.TestTokens.User.member(orgId, "admin"));
         UUID template = PipelineFixtures.template(orgId, "Counted");
+        UUID account = PipelineFixtures.dspAccount(orgId, "dv360", true);
         for (int i = 0; i < 5; i++) {
-            post(org, Map.of("name", "Q" + i, "templateId", template, "params", Map.of("region", "eu"))).then().statusCode(201);
+            post(org, Map.of("name", "Q" + i, "templateId", template, "params", Map.of("region", "eu"), "dspAccountId", account))
+                    .then().statusCode(201);
         }
-        post(org, Map.of("name", "Q5", "templateId", template, "params", Map.of("region", "eu"))).then().statusCode(409)
+        post(org, Map.of("name", "Q5", "templateId", template, "params", Map.of("region", "eu"), "dspAccountId", account)).then().statusCode(409)
                 .body("type", equalTo("urn:clp:problem:quota-exceeded"));
         assertThat(usage(template)).isEqualTo(5);
     }
@@ -243,5 +272,97 @@ class PipelineResourceTest {
         post(org, Map.of("name", "Bare params", "connectorType", "custom", "params", Map.of())).then().statusCode(400)
                 .body("errors[0].field", equalTo("params"));
         patch(org, id, Map.of("status", "paused")).then().statusCode(409);
+    }
+
+    @Test
+    void twoRequestsRacingForANameAreAnsweredPipelineNameTaken() throws Exception {
+        Org org = PipelineFixtures.org("admin");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            for (int round = 0; round < 3; round++) {
+                String name = "Raced " + round;
+                java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+                List<java.util.concurrent.Future<Response>> answers = new java.util.ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    answers.add(pool.submit(() -> {
+                        start.await();
+                        return post(org, Map.of("name", name, "connectorType", "custom"));
+                    }));
+                }
+                start.countDown();
+                int created = 0;
+                for (java.util.concurrent.Future<Response> answer : answers) {
+                    Response r = answer.get();
+                    if (r.statusCode() == 201) {
+                        created++;
+                    } else {
+                        assertThat(r.statusCode()).isEqualTo(409);
+                        assertThat(r.jsonPath().getString("type")).isEqualTo("urn:clp:problem:pipeline-name-taken");
+                    }
+                }
+                assertThat(created).isEqualTo(1);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aCronScheduleMayNotTickMoreOftenThanTheMinimumInterval() {
+        Org org = PipelineFixtures.org("admin");
+        for (String cron : List.of("* * * * *", "*/2 * * * *", "0,1 6 * * *")) {
+            post(org, Map.of("name", "Busy " + cron, "connectorType", "custom", "scheduleType", "cron", "scheduleCron", cron))
+                    .then().statusCode(422).body("errors.field", hasItem("scheduleCron"));
+        }
+        String id = post(org, Map.of("name", "Calm", "connectorType", "custom", "scheduleType", "cron", "scheduleCron", "*/5 * * * *"))
+                .then().statusCode(201).extract().path("id");
+        patch(org, id, Map.of("scheduleCron", "* * * * *")).then().statusCode(422).body("errors.field", hasItem("scheduleCron"));
+        // longer than the column, though a valid expression: refused as a validation error, not a failure to store it
+        String cron = "0,10,20,30,40,50 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23 1,2,3,4,5,6,7,8,9,10,11,12 * *";
+        assertThat(cron.length()).isGreaterThan(100);
+        post(org, Map.of("name", "Long", "connectorType", "custom", "scheduleType", "cron", "scheduleCron", cron))
+                .then().statusCode(400).body("errors.field", hasItem("scheduleCron"));
+        patch(org, id, Map.of("scheduleCron", cron)).then().statusCode(400).body("errors.field", hasItem("scheduleCron"));
+    }
+
+    @Test
+    void everyActivationChecksTheDspAccountAndADspPipelineNamesAnAccountOfItsDsp() {
+        Org org = PipelineFixtures.org("admin");
+        UUID template = PipelineFixtures.template(org.id(), "Needs account");
+        post(org, Map.of("name", "No account", "templateId", template, "params", Map.of("region", "eu")))
+                .then().statusCode(422).body("errors.field", hasItem("dspAccountId"));
+        UUID ttd = PipelineFixtures.dspAccount(org.id(), "ttd", true);
+        post(org, Map.of("name", "Wrong bare", "connectorType", "dv360", "dspAccountId", ttd))
+                .then().statusCode(422).body("errors.field", hasItem("dspAccountId"));
+        post(org, Map.of("name", "Right bare", "connectorType", "ttd", "dspAccountId", ttd)).then().statusCode(201);
+
+        UUID account = PipelineFixtures.dspAccount(org.id(), "dv360", true);
+        String id = post(org, Map.of("name", "Activated later", "templateId", template, "params", Map.of("region", "eu"),
+                "dspAccountId", account, "scheduleType", "interval", "scheduleIntervalMinutes", 60))
+                .then().statusCode(201).body("status", equalTo("draft")).extract().path("id");
+        TestDatabase.execute("UPDATE pipeline.dsp_account_refs SET is_active = false WHERE id = ?", account);
+        patch(org, id, Map.of("status", "active")).then().statusCode(422).body("errors.field", hasItem("dspAccountId"));
+        TestDatabase.execute("UPDATE pipeline.dsp_account_refs SET is_active = true, deleted_at = now() WHERE id = ?", account);
+        patch(org, id, Map.of("status", "active")).then().statusCode(422).body("errors.field", hasItem("dspAccountId"));
+        TestDatabase.execute("UPDATE pipeline.dsp_account_refs SET deleted_at = NULL WHERE id = ?", account);
+        patch(org, id, Map.of("status", "active")).then().statusCode(200).body("status", equalTo("active"));
+    }
+
+    @Test
+    void aTemplatePipelinesLookBackFollowsItsParamsAndStaysInStep() {
+        Org org = PipelineFixtures.org("admin");
+        UUID template = PipelineFixtures.template(org.id(), "Look-back");
+        UUID account = PipelineFixtures.dspAccount(org.id(), "dv360", true);
+        // the template's default (3), not the API's (2)
+        String id = post(org, Map.of("name", "Default", "templateId", template, "params", Map.of("region", "eu"), "dspAccountId", account))
+                .then().statusCode(201).body("lookbackDays", equalTo(3)).body("config.params.lookbackDays", equalTo(3)).extract().path("id");
+        post(org, Map.of("name", "Param", "templateId", template, "params", Map.of("region", "eu", "lookbackDays", 9), "dspAccountId", account))
+                .then().statusCode(201).body("lookbackDays", equalTo(9)).body("config.params.lookbackDays", equalTo(9));
+        post(org, Map.of("name", "Both", "templateId", template, "params", Map.of("region", "eu", "lookbackDays", 9),
+                "lookbackDays", 4, "dspAccountId", account)).then().statusCode(422).body("errors.field", hasItem("lookbackDays"));
+        patch(org, id, Map.of("lookbackDays", 6)).then().statusCode(200)
+                .body("lookbackDays", equalTo(6)).body("config.params.lookbackDays", equalTo(6));
+        patch(org, id, Map.of("params", Map.of("region", "us", "lookbackDays", 8))).then().statusCode(200)
+                .body("lookbackDays", equalTo(8)).body("config.params.lookbackDays", equalTo(8));
     }
 }

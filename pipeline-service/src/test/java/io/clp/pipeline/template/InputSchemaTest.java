@@ -52,4 +52,36 @@ class InputSchemaTest {
         assertThat(InputSchema.requiredInputs(SCHEMA)).containsExactly("source");
         assertThat(InputSchema.optionalInputs(SCHEMA)).containsExactly("advertiserIds");
     }
+
+    @Test
+    void aCatastrophicBacktrackingPatternIsMatchedInLinearTime() {
+        Map<String, Object> schema = Map.of("type", "object", "properties", Map.of("code", Map.of("type", "string", "pattern", "^(a|aa)+$")),
+                "patternProperties", Map.of("^(x+x+)+y$", Map.of("type", "string")));
+        assertThat(InputSchema.check("inputSchema", schema)).isEmpty();
+        String evil = "a".repeat(40) + "b";
+        assertThat(InputSchema.validate("params", schema, Map.of("code", evil))).extracting(FieldError::field).containsExactly("params.code");
+        assertThat(InputSchema.validate("params", schema, Map.of("code", "a".repeat(40)))).isEmpty();
+        assertThat(InputSchema.validate("params", schema, Map.of("x".repeat(40) + "z", 1))).isEmpty();
+    }
+
+    @Test
+    void aPatternThatCannotRunInLinearTimeIsRefusedNamingItsPath() {
+        assertThat(InputSchema.check("inputSchema", Map.of("type", "object", "properties",
+                Map.of("code", Map.of("type", "string", "pattern", "^(a+)\\1$")))))
+                .extracting(FieldError::field).containsExactly("inputSchema.properties.code.pattern");
+        assertThat(InputSchema.check("inputSchema", Map.of("type", "object", "patternProperties",
+                Map.of("^(?!x)", Map.of("type", "string")))))
+                .extracting(FieldError::field).containsExactly("inputSchema.patternProperties.^(?!x)");
+    }
+
+    @Test
+    void aValueOver64KiBIsTooLargeAndAtMost50ErrorsAreReturned() {
+        assertThat(InputSchema.tooLarge("params", Map.of("a", "x".repeat(InputSchema.MAX_VALUE_BYTES)))).isNotNull();
+        assertThat(InputSchema.tooLarge("params", Map.of("a", "x"))).isNull();
+        List<FieldError> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 80; i++) {
+            many.add(new FieldError("params.p" + i, "bad"));
+        }
+        assertThat(InputProblems.unprocessable(many).errors()).hasSize(InputProblems.MAX_ERRORS);
+    }
 }

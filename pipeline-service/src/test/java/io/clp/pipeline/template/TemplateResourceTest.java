@@ -18,6 +18,7 @@ import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
@@ -123,6 +124,66 @@ class TemplateResourceTest {
         body.put("inputSchema", Map.of("type", "array"));
         post(org, body).then().statusCode(422).body("errors.field", hasItem("inputSchema.type"));
         assertThat(TestDatabase.count("SELECT count(*) FROM pipeline.templates WHERE org_id = ?", org.id())).isZero();
+    }
+
+    @Test
+    void aSchemaIsOnlyCheckedOnceTheCallerMayWriteTheTemplate() {
+        Map<String, Object> body = new HashMap<>(PipelineFixtures.templateBody("Not yours"));
+        body.put("inputSchema", Map.of("type", "array"));
+        Org viewer = PipelineFixtures.org("viewer");
+        post(viewer, body).then().statusCode(403).body("type", equalTo("urn:clp:problem:forbidden"));
+        Org admin = PipelineFixtures.org("admin");
+        String id = post(admin, PipelineFixtures.templateBody("Theirs")).then().statusCode(201).extract().path("id");
+        // another organization's member: the template is not found, whatever the body
+        given().auth().oauth2(viewer.token()).contentType(ContentType.JSON).body(body)
+                .put(admin.templates() + "/" + id).then().statusCode(404);
+        given().auth().oauth2(viewer.token()).contentType(ContentType.JSON).body(body)
+                .put(viewer.templates() + "/" + id).then().statusCode(404);
+    }
+
+    @Test
+    void aBacktrackingPatternIsMatchedAndAnUnsupportedOneRefused() {
+        Org org = PipelineFixtures.org("admin");
+        Map<String, Object> body = new HashMap<>(PipelineFixtures.templateBody("Regex"));
+        body.put("inputSchema", Map.of("type", "object", "properties", Map.of("code", Map.of("type", "string", "pattern", "^(a|aa)+$"))));
+        body.put("defaultParams", Map.of("code", "a".repeat(40) + "b"));
+        post(org, body).then().statusCode(422).body("errors.field", hasItem("defaultParams.code"));
+        body.put("defaultParams", Map.of("code", "a".repeat(40)));
+        post(org, body).then().statusCode(201);
+        body.put("inputSchema", Map.of("type", "object", "properties", Map.of("code", Map.of("type", "string", "pattern", "(?<=a)b"))));
+        body.put("defaultParams", Map.of());
+        post(org, body).then().statusCode(422).body("errors.field", hasItem("inputSchema.properties.code.pattern"));
+        body.put("inputSchema", Map.of("type", "object"));
+        body.put("config", Map.of("blob", "x".repeat(InputSchema.MAX_VALUE_BYTES)));
+        post(org, body).then().statusCode(422).body("errors.field", hasItem("config"));
+    }
+
+    @Test
+    void onlyAnActiveVersionIsCountedAndALineageHasOneActiveVersion() {
+        Org org = PipelineFixtures.org("admin");
+        String v1 = post(org, PipelineFixtures.templateBody("Counted")).then().statusCode(201).extract().path("id");
+        String v2 = given().auth().oauth2(org.token()).contentType(ContentType.JSON).body(PipelineFixtures.templateBody("Counted"))
+                .put(org.templates() + "/" + v1).then().statusCode(201).extract().path("id");
+        // a pipeline racing the edit reaches the counter after it: the superseded version counts nothing
+        assertThat(TestDatabase.count("SELECT pipeline.count_template_use(?)", UUID.fromString(v1))).isZero();
+        assertThat(TestDatabase.count("SELECT usage_count FROM pipeline.templates WHERE id = ?", UUID.fromString(v1))).isZero();
+        assertThat(TestDatabase.count("SELECT pipeline.count_template_use(?)", UUID.fromString(v2))).isEqualTo(1);
+        assertThatThrownBy(() -> TestDatabase.execute("UPDATE pipeline.templates SET is_active = true WHERE id = ?", UUID.fromString(v1)))
+                .hasMessageContaining("uq_templates_one_active");
+        assertThat(TestDatabase.text("SELECT array_to_string(proconfig, ',') FROM pg_proc WHERE proname = 'count_template_use'"))
+                .contains("search_path=pipeline");
+    }
+
+    @Test
+    void aUseOfATemplateDoesNotMoveItsUpdatedAt() {
+        Org org = PipelineFixtures.org("admin");
+        String before = TestDatabase.text("SELECT updated_at::text FROM pipeline.templates WHERE id = ?", PipelineFixtures.CSV_TEMPLATE);
+        long uses = TestDatabase.count("SELECT usage_count FROM pipeline.templates WHERE id = ?", PipelineFixtures.CSV_TEMPLATE);
+        given().auth().oauth2(org.token()).contentType(ContentType.JSON).body(Map.of("name", "Uses csv", "templateId",
+                PipelineFixtures.CSV_TEMPLATE, "params", Map.of("source", Map.of("kind", "directory", "path", "daily"))))
+                .post(org.pipelines()).then().statusCode(201);
+        assertThat(TestDatabase.count("SELECT usage_count FROM pipeline.templates WHERE id = ?", PipelineFixtures.CSV_TEMPLATE)).isEqualTo(uses + 1);
+        assertThat(TestDatabase.text("SELECT updated_at::text FROM pipeline.templates WHERE id = ?", PipelineFixtures.CSV_TEMPLATE)).isEqualTo(before);
     }
 
     @Test
