@@ -5,6 +5,10 @@
 -- Not captured by change data capture (deploy/debezium/clp-cdc.properties, partitions included): a bulk metric load
 -- is audited as the pipeline execution that wrote it (docs/audit-policy.md). See docs/metrics.md.
 
+-- The guard reads across organizations: the migration acts as the service itself (the table's row-level security
+-- is forced, and would otherwise hide every row and let the guard pass over a populated table).
+SELECT set_config('clp.scope', 'system', true);
+
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM campaign_metrics) THEN
