@@ -44,9 +44,12 @@ CREATE TABLE campaign_metrics (
     custom_metrics     jsonb          NOT NULL DEFAULT '{}'::jsonb,
     data_quality_score numeric(5, 2)  CHECK (data_quality_score BETWEEN 0 AND 100),
     has_data_issues    boolean        NOT NULL DEFAULT false,
-    -- the batch (and its execution) that last wrote the row's numbers
+    -- the batch (and its execution) that last wrote the row's numbers; (source_extracted_at, execution_id) is the
+    -- version of the numbers: when the execution read its source. A batch replaces a row only with a newer version
+    -- (or the same version with other numbers), never with an older one applied late.
     batch_id           uuid           NOT NULL,
     execution_id       uuid           NOT NULL,
+    source_extracted_at timestamptz   NOT NULL,
     pipeline_id        uuid,
     synced_at          timestamptz,
     created_at         timestamptz    NOT NULL DEFAULT now(),

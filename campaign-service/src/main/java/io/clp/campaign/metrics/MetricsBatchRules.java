@@ -51,6 +51,7 @@ final class MetricsBatchRules {
         require(batch.organizationId() != null, "organizationId is missing");
         require(batch.executionId() != null, "executionId is missing");
         require(batch.pipelineId() != null, "pipelineId is missing");
+        require(batch.extractedAt() != null, "extractedAt is missing");
         require(batch.chunk() != null && batch.chunk() >= 0, "chunk must be 0 or more");
         require(batch.batchId().equals(MetricsBatch.batchIdOf(batch.executionId(), batch.chunk())),
                 "batchId is not the id of execution " + batch.executionId() + "'s chunk " + batch.chunk());
