@@ -330,6 +330,8 @@ class MetricsBatchConsumerTest {
         poisons.put("an amount as a binary number", b -> withRow(b, r -> r.put("spend", 1.1)));
         poisons.put("an unknown level", b -> withRow(b, r -> r.put("level", "ad_group")));
         poisons.put("a negative count", b -> withRow(b, r -> r.put("views", -1)));
+        poisons.put("a count above the cap", b -> withRow(b, r -> r.put("impressions", MetricsBatchRules.MAX_COUNT + 1)));
+        poisons.put("a count that wraps a long", b -> withRow(b, r -> r.put("clicks", new java.math.BigInteger("9223372036854775808"))));
         poisons.put("no extractedAt", b -> b.deepCopy().putNull("extractedAt").toString());
         poisons.put("an amount with 7 fractional digits", b -> withRow(b, r -> r.put("spend", "0.1234567")));
         poisons.put("a negative amount", b -> withRow(b, r -> r.put("revenue", "-1")));

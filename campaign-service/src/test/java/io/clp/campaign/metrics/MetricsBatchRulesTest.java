@@ -60,6 +60,15 @@ class MetricsBatchRulesTest {
         MetricsBatch noVersion = batch(null, one);
         refused(new MetricsBatch(noVersion.batchId(), ORG, EXECUTION, 3, null, noVersion.pipelineId(), null, null, true, one), null,
                 "extractedAt is missing");
+        // counts: at most MAX_COUNT (10^14), so that the API's sum of its at most 10,000 rows fits in a long
+        refused(batch(null, List.of(new MetricsBatch.Row("line_item", UUID.randomUUID(), LocalDate.parse("2026-12-01"),
+                MetricsBatchRules.MAX_COUNT + 1, 1L, 0L, 0L, "1", "USD", "0"))), null, ".impressions is above 100000000000000");
+        refused(batch(null, List.of(new MetricsBatch.Row("line_item", UUID.randomUUID(), LocalDate.parse("2026-12-01"),
+                1L, 1L, 0L, Long.MAX_VALUE, "1", "USD", "0"))), null, ".views is above");
+        assertThat(MetricsBatchRules.check(batch(null, List.of(new MetricsBatch.Row("line_item", UUID.randomUUID(),
+                LocalDate.parse("2026-12-01"), MetricsBatchRules.MAX_COUNT, 1L, 0L, 0L, "1", "USD", "0"))), null, TODAY)
+                .rows().get(0).impressions()).isEqualTo(MetricsBatchRules.MAX_COUNT);
+        assertThat(Math.multiplyExact(MetricsBatchRules.MAX_COUNT, (long) CampaignMetrics.MAX_ROWS)).isLessThan(Long.MAX_VALUE);
         refused(batch("99.999", one), null, "dataQualityScore");
         refused(batch(null, List.of(row("2026-12-06", "1", "USD"))), null, ".date must be from 2000-01-01 to 2026-12-05");
         refused(batch(null, List.of(row("1999-12-31", "1", "USD"))), null, ".date");
