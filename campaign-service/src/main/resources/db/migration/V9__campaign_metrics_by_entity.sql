@@ -5,6 +5,10 @@
 -- Not captured by change data capture (deploy/debezium/clp-cdc.properties, partitions included): a bulk metric load
 -- is audited as the pipeline execution that wrote it (docs/audit-policy.md). See docs/metrics.md.
 
+-- The guard reads across organizations: the migration acts as the service itself (the table's row-level security
+-- is forced, and would otherwise hide every row and let the guard pass over a populated table).
+SELECT set_config('clp.scope', 'system', true);
+
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM campaign_metrics) THEN
@@ -40,9 +44,12 @@ CREATE TABLE campaign_metrics (
     custom_metrics     jsonb          NOT NULL DEFAULT '{}'::jsonb,
     data_quality_score numeric(5, 2)  CHECK (data_quality_score BETWEEN 0 AND 100),
     has_data_issues    boolean        NOT NULL DEFAULT false,
-    -- the batch (and its execution) that last wrote the row's numbers
+    -- the batch (and its execution) that last wrote the row's numbers; (source_extracted_at, execution_id) is the
+    -- version of the numbers: when the execution read its source. A batch replaces a row only with a newer version
+    -- (or the same version with other numbers), never with an older one applied late.
     batch_id           uuid           NOT NULL,
     execution_id       uuid           NOT NULL,
+    source_extracted_at timestamptz   NOT NULL,
     pipeline_id        uuid,
     synced_at          timestamptz,
     created_at         timestamptz    NOT NULL DEFAULT now(),

@@ -95,7 +95,14 @@ public class CampaignMetrics {
                 (String) r[6], (String) r[7], (String) r[8], (String) r[9], (String) r[10], (String) r[11], (String) r[12]);
     }
 
+    /** A count or a sum of counts (numeric in SQL): exactly, or an error, never a wrapped value. */
     private static long number(Object value) {
+        if (value instanceof java.math.BigDecimal d) {
+            return d.longValueExact();
+        }
+        if (value instanceof java.math.BigInteger i) {
+            return i.longValueExact();
+        }
         return ((Number) value).longValue();
     }
 

@@ -66,8 +66,9 @@ public class MetricsBatchConsumer {
                 return store.ensurePartitions(batch)
                         .chain(() -> store.apply(batch))
                         .invoke(applied -> applied.ifPresentOrElse(
-                                a -> LOG.debugf("metrics batch %s: %d inserted, %d updated, %d unchanged, %d skipped",
-                                        batch.batch().batchId(), a.inserted(), a.updated(), a.unchanged(), a.skipped()),
+                                a -> LOG.debugf("metrics batch %s: %d inserted, %d updated, %d unchanged, %d skipped, %d stale",
+                                        batch.batch().batchId(), a.inserted(), a.updated(), a.unchanged(), a.skipped(),
+                                        a.stale()),
                                 () -> LOG.debugf("metrics batch %s was recorded before", batch.batch().batchId())))
                         .replaceWithVoid();
             } catch (Exception e) {

@@ -28,6 +28,11 @@ final class MetricsBatchRules {
     static final LocalDate EARLIEST = LocalDate.of(2000, 1, 1);
     /** Longest span of days one batch may cover: the partitions a batch may make stay bounded. */
     static final int MAX_SPAN_DAYS = 3660;
+    /**
+     * The largest count a row may carry (10^14, far beyond any real entity's day): the API sums at most 10,000 rows
+     * (CampaignMetrics.MAX_ROWS), and 10,000 × 10^14 = 10^18 still fits in a long, so a total never wraps.
+     */
+    static final long MAX_COUNT = 100_000_000_000_000L;
 
     /** A non-negative decimal of at most 14 integral and 6 fractional digits (numeric(20, 6)), no sign or exponent. */
     private static final Pattern AMOUNT = Pattern.compile("(0|[1-9][0-9]{0,13})(\\.[0-9]{1,6})?");
@@ -51,6 +56,7 @@ final class MetricsBatchRules {
         require(batch.organizationId() != null, "organizationId is missing");
         require(batch.executionId() != null, "executionId is missing");
         require(batch.pipelineId() != null, "pipelineId is missing");
+        require(batch.extractedAt() != null, "extractedAt is missing");
         require(batch.chunk() != null && batch.chunk() >= 0, "chunk must be 0 or more");
         require(batch.batchId().equals(MetricsBatch.batchIdOf(batch.executionId(), batch.chunk())),
                 "batchId is not the id of execution " + batch.executionId() + "'s chunk " + batch.chunk());
@@ -98,6 +104,7 @@ final class MetricsBatchRules {
     private static long count(Long value, String field) {
         require(value != null, field + " is missing");
         require(value >= 0, field + " is negative");
+        require(value <= MAX_COUNT, field + " is above " + MAX_COUNT);
         return value;
     }
 

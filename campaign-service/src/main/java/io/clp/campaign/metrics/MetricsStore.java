@@ -24,7 +24,8 @@ import java.util.UUID;
  * {@code clp_ensure_metric_partitions}), then, in one transaction, the batch id in the inbox, all its rows in one
  * set-based upsert from arrays and its {@link MetricsRecorded} event in the outbox. Rows are written only for
  * entities of the batch's organization (campaign-service's own rows decide, not the batch); a row whose numbers are
- * already recorded is left as it is. The transaction is the service's own (system scope) and records no transaction
+ * already recorded is left as it is, and so is a row whose recorded version ((source_extracted_at, execution_id)) is
+ * newer than the batch's (stale: an older batch applied late). The transaction is the service's own (system scope) and records no transaction
  * context: campaign_metrics, the inbox and the outbox are not captured, and the load is audited as the execution.
  */
 @ApplicationScoped
@@ -44,7 +45,8 @@ class MetricsStore {
 
     /**
      * $1 org, $2 batch, $3 execution, $4 pipeline, $5 data quality score, $6 has data issues, $7..$16 the rows'
-     * columns as arrays, $17 now, $18 event source, $19 actor, $20 traceparent. KPIs by clp_metric_ratio (V9):
+     * columns as arrays, $17 now, $18 event source, $19 actor, $20 traceparent, $21 the batch's extractedAt (the version of its
+     * numbers). KPIs by clp_metric_ratio (V9):
      * exact, half-up to 6 fractional digits, NULL on a zero denominator. The event is written only when a row was
      * inserted, restated or skipped.
      */
@@ -71,9 +73,13 @@ class MetricsStore {
             skipped AS (
                 SELECT i.entity_level, i.entity_id FROM input i
                 WHERE NOT EXISTS (SELECT 1 FROM accepted a WHERE a.entity_level = i.entity_level AND a.entity_id = i.entity_id)),
-            -- the rows recorded before, to tell an insert from a restatement (a partitioned table returns no xmax)
+            -- the rows recorded before, to tell an insert from a restatement (a partitioned table returns no xmax), a
+            -- change of numbers from the same numbers, and a stale row (a newer version recorded) from the others
             o AS MATERIALIZED (
-                SELECT m.entity_level, m.entity_id, m.metric_date FROM campaign_metrics m
+                SELECT m.entity_level, m.entity_id, m.metric_date, m.source_extracted_at, m.execution_id,
+                       (m.campaign_id, m.impressions, m.clicks, m.conversions, m.views, m.spend, m.currency, m.revenue,
+                        m.data_quality_score, m.has_data_issues)::text AS numbers
+                FROM campaign_metrics m
                 WHERE (m.entity_level, m.entity_id, m.metric_date) IN (SELECT entity_level, entity_id, metric_date::date
                                                                        FROM accepted)
                   -- only the batch's months are probed (run-time partition pruning)
@@ -82,8 +88,8 @@ class MetricsStore {
             up AS (
                 INSERT INTO campaign_metrics AS m (org_id, entity_level, entity_id, campaign_id, metric_date, impressions, clicks,
                                                    conversions, views, spend, currency, revenue, ctr, cpc, cpm, cpa, cvr, roas,
-                                                   data_quality_score, has_data_issues, batch_id, execution_id, pipeline_id,
-                                                   synced_at, created_at, updated_at)
+                                                   data_quality_score, has_data_issues, batch_id, execution_id, source_extracted_at,
+                                                   pipeline_id, synced_at, created_at, updated_at)
                 SELECT $1::uuid, a.entity_level, a.entity_id, a.campaign_id, a.metric_date::date, a.impressions, a.clicks, a.conversions,
                        a.views, a.spend::numeric, a.currency, a.revenue::numeric,
                        clp_metric_ratio(a.clicks, a.impressions, 6),
@@ -92,7 +98,7 @@ class MetricsStore {
                        clp_metric_ratio(a.spend::numeric, a.conversions, 6),
                        clp_metric_ratio(a.conversions, a.clicks, 6),
                        clp_metric_ratio(a.revenue::numeric, a.spend::numeric, 6),
-                       $5::numeric, $6::boolean, $2::uuid, $3::uuid, $4::uuid, $17::timestamptz, $17::timestamptz,
+                       $5::numeric, $6::boolean, $2::uuid, $3::uuid, $21::timestamptz, $4::uuid, $17::timestamptz, $17::timestamptz,
                        $17::timestamptz
                 FROM accepted a
                 ON CONFLICT (entity_level, entity_id, metric_date) DO UPDATE SET
@@ -101,21 +107,41 @@ class MetricsStore {
                     currency = EXCLUDED.currency, revenue = EXCLUDED.revenue, ctr = EXCLUDED.ctr, cpc = EXCLUDED.cpc,
                     cpm = EXCLUDED.cpm, cpa = EXCLUDED.cpa, cvr = EXCLUDED.cvr, roas = EXCLUDED.roas,
                     data_quality_score = EXCLUDED.data_quality_score, has_data_issues = EXCLUDED.has_data_issues,
-                    batch_id = EXCLUDED.batch_id, execution_id = EXCLUDED.execution_id, pipeline_id = EXCLUDED.pipeline_id,
+                    batch_id = EXCLUDED.batch_id, execution_id = EXCLUDED.execution_id,
+                    source_extracted_at = EXCLUDED.source_extracted_at, pipeline_id = EXCLUDED.pipeline_id,
                     synced_at = EXCLUDED.synced_at, updated_at = EXCLUDED.updated_at
-                WHERE (m.campaign_id, m.impressions, m.clicks, m.conversions, m.views, m.spend, m.currency, m.revenue,
-                       m.data_quality_score, m.has_data_issues)
-                      IS DISTINCT FROM (EXCLUDED.campaign_id, EXCLUDED.impressions, EXCLUDED.clicks, EXCLUDED.conversions,
-                                        EXCLUDED.views, EXCLUDED.spend, EXCLUDED.currency, EXCLUDED.revenue,
-                                        EXCLUDED.data_quality_score, EXCLUDED.has_data_issues)
+                -- only a newer version of the numbers, or the same version with other numbers: an older batch applied
+                -- late (a retry, a dead-letter replay, another partition) never replaces a newer restatement. A newer
+                -- version with the same numbers is recorded too (so that an in-between version stays stale) but is
+                -- no change.
+                WHERE (EXCLUDED.source_extracted_at, EXCLUDED.execution_id) > (m.source_extracted_at, m.execution_id)
+                   OR ((EXCLUDED.source_extracted_at, EXCLUDED.execution_id) = (m.source_extracted_at, m.execution_id)
+                       AND (m.campaign_id, m.impressions, m.clicks, m.conversions, m.views, m.spend, m.currency, m.revenue,
+                            m.data_quality_score, m.has_data_issues)
+                           IS DISTINCT FROM (EXCLUDED.campaign_id, EXCLUDED.impressions, EXCLUDED.clicks, EXCLUDED.conversions,
+                                             EXCLUDED.views, EXCLUDED.spend, EXCLUDED.currency, EXCLUDED.revenue,
+                                             EXCLUDED.data_quality_score, EXCLUDED.has_data_issues))
                 RETURNING m.entity_level, m.entity_id, m.metric_date,
                           NOT EXISTS (SELECT 1 FROM o WHERE o.entity_level = m.entity_level AND o.entity_id = m.entity_id
-                                                        AND o.metric_date = m.metric_date) AS inserted),
+                                                        AND o.metric_date = m.metric_date) AS inserted,
+                          NOT EXISTS (SELECT 1 FROM o WHERE o.entity_level = m.entity_level AND o.entity_id = m.entity_id
+                                                        AND o.metric_date = m.metric_date
+                                                        AND o.numbers = (m.campaign_id, m.impressions, m.clicks, m.conversions,
+                                                                         m.views, m.spend, m.currency, m.revenue,
+                                                                         m.data_quality_score, m.has_data_issues)::text)
+                              AS changed),
+            -- rows left as they are because a newer version of their numbers is recorded
+            stale AS (
+                SELECT a.entity_level, a.entity_id FROM accepted a JOIN o
+                    ON o.entity_level = a.entity_level AND o.entity_id = a.entity_id AND o.metric_date = a.metric_date::date
+                WHERE (o.source_extracted_at, o.execution_id) > ($21::timestamptz, $3::uuid)),
             tally AS (
                 SELECT (SELECT count(*) FROM up WHERE inserted)::int AS inserted,
-                       (SELECT count(*) FROM up WHERE NOT inserted)::int AS updated,
-                       ((SELECT count(*) FROM accepted) - (SELECT count(*) FROM up))::int AS unchanged,
-                       (SELECT count(*) FROM skipped)::int AS skipped),
+                       (SELECT count(*) FROM up WHERE NOT inserted AND changed)::int AS updated,
+                       ((SELECT count(*) FROM accepted) - (SELECT count(*) FROM up WHERE changed)
+                        - (SELECT count(*) FROM stale))::int AS unchanged,
+                       (SELECT count(*) FROM skipped)::int AS skipped,
+                       (SELECT count(*) FROM stale)::int AS stale),
             ev AS (
                 INSERT INTO outbox_event (id, aggregatetype, aggregateid, type, payload, source, subject, org_id, actor,
                                           occurred_at, specversion, datacontenttype, traceparent)
@@ -123,10 +149,13 @@ class MetricsStore {
                        jsonb_build_object(
                            'batchId', $2::uuid, 'organizationId', $1::uuid, 'executionId', $3::uuid, 'pipelineId', $4::uuid,
                            'inserted', t.inserted, 'updated', t.updated, 'unchanged', t.unchanged, 'skipped', t.skipped,
-                           'dates', coalesce((SELECT jsonb_agg(d ORDER BY d) FROM (SELECT DISTINCT metric_date AS d FROM up) x),
+                           'stale', t.stale,
+                           'dates', coalesce((SELECT jsonb_agg(d ORDER BY d)
+                                              FROM (SELECT DISTINCT metric_date AS d FROM up WHERE changed) x),
                                              '[]'::jsonb),
                            'entities', coalesce((SELECT jsonb_agg(jsonb_build_object('level', l, 'id', e) ORDER BY l, e)
-                                                 FROM (SELECT DISTINCT entity_level AS l, entity_id AS e FROM up) x), '[]'::jsonb),
+                                                 FROM (SELECT DISTINCT entity_level AS l, entity_id AS e FROM up WHERE changed) x),
+                                                '[]'::jsonb),
                            'skippedEntities', coalesce((SELECT jsonb_agg(jsonb_build_object('level', l, 'id', e) ORDER BY l, e)
                                                         FROM (SELECT DISTINCT entity_level AS l, entity_id AS e FROM skipped) x),
                                                        '[]'::jsonb)),
@@ -139,7 +168,7 @@ class MetricsStore {
             """.formatted(AggregateTypes.CAMPAIGN_METRICS, MetricsRecorded.TYPE, CloudEventHeaders.SPEC_VERSION_VALUE);
 
     /** What applying a batch did. */
-    record Applied(int inserted, int updated, int unchanged, int skipped, UUID eventId) {
+    record Applied(int inserted, int updated, int unchanged, int skipped, int stale, UUID eventId) {
     }
 
     private final Pool pool;
@@ -191,6 +220,7 @@ class MetricsStore {
         params.add(SOURCE);
         params.add(ACTOR);
         params.add(Traces.forEvent());
+        params.add(OffsetDateTime.ofInstant(batch.extractedAt().truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
         return pool.withTransaction(conn -> conn.query(SCOPE).execute()
                 .chain(() -> conn.preparedQuery(FIRST_DELIVERY).execute(Tuple.of(batch.batchId(), CONSUMER)))
                 .chain(first -> {
@@ -200,7 +230,7 @@ class MetricsStore {
                     return conn.preparedQuery(UPSERT).execute(Tuple.from(params)).chain(result -> {
                         Row r = result.iterator().next();
                         Applied applied = new Applied(r.getInteger("inserted"), r.getInteger("updated"), r.getInteger("unchanged"),
-                                r.getInteger("skipped"), r.getUUID("event_id"));
+                                r.getInteger("skipped"), r.getInteger("stale"), r.getUUID("event_id"));
                         if (applied.eventId() == null) {
                             return Uni.createFrom().item(Optional.of(applied));
                         }

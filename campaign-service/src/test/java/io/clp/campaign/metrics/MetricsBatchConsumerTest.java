@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -175,14 +176,49 @@ class MetricsBatchConsumerTest {
         assertThat(payload.path("updated").asInt()).isEqualTo(1);
         assertThat(payload.path("inserted").asInt()).isZero();
 
-        // a later execution with the same numbers: recorded, nothing changes, nothing to announce
+        // a later execution with the same numbers: its newer version is recorded, the numbers do not change, nothing
+        // to announce
         EmittedEvents.Mark again = EmittedEvents.mark();
         MetricsBatch same = batch(chain.orgId(), restated.rows());
         MetricsBatches.publishRaw(restated.batchId().toString(), MetricsBatches.json(same), UUID.randomUUID().toString());
         awaitRecorded(same.batchId());
-        assertThat(TestDatabase.text("SELECT batch_id::text FROM campaign.campaign_metrics WHERE entity_id = ?",
-                chain.creativeId())).isEqualTo(restated.batchId().toString());
+        assertThat(TestDatabase.text("SELECT concat_ws(',', impressions, clicks, conversions, views, spend, revenue, batch_id) "
+                + "FROM campaign.campaign_metrics WHERE entity_id = ?", chain.creativeId()))
+                .isEqualTo("150,12,3,7,9.500000,40.000000," + same.batchId());
         assertThat(EmittedEvents.since(again).ofType(MetricsRecorded.TYPE).isEmpty()).isTrue();
+    }
+
+    @Test
+    void anOlderBatchAppliedLateLeavesTheNewerRestatementAsItIs() throws Exception {
+        Chain chain = HierarchyFixtures.chain(UUID.randomUUID());
+        Instant t1 = Instant.parse("2026-05-11T06:00:00Z");
+        // E2 read it later and restated the day; it is applied first, with a new row on the next day
+        MetricsBatch newer = batch(chain.orgId(), List.of(
+                row("line_item", chain.lineItemId(), "2026-05-10", 150, 12, 3, 7, "9.5", "40")), t1.plusSeconds(3600));
+        MetricsBatches.publish(newer);
+        await().atMost(Duration.ofSeconds(30)).until(() -> rowsOfBatch(newer.batchId()) == 1);
+        EmittedEvents.Mark mark = EmittedEvents.mark();
+
+        // E1 read its source first, an hour earlier, with other numbers; its batch lands late (a retry topic, a
+        // dead-letter replay, another partition), with a day E2 did not cover
+        MetricsBatch late = batch(chain.orgId(), List.of(
+                row("line_item", chain.lineItemId(), "2026-05-10", 100, 10, 1, 0, "10", "20"),
+                row("line_item", chain.lineItemId(), "2026-05-11", 5, 0, 0, 0, "0", "0")), t1);
+        assertThat(late.batchId()).isNotEqualTo(newer.batchId());
+        MetricsBatches.publish(late);
+        awaitRecorded(late.batchId());
+
+        assertThat(TestDatabase.text("SELECT concat_ws(',', impressions, clicks, conversions, views, spend, revenue, execution_id) "
+                + "FROM campaign.campaign_metrics WHERE entity_id = ? AND metric_date = '2026-05-10'", chain.lineItemId()))
+                .as("E2's numbers stay").isEqualTo("150,12,3,7,9.500000,40.000000," + newer.executionId());
+        JsonNode payload = recorded(mark, late.batchId()).payload();
+        assertThat(payload.path("stale").asInt()).isEqualTo(1);
+        assertThat(payload.path("inserted").asInt()).isEqualTo(1);
+        assertThat(payload.path("updated").asInt()).isZero();
+        assertThat(payload.path("unchanged").asInt()).isZero();
+        List<String> dates = new ArrayList<>();
+        payload.path("dates").forEach(d -> dates.add(d.asText()));
+        assertThat(dates).as("no changed-row event names the stale day").containsExactly("2026-05-11");
     }
 
     @Test
@@ -294,6 +330,9 @@ class MetricsBatchConsumerTest {
         poisons.put("an amount as a binary number", b -> withRow(b, r -> r.put("spend", 1.1)));
         poisons.put("an unknown level", b -> withRow(b, r -> r.put("level", "ad_group")));
         poisons.put("a negative count", b -> withRow(b, r -> r.put("views", -1)));
+        poisons.put("a count above the cap", b -> withRow(b, r -> r.put("impressions", MetricsBatchRules.MAX_COUNT + 1)));
+        poisons.put("a count that wraps a long", b -> withRow(b, r -> r.put("clicks", new java.math.BigInteger("9223372036854775808"))));
+        poisons.put("no extractedAt", b -> b.deepCopy().putNull("extractedAt").toString());
         poisons.put("an amount with 7 fractional digits", b -> withRow(b, r -> r.put("spend", "0.1234567")));
         poisons.put("a negative amount", b -> withRow(b, r -> r.put("revenue", "-1")));
         poisons.put("an unknown currency", b -> withRow(b, r -> r.put("currency", "XYZ")));

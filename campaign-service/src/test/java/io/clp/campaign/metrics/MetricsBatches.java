@@ -8,6 +8,7 @@ import io.clp.events.pipeline.MetricsBatch;
 import io.clp.testing.TestDatabase;
 import io.clp.testing.TestEvents;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +34,13 @@ final class MetricsBatches {
 
     /** A batch of a fresh execution's chunk 0. */
     static MetricsBatch batch(UUID orgId, List<MetricsBatch.Row> rows) {
+        return batch(orgId, rows, Instant.now());
+    }
+
+    /** A batch of a fresh execution's chunk 0 that read its source at {@code extractedAt}. */
+    static MetricsBatch batch(UUID orgId, List<MetricsBatch.Row> rows, Instant extractedAt) {
         UUID execution = UUID.randomUUID();
-        return new MetricsBatch(MetricsBatch.batchIdOf(execution, 0), orgId, execution, 0, UUID.randomUUID(), null, "98.50",
+        return new MetricsBatch(MetricsBatch.batchIdOf(execution, 0), orgId, execution, 0, extractedAt, UUID.randomUUID(), null, "98.50",
                 false, rows);
     }
 

@@ -9,8 +9,8 @@ import java.util.UUID;
 
 /**
  * campaign-service recorded a pipeline's metrics batch: which entities and days changed, and how many rows were
- * inserted, updated (a restatement with new numbers), unchanged (the same numbers again) or skipped (an entity
- * that is not the organization's). Topic {@code clp.events.campaign-metrics}, keyed by the batch id. Emitted once
+ * inserted, updated (a restatement with new numbers), unchanged (the same numbers again), skipped (an entity
+ * that is not the organization's) or stale (left as they are: a newer version of the numbers is recorded). Topic {@code clp.events.campaign-metrics}, keyed by the batch id. Emitted once
  * per applied batch, in the transaction that wrote the rows; a batch delivered again emits nothing.
  */
 public record MetricsRecorded(
@@ -22,6 +22,7 @@ public record MetricsRecorded(
         Integer updated,
         Integer unchanged,
         Integer skipped,
+        Integer stale,
         List<LocalDate> dates,
         List<Entity> entities,
         List<Entity> skippedEntities) implements DomainEvent {

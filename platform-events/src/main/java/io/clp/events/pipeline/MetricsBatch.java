@@ -4,6 +4,7 @@ import io.clp.events.AggregateTypes;
 import io.clp.events.DomainEvent;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
@@ -12,7 +13,10 @@ import java.util.UUID;
  * One chunk of a pipeline execution's gold daily metrics, for campaign-service to record. Topic
  * {@code clp.events.metrics-batch}, keyed by the batch id. Rows name campaign-service's entities by id (the
  * pipeline resolves DSP external ids through its read model before it publishes). A batch is applied whole or
- * not at all; a batch delivered again (same {@code batchId}) changes nothing. Amounts are decimal strings, never
+ * not at all; a batch delivered again (same {@code batchId}) changes nothing. {@code extractedAt} (required) is when
+ * the execution read its source: the version of the numbers the batch holds. A row replaces a recorded one only when
+ * its version is newer (or the same execution's, with other numbers), so that an older batch applied late (a retry,
+ * a dead-letter replay, another partition) never replaces a newer restatement. Amounts are decimal strings, never
  * binary floating point. See docs/metrics.md.
  */
 public record MetricsBatch(
@@ -20,6 +24,7 @@ public record MetricsBatch(
         UUID organizationId,
         UUID executionId,
         Integer chunk,
+        Instant extractedAt,
         UUID pipelineId,
         UUID dspAccountId,
         String dataQualityScore,
