@@ -28,6 +28,8 @@ final class MetricsBatchRules {
     static final LocalDate EARLIEST = LocalDate.of(2000, 1, 1);
     /** Longest span of days one batch may cover: the partitions a batch may make stay bounded. */
     static final int MAX_SPAN_DAYS = 3660;
+    /** How far a producer's clock may run ahead of this service's: extractedAt later than now plus this is refused. */
+    static final java.time.Duration CLOCK_SKEW = java.time.Duration.ofMinutes(5);
     /**
      * The largest count a row may carry (10^14, far beyond any real entity's day): the API sums at most 10,000 rows
      * (CampaignMetrics.MAX_ROWS), and 10,000 × 10^14 = 10^18 still fits in a long, so a total never wraps.
@@ -57,6 +59,9 @@ final class MetricsBatchRules {
         require(batch.executionId() != null, "executionId is missing");
         require(batch.pipelineId() != null, "pipelineId is missing");
         require(batch.extractedAt() != null, "extractedAt is missing");
+        // a row's version: one from the future would outrank every later restatement of its days for good
+        require(!batch.extractedAt().isAfter(java.time.Instant.now().plus(CLOCK_SKEW)), "extractedAt is in the future");
+        require(!batch.extractedAt().isBefore(EARLIEST.atStartOfDay(ZoneOffset.UTC).toInstant()), "extractedAt is before " + EARLIEST);
         require(batch.chunk() != null && batch.chunk() >= 0, "chunk must be 0 or more");
         require(batch.batchId().equals(MetricsBatch.batchIdOf(batch.executionId(), batch.chunk())),
                 "batchId is not the id of execution " + batch.executionId() + "'s chunk " + batch.chunk());

@@ -60,6 +60,11 @@ class MetricsBatchRulesTest {
         MetricsBatch noVersion = batch(null, one);
         refused(new MetricsBatch(noVersion.batchId(), ORG, EXECUTION, 3, null, noVersion.pipelineId(), null, null, true, one), null,
                 "extractedAt is missing");
+        // a version from the future would freeze the rows it writes against every later restatement
+        refused(new MetricsBatch(noVersion.batchId(), ORG, EXECUTION, 3, Instant.now().plus(java.time.Duration.ofHours(1)),
+                noVersion.pipelineId(), null, null, true, one), null, "extractedAt is in the future");
+        refused(new MetricsBatch(noVersion.batchId(), ORG, EXECUTION, 3, Instant.parse("1999-12-31T23:59:59Z"),
+                noVersion.pipelineId(), null, null, true, one), null, "extractedAt is before");
         // counts: at most MAX_COUNT (10^14), so that the API's sum of its at most 10,000 rows fits in a long
         refused(batch(null, List.of(new MetricsBatch.Row("line_item", UUID.randomUUID(), LocalDate.parse("2026-12-01"),
                 MetricsBatchRules.MAX_COUNT + 1, 1L, 0L, 0L, "1", "USD", "0"))), null, ".impressions is above 100000000000000");

@@ -173,7 +173,10 @@ public class Pipelines {
                             if (t == null) {
                                 throw InputProblems.unprocessable("params", "the template this pipeline was made from no longer exists");
                             }
-                            Map<String, Object> merged = validParams(t, change.params(), change.lookbackDays());
+                            // params without a look-back keep the pipeline's, not the template's default
+                            Integer keep = change.lookbackDays() != null ? change.lookbackDays()
+                                    : change.params().containsKey("lookbackDays") ? null : Integer.valueOf(p.lookbackDays);
+                            Map<String, Object> merged = validParams(t, change.params(), keep);
                             p.config = templateConfig(t, merged);
                             if (change.lookbackDays() == null && lookbackDays(merged.get("lookbackDays")) != null) {
                                 p.lookbackDays = lookbackDays(merged.get("lookbackDays"));
@@ -181,13 +184,20 @@ public class Pipelines {
                         }).replaceWithVoid();
                     } else if (change.lookbackDays() != null && p.templateId != null
                             && p.config.get("params") instanceof Map<?, ?> current && current.containsKey("lookbackDays")) {
-                        // keep the template's look-back parameter in step with the pipeline's
+                        // keep the template's look-back parameter in step with the pipeline's, as its input schema allows
                         Map<String, Object> config = new LinkedHashMap<>(p.config);
                         Map<String, Object> stepped = new LinkedHashMap<>();
                         current.forEach((k, v) -> stepped.put(String.valueOf(k), v));
                         stepped.put("lookbackDays", change.lookbackDays());
-                        config.put("params", stepped);
-                        p.config = config;
+                        params = templates.findById(p.templateId).invoke(t -> {
+                            List<FieldError> errors = t == null ? List.of() : InputSchema.validate("params", t.inputSchema, stepped);
+                            if (!errors.isEmpty()) {
+                                throw InputProblems.unprocessable("lookbackDays",
+                                        "the template's input schema refuses it as params.lookbackDays: " + errors.get(0).message());
+                            }
+                            config.put("params", stepped);
+                            p.config = config;
+                        }).replaceWithVoid();
                     }
                     // the account may have been disabled or deleted since the pipeline was made or last active
                     Uni<Void> account = activating ? usableAccount(orgId, p.dspAccountId, p.connectorType) : Uni.createFrom().voidItem();

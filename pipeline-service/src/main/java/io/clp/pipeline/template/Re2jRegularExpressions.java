@@ -24,8 +24,33 @@ final class Re2jRegularExpressions implements RegularExpressionFactory {
         return value -> pattern.matcher(value).find();
     }
 
-    /** Why RE2J cannot compile {@code regex}, or null when it can. */
+    /** The longest pattern a schema may hold. */
+    static final int MAX_LENGTH = 1_000;
+    /**
+     * The most a pattern's counted repetitions ({@code {n}}, {@code {n,}}, {@code {n,m}}) may multiply to. RE2J copies a
+     * counted repetition out when it compiles, so {@code ((a{1000}){1000}){1000}} would compile to a billion
+     * instructions: the product of every bound (taken as if all were nested) stays at most this.
+     */
+    static final long MAX_REPETITION = 10_000;
+
+    private static final java.util.regex.Pattern COUNTED = java.util.regex.Pattern.compile("(?<!\\\\)\\{(\\d+)(?:,(\\d*))?}");
+
+    /** Why RE2J cannot compile {@code regex} within the limits, or null when it can. */
     static String problem(String regex) {
+        if (regex.length() > MAX_LENGTH) {
+            return "is longer than " + MAX_LENGTH + " characters";
+        }
+        long product = 1;
+        java.util.regex.Matcher counted = COUNTED.matcher(regex);
+        while (counted.find()) {
+            String upper = counted.group(2);
+            String bound = upper == null || upper.isEmpty() ? counted.group(1) : upper;
+            long n = bound.length() > 6 ? Long.MAX_VALUE : Math.max(1, Long.parseLong(bound));
+            product = n > MAX_REPETITION ? Long.MAX_VALUE : Math.min(Long.MAX_VALUE / MAX_REPETITION, product * n);
+            if (product > MAX_REPETITION) {
+                return "repeats too much: its counted repetitions may multiply to at most " + MAX_REPETITION;
+            }
+        }
         try {
             Pattern.compile(regex);
             return null;

@@ -364,5 +364,27 @@ class PipelineResourceTest {
                 .body("lookbackDays", equalTo(6)).body("config.params.lookbackDays", equalTo(6));
         patch(org, id, Map.of("params", Map.of("region", "us", "lookbackDays", 8))).then().statusCode(200)
                 .body("lookbackDays", equalTo(8)).body("config.params.lookbackDays", equalTo(8));
+        // new params without a look-back keep the pipeline's, not the template's default (3)
+        patch(org, id, Map.of("params", Map.of("region", "eu"))).then().statusCode(200)
+                .body("lookbackDays", equalTo(8)).body("config.params.lookbackDays", equalTo(8));
+    }
+
+    @Test
+    void aLookBackChangeIsHeldToTheTemplatesInputSchema() {
+        Org org = PipelineFixtures.org("admin");
+        Map<String, Object> body = new HashMap<>(PipelineFixtures.templateBody("Short look-back"));
+        body.put("inputSchema", Map.of("type", "object", "properties",
+                Map.of("region", Map.of("type", "string"), "lookbackDays", Map.of("type", "integer", "minimum", 0, "maximum", 30))));
+        body.put("defaultParams", Map.of("lookbackDays", 3));
+        UUID template = UUID.fromString(given().auth().oauth2(org.token()).contentType(ContentType.JSON).body(body)
+                .post(org.templates()).then().statusCode(201).extract().path("id"));
+        UUID account = PipelineFixtures.dspAccount(org.id(), "dv360", true);
+        String id = post(org, Map.of("name", "Short", "templateId", template, "dspAccountId", account))
+                .then().statusCode(201).body("lookbackDays", equalTo(3)).extract().path("id");
+        patch(org, id, Map.of("lookbackDays", 60)).then().statusCode(422).body("errors.field", hasItem("lookbackDays"));
+        given().auth().oauth2(org.token()).get(org.pipelines() + "/" + id).then().statusCode(200)
+                .body("lookbackDays", equalTo(3)).body("config.params.lookbackDays", equalTo(3));
+        patch(org, id, Map.of("lookbackDays", 30)).then().statusCode(200)
+                .body("lookbackDays", equalTo(30)).body("config.params.lookbackDays", equalTo(30));
     }
 }

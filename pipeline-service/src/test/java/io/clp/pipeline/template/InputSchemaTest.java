@@ -75,6 +75,21 @@ class InputSchemaTest {
     }
 
     @Test
+    void aPatternThatWouldCompileToAHugeProgramIsRefusedBeforeCompiling() {
+        for (String huge : List.of("((a{1000}){1000}){1000}", "(a{1000}){1000}", "a{99999999}", "x".repeat(1_001))) {
+            assertThat(InputSchema.check("inputSchema", Map.of("type", "object", "properties",
+                    Map.of("code", Map.of("type", "string", "pattern", huge)))))
+                    .as(huge.length() > 40 ? "a long pattern" : huge)
+                    .extracting(FieldError::field).containsExactly("inputSchema.properties.code.pattern");
+        }
+        // ordinary counted repetitions, and braces that are escaped literals, are fine
+        for (String fine : List.of("^\\d{4}-\\d{2}-\\d{2}$", "^[A-Z]{2}[0-9]{1,100}$", "^\\{[a-z]+\\}$")) {
+            assertThat(InputSchema.check("inputSchema", Map.of("type", "object", "properties",
+                    Map.of("code", Map.of("type", "string", "pattern", fine))))).as(fine).isEmpty();
+        }
+    }
+
+    @Test
     void aValueOver64KiBIsTooLargeAndAtMost50ErrorsAreReturned() {
         assertThat(InputSchema.tooLarge("params", Map.of("a", "x".repeat(InputSchema.MAX_VALUE_BYTES)))).isNotNull();
         assertThat(InputSchema.tooLarge("params", Map.of("a", "x"))).isNull();
