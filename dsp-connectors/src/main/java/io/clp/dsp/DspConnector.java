@@ -29,4 +29,12 @@ public interface DspConnector {
      * whole report in memory.
      */
     void dailyReport(AccountRef account, LocalDate from, LocalDate to, Consumer<ReportRow> rows);
+
+    /**
+     * Mints short-lived credentials for report calls on the account (see {@link DelegatedAccess}), for a service that
+     * must call the DSP without holding the account's long-lived secrets.
+     */
+    default DelegatedAccess delegate(AccountRef account) {
+        throw new UnsupportedOperationException(dsp() + " does not delegate access yet");
+    }
 }
