@@ -71,7 +71,6 @@ public class Pipelines {
         notTooLarge("config", request.config());
         Schedule schedule = schedule(request.scheduleType(), request.scheduleCron(), request.scheduleIntervalMinutes(),
                 request.scheduleTimezone());
-        notTooFrequent(schedule);
         Pipeline pipeline = new Pipeline();
         pipeline.id = UUID.randomUUID();
         pipeline.orgId = orgId;
@@ -146,7 +145,6 @@ public class Pipelines {
                                 : schedule(p.scheduleType, change.scheduleCron() != null ? change.scheduleCron() : p.scheduleCron,
                                         change.scheduleIntervalMinutes() != null ? change.scheduleIntervalMinutes() : p.scheduleIntervalMinutes,
                                         change.scheduleTimezone() != null ? change.scheduleTimezone() : p.scheduleTimezone);
-                        notTooFrequent(schedule);
                         take(p, schedule);
                         reschedule = true;
                     } else {
@@ -313,36 +311,12 @@ public class Pipelines {
         return config;
     }
 
-    /** How many consecutive ticks of a cron schedule, from now, must each be {@link Schedule#MIN_INTERVAL_MINUTES} apart. */
-    private static final int TICKS_CHECKED = 6;
-
     private static Schedule schedule(String type, String cron, Integer intervalMinutes, String timezone) {
         try {
             return Schedule.of(type, cron, intervalMinutes, timezone);
         } catch (Schedule.InvalidSchedule e) {
             String message = e.getMessage();
             throw InputProblems.unprocessable(e.field(), message.startsWith(e.field() + " ") ? message.substring(e.field().length() + 1) : message);
-        }
-    }
-
-    /**
-     * A cron schedule may not tick more often than an interval schedule may: consecutive ticks from now less than
-     * {@link Schedule#MIN_INTERVAL_MINUTES} apart (such as {@code * * * * *}) are refused.
-     */
-    private static void notTooFrequent(Schedule schedule) {
-        if (schedule.type() != Schedule.Type.CRON) {
-            return;
-        }
-        Instant tick = Instant.now().truncatedTo(ChronoUnit.MINUTES);
-        java.time.Duration least = java.time.Duration.ofMinutes(Schedule.MIN_INTERVAL_MINUTES);
-        Instant previous = schedule.nextAfter(tick, null).orElse(null);
-        for (int i = 1; i < TICKS_CHECKED && previous != null; i++) {
-            Instant next = schedule.nextAfter(previous, null).orElse(null);
-            if (next != null && java.time.Duration.between(previous, next).compareTo(least) < 0) {
-                throw InputProblems.unprocessable("scheduleCron", "runs more often than every " + Schedule.MIN_INTERVAL_MINUTES
-                        + " minutes (ticks at " + previous + " and " + next + ")");
-            }
-            previous = next;
         }
     }
 

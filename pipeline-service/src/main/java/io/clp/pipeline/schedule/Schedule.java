@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.time.zone.ZoneOffsetTransition;
 import java.util.Locale;
 import java.util.Optional;
@@ -95,6 +96,7 @@ public final class Schedule {
                 if (ticks.nextExecution(ZonedDateTime.now(zone)).isEmpty()) {
                     throw new InvalidSchedule("scheduleCron", "never fires");
                 }
+                notTooFrequent(ticks, zone);
                 yield new Schedule(t, cron.trim(), null, zone, ticks);
             }
             case INTERVAL -> {
@@ -115,6 +117,26 @@ public final class Schedule {
                 yield new Schedule(t, null, null, zone, null);
             }
         };
+    }
+
+    /** How many consecutive cron ticks, from now, must each be {@link #MIN_INTERVAL_MINUTES} apart. */
+    private static final int TICKS_CHECKED = 6;
+
+    /**
+     * A cron schedule may not tick more often than an interval schedule may: consecutive ticks from now less than
+     * {@link #MIN_INTERVAL_MINUTES} apart (such as {@code * * * * *} or {@code 0,1 6 * * *}) are refused.
+     */
+    private static void notTooFrequent(ExecutionTime ticks, ZoneId zone) {
+        Duration least = Duration.ofMinutes(MIN_INTERVAL_MINUTES);
+        ZonedDateTime previous = ticks.nextExecution(ZonedDateTime.now(zone).truncatedTo(ChronoUnit.MINUTES)).orElse(null);
+        for (int i = 1; i < TICKS_CHECKED && previous != null; i++) {
+            ZonedDateTime next = ticks.nextExecution(previous).orElse(null);
+            if (next != null && Duration.between(previous.toInstant(), next.toInstant()).compareTo(least) < 0) {
+                throw new InvalidSchedule("scheduleCron", "runs more often than every " + MIN_INTERVAL_MINUTES
+                        + " minutes (ticks at " + previous.toInstant() + " and " + next.toInstant() + ")");
+            }
+            previous = next;
+        }
     }
 
     /**

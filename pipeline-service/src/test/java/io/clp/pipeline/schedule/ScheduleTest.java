@@ -7,6 +7,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -98,11 +99,23 @@ class ScheduleTest {
         assertThat(daily.latestAtOrBefore(Instant.parse("2026-11-10T06:00:00Z"), now)).isEqualTo(Instant.parse("2026-11-14T06:00:00Z"));
         assertThat(daily.latestAtOrBefore(Instant.parse("2026-11-14T06:00:00Z"), now)).isEqualTo(Instant.parse("2026-11-14T06:00:00Z"));
         assertThat(daily.latestAtOrBefore(Instant.parse("2020-01-01T06:00:00Z"), now)).isEqualTo(Instant.parse("2026-11-14T06:00:00Z"));
-        Schedule everyMinute = Schedule.of("cron", "* * * * *", null, "UTC");
-        assertThat(everyMinute.latestAtOrBefore(Instant.parse("2024-01-01T00:00:00Z"), now)).isEqualTo(now);
+        Schedule everyFiveMinutes = Schedule.of("cron", "*/5 * * * *", null, "UTC");
+        assertThat(everyFiveMinutes.latestAtOrBefore(Instant.parse("2024-01-01T00:00:00Z"), now)).isEqualTo(now);
         Schedule monthly = Schedule.of("cron", "0 0 1 * *", null, "Europe/Paris");
         assertThat(monthly.latestAtOrBefore(local("Europe/Paris", "2026-01-01T00:00"), now)).isEqualTo(local("Europe/Paris", "2026-11-01T00:00"));
         Schedule hourly = Schedule.of("interval", null, 60, "UTC");
         assertThat(hourly.latestAtOrBefore(Instant.parse("2026-11-14T07:10:00Z"), now)).isEqualTo(Instant.parse("2026-11-14T11:10:00Z"));
+    }
+
+    @Test
+    void aCronScheduleMayNotTickMoreOftenThanEveryFiveMinutes() {
+        for (String cron : List.of("* * * * *", "*/2 * * * *", "0,1 6 * * *", "0-4 * * * *")) {
+            assertThatThrownBy(() -> Schedule.of("cron", cron, null, "Europe/Paris"))
+                    .as(cron)
+                    .isInstanceOfSatisfying(Schedule.InvalidSchedule.class, e -> assertThat(e.field()).isEqualTo("scheduleCron"))
+                    .hasMessageContaining("more often than every 5 minutes");
+        }
+        assertThat(Schedule.of("cron", "*/5 * * * *", null, "UTC").cron()).isEqualTo("*/5 * * * *");
+        assertThat(Schedule.of("cron", "0,5 6 * * *", null, "UTC").cron()).isEqualTo("0,5 6 * * *");
     }
 }
