@@ -17,10 +17,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -201,34 +197,5 @@ class DelegatedAccessTest {
         DspCredentials ok = DspCredentials.delegated(Map.of("access_token", "t"), later);
         assertThat(ok).isNotEqualTo(new DspCredentials(Map.of("access_token", "t")));
         assertThat(ok.fingerprint()).isNotEqualTo(new DspCredentials(Map.of("access_token", "t")).fingerprint());
-    }
-
-    @Test
-    void aRestatedDayReportsNewNumbersOnTheNextRunAndOtherDaysKeepTheirs() throws Exception {
-        AccountRef account = account(Dsp.TTD, new DspCredentials(longLived(Dsp.TTD)));
-        DspConnector ttd = connector(Dsp.TTD);
-        Map<String, ReportRow> before = new HashMap<>();
-        ttd.dailyReport(account, FROM, TO, r -> before.put(r.externalId() + "/" + r.date(), r));
-        Map<String, ReportRow> again = new HashMap<>();
-        ttd.dailyReport(account, FROM, TO, r -> again.put(r.externalId() + "/" + r.date(), r));
-        assertThat(again).isEqualTo(before);
-
-        HttpResponse<String> restated = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(simulator.baseUrl("/admin/accounts/ttd/" + small(Dsp.TTD) + "/restatements")))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"date\":\"" + TO + "\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(restated.statusCode()).isEqualTo(200);
-        assertThat(restated.body()).contains("\"revision\":1");
-
-        Map<String, ReportRow> after = new HashMap<>();
-        ttd.dailyReport(account, FROM, TO, r -> after.put(r.externalId() + "/" + r.date(), r));
-        assertThat(after.keySet()).isEqualTo(before.keySet());
-        after.forEach((key, row) -> {
-            if (row.date().equals(FROM)) {
-                assertThat(row).isEqualTo(before.get(key));
-            }
-        });
-        assertThat(after.values().stream().filter(r -> r.date().equals(TO)).filter(r -> !r.equals(before.get(r.externalId() + "/" + TO))))
-                .isNotEmpty();
     }
 }
