@@ -32,9 +32,11 @@ public interface DspConnector {
 
     /**
      * Mints short-lived credentials for report calls on the account (see {@link DelegatedAccess}), for a service that
-     * must call the DSP without holding the account's long-lived secrets.
+     * must call the DSP without holding the account's long-lived secrets: an access token from the account's token
+     * cache (renewed first when it has less than {@link DelegatedAccess#MINIMUM_LIFETIME} left) and the companions the
+     * DSP's calls carry. Which values cross is listed per connector. Any connector accepts the result as an account's
+     * credentials for {@link #connect}, {@link #list} and {@link #dailyReport}. Refuses credentials that are already
+     * delegated ({@link DspException.InvalidCredentials}).
      */
-    default DelegatedAccess delegate(AccountRef account) {
-        throw new UnsupportedOperationException(dsp() + " does not delegate access yet");
-    }
+    DelegatedAccess delegate(AccountRef account);
 }

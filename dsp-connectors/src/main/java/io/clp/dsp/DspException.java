@@ -15,15 +15,36 @@ public abstract sealed class DspException extends RuntimeException {
     /** Whether the same call may succeed later without anyone changing anything. */
     public abstract boolean isTransient();
 
-    /** Credentials missing, wrong, revoked, or a token that a refresh could not renew. Permanent. */
+    /**
+     * Credentials missing, wrong, revoked, or a token that a refresh could not renew: permanent. One exception:
+     * {@linkplain DspCredentials#delegated delegated} access that expired or that the DSP no longer accepts
+     * ({@link #delegationExpired()}), which is transient: a later attempt with newly delegated access may succeed.
+     */
     public static final class InvalidCredentials extends DspException {
+        private final boolean delegationExpired;
+
         public InvalidCredentials(String message) {
+            this(message, false);
+        }
+
+        private InvalidCredentials(String message, boolean delegationExpired) {
             super(message, null);
+            this.delegationExpired = delegationExpired;
+        }
+
+        /** Delegated access expired or was refused: renew the delegation and try again. */
+        public static InvalidCredentials ofExpiredDelegation(String message) {
+            return new InvalidCredentials(message + "; a later attempt with newly delegated access may succeed", true);
+        }
+
+        /** Whether delegated access expired (or the DSP refused it): a new delegation may succeed. */
+        public boolean delegationExpired() {
+            return delegationExpired;
         }
 
         @Override
         public boolean isTransient() {
-            return false;
+            return delegationExpired;
         }
     }
 

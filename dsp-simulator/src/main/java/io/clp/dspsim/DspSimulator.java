@@ -209,6 +209,21 @@ public final class DspSimulator implements AutoCloseable {
                     b.path("timeZone").asText("UTC"), b.path("currency").asText("USD"), b.path("campaigns").asLong(10),
                     b.path("insertionOrders").asInt(1), b.path("lineItems").asInt(1), b.path("creatives").asInt(1));
             exchange.json(201, Map.of("dsp", a.dsp(), "id", a.id()));
+        } else if (path.startsWith("/accounts/") && path.endsWith("/restatements") && method.equals("POST")) {
+            String[] parts = path.split("/");
+            var account = simulation.catalog().account(parts[2], parts[3]);
+            if (account.isEmpty()) {
+                exchange.json(404, Map.of("error", "no such account"));
+                return;
+            }
+            java.time.LocalDate date;
+            try {
+                date = java.time.LocalDate.parse(exchange.json().path("date").asText());
+            } catch (java.time.format.DateTimeParseException e) {
+                exchange.json(400, Map.of("error", "date must be an ISO day (yyyy-MM-dd)"));
+                return;
+            }
+            exchange.json(200, Map.of("date", date.toString(), "revision", account.get().restate(date)));
         } else if (path.startsWith("/accounts/") && path.endsWith("/changes") && method.equals("POST")) {
             String[] parts = path.split("/");
             var account = simulation.catalog().account(parts[2], parts[3]);

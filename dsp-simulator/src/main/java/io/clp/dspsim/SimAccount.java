@@ -38,6 +38,9 @@ public final class SimAccount {
     /** Changes made through the admin API, by level and index: renamed (a new update time) or removed. */
     private final Map<String, Change> changes = new ConcurrentHashMap<>();
 
+    /** Restatements made through the admin API: how many times each day's delivery was revised. */
+    private final Map<LocalDate, Integer> revisions = new ConcurrentHashMap<>();
+
     record Change(String nameSuffix, Instant at, boolean removed) {
     }
 
@@ -159,9 +162,14 @@ public final class SimAccount {
                 pacingPeriod, pacingType, labels, updated, removed);
     }
 
-    /** Deterministic daily delivery of one object of a level (line items and campaigns report; others sum their children). */
+    /**
+     * Deterministic daily delivery of one object of a level (line items and campaigns report; others sum their
+     * children): the same for the same (seed, account, object, day) on every call, until the day is restated.
+     */
     public Delivery delivery(int level, long index, LocalDate date) {
-        SplittableRandom random = new SplittableRandom(seed ^ (31L * index + level) ^ date.toEpochDay() * 0x9E3779B97F4A7C15L ^ id.hashCode());
+        int revision = revisions.getOrDefault(date, 0);
+        SplittableRandom random = new SplittableRandom(seed ^ (31L * index + level) ^ date.toEpochDay() * 0x9E3779B97F4A7C15L ^ id.hashCode()
+                ^ revision * 0xBF58476D1CE4E5B9L);
         long impressions = 1_000 + random.nextInt(50_000);
         long clicks = impressions * (5 + random.nextInt(30)) / 10_000;
         long conversions = clicks * random.nextInt(10) / 100;
@@ -175,6 +183,15 @@ public final class SimAccount {
     }
 
     // --- changes (admin API) ---------------------------------------------------------------------------------------
+
+    /**
+     * Restates a day, as DSPs do while conversions trickle in and invalid traffic is removed: every object's delivery
+     * for {@code date} changes on later reads (deterministically: the revision number joins the seed). Returns the
+     * day's new revision.
+     */
+    public int restate(LocalDate date) {
+        return revisions.merge(date, 1, Integer::sum);
+    }
 
     /** Renames {@code n} objects of a level (their update time becomes now), starting at a seeded position. */
     public List<String> rename(int level, int n, Instant now) {

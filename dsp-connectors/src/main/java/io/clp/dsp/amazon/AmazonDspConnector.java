@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clp.dsp.AccountInfo;
 import io.clp.dsp.AccountRef;
+import io.clp.dsp.DelegatedAccess;
 import io.clp.dsp.Dsp;
 import io.clp.dsp.DspConnector;
 import io.clp.dsp.DspEndpoints;
@@ -105,6 +106,19 @@ public final class AmazonDspConnector implements DspConnector {
 
 
     // --- account -------------------------------------------------------------------------------------------------
+
+    /**
+     * Crosses: {@code access_token} (a Login with Amazon access token, an hour at most), {@code client_id} (not a
+     * secret; every Amazon Ads call names it in {@code Amazon-Advertising-API-ClientId}) and {@code profile_id} (the
+     * scope header). Stays: the client secret and the refresh token.
+     */
+    @Override
+    public DelegatedAccess delegate(AccountRef account) {
+        credentialNames().forEach(account.credentials()::require);
+        AccessToken token = http.tokens().forDelegation(account, oauth::login, DelegatedAccess.MINIMUM_LIFETIME.toSeconds());
+        return DelegatedAccess.of(token, null, Map.of("client_id", account.credentials().require("client_id"),
+                "profile_id", account.credentials().require("profile_id")));
+    }
 
     @Override
     public AccountInfo connect(AccountRef account) {

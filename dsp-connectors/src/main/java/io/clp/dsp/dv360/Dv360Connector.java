@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clp.dsp.AccountInfo;
 import io.clp.dsp.AccountRef;
+import io.clp.dsp.DelegatedAccess;
 import io.clp.dsp.Dsp;
 import io.clp.dsp.DspConnector;
 import io.clp.dsp.DspEndpoints;
@@ -104,9 +105,20 @@ public final class Dv360Connector implements DspConnector {
         return Set.of("client_id", "client_secret", "refresh_token");
     }
 
+    /**
+     * Crosses: {@code access_token} (a Google OAuth access token, an hour at most). Stays: the OAuth client and the
+     * refresh token.
+     */
+    @Override
+    public DelegatedAccess delegate(AccountRef account) {
+        credentialNames().forEach(account.credentials()::require);
+        AccessToken token = http.tokens().forDelegation(account, oauth::login, DelegatedAccess.MINIMUM_LIFETIME.toSeconds());
+        return DelegatedAccess.of(token, null, Map.of());
+    }
+
     @Override
     public AccountInfo connect(AccountRef account) {
-        credentialNames().forEach(account.credentials()::require);
+        (account.credentials().delegated() ? Set.of("access_token") : credentialNames()).forEach(account.credentials()::require);
         JsonNode a = get(account, dv360("/v4/advertisers/" + path(account.externalAccountId())), GoogleClassifiers.dv360());
         JsonNode config = a.path("generalConfig");
         AccountInfo info = new AccountInfo(a.path("advertiserId").asText(account.externalAccountId()),

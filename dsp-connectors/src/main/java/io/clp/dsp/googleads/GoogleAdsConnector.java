@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clp.dsp.AccountInfo;
 import io.clp.dsp.AccountRef;
+import io.clp.dsp.DelegatedAccess;
 import io.clp.dsp.Dsp;
 import io.clp.dsp.DspConnector;
 import io.clp.dsp.DspEndpoints;
@@ -16,6 +17,7 @@ import io.clp.dsp.HierarchyPage;
 import io.clp.dsp.ListRequest;
 import io.clp.dsp.Money;
 import io.clp.dsp.ReportRow;
+import io.clp.dsp.http.AccessToken;
 import io.clp.dsp.http.DspHttp;
 import io.clp.dsp.http.OAuth2Refresh;
 import io.clp.dsp.http.Outcome;
@@ -101,6 +103,22 @@ public final class GoogleAdsConnector implements DspConnector {
     @Override
     public Set<String> credentialNames() {
         return Set.of("client_id", "client_secret", "refresh_token", "developer_token");
+    }
+
+    /**
+     * Crosses: {@code access_token} (a Google OAuth access token, an hour at most), {@code developer_token} (a
+     * secret, but every Google Ads call must send it in the {@code developer-token} header, so a report cannot run
+     * without it; it identifies CLP's API access, not the advertiser, and grants nothing without an access token) and
+     * {@code login_customer_id} when the account has one (not a secret). Stays: the OAuth client and the refresh token.
+     */
+    @Override
+    public DelegatedAccess delegate(AccountRef account) {
+        credentialNames().forEach(account.credentials()::require);
+        AccessToken token = http.tokens().forDelegation(account, oauth::login, DelegatedAccess.MINIMUM_LIFETIME.toSeconds());
+        Map<String, String> companions = new java.util.LinkedHashMap<>();
+        companions.put("developer_token", account.credentials().require("developer_token"));
+        account.credentials().get("login_customer_id").ifPresent(v -> companions.put("login_customer_id", v));
+        return DelegatedAccess.of(token, null, companions);
     }
 
     @Override

@@ -89,7 +89,8 @@ public final class DspHttp {
     /**
      * Sends a request that carries the account's access token: fetched (or cached) with {@code login}, built into the
      * request by {@code request}; when the DSP answers that the token expired, the token is renewed once and the
-     * request sent again; a second refusal is {@link DspException.InvalidCredentials}.
+     * request sent again; a second refusal is {@link DspException.InvalidCredentials}. With delegated credentials the
+     * token is never renewed: a refusal is at once {@link DspException.InvalidCredentials#ofExpiredDelegation}.
      */
     public HttpResponse<String> sendAuthorized(AccountRef account, Function<AccountRef, AccessToken> login,
                                                Function<AccessToken, HttpRequest> request, ResponseClassifier classifier) {
@@ -97,6 +98,11 @@ public final class DspHttp {
         try {
             return withRetry(account, () -> attempt(account, request.apply(token), classifier));
         } catch (TokenExpired expired) {
+            if (account.credentials().delegated()) {
+                // a delegated token is used as it is: only the service holding the account's secrets can renew it
+                throw DspException.InvalidCredentials.ofExpiredDelegation(account.dsp().label()
+                        + " refused the delegated access token for account " + account.externalAccountId());
+            }
             tokens.invalidate(account, token);
             AccessToken renewed = tokens.get(account, login);
             try {

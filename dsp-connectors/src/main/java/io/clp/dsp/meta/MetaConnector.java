@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clp.dsp.AccountInfo;
 import io.clp.dsp.AccountRef;
+import io.clp.dsp.DelegatedAccess;
 import io.clp.dsp.Dsp;
 import io.clp.dsp.DspConnector;
 import io.clp.dsp.DspEndpoints;
@@ -92,6 +93,23 @@ public final class MetaConnector implements DspConnector {
     @Override
     public Set<String> credentialNames() {
         return Set.of("access_token");
+    }
+
+    /**
+     * Crosses: {@code access_token}, which is the account's own token: Meta issues long-lived user and system-user
+     * tokens and has no grant that derives a shorter one without the app secret, which CLP does not hold. The
+     * delegation is bounded on CLP's side instead: it is valid for {@link DelegatedAccess#NON_EXPIRING_TOKEN_LIFETIME}
+     * and then refused by the connector before any call, so the receiver must ask again.
+     */
+    @Override
+    public DelegatedAccess delegate(AccountRef account) {
+        String token = account.credentials().require("access_token");
+        if (account.credentials().delegated()) {
+            throw new DspException.InvalidCredentials("delegated access to Meta account " + account.externalAccountId()
+                    + " cannot be delegated again");
+        }
+        return DelegatedAccess.of(new AccessToken(token, null), Instant.now().plus(DelegatedAccess.NON_EXPIRING_TOKEN_LIFETIME),
+                Map.of());
     }
 
     @Override

@@ -8,6 +8,7 @@ import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.NamedCsvRecord;
 import io.clp.dsp.AccountInfo;
 import io.clp.dsp.AccountRef;
+import io.clp.dsp.DelegatedAccess;
 import io.clp.dsp.Dsp;
 import io.clp.dsp.DspConnector;
 import io.clp.dsp.DspEndpoints;
@@ -106,6 +107,17 @@ public final class TtdConnector implements DspConnector {
         return ResponseClassifier.standardOutcome(response);
     };
 
+
+    /**
+     * Crosses: {@code access_token} (the {@code TTD-Auth} token from the account's login, which TTD issues for
+     * {@value #TOKEN_MINUTES} minutes). Stays: login and password.
+     */
+    @Override
+    public DelegatedAccess delegate(AccountRef account) {
+        credentialNames().forEach(account.credentials()::require);
+        AccessToken token = http.tokens().forDelegation(account, this::login, DelegatedAccess.MINIMUM_LIFETIME.toSeconds());
+        return DelegatedAccess.of(token, null, Map.of());
+    }
 
     @Override
     public AccountInfo connect(AccountRef account) {

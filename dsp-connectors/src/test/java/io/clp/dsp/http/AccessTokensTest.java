@@ -131,4 +131,33 @@ class AccessTokensTest {
         int h = key.hashCode();
         return ((h ^ (h >>> 16)) & 0x7fffffff) & 15;
     }
+
+    @Test
+    void aDelegationNeverHandsOutATokenCloseToExpiryAndReusesOneWithTimeLeft() {
+        AccountRef account = new AccountRef("org-a", Dsp.DV360, "1", new DspCredentials(Map.of("refresh_token", "r")), RateLimit.DEFAULT);
+        AtomicInteger logins = new AtomicInteger();
+        tokens.get(account, a -> new AccessToken("short", Instant.now().plusSeconds(600)));
+
+        AccessToken delegated = tokens.forDelegation(account, a -> new AccessToken("fresh-" + logins.incrementAndGet(),
+                Instant.now().plusSeconds(3600)), 900);
+        AccessToken again = tokens.forDelegation(account, a -> new AccessToken("fresh-" + logins.incrementAndGet(),
+                Instant.now().plusSeconds(3600)), 900);
+
+        assertThat(delegated.value()).isEqualTo("fresh-1");
+        assertThat(again.value()).isEqualTo("fresh-1");
+        assertThat(logins).hasValue(1);
+    }
+
+    @Test
+    void delegatedCredentialsAreHandedOutAsTheyAreAndNeverLoggedInWith() {
+        DspCredentials delegated = DspCredentials.delegated(Map.of("access_token", "given"), Instant.now().plusSeconds(900));
+        AccountRef account = new AccountRef("org-a", Dsp.DV360, "1", delegated, RateLimit.DEFAULT);
+
+        AccessToken token = tokens.get(account, a -> {
+            throw new AssertionError("a delegated account is never logged in with");
+        });
+
+        assertThat(token.value()).isEqualTo("given");
+        assertThat(token.expiresAt()).isEqualTo(delegated.delegatedUntil());
+    }
 }

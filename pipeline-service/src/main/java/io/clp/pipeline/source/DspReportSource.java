@@ -1,0 +1,215 @@
+package io.clp.pipeline.source;
+
+import de.siegmar.fastcsv.writer.CsvWriter;
+import de.siegmar.fastcsv.writer.LineDelimiter;
+import io.clp.dsp.AccountRef;
+import io.clp.dsp.Dsp;
+import io.clp.dsp.DspConnector;
+import io.clp.dsp.DspConnectors;
+import io.clp.dsp.DspCredentials;
+import io.clp.dsp.DspException;
+import io.clp.dsp.EntityLevel;
+import io.clp.dsp.RateLimit;
+import io.clp.dsp.ReportRow;
+import io.clp.dsp.http.DspHttp;
+import io.clp.pipeline.campaigns.DspAccess;
+import io.clp.pipeline.campaigns.DspAccessTokens;
+import io.vertx.core.Context;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * A DSP's daily performance report as a source (kind {@value #KIND}): one report per execution window, read through the
+ * DSP's connector with short-lived access that campaign-service delegates ({@link DspAccessTokens}); pipeline-service
+ * never holds an account's long-lived secrets. The report is written as CSV with {@link SourceFormats#DSP_REPORT_HEADER}:
+ * one row per entity and account day, at the level the DSP reports (line item; Google Ads ads, Meta ads, TTD and
+ * Amazon ad groups), money as plain decimals in the account's currency.
+ * <p>
+ * Spooled, not piped: {@link #open} runs the whole report into a temporary file (the connector hands rows over one by
+ * one, each written at once, so memory stays bounded whatever the report's size) and returns a stream over that file
+ * that deletes it when closed. A report run is many calls (create, poll, download) that succeed or fail as a whole;
+ * spooling means {@code open} either returns a complete report or throws, already mapped to transient or permanent,
+ * never a stream that breaks half-way through bronze; the DSP's download is not held open while the reader is slow; and
+ * no producer thread outlives a reader that stops early. The cost is disk space for one report while it is read.
+ * <p>
+ * Failures: a transient {@link DspException} (throttled, unavailable, report job failed, delegated access expired) is
+ * {@link TransientSourceException}; invalid credentials and refused requests are {@link PermanentSourceException};
+ * failures of {@link DspAccessTokens} itself pass through as its implementation raises them. Blocking: refuses to run
+ * on a Vert.x event loop.
+ */
+@ApplicationScoped
+public class DspReportSource implements Source {
+
+    public static final String KIND = "dsp_report";
+
+    private static final Logger LOG = Logger.getLogger(DspReportSource.class);
+
+    private final DspConnectors connectors;
+    private final Supplier<DspAccessTokens> tokens;
+    private final Path spool;
+
+    @Inject
+    DspReportSource(DspReportSourceSettings settings, Instance<DspAccessTokens> tokens) {
+        this(new DspConnectors(DspHttp.create(settings.connectTimeout(), settings.requestTimeout()), settings.dspEndpoints()),
+                () -> tokens.isResolvable() ? tokens.get() : null, null);
+    }
+
+    /** Over the given connectors, with access from {@code tokens}; reports spool in the JVM's temporary directory. */
+    public DspReportSource(DspConnectors connectors, DspAccessTokens tokens) {
+        this(connectors, () -> tokens, null);
+    }
+
+    /** @param spool the directory reports are spooled in; null for the JVM's temporary directory */
+    DspReportSource(DspConnectors connectors, Supplier<DspAccessTokens> tokens, Path spool) {
+        this.connectors = Objects.requireNonNull(connectors, "connectors");
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.spool = spool;
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    /**
+     * One object: the report of the request's window, named {@code <dsp>-report-<from>-<to>}. Its size is unknown until
+     * it is run ({@code -1}); every listing is a new delivery (DSPs restate recent days), so its version is the time of
+     * the listing.
+     */
+    @Override
+    public List<SourceObject> list(SourceRequest request) throws IOException {
+        DspAccess access = access(request);
+        Instant now = Instant.now();
+        String name = access.dsp() + "-report-" + request.from() + "-" + request.to();
+        return List.of(new SourceObject(name, -1, now, now.toString(), request.from().equals(request.to()) ? request.from() : null));
+    }
+
+    @Override
+    public InputStream open(SourceRequest request, SourceObject object) throws IOException {
+        DspAccess access = access(request);
+        Dsp dsp = Dsp.fromLabel(access.dsp()).orElseThrow(() -> new PermanentSourceException(
+                "DSP account " + request.dspAccountId() + " is of an unknown DSP '" + access.dsp() + "'", null));
+        DspConnector connector = connectors.get(dsp);
+        AccountRef account;
+        try {
+            account = new AccountRef(request.dspAccountId().toString(), dsp, access.externalAccountId(),
+                    DspCredentials.delegated(access.credentials(), access.expiresAt()), RateLimit.DEFAULT);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            // the message names the offending credential, never a value
+            throw new PermanentSourceException("the access delegated for DSP account " + request.dspAccountId()
+                    + " is unusable: " + e.getMessage(), null);
+        }
+        Path file = spool == null ? Files.createTempFile("dsp-report-", ".csv") : Files.createTempFile(spool, "dsp-report-", ".csv");
+        boolean handedOver = false;
+        try {
+            long rows = write(connector, account, request, file);
+            LOG.debugf("%s report of DSP account %s for %s..%s: %d rows", dsp.label(), request.dspAccountId(), request.from(),
+                    request.to(), rows);
+            InputStream in = new Spooled(file);
+            handedOver = true;
+            return in;
+        } finally {
+            if (!handedOver) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    private long write(DspConnector connector, AccountRef account, SourceRequest request, Path file) throws IOException {
+        long[] count = {0};
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+             CsvWriter csv = CsvWriter.builder().lineDelimiter(LineDelimiter.LF).build(out)) {
+            csv.writeRecord(SourceFormats.DSP_REPORT_HEADER);
+            connector.dailyReport(account, request.from(), request.to(), row -> {
+                csv.writeRecord(record(row));
+                count[0]++;
+            });
+        } catch (DspException e) {
+            throw mapped(e, request);
+        } catch (UncheckedIOException e) {
+            throw new TransientSourceException("spooling the DSP report of account " + request.dspAccountId() + " failed: "
+                    + e.getCause().getMessage(), e.getCause(), null);
+        }
+        return count[0];
+    }
+
+    /** The spooled report; closing it deletes the file (once, whatever the reader did). */
+    private static final class Spooled extends FilterInputStream {
+        private final Path file;
+        private boolean closed;
+
+        Spooled(Path file) throws IOException {
+            super(Files.newInputStream(file));
+            this.file = file;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                super.close();
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    /** One row in {@link SourceFormats#DSP_REPORT_HEADER}'s order. */
+    static List<String> record(ReportRow row) {
+        return List.of(row.date().toString(), level(row.level()), row.externalId(), Long.toString(row.impressions()),
+                Long.toString(row.clicks()), row.conversions().toPlainString(), Long.toString(row.views()),
+                row.spend().amount().toPlainString(), row.spend().currency().getCurrencyCode(),
+                row.revenue().amount().toPlainString());
+    }
+
+    static String level(EntityLevel level) {
+        return switch (level) {
+            case CAMPAIGN -> "campaign";
+            case INSERTION_ORDER -> "insertion_order";
+            case LINE_ITEM -> "line_item";
+            case CREATIVE -> "creative";
+        };
+    }
+
+    static IOException mapped(DspException e, SourceRequest request) {
+        String message = "DSP report of account " + request.dspAccountId() + " for " + request.from() + ".." + request.to()
+                + ": " + e.getMessage();
+        if (e.isTransient()) {
+            return new TransientSourceException(message, e, e instanceof DspException.RateLimited r ? r.retryAfter() : null);
+        }
+        return new PermanentSourceException(message, e);
+    }
+
+    private DspAccess access(SourceRequest request) throws IOException {
+        if (Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("a DSP report blocks: run it on a worker thread, not on the event loop");
+        }
+        if (request.dspAccountId() == null) {
+            throw new PermanentSourceException("a DSP report source needs the pipeline's DSP account", null);
+        }
+        DspAccessTokens source = tokens.get();
+        if (source == null) {
+            throw new PermanentSourceException("no way to get access to DSP accounts is deployed (no DspAccessTokens "
+                    + "implementation): DSP reports cannot run", null);
+        }
+        return source.accessFor(request.organizationId(), request.dspAccountId());
+    }
+}
