@@ -71,9 +71,12 @@ public final class ServiceComponent extends Component {
             env.put("CLP_OIDC_CLIENT_SECRET", KeycloakComponent.clientSecret(ctx, name()));
         }
         env.put("CLP_KEYCLOAK_URL", ctx.keycloakUrl());
-        if (service.equals("campaign")) {
-            // the connectors call the stack's DSP simulator instead of the DSPs' production hosts
+        if (service.equals("campaign") || service.equals("pipeline")) {
+            // the connectors (campaign-service's sync, pipeline-service's DSP reports) call the stack's DSP simulator
+            // instead of the DSPs' production hosts
             DspSimulatorComponent.endpoints(ctx).forEach((name, url) -> env.put("CLP_DSP_ENDPOINTS_" + name, url));
+        }
+        if (service.equals("campaign")) {
             // the key that encrypts DSP credentials at rest: generated once per installation, kept with its secrets
             env.put("CLP_CRYPTO_ACTIVE_KEY_ID", "local");
             env.put("CLP_CRYPTO_KEYS_LOCAL", ctx.secrets().key("crypto.keys.local"));
