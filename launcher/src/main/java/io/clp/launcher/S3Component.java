@@ -36,7 +36,7 @@ public final class S3Component extends Component {
     }
 
     static S3ProxyServer server(StackContext ctx) {
-        return new S3ProxyServer(jar(ctx), ctx.layout().data("s3"), ctx.layout().conf("s3").resolve("s3proxy.conf"),
+        return new S3ProxyServer(ctx.layout().data("s3"), ctx.layout().conf("s3").resolve("s3proxy.conf"),
                 ctx.ports().s3(), ACCESS_KEY_ID, ctx.secrets().get("s3.secret-access-key"));
     }
 
@@ -58,7 +58,7 @@ public final class S3Component extends Component {
 
     @Override
     protected void spawn() {
-        ManagedProcess.spawn(server().command(ctx.java()), Map.of("LOG_LEVEL", "warn"), ctx.layout().home(), log(),
+        ManagedProcess.spawn(server().command(ctx.java(), jar(ctx)), Map.of("LOG_LEVEL", "warn"), ctx.layout().home(), log(),
                 pidFile());
     }
 

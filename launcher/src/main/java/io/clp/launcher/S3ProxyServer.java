@@ -18,15 +18,13 @@ public final class S3ProxyServer {
     /** The region S3 clients sign for; S3Proxy accepts any, the platform's config names this one. */
     public static final String REGION = "us-east-1";
 
-    private final Path jar;
     private final Path dataDir;
     private final Path configFile;
     private final int port;
     private final String accessKeyId;
     private final String secretAccessKey;
 
-    public S3ProxyServer(Path jar, Path dataDir, Path configFile, int port, String accessKeyId, String secretAccessKey) {
-        this.jar = Objects.requireNonNull(jar);
+    public S3ProxyServer(Path dataDir, Path configFile, int port, String accessKeyId, String secretAccessKey) {
         this.dataDir = Objects.requireNonNull(dataDir);
         this.configFile = Objects.requireNonNull(configFile);
         this.port = port;
@@ -83,8 +81,11 @@ public final class S3ProxyServer {
         }
     }
 
-    /** The command that runs the server in the foreground (a small heap: objects are streamed to and from disk). */
-    public List<String> command(String java) {
+    /**
+     * The command that runs the server's jar ({@code s3proxy-*-jar-with-dependencies.jar}) in the foreground, with a
+     * small heap: objects are streamed to and from disk.
+     */
+    public List<String> command(String java, Path jar) {
         return List.of(java, "-Xms16m", "-Xmx128m", "-XX:+UseSerialGC", "-jar", jar.toString(),
                 "--properties", configFile.toString());
     }

@@ -50,7 +50,7 @@ public final class TestS3 {
             throw new UncheckedIOException(e);
         }
         try {
-            S3ProxyServer server = new S3ProxyServer(jar(), base.resolve("data"), base.resolve("s3proxy.conf"),
+            S3ProxyServer server = new S3ProxyServer(base.resolve("data"), base.resolve("s3proxy.conf"),
                     TestPostgres.freePort(), "test-" + UUID.randomUUID().toString().substring(0, 8),
                     UUID.randomUUID().toString());
             server.writeConfig();
@@ -86,7 +86,7 @@ public final class TestS3 {
     private synchronized void startServer() {
         try {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            process = new ProcessBuilder(server.command(java))
+            process = new ProcessBuilder(server.command(java, jar()))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
