@@ -1,22 +1,27 @@
 package io.clp.launcher;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * An S3-compatible server run as a plain Java process: S3Proxy ({@code org.gaul:s3proxy}, its
  * {@code jar-with-dependencies} from Maven Central) with its filesystem backend, on loopback. Each bucket is a folder
  * of {@code dataDir}; AWS signature v2 and v4 are checked against one access key. Used by the local stack
  * ({@link S3Component}) and by the test support alike.
+ *
+ * <p>The filesystem backend answers requests without credentials for buckets and objects that other users may read
+ * (POSIX "others" read bit): the data folder, each bucket folder and every file the server writes (it runs with
+ * umask 077) are its owner's only, so every request must be signed.
  */
 public final class S3ProxyServer {
 
     /** The region S3 clients sign for; S3Proxy accepts any, the platform's config names this one. */
     public static final String REGION = "us-east-1";
+    private static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
 
     private final Path dataDir;
     private final Path configFile;
@@ -54,11 +59,7 @@ public final class S3ProxyServer {
 
     /** Writes the server's settings (they hold the secret key: owner-only) and creates its data folder. */
     public void writeConfig() {
-        try {
-            Files.createDirectories(dataDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        PrivateFiles.directory(dataDir, PRIVATE_DIR);
         PrivateFiles.write(configFile, String.join("\n",
                 "s3proxy.endpoint=" + endpoint(),
                 "s3proxy.authorization=aws-v2-or-v4",
@@ -74,11 +75,8 @@ public final class S3ProxyServer {
         if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
             throw new IllegalArgumentException("not a bucket name: " + bucket);
         }
-        try {
-            Files.createDirectories(dataDir.resolve(bucket));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        PrivateFiles.directory(dataDir, PRIVATE_DIR);
+        PrivateFiles.directory(dataDir.resolve(bucket), PRIVATE_DIR);
     }
 
     /**
@@ -86,7 +84,8 @@ public final class S3ProxyServer {
      * small heap: objects are streamed to and from disk.
      */
     public List<String> command(String java, Path jar) {
-        return List.of(java, "-Xms16m", "-Xmx128m", "-XX:+UseSerialGC", "-jar", jar.toString(),
+        return List.of("/bin/sh", "-c", "umask 077 && exec \"$@\"", "s3proxy",
+                java, "-Xms16m", "-Xmx128m", "-XX:+UseSerialGC", "-jar", jar.toString(),
                 "--properties", configFile.toString());
     }
 

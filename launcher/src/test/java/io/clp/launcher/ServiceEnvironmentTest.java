@@ -158,6 +158,11 @@ class ServiceEnvironmentTest {
         S3Component s3 = new S3Component(ctx);
         s3.prepare();
         assertThat(ctx.layout().data("s3").resolve(S3Component.BUCKET)).isDirectory();
+        // the filesystem backend would answer unsigned requests for what other users may read
+        for (Path dir : java.util.List.of(ctx.layout().data("s3"), ctx.layout().data("s3").resolve(S3Component.BUCKET))) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+                    .as(dir.toString()).isEqualTo("rwx------");
+        }
         Path conf = ctx.layout().conf("s3").resolve("s3proxy.conf");
         assertThat(Files.readString(conf)).contains("s3proxy.credential=" + ctx.secrets().get("s3.secret-access-key"))
                 .contains("s3proxy.endpoint=http://127.0.0.1:8300");

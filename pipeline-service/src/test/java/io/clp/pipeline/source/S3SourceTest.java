@@ -139,6 +139,22 @@ class S3SourceTest {
     }
 
     @Test
+    void theBucketAnswersOnlySignedRequests() throws Exception {
+        UUID org = UUID.randomUUID();
+        String key = "orgs/" + org + "/media/media_2026-03-01.csv";
+        put(key, CSV);
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            for (String path : List.of("/" + TestS3.BUCKET, "/" + TestS3.BUCKET + "/" + key,
+                    "/" + TestS3.BUCKET + "?list-type=2&prefix=orgs/")) {
+                var response = http.send(java.net.http.HttpRequest.newBuilder(URI.create(s3.endpoint() + path)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as(path).isEqualTo(403);
+                assertThat(response.body()).as(path).doesNotContain("date,campaign_name").doesNotContain(org.toString());
+            }
+        }
+    }
+
+    @Test
     void anotherOrganizationsObjectsAreNeverListedNorRead() throws IOException {
         UUID owner = UUID.randomUUID();
         UUID other = UUID.randomUUID();
