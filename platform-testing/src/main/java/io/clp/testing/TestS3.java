@@ -37,12 +37,12 @@ public final class TestS3 {
 
     public static synchronized TestS3 get() {
         if (instance == null) {
-            instance = start();
+            instance = launch();
         }
         return instance;
     }
 
-    private static TestS3 start() {
+    private static TestS3 launch() {
         Path base;
         try {
             base = Files.createTempDirectory("clp-test-s3-");
@@ -118,6 +118,19 @@ public final class TestS3 {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops the server now, as a crash or an outage would (clients see refused connections until {@link #start()}). */
+    public void stop() {
+        stopServer();
+    }
+
+    /** Starts the stopped server again on the same port, data and credentials (nothing when it runs). */
+    public synchronized void start() {
+        Process running = process;
+        if (running == null || !running.isAlive()) {
+            startServer();
         }
     }
 

@@ -258,6 +258,34 @@ class S3SourceTest {
     }
 
     @Test
+    void aServerGoingDownMidReadOrWhileListingIsTransient() throws Exception {
+        UUID org = UUID.randomUUID();
+        LocalDate day = LocalDate.of(2026, 4, 1);
+        SourceRequest request = request(org, config("media", null), day, day);
+        byte[] body = new byte[8 * 1024 * 1024];
+        new Random(3).nextBytes(body);
+        admin.putObject(PutObjectRequest.builder().bucket(TestS3.BUCKET).key("orgs/" + org + "/media/m_" + day + ".csv")
+                .build(), RequestBody.fromBytes(body));
+        SourceObject object = source.list(request).get(0);
+        try (InputStream in = source.open(request, object)) {
+            assertThat(in.read(new byte[1024])).isPositive();
+            s3.stop();
+            assertThatThrownBy(() -> {
+                byte[] buffer = new byte[64 * 1024];
+                while (in.read(buffer) >= 0) {
+                    // the rest, until the connection is found cut
+                }
+            }).isInstanceOf(IOException.class).satisfies(e -> assertThat(Failures.isTransient(e)).isTrue());
+            assertThatThrownBy(() -> source.list(request)).isInstanceOf(S3Unavailable.class);
+        } catch (IOException closing) {
+            // closing a cut connection may fail too
+        } finally {
+            s3.start();
+        }
+        assertThat(source.list(request)).containsExactly(object);
+    }
+
+    @Test
     void aMissingBucketOrWrongCredentialsArePermanentFailuresSayingWhatToFix() throws Exception {
         UUID org = UUID.randomUUID();
         LocalDate day = LocalDate.of(2026, 3, 1);
