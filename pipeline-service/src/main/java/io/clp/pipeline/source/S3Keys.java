@@ -20,9 +20,9 @@ import java.util.regex.PatternSyntaxException;
  *
  * <ul>
  *   <li>An organization's objects are all under {@code orgs/<orgId>/}; a pipeline's {@code config.source.prefix} is a
- *   folder below it: relative (no leading {@code /}), without {@code .} or {@code ..} segments, backslashes, control
- *   characters or empty segments (one trailing {@code /} is allowed). A prefix breaking these rules is refused, never
- *   repaired, so no key of another organization can be named.</li>
+ *   folder below it: relative (no leading {@code /}), without {@code ..} segments, backslashes, control characters or
+ *   empty segments (one trailing {@code /} is allowed); {@code .} segments are dropped. A prefix breaking these rules
+ *   is refused, never repaired, so no key of another organization can be named.</li>
  *   <li>The objects read are those directly in that folder (not in folders below it) whose file name matches
  *   {@code config.filenamePattern} (a glob: {@code *}, {@code ?}, {@code [...]}, {@code {a,b}}; default
  *   {@code *.csv}) and holds a day of the window.</li>
@@ -36,7 +36,7 @@ public final class S3Keys {
     public static final String DEFAULT_FILENAME_PATTERN = "*.csv";
     /** A date in a file name: YYYY-MM-DD or YYYYMMDD (the same separator, or none, in both places). */
     private static final Pattern DAY = Pattern.compile("(?<![0-9])([0-9]{4})(-?)([0-9]{2})\\2([0-9]{2})(?![0-9])");
-    private static final int MAX_PREFIX_LENGTH = 512;
+    private static final int MAX_PREFIX_LENGTH = 1024;
 
     private S3Keys() {
     }
@@ -69,15 +69,22 @@ public final class S3Keys {
             }
         }
         String body = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+        StringBuilder normalized = new StringBuilder();
         for (String segment : body.split("/", -1)) {
             if (segment.isEmpty()) {
                 throw refused("holds an empty segment (//)");
             }
-            if (segment.equals("..") || segment.equals(".")) {
-                throw refused("holds a '" + segment + "' segment");
+            if (segment.equals("..")) {
+                throw refused("holds a '..' segment");
+            }
+            if (!segment.equals(".")) {
+                normalized.append(segment).append('/');
             }
         }
-        return body + "/";
+        if (normalized.isEmpty()) {
+            throw refused("names no folder");
+        }
+        return normalized.toString();
     }
 
     /** The full key prefix of a pipeline's folder: {@code orgs/<orgId>/<prefix>/}. */
@@ -155,6 +162,6 @@ public final class S3Keys {
 
     private static Failures.Permanent refused(String why) {
         return new Failures.Permanent("the S3 source's prefix " + why
-                + ": it must be a relative folder of the organization's prefix, without '.' or '..' segments");
+                + ": it must be a relative folder of the organization's prefix, without '..' segments");
     }
 }

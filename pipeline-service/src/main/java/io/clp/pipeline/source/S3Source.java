@@ -116,11 +116,15 @@ public class S3Source implements Source, AutoCloseable {
         String prefix = S3Keys.relativePrefix(S3Keys.configuredPrefix(request.config()));
         String name = object.name();
         // the name comes back from the caller: it must still be a file directly in this pipeline's folder
-        if (name == null || !name.startsWith(prefix) || name.length() == prefix.length()
-                || name.indexOf('/', prefix.length()) >= 0 || name.indexOf('\\') >= 0) {
+        String fileName = name == null || !name.startsWith(prefix) ? null : name.substring(prefix.length());
+        if (fileName == null || fileName.isEmpty() || fileName.equals(".") || fileName.equals("..")
+                || fileName.indexOf('/') >= 0 || name.indexOf('\\') >= 0) {
             throw new Failures.Permanent("object " + name + " is not a file of the pipeline's S3 prefix " + prefix);
         }
-        S3Keys.relativePrefix(name); // no '.'/'..' segments, absolute path or control characters
+        // no '..' or '.' segment, absolute path or control characters: the key is exactly the name under the org
+        if (!S3Keys.relativePrefix(name).equals(name + "/")) {
+            throw new Failures.Permanent("object " + name + " is not a plain key of the pipeline's S3 prefix " + prefix);
+        }
         String key = S3Keys.organizationPrefix(request.organizationId()) + name;
         GetObjectRequest.Builder get = GetObjectRequest.builder().bucket(bucket).key(key);
         if (object.version() != null && !object.version().isBlank()) {

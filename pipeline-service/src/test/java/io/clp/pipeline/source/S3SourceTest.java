@@ -170,7 +170,8 @@ class S3SourceTest {
         // a name walking out of the prefix is refused before any request
         for (String name : List.of("media/../../" + owner + "/media/media_2026-03-01.csv",
                 "../" + owner + "/media/media_2026-03-01.csv", "/orgs/" + owner + "/media/media_2026-03-01.csv",
-                "other/media_2026-03-01.csv", "media/sub/media_2026-03-01.csv", "media/", "media/.")) {
+                "other/media_2026-03-01.csv", "media/sub/media_2026-03-01.csv", "media/", "media/.", "media/..",
+                "media/./media_2026-03-01.csv", "./media/media_2026-03-01.csv")) {
             SourceObject forged = new SourceObject(name, 1, null, null, day);
             assertThatThrownBy(() -> source.open(request(other, config, day, day), forged))
                     .as(name).isInstanceOf(Failures.Permanent.class);
@@ -184,13 +185,14 @@ class S3SourceTest {
         put("orgs/" + victim + "/media/media_2026-03-01.csv", CSV);
         LocalDate day = LocalDate.of(2026, 3, 1);
         for (String prefix : List.of("../" + victim + "/media", "media/../../" + victim + "/media", "..",
-                "/orgs/" + victim + "/media", "/media", "./media", "media/./x", "media\\x", "media//x", "", "   ",
-                "media\nx")) {
+                "/orgs/" + victim + "/media", "/media", ".", "./", "media\\x", "media//x", "", "   ",
+                "media\nx", "x".repeat(1025))) {
             assertThatThrownBy(() -> source.list(request(org, config(prefix, null), day, day)))
                     .as("prefix %s", prefix).isInstanceOf(Failures.Permanent.class)
                     .hasMessageContaining("prefix");
         }
         assertThat(S3Keys.pipelinePrefix(org, "a/b/")).isEqualTo("orgs/" + org + "/a/b/");
+        assertThat(S3Keys.pipelinePrefix(org, "./a/./b")).isEqualTo("orgs/" + org + "/a/b/");
     }
 
     @Test
