@@ -50,6 +50,7 @@ build_if_needed() {
     [ -f "$ROOT/$m-service/target/quarkus-app/quarkus-run.jar" ] || missing=1
   done
   [ -f "$ROOT/launcher/target/launcher.path" ] || missing=1
+  [ -f "$ROOT/deploy/local/target/stack/s3proxy.path" ] || missing=1
   if [ "$missing" -eq 0 ] && [ -f "$STAMP" ] && [ -z "$(find "$ROOT" -path "$ROOT/.clp" -prune -o -path '*/target' -prune \
         -o \( -name pom.xml -o -path '*/src/main/*' -o -path "$ROOT/deploy/*" \) -type f -newer "$STAMP" -print -quit)" ]; then
     return 0

@@ -21,7 +21,7 @@ class StackLifecycleTest {
     void statusShowsEveryComponentUpWithItsPortAndPid() {
         Stack stack = LocalStack.get();
         assertThat(stack.status()).extracting(Stack.ComponentStatus::name).containsExactly(
-                "postgres", "kafka", "keycloak", "connect", "dsp-simulator", "identity-service", "campaign-service",
+                "postgres", "kafka", "keycloak", "connect", "dsp-simulator", "s3", "identity-service", "campaign-service",
                 "pipeline-service", "rules-service", "notification-service", "audit-service");
         assertThat(stack.status()).allSatisfy(s -> {
             assertThat(s.healthy()).as(s.name() + " healthy").isTrue();

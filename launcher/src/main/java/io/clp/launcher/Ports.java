@@ -26,6 +26,14 @@ public record Ports(int postgres, int kafka, int kafkaController, int connect, i
                 keycloak + offset, keycloakManagement + offset, dspSimulator + offset, Map.copyOf(shifted));
     }
 
+    /**
+     * The S3-compatible server's port: ten above the DSP simulator's (8300 by default), so it moves with
+     * {@link #shiftedBy(int)}.
+     */
+    public int s3() {
+        return dspSimulator + 10;
+    }
+
     public int service(String name) {
         Integer port = services.get(name);
         if (port == null) {

@@ -71,6 +71,10 @@ public final class ServiceComponent extends Component {
             env.put("CLP_OIDC_CLIENT_SECRET", KeycloakComponent.clientSecret(ctx, name()));
         }
         env.put("CLP_KEYCLOAK_URL", ctx.keycloakUrl());
+        if (service.equals("pipeline")) {
+            // daily files of pipelines whose source is an S3 prefix: the stack's S3-compatible server
+            env.putAll(S3Component.serviceEnvironment(ctx));
+        }
         if (service.equals("campaign") || service.equals("pipeline")) {
             // the connectors (campaign-service's sync, pipeline-service's DSP reports) call the stack's DSP simulator
             // instead of the DSPs' production hosts

@@ -25,6 +25,7 @@ public final class Stack {
     private final ConnectComponent connect;
     private final KeycloakComponent keycloak;
     private final DspSimulatorComponent dspSimulator;
+    private final S3Component s3;
     private final Map<String, ServiceComponent> services = new LinkedHashMap<>();
 
     public Stack(StackContext ctx, PrintStream out) {
@@ -35,6 +36,7 @@ public final class Stack {
         this.connect = new ConnectComponent(ctx);
         this.keycloak = new KeycloakComponent(ctx);
         this.dspSimulator = new DspSimulatorComponent(ctx);
+        this.s3 = new S3Component(ctx);
         ServiceCatalog.NAMES.forEach(s -> services.put(s, new ServiceComponent(ctx, s)));
     }
 
@@ -44,7 +46,7 @@ public final class Stack {
 
     /** Every component in start order. */
     public List<Component> components() {
-        List<Component> all = new ArrayList<>(List.of(postgres, kafka, keycloak, connect, dspSimulator));
+        List<Component> all = new ArrayList<>(List.of(postgres, kafka, keycloak, connect, dspSimulator, s3));
         all.addAll(services.values());
         return all;
     }
@@ -63,9 +65,10 @@ public final class Stack {
             postgres.afterHealthy();
             await(kafka);
             kafka.afterHealthy();
-            startAll(started, List.of(connect, dspSimulator));
+            startAll(started, List.of(connect, dspSimulator, s3));
             await(keycloak);
             await(dspSimulator);
+            await(s3);
             startAll(started, List.copyOf(services.values()));
             await(connect);
             for (ServiceComponent service : services.values()) {
@@ -149,6 +152,10 @@ public final class Stack {
         out.printf("Demo login              %s/account  user %s  password %s%n", ctx.realmUrl(),
                 KeycloakComponent.DEMO_USER, KeycloakComponent.demoPassword(ctx));
         out.printf("Kafka bootstrap         %s%n", ctx.kafkaBootstrap());
+        out.printf("S3 (daily files)        %s  bucket %s, access key %s, secret s3.secret-access-key in %s;%n"
+                        + "                        files under %s/orgs/<orgId>/<prefix>/%n",
+                "http://127.0.0.1:" + s3.port(), S3Component.BUCKET, S3Component.ACCESS_KEY_ID,
+                ctx.layout().secretsFile(), ctx.layout().data(s3.name()).resolve(S3Component.BUCKET));
         out.printf("Kafka Connect REST      http://127.0.0.1:%d/connectors%n", ctx.ports().connect());
         out.printf("PostgreSQL              %s (role per service, passwords in %s)%n", ctx.jdbcUrl(),
                 ctx.layout().secretsFile());

@@ -56,6 +56,7 @@ class ServiceEnvironmentTest {
             Set<String> expected = switch (service) {
                 case "identity" -> Set.of("db.identity", "keycloak.client.identity-service");
                 case "campaign" -> Set.of("db.campaign", "crypto.keys.local");
+                case "pipeline" -> Set.of("db.pipeline", "s3.secret-access-key");
                 default -> Set.of("db." + service);
             };
             assertThat(secretsIn(env, secrets)).as("secrets handed to %s-service", service)
@@ -134,5 +135,38 @@ class ServiceEnvironmentTest {
         ctx.secrets().put(KeycloakComponent.LEGACY_SHARED_SECRET, "old-shared");
         new KeycloakComponent(ctx).keepLegacySecret();
         assertThat(KeycloakComponent.clientSecret(ctx, "identity-service")).isNotEqualTo("old-shared");
+    }
+
+    @Test
+    void onlyPipelineServiceReadsTheStacksS3BucketWhoseSettingsStayOwnerOnly() throws IOException {
+        StackContext ctx = TestStacks.context(home);
+        Map<String, String> env = new ServiceComponent(ctx, "pipeline").environment();
+        assertThat(env).containsEntry("CLP_PIPELINES_S3_ENDPOINT", "http://127.0.0.1:8300")
+                .containsEntry("CLP_PIPELINES_S3_BUCKET", S3Component.BUCKET)
+                .containsEntry("CLP_PIPELINES_S3_PATH_STYLE", "true")
+                .containsEntry("CLP_PIPELINES_S3_ACCESS_KEY_ID", S3Component.ACCESS_KEY_ID)
+                .containsEntry("CLP_PIPELINES_S3_SECRET_ACCESS_KEY", ctx.secrets().get("s3.secret-access-key"));
+        for (String service : ServiceCatalog.NAMES) {
+            if (!service.equals("pipeline")) {
+                assertThat(new ServiceComponent(ctx, service).environment().keySet())
+                        .as("%s-service", service).noneMatch(key -> key.startsWith("CLP_PIPELINES_S3_"));
+            }
+        }
+        assertThat(Ports.defaults().shiftedBy(20000).s3()).isEqualTo(28300);
+
+        ctx.layout().createDirectories();
+        S3Component s3 = new S3Component(ctx);
+        s3.prepare();
+        assertThat(ctx.layout().data("s3").resolve(S3Component.BUCKET)).isDirectory();
+        // the filesystem backend would answer unsigned requests for what other users may read
+        for (Path dir : java.util.List.of(ctx.layout().data("s3"), ctx.layout().data("s3").resolve(S3Component.BUCKET))) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+                    .as(dir.toString()).isEqualTo("rwx------");
+        }
+        Path conf = ctx.layout().conf("s3").resolve("s3proxy.conf");
+        assertThat(Files.readString(conf)).contains("s3proxy.credential=" + ctx.secrets().get("s3.secret-access-key"))
+                .contains("s3proxy.endpoint=http://127.0.0.1:8300");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(conf)))
+                .isEqualTo("rw-------");
     }
 }
