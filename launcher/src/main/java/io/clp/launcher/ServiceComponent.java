@@ -71,6 +71,12 @@ public final class ServiceComponent extends Component {
             env.put("CLP_OIDC_CLIENT_SECRET", KeycloakComponent.clientSecret(ctx, name()));
         }
         env.put("CLP_KEYCLOAK_URL", ctx.keycloakUrl());
+        if (service.equals("pipeline")) {
+            // campaign-service's internal API, called as pipeline-service's own service account (docs/adr/0012)
+            env.put("CLP_INTERNAL_CAMPAIGN_SERVICE_URL", "http://" + ctx.probeHost() + ":" + ctx.ports().service("campaign"));
+            env.put("CLP_INTERNAL_CLIENT_ID", KeycloakComponent.PIPELINE_CLIENT);
+            env.put("CLP_INTERNAL_CLIENT_SECRET", KeycloakComponent.clientSecret(ctx, KeycloakComponent.PIPELINE_CLIENT));
+        }
         if (service.equals("campaign")) {
             // the connectors call the stack's DSP simulator instead of the DSPs' production hosts
             DspSimulatorComponent.endpoints(ctx).forEach((name, url) -> env.put("CLP_DSP_ENDPOINTS_" + name, url));

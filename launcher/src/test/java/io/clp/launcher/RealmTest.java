@@ -64,14 +64,14 @@ class RealmTest {
     void onlyClientsThatCallKeycloakAsThemselvesHaveServiceAccounts() {
         List<String> withServiceAccounts = clients().stream().filter(c -> c.path("serviceAccountsEnabled").asBoolean(false))
                 .map(c -> c.path("clientId").asText()).toList();
-        assertThat(withServiceAccounts).containsExactly("identity-service");
+        assertThat(withServiceAccounts).containsExactly("identity-service", KeycloakComponent.PIPELINE_CLIENT);
         List<String> serviceAccountUsers = new ArrayList<>();
         realm.path("users").forEach(u -> {
             if (u.has("serviceAccountClientId")) {
                 serviceAccountUsers.add(u.path("serviceAccountClientId").asText());
             }
         });
-        assertThat(serviceAccountUsers).containsExactly("identity-service");
+        assertThat(serviceAccountUsers).containsExactly("identity-service", KeycloakComponent.PIPELINE_CLIENT);
     }
 
     @Test
