@@ -422,7 +422,10 @@ class EntityResolutions {
                 UUID id = live > 1 || (live == 0 && n > 1) ? AMBIGUOUS : r.getUUID("id");
                 result.put(new Node(r.getUUID("parent_id"), r.getString("name")), id);
             }
-            List<Node> create = needed.stream().filter(node -> !result.containsKey(node)).toList();
+            // in external id order: two requests creating overlapping sets lock the unique index's entries in the
+            // same order, so they wait for each other instead of deadlocking
+            List<Node> create = needed.stream().filter(node -> !result.containsKey(node))
+                    .sorted(java.util.Comparator.comparing((Node node) -> externalId(level, node))).toList();
             if (create.isEmpty()) {
                 return Uni.createFrom().item(result);
             }

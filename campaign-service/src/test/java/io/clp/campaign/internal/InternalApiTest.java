@@ -337,12 +337,23 @@ class InternalApiTest {
     void concurrentCreatorsOfOnePathShareOneRowPerLevel() throws Exception {
         UUID orgId = TestOrganizations.known("campaign", UUID.randomUUID());
         UUID accountId = account(orgId, "dv360", "EUR");
-        Map<String, Object> body = request(accountId, true, List.of(names("Race", "S", "P", "C"), names("Race", "S", "P2")));
+        List<Map<String, String>> keys = List.of(names("Race", "S", "P", "C"), names("Race", "S", "P2"), names("Race 2", "T"));
+        List<Map<String, String>> reversed = new ArrayList<>(keys);
+        Collections.reverse(reversed);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
+            // half of them list the keys the other way round: they still neither deadlock nor duplicate
             List<Callable<List<String>>> calls = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                calls.add(() -> resolve(SERVICE, orgId, body, 200).path("results.creativeId"));
+                boolean backwards = i % 2 == 1;
+                calls.add(() -> {
+                    List<String> ids = new ArrayList<>(resolve(SERVICE, orgId, request(accountId, true, backwards ? reversed : keys), 200)
+                            .<List<String>>path("results.lineItemId"));
+                    if (backwards) {
+                        Collections.reverse(ids);
+                    }
+                    return ids;
+                });
             }
             List<List<String>> answers = new ArrayList<>();
             for (Future<List<String>> f : pool.invokeAll(calls)) {
@@ -353,8 +364,8 @@ class InternalApiTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(TestDatabase.count("SELECT count(*) FROM campaign.campaigns WHERE org_id = ?", orgId)).isEqualTo(1);
-        assertThat(TestDatabase.count("SELECT count(*) FROM campaign.insertion_orders WHERE org_id = ?", orgId)).isEqualTo(1);
+        assertThat(TestDatabase.count("SELECT count(*) FROM campaign.campaigns WHERE org_id = ?", orgId)).isEqualTo(2);
+        assertThat(TestDatabase.count("SELECT count(*) FROM campaign.insertion_orders WHERE org_id = ?", orgId)).isEqualTo(2);
         assertThat(TestDatabase.count("SELECT count(*) FROM campaign.line_items WHERE org_id = ?", orgId)).isEqualTo(2);
         assertThat(TestDatabase.count("SELECT count(*) FROM campaign.creatives WHERE org_id = ?", orgId)).isEqualTo(1);
     }
