@@ -85,6 +85,9 @@ public class InternalCampaignClient {
 
     /** POSTs {@code body} (null: none) to campaign-service at {@code path} and returns its JSON answer. Blocking. */
     public JsonNode post(String path, Object body) {
+        if (io.vertx.core.Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("calls to campaign-service block: make them from a worker thread, not the event loop");
+        }
         byte[] payload;
         try {
             payload = body == null ? null : JSON.writeValueAsBytes(body);

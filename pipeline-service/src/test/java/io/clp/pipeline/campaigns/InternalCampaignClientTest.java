@@ -236,6 +236,23 @@ class InternalCampaignClientTest {
         assertThat(paths).isEmpty();
     }
 
+    @Test
+    void aCallFromTheEventLoopIsRefusedBeforeItBlocksIt() {
+        campaign = (request, n) -> json(request, 200, new JsonObject());
+        InternalCampaignClient client = client();
+        java.util.concurrent.CompletableFuture<Throwable> onLoop = new java.util.concurrent.CompletableFuture<>();
+        vertx.runOnContext(() -> {
+            try {
+                client.post("/loop", null);
+                onLoop.complete(null);
+            } catch (Throwable t) {
+                onLoop.complete(t);
+            }
+        });
+        assertThat(onLoop.join()).isInstanceOf(IllegalStateException.class).hasMessageContaining("worker thread");
+        assertThat(paths).isEmpty();
+    }
+
     private static final class MutableClock extends Clock {
         private Instant now = Instant.now();
 
