@@ -43,10 +43,10 @@ public class CampaignEntityResolver implements EntityResolver {
                     k.put("externalId", byId.externalId());
                 }
                 case EntityKey.ByNames byNames -> {
-                    putIfPresent(k, "campaign", byNames.campaign());
-                    putIfPresent(k, "insertionOrder", byNames.insertionOrder());
-                    putIfPresent(k, "lineItem", byNames.lineItem());
-                    putIfPresent(k, "creative", byNames.creative());
+                    putLevel(k, "campaign", byNames.campaign());
+                    putLevel(k, "insertionOrder", byNames.insertionOrder());
+                    putLevel(k, "lineItem", byNames.lineItem());
+                    putLevel(k, "creative", byNames.creative());
                 }
             }
             wire.add(k);
@@ -74,8 +74,11 @@ public class CampaignEntityResolver implements EntityResolver {
         return resolved;
     }
 
-    private static void putIfPresent(Map<String, String> key, String name, String value) {
-        // a names key's blank name is an absent one, and any name after a gap makes the key invalid (campaign-service says so)
+    /**
+     * Every level is sent, absent ones as null: campaign-service reads a blank name as absent and answers a name below an
+     * absent one as {@code invalid-key}, so a file row with a gap is reported, not silently attributed higher up.
+     */
+    private static void putLevel(Map<String, String> key, String name, String value) {
         key.put(name, value);
     }
 
