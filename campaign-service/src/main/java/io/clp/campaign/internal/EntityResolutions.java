@@ -175,7 +175,9 @@ class EntityResolutions {
         for (int i = 0; i < request.keys().size(); i++) {
             ResolutionRequest.Key key = request.keys().get(i);
             String field = "keys[" + i + "]";
-            if (key == null || key.byExternalId() == key.byNames()) {
+            // a key naming nothing is a names path without names (a file row with every name blank): invalid-key, not a
+            // refused page; a key in both forms is the caller's mistake
+            if (key == null || (key.byExternalId() && key.byNames())) {
                 errors.add(new FieldError(field, "must be either {level, externalId} or names {campaign, insertionOrder, lineItem, creative}"));
             } else if (key.byExternalId()) {
                 if (key.level() == null || !LEVELS.contains(key.level())) {

@@ -269,13 +269,16 @@ class InternalApiTest {
                 names("Spring", "Strategy", "Placement", "Video"),
                 names("Spring", "Strategy"),
                 names("Spring", null, "Placement"),
-                names("Summer"))), 200);
+                names("Summer"),
+                names(" ", null, null, null),
+                Map.of())), 200);
         assertThat(across.<String>path("results[0].creativeId")).isEqualTo(a[3].toString());
         assertThat(across.<String>path("results[0].campaignId")).isEqualTo(a[0].toString());
         assertThat(across.<String>path("results[0].currency")).isEqualTo("EUR");
         assertThat(across.<String>path("results[1].creativeId")).isEqualTo(b[3].toString());
         assertThat(across.<String>path("results[1].currency")).isEqualTo("GBP");
-        assertThat(across.<List<String>>path("results.unresolved")).containsExactly(null, null, "ambiguous", "invalid-key", "not-found");
+        assertThat(across.<List<String>>path("results.unresolved")).containsExactly(null, null, "ambiguous", "invalid-key", "not-found",
+                "invalid-key", "invalid-key");
 
         // within one account the same path is one entity
         var inAccount = resolve(SERVICE, orgId, request(second, false, List.of(names("Spring", "Strategy"))), 200);
