@@ -20,13 +20,17 @@ public final class KeycloakComponent extends Component {
     public static final String DEMO_USER = "demo";
     public static final String ADMIN_USER = "admin";
 
+    /** pipeline-service's service account for campaign-service's internal API. */
+    public static final String PIPELINE_CLIENT = "clp-pipeline-service";
+
     /**
      * The realm's confidential clients that a CLP process authenticates as, each with its own
-     * secret. Only identity-service calls Keycloak as itself (its admin API); the other services
-     * verify tokens locally and exchange API keys with the key's own signed assertion, so they have
-     * no client and hold no Keycloak secret.
+     * secret. identity-service calls Keycloak as itself (its admin API); pipeline-service gets
+     * service-account tokens ({@code clp-pipeline-service}, client credentials) for campaign-service's
+     * internal API (docs/adr/0012). The other services verify tokens locally and exchange API keys
+     * with the key's own signed assertion, so they have no client and hold no Keycloak secret.
      */
-    public static final List<String> CONFIDENTIAL_CLIENTS = List.of("identity-service");
+    public static final List<String> CONFIDENTIAL_CLIENTS = List.of("identity-service", PIPELINE_CLIENT);
 
     /** The one secret all service clients shared before each client got its own. */
     static final String LEGACY_SHARED_SECRET = "keycloak.service-client";
@@ -139,9 +143,13 @@ public final class KeycloakComponent extends Component {
         return env;
     }
 
-    /** The variable the realm file names a client's secret by: {@code identity-service} → {@code CLP_IDENTITY_SERVICE_CLIENT_SECRET}. */
+    /**
+     * The variable the realm file names a client's secret by: {@code identity-service} →
+     * {@code CLP_IDENTITY_SERVICE_CLIENT_SECRET}, {@code clp-pipeline-service} → {@code CLP_PIPELINE_SERVICE_CLIENT_SECRET}.
+     */
     public static String secretVariable(String clientId) {
-        return "CLP_" + clientId.toUpperCase(Locale.ROOT).replace('-', '_') + "_CLIENT_SECRET";
+        String name = clientId.startsWith("clp-") ? clientId.substring(4) : clientId;
+        return "CLP_" + name.toUpperCase(Locale.ROOT).replace('-', '_') + "_CLIENT_SECRET";
     }
 
     /** The installation's secret of one confidential client. */

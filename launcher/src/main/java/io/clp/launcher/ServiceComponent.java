@@ -74,6 +74,10 @@ public final class ServiceComponent extends Component {
         if (service.equals("pipeline")) {
             // daily files of pipelines whose source is an S3 prefix: the stack's S3-compatible server
             env.putAll(S3Component.serviceEnvironment(ctx));
+            // campaign-service's internal API, called as pipeline-service's own service account (docs/adr/0012)
+            env.put("CLP_INTERNAL_CAMPAIGN_SERVICE_URL", "http://" + ctx.probeHost() + ":" + ctx.ports().service("campaign"));
+            env.put("CLP_INTERNAL_CLIENT_ID", KeycloakComponent.PIPELINE_CLIENT);
+            env.put("CLP_INTERNAL_CLIENT_SECRET", KeycloakComponent.clientSecret(ctx, KeycloakComponent.PIPELINE_CLIENT));
         }
         if (service.equals("campaign") || service.equals("pipeline")) {
             // the connectors (campaign-service's sync, pipeline-service's DSP reports) call the stack's DSP simulator

@@ -64,14 +64,14 @@ class RealmTest {
     void onlyClientsThatCallKeycloakAsThemselvesHaveServiceAccounts() {
         List<String> withServiceAccounts = clients().stream().filter(c -> c.path("serviceAccountsEnabled").asBoolean(false))
                 .map(c -> c.path("clientId").asText()).toList();
-        assertThat(withServiceAccounts).containsExactly("identity-service");
+        assertThat(withServiceAccounts).containsExactly("identity-service", KeycloakComponent.PIPELINE_CLIENT);
         List<String> serviceAccountUsers = new ArrayList<>();
         realm.path("users").forEach(u -> {
             if (u.has("serviceAccountClientId")) {
                 serviceAccountUsers.add(u.path("serviceAccountClientId").asText());
             }
         });
-        assertThat(serviceAccountUsers).containsExactly("identity-service");
+        assertThat(serviceAccountUsers).containsExactly("identity-service", KeycloakComponent.PIPELINE_CLIENT);
     }
 
     @Test
@@ -82,6 +82,34 @@ class RealmTest {
         assertThat(withAudience).containsExactlyInAnyOrder("clp-web", "clp-cli");
         assertThat(realm.path("defaultDefaultClientScopes").toString())
                 .as("a client added later does not get the audience by default").doesNotContain("clp-api");
+    }
+
+    @Test
+    void pipelineServicesServiceAccountGetsTheInternalAudienceAndRoleAndNothingElse() {
+        JsonNode client = clients().stream()
+                .filter(c -> KeycloakComponent.PIPELINE_CLIENT.equals(c.path("clientId").asText())).findFirst().orElseThrow();
+        assertThat(client.path("defaultClientScopes").toString()).contains("\"clp-internal\"").doesNotContain("\"clp-api\"");
+        assertThat(client.path("optionalClientScopes").size()).isZero();
+        assertThat(client.path("standardFlowEnabled").asBoolean(true)).isFalse();
+        assertThat(client.path("directAccessGrantsEnabled").asBoolean(true)).isFalse();
+        assertThat(client.path("fullScopeAllowed").asBoolean(true)).as("only scope-mapped roles reach its tokens").isFalse();
+        List<String> withInternalAudience = clients().stream()
+                .filter(c -> c.path("defaultClientScopes").toString().contains("\"clp-internal\""))
+                .map(c -> c.path("clientId").asText()).toList();
+        assertThat(withInternalAudience).containsExactly(KeycloakComponent.PIPELINE_CLIENT);
+        assertThat(realm.path("defaultDefaultClientScopes").toString()).doesNotContain("clp-internal");
+
+        List<String> mapped = new ArrayList<>();
+        realm.path("scopeMappings").forEach(m -> m.path("roles").forEach(r -> mapped.add(m.path("client").asText() + "=" + r.asText())));
+        assertThat(mapped).containsExactly(KeycloakComponent.PIPELINE_CLIENT + "=clp-internal:campaign.read");
+        for (JsonNode user : realm.path("users")) {
+            if (KeycloakComponent.PIPELINE_CLIENT.equals(user.path("serviceAccountClientId").asText())) {
+                assertThat(user.path("realmRoles").toString()).isEqualTo("[\"clp-internal:campaign.read\"]");
+                assertThat(user.has("clientRoles")).isFalse();
+            } else {
+                assertThat(user.path("realmRoles").toString()).doesNotContain("clp-internal");
+            }
+        }
     }
 
     @Test

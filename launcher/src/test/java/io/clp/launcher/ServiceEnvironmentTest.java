@@ -48,7 +48,7 @@ class ServiceEnvironmentTest {
     }
 
     @Test
-    void eachServiceReceivesItsOwnDatabasePasswordAndOnlyIdentityServiceItsKeycloakClientSecret() throws IOException {
+    void eachServiceReceivesItsOwnDatabasePasswordAndOnlyTheServicesWithAClientTheirOwnKeycloakClientSecret() throws IOException {
         StackContext ctx = TestStacks.context(home);
         Map<String, String> secrets = allSecrets(ctx);
         for (String service : ServiceCatalog.NAMES) {
@@ -56,7 +56,7 @@ class ServiceEnvironmentTest {
             Set<String> expected = switch (service) {
                 case "identity" -> Set.of("db.identity", "keycloak.client.identity-service");
                 case "campaign" -> Set.of("db.campaign", "crypto.keys.local");
-                case "pipeline" -> Set.of("db.pipeline", "s3.secret-access-key");
+                case "pipeline" -> Set.of("db.pipeline", "s3.secret-access-key", "keycloak.client.clp-pipeline-service");
                 default -> Set.of("db." + service);
             };
             assertThat(secretsIn(env, secrets)).as("secrets handed to %s-service", service)
@@ -94,11 +94,24 @@ class ServiceEnvironmentTest {
     }
 
     @Test
+    void pipelineServiceCallsCampaignServiceAsTheServiceAccountKeycloakKnows() {
+        StackContext ctx = TestStacks.context(home);
+        Map<String, String> keycloak = KeycloakComponent.environment(ctx);
+        Map<String, String> env = new ServiceComponent(ctx, "pipeline").environment();
+        assertThat(env).containsEntry("CLP_INTERNAL_CLIENT_ID", "clp-pipeline-service")
+                .containsEntry("CLP_INTERNAL_CAMPAIGN_SERVICE_URL", "http://127.0.0.1:" + ctx.ports().service("campaign"));
+        assertThat(env.get("CLP_INTERNAL_CLIENT_SECRET")).isNotBlank()
+                .isEqualTo(keycloak.get("CLP_PIPELINE_SERVICE_CLIENT_SECRET"))
+                .isNotEqualTo(keycloak.get("CLP_IDENTITY_SERVICE_CLIENT_SECRET"));
+        assertThat(env).doesNotContainKey("CLP_OIDC_CLIENT_SECRET");
+    }
+
+    @Test
     void keycloakReceivesNoDatabasePassword() throws IOException {
         StackContext ctx = TestStacks.context(home);
         Map<String, String> secrets = allSecrets(ctx);
         assertThat(secretsIn(KeycloakComponent.environment(ctx), secrets)).containsExactlyInAnyOrder(
-                "keycloak.admin", "keycloak.demo", "keycloak.client.identity-service");
+                "keycloak.admin", "keycloak.demo", "keycloak.client.identity-service", "keycloak.client.clp-pipeline-service");
     }
 
     @Test

@@ -133,6 +133,34 @@ public final class TestTokens {
                 .sign(privateKey());
     }
 
+    /** The audience of CLP's internal service-to-service API (docs/adr/0012-internal-service-calls.md). */
+    public static final String INTERNAL_AUDIENCE = "clp-internal";
+
+    /**
+     * A token as Keycloak issues it to a CLP service's own confidential client (client-credentials grant, see the
+     * realm's {@code clp-pipeline-service}): a service-account subject, audience {@code clp-internal}, the client as
+     * {@code azp} and {@code client_id}, the realm roles given, and no organization or API key claim.
+     */
+    public static String serviceAccount(String clientId, List<String> realmRoles) {
+        return serviceAccount(clientId, realmRoles, INTERNAL_AUDIENCE);
+    }
+
+    /** As {@link #serviceAccount(String, List)}, for another audience. */
+    public static String serviceAccount(String clientId, List<String> realmRoles, String audience) {
+        return Jwt.issuer(ISSUER)
+                .subject(UUID.nameUUIDFromBytes(("service-account-" + clientId).getBytes(StandardCharsets.UTF_8)).toString())
+                .audience(audience)
+                .claim("typ", "Bearer")
+                .claim("azp", clientId)
+                .claim("client_id", clientId)
+                .claim("preferred_username", "service-account-" + clientId)
+                .claim("realm_access", Map.of("roles", realmRoles))
+                .claim("scope", "profile email")
+                .issuedAt(Instant.now())
+                .expiresAt(Instant.now().plus(Duration.ofMinutes(5)))
+                .sign(privateKey());
+    }
+
     static PrivateKey privateKey() {
         String pem = resource("clp-test-keys/private-key.pem")
                 .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
