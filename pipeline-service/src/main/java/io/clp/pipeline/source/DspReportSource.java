@@ -16,7 +16,6 @@ import io.clp.pipeline.campaigns.DspAccess;
 import io.clp.pipeline.campaigns.DspAccessTokens;
 import io.vertx.core.Context;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
@@ -31,7 +30,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Supplier;
 
 /**
  * A DSP's daily performance report as a source (kind {@value #KIND}): one report per execution window, read through the
@@ -60,22 +58,22 @@ public class DspReportSource implements Source {
     private static final Logger LOG = Logger.getLogger(DspReportSource.class);
 
     private final DspConnectors connectors;
-    private final Supplier<DspAccessTokens> tokens;
+    private final DspAccessTokens tokens;
     private final Path spool;
 
     @Inject
-    DspReportSource(DspReportSourceSettings settings, Instance<DspAccessTokens> tokens) {
+    DspReportSource(DspReportSourceSettings settings, DspAccessTokens tokens) {
         this(new DspConnectors(DspHttp.create(settings.connectTimeout(), settings.requestTimeout()), settings.dspEndpoints()),
-                () -> tokens.isResolvable() ? tokens.get() : null, null);
+                tokens, null);
     }
 
     /** Over the given connectors, with access from {@code tokens}; reports spool in the JVM's temporary directory. */
     public DspReportSource(DspConnectors connectors, DspAccessTokens tokens) {
-        this(connectors, () -> tokens, null);
+        this(connectors, tokens, null);
     }
 
     /** @param spool the directory reports are spooled in; null for the JVM's temporary directory */
-    DspReportSource(DspConnectors connectors, Supplier<DspAccessTokens> tokens, Path spool) {
+    DspReportSource(DspConnectors connectors, DspAccessTokens tokens, Path spool) {
         this.connectors = Objects.requireNonNull(connectors, "connectors");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.spool = spool;
@@ -205,11 +203,6 @@ public class DspReportSource implements Source {
         if (request.dspAccountId() == null) {
             throw new PermanentSourceException("a DSP report source needs the pipeline's DSP account", null);
         }
-        DspAccessTokens source = tokens.get();
-        if (source == null) {
-            throw new PermanentSourceException("no way to get access to DSP accounts is deployed (no DspAccessTokens "
-                    + "implementation): DSP reports cannot run", null);
-        }
-        return source.accessFor(request.organizationId(), request.dspAccountId());
+        return tokens.accessFor(request.organizationId(), request.dspAccountId());
     }
 }

@@ -146,7 +146,7 @@ class DspReportSourceTest {
 
     DspReportSource source() {
         return new DspReportSource(new DspConnectors(DspHttp.create(Duration.ofSeconds(2), Duration.ofSeconds(10)), endpoints),
-                () -> tokens, spool);
+                tokens, spool);
     }
 
     static SourceRequest request(UUID account, LocalDate from, LocalDate to) {
@@ -283,18 +283,6 @@ class DspReportSourceTest {
 
         assertThatThrownBy(() -> source.open(request, report)).isInstanceOf(PermanentSourceException.class)
                 .hasMessageContaining("refresh_token").hasMessageNotContaining(Catalog.REFRESH_TOKEN);
-    }
-
-    @Test
-    void withoutAnyDspAccessTokensTheSourceFailsPermanentlySayingWhy() {
-        DspReportSource source = new DspReportSource(new DspConnectors(DspHttp.create(Duration.ofSeconds(2),
-                Duration.ofSeconds(10)), endpoints), () -> null, spool);
-        SourceRequest request = request(account(Dsp.META, small(Dsp.META)), FROM, TO);
-
-        assertThatThrownBy(() -> source.list(request)).isInstanceOf(PermanentSourceException.class)
-                .hasMessageContaining("DspAccessTokens");
-        assertThatThrownBy(() -> source.open(request, new SourceObject("meta-report", -1, Instant.now(), "v", null)))
-                .isInstanceOf(PermanentSourceException.class);
     }
 
     @Test
