@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -39,6 +38,9 @@ public class SqlQualityChecks implements QualityChecks {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The work_mem the checks' statements run with (see {@link #setting}). */
+    static final String WORK_MEM = "64MB";
+
     /** How many failures a stored row keeps as samples. */
     static final int SAMPLES = 10;
 
@@ -57,6 +59,14 @@ public class SqlQualityChecks implements QualityChecks {
     /** The row's own entity id for its level (null: the entity is unknown). */
     static final String ENTITY = "(CASE level WHEN 'campaign' THEN campaign_id WHEN 'insertion_order' THEN insertion_order_id "
             + "WHEN 'line_item' THEN line_item_id WHEN 'creative' THEN creative_id END)";
+
+    /**
+     * The ISO 4217 codes the JVM knows, as an SQL array literal (spliced, not bound, so that PostgreSQL plans it as a
+     * constant and hashes it); each code is three capital letters, checked here.
+     */
+    static final String CURRENCIES = Currency.getAvailableCurrencies().stream().map(Currency::getCurrencyCode)
+            .filter(code -> code.matches("[A-Z]{3}")).sorted()
+            .collect(java.util.stream.Collectors.joining(",", "'{", "}'::text[]"));
 
     private static final String LEVEL_SQL = "('campaign', 'insertion_order', 'line_item', 'creative')";
 
@@ -82,9 +92,12 @@ public class SqlQualityChecks implements QualityChecks {
         if (!config.enabled()) {
             return new QualityOutcome(false, null, new BigDecimal("100.00"), false);
         }
+        String workMem = setting(connection, "work_mem", WORK_MEM);
         Run run = new Run(connection, context, config);
         List<CheckResult> results = run.all();
         store(connection, context, results);
+        // on a failure the transaction is aborted and the caller's rollback undoes the setting
+        setting(connection, "work_mem", workMem);
         return outcome(results);
     }
 
@@ -138,6 +151,23 @@ public class SqlQualityChecks implements QualityChecks {
         }
     }
 
+    /**
+     * Sets a setting for the rest of the caller's transaction and answers its value before. The checks' aggregates
+     * group a silver table by entity and day: with PostgreSQL's default work_mem (4 MB) a million groups spill to
+     * disk; the checks raise it while they run, and the previous value is put back after.
+     */
+    private static String setting(Connection c, String name, String value) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT current_setting(?), set_config(?, ?, true)")) {
+            ps.setString(1, name);
+            ps.setString(2, name);
+            ps.setString(3, value);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
     private static int clamp(long n) {
         return (int) Math.min(Integer.MAX_VALUE, n);
     }
@@ -168,8 +198,7 @@ public class SqlQualityChecks implements QualityChecks {
             duplicates(config.check("duplicates", Severity.BLOCK));
             rejectedDuplicates(config.check("rejectedDuplicates", Severity.WARN));
             volume(config.check("volume", Severity.WARN));
-            anomaly(config.check("spendAnomaly", Severity.WARN), "spend");
-            anomaly(config.check("impressionsAnomaly", Severity.WARN), "impressions");
+            anomalies(config.check("spendAnomaly", Severity.WARN), config.check("impressionsAnomaly", Severity.WARN));
             return results;
         }
 
@@ -266,11 +295,10 @@ public class SqlQualityChecks implements QualityChecks {
             String rangesSql = "impressions < 0 OR clicks < 0 OR conversions < 0 OR views < 0 OR spend < 0 OR revenue < 0";
             boolean conversionsWithinClicks = ratios.flag("conversionsWithinClicks", false);
             String ratiosSql = "clicks > impressions" + (conversionsWithinClicks ? " OR conversions > clicks" : "");
-            String enumsSql = "(currency IS NOT NULL AND NOT (currency::text = ANY (?))) OR (level IS NOT NULL AND level NOT IN "
-                    + LEVEL_SQL + ")";
+            String enumsSql = "(currency IS NOT NULL AND NOT (currency::text = ANY (" + CURRENCIES + "))) OR (level IS NOT NULL "
+                    + "AND level NOT IN " + LEVEL_SQL + ")";
             String unknownSql = "level IN " + LEVEL_SQL + " AND " + ENTITY + " IS NULL";
 
-            Array currencies = c.createArrayOf("text", currencies().toArray());
             long total;
             long requiredFail;
             long rangesFail;
@@ -285,7 +313,6 @@ public class SqlQualityChecks implements QualityChecks {
                     + "count(*) FILTER (WHERE " + enumsSql + "), "
                     + "count(*) FILTER (WHERE " + unknownSql + "), "
                     + "max(metric_date) FROM " + silver)) {
-                ps.setArray(1, currencies);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     total = rs.getLong(1);
@@ -302,14 +329,14 @@ public class SqlQualityChecks implements QualityChecks {
                 ObjectNode d = JSON.createObjectNode();
                 d.set("fields", array(fields));
                 add(required, "missing", total, requiredFail, d, requiredFail == 0 ? null : samples(
-                        "jsonb_build_object('line', line_no, 'fields', to_jsonb(" + requiredNames + "))", requiredSql, null));
+                        "jsonb_build_object('line', line_no, 'fields', to_jsonb(" + requiredNames + "))", requiredSql));
             }
             if (ranges.enabled) {
                 ObjectNode d = JSON.createObjectNode();
                 d.put("rule", "impressions, clicks, conversions, views, spend and revenue are not negative");
                 add(ranges, "validity", total, rangesFail, d, rangesFail == 0 ? null : samples(
                         "jsonb_build_object('line', line_no, 'impressions', impressions, 'clicks', clicks, 'conversions', "
-                                + "conversions, 'views', views, 'spend', spend, 'revenue', revenue)", rangesSql, null));
+                                + "conversions, 'views', views, 'spend', spend, 'revenue', revenue)", rangesSql));
             }
             if (ratios.enabled) {
                 ObjectNode d = JSON.createObjectNode();
@@ -317,13 +344,13 @@ public class SqlQualityChecks implements QualityChecks {
                 d.put("conversionsWithinClicks", conversionsWithinClicks);
                 add(ratios, "validity", total, ratiosFail, d, ratiosFail == 0 ? null : samples(
                         "jsonb_build_object('line', line_no, 'impressions', impressions, 'clicks', clicks, 'conversions', conversions)",
-                        ratiosSql, null));
+                        ratiosSql));
             }
             if (enums.enabled) {
                 ObjectNode d = JSON.createObjectNode();
                 d.put("rule", "currency is an ISO 4217 code; level is one of " + String.join(", ", LEVELS));
                 add(enums, "validity", total, enumsFail, d, enumsFail == 0 ? null : samples(
-                        "jsonb_build_object('line', line_no, 'level', level, 'currency', currency)", enumsSql, currencies));
+                        "jsonb_build_object('line', line_no, 'level', level, 'currency', currency)", enumsSql));
             }
             if (unknown.enabled) {
                 ObjectNode d = JSON.createObjectNode();
@@ -331,7 +358,7 @@ public class SqlQualityChecks implements QualityChecks {
                 add(unknown, "referential", total, unknownFail, d, unknownFail == 0 ? null : samples(
                         "jsonb_build_object('line', line_no, 'level', level, 'externalId', external_id, 'name', CASE level "
                                 + "WHEN 'campaign' THEN campaign_name WHEN 'insertion_order' THEN insertion_order_name "
-                                + "WHEN 'line_item' THEN line_item_name ELSE creative_name END)", unknownSql, null));
+                                + "WHEN 'line_item' THEN line_item_name ELSE creative_name END)", unknownSql));
             }
             if (freshness.enabled) {
                 freshness(freshness, newest);
@@ -339,22 +366,15 @@ public class SqlQualityChecks implements QualityChecks {
         }
 
         /** Up to ten failing rows, first lines first, as a JSON array. */
-        private String samples(String object, String where, Array currencies) throws SQLException {
+        private String samples(String object, String where) throws SQLException {
             try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(jsonb_agg(s.o ORDER BY s.line_no), '[]'::jsonb)::text "
                     + "FROM (SELECT line_no, " + object + " AS o FROM " + silver + " WHERE " + where
                     + " ORDER BY line_no LIMIT " + SAMPLES + ") s")) {
-                if (currencies != null) {
-                    ps.setArray(1, currencies);
-                }
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return rs.getString(1);
                 }
             }
-        }
-
-        private static List<String> currencies() {
-            return Currency.getAvailableCurrencies().stream().map(Currency::getCurrencyCode).sorted().toList();
         }
 
         // ---- freshness ---------------------------------------------------------------------------------------------
@@ -620,68 +640,102 @@ public class SqlQualityChecks implements QualityChecks {
 
         // ---- anomaly -----------------------------------------------------------------------------------------------
 
-        private void anomaly(Check check, String metric) throws SQLException {
-            if (!check.enabled) {
-                return;
-            }
-            double threshold = check.number("zThreshold", 3, 0.1, 1_000);
-            int historyDays = check.integer("historyDays", 28, 2, 366);
-            int minHistoryDays = check.integer("minHistoryDays", 7, 2, 366);
-            LocalDate historyFrom = ctx.from().minusDays(historyDays);
-            LocalDate historyTo = ctx.from().minusDays(1);
-            String v = metric.equals("spend") ? "spend" : "impressions::numeric";
-            String g = "g." + v;
-            String sql = "WITH run AS (SELECT level, " + ENTITY + " AS entity_id, metric_date, sum(" + v + ") AS v, "
-                    + "min(line_no) AS line FROM " + silver + " WHERE " + ENTITY + " IS NOT NULL GROUP BY 1, 2, 3), "
-                    + "hist AS (SELECT g.level::text AS level, g.entity_id, count(g." + metric + ") AS n, avg(" + g
-                    + ") AS mean, stddev_samp(" + g + ") AS sd "
-                    + "FROM pipeline.gold_daily_metrics g JOIN (SELECT DISTINCT level, entity_id FROM run) e "
-                    + "ON g.level::text = e.level AND g.entity_id = e.entity_id "
-                    + "WHERE g.pipeline_id = ? AND g.metric_date BETWEEN ? AND ? GROUP BY 1, 2), "
-                    + "scored AS (SELECT r.*, coalesce(h.n, 0) AS n, h.mean, h.sd, "
-                    + "CASE WHEN h.sd > 0 THEN (r.v - h.mean) / h.sd END AS z FROM run r "
-                    + "LEFT JOIN hist h ON h.level = r.level AND h.entity_id = r.entity_id WHERE r.v IS NOT NULL), "
-                    + "flagged AS (SELECT * FROM scored WHERE n >= ? AND (abs(z) > ? OR (sd = 0 AND v <> mean))) "
-                    + "SELECT (SELECT count(*) FROM scored WHERE n >= ?), (SELECT count(*) FROM scored WHERE n < ?), "
-                    + "(SELECT count(*) FROM flagged), (SELECT coalesce(jsonb_agg(jsonb_build_object('line', line, 'level', level, "
-                    + "'entityId', entity_id, 'date', metric_date, 'value', v, 'mean', round(mean, 4), 'stddev', round(sd, 4), "
-                    + "'historyDays', n, 'z', round(z, 4)) ORDER BY abs(z) DESC NULLS FIRST, line), '[]'::jsonb)::text "
-                    + "FROM (SELECT * FROM flagged ORDER BY abs(z) DESC NULLS FIRST, line LIMIT " + SAMPLES + ") f)";
-            long evaluated;
-            long shortHistory;
-            long flagged;
-            String samples;
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setObject(1, ctx.pipelineId());
-                ps.setObject(2, historyFrom);
-                ps.setObject(3, historyTo);
-                ps.setInt(4, minHistoryDays);
-                ps.setDouble(5, threshold);
-                ps.setInt(6, minHistoryDays);
-                ps.setInt(7, minHistoryDays);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    evaluated = rs.getLong(1);
-                    shortHistory = rs.getLong(2);
-                    flagged = rs.getLong(3);
-                    samples = rs.getString(4);
+        /** One anomaly check's settings. */
+        private record Anomaly(Check check, String metric, double threshold, int historyDays, int minHistoryDays,
+                               LocalDate historyFrom) {
+        }
+
+        /**
+         * Both anomaly checks in one statement: silver is grouped by entity and day once, the entities' gold history
+         * read once (each check's own history window is a FILTER on it). The settings are parsed numbers and dates,
+         * spliced as literals; only the pipeline's id is bound.
+         */
+        private void anomalies(Check spendCheck, Check impressionsCheck) throws SQLException {
+            List<Anomaly> on = new ArrayList<>();
+            for (Check check : List.of(spendCheck, impressionsCheck)) {
+                if (check.enabled) {
+                    double threshold = check.number("zThreshold", 3, 0.1, 1_000);
+                    int historyDays = check.integer("historyDays", 28, 2, 366);
+                    int minHistoryDays = check.integer("minHistoryDays", 7, 2, 366);
+                    on.add(new Anomaly(check, check == spendCheck ? "spend" : "impressions", threshold, historyDays,
+                            minHistoryDays, ctx.from().minusDays(historyDays)));
                 }
             }
-            ObjectNode d = JSON.createObjectNode();
-            d.put("metric", metric);
-            d.put("zThreshold", threshold);
-            d.put("historyDays", historyDays);
-            d.put("minHistoryDays", minHistoryDays);
-            d.put("historyFrom", historyFrom.toString());
-            d.put("historyTo", historyTo.toString());
-            d.put("evaluated", evaluated);
-            d.put("insufficientHistory", shortHistory);
-            d.put("rule", "per entity and day: |(value - mean) / sample stddev| of the entity's gold days in the history "
-                    + "window; a constant history flags any other value");
-            if (evaluated == 0) {
-                d.put("note", "no entity-day of this run has " + minHistoryDays + " days of history: nothing to compare");
+            if (on.isEmpty()) {
+                return;
             }
-            add(check, "anomaly", evaluated, flagged, d, samples);
+            LocalDate historyTo = ctx.from().minusDays(1);
+            LocalDate earliest = on.stream().map(Anomaly::historyFrom).min(LocalDate::compareTo).orElseThrow();
+            StringBuilder hist = new StringBuilder();
+            StringBuilder scored = new StringBuilder();
+            StringBuilder select = new StringBuilder();
+            for (Anomaly a : on) {
+                String m = a.metric();
+                String g = m.equals("spend") ? "g.spend" : "g.impressions::numeric";
+                String window = " FILTER (WHERE g.metric_date >= DATE '" + a.historyFrom() + "')";
+                hist.append(", count(").append(g).append(')').append(window).append(" AS n_").append(m)
+                        .append(", avg(").append(g).append(')').append(window).append(" AS mean_").append(m)
+                        .append(", stddev_samp(").append(g).append(')').append(window).append(" AS sd_").append(m);
+                scored.append(", r.").append(m).append(" AS v_").append(m)
+                        .append(", coalesce(h.n_").append(m).append(", 0) AS n_").append(m)
+                        .append(", h.mean_").append(m).append(", h.sd_").append(m)
+                        .append(", CASE WHEN h.sd_").append(m).append(" > 0 THEN (r.").append(m).append(" - h.mean_").append(m)
+                        .append(") / h.sd_").append(m).append(" END AS z_").append(m);
+                String measured = "v_" + m + " IS NOT NULL";
+                String enough = measured + " AND n_" + m + " >= " + a.minHistoryDays();
+                String flagged = enough + " AND (abs(z_" + m + ") > " + a.threshold() + " OR (sd_" + m + " = 0 AND v_" + m
+                        + " <> mean_" + m + "))";
+                select.append(select.isEmpty() ? "" : ", ")
+                        .append("count(*) FILTER (WHERE ").append(enough).append("), ")
+                        .append("count(*) FILTER (WHERE ").append(measured).append(" AND n_").append(m).append(" < ")
+                        .append(a.minHistoryDays()).append("), ")
+                        .append("count(*) FILTER (WHERE ").append(flagged).append("), ")
+                        .append("(SELECT coalesce(jsonb_agg(jsonb_build_object('line', line, 'level', level, 'entityId', ")
+                        .append("entity_id, 'date', metric_date, 'value', v_").append(m).append(", 'mean', round(mean_").append(m)
+                        .append(", 4), 'stddev', round(sd_").append(m).append(", 4), 'historyDays', n_").append(m)
+                        .append(", 'z', round(z_").append(m).append(", 4)) ORDER BY abs(z_").append(m)
+                        .append(") DESC NULLS FIRST, line), '[]'::jsonb)::text FROM (SELECT * FROM scored WHERE ").append(flagged)
+                        .append(" ORDER BY abs(z_").append(m).append(") DESC NULLS FIRST, line LIMIT ").append(SAMPLES).append(") f)");
+            }
+            String sql = "WITH run AS MATERIALIZED (SELECT level, " + ENTITY + " AS entity_id, metric_date, sum(spend) AS spend, "
+                    + "sum(impressions)::numeric AS impressions, min(line_no) AS line FROM " + silver + " WHERE " + ENTITY
+                    + " IS NOT NULL GROUP BY 1, 2, 3), "
+                    + "hist AS (SELECT g.level::text AS level, g.entity_id" + hist
+                    + " FROM pipeline.gold_daily_metrics g JOIN (SELECT DISTINCT level, entity_id FROM run) e "
+                    + "ON g.level::text = e.level AND g.entity_id = e.entity_id WHERE g.pipeline_id = ? "
+                    + "AND g.metric_date BETWEEN DATE '" + earliest + "' AND DATE '" + historyTo + "' GROUP BY 1, 2), "
+                    + "scored AS MATERIALIZED (SELECT r.level, r.entity_id, r.metric_date, r.line" + scored + " FROM run r "
+                    + "LEFT JOIN hist h ON h.level = r.level AND h.entity_id = r.entity_id) "
+                    + "SELECT " + select + " FROM scored";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setObject(1, ctx.pipelineId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    int col = 1;
+                    for (Anomaly a : on) {
+                        long evaluated = rs.getLong(col++);
+                        long shortHistory = rs.getLong(col++);
+                        long flagged = rs.getLong(col++);
+                        String samples = rs.getString(col++);
+                        ObjectNode d = JSON.createObjectNode();
+                        d.put("metric", a.metric());
+                        d.put("zThreshold", a.threshold());
+                        d.put("historyDays", a.historyDays());
+                        d.put("minHistoryDays", a.minHistoryDays());
+                        d.put("historyFrom", a.historyFrom().toString());
+                        d.put("historyTo", historyTo.toString());
+                        d.put("evaluated", evaluated);
+                        d.put("insufficientHistory", shortHistory);
+                        d.put("rule", "per entity and day: |(value - mean) / sample stddev| of the entity's gold days in the "
+                                + "history window; a constant history flags any other value");
+                        if (evaluated == 0) {
+                            d.put("note", "no entity-day of this run has " + a.minHistoryDays()
+                                    + " days of history: nothing to compare");
+                        }
+                        add(a.check(), "anomaly", evaluated, flagged, d, samples);
+                    }
+                }
+            }
         }
     }
 
