@@ -186,13 +186,23 @@ class QualityChecksTest {
                 ps.execute();
             }
             try {
+                String workMem = workMem(c);
                 QualityOutcome outcome = checks.check(c, run.context());
+                // the checks leave the transaction's settings as they found them
+                assertThat(workMem(c)).isEqualTo(workMem);
                 c.commit();
                 return outcome;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
+        }
+    }
+
+    private static String workMem(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT current_setting('work_mem')"); var rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 
