@@ -198,6 +198,9 @@ enum LevelTable {
                     UPDATE %s t SET status = 'removed', removed_at = $4::timestamptz, last_synced_at = $4::timestamptz,
                                     sync_version = t.sync_version + 1%s
                     WHERE t.org_id = $1::uuid AND t.dsp_account_id = $2::uuid AND t.status <> 'removed'
+                      -- entities a daily file's pipeline created (external id "file:...", docs/adr/0012) are not the
+                      -- DSP's: its listing never has them, and they are never removed for being absent from it
+                      AND t.external_id NOT LIKE 'file:%%'
                       -- NOT EXISTS, not NOT IN: an anti-join (hashed, or probing sync_seen's primary key) stays linear
                       -- however many ids a run saw; NOT IN falls back to a quadratic scan once its hash outgrows work_mem
                       AND NOT EXISTS (SELECT 1 FROM sync_seen s WHERE s.run_id = $3::uuid AND s.level = %d
