@@ -19,6 +19,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -141,8 +142,11 @@ public class ExecutionResource {
     @Operation(summary = "Server-Sent Events: the execution as it is, then each change (status, stage, live progress) "
             + "until it has ended; the stream closes after the ended state")
     public Multi<ExecutionView> events(@PathParam("orgId") UUID orgId, @PathParam("pipelineId") UUID pipelineId,
-                                       @PathParam("executionId") UUID executionId) {
-        return executions.changes(orgId, pipelineId, executionId);
+                                       @PathParam("executionId") UUID executionId, @Context ContainerRequestContext request) {
+        // ExecutionEventsAdmission admitted the caller (or refused them with a problem) before the stream starts
+        Object first = request.getProperty(ExecutionEventsAdmission.FIRST);
+        return first instanceof ExecutionView view ? executions.changesFrom(orgId, view)
+                : executions.changes(orgId, pipelineId, executionId);
     }
 
     private static Response accepted(UriInfo uri, UUID orgId, UUID pipelineId, ExecutionView execution) {

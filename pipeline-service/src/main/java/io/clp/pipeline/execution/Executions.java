@@ -349,7 +349,14 @@ public class Executions {
      * stream starts (an unknown execution or one they may not read fails before any item).
      */
     public Multi<ExecutionView> changes(UUID orgId, UUID pipelineId, UUID executionId) {
-        return get(orgId, pipelineId, executionId).toMulti().onItem().transformToMultiAndConcatenate(first -> {
+        return get(orgId, pipelineId, executionId).toMulti().onItem().transformToMultiAndConcatenate(first -> changesFrom(orgId, first));
+    }
+
+    /** As {@link #changes}, from {@code first}, the execution as {@link #get} read it for the admitted caller. */
+    public Multi<ExecutionView> changesFrom(UUID orgId, ExecutionView first) {
+        UUID pipelineId = first.pipelineId();
+        UUID executionId = first.id();
+        {
             if (first.ended()) {
                 return Multi.createFrom().item(first);
             }
@@ -368,7 +375,7 @@ public class Executions {
                     .map(Optional::get)
                     .select().first(eventsMaxDuration);
             return Multi.createBy().concatenating().streams(Multi.createFrom().item(first), later);
-        });
+        }
     }
 
     /** The execution as stored, in the service's scope (the caller was admitted when the stream started); null: gone. */
