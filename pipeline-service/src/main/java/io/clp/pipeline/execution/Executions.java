@@ -339,7 +339,12 @@ public class Executions {
                                     throw Problems.conflict("execution-not-failed", "the execution is " + status.get(0)
                                             + "; only a failed execution can be retried");
                                 })
-                        : Uni.createFrom().item(read(rows.get(0), ExecutionView.class))));
+                        : Uni.createFrom().item(read(rows.get(0), ExecutionView.class))))
+                // another request took the slot between the check and the update: the partial unique index refused it
+                .onFailure(e -> String.valueOf(e.getMessage()).contains("uq_etl_executions_")
+                        || (e.getCause() != null && String.valueOf(e.getCause().getMessage()).contains("uq_etl_executions_")))
+                .transform(e -> Problems.conflict("execution-in-progress", "another execution of the pipeline for the same "
+                        + "slot (its manual run, or the backfill day) is pending or running; wait for it to finish"));
     }
 
     /**
