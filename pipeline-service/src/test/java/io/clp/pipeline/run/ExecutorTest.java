@@ -8,12 +8,17 @@ import io.clp.testing.EmittedEvents;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -44,6 +49,9 @@ class ExecutorTest {
 
     @Inject
     Executor executor;
+
+    @TestHTTPResource("/")
+    URI base;
 
     /** A stage's behaviour in a test. */
     @FunctionalInterface
@@ -462,7 +470,8 @@ class ExecutorTest {
         script.bronze = c -> {
             c.progress().rowsDone("bronze", 42);
             c.checkpoint();
-            assertThat(release.await(60, TimeUnit.SECONDS)).isTrue();
+            // without the stream's progress the stage ends anyway, and the assertions below fail
+            release.await(60, TimeUnit.SECONDS);
             return StageResult.of(42);
         };
         String path = "/api/v1/organizations/" + orgId + "/pipelines/" + pipeline + "/executions/" + execution;
@@ -472,12 +481,21 @@ class ExecutorTest {
                 .body("progress.stage", org.hamcrest.Matchers.equalTo("bronze"))
                 .body("progress.rows", org.hamcrest.Matchers.equalTo(42));
 
-        CompletableFuture<String> stream = CompletableFuture.supplyAsync(() -> given().auth().oauth2(token(orgId, "viewer"))
-                .accept("text/event-stream").get(path + "/events").then().statusCode(200).extract().asString());
-        Thread.sleep(500);
-        release.countDown();
+        // the stage goes on once the stream has delivered its progress: nothing here depends on timing
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path.substring(1) + "/events"))
+                .header("Authorization", "Bearer " + token(orgId, "viewer")).header("Accept", "text/event-stream").build();
+        HttpResponse<java.util.stream.Stream<String>> response = HttpClient.newHttpClient()
+                .send(request, HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<String> lines = new ArrayList<>();
+        response.body().forEach(line -> {
+            lines.add(line);
+            if (line.contains("\"rows\":42")) {
+                release.countDown();
+            }
+        });
         running.get(60, TimeUnit.SECONDS);
-        String events = stream.get(60, TimeUnit.SECONDS);
+        String events = String.join("\n", lines);
 
         assertThat(events).contains("\"rows\":42").contains("\"status\":\"running\"");
         assertThat(events.lines().filter(l -> l.startsWith("data:")).reduce((a, b) -> b).orElseThrow())
