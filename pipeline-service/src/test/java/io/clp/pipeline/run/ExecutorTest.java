@@ -113,6 +113,12 @@ class ExecutorTest {
         return TestDatabase.text("SELECT (" + column + ")::text FROM pipeline.etl_executions WHERE id = ?", execution);
     }
 
+    /** How many rows RunContext.HOLD_LEASE finds for the stage's context: 1 while its lease is held, else 0. */
+    static long held(RunContext context) {
+        return TestDatabase.count("SELECT count(*) FROM (" + RunContext.HOLD_LEASE.replace("FROM etl_executions",
+                "FROM pipeline.etl_executions") + ") held", context.executionId().toString(), context.leaseOwner());
+    }
+
     private List<UUID> run(Script script, UUID pipeline) {
         return executor.runOnce(script, List.of(pipeline));
     }
@@ -334,7 +340,9 @@ class ExecutorTest {
         UUID execution = pending(pipeline, "manual", DAY, "{}");
         Script script = new Script();
         CountDownLatch started = new CountDownLatch(1);
+        List<Long> heldWhileRunning = Collections.synchronizedList(new ArrayList<>());
         script.bronze = c -> {
+            heldWhileRunning.add(held(c));
             started.countDown();
             for (int i = 0; i < 400; i++) {
                 c.progress().rowsDone("bronze", i);
@@ -352,6 +360,7 @@ class ExecutorTest {
                 .then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("running"));
         running.get(60, TimeUnit.SECONDS);
 
+        assertThat(heldWhileRunning).as("the stage could commit under its lease").containsExactly(1L);
         assertThat(col(execution, "status || '/' || bronze_status")).isEqualTo("cancelled/cancelled");
         assertThat(col(execution, "bronze_records IS NULL")).as("the stopped stage committed nothing").isEqualTo("true");
         assertThat(script.of(execution)).containsExactly("bronze");
@@ -364,10 +373,12 @@ class ExecutorTest {
     @Test
     void aWorkerThatLostItsLeaseStopsAndWritesNothingMore() {
         UUID pipeline = manual(organization(), "active");
+        List<Long> heldAfterLoss = Collections.synchronizedList(new ArrayList<>());
         UUID execution = pending(pipeline, "manual", DAY, "{}");
         Script script = new Script();
         script.bronze = c -> {
             TestDatabase.execute("UPDATE pipeline.etl_executions SET lease_owner = 'another-instance' WHERE id = ?", c.executionId());
+            heldAfterLoss.add(held(c));
             for (int i = 0; i < 400; i++) {
                 c.progress().rowsDone("bronze", i);
                 c.checkpoint();
@@ -382,6 +393,7 @@ class ExecutorTest {
         assertThat(col(execution, "bronze_records IS NULL AND completed_at IS NULL")).isEqualTo("true");
         assertThat(script.of(execution)).containsExactly("bronze");
         assertThat(script.cleaned).isEmpty();
+        assertThat(heldAfterLoss).as("a stage can no longer commit under a lost lease").containsExactly(0L);
     }
 
     @Test
