@@ -147,7 +147,8 @@ public final class KafkaComponent extends Component {
             topics.put(state, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         }
         for (String events : List.of("clp.events.organization", "clp.events.membership", "clp.events.grant", "clp.events.api-key",
-                "clp.events.campaign", "clp.events.dsp-account", "clp.events.metrics-batch", "clp.events.campaign-metrics")) {
+                "clp.events.campaign", "clp.events.dsp-account", "clp.events.metrics-batch", "clp.events.campaign-metrics",
+                "clp.events.pipeline-execution")) {
             topics.put(events, Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(EVENTS_RETENTION.toMillis())));
         }
         return topics;

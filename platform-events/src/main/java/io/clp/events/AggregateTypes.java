@@ -13,6 +13,8 @@ public final class AggregateTypes {
     public static final String METRICS_BATCH = "metrics-batch";
     /** Metrics campaign-service recorded from those batches. */
     public static final String CAMPAIGN_METRICS = "campaign-metrics";
+    /** How a pipeline execution ended: completed, failed or cancelled (pipeline-service). */
+    public static final String PIPELINE_EXECUTION = "pipeline-execution";
 
     /**
      * The outbox's aggregate types of current-state records ({@code state.<aggregate type>}); the

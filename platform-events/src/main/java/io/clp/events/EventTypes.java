@@ -20,6 +20,9 @@ import io.clp.events.campaign.DspAccountConnected;
 import io.clp.events.campaign.DspAccountDeleted;
 import io.clp.events.campaign.DspAccountUpdated;
 import io.clp.events.campaign.MetricsRecorded;
+import io.clp.events.pipeline.ExecutionCancelled;
+import io.clp.events.pipeline.ExecutionCompleted;
+import io.clp.events.pipeline.ExecutionFailed;
 import io.clp.events.pipeline.MetricsBatch;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -55,7 +58,10 @@ public final class EventTypes {
             entry(DspAccountUpdated.class, DspAccountUpdated.TYPE),
             entry(DspAccountDeleted.class, DspAccountDeleted.TYPE),
             entry(MetricsRecorded.class, MetricsRecorded.TYPE),
-            entry(MetricsBatch.class, MetricsBatch.TYPE)));
+            entry(MetricsBatch.class, MetricsBatch.TYPE),
+            entry(ExecutionCompleted.class, ExecutionCompleted.TYPE),
+            entry(ExecutionFailed.class, ExecutionFailed.TYPE),
+            entry(ExecutionCancelled.class, ExecutionCancelled.TYPE)));
 
     private EventTypes() {
     }

@@ -35,6 +35,7 @@ public final class Topics {
     public static final String DSP_ACCOUNT = EVENTS_PREFIX + AggregateTypes.DSP_ACCOUNT;
     public static final String METRICS_BATCH = EVENTS_PREFIX + AggregateTypes.METRICS_BATCH;
     public static final String CAMPAIGN_METRICS = EVENTS_PREFIX + AggregateTypes.CAMPAIGN_METRICS;
+    public static final String PIPELINE_EXECUTION = EVENTS_PREFIX + AggregateTypes.PIPELINE_EXECUTION;
 
     public static final String ORGANIZATION_STATE = STATE_PREFIX + AggregateTypes.ORGANIZATION;
     public static final String GRANT_STATE = STATE_PREFIX + AggregateTypes.GRANT;

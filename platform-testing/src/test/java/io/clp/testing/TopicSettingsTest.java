@@ -35,7 +35,8 @@ class TopicSettingsTest {
             assertThat(KafkaComponent.TOPICS).containsEntry(state, Map.of("cleanup.policy", "compact"));
         }
         for (String events : new String[]{Topics.ORGANIZATION, Topics.MEMBERSHIP, Topics.GRANT, Topics.API_KEY,
-                Topics.CAMPAIGN, Topics.DSP_ACCOUNT, Topics.METRICS_BATCH, Topics.CAMPAIGN_METRICS}) {
+                Topics.CAMPAIGN, Topics.DSP_ACCOUNT, Topics.METRICS_BATCH, Topics.CAMPAIGN_METRICS,
+                Topics.PIPELINE_EXECUTION}) {
             assertThat(KafkaComponent.TOPICS).containsEntry(events,
                     Map.of("retention.ms", Long.toString(Topics.EVENTS_RETENTION.toMillis())));
         }

@@ -218,6 +218,18 @@ class CapturedColumnsTest {
                 "campaign.sync_runs.error", "campaign.sync_runs.finished_at", "campaign.sync_runs.final_counts");
     }
 
+    @Test
+    void thePipelineExecutorsLeaseAndProgressAreNotCapturedWhileWhatAnExecutionIsAndHowItWentAre() {
+        assertThat(capturedColumns).as("bookkeeping of the pipeline executor (docs/pipelines.md)").doesNotContain(
+                "pipeline.etl_executions.lease_owner", "pipeline.etl_executions.lease_until",
+                "pipeline.etl_executions.heartbeat_at", "pipeline.etl_executions.progress_stage",
+                "pipeline.etl_executions.progress_rows", "pipeline.etl_executions.progress_at");
+        assertThat(capturedColumns).as("the execution's status, stages, attempts and outcome").contains(
+                "pipeline.etl_executions.status", "pipeline.etl_executions.bronze_status", "pipeline.etl_executions.gold_records",
+                "pipeline.etl_executions.attempt", "pipeline.etl_executions.not_before", "pipeline.etl_executions.error_message",
+                "pipeline.etl_executions.completed_at");
+    }
+
     /**
      * With skip.messages.without.change, Debezium emits an update only when the captured columns' values differ between
      * the old and the new row; compared here on rows written by the sync's own statements (io.clp.campaign.sync.SyncStore),

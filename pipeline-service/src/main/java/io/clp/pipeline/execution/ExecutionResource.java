@@ -9,7 +9,9 @@ import io.clp.platform.pagination.Page;
 import io.clp.platform.pagination.PageRequest;
 import io.clp.platform.problem.Problems;
 import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -17,6 +19,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -119,6 +122,31 @@ public class ExecutionResource {
     public Uni<ExecutionView> cancel(@PathParam("orgId") UUID orgId, @PathParam("pipelineId") UUID pipelineId,
                                      @PathParam("executionId") UUID executionId) {
         return executions.cancel(orgId, pipelineId, executionId);
+    }
+
+    @POST
+    @Path("/executions/{executionId}/retry")
+    @Operation(summary = "Retry a failed execution: pending again, resumed at its first stage not completed, with a new "
+            + "retry budget")
+    @APIResponse(responseCode = "409", description = "the execution is not failed (execution-not-failed), or another "
+            + "execution holds its slot (execution-in-progress)")
+    public Uni<ExecutionView> retry(@PathParam("orgId") UUID orgId, @PathParam("pipelineId") UUID pipelineId,
+                                    @PathParam("executionId") UUID executionId) {
+        return executions.retry(orgId, pipelineId, executionId);
+    }
+
+    @GET
+    @Path("/executions/{executionId}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Server-Sent Events: the execution as it is, then each change (status, stage, live progress) "
+            + "until it has ended; the stream closes after the ended state")
+    public Multi<ExecutionView> events(@PathParam("orgId") UUID orgId, @PathParam("pipelineId") UUID pipelineId,
+                                       @PathParam("executionId") UUID executionId, @Context ContainerRequestContext request) {
+        // ExecutionEventsAdmission admitted the caller (or refused them with a problem) before the stream starts
+        Object first = request.getProperty(ExecutionEventsAdmission.FIRST);
+        return first instanceof ExecutionView view ? executions.changesFrom(orgId, view)
+                : executions.changes(orgId, pipelineId, executionId);
     }
 
     private static Response accepted(UriInfo uri, UUID orgId, UUID pipelineId, ExecutionView execution) {

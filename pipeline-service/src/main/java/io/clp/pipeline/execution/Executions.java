@@ -10,19 +10,28 @@ import io.clp.platform.problem.Problems;
 import io.clp.tenancy.security.Permission;
 import io.clp.tenancy.work.OrganizationWork;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowIterator;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -96,14 +105,48 @@ public class Executions {
             RETURNING %s
             """.formatted(ExecutionView.JSON);
 
+    /**
+     * A failed execution back to pending, to resume at its first stage not completed, with a new retry budget; refused
+     * (no row) while another execution holds the slot it would take (the pipeline's manual run, the backfill's day).
+     * The pipeline's failed count no longer counts it: it ends again, completed or failed.
+     */
+    private static final String RETRY = """
+            WITH retried AS (
+                UPDATE etl_executions e
+                SET status = 'pending', attempt = 1, retry_count = e.retry_count + 1, not_before = NULL, completed_at = NULL,
+                    cancel_requested_at = NULL, error_message = NULL, error_details = NULL, total_duration_ms = NULL
+                WHERE e.id = ?1 AND e.pipeline_id = ?2 AND e.status = 'failed'
+                  AND NOT EXISTS (SELECT 1 FROM etl_executions o
+                                  WHERE o.pipeline_id = e.pipeline_id AND o.id <> e.id AND o.status IN ('pending', 'running')
+                                    AND o.execution_type = e.execution_type
+                                    AND (e.execution_type = 'manual'
+                                         OR (e.execution_type = 'backfill' AND o.data_from = e.data_from)))
+                RETURNING e.*),
+            counted AS (
+                UPDATE pipelines p SET failed_executions = greatest(p.failed_executions - 1, 0)
+                FROM retried WHERE p.id = retried.pipeline_id)
+            SELECT %s FROM retried e
+            """.formatted(ExecutionView.JSON);
+    private static final String EVENTS_SCOPE = "SELECT set_config('clp.scope', 'system', true)";
+    private static final String EVENTS_READ = "SELECT " + ExecutionView.JSON
+            + " FROM etl_executions e WHERE e.id = $1 AND e.pipeline_id = $2 AND e.org_id = $3";
+
     private final OrganizationWork work;
+    private final Pool pool;
+    private final Duration eventsInterval;
+    private final Duration eventsMaxDuration;
     private final ObjectMapper json;
     /** How many days before today (the pipeline's zone) a run-now or backfill window may start. */
     private final int maxAgeDays;
 
     Executions(OrganizationWork work, ObjectMapper json,
-               @ConfigProperty(name = "clp.pipelines.window.max-age-days", defaultValue = "1096") int maxAgeDays) {
+               @ConfigProperty(name = "clp.pipelines.window.max-age-days", defaultValue = "1096") int maxAgeDays, Pool pool,
+               @ConfigProperty(name = "clp.pipelines.executor.events.interval", defaultValue = "1s") Duration eventsInterval,
+               @ConfigProperty(name = "clp.pipelines.executor.events.max-duration", defaultValue = "1h") Duration eventsMaxDuration) {
         this.work = work;
+        this.pool = pool;
+        this.eventsInterval = eventsInterval;
+        this.eventsMaxDuration = eventsMaxDuration;
         this.json = json;
         this.maxAgeDays = maxAgeDays;
     }
@@ -269,6 +312,85 @@ public class Executions {
                                             "the execution is " + status + " and can no longer be cancelled");
                                 })
                         : Uni.createFrom().item(read(rows.get(0), ExecutionView.class))));
+    }
+
+    /**
+     * A failed execution resumed: pending again, from its first stage not completed, with a new retry budget. 409 when
+     * it is not failed, or when another execution holds its slot (the pipeline's pending or running manual run, the
+     * backfill day's).
+     */
+    public Uni<ExecutionView> retry(UUID orgId, UUID pipelineId, UUID executionId) {
+        return onPipeline(orgId, pipelineId, Permission.PIPELINE_EXECUTE, pipeline -> session()
+                .chain(s -> s.createNativeQuery(RETRY, String.class).setParameter(1, executionId).setParameter(2, pipelineId)
+                        .getResultList())
+                .chain(rows -> rows.isEmpty()
+                        ? session().chain(s -> s.createNativeQuery(
+                                        "SELECT status FROM etl_executions WHERE id = ?1 AND pipeline_id = ?2", String.class)
+                                .setParameter(1, executionId).setParameter(2, pipelineId).getResultList())
+                                .map(status -> {
+                                    if (status.isEmpty()) {
+                                        throw Problems.notFound("execution", executionId);
+                                    }
+                                    if ("failed".equals(status.get(0))) {
+                                        throw Problems.conflict("execution-in-progress", "another execution of the pipeline "
+                                                + "for the same slot (its manual run, or the backfill day) is pending or running; "
+                                                + "wait for it to finish");
+                                    }
+                                    throw Problems.conflict("execution-not-failed", "the execution is " + status.get(0)
+                                            + "; only a failed execution can be retried");
+                                })
+                        : Uni.createFrom().item(read(rows.get(0), ExecutionView.class))))
+                // another request took the slot between the check and the update: the partial unique index refused it
+                .onFailure(e -> String.valueOf(e.getMessage()).contains("uq_etl_executions_")
+                        || (e.getCause() != null && String.valueOf(e.getCause().getMessage()).contains("uq_etl_executions_")))
+                .transform(e -> Problems.conflict("execution-in-progress", "another execution of the pipeline for the same "
+                        + "slot (its manual run, or the backfill day) is pending or running; wait for it to finish"));
+    }
+
+    /**
+     * The execution as it changes, for its event stream: as it is now, then each change (looked for every
+     * {@code clp.pipelines.executor.events.interval}) until it has ended (that state is the last item) or the stream has
+     * lasted {@code clp.pipelines.executor.events.max-duration}. The caller's right to read it is checked when the
+     * stream starts (an unknown execution or one they may not read fails before any item).
+     */
+    public Multi<ExecutionView> changes(UUID orgId, UUID pipelineId, UUID executionId) {
+        return get(orgId, pipelineId, executionId).toMulti().onItem().transformToMultiAndConcatenate(first -> changesFrom(orgId, first));
+    }
+
+    /** As {@link #changes}, from {@code first}, the execution as {@link #get} read it for the admitted caller. */
+    public Multi<ExecutionView> changesFrom(UUID orgId, ExecutionView first) {
+        UUID pipelineId = first.pipelineId();
+        UUID executionId = first.id();
+        {
+            if (first.ended()) {
+                return Multi.createFrom().item(first);
+            }
+            AtomicReference<ExecutionView> last = new AtomicReference<>(first);
+            AtomicBoolean ended = new AtomicBoolean();
+            Multi<ExecutionView> later = Multi.createFrom().ticks().every(eventsInterval)
+                    .onItem().transformToUniAndConcatenate(tick -> current(orgId, pipelineId, executionId).map(Optional::ofNullable))
+                    // until the item after the one that ended it: an ended (or vanished) execution changes no more
+                    .select().first(view -> !ended.get())
+                    .invoke(view -> {
+                        if (view.isEmpty() || view.get().ended()) {
+                            ended.set(true);
+                        }
+                    })
+                    .select().where(view -> view.isPresent() && !view.get().equals(last.getAndSet(view.get())))
+                    .map(Optional::get)
+                    .select().first(eventsMaxDuration);
+            return Multi.createBy().concatenating().streams(Multi.createFrom().item(first), later);
+        }
+    }
+
+    /** The execution as stored, in the service's scope (the caller was admitted when the stream started); null: gone. */
+    private Uni<ExecutionView> current(UUID orgId, UUID pipelineId, UUID executionId) {
+        return pool.withTransaction(conn -> conn.query(EVENTS_SCOPE).execute()
+                .chain(() -> conn.preparedQuery(EVENTS_READ).execute(Tuple.of(executionId, pipelineId, orgId))))
+                .map(rows -> {
+                    RowIterator<Row> it = rows.iterator();
+                    return it.hasNext() ? read(it.next().getString(0), ExecutionView.class) : null;
+                });
     }
 
     /** The window a run reads: the one asked for, else the one a scheduled run would read today. */

@@ -20,7 +20,7 @@ import static io.clp.pipeline.PipelineFixtures.organization;
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "pipeline"))
 class ExecutionRoleMatrixTest extends RoleMatrixContract<ExecutionRoleMatrixTest.Fixture> {
 
-    record Fixture(UUID orgId, UUID pipelineId, UUID executionId, String token) {
+    record Fixture(UUID orgId, UUID pipelineId, UUID executionId, UUID failedId, String token) {
         String path() {
             return "/api/v1/organizations/" + orgId + "/pipelines/" + pipelineId;
         }
@@ -30,7 +30,7 @@ class ExecutionRoleMatrixTest extends RoleMatrixContract<ExecutionRoleMatrixTest
     protected Fixture fixture(Role role) {
         UUID orgId = organization();
         UUID pipeline = manual(orgId, "active");
-        return new Fixture(orgId, pipeline, execution(pipeline, "scheduled", "pending"),
+        return new Fixture(orgId, pipeline, execution(pipeline, "scheduled", "pending"), execution(pipeline, "scheduled", "failed"),
                 io.clp.pipeline.PipelineFixtures.token(orgId, role.id()));
     }
 
@@ -50,6 +50,10 @@ class ExecutionRoleMatrixTest extends RoleMatrixContract<ExecutionRoleMatrixTest
                 new Endpoint<>("list executions", Permission.PIPELINE_READ, (r, f) -> r.get(f.path() + "/executions")),
                 new Endpoint<>("read an execution", Permission.PIPELINE_READ,
                         (r, f) -> r.get(f.path() + "/executions/" + f.executionId())),
+                new Endpoint<>("retry a failed execution", Permission.PIPELINE_EXECUTE,
+                        (r, f) -> r.post(f.path() + "/executions/" + f.failedId() + "/retry")),
+                new Endpoint<>("follow an execution's events", Permission.PIPELINE_READ,
+                        (r, f) -> r.accept("text/event-stream").get(f.path() + "/executions/" + f.failedId() + "/events")),
                 new Endpoint<>("read a pipeline's health", Permission.PIPELINE_READ, (r, f) -> r.get(f.path() + "/health")),
                 new Endpoint<>("list pipeline health", Permission.PIPELINE_READ,
                         (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/pipeline-health")));

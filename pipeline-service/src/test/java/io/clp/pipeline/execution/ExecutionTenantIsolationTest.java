@@ -23,7 +23,7 @@ class ExecutionTenantIsolationTest extends TenantIsolationContract<ExecutionTena
 
     private static UUID orgB;
 
-    record OrgA(UUID id, UUID pipelineId, UUID executionId) {
+    record OrgA(UUID id, UUID pipelineId, UUID executionId, UUID failedId) {
     }
 
     private static UUID orgB() {
@@ -37,7 +37,7 @@ class ExecutionTenantIsolationTest extends TenantIsolationContract<ExecutionTena
     protected OrgA organizationA() {
         UUID orgId = organization();
         UUID pipeline = manual(orgId, "active");
-        return new OrgA(orgId, pipeline, execution(pipeline, "scheduled", "pending"));
+        return new OrgA(orgId, pipeline, execution(pipeline, "scheduled", "pending"), execution(pipeline, "scheduled", "failed"));
     }
 
     @Override
@@ -60,6 +60,10 @@ class ExecutionTenantIsolationTest extends TenantIsolationContract<ExecutionTena
                 new Endpoint<>("GET execution in B", (r, a) -> r.get(inB(a) + "/executions/" + a.executionId())),
                 new Endpoint<>("POST cancel", (r, a) -> r.post(inA(a) + "/executions/" + a.executionId() + "/cancel")),
                 new Endpoint<>("POST cancel in B", (r, a) -> r.post(inB(a) + "/executions/" + a.executionId() + "/cancel")),
+                new Endpoint<>("POST retry", (r, a) -> r.post(inA(a) + "/executions/" + a.failedId() + "/retry")),
+                new Endpoint<>("POST retry in B", (r, a) -> r.post(inB(a) + "/executions/" + a.failedId() + "/retry")),
+                new Endpoint<>("GET events", (r, a) -> r.accept("text/event-stream").get(inA(a) + "/executions/" + a.executionId() + "/events")),
+                new Endpoint<>("GET events in B", (r, a) -> r.accept("text/event-stream").get(inB(a) + "/executions/" + a.executionId() + "/events")),
                 new Endpoint<>("GET health", (r, a) -> r.get(inA(a) + "/health")),
                 new Endpoint<>("GET health in B", (r, a) -> r.get(inB(a) + "/health")),
                 new Endpoint<>("GET pipeline-health", (r, a) -> r.get("/api/v1/organizations/" + a.id() + "/pipeline-health")));
@@ -77,7 +81,7 @@ class ExecutionTenantIsolationTest extends TenantIsolationContract<ExecutionTena
     protected String fingerprint(OrgA a) {
         return TestDatabase.text("""
                 SELECT p.total_executions || '/' || coalesce(p.last_execution_id::text, '-') || '/'
-                       || (SELECT string_agg(e.id || ':' || e.status || ':' || coalesce(e.completed_at::text, '-'), ',' ORDER BY e.id)
+                       || (SELECT string_agg(e.id || ':' || e.status || ':' || e.retry_count || ':' || coalesce(e.completed_at::text, '-'), ',' ORDER BY e.id)
                            FROM pipeline.etl_executions e WHERE e.pipeline_id = p.id)
                 FROM pipeline.pipelines p WHERE p.id = ?
                 """, a.pipelineId());

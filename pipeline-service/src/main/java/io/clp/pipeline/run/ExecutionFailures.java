@@ -1,0 +1,87 @@
+package io.clp.pipeline.run;
+
+import io.clp.platform.messaging.Failures;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+
+/**
+ * Tells a stage failure that may pass (retried with the pipeline's retry configuration) from one that never will (the
+ * execution fails at once). First found along the causes decides: a {@link StageFailure} says itself; a DSP
+ * connector's {@code DspException} by its {@code isTransient()} ("may succeed later"); a JDBC
+ * {@link SQLException} by its SQL state (connection trouble 08, serialization failures and deadlocks 40, resources 53,
+ * shutdowns 57, lock timeouts 55P03 and system errors 58 pass; bad data 22, constraints 23 and statement errors 42 do
+ * not) or its type; {@link IOException} passes. Anything else is decided as the event consumers decide
+ * ({@link Failures}): unrecognised failures are transient, so they are retried within bounds and still end failed.
+ */
+final class ExecutionFailures {
+
+    private ExecutionFailures() {
+    }
+
+    static boolean isTransient(Throwable failure) {
+        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            Boolean verdict = verdict(e);
+            if (verdict != null) {
+                return verdict;
+            }
+        }
+        return Failures.isTransient(failure);
+    }
+
+    /** {@code true} transient, {@code false} permanent, {@code null} look at the cause. */
+    private static Boolean verdict(Throwable e) {
+        if (e instanceof StageFailure stage) {
+            return stage.isTransient();
+        }
+        Boolean dsp = dspVerdict(e);
+        if (dsp != null) {
+            return dsp;
+        }
+        if (e instanceof SQLException sql) {
+            String state = sql.getSQLState();
+            if (state != null && !state.isEmpty()) {
+                if (state.startsWith("08") || state.startsWith("40") || state.startsWith("53") || state.startsWith("57")
+                        || state.equals("55P03") || state.startsWith("58")) {
+                    return true;
+                }
+                if (state.startsWith("22") || state.startsWith("23") || state.startsWith("42")) {
+                    return false;
+                }
+            }
+            if (e instanceof SQLTransientException || e instanceof SQLRecoverableException) {
+                return true;
+            }
+            if (e instanceof SQLNonTransientException) {
+                return false;
+            }
+            return null;
+        }
+        if (e instanceof IOException) {
+            return true;
+        }
+        return null;
+    }
+
+    /**
+     * A DSP connector's failure ({@code io.clp.dsp.DspException}, from dsp-connectors, which sources may use): read by
+     * name so that this class does not make the service depend on the connectors.
+     */
+    private static Boolean dspVerdict(Throwable e) {
+        for (Class<?> type = e.getClass(); type != null; type = type.getSuperclass()) {
+            if (type.getName().equals("io.clp.dsp.DspException")) {
+                try {
+                    Method isTransient = type.getMethod("isTransient");
+                    return (Boolean) isTransient.invoke(e);
+                } catch (ReflectiveOperationException | RuntimeException unreadable) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+}
