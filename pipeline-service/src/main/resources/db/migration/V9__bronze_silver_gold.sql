@@ -63,9 +63,17 @@ CREATE TABLE gold_daily_metrics (
     updated_at   timestamptz    NOT NULL DEFAULT now(),
     PRIMARY KEY (pipeline_id, level, entity_id, metric_date)
 );
-CREATE INDEX idx_gold_daily_metrics_org ON gold_daily_metrics (org_id);
 CREATE INDEX idx_gold_daily_metrics_execution ON gold_daily_metrics (execution_id);
 SELECT clp_enable_tenant_isolation('gold_daily_metrics');
+
+CREATE FUNCTION gold_daily_metrics_of_deleted_pipeline() RETURNS trigger LANGUAGE plpgsql
+SET search_path = pipeline, pg_catalog AS $$
+BEGIN
+    DELETE FROM gold_daily_metrics WHERE pipeline_id = OLD.id;
+    RETURN OLD;
+END $$;
+CREATE TRIGGER gold_daily_metrics_of_deleted_pipeline AFTER DELETE ON pipelines
+    FOR EACH ROW EXECUTE FUNCTION gold_daily_metrics_of_deleted_pipeline();
 
 -- What the data path of an execution keeps between its stages, beyond the staging tables: when bronze read the
 -- source (the extractedAt of its metrics batches) and the data-quality outcome gold publishes.

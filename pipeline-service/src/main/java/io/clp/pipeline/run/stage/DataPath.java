@@ -627,6 +627,7 @@ public final class DataPath {
                     ps.setString(1, "gold:" + ctx.pipelineId());
                     ps.execute();
                 }
+                long started = System.nanoTime();
                 long upserted;
                 try (PreparedStatement ps = c.prepareStatement(GOLD_UPSERT.formatted(st.rows(), st.keys()))) {
                     ps.setObject(1, ctx.pipelineId());
@@ -644,8 +645,13 @@ public final class DataPath {
                     ps.setTimestamp(5, Timestamp.from(run.extractedAt()));
                     zeroed = ps.executeUpdate();
                 }
+                long upsertedAt = System.nanoTime();
                 Published published = publish(c, ctx, run);
+                long publishedAt = System.nanoTime();
                 c.commit();
+                LOG.debugf("execution %s: gold upsert %d ms, publication %d ms (%d batches), commit %d ms", ctx.executionId(),
+                        (upsertedAt - started) / 1_000_000, (publishedAt - upsertedAt) / 1_000_000, published.batches(),
+                        (System.nanoTime() - publishedAt) / 1_000_000);
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("table", "gold_daily_metrics");
                 details.put("rowsWritten", upserted);
