@@ -345,6 +345,59 @@ class DataPathTest {
         assertThat(batches(EmittedEvents.since(second).inOrganization(org))).isEqualTo(batchesFirst).hasSize(2);
     }
 
+    @Test
+    void aDspReportNamesItsEntitiesByLevelAndExternalIdWithViewsSpendAndCurrency() throws Exception {
+        UUID org = PipelineFixtures.organization();
+        UUID pipeline = PipelineFixtures.manual(org, "active");
+        UUID campaign = UUID.randomUUID();
+        UUID lineItem = UUID.randomUUID();
+        String report = String.join("\n", "date,level,external_id,impressions,clicks,conversions,views,spend,currency,revenue",
+                DAY + ",line_item,li-1,1000,10,2,300,12.345678,USD,40.5",
+                DAY.plusDays(1) + ",line_item,li-1,2000,20,4,600,0.5,USD,",
+                DAY + ",line_item,li-unknown,5,1,0,0,1,USD,0",
+                DAY + ",line_item,li-1,1000,10,2,300,-1,USD,0",
+                DAY + ",ad_group,li-1,1,0,0,0,0,USD,0",
+                DAY + ",line_item,li-1,1,0,0,0,1.5,usd,0") + "\n";
+        io.clp.pipeline.source.Source source = new io.clp.pipeline.source.Source() {
+            @Override
+            public String kind() {
+                return "dsp_report";
+            }
+
+            @Override
+            public List<io.clp.pipeline.source.SourceObject> list(SourceRequest request) {
+                return List.of(new io.clp.pipeline.source.SourceObject("report-1", report.length(), null, "1", null));
+            }
+
+            @Override
+            public java.io.InputStream open(SourceRequest request, io.clp.pipeline.source.SourceObject object) {
+                return new java.io.ByteArrayInputStream(report.getBytes(StandardCharsets.UTF_8));
+            }
+        };
+        EntityResolver byExternalId = (orgId, account, keys, create) -> keys.stream().map(key ->
+                ((EntityKey.ByExternalId) key).externalId().equals("li-1")
+                        ? new ResolvedEntity(campaign, null, lineItem, null, "USD") : (ResolvedEntity) null).toList();
+        DataPath path = new DataPath(dataSource, new DataPath.Settings("pipeline", bronzeDir, 100_000, "64MB"),
+                kind -> kind.equals("dsp_report") ? source : null, byExternalId, null, outbox);
+        UUID execution = PipelineFixtures.execution(pipeline, "scheduled", "running");
+        RunContext context = new RunContext(org, pipeline, execution, UUID.randomUUID(),
+                json.valueToTree(Map.of("unknownEntities", "reject")), DAY, DAY.plusDays(1), 1, (stage, rows) -> { }, () -> { });
+
+        path.bronze(context);
+        var silver = path.silver(context);
+        path.gold(context);
+
+        assertThat(silver.records()).isEqualTo(2);
+        assertThat(TestDatabase.text("SELECT string_agg(reasons, ' | ' ORDER BY line_no) FROM pipeline.ingestion_rejects "
+                + "WHERE execution_id = ?", execution)).isEqualTo("unknown entity: line_item li-unknown | spend is negative | "
+                + "level ad_group is not campaign, insertion_order, line_item or creative | currency usd is not an ISO 4217 code");
+        assertThat(TestDatabase.text("SELECT string_agg(level || ' ' || metric_date || ' ' || impressions || ' ' || views || ' ' "
+                + "|| spend || ' ' || currency || ' ' || coalesce(revenue::text, '-'), ' | ' ORDER BY level, metric_date) "
+                + "FROM pipeline.gold_daily_metrics WHERE pipeline_id = ?", pipeline)).isEqualTo(
+                "campaign 2026-11-01 1000 300 12.345678 USD 40.500000 | campaign 2026-11-02 2000 600 0.500000 USD - | "
+                        + "line_item 2026-11-01 1000 300 12.345678 USD 40.500000 | line_item 2026-11-02 2000 600 0.500000 USD -");
+    }
+
     /** Batch id to the rows it carries. */
     private Map<String, String> batches(Emitted emitted) {
         return emitted.ofType(MetricsBatch.TYPE).events().stream().collect(Collectors.toMap(EmittedEvent::aggregateId,

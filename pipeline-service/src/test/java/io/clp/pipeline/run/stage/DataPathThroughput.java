@@ -109,29 +109,8 @@ class DataPathThroughput {
         long t1 = System.nanoTime();
         long s = path.silver(context).records();
         long t2 = System.nanoTime();
-        if (Boolean.getBoolean("clp.bench.ingest.explain")) {
-            try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(false);
-                io.clp.platform.tx.JdbcScope.organization(c, org);
-                try (var ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + DataPath.GOLD_UPSERT.formatted(
-                        path.staging(execution).rows(), path.staging(execution).keys()))) {
-                    ps.setObject(1, pipeline);
-                    ps.setObject(2, org);
-                    ps.setObject(3, execution);
-                    ps.setTimestamp(4, new java.sql.Timestamp(System.currentTimeMillis()));
-                    try (var rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            System.out.println("PLAN " + rs.getString(1));
-                        }
-                    }
-                }
-                c.rollback();
-            }
-        }
-        long t2b = System.nanoTime();
         long g = path.gold(context).records();
         long t3 = System.nanoTime();
-        t2 += System.nanoTime() - t3 + (t2b - t2) - (System.nanoTime() - t3);
         long peak = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
                 .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
         path.cleanUp(context);
