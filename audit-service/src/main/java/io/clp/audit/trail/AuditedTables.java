@@ -48,6 +48,8 @@ final class AuditedTables {
                     "pipelines", PIPELINE_READ,
                     "etl_executions", PIPELINE_READ,
                     "data_quality_metrics", PIPELINE_READ,
+                    "ingestion_rejects", PIPELINE_READ,
+                    "gold_daily_metrics", PIPELINE_READ,
                     "dsp_account_refs", DSP_ACCOUNT_READ),
             "rules", Map.of(
                     "rules", RULE_READ),
@@ -56,11 +58,12 @@ final class AuditedTables {
 
     /**
      * Tables mapped above that the connector no longer captures (docs/audit-policy.md): bulk metric
-     * loads, audited as their execution since, and a read model. Their earlier entries stay readable
+     * loads (and the data path's rejects and gold), audited as their execution, and a read model. Their earlier entries stay readable
      * under the same permission.
      */
     static final Set<String> NO_LONGER_CAPTURED = Set.of(
-            "campaign.campaign_metrics", "pipeline.data_quality_metrics", "pipeline.dsp_account_refs");
+            "campaign.campaign_metrics", "pipeline.data_quality_metrics", "pipeline.dsp_account_refs",
+            "pipeline.ingestion_rejects", "pipeline.gold_daily_metrics");
 
     private AuditedTables() {
     }

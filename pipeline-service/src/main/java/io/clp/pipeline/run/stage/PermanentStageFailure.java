@@ -1,0 +1,16 @@
+package io.clp.pipeline.run.stage;
+
+/**
+ * A stage cannot succeed however often it is retried (a file of another format, a path leading out of the
+ * organization's directory, no entity resolver in this build): the execution fails at once with this message.
+ */
+public class PermanentStageFailure extends RuntimeException {
+
+    public PermanentStageFailure(String message) {
+        super(message);
+    }
+
+    public PermanentStageFailure(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

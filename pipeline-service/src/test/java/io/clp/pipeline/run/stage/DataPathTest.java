@@ -1,0 +1,444 @@
+package io.clp.pipeline.run.stage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agroal.api.AgroalDataSource;
+import io.clp.events.pipeline.MetricsBatch;
+import io.clp.pipeline.PipelineFixtures;
+import io.clp.pipeline.campaigns.EntityKey;
+import io.clp.pipeline.campaigns.EntityResolver;
+import io.clp.pipeline.campaigns.ResolvedEntity;
+import io.clp.pipeline.run.RunContext;
+import io.clp.pipeline.source.DirectorySource;
+import io.clp.pipeline.source.SourceRefusedException;
+import io.clp.pipeline.source.SourceRequest;
+import io.clp.platform.outbox.JdbcOutbox;
+import io.clp.testing.Emitted;
+import io.clp.testing.EmittedEvent;
+import io.clp.testing.EmittedEvents;
+import io.clp.testing.PlatformTestResource;
+import io.clp.testing.TestDatabase;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The bulk data path against the real database: bronze byte for byte, silver's typing, validation, rejects with
+ * reasons and de-duplication, gold's restatements, and the MetricsBatch events gold publishes through the outbox.
+ * Entities are resolved by a resolver of the test's own, handed to the data path directly (campaign-service's real
+ * one answers over HTTP).
+ */
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "pipeline"))
+class DataPathTest {
+
+    static final LocalDate DAY = LocalDate.of(2026, 11, 1);
+    static final String HEADER = "date,campaign_name,strategy_name,placement_name,creative_name,impressions,clicks,ctr,conversions,conversion_revenue";
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    JdbcOutbox outbox;
+
+    @Inject
+    ObjectMapper json;
+
+    @ConfigProperty(name = "clp.pipelines.files.root")
+    Path filesRoot;
+
+    @ConfigProperty(name = "clp.pipelines.bronze.dir")
+    Path bronzeDir;
+
+    /** Names starting with "Unknown" match nothing; every other name resolves to a stable id per path. */
+    static final class NamesResolver implements EntityResolver {
+        final List<Integer> pageSizes = new ArrayList<>();
+
+        @Override
+        public List<ResolvedEntity> resolve(UUID organizationId, UUID dspAccountId, List<EntityKey> keys, boolean createUnknown) {
+            pageSizes.add(keys.size());
+            return keys.stream().map(key -> {
+                EntityKey.ByNames n = (EntityKey.ByNames) key;
+                if (n.campaign().startsWith("Unknown") && !createUnknown) {
+                    return null;
+                }
+                UUID c = id("c", n.campaign());
+                UUID io = n.insertionOrder() == null ? null : id("io", n.campaign(), n.insertionOrder());
+                UUID li = n.lineItem() == null ? null : id("li", n.campaign(), n.insertionOrder(), n.lineItem());
+                UUID cr = n.creative() == null ? null : id("cr", n.campaign(), n.insertionOrder(), n.lineItem(), n.creative());
+                return new ResolvedEntity(c, io, li, cr, "EUR");
+            }).toList();
+        }
+
+        static UUID id(String... parts) {
+            return UUID.nameUUIDFromBytes(String.join("/", parts).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    record Run(UUID org, UUID pipeline, UUID execution, RunContext context) {
+    }
+
+    DataPath dataPath(EntityResolver resolver) {
+        return new DataPath(dataSource, new DataPath.Settings("pipeline", bronzeDir, 100_000, "64MB"),
+                kind -> kind.equals("directory") ? new DirectorySource(filesRoot) : null, resolver, null, outbox);
+    }
+
+    Run run(UUID org, UUID pipeline, String path, String unknownEntities) {
+        UUID execution = PipelineFixtures.execution(pipeline, "scheduled", "running");
+        JsonNode config = json.valueToTree(Map.of("hierarchy", List.of("campaign_name", "strategy_name", "placement_name", "creative_name"),
+                "source", Map.of("kind", "directory", "path", path), "filenamePattern", "*.csv", "unknownEntities", unknownEntities));
+        RunContext context = new RunContext(org, pipeline, execution, null, config, DAY, DAY.plusDays(1), 1,
+                (stage, rows) -> { }, () -> { });
+        return new Run(org, pipeline, execution, context);
+    }
+
+    Path drop(UUID org, String dir, String name, String content) throws IOException {
+        Path file = filesRoot.resolve(org.toString()).resolve(dir).resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+        return file;
+    }
+
+    static String row(LocalDate day, int i, long impressions, long clicks) {
+        return day + ",Camp " + (i % 5) + ",Strategy " + (i % 20) + ",Placement " + (i % 100) + ",Creative " + i + ","
+                + impressions + "," + clicks + "," + String.format("%.6f", impressions == 0 ? 0 : (double) clicks / impressions)
+                + "," + (i % 3) + "," + (i % 7) + ".25";
+    }
+
+    @Test
+    void aFileWithOnePercentBadRowsLandsItsGoodRowsAndRefusesTheBadOnesWithReasons() throws Exception {
+        UUID org = PipelineFixtures.organization();
+        UUID pipeline = PipelineFixtures.manual(org, "active");
+        StringBuilder file = new StringBuilder(HEADER).append('\n');
+        List<String> expectedReasons = List.of("impressions is negative", "date is not a date", "clicks exceed impressions",
+                "longer than 255 characters", "wrong field count", "clicks is not a non-negative integer",
+                "disagrees with clicks / impressions", "outside the execution's window", "campaign_name is missing",
+                "conversion_revenue is not a decimal number");
+        long goodImpressions = 0;
+        for (int i = 0; i < 2_000; i++) {
+            if (i % 100 == 99) {
+                int kind = (i / 100) % expectedReasons.size();
+                file.append(switch (kind) {
+                    case 0 -> DAY + ",Camp 1,Strategy 1,Placement 1,Creative bad" + i + ",-5,1,0.1,0,0";
+                    case 1 -> "2026-13-45,Camp 1,Strategy 1,Placement 1,Creative bad" + i + ",5,1,0.2,0,0";
+                    case 2 -> DAY + ",Camp 1,Strategy 1,Placement 1,Creative bad" + i + ",5,6,1.2,0,0";
+                    case 3 -> DAY + ",Camp 1,Strategy 1,Placement 1," + "x".repeat(300) + ",5,1,0.2,0,0";
+                    case 4 -> DAY + ",Camp 1,Strategy 1,Placement 1,Creative bad" + i + ",5,1";
+                    case 5 -> DAY + ",Camp 1,Strategy 1,Placement 1,Creative bad" + i + ",5,one,0.2,0,0";
+                    case 6 -> DAY + ",Camp 1,Strategy 1,Placement 1,Creative bad" + i + ",100,1,0.5,0,0";
+                    case 7 -> "2026-10-01,Camp 1,Strategy 1,Placement 1,Creative bad" + i + ",5,1,0.2,0,0";
+                    case 8 -> DAY + ",,Strategy 1,Placement 1,Creative bad" + i + ",5,1,0.2,0,0";
+                    default -> DAY + ",Camp 1,Strategy 1,Placement 1,Creative bad" + i + ",5,1,0.2,0,12.5x";
+                }).append('\n');
+            } else {
+                long impressions = 1_000 + i;
+                goodImpressions += impressions;
+                file.append(row(DAY, i, impressions, i % 50)).append('\n');
+            }
+        }
+        Path source = drop(org, "drops", "media_" + DAY + ".csv", file.toString());
+        drop(org, "drops", "media_2026-10-01.csv", HEADER + "\n"); // outside the window: not read
+        drop(org, "drops", "notes.csv", HEADER + "\n"); // no date in its name: not read
+        Run run = run(org, pipeline, "drops", "reject");
+        NamesResolver resolver = new NamesResolver();
+        DataPath path = dataPath(resolver);
+
+        var bronze = path.bronze(run.context());
+        assertThat(bronze.records()).isEqualTo(2_000);
+        assertThat(bronze.bytes()).isEqualTo(Files.size(source));
+        Path stored = bronzeDir.resolve(org.toString()).resolve(run.execution().toString()).resolve("1.csv");
+        assertThat(Files.readAllBytes(stored)).as("bronze keeps the bytes as received").isEqualTo(Files.readAllBytes(source));
+        assertThat(TestDatabase.text("SELECT sha256 FROM pipeline.ingestion_logs WHERE execution_id = ?", run.execution()))
+                .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(source))));
+        assertThat(TestDatabase.text("SELECT file_name FROM pipeline.ingestion_logs WHERE execution_id = ?", run.execution()))
+                .isEqualTo("drops/media_2026-11-01.csv");
+
+        var silver = path.silver(run.context());
+        assertThat(silver.records()).isEqualTo(1_980);
+        assertThat(silver.filtered()).isEqualTo(20);
+        assertThat(resolver.pageSizes).allMatch(n -> n <= EntityResolver.MAX_KEYS).hasSize(2);
+        assertThat(TestDatabase.count("SELECT records_loaded FROM pipeline.ingestion_logs WHERE execution_id = ?", run.execution()))
+                .isEqualTo(1_980);
+        assertThat(TestDatabase.count("SELECT records_loaded + records_failed FROM pipeline.ingestion_logs WHERE execution_id = ?",
+                run.execution())).as("loaded + failed = rows in the file").isEqualTo(2_000);
+        String reasons = TestDatabase.text("SELECT string_agg(reasons, ' | ' ORDER BY line_no) FROM pipeline.ingestion_rejects "
+                + "WHERE execution_id = ?", run.execution());
+        assertThat(reasons).contains(expectedReasons);
+        assertThat(TestDatabase.count("SELECT count(*) FROM pipeline.ingestion_rejects WHERE execution_id = ? AND line_no = 101 "
+                + "AND raw_line LIKE '2026-11-01,Camp 1,Strategy 1,Placement 1,Creative bad99,-5,%'", run.execution())).isEqualTo(1);
+
+        EmittedEvents.Mark mark = EmittedEvents.mark();
+        var gold = path.gold(run.context());
+        assertThat(TestDatabase.count("SELECT count(*) FROM pipeline.gold_daily_metrics WHERE execution_id = ? AND level = 'creative'",
+                run.execution())).isEqualTo(1_980);
+        assertThat(TestDatabase.count("SELECT sum(impressions) FROM pipeline.gold_daily_metrics WHERE execution_id = ? "
+                + "AND level = 'campaign'", run.execution())).as("campaigns roll up every good row").isEqualTo(goodImpressions);
+        assertThat(TestDatabase.count("SELECT count(*) FROM pipeline.gold_daily_metrics WHERE execution_id = ? "
+                + "AND level = 'line_item'", run.execution())).as("placement 99's rows are all bad ones").isEqualTo(99);
+        assertThat(gold.records()).isEqualTo(1_980 + 99 + 20 + 5);
+
+        Emitted batches = EmittedEvents.since(mark).inOrganization(org).ofType(MetricsBatch.TYPE);
+        assertThat(batches.events()).hasSize(2);
+        long rows = 0;
+        for (EmittedEvent event : batches.events()) {
+            MetricsBatch batch = json.treeToValue(event.payload(), MetricsBatch.class);
+            event.hasHeaders("pipeline", "metrics-batches/" + batch.batchId(), org, "system:pipeline");
+            assertThat(batch.batchId()).isEqualTo(MetricsBatch.batchIdOf(run.execution(), batch.chunk()));
+            assertThat(event.aggregateId()).isEqualTo(batch.batchId().toString());
+            assertThat(batch.rows()).hasSizeLessThanOrEqualTo(MetricsBatch.MAX_ROWS);
+            assertThat(batch.extractedAt()).isNotNull();
+            assertThat(batch.executionId()).isEqualTo(run.execution());
+            assertThat(batch.pipelineId()).isEqualTo(pipeline);
+            assertThat(batch.rows()).allSatisfy(r -> {
+                assertThat(MetricsBatch.LEVELS).contains(r.level());
+                assertThat(r.date()).isEqualTo(DAY);
+                assertThat(r.currency()).isEqualTo("EUR");
+            });
+            rows += batch.rows().size();
+        }
+        assertThat(rows).isEqualTo(gold.records());
+
+        path.cleanUp(run.context());
+        assertThat(TestDatabase.text("SELECT to_regclass(?)::text", path.silverTable(run.execution()))).isNull();
+    }
+
+    @Test
+    void theSameDayDeliveredTwiceWithNewNumbersLeavesOneRowPerEntityWithTheNewNumbers() throws Exception {
+        UUID org = PipelineFixtures.organization();
+        UUID pipeline = PipelineFixtures.manual(org, "active");
+        DataPath path = dataPath(new NamesResolver());
+        drop(org, "in", "media_20261101.csv", HEADER + "\n" + row(DAY, 1, 100, 10) + "\n" + row(DAY, 2, 200, 20) + "\n"
+                + row(DAY, 3, 300, 30) + "\n");
+        Run first = run(org, pipeline, "in", "reject");
+        path.bronze(first.context());
+        path.silver(first.context());
+        path.gold(first.context());
+
+        drop(org, "in", "media_20261101.csv", HEADER + "\n" + row(DAY, 1, 110, 11) + "\n" + row(DAY, 2, 220, 22) + "\n");
+        Run second = run(org, pipeline, "in", "reject");
+        EmittedEvents.Mark mark = EmittedEvents.mark();
+        path.bronze(second.context());
+        path.silver(second.context());
+        path.gold(second.context());
+
+        assertThat(TestDatabase.count("SELECT count(*) FROM pipeline.gold_daily_metrics WHERE pipeline_id = ? AND level = 'creative'",
+                pipeline)).as("one row per entity and day").isEqualTo(3);
+        assertThat(TestDatabase.text("SELECT string_agg(impressions || '/' || clicks, ',' ORDER BY impressions) FROM "
+                + "pipeline.gold_daily_metrics WHERE pipeline_id = ? AND level = 'creative'", pipeline))
+                .as("the new numbers; the creative the new delivery no longer has is restated to zero").isEqualTo("0/0,110/11,220/22");
+        assertThat(TestDatabase.count("SELECT sum(impressions) FROM pipeline.gold_daily_metrics WHERE pipeline_id = ? "
+                + "AND level = 'campaign'", pipeline)).as("never double counted").isEqualTo(330);
+        assertThat(TestDatabase.count("SELECT count(*) FROM pipeline.gold_daily_metrics WHERE pipeline_id = ? AND execution_id <> ?",
+                pipeline, second.execution())).isZero();
+        List<MetricsBatch.Row> published = new ArrayList<>();
+        for (EmittedEvent event : EmittedEvents.since(mark).inOrganization(org).ofType(MetricsBatch.TYPE).events()) {
+            published.addAll(json.treeToValue(event.payload(), MetricsBatch.class).rows());
+        }
+        assertThat(published.stream().filter(r -> r.level().equals("creative")).map(MetricsBatch.Row::impressions).sorted().toList())
+                .as("the restatement reaches campaign-service, the vanished creative as zero").containsExactly(0L, 110L, 220L);
+    }
+
+    @Test
+    void duplicateKeysKeepTheLastRowAndRefuseTheEarlierOnes() throws Exception {
+        UUID org = PipelineFixtures.organization();
+        UUID pipeline = PipelineFixtures.manual(org, "active");
+        drop(org, "dup", "media_2026-11-01.csv", HEADER + "\n" + row(DAY, 1, 100, 10) + "\n" + row(DAY, 2, 200, 20) + "\n"
+                + row(DAY, 1, 150, 15) + "\n" + row(DAY, 1, 170, 17) + "\n");
+        Run run = run(org, pipeline, "dup", "reject");
+        DataPath path = dataPath(new NamesResolver());
+        path.bronze(run.context());
+        var silver = path.silver(run.context());
+        path.gold(run.context());
+
+        assertThat(silver.records()).isEqualTo(2);
+        assertThat(silver.filtered()).isEqualTo(2);
+        assertThat(TestDatabase.text("SELECT string_agg(line_no || ': ' || reasons, ' | ' ORDER BY line_no) FROM "
+                + "pipeline.ingestion_rejects WHERE execution_id = ?", run.execution()))
+                .isEqualTo("2: duplicate: a later row for the same day and entity is kept (line 5) | "
+                        + "4: duplicate: a later row for the same day and entity is kept (line 5)");
+        assertThat(TestDatabase.text("SELECT string_agg(impressions::text, ',' ORDER BY impressions) FROM "
+                + "pipeline.gold_daily_metrics WHERE pipeline_id = ? AND level = 'creative'", pipeline)).isEqualTo("170,200");
+        assertThat(TestDatabase.count("SELECT records_loaded * 1000 + records_failed FROM pipeline.ingestion_logs "
+                + "WHERE execution_id = ?", run.execution())).isEqualTo(2_002);
+    }
+
+    @Test
+    void unknownEntitiesAreRefusedWhenThePipelineSaysRejectAndCreatedWhenItSaysCreate() throws Exception {
+        UUID org = PipelineFixtures.organization();
+        UUID pipeline = PipelineFixtures.manual(org, "active");
+        String content = HEADER + "\n" + row(DAY, 1, 100, 10) + "\n"
+                + DAY + ",Unknown campaign,S,P,C,10,1,0.1,0,0\n";
+        drop(org, "u", "media_2026-11-01.csv", content);
+        DataPath path = dataPath(new NamesResolver());
+
+        Run rejecting = run(org, pipeline, "u", "reject");
+        path.bronze(rejecting.context());
+        assertThat(path.silver(rejecting.context()).filtered()).isEqualTo(1);
+        assertThat(TestDatabase.text("SELECT reasons FROM pipeline.ingestion_rejects WHERE execution_id = ?", rejecting.execution()))
+                .isEqualTo("unknown entity: creative Unknown campaign > S > P > C");
+
+        Run creating = run(org, pipeline, "u", "create");
+        path.bronze(creating.context());
+        assertThat(path.silver(creating.context()).filtered()).isZero();
+    }
+
+    @Test
+    void withoutAnEntityResolverSilverFailsForGood() throws Exception {
+        UUID org = PipelineFixtures.organization();
+        UUID pipeline = PipelineFixtures.manual(org, "active");
+        drop(org, "n", "media_2026-11-01.csv", HEADER + "\n" + row(DAY, 1, 100, 10) + "\n");
+        Run run = run(org, pipeline, "n", "reject");
+        DataPath path = dataPath(null);
+        path.bronze(run.context());
+        assertThatThrownBy(() -> path.silver(run.context())).isInstanceOf(PermanentStageFailure.class)
+                .hasMessageContaining("no entity resolver");
+    }
+
+    @Test
+    void goldRunAgainLeavesTheSameRowsAndPublishesTheSameBatchIds() throws Exception {
+        UUID org = PipelineFixtures.organization();
+        UUID pipeline = PipelineFixtures.manual(org, "active");
+        StringBuilder file = new StringBuilder(HEADER).append('\n');
+        for (int i = 0; i < 2_500; i++) {
+            file.append(row(DAY, i, 500 + i, i % 9)).append('\n');
+        }
+        drop(org, "g", "media_2026-11-01.csv", file.toString());
+        Run run = run(org, pipeline, "g", "reject");
+        DataPath path = dataPath(new NamesResolver());
+        path.bronze(run.context());
+        path.silver(run.context());
+        String gold = "SELECT md5(string_agg(level || entity_id || metric_date || impressions || clicks || conversions "
+                + "|| coalesce(revenue::text, '-'), ',' ORDER BY level, entity_id, metric_date)) FROM pipeline.gold_daily_metrics "
+                + "WHERE pipeline_id = ?";
+
+        EmittedEvents.Mark first = EmittedEvents.mark();
+        path.gold(run.context());
+        String rowsFirst = TestDatabase.text(gold, pipeline);
+        Map<String, String> batchesFirst = batches(EmittedEvents.since(first).inOrganization(org));
+
+        // a crash empties the unlogged staging tables: gold loads silver again from bronze, never from the source
+        TestDatabase.execute("TRUNCATE " + path.staging(run.execution()).rows() + ", " + path.staging(run.execution()).done());
+        Files.delete(filesRoot.resolve(org.toString()).resolve("g").resolve("media_2026-11-01.csv"));
+        EmittedEvents.Mark second = EmittedEvents.mark();
+        path.gold(run.context());
+        assertThat(TestDatabase.text(gold, pipeline)).isEqualTo(rowsFirst);
+        assertThat(batches(EmittedEvents.since(second).inOrganization(org))).isEqualTo(batchesFirst).hasSize(2);
+    }
+
+    @Test
+    void aDspReportNamesItsEntitiesByLevelAndExternalIdWithViewsSpendAndCurrency() throws Exception {
+        UUID org = PipelineFixtures.organization();
+        UUID pipeline = PipelineFixtures.manual(org, "active");
+        UUID campaign = UUID.randomUUID();
+        UUID lineItem = UUID.randomUUID();
+        String report = String.join("\n", "date,level,external_id,impressions,clicks,conversions,views,spend,currency,revenue",
+                DAY + ",line_item,li-1,1000,10,2,300,12.345678,USD,40.5",
+                DAY.plusDays(1) + ",line_item,li-1,2000,20,4,600,0.5,USD,",
+                DAY + ",line_item,li-unknown,5,1,0,0,1,USD,0",
+                DAY + ",line_item,li-1,1000,10,2,300,-1,USD,0",
+                DAY + ",ad_group,li-1,1,0,0,0,0,USD,0",
+                DAY + ",line_item,li-1,1,0,0,0,1.5,usd,0") + "\n";
+        io.clp.pipeline.source.Source source = new io.clp.pipeline.source.Source() {
+            @Override
+            public String kind() {
+                return "dsp_report";
+            }
+
+            @Override
+            public List<io.clp.pipeline.source.SourceObject> list(SourceRequest request) {
+                return List.of(new io.clp.pipeline.source.SourceObject("report-1", report.length(), null, "1", null));
+            }
+
+            @Override
+            public java.io.InputStream open(SourceRequest request, io.clp.pipeline.source.SourceObject object) {
+                return new java.io.ByteArrayInputStream(report.getBytes(StandardCharsets.UTF_8));
+            }
+        };
+        EntityResolver byExternalId = (orgId, account, keys, create) -> keys.stream().map(key ->
+                ((EntityKey.ByExternalId) key).externalId().equals("li-1")
+                        ? new ResolvedEntity(campaign, null, lineItem, null, "USD") : (ResolvedEntity) null).toList();
+        DataPath path = new DataPath(dataSource, new DataPath.Settings("pipeline", bronzeDir, 100_000, "64MB"),
+                kind -> kind.equals("dsp_report") ? source : null, byExternalId, null, outbox);
+        UUID execution = PipelineFixtures.execution(pipeline, "scheduled", "running");
+        RunContext context = new RunContext(org, pipeline, execution, UUID.randomUUID(),
+                json.valueToTree(Map.of("unknownEntities", "reject")), DAY, DAY.plusDays(1), 1, (stage, rows) -> { }, () -> { });
+
+        path.bronze(context);
+        var silver = path.silver(context);
+        path.gold(context);
+
+        assertThat(silver.records()).isEqualTo(2);
+        assertThat(TestDatabase.text("SELECT string_agg(reasons, ' | ' ORDER BY line_no) FROM pipeline.ingestion_rejects "
+                + "WHERE execution_id = ?", execution)).isEqualTo("unknown entity: line_item li-unknown | spend is negative | "
+                + "level ad_group is not campaign, insertion_order, line_item or creative | currency usd is not an ISO 4217 code");
+        assertThat(TestDatabase.text("SELECT string_agg(level || ' ' || metric_date || ' ' || impressions || ' ' || views || ' ' "
+                + "|| spend || ' ' || currency || ' ' || coalesce(revenue::text, '-'), ' | ' ORDER BY level, metric_date) "
+                + "FROM pipeline.gold_daily_metrics WHERE pipeline_id = ?", pipeline)).isEqualTo(
+                "campaign 2026-11-01 1000 300 12.345678 USD 40.500000 | campaign 2026-11-02 2000 600 0.500000 USD - | "
+                        + "line_item 2026-11-01 1000 300 12.345678 USD 40.500000 | line_item 2026-11-02 2000 600 0.500000 USD -");
+    }
+
+    /** Batch id to the rows it carries. */
+    private Map<String, String> batches(Emitted emitted) {
+        return emitted.ofType(MetricsBatch.TYPE).events().stream().collect(Collectors.toMap(EmittedEvent::aggregateId,
+                e -> e.payload().path("rows").toString(), (a, b) -> a, ConcurrentHashMap::new));
+    }
+
+    @Test
+    void aSourcePathLeadingOutOfTheOrganizationsDirectoryIsRefused() throws Exception {
+        UUID org = PipelineFixtures.organization();
+        UUID other = PipelineFixtures.organization();
+        drop(other, "secret", "media_2026-11-01.csv", HEADER + "\n" + row(DAY, 1, 100, 10) + "\n");
+        drop(org, "mine", "media_2026-11-01.csv", HEADER + "\n");
+        DirectorySource source = new DirectorySource(filesRoot);
+        for (String path : List.of("../" + other + "/secret", "mine/../../" + other + "/secret", "/etc", "mine\\..\\x")) {
+            SourceRequest request = request(org, path);
+            assertThatThrownBy(() -> source.list(request)).as(path).isInstanceOf(SourceRefusedException.class);
+        }
+        // a symbolic link inside the organization's directory that leads out of it
+        Files.createSymbolicLink(filesRoot.resolve(org.toString()).resolve("link"),
+                filesRoot.resolve(other.toString()).resolve("secret").toAbsolutePath());
+        assertThatThrownBy(() -> source.list(request(org, "link"))).isInstanceOf(SourceRefusedException.class);
+        Files.createSymbolicLink(filesRoot.resolve(org.toString()).resolve("mine").resolve("media-20261101-copy.csv"),
+                filesRoot.resolve(other.toString()).resolve("secret").resolve("media_2026-11-01.csv").toAbsolutePath());
+        assertThatThrownBy(() -> source.list(request(org, "mine"))).isInstanceOf(SourceRefusedException.class);
+
+        UUID pipeline = PipelineFixtures.manual(org, "active");
+        Run run = run(org, pipeline, "../" + other + "/secret", "reject");
+        assertThatThrownBy(() -> dataPath(new NamesResolver()).bronze(run.context())).isInstanceOf(PermanentStageFailure.class);
+    }
+
+    @Test
+    void filesAreReadByTheDayInTheirName() {
+        assertThat(DirectorySource.dayOf("media_2026-03-01.csv")).isEqualTo(LocalDate.of(2026, 3, 1));
+        assertThat(DirectorySource.dayOf("export-20260301.csv")).isEqualTo(LocalDate.of(2026, 3, 1));
+        assertThat(DirectorySource.dayOf("v2_99999999_2026-02-28.csv")).isEqualTo(LocalDate.of(2026, 2, 28));
+        assertThat(DirectorySource.dayOf("2026-0301.csv")).isNull();
+        assertThat(DirectorySource.dayOf("notes.csv")).isNull();
+    }
+
+    private SourceRequest request(UUID org, String path) {
+        return new SourceRequest(org, UUID.randomUUID(), UUID.randomUUID(), null,
+                json.valueToTree(Map.of("source", Map.of("kind", "directory", "path", path))), DAY, DAY);
+    }
+}
