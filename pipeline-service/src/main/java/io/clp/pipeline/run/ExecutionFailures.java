@@ -1,5 +1,8 @@
 package io.clp.pipeline.run;
 
+import io.clp.pipeline.campaigns.CampaignServiceException;
+import io.clp.pipeline.source.PermanentSourceException;
+import io.clp.pipeline.source.SourceRefusedException;
 import io.clp.platform.messaging.Failures;
 
 import java.io.IOException;
@@ -12,7 +15,9 @@ import java.sql.SQLTransientException;
 /**
  * Tells a stage failure that may pass (retried with the pipeline's retry configuration) from one that never will (the
  * execution fails at once). First found along the causes decides: a {@link StageFailure} says itself; a DSP
- * connector's {@code DspException} by its {@code isTransient()} ("may succeed later"); a JDBC
+ * connector's {@code DspException} by its {@code isTransient()} ("may succeed later"); a source that refuses for good
+ * ({@link PermanentSourceException}, {@link SourceRefusedException}, {@link Failures.Permanent}) fails at once, though
+ * the first two are {@link IOException}s; campaign-service's answers by {@link CampaignServiceException#isTransient()}; a JDBC
  * {@link SQLException} by its SQL state (connection trouble 08, serialization failures and deadlocks 40, resources 53,
  * shutdowns 57, lock timeouts 55P03 and system errors 58 pass; bad data 22, constraints 23 and statement errors 42 do
  * not) or its type; {@link IOException} passes. Anything else is decided as the event consumers decide
@@ -37,6 +42,12 @@ final class ExecutionFailures {
     private static Boolean verdict(Throwable e) {
         if (e instanceof StageFailure stage) {
             return stage.isTransient();
+        }
+        if (e instanceof PermanentSourceException || e instanceof SourceRefusedException || e instanceof Failures.Permanent) {
+            return false;
+        }
+        if (e instanceof CampaignServiceException campaigns) {
+            return campaigns.isTransient();
         }
         Boolean dsp = dspVerdict(e);
         if (dsp != null) {

@@ -45,7 +45,8 @@ final class ExecutionRun {
 
     static RunContext context(ExecutionStore.Claim claim, RunContext.Progress progress, RunContext.Checkpoint checkpoint,
                               String owner) {
-        return new RunContext(claim.organizationId(), claim.pipelineId(), claim.id(), claim.dspAccountId(), claim.config(),
+        return new RunContext(claim.organizationId(), claim.pipelineId(), claim.id(), claim.dspAccountId(),
+                StageConfig.effective(claim.config(), claim.templateConfig()),
                 claim.from(), claim.to(), claim.attempt(), progress == null ? (stage, rows) -> { } : progress,
                 checkpoint == null ? () -> { } : checkpoint, owner);
     }

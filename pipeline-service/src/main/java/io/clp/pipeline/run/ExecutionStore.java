@@ -103,7 +103,9 @@ public class ExecutionStore {
             RETURNING jsonb_build_object('id', e.id, 'organizationId', e.org_id, 'pipelineId', e.pipeline_id,
                                          'executionType', e.execution_type, 'config', e.config, 'from', e.data_from,
                                          'to', e.data_to, 'attempt', e.attempt, 'bronze', e.bronze_status,
-                                         'silver', e.silver_status, 'gold', e.gold_status, 'startedAt', e.started_at)::text
+                                         'silver', e.silver_status, 'gold', e.gold_status, 'startedAt', e.started_at,
+                                         'templateConfig', (SELECT t.config FROM templates t
+                                                            WHERE t.id = CAST(e.config ->> 'templateId' AS uuid)))::text
             """;
     private static final String HEARTBEAT = """
             UPDATE etl_executions e SET lease_until = now() + make_interval(secs => ?3), heartbeat_at = now()
@@ -234,7 +236,7 @@ public class ExecutionStore {
     /** An execution as its executor took it. {@code bronze}, {@code silver}, {@code gold}: each stage's status so far. */
     public record Claim(UUID id, UUID organizationId, UUID pipelineId, String executionType, JsonNode config,
                         LocalDate from, LocalDate to, int attempt, String bronze, String silver, String gold,
-                        OffsetDateTime startedAt, boolean cancelRequested) {
+                        OffsetDateTime startedAt, boolean cancelRequested, JsonNode templateConfig) {
 
         boolean completed(Stage stage) {
             return "completed".equals(switch (stage) {

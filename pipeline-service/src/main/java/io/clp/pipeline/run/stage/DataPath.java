@@ -165,6 +165,7 @@ public final class DataPath {
                     ps.setLong(7, loaded.bytes());
                     ps.executeUpdate();
                 }
+                holdLease(c, ctx);
                 c.commit();
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("objects", loaded.objects().size());
@@ -440,6 +441,7 @@ public final class DataPath {
                     details.put("qualityScore", outcome.score());
                     details.put("hasDataIssues", outcome.hasIssues());
                 }
+                holdLease(c, ctx);
                 c.commit();
                 return new StageResult(silverRows, 0, rejected, blockedBy, details);
             } catch (Exception e) {
@@ -648,6 +650,7 @@ public final class DataPath {
                 long upsertedAt = System.nanoTime();
                 Published published = publish(c, ctx, run);
                 long publishedAt = System.nanoTime();
+                holdLease(c, ctx);
                 c.commit();
                 LOG.debugf("execution %s: gold upsert %d ms, publication %d ms (%d batches), commit %d ms", ctx.executionId(),
                         (upsertedAt - started) / 1_000_000, (publishedAt - upsertedAt) / 1_000_000, published.batches(),
@@ -799,6 +802,27 @@ public final class DataPath {
                         (Boolean) rs.getObject(5), rs.getString(6),
                         header == null ? List.of() : Arrays.asList((String[]) header.getArray()),
                         modified == null ? null : modified.toInstant());
+            }
+        }
+    }
+
+    /**
+     * Before a stage commits: locks the execution's row while this executor's lease on it holds ({@link
+     * RunContext#HOLD_LEASE}), so that the reaper cannot hand the execution to another executor until the commit; no
+     * row means the lease was lost (or the execution ended), and the stage stops without committing. A context made
+     * without a lease (tools, tests that drive the stages directly) holds none.
+     */
+    private static void holdLease(Connection c, RunContext ctx) throws SQLException, RunContext.ExecutionStopped {
+        if (ctx.leaseOwner() == null) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(RunContext.HOLD_LEASE)) {
+            ps.setString(1, ctx.executionId().toString());
+            ps.setString(2, ctx.leaseOwner());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new RunContext.ExecutionStopped("lease lost");
+                }
             }
         }
     }
