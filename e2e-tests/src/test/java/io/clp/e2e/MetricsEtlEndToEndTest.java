@@ -68,7 +68,7 @@ class MetricsEtlEndToEndTest {
         orgId = client.newOrganization("etl", "campaign", "pipeline");
         client.awaitAdminToken(orgId);
         s3 = S3Client.builder()
-                .endpointOverride(URI.create("http://" + StackContext.LOOPBACK + ":" + ctx.ports().s3()))
+                .endpointOverride(URI.create("http://" + ctx.probeHost() + ":" + ctx.ports().s3()))
                 .region(Region.US_EAST_1)
                 .forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3Component.ACCESS_KEY_ID,

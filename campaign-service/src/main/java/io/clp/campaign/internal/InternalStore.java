@@ -53,7 +53,12 @@ class InternalStore {
                 .chain(() -> work.apply(conn)));
     }
 
-    /** 404 for an organization unknown to the read model or deleted, 409 organization-suspended for a suspended one. */
+    /**
+     * 404 for an organization unknown to the read model or deleted, 409 organization-suspended for one that is neither
+     * on trial nor active (the states whose pipelines run, as pipeline-service's executor has them).
+     */
+    private static final java.util.Set<String> RUNNING_STATES = java.util.Set.of("trial", "active");
+
     private static Uni<Void> requireActive(SqlConnection conn, UUID orgId) {
         return conn.preparedQuery("SELECT status, deleted_at FROM organization_refs WHERE org_id = $1")
                 .execute(Tuple.of(orgId)).map(rows -> {
@@ -61,7 +66,7 @@ class InternalStore {
                     if (r == null || r.getValue("deleted_at") != null || "deleted".equals(r.getString("status"))) {
                         throw Problems.notFound("organization", orgId);
                     }
-                    if (!"active".equals(r.getString("status"))) {
+                    if (!RUNNING_STATES.contains(r.getString("status"))) {
                         throw new ProblemException(409, "organization-suspended", "The organization is suspended",
                                 "organization " + orgId + " is " + r.getString("status") + "; its pipelines do not run", null);
                     }

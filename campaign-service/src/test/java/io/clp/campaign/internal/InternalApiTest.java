@@ -218,6 +218,11 @@ class InternalApiTest {
         resolve(SERVICE, suspended, request(null, false, List.of(ext("campaign", "x"))), 409);
         given().auth().oauth2(SERVICE).when().post(delegated(suspended, UUID.randomUUID())).then().statusCode(409)
                 .body("type", equalTo("urn:clp:problem:organization-suspended"));
+        // an organization on trial (every new one) runs its pipelines like an active one
+        UUID trial = TestOrganizations.known("campaign", UUID.randomUUID());
+        TestDatabase.execute("UPDATE campaign.organization_refs SET status = 'trial' WHERE org_id = ?", trial);
+        assertThat(resolve(SERVICE, trial, request(null, false, List.of(ext("campaign", "x"))), 200)
+                .<List<String>>path("results.unresolved")).containsExactly("not-found");
     }
 
     @Test

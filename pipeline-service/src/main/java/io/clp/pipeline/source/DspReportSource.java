@@ -170,12 +170,20 @@ public class DspReportSource implements Source {
         }
     }
 
-    /** One row in {@link SourceFormats#DSP_REPORT_HEADER}'s order. */
+    /**
+     * One row in {@link SourceFormats#DSP_REPORT_HEADER}'s order. Amounts are written with at most 6 decimals (rounded
+     * half-up: a DSP's double such as Google Ads' {@code conversions_value} may carry more); conversions as the DSP
+     * reports them, possibly fractional (attribution).
+     */
     static List<String> record(ReportRow row) {
         return List.of(row.date().toString(), level(row.level()), row.externalId(), Long.toString(row.impressions()),
-                Long.toString(row.clicks()), row.conversions().toPlainString(), Long.toString(row.views()),
-                row.spend().amount().toPlainString(), row.spend().currency().getCurrencyCode(),
-                row.revenue().amount().toPlainString());
+                Long.toString(row.clicks()), plain(row.conversions()), Long.toString(row.views()),
+                plain(row.spend().amount()), row.spend().currency().getCurrencyCode(), plain(row.revenue().amount()));
+    }
+
+    private static String plain(java.math.BigDecimal amount) {
+        java.math.BigDecimal scaled = amount.scale() > 6 ? amount.setScale(6, java.math.RoundingMode.HALF_UP) : amount;
+        return scaled.toPlainString();
     }
 
     static String level(EntityLevel level) {

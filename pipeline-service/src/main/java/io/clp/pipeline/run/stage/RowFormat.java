@@ -127,6 +127,15 @@ abstract sealed class RowFormat permits RowFormat.MediaFile, RowFormat.DspReport
         return value;
     }
 
+    /**
+     * A DSP's conversions, which attribution may make fractional (Google Ads, Meta, DV360 report doubles), as the
+     * whole count gold and campaign_metrics keep: rounded half-up ({@code 2.5} is 3, {@code 0.4} is 0). Empty is null.
+     */
+    static long wholeConversions(String text, StringBuilder reasons) {
+        long micros = micros(text, "conversions", reasons);
+        return micros == NULL ? NULL : (micros + 500_000) / 1_000_000;
+    }
+
     /** A non-negative decimal amount with at most 6 decimals, in millionths; empty is null. */
     static long micros(String text, String column, StringBuilder reasons) {
         if (text.isEmpty()) {
@@ -286,7 +295,7 @@ abstract sealed class RowFormat permits RowFormat.MediaFile, RowFormat.DspReport
             }
             row.impressions = count(field(fields, 3), "impressions", reasons);
             row.clicks = count(field(fields, 4), "clicks", reasons);
-            row.conversions = count(field(fields, 5), "conversions", reasons);
+            row.conversions = wholeConversions(field(fields, 5), reasons);
             row.views = count(field(fields, 6), "views", reasons);
             row.spendMicros = micros(field(fields, 7), "spend", reasons);
             String currency = field(fields, 8);
