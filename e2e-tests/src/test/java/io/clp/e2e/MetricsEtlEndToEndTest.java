@@ -195,7 +195,8 @@ class MetricsEtlEndToEndTest {
                 file.append(day).append(",Unknown campaign,s,p,c,10,1,0.1,0,0\n");
                 file.append(day).append(",x,y,z,w,not-a-number,1,0.1,0,0\n");
             }
-            s3.putObject(b -> b.bucket(S3Component.BUCKET).key("orgs/" + orgId + "/" + prefix + "/media_" + day + ".csv"),
+            String key = "orgs/" + orgId + "/" + prefix + "/media_" + day + ".csv";
+            s3.putObject(b -> b.bucket(S3Component.BUCKET).key(key),
                     RequestBody.fromString(file.toString()));
         }
         return byCampaign;

@@ -228,6 +228,11 @@ class CapturedColumnsTest {
                 "pipeline.etl_executions.status", "pipeline.etl_executions.bronze_status", "pipeline.etl_executions.gold_records",
                 "pipeline.etl_executions.attempt", "pipeline.etl_executions.not_before", "pipeline.etl_executions.error_message",
                 "pipeline.etl_executions.completed_at");
+        assertThat(capturedColumns).as("a source object's header, whose size the file chooses").doesNotContain(
+                "pipeline.ingestion_logs.header");
+        assertThat(capturedColumns).as("what an execution read and how it went").contains(
+                "pipeline.ingestion_logs.file_name", "pipeline.ingestion_logs.status", "pipeline.ingestion_logs.records_loaded",
+                "pipeline.ingestion_logs.records_failed");
     }
 
     /**

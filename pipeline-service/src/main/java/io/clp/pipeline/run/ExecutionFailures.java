@@ -43,6 +43,9 @@ final class ExecutionFailures {
         if (e instanceof StageFailure stage) {
             return stage.isTransient();
         }
+        if (e instanceof VirtualMachineError) {
+            return false;
+        }
         if (e instanceof PermanentSourceException || e instanceof SourceRefusedException || e instanceof Failures.Permanent) {
             return false;
         }

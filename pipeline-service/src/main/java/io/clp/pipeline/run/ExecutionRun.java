@@ -90,7 +90,9 @@ final class ExecutionRun {
             cleanUp(stages, context);
         } catch (RunContext.ExecutionStopped stopped) {
             stop(context);
-        } catch (Exception failure) {
+        } catch (Exception | StackOverflowError | OutOfMemoryError failure) {
+            // an execution that exhausts the stack or the heap fails (for good: the same input does it again) rather
+            // than staying running until its lease expires
             failed(failure);
         } finally {
             heartbeat.interrupt();
@@ -128,7 +130,7 @@ final class ExecutionRun {
         }
     }
 
-    private void failed(Exception failure) {
+    private void failed(Throwable failure) {
         if (lost) {
             LOG.warnf(failure, "execution %s failed after its lease was lost; nothing more is written by this executor", claim.id());
             return;

@@ -141,7 +141,7 @@ public class Executor {
             runs.add(CompletableFuture.runAsync(() -> {
                 try {
                     new ExecutionRun(store, with, claim, owner, settings).run();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     LOG.errorf(e, "execution %s: the executor failed; its lease expires and the reaper takes it", claim.id());
                 } finally {
                     slots.release();

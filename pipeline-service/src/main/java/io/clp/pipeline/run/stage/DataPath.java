@@ -1,7 +1,9 @@
 package io.clp.pipeline.run.stage;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecordHandler;
 import de.siegmar.fastcsv.reader.CsvRecord;
 import io.clp.events.pipeline.MetricsBatch;
 import io.clp.pipeline.campaigns.EntityKey;
@@ -62,6 +64,16 @@ import java.util.function.Function;
 public final class DataPath {
 
     static final String MEDIA_FILE = "media_file";
+    /**
+     * What one CSV object may hold (a file is data, not a way to exhaust the heap or the change-data-capture pipe):
+     * fields per record, characters per field and per record, characters per header column. A file past them fails
+     * its execution permanently, naming the object.
+     */
+    static final int MAX_FIELDS = 512;
+    static final int MAX_FIELD_CHARS = 64 * 1024;
+    static final int MAX_RECORD_CHARS = 1024 * 1024;
+    static final int MAX_HEADER_CHARS = 128;
+
     static final String DSP_REPORT = "dsp_report";
     /** Rows between progress reports and cancellation checks. */
     private static final int PROGRESS_EVERY = 1 << 16;
@@ -171,7 +183,7 @@ public final class DataPath {
                 details.put("objects", loaded.objects().size());
                 details.put("rejected", loaded.rejected());
                 return new StageResult(loaded.rows(), loaded.bytes(), 0, null, details);
-            } catch (Exception e) {
+            } catch (Exception | Error e) {
                 c.rollback();
                 throw e;
             }
@@ -268,10 +280,17 @@ public final class DataPath {
                                 .allowMissingFields(true)
                                 .skipEmptyLines(true)
                                 .detectBomHeader(true)
-                                .ofCsvRecord(in, StandardCharsets.UTF_8);
+                                .build(CsvRecordHandler.of(limits -> limits.maxFields(MAX_FIELDS)
+                                        .maxFieldSize(MAX_FIELD_CHARS).maxRecordSize(MAX_RECORD_CHARS)), in, StandardCharsets.UTF_8);
                         Iterator<CsvRecord> records = csv.iterator();
                         if (records.hasNext()) {
                             header = List.copyOf(records.next().getFields());
+                            for (String column : header) {
+                                if (column.length() > MAX_HEADER_CHARS) {
+                                    throw new PermanentStageFailure("object " + input.objectNo() + " (" + input.name()
+                                            + "): a header column is longer than " + MAX_HEADER_CHARS + " characters");
+                                }
+                            }
                             RowFormat rowFormat = RowFormat.of(format, header, ctx.from(), ctx.to());
                             while (records.hasNext()) {
                                 CsvRecord record = records.next();
@@ -315,6 +334,12 @@ public final class DataPath {
             } catch (Exception e) {
                 if (copy.isActive()) {
                     copy.cancelCopy();
+                }
+                if (e instanceof CsvParseException parse) {
+                    // past the limits of one object (fields, field or record size) or not CSV at all: the same bytes
+                    // fail the same way however often they are read
+                    throw new PermanentStageFailure("a source object is not CSV within its limits (" + MAX_FIELDS
+                            + " fields, " + MAX_RECORD_CHARS + " characters a record): " + parse.getMessage(), parse);
                 }
                 throw e;
             }
@@ -444,7 +469,7 @@ public final class DataPath {
                 holdLease(c, ctx);
                 c.commit();
                 return new StageResult(silverRows, 0, rejected, blockedBy, details);
-            } catch (Exception e) {
+            } catch (Exception | Error e) {
                 c.rollback();
                 throw e;
             }
@@ -461,6 +486,7 @@ public final class DataPath {
             LOG.infof("execution %s: silver is not loaded (a crash emptied it, or it was dropped): loading it again from bronze",
                     ctx.executionId());
             reload(c, ctx, st);
+            holdLease(c, ctx);
             commit(c, ctx.organizationId());
         }
         if (st.reached(c, "resolved")) {
@@ -481,7 +507,21 @@ public final class DataPath {
             ps.executeUpdate();
         }
         st.mark(c, "resolved");
+        holdLease(c, ctx);
         commit(c, ctx.organizationId());
+    }
+
+    /**
+     * An object's bronze, to load silver again. Bronze that is gone (past the janitor's retention, or kept on another
+     * instance's disk) never comes back by waiting: the execution fails permanently, and a new run reads the source.
+     */
+    private InputStream readBronze(RunContext ctx, int objectNo) throws IOException {
+        try {
+            return bronze.read(ctx.organizationId(), ctx.executionId(), objectNo);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new PermanentStageFailure("the bronze of object " + objectNo + " is gone (kept for the staging retention, "
+                    + "on the instance that read it): run the pipeline again to read its source");
+        }
     }
 
     private void reload(Connection c, RunContext ctx, Staging st) throws Exception {
@@ -496,7 +536,7 @@ public final class DataPath {
                     Timestamp modified = rs.getTimestamp(5);
                     inputs.add(new Input(objectNo, rs.getString(2), rs.getString(3), rs.getObject(4, LocalDate.class),
                             modified == null ? null : modified.toInstant(),
-                            () -> bronze.read(ctx.organizationId(), ctx.executionId(), objectNo), null));
+                            () -> readBronze(ctx, objectNo), null));
                 }
             }
         }
@@ -557,7 +597,7 @@ public final class DataPath {
             }
             List<ResolvedEntity> resolved = resolver.resolve(ctx.organizationId(), ctx.dspAccountId(), page, create);
             if (resolved.size() != page.size()) {
-                throw new IllegalStateException("the entity resolver answered " + resolved.size() + " entities for "
+                throw new PermanentStageFailure("the entity resolver answered " + resolved.size() + " entities for "
                         + page.size() + " keys");
             }
             int n = page.size();
@@ -661,7 +701,7 @@ public final class DataPath {
                 details.put("rowsZeroed", zeroed);
                 details.put("batches", published.batches());
                 return new StageResult(published.rows(), 0, 0, null, details);
-            } catch (Exception e) {
+            } catch (Exception | Error e) {
                 c.rollback();
                 throw e;
             }
@@ -794,7 +834,7 @@ public final class DataPath {
             ps.setObject(1, executionId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    throw new IllegalStateException("execution " + executionId + " has no bronze: run bronze first");
+                    throw new PermanentStageFailure("execution " + executionId + " has no bronze: run bronze first");
                 }
                 Array header = rs.getArray(7);
                 Timestamp modified = rs.getTimestamp(8);

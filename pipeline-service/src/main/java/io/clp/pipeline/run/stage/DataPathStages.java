@@ -29,7 +29,7 @@ public class DataPathStages implements Stages {
                           Instance<QualityChecks> checks, JdbcOutbox outbox,
                           @ConfigProperty(name = "clp.service.name") String schema,
                           @ConfigProperty(name = "clp.pipelines.bronze.dir") Path bronzeDir,
-                          @ConfigProperty(name = "clp.pipelines.silver.max-entities", defaultValue = "500000") int maxEntities,
+                          @ConfigProperty(name = "clp.pipelines.silver.max-entities", defaultValue = "50000") int maxEntities,
                           @ConfigProperty(name = "clp.pipelines.silver.work-mem", defaultValue = "256MB") String workMem) {
         this.path = new DataPath(dataSource, new DataPath.Settings(schema, bronzeDir, maxEntities, workMem),
                 kind -> sources.stream().filter(s -> s.kind().equals(kind)).findFirst().orElse(null),
