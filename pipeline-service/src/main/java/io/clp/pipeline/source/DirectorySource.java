@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.DateTimeException;
 import java.time.LocalDate;
@@ -63,13 +62,12 @@ public class DirectorySource implements Source {
         if (!realDir.startsWith(realOrgRoot)) {
             throw new SourceRefusedException("the source path leads outside the organization's directory");
         }
-        String glob = request.config().path("filenamePattern").asText("*.csv");
-        PathMatcher matcher = realDir.getFileSystem().getPathMatcher("glob:" + glob);
+        java.util.function.Predicate<String> matcher = S3Keys.fileNameMatcher(request.config().path("filenamePattern").asText(""));
         List<SourceObject> objects = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path file : files) {
                 Path name = file.getFileName();
-                if (!matcher.matches(name)) {
+                if (!matcher.test(name.toString())) {
                     continue;
                 }
                 LocalDate day = dayOf(name.toString());

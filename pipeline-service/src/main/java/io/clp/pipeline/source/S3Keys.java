@@ -3,17 +3,12 @@ package io.clp.pipeline.source;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clp.platform.messaging.Failures;
 
-import java.nio.file.FileSystems;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Where an organization's objects are in the platform's bucket, and which of them a window reads.
@@ -106,25 +101,9 @@ public final class S3Keys {
         return Optional.empty();
     }
 
-    /** A matcher of file names for a {@code filenamePattern} glob; a pattern that is not a glob is refused. */
+    /** A matcher of file names for a {@code filenamePattern} glob ({@link Globs}); a pattern that is not a glob is refused. */
     public static java.util.function.Predicate<String> fileNameMatcher(String glob) {
-        String pattern = glob == null || glob.isBlank() ? DEFAULT_FILENAME_PATTERN : glob;
-        if (pattern.indexOf('/') >= 0 || pattern.length() > 1000) {
-            throw new Failures.Permanent("filenamePattern must be a file name glob without '/', of at most 1,000 characters");
-        }
-        PathMatcher matcher;
-        try {
-            matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
-        } catch (PatternSyntaxException e) {
-            throw new Failures.Permanent("filenamePattern is not a valid glob: " + e.getDescription());
-        }
-        return name -> {
-            try {
-                return matcher.matches(Path.of(name));
-            } catch (InvalidPathException e) {
-                return false;
-            }
-        };
+        return Globs.fileNames(glob == null || glob.isBlank() ? DEFAULT_FILENAME_PATTERN : glob);
     }
 
     /** The source's prefix: {@code config.source.prefix} (or, in a pipeline's config, {@code params.source.prefix}). */
