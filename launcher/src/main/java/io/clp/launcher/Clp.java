@@ -157,16 +157,20 @@ public final class Clp {
     /** {@code bench audit|sync [options]}: see {@link AuditBench} and {@link SyncBench}; needs the stack that {@code up} started. */
     private static int bench(List<String> args) {
         String which = args.isEmpty() ? "" : args.get(0);
-        if (!which.equals("audit") && !which.equals("sync")) {
+        if (!which.equals("audit") && !which.equals("sync") && !which.equals("ingest")) {
             System.err.println("usage: clp bench audit [--rate N] [--seconds N] [--per-tx N] [--writers N]\n"
                     + "       clp bench sync [--campaigns N] [--line-items N] [--creatives N] [--timeout-minutes N]\n"
-                    + "                       [--pause-audit-capture]");
+                    + "                       [--pause-audit-capture]\n"
+                    + "       clp bench ingest [--rows N] [--days N] [--timeout-minutes N]");
             return 2;
         }
         List<String> options = args.subList(1, args.size());
         AuditBench.Options audit = which.equals("audit") ? AuditBench.Options.parse(options) : null;
         SyncBench.Options sync = which.equals("sync") ? SyncBench.Options.parse(options) : null;
+        IngestBench.Options ingest = which.equals("ingest") ? IngestBench.Options.parse(options) : null;
         List<String> needed = which.equals("audit") ? List.of("postgres", "kafka", "connect", "audit-service")
+                : which.equals("ingest") ? List.of("postgres", "kafka", "connect", "keycloak", "identity-service",
+                        "campaign-service", "pipeline-service", "dsp-simulator")
                 : List.of("postgres", "kafka", "connect", "keycloak", "identity-service", "campaign-service", "audit-service",
                         "dsp-simulator");
         Stack stack = stack();
@@ -180,6 +184,10 @@ public final class Clp {
             return 1;
         }
         try {
+            if (ingest != null) {
+                IngestBench.Result result = new IngestBench(stack.context(), System.out).run(ingest);
+                return result.completed() ? 0 : 4;
+            }
             if (sync != null) {
                 SyncBench.Result result = new SyncBench(stack.context(), System.out).run(sync);
                 return result.succeeded() ? 0 : 4;
@@ -214,6 +222,10 @@ public final class Clp {
                                and raw COPY of the same rows
                                (--campaigns, --line-items per ad group, --creatives per ad change the size;
                                --pause-audit-capture measures the write path with the audit capture paused)
+                  bench ingest load 1,000,000 rows of daily media CSV files through the metrics ETL (a directory
+                               pipeline that creates the entities, then a timed restatement); print rows/s of raw
+                               COPY, of gold committed and of metrics queryable, the ratios, and each service's peak
+                               heap (--rows N, --days N daily files)
                   test         run the whole test suite
                   help         this text
                 """);

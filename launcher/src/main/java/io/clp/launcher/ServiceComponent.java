@@ -74,6 +74,8 @@ public final class ServiceComponent extends Component {
         if (service.equals("pipeline")) {
             // daily files of pipelines whose source is an S3 prefix: the stack's S3-compatible server
             env.putAll(S3Component.serviceEnvironment(ctx));
+            // daily files of pipelines whose source is a directory: <data>/pipeline-files/<orgId>/<path>
+            env.put("CLP_PIPELINES_FILES_ROOT", filesRoot(ctx).toString());
             // campaign-service's internal API, called as pipeline-service's own service account (docs/adr/0012)
             env.put("CLP_INTERNAL_CAMPAIGN_SERVICE_URL", "http://" + ctx.probeHost() + ":" + ctx.ports().service("campaign"));
             env.put("CLP_INTERNAL_CLIENT_ID", KeycloakComponent.PIPELINE_CLIENT);
@@ -90,6 +92,11 @@ public final class ServiceComponent extends Component {
             env.put("CLP_CRYPTO_KEYS_LOCAL", ctx.secrets().key("crypto.keys.local"));
         }
         return env;
+    }
+
+    /** The folder pipeline-service reads directory sources from (one subfolder per organization, named by its id). */
+    public static Path filesRoot(StackContext ctx) {
+        return ctx.layout().data("pipeline-files");
     }
 
     @Override

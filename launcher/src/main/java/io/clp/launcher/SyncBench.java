@@ -1,16 +1,10 @@
 package io.clp.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -161,16 +155,16 @@ final class SyncBench {
     private static final Duration QUIET = Duration.ofSeconds(12);
     /** The audit trail counts as stalled when it records nothing of the run for this long. */
     private static final Duration TRAIL_STALLED = Duration.ofSeconds(60);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final StackContext ctx;
     private final PrintStream out;
     private final String run = UUID.randomUUID().toString().substring(0, 8);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final BenchClient client;
 
     SyncBench(StackContext ctx, PrintStream out) {
         this.ctx = ctx;
         this.out = out;
+        this.client = new BenchClient(ctx);
     }
 
     Result run(Options o) throws Exception {
@@ -364,41 +358,15 @@ final class SyncBench {
     }
 
     private Connection superuser() throws SQLException {
-        return DriverManager.getConnection(ctx.jdbcUrl(), "postgres", ctx.secrets().get("db.superuser"));
+        return client.superuser();
     }
 
-    /** The demo user's token naming all their organizations (what {@code ./clp up} prints the login of). */
     private String login() throws Exception {
-        String form = "grant_type=password&client_id=clp-cli&scope=" + URLEncoder.encode("openid organization:*", StandardCharsets.UTF_8)
-                + "&username=" + KeycloakComponent.DEMO_USER
-                + "&password=" + URLEncoder.encode(KeycloakComponent.demoPassword(ctx), StandardCharsets.UTF_8);
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(ctx.realmUrl() + "/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new StackException("the demo user could not sign in: HTTP " + r.statusCode());
-        }
-        return JSON.readTree(r.body()).path("access_token").asText();
+        return client.login();
     }
 
-    /** campaign-service learns new organizations from Kafka (clp.state.organizations). */
     private void awaitKnown(String orgId) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        try (Connection c = superuser();
-             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM campaign.organization_refs WHERE org_id = CAST(? AS uuid)")) {
-            ps.setString(1, orgId);
-            while (true) {
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        return;
-                    }
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new StackException("campaign-service did not learn of the bench's organization within 60 s");
-                }
-                Thread.sleep(250);
-            }
-        }
+        client.awaitKnown(orgId);
     }
 
     /** Connects the account; a token minted before the organization reached Keycloak does not name it yet, so retry a while. */
@@ -410,7 +378,7 @@ final class SyncBench {
         while (true) {
             HttpResponse<String> r = request("POST", accounts, login(), body);
             if (r.statusCode() == 201) {
-                return JSON.readTree(r.body());
+                return BenchClient.JSON.readTree(r.body());
             }
             if ((r.statusCode() != 403 && r.statusCode() != 404) || System.nanoTime() > deadline) {
                 throw new StackException("connecting the bench account failed: HTTP " + r.statusCode() + " " + r.body());
@@ -520,31 +488,18 @@ final class SyncBench {
     }
 
     private String simulator(String path) {
-        return "http://" + StackContext.LOOPBACK + ":" + ctx.ports().dspSimulator() + path;
+        return client.simulator(path);
     }
 
     private String service(String name, String path) {
-        return "http://" + ctx.probeHost() + ":" + ctx.ports().service(name) + path;
+        return client.service(name, path);
     }
 
     private JsonNode send(String method, String url, String token, Object body, int expected) throws Exception {
-        HttpResponse<String> r = request(method, url, token, body);
-        if (r.statusCode() != expected) {
-            throw new StackException(method + " " + url + " answered HTTP " + r.statusCode() + ": " + r.body());
-        }
-        return r.body().isBlank() ? JSON.nullNode() : JSON.readTree(r.body());
+        return client.send(method, url, token, body, expected);
     }
 
     private HttpResponse<String> request(String method, String url, String token, Object body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return client.request(method, url, token, body);
     }
 }

@@ -94,6 +94,14 @@ class ServiceEnvironmentTest {
     }
 
     @Test
+    void pipelineServiceReadsDirectorySourcesUnderTheStacksData() {
+        StackContext ctx = TestStacks.context(home);
+        assertThat(new ServiceComponent(ctx, "pipeline").environment())
+                .containsEntry("CLP_PIPELINES_FILES_ROOT", ctx.layout().data("pipeline-files").toString());
+        assertThat(new ServiceComponent(ctx, "campaign").environment()).doesNotContainKey("CLP_PIPELINES_FILES_ROOT");
+    }
+
+    @Test
     void pipelineServiceCallsCampaignServiceAsTheServiceAccountKeycloakKnows() {
         StackContext ctx = TestStacks.context(home);
         Map<String, String> keycloak = KeycloakComponent.environment(ctx);

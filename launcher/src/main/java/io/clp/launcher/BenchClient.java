@@ -1,0 +1,104 @@
+package io.clp.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/** What the benches share to act on the running stack as a user would: the demo user's token, its APIs, the database. */
+final class BenchClient {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final StackContext ctx;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    BenchClient(StackContext ctx) {
+        this.ctx = ctx;
+    }
+
+    Connection superuser() throws SQLException {
+        return DriverManager.getConnection(ctx.jdbcUrl(), "postgres", ctx.secrets().get("db.superuser"));
+    }
+
+    /** The demo user's token naming all their organizations (what {@code ./clp up} prints the login of). */
+    String login() throws Exception {
+        String form = "grant_type=password&client_id=clp-cli&scope=" + URLEncoder.encode("openid organization:*", StandardCharsets.UTF_8)
+                + "&username=" + KeycloakComponent.DEMO_USER
+                + "&password=" + URLEncoder.encode(KeycloakComponent.demoPassword(ctx), StandardCharsets.UTF_8);
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(ctx.realmUrl() + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new StackException("the demo user could not sign in: HTTP " + r.statusCode());
+        }
+        return JSON.readTree(r.body()).path("access_token").asText();
+    }
+
+    /** A new organization created by the demo user; returns its id once campaign-service knows it. */
+    String newOrganization(String name, String slug) throws Exception {
+        String orgId = send("POST", service("identity", "/api/v1/organizations"), login(), java.util.Map.of("name", name, "slug", slug), 201)
+                .path("id").asText();
+        awaitKnown(orgId);
+        return orgId;
+    }
+
+    /** campaign-service learns new organizations from Kafka (clp.state.organizations). */
+    void awaitKnown(String orgId) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (Connection c = superuser();
+             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM campaign.organization_refs WHERE org_id = CAST(? AS uuid)")) {
+            ps.setString(1, orgId);
+            while (true) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new StackException("campaign-service did not learn of the bench's organization within 60 s");
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    String simulator(String path) {
+        return "http://" + StackContext.LOOPBACK + ":" + ctx.ports().dspSimulator() + path;
+    }
+
+    String service(String name, String path) {
+        return "http://" + ctx.probeHost() + ":" + ctx.ports().service(name) + path;
+    }
+
+    JsonNode send(String method, String url, String token, Object body, int expected) throws Exception {
+        HttpResponse<String> r = request(method, url, token, body);
+        if (r.statusCode() != expected) {
+            throw new StackException(method + " " + url + " answered HTTP " + r.statusCode() + ": " + r.body());
+        }
+        return r.body().isBlank() ? JSON.nullNode() : JSON.readTree(r.body());
+    }
+
+    HttpResponse<String> request(String method, String url, String token, Object body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

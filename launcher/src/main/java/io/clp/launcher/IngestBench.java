@@ -1,0 +1,470 @@
+package io.clp.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * {@code ./clp bench ingest}: daily media CSV files (the seed-004 shape) through the metrics ETL on the running local
+ * stack, the way an organization would load them. A new organization of the demo user connects a simulated DV360
+ * account and makes a pipeline from the "Daily media CSV file" template over a directory source, with
+ * {@code unknownEntities: create}. A warm-up run creates the campaigns, strategies, placements and creatives the files
+ * name; the measured run reads the same files with new numbers (a restatement of every row) and is timed until
+ * pipeline-service has committed gold (the execution completed) and until campaign-service has applied every metrics
+ * batch (every gold row queryable in campaign.campaign_metrics, written by this execution). The peak heap of both
+ * services is sampled every 200 ms during the measured run.
+ *
+ * <p>The anchor is the same bytes loaded by plain {@code COPY ... FROM STDIN (FORMAT csv, HEADER)} into a bare table
+ * on the same PostgreSQL, before the measured run: the database's raw loading speed on this machine.
+ */
+final class IngestBench {
+
+    /** Gold committed in pipeline-service, as a share of raw COPY (issue 12). */
+    static final double GOAL_GOLD = 0.5;
+    /** Metrics queryable in campaign-service, as a share of raw COPY (issue 12). */
+    static final double GOAL_QUERYABLE = 0.33;
+
+    static final String TEMPLATE = "7c1e0a55-0d01-4b7e-9a51-000000000006";
+    static final String HEADER = "date,campaign_name,strategy_name,placement_name,creative_name,impressions,clicks,ctr,"
+            + "conversions,conversion_revenue";
+    /** The folder of the organization's files the pipeline reads (its {@code source.path}). */
+    static final String SOURCE_PATH = "ingest-bench";
+
+    record Options(long rows, int days, Duration timeout) {
+
+        static Options parse(List<String> args) {
+            long rows = 1_000_000;
+            int days = 10;
+            int minutes = 60;
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i);
+                String value = i + 1 < args.size() ? args.get(i + 1) : null;
+                switch (a) {
+                    case "--rows" -> rows = positive(a, value);
+                    case "--days" -> days = (int) Math.min(positive(a, value), Integer.MAX_VALUE);
+                    case "--timeout-minutes" -> minutes = (int) Math.min(positive(a, value), Integer.MAX_VALUE);
+                    default -> throw new StackException("unknown option " + a
+                            + " (options: --rows N, --days N daily files, --timeout-minutes N)");
+                }
+                i++;
+            }
+            if (days > 366) {
+                throw new StackException("--days is at most 366 (one run's window)");
+            }
+            if (rows < days) {
+                throw new StackException("--rows must be at least --days (one row a day)");
+            }
+            return new Options(rows, days, Duration.ofMinutes(minutes));
+        }
+
+        private static long positive(String option, String value) {
+            try {
+                long n = Long.parseLong(value);
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException | NullPointerException e) {
+                // reported below
+            }
+            throw new StackException(option + " needs a positive number");
+        }
+
+        /** The rows of the {@code day}-th file (0-based): the rows spread evenly, the first days one more. */
+        long rowsOn(int day) {
+            return rows / days + (day < rows % days ? 1 : 0);
+        }
+
+        /** Distinct creatives: each appears once a day. */
+        long creatives() {
+            return rowsOn(0);
+        }
+    }
+
+    /**
+     * Writes one file per day from {@code first}, {@code media_<day>.csv}, streaming; the same options, day and
+     * variant always give the same bytes. Row k of a day is creative k, under placement k/20, strategy k/200 and
+     * campaign k/2,000; the variant changes the numbers only (variant 1 restates variant 0). Returns the files.
+     */
+    static List<Path> generate(Path dir, Options o, LocalDate first, int variant) throws IOException {
+        Files.createDirectories(dir);
+        List<Path> files = new ArrayList<>();
+        for (int d = 0; d < o.days(); d++) {
+            LocalDate day = first.plusDays(d);
+            Path file = dir.resolve("media_" + day + ".csv");
+            SplittableRandom random = new SplittableRandom(day.toEpochDay() * 31 + variant);
+            try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                w.write(HEADER);
+                w.write('\n');
+                StringBuilder line = new StringBuilder(160);
+                long n = o.rowsOn(d);
+                for (long k = 0; k < n; k++) {
+                    long impressions = 1_000 + random.nextInt(50_000);
+                    long clicks = impressions * random.nextInt(300) / 10_000;
+                    long conversions = clicks / 10;
+                    line.setLength(0);
+                    line.append(day).append(",Bench campaign ").append(k / 2_000).append(",Bench strategy ").append(k / 200)
+                            .append(",Bench placement ").append(k / 20).append(",Bench creative ").append(k).append(',')
+                            .append(impressions).append(',').append(clicks).append(',')
+                            .append(String.format(Locale.ROOT, "%.6f", (double) clicks / impressions)).append(',')
+                            .append(conversions).append(',').append(conversions * 12).append(".50\n");
+                    w.append(line);
+                }
+            }
+            files.add(file);
+        }
+        return files;
+    }
+
+    record Result(String status, long rows, double copyPerSecond, double goldSeconds, double queryableSeconds,
+                  long pipelineHeap, long campaignHeap) {
+
+        double goldPerSecond() {
+            return goldSeconds > 0 ? rows / goldSeconds : 0;
+        }
+
+        double queryablePerSecond() {
+            return queryableSeconds > 0 ? rows / queryableSeconds : 0;
+        }
+
+        double goldRatio() {
+            return copyPerSecond > 0 ? goldPerSecond() / copyPerSecond : 0;
+        }
+
+        double queryableRatio() {
+            return copyPerSecond > 0 ? queryablePerSecond() / copyPerSecond : 0;
+        }
+
+        boolean completed() {
+            return "completed".equals(status) && queryableSeconds > 0;
+        }
+    }
+
+    private final StackContext ctx;
+    private final PrintStream out;
+    private final BenchClient client;
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+
+    IngestBench(StackContext ctx, PrintStream out) {
+        this.ctx = ctx;
+        this.out = out;
+        this.client = new BenchClient(ctx);
+    }
+
+    Result run(Options o) throws Exception {
+        LocalDate to = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+        LocalDate from = to.minusDays(o.days() - 1L);
+        out.printf(Locale.ROOT, "ingest bench %s: %,d rows in %d daily files (%s..%s), %,d creatives%n", run, o.rows(), o.days(),
+                from, to, o.creatives());
+        String orgId = client.newOrganization("Ingest bench", "ingest-bench-" + run);
+        Path dir = ServiceComponent.filesRoot(ctx).resolve(orgId).resolve(SOURCE_PATH);
+        String accountId = connectAccount(orgId);
+        String pipelines = client.service("pipeline", "/api/v1/organizations/" + orgId + "/pipelines");
+        String pipelineId = client.send("POST", pipelines, client.login(), Map.of("name", "Ingest bench " + run,
+                "templateId", TEMPLATE, "dspAccountId", accountId, "status", "active",
+                "params", Map.of("source", Map.of("kind", "directory", "path", SOURCE_PATH), "unknownEntities", "create")),
+                201).path("id").asText();
+        String runs = pipelines + "/" + pipelineId + "/runs";
+        Map<String, String> window = Map.of("from", from.toString(), "to", to.toString());
+
+        long genStart = System.nanoTime();
+        List<Path> files = generate(dir, o, from, 0);
+        out.printf(Locale.ROOT, "  generated %,d bytes in %.1f s%n", size(files), (System.nanoTime() - genStart) / 1e9);
+        out.println("  warm-up run (creates the entities) ...");
+        String warm = client.send("POST", runs, client.login(), window, 202).path("id").asText();
+        JsonNode warmed = await(pipelines + "/" + pipelineId + "/executions/" + warm, o);
+        if (!"completed".equals(warmed.path("status").asText())) {
+            out.println("  warm-up execution " + warm + " ended " + warmed.path("status").asText() + ": " + warmed.path("error"));
+            return new Result(warmed.path("status").asText(), o.rows(), 0, 0, 0, 0, 0);
+        }
+        awaitQueryable(pipelineId, warm, o);
+
+        files = generate(dir, o, from, 1);
+        double copy = anchor(files, o.rows());
+        out.printf(Locale.ROOT, "  anchor: COPY of the same %,d rows into a bare table: %,.0f rows/s%n", o.rows(), copy);
+
+        HeapSampler pipelineHeap = HeapSampler.start(ctx, "pipeline-service");
+        HeapSampler campaignHeap = HeapSampler.start(ctx, "campaign-service");
+        try {
+            out.println("  measured run (a restatement of every row) ...");
+            long start = System.nanoTime();
+            String measured = client.send("POST", runs, client.login(), window, 202).path("id").asText();
+            JsonNode done = await(pipelines + "/" + pipelineId + "/executions/" + measured, o);
+            double gold = (System.nanoTime() - start) / 1e9;
+            if (!"completed".equals(done.path("status").asText())) {
+                out.println("  execution " + measured + " ended " + done.path("status").asText() + ": " + done.path("error"));
+                return new Result(done.path("status").asText(), o.rows(), copy, 0, 0, pipelineHeap.peak(), campaignHeap.peak());
+            }
+            long queryableAt = awaitQueryable(pipelineId, measured, o);
+            double queryable = queryableAt < 0 ? -1 : (queryableAt - start) / 1e9;
+            Result r = new Result("completed", o.rows(), copy, gold, queryable, pipelineHeap.peak(), campaignHeap.peak());
+            print(r, done);
+            return r;
+        } finally {
+            pipelineHeap.close();
+            campaignHeap.close();
+        }
+    }
+
+    private static long size(List<Path> files) throws IOException {
+        long total = 0;
+        for (Path f : files) {
+            total += Files.size(f);
+        }
+        return total;
+    }
+
+    /** A simulated DV360 account, connected by the organization; returns its id once pipeline-service knows it. */
+    private String connectAccount(String orgId) throws Exception {
+        String accounts = client.service("campaign", "/api/v1/organizations/" + orgId + "/dsp-accounts");
+        Map<String, Object> body = Map.of("dspType", "dv360", "externalAccountId", "1000001", "displayName", "Ingest bench " + run,
+                "credentials", Map.of("client_id", "clp-sim-client", "client_secret", "clp-sim-secret",
+                        "refresh_token", "clp-sim-refresh-token"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String accountId;
+        while (true) {
+            var r = client.request("POST", accounts, client.login(), body);
+            if (r.statusCode() == 201) {
+                accountId = BenchClient.JSON.readTree(r.body()).path("id").asText();
+                break;
+            }
+            // a token minted before the organization reached Keycloak does not name it yet
+            if ((r.statusCode() != 403 && r.statusCode() != 404) || System.nanoTime() > deadline) {
+                throw new StackException("connecting the bench account failed: HTTP " + r.statusCode() + " " + r.body());
+            }
+            Thread.sleep(500);
+        }
+        try (Connection c = client.superuser(); PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM pipeline.dsp_account_refs WHERE id = CAST(? AS uuid) AND is_active")) {
+            ps.setString(1, accountId);
+            while (true) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return accountId;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new StackException("pipeline-service did not learn of the bench's DSP account within 60 s");
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    /** Polls the execution until it ends (completed, failed or cancelled); returns it. */
+    private JsonNode await(String url, Options o) throws Exception {
+        long deadline = System.nanoTime() + o.timeout().toNanos();
+        long lastPrint = System.nanoTime();
+        String token = client.login();
+        long tokenAt = System.nanoTime();
+        while (true) {
+            if (System.nanoTime() - tokenAt > Duration.ofMinutes(2).toNanos()) {
+                token = client.login();
+                tokenAt = System.nanoTime();
+            }
+            JsonNode e = client.send("GET", url, token, null, 200);
+            String status = e.path("status").asText();
+            if (status.equals("completed") || status.equals("failed") || status.equals("cancelled")) {
+                return e;
+            }
+            if (System.nanoTime() - lastPrint > Duration.ofSeconds(15).toNanos()) {
+                lastPrint = System.nanoTime();
+                out.println("    " + status + ": stages " + e.path("stages"));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new StackException("the execution did not end within " + o.timeout().toMinutes() + " minutes: " + e);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /**
+     * Waits until campaign-service holds every gold row of the pipeline as written by the execution; returns the
+     * System.nanoTime() it saw them all, or -1 when it stopped moving for two minutes or the timeout passed.
+     */
+    private long awaitQueryable(String pipelineId, String executionId, Options o) throws Exception {
+        long deadline = System.nanoTime() + o.timeout().toNanos();
+        try (Connection c = client.superuser()) {
+            long expected;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT count(*) FROM pipeline.gold_daily_metrics WHERE pipeline_id = CAST(? AS uuid)")) {
+                ps.setString(1, pipelineId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    expected = rs.getLong(1);
+                }
+            }
+            long last = -1;
+            long movedAt = System.nanoTime();
+            long lastPrint = System.nanoTime();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT count(*) FROM campaign.campaign_metrics WHERE execution_id = CAST(? AS uuid)")) {
+                ps.setString(1, executionId);
+                while (true) {
+                    long seen;
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        seen = rs.getLong(1);
+                    }
+                    if (seen >= expected) {
+                        return System.nanoTime();
+                    }
+                    if (seen != last) {
+                        last = seen;
+                        movedAt = System.nanoTime();
+                    }
+                    if (System.nanoTime() - movedAt > Duration.ofMinutes(2).toNanos() || System.nanoTime() > deadline) {
+                        out.printf(Locale.ROOT, "  campaign-service: stopped at %,d of %,d gold rows (see ./clp dlq list and .clp/logs/campaign-service.log)%n",
+                                seen, expected);
+                        return -1;
+                    }
+                    if (System.nanoTime() - lastPrint > Duration.ofSeconds(15).toNanos()) {
+                        lastPrint = System.nanoTime();
+                        out.printf(Locale.ROOT, "    campaign-service: %,d of %,d gold rows applied%n", seen, expected);
+                    }
+                    Thread.sleep(200);
+                }
+            }
+        }
+    }
+
+    /** The files by COPY (csv, header) into a bare table, as a user would load them; rows/s. The table is dropped after. */
+    private double anchor(List<Path> files, long rows) throws Exception {
+        String table = "public.ingest_bench_" + run;
+        try (Connection c = client.superuser()) {
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE " + table + " (date date, campaign_name text, strategy_name text, placement_name text, "
+                        + "creative_name text, impressions bigint, clicks bigint, ctr numeric, conversions bigint, "
+                        + "conversion_revenue numeric)");
+            }
+            try {
+                CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+                long loaded = 0;
+                long start = System.nanoTime();
+                for (Path f : files) {
+                    try (InputStream in = Files.newInputStream(f)) {
+                        loaded += copy.copyIn("COPY " + table + " FROM STDIN (FORMAT csv, HEADER)", in, 1 << 16);
+                    }
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                if (loaded != rows) {
+                    throw new StackException("the anchor's COPY loaded " + loaded + " rows of " + rows);
+                }
+                return rows / seconds;
+            } finally {
+                try (Statement st = c.createStatement()) {
+                    st.execute("DROP TABLE IF EXISTS " + table);
+                }
+            }
+        }
+    }
+
+    private void print(Result r, JsonNode e) {
+        JsonNode s = e.path("stages");
+        out.printf(Locale.ROOT, """
+                  execution %s: %s; stages: bronze %.1f s (%,d records), silver %.1f s (%,d records), gold %.1f s (%,d records)
+                  anchor:            COPY into a bare table          %,10.0f rows/s
+                  gold committed:    pipeline-service, %6.1f s        %,10.0f rows/s  %.2f of COPY (goal >= %.2f) %s
+                  metrics queryable: campaign-service, %s
+                  peak heap (sampled every 200 ms, -Xmx192m): pipeline-service %s, campaign-service %s
+                """, e.path("id").asText(), e.path("status").asText(),
+                ms(s.path("bronze")), s.path("bronze").path("records").asLong(), ms(s.path("silver")),
+                s.path("silver").path("records").asLong(), ms(s.path("gold")), s.path("gold").path("records").asLong(),
+                r.copyPerSecond(),
+                r.goldSeconds(), r.goldPerSecond(), r.goldRatio(), GOAL_GOLD, r.goldRatio() >= GOAL_GOLD ? "PASS" : "MISS",
+                r.queryableSeconds() > 0 ? String.format(Locale.ROOT, "%6.1f s        %,10.0f rows/s  %.2f of COPY (goal >= %.2f) %s",
+                        r.queryableSeconds(), r.queryablePerSecond(), r.queryableRatio(), GOAL_QUERYABLE,
+                        r.queryableRatio() >= GOAL_QUERYABLE ? "PASS" : "MISS")
+                        : String.format(Locale.ROOT, "not reached (goal >= %.2f of COPY) MISS", GOAL_QUERYABLE),
+                mb(r.pipelineHeap()), mb(r.campaignHeap()));
+    }
+
+    private static double ms(JsonNode stage) {
+        return stage.path("durationMs").asLong() / 1000.0;
+    }
+
+    private static String mb(long bytes) {
+        return bytes <= 0 ? "not sampled" : String.format(Locale.ROOT, "%.0f MB", bytes / 1048576.0);
+    }
+
+    /** The peak heap used by a service, from {@code jstat -gc <pid> 200} (survivors, eden and old generation used). */
+    static final class HeapSampler implements AutoCloseable {
+
+        private final Process process;
+        private final AtomicLong peak = new AtomicLong();
+
+        private HeapSampler(Process process) {
+            this.process = process;
+            Thread reader = new Thread(this::read, "heap-" + process.pid());
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        static HeapSampler start(StackContext ctx, String component) throws IOException {
+            long pid = ManagedProcess.running(ctx.layout().pidFile(component))
+                    .orElseThrow(() -> new StackException(component + " is not running")).pid();
+            return new HeapSampler(new ProcessBuilder(ctx.javaHome().resolve("bin/jstat").toString(), "-gc",
+                    Long.toString(pid), "200").redirectErrorStream(true).start());
+        }
+
+        private void read() {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String[] header = null;
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 0 && f[0].equals("S0C")) {
+                        header = f;
+                        continue;
+                    }
+                    if (header != null && f.length == header.length) {
+                        peak.accumulateAndGet(heapUsed(header, f), Math::max);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // the sampler ends with the run; what it saw stays
+            }
+        }
+
+        /** Bytes of heap in use in one {@code jstat -gc} line (its figures are KB). */
+        static long heapUsed(String[] header, String[] values) {
+            double kb = 0;
+            for (int i = 0; i < header.length; i++) {
+                if (List.of("S0U", "S1U", "EU", "OU").contains(header[i])) {
+                    kb += Double.parseDouble(values[i]);
+                }
+            }
+            return (long) (kb * 1024);
+        }
+
+        long peak() {
+            return peak.get();
+        }
+
+        @Override
+        public void close() {
+            process.destroy();
+        }
+    }
+}
