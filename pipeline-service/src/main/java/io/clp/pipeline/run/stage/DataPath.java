@@ -694,6 +694,8 @@ public final class DataPath {
                   GROUP BY GROUPING SETS ((r.metric_date, k.campaign_id), (r.metric_date, k.insertion_order_id),
                                           (r.metric_date, k.line_item_id), (r.metric_date, k.creative_id))) day
             WHERE entity_id IS NOT NULL
+            -- in the primary key's order: the index is then filled page after page, not at random entity ids
+            ORDER BY level, entity_id, metric_date
             ON CONFLICT (pipeline_id, level, entity_id, metric_date) DO UPDATE SET
                 org_id = EXCLUDED.org_id, execution_id = EXCLUDED.execution_id, extracted_at = EXCLUDED.extracted_at,
                 impressions = EXCLUDED.impressions, clicks = EXCLUDED.clicks, conversions = EXCLUDED.conversions,
