@@ -629,6 +629,15 @@ public final class DataPath {
                     ps.setString(1, "gold:" + ctx.pipelineId());
                     ps.execute();
                 }
+                // what a foreign key would check per row, once: the pipeline exists and stays until gold commits
+                try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pipelines WHERE id = ? FOR KEY SHARE")) {
+                    ps.setObject(1, ctx.pipelineId());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            throw new PermanentStageFailure("gold does not run: the pipeline " + ctx.pipelineId() + " no longer exists");
+                        }
+                    }
+                }
                 long started = System.nanoTime();
                 long upserted;
                 try (PreparedStatement ps = c.prepareStatement(GOLD_UPSERT.formatted(st.rows(), st.keys()))) {
