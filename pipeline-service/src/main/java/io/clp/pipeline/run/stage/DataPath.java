@@ -795,13 +795,13 @@ public final class DataPath {
     static final String PUBLISH = """
             WITH numbered AS (
                 SELECT row_number() OVER (ORDER BY level, entity_id, metric_date) AS n,
-                       json_strip_nulls(json_build_object('level', level, 'entityId', entity_id, 'date', metric_date,
+                       jsonb_strip_nulls(jsonb_build_object('level', level, 'entityId', entity_id, 'date', metric_date,
                                          'impressions', impressions, 'clicks', clicks, 'conversions', conversions,
                                          'views', views, 'spend', spend::text, 'currency', NULLIF(btrim(currency), ''),
                                          'revenue', revenue::text)) AS row
                 FROM gold_daily_metrics WHERE pipeline_id = ? AND execution_id = ?),
             chunks AS (
-                SELECT ((n - 1) / ?)::integer AS chunk, json_agg(row ORDER BY n) AS rows FROM numbered GROUP BY 1),
+                SELECT ((n - 1) / ?)::integer AS chunk, jsonb_agg(row ORDER BY n) AS rows FROM numbered GROUP BY 1),
             batches AS (
                 SELECT c.chunk, (CAST(? AS uuid[]))[c.chunk + 1] AS batch_id, c.rows FROM chunks c)
             INSERT INTO outbox_event (id, aggregatetype, aggregateid, type, payload, source, subject, org_id, actor,
