@@ -56,7 +56,12 @@ final class QualityConfig {
 
     /** The settings of one check, with its default severity. */
     Check check(String name, Severity defaultSeverity) {
-        return new Check(name, quality == null ? null : quality.get(name), defaultSeverity, globalNotes);
+        return check(name, defaultSeverity, true);
+    }
+
+    /** The settings of one check, with its default severity, on or off when the config does not say. */
+    Check check(String name, Severity defaultSeverity, boolean enabledByDefault) {
+        return new Check(name, quality == null ? null : quality.get(name), defaultSeverity, globalNotes, enabledByDefault);
     }
 
     static final class Check {
@@ -67,10 +72,10 @@ final class QualityConfig {
         final double tolerance;
         final List<String> notes;
 
-        Check(String name, JsonNode raw, Severity defaultSeverity, List<String> inherited) {
+        Check(String name, JsonNode raw, Severity defaultSeverity, List<String> inherited, boolean enabledByDefault) {
             this.name = name;
             this.notes = new ArrayList<>(inherited);
-            boolean on = true;
+            boolean on = enabledByDefault;
             JsonNode object = null;
             if (raw == null || raw.isNull()) {
                 // defaults
@@ -81,8 +86,11 @@ final class QualityConfig {
                 JsonNode e = raw.get("enabled");
                 if (e != null && !e.isBoolean()) {
                     notes.add("enabled is not a boolean: the check runs");
+                    on = true;
                 } else if (e != null) {
                     on = e.booleanValue();
+                } else {
+                    on = true; // an object of settings turns the check on
                 }
             } else {
                 notes.add("the check's settings are not an object: defaults used");
@@ -159,6 +167,19 @@ final class QualityConfig {
                 return out;
             }
             notes.add(key + " must be a non-empty array: the default used");
+            return defaultValue;
+        }
+
+        /** A string setting among {@code allowed}, or its default (noted) when absent or invalid. */
+        String choice(String key, String defaultValue, List<String> allowed) {
+            JsonNode v = node == null ? null : node.get(key);
+            if (v == null || v.isNull()) {
+                return defaultValue;
+            }
+            if (v.isTextual() && allowed.contains(v.textValue())) {
+                return v.textValue();
+            }
+            notes.add(key + " must be one of " + allowed + ": " + defaultValue + " used");
             return defaultValue;
         }
 

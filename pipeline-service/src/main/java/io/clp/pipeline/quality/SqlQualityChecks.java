@@ -46,6 +46,9 @@ public class SqlQualityChecks implements QualityChecks {
 
     static final List<String> LEVELS = List.of("campaign", "insertion_order", "line_item", "creative");
 
+    /** The level the anomaly checks watch unless configured: what an analyst watches, and few groups. */
+    static final String DEFAULT_ANOMALY_LEVEL = "campaign";
+
     /** The columns {@code requiredFields.fields} may name; {@code entity} is the row's entity key (key_id or external_id). */
     static final Map<String, String> REQUIRED_FIELDS = requiredFields();
 
@@ -195,7 +198,7 @@ public class SqlQualityChecks implements QualityChecks {
             rowChecks();
             missingDays(config.check("missingDays", Severity.WARN));
             names(config.check("names", Severity.WARN));
-            duplicates(config.check("duplicates", Severity.BLOCK));
+            duplicates(config.check("duplicates", Severity.BLOCK, false));
             rejectedDuplicates(config.check("rejectedDuplicates", Severity.WARN));
             volume(config.check("volume", Severity.WARN));
             anomalies(config.check("spendAnomaly", Severity.WARN), config.check("impressionsAnomaly", Severity.WARN));
@@ -480,26 +483,39 @@ public class SqlQualityChecks implements QualityChecks {
             long failed = 0;
             // the ten failing names with the first lines
             java.util.TreeMap<Long, ObjectNode> first = new java.util.TreeMap<>();
-            for (Map.Entry<String, com.google.re2j.Pattern> e : compiled.entrySet()) {
-                String column = columns.get(e.getKey());
-                try (PreparedStatement ps = c.prepareStatement("SELECT " + column + ", count(*), min(line_no) FROM " + silver
-                        + " WHERE " + column + " IS NOT NULL GROUP BY 1")) {
-                    ps.setFetchSize(1_000);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            String name = rs.getString(1);
-                            long rows = rs.getLong(2);
-                            checked += rows;
-                            if (!e.getValue().matcher(name).find()) {
-                                failed += rows;
-                                long line = rs.getLong(3);
-                                if (first.size() < SAMPLES || line < first.lastKey()) {
-                                    ObjectNode o = JSON.createObjectNode().put("line", line).put("field", e.getKey())
-                                            .put("name", name.length() > 200 ? name.substring(0, 200) : name).put("rows", rows);
-                                    first.put(line, o);
-                                    if (first.size() > SAMPLES) {
-                                        first.pollLastEntry();
-                                    }
+            // one scan: each patterned column's distinct names are one grouping set (hashed side by side)
+            List<String> keys = new ArrayList<>(compiled.keySet());
+            List<String> cols = keys.stream().map(columns::get).toList();
+            StringBuilder which = new StringBuilder("CASE");
+            for (int i = 0; i < cols.size(); i++) {
+                which.append(" WHEN GROUPING(").append(cols.get(i)).append(") = 0 THEN ").append(i);
+            }
+            which.append(" END");
+            StringBuilder value = new StringBuilder("CASE");
+            for (int i = 0; i < cols.size(); i++) {
+                value.append(" WHEN GROUPING(").append(cols.get(i)).append(") = 0 THEN ").append(cols.get(i));
+            }
+            value.append(" END");
+            String sets = String.join(", ", cols.stream().map(col -> "(" + col + ")").toList());
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM (SELECT " + which + " AS field, " + value
+                    + " AS name, count(*) AS n, min(line_no) AS line FROM " + silver + " GROUP BY GROUPING SETS (" + sets
+                    + ")) g WHERE name IS NOT NULL")) {
+                ps.setFetchSize(1_000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String key = keys.get(rs.getInt(1));
+                        String name = rs.getString(2);
+                        long rows = rs.getLong(3);
+                        checked += rows;
+                        if (!compiled.get(key).matcher(name).find()) {
+                            failed += rows;
+                            long line = rs.getLong(4);
+                            if (first.size() < SAMPLES || line < first.lastKey()) {
+                                ObjectNode o = JSON.createObjectNode().put("line", line).put("field", key)
+                                        .put("name", name.length() > 200 ? name.substring(0, 200) : name).put("rows", rows);
+                                first.put(line, o);
+                                if (first.size() > SAMPLES) {
+                                    first.pollLastEntry();
                                 }
                             }
                         }
@@ -552,11 +568,11 @@ public class SqlQualityChecks implements QualityChecks {
             if (!check.enabled) {
                 return;
             }
-            String where = "r.execution_id = ? AND EXISTS (SELECT 1 FROM unnest(r.reasons) x WHERE x ILIKE 'duplicate%')";
+            String where = "r.execution_id = ? AND (r.reasons ILIKE 'duplicate%' OR r.reasons ILIKE '%; duplicate%')";
             long rejected;
             String samples;
             try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT count(*) FROM pipeline.ingestion_rejects r WHERE "
-                    + where + "), (SELECT coalesce(jsonb_agg(jsonb_build_object('line', s.line_no, 'reasons', to_jsonb(s.reasons)) "
+                    + where + "), (SELECT coalesce(jsonb_agg(jsonb_build_object('line', s.line_no, 'reasons', to_jsonb(string_to_array(s.reasons, '; '))) "
                     + "ORDER BY s.line_no), '[]'::jsonb)::text FROM (SELECT r.line_no, r.reasons FROM pipeline.ingestion_rejects r "
                     + "WHERE " + where + " ORDER BY r.line_no LIMIT " + SAMPLES + ") s), (SELECT count(*) FROM " + silver + ")")) {
                 ps.setObject(1, ctx.executionId());
@@ -641,8 +657,8 @@ public class SqlQualityChecks implements QualityChecks {
         // ---- anomaly -----------------------------------------------------------------------------------------------
 
         /** One anomaly check's settings. */
-        private record Anomaly(Check check, String metric, double threshold, int historyDays, int minHistoryDays,
-                               LocalDate historyFrom) {
+        private record Anomaly(Check check, String metric, String level, double threshold, int historyDays,
+                               int minHistoryDays, LocalDate historyFrom) {
         }
 
         /**
@@ -657,13 +673,25 @@ public class SqlQualityChecks implements QualityChecks {
                     double threshold = check.number("zThreshold", 3, 0.1, 1_000);
                     int historyDays = check.integer("historyDays", 28, 2, 366);
                     int minHistoryDays = check.integer("minHistoryDays", 7, 2, 366);
-                    on.add(new Anomaly(check, check == spendCheck ? "spend" : "impressions", threshold, historyDays,
+                    String level = check.choice("level", DEFAULT_ANOMALY_LEVEL, LEVELS);
+                    on.add(new Anomaly(check, check == spendCheck ? "spend" : "impressions", level, threshold, historyDays,
                             minHistoryDays, ctx.from().minusDays(historyDays)));
                 }
             }
-            if (on.isEmpty()) {
-                return;
+            // one statement per level (both checks share it when they watch the same level)
+            Map<String, List<Anomaly>> byLevel = new LinkedHashMap<>();
+            on.forEach(a -> byLevel.computeIfAbsent(a.level(), l -> new ArrayList<>()).add(a));
+            for (Map.Entry<String, List<Anomaly>> e : byLevel.entrySet()) {
+                anomalies(e.getKey(), e.getValue());
             }
+        }
+
+        /**
+         * The anomaly checks of one level: silver rolled up to the level's entities by day (each row counts for its
+         * entity's ancestor at that level, as gold rolls it up), against those entities' gold days.
+         */
+        private void anomalies(String level, List<Anomaly> on) throws SQLException {
+            String idColumn = level + "_id";
             LocalDate historyTo = ctx.from().minusDays(1);
             LocalDate earliest = on.stream().map(Anomaly::historyFrom).min(LocalDate::compareTo).orElseThrow();
             StringBuilder hist = new StringBuilder();
@@ -697,15 +725,15 @@ public class SqlQualityChecks implements QualityChecks {
                         .append(") DESC NULLS FIRST, line), '[]'::jsonb)::text FROM (SELECT * FROM scored WHERE ").append(flagged)
                         .append(" ORDER BY abs(z_").append(m).append(") DESC NULLS FIRST, line LIMIT ").append(SAMPLES).append(") f)");
             }
-            String sql = "WITH run AS MATERIALIZED (SELECT level, " + ENTITY + " AS entity_id, metric_date, sum(spend) AS spend, "
-                    + "sum(impressions)::numeric AS impressions, min(line_no) AS line FROM " + silver + " WHERE " + ENTITY
-                    + " IS NOT NULL GROUP BY 1, 2, 3), "
-                    + "hist AS (SELECT g.level::text AS level, g.entity_id" + hist
-                    + " FROM pipeline.gold_daily_metrics g JOIN (SELECT DISTINCT level, entity_id FROM run) e "
-                    + "ON g.level::text = e.level AND g.entity_id = e.entity_id WHERE g.pipeline_id = ? "
-                    + "AND g.metric_date BETWEEN DATE '" + earliest + "' AND DATE '" + historyTo + "' GROUP BY 1, 2), "
+            String sql = "WITH run AS MATERIALIZED (SELECT '" + level + "'::text AS level, " + idColumn + " AS entity_id, "
+                    + "metric_date, sum(spend) AS spend, sum(impressions)::numeric AS impressions, min(line_no) AS line FROM "
+                    + silver + " WHERE " + idColumn + " IS NOT NULL AND metric_date IS NOT NULL GROUP BY 2, 3), "
+                    + "hist AS (SELECT g.entity_id" + hist
+                    + " FROM pipeline.gold_daily_metrics g WHERE g.pipeline_id = ? AND g.level = '" + level + "' "
+                    + "AND g.entity_id IN (SELECT DISTINCT entity_id FROM run) "
+                    + "AND g.metric_date BETWEEN DATE '" + earliest + "' AND DATE '" + historyTo + "' GROUP BY 1), "
                     + "scored AS MATERIALIZED (SELECT r.level, r.entity_id, r.metric_date, r.line" + scored + " FROM run r "
-                    + "LEFT JOIN hist h ON h.level = r.level AND h.entity_id = r.entity_id) "
+                    + "LEFT JOIN hist h ON h.entity_id = r.entity_id) "
                     + "SELECT " + select + " FROM scored";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setObject(1, ctx.pipelineId());
@@ -719,6 +747,7 @@ public class SqlQualityChecks implements QualityChecks {
                         String samples = rs.getString(col++);
                         ObjectNode d = JSON.createObjectNode();
                         d.put("metric", a.metric());
+                        d.put("level", level);
                         d.put("zThreshold", a.threshold());
                         d.put("historyDays", a.historyDays());
                         d.put("minHistoryDays", a.minHistoryDays());
@@ -726,8 +755,8 @@ public class SqlQualityChecks implements QualityChecks {
                         d.put("historyTo", historyTo.toString());
                         d.put("evaluated", evaluated);
                         d.put("insufficientHistory", shortHistory);
-                        d.put("rule", "per entity and day: |(value - mean) / sample stddev| of the entity's gold days in the "
-                                + "history window; a constant history flags any other value");
+                        d.put("rule", "per " + level + " and day (rows rolled up to their " + level + "): |(value - mean) / "
+                                + "sample stddev| of its gold days in the history window; a constant history flags any other value");
                         if (evaluated == 0) {
                             d.put("note", "no entity-day of this run has " + a.minHistoryDays()
                                     + " days of history: nothing to compare");

@@ -167,8 +167,9 @@ class QualityChecksTest {
         void gold(UUID campaign, String date, long impressions, String spend) {
             TestDatabase.execute("""
                     INSERT INTO pipeline.gold_daily_metrics (org_id, pipeline_id, execution_id, level, entity_id, metric_date,
-                                                             impressions, clicks, conversions, views, spend, currency, revenue)
-                    VALUES (?, ?, ?, 'campaign', ?, CAST(? AS date), ?, 0, 0, 0, CAST(? AS numeric), 'USD', 0)
+                                                             extracted_at, impressions, clicks, conversions, views, spend,
+                                                             currency, revenue)
+                    VALUES (?, ?, ?, 'campaign', ?, CAST(? AS date), now(), ?, 0, 0, 0, CAST(? AS numeric), 'USD', 0)
                     """, org, pipeline, execution, campaign, date, impressions, spend);
         }
     }
@@ -222,7 +223,8 @@ class QualityChecksTest {
         assertThat(outcome.blockingCheck()).isNull();
         assertThat(outcome.hasIssues()).isFalse();
         assertThat(outcome.score()).isEqualByComparingTo("100");
-        assertThat(storedRows(run)).isEqualTo(16);
+        // every check but duplicates (off by default: the data path de-duplicates silver itself)
+        assertThat(storedRows(run)).isEqualTo(15);
         assertThat(TestDatabase.count("SELECT count(*) FROM pipeline.data_quality_metrics WHERE execution_id = ? "
                 + "AND (fail_count > 0 OR layer <> 'silver' OR (details->>'failed')::boolean)", run.execution)).isZero();
         assertThat(run.checked("requiredFields")).isEqualTo(6);
@@ -236,7 +238,9 @@ class QualityChecksTest {
         assertThat(run.stored("requiredFields", "severity")).isEqualTo("block");
         assertThat(run.stored("missingColumns", "severity")).isEqualTo("block");
         assertThat(run.stored("unknownEntities", "severity")).isEqualTo("block");
-        assertThat(run.stored("duplicates", "severity")).isEqualTo("block");
+        assertThat(TestDatabase.count("SELECT count(*) FROM pipeline.data_quality_metrics WHERE execution_id = ? "
+                + "AND metric_name = 'duplicates'", run.execution)).isZero();
+        assertThat(run.stored("rejectedDuplicates", "metric_type")).isEqualTo("uniqueness");
         assertThat(run.stored("ratios", "severity")).isEqualTo("warn");
         assertThat(run.stored("volume", "severity")).isEqualTo("warn");
         assertThat(run.stored("spendAnomaly", "severity")).isEqualTo("warn");
@@ -341,7 +345,7 @@ class QualityChecksTest {
         Run garbage = new Run().clean();
         garbage.config = "{\"quality\": \"strict\"}";
         assertThat(check(garbage).blocked()).isFalse();
-        assertThat(garbage.details("duplicates").get("configNotes").toString()).contains("quality is not an object");
+        assertThat(garbage.details("rejectedDuplicates").get("configNotes").toString()).contains("quality is not an object");
     }
 
     @Test
@@ -369,9 +373,11 @@ class QualityChecksTest {
         run.sql("INSERT INTO " + run.silver + " SELECT 100 + line_no, metric_date, level, key_id, external_id, campaign_name, "
                 + "NULL, NULL, NULL, impressions, clicks, conversions, views, spend, currency, revenue, campaign_id, NULL, NULL, "
                 + "NULL FROM " + run.silver + " WHERE line_no IN (2, 5)");
-        run.sql("INSERT INTO pipeline.ingestion_rejects (execution_id, line_no, reasons, raw_line) VALUES "
-                + "(?, 201, ARRAY['duplicate of line 1'], 'x'), (?, 202, ARRAY['spend: not a number', 'duplicate of line 3'], 'y'), "
-                + "(?, 203, ARRAY['date: not a date'], 'z')", run.execution, run.execution, run.execution);
+        TestDatabase.execute("INSERT INTO pipeline.ingestion_rejects (execution_id, org_id, object_no, line_no, reasons, raw_line) "
+                + "VALUES (?, ?, 1, 201, 'duplicate of line 1', 'x'), (?, ?, 1, 202, 'spend: not a number; duplicate of line 3', 'y'), "
+                + "(?, ?, 1, 203, 'date: not a date', 'z')", run.execution, run.org, run.execution, run.org, run.execution, run.org);
+        // the check of duplicates left in silver re-verifies the data path's own de-duplication: on when asked
+        run.config = "{\"quality\": {\"duplicates\": true}}";
 
         QualityOutcome outcome = check(run);
 
@@ -382,6 +388,8 @@ class QualityChecksTest {
         assertThat(run.details("duplicates").get("duplicateGroups").asLong()).isEqualTo(2);
         assertThat(run.fails("rejectedDuplicates")).isEqualTo(2);
         assertThat(run.sampleLines("rejectedDuplicates")).containsExactly(201L, 202L);
+        assertThat(run.samples("rejectedDuplicates").get(1).get("reasons").toString())
+                .isEqualTo("[\"spend: not a number\",\"duplicate of line 3\"]");
         assertThat(run.stored("rejectedDuplicates", "severity")).isEqualTo("warn");
         assertThat(outcome.blockingCheck()).isEqualTo("duplicates");
     }
@@ -523,6 +531,7 @@ class QualityChecksTest {
         assertThat(sample.get("z").doubleValue()).isCloseTo(19 / Math.sqrt(2), within(1e-4));
         assertThat(sample.get("historyDays").asInt()).isEqualTo(7);
         assertThat(run.details("spendAnomaly").get("insufficientHistory").asLong()).isEqualTo(1);
+        assertThat(run.details("spendAnomaly").get("level").asText()).isEqualTo("campaign");
         assertThat(run.fails("impressionsAnomaly")).isZero();
         assertThat(run.checked("impressionsAnomaly")).isEqualTo(1);
         assertThat(outcome.blocked()).isFalse(); // warn by default
@@ -540,6 +549,22 @@ class QualityChecksTest {
         assertThat(strict.blockingCheck()).isEqualTo("spendAnomaly");
         // a constant history (impressions 1000 every day) flags any other value only; 1000 is not one
         assertThat(lenient.fails("impressionsAnomaly")).isZero();
+
+        // the level is configurable per check: at line item level these campaign rows have no entity to compare
+        Run lineItems = new Run();
+        lineItems.from = lineItems.to = LocalDate.parse("2026-11-10");
+        for (int i = 0; i < 7; i++) {
+            lineItems.gold(lineItems.campaignA, LocalDate.parse("2026-11-03").plusDays(i).toString(), 1000, spend[i]);
+        }
+        lineItems.row(1, "2026-11-10", "ext-A", "1000", "0", "0", "30", "USD", lineItems.campaignA);
+        lineItems.config = "{\"quality\": {\"spendAnomaly\": {\"level\": \"line_item\"}, \"impressionsAnomaly\": "
+                + "{\"level\": \"nope\"}}}";
+        check(lineItems);
+        assertThat(lineItems.details("spendAnomaly").get("level").asText()).isEqualTo("line_item");
+        assertThat(lineItems.checked("spendAnomaly")).isZero();
+        assertThat(lineItems.details("impressionsAnomaly").get("level").asText()).isEqualTo("campaign");
+        assertThat(lineItems.details("impressionsAnomaly").get("configNotes").toString()).contains("level must be one of");
+        assertThat(lineItems.checked("impressionsAnomaly")).isEqualTo(1);
     }
 
     @Test

@@ -33,6 +33,14 @@ public class JdbcOutbox {
     @Inject
     Actor actor;
 
+    /**
+     * The row {@link #publish} would write for {@code event} (as the service acting for itself), for a bulk writer that
+     * makes many similar rows in one statement from it.
+     */
+    public OutboxRow row(DomainEvent event) {
+        return OutboxRow.of(event, json, actor.serviceName(), actor.service().actor());
+    }
+
     /** Writes the events as the service acting for itself; returns their event ids, in order. */
     public List<UUID> publish(Connection connection, List<? extends DomainEvent> events) throws SQLException {
         List<UUID> ids = new ArrayList<>(events.size());

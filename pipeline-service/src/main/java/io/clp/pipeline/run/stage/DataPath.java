@@ -20,6 +20,7 @@ import io.clp.pipeline.source.SourceObject;
 import io.clp.pipeline.source.SourceRefusedException;
 import io.clp.pipeline.source.SourceRequest;
 import io.clp.platform.outbox.JdbcOutbox;
+import io.clp.platform.outbox.OutboxRow;
 import io.clp.platform.tx.JdbcScope;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
@@ -78,7 +79,6 @@ public final class DataPath {
     /** Rows between progress reports and cancellation checks. */
     private static final int PROGRESS_EVERY = 1 << 16;
     private static final int RAW_LINE_MAX = 1_000;
-    private static final int PUBLISH_EVERY = 10;
     private static final Logger LOG = Logger.getLogger(DataPath.class);
 
     /**
@@ -669,6 +669,15 @@ public final class DataPath {
                     ps.setString(1, "gold:" + ctx.pipelineId());
                     ps.execute();
                 }
+                // what a foreign key would check per row, once: the pipeline exists and stays until gold commits
+                try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pipelines WHERE id = ? FOR KEY SHARE")) {
+                    ps.setObject(1, ctx.pipelineId());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            throw new PermanentStageFailure("gold does not run: the pipeline " + ctx.pipelineId() + " no longer exists");
+                        }
+                    }
+                }
                 long started = System.nanoTime();
                 long upserted;
                 try (PreparedStatement ps = c.prepareStatement(GOLD_UPSERT.formatted(st.rows(), st.keys()))) {
@@ -734,6 +743,8 @@ public final class DataPath {
                   GROUP BY GROUPING SETS ((r.metric_date, k.campaign_id), (r.metric_date, k.insertion_order_id),
                                           (r.metric_date, k.line_item_id), (r.metric_date, k.creative_id))) day
             WHERE entity_id IS NOT NULL
+            -- in the primary key's order: the index is then filled page after page, not at random entity ids
+            ORDER BY level, entity_id, metric_date
             ON CONFLICT (pipeline_id, level, entity_id, metric_date) DO UPDATE SET
                 org_id = EXCLUDED.org_id, execution_id = EXCLUDED.execution_id, extracted_at = EXCLUDED.extracted_at,
                 impressions = EXCLUDED.impressions, clicks = EXCLUDED.clicks, conversions = EXCLUDED.conversions,
@@ -757,49 +768,95 @@ public final class DataPath {
     record Published(long rows, int batches) {
     }
 
+    /**
+     * The execution's gold rows as MetricsBatch outbox rows, built by PostgreSQL in one statement: the rows are
+     * numbered in (level, entity, day) order, cut into chunks of {@link MetricsBatch#MAX_ROWS}, and each chunk's rows
+     * aggregated as JSON into the batch's payload; the rest of the payload and the row's headers are those the outbox
+     * writes for the batch ({@link JdbcOutbox#row}), made once from a batch of no rows. The rows are inserted and deleted
+     * in this transaction, as {@link JdbcOutbox#publish} does, so that the outbox relays them when gold commits.
+     */
     private Published publish(Connection c, RunContext ctx, RunInfo run) throws SQLException {
-        String score = run.qualityScore() == null ? null : run.qualityScore().toPlainString();
-        List<MetricsBatch> pending = new ArrayList<>();
-        List<MetricsBatch.Row> rows = new ArrayList<>(MetricsBatch.MAX_ROWS);
-        int chunk = 0;
-        long total = 0;
-        try (PreparedStatement ps = c.prepareStatement("SELECT level, entity_id, metric_date, impressions, clicks, "
-                + "conversions, views, spend, currency, revenue FROM gold_daily_metrics WHERE pipeline_id = ? "
-                + "AND execution_id = ? ORDER BY level, entity_id, metric_date")) {
-            ps.setFetchSize(MetricsBatch.MAX_ROWS * 2);
+        long total;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM gold_daily_metrics WHERE pipeline_id = ? AND execution_id = ?")) {
             ps.setObject(1, ctx.pipelineId());
             ps.setObject(2, ctx.executionId());
             try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                total = rs.getLong(1);
+            }
+        }
+        int chunks = (int) ((total + MetricsBatch.MAX_ROWS - 1) / MetricsBatch.MAX_ROWS);
+        if (chunks == 0) {
+            return new Published(0, 0);
+        }
+        String score = run.qualityScore() == null ? null : run.qualityScore().toPlainString();
+        OutboxRow template = outbox.row(batch(ctx, run, score, 0, List.of()));
+        UUID[] batchIds = new UUID[chunks];
+        for (int i = 0; i < chunks; i++) {
+            batchIds[i] = MetricsBatch.batchIdOf(ctx.executionId(), i);
+        }
+        List<UUID> ids = new ArrayList<>(chunks);
+        try (PreparedStatement ps = c.prepareStatement(PUBLISH)) {
+            ps.setObject(1, ctx.pipelineId());
+            ps.setObject(2, ctx.executionId());
+            ps.setInt(3, MetricsBatch.MAX_ROWS);
+            ps.setArray(4, c.createArrayOf("uuid", batchIds));
+            ps.setString(5, template.aggregateType());
+            ps.setString(6, template.type());
+            ps.setString(7, template.payload());
+            ps.setString(8, template.source());
+            ps.setString(9, template.orgId());
+            ps.setString(10, template.actor());
+            ps.setTimestamp(11, Timestamp.from(template.occurredAt()));
+            ps.setString(12, template.specVersion());
+            ps.setString(13, template.traceparent());
+            try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new MetricsBatch.Row(rs.getString(1), rs.getObject(2, UUID.class),
-                            rs.getObject(3, LocalDate.class), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7),
-                            rs.getString(8), trimToNull(rs.getString(9)), rs.getString(10)));
-                    total++;
-                    if (rows.size() == MetricsBatch.MAX_ROWS) {
-                        pending.add(batch(ctx, run, score, chunk++, rows));
-                        rows = new ArrayList<>(MetricsBatch.MAX_ROWS);
-                        if (pending.size() == PUBLISH_EVERY) {
-                            outbox.publish(c, pending);
-                            pending.clear();
-                        }
-                    }
+                    ids.add(rs.getObject(1, UUID.class));
                 }
             }
         }
-        if (!rows.isEmpty()) {
-            pending.add(batch(ctx, run, score, chunk++, rows));
+        if (ids.size() != chunks) {
+            throw new IllegalStateException("gold published " + ids.size() + " metrics batches, " + chunks + " expected");
         }
-        outbox.publish(c, pending);
-        return new Published(total, chunk);
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM outbox_event WHERE id = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            ps.executeUpdate();
+        }
+        return new Published(total, chunks);
     }
+
+    /**
+     * One outbox row per chunk of the execution's gold rows: a MetricsBatch payload whose rows are the chunk's, in
+     * (level, entity, day) order, each as {@link MetricsBatch.Row} serializes (amounts as decimal strings, a blank
+     * currency as none; the service's JSON leaves null fields out).
+     */
+    static final String PUBLISH = """
+            WITH numbered AS (
+                SELECT row_number() OVER (ORDER BY level, entity_id, metric_date) AS n,
+                       jsonb_strip_nulls(jsonb_build_object('level', level, 'entityId', entity_id, 'date', metric_date,
+                                         'impressions', impressions, 'clicks', clicks, 'conversions', conversions,
+                                         'views', views, 'spend', spend::text, 'currency', NULLIF(btrim(currency), ''),
+                                         'revenue', revenue::text)) AS row
+                FROM gold_daily_metrics WHERE pipeline_id = ? AND execution_id = ?),
+            chunks AS (
+                SELECT ((n - 1) / ?)::integer AS chunk, jsonb_agg(row ORDER BY n) AS rows FROM numbered GROUP BY 1),
+            batches AS (
+                SELECT c.chunk, (CAST(? AS uuid[]))[c.chunk + 1] AS batch_id, c.rows FROM chunks c)
+            INSERT INTO outbox_event (id, aggregatetype, aggregateid, type, payload, source, subject, org_id, actor,
+                                      occurred_at, specversion, datacontenttype, traceparent)
+            SELECT gen_random_uuid(), ?, b.batch_id::text, ?,
+                   CAST(CAST(? AS text) AS jsonb)
+                       || jsonb_build_object('batchId', b.batch_id, 'chunk', b.chunk, 'rows', b.rows),
+                   ?, 'metrics-batches/' || b.batch_id, ?, ?, ?, ?, 'application/json', ?
+            FROM batches b
+            RETURNING id
+            """;
 
     private static MetricsBatch batch(RunContext ctx, RunInfo run, String score, int chunk, List<MetricsBatch.Row> rows) {
         return new MetricsBatch(MetricsBatch.batchIdOf(ctx.executionId(), chunk), ctx.organizationId(), ctx.executionId(),
                 chunk, run.extractedAt(), ctx.pipelineId(), ctx.dspAccountId(), score, run.hasDataIssues(), rows);
-    }
-
-    private static String trimToNull(String s) {
-        return s == null || s.isBlank() ? null : s.strip();
     }
 
     // --------------------------------------------------------------------------------------------------- cleanUp

@@ -30,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.sql.Connection;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -200,8 +201,13 @@ class DataPathTest {
         Emitted batches = EmittedEvents.since(mark).inOrganization(org).ofType(MetricsBatch.TYPE);
         assertThat(batches.events()).hasSize(2);
         long rows = 0;
-        for (EmittedEvent event : batches.events()) {
+        List<String> order = new ArrayList<>();
+        for (EmittedEvent event : batches.events().stream().sorted(java.util.Comparator.comparing(
+                (EmittedEvent e) -> e.payload().get("chunk").asInt())).toList()) {
             MetricsBatch batch = json.treeToValue(event.payload(), MetricsBatch.class);
+            assertThat(event.payload()).as("the payload is exactly the MetricsBatch JSON, nulls included")
+                    .isEqualTo(json.readTree(json.writeValueAsString(batch)));
+            batch.rows().forEach(r -> order.add(r.level() + "/" + r.entityId() + "/" + r.date()));
             event.hasHeaders("pipeline", "metrics-batches/" + batch.batchId(), org, "system:pipeline");
             assertThat(batch.batchId()).isEqualTo(MetricsBatch.batchIdOf(run.execution(), batch.chunk()));
             assertThat(event.aggregateId()).isEqualTo(batch.batchId().toString());
@@ -217,9 +223,78 @@ class DataPathTest {
             rows += batch.rows().size();
         }
         assertThat(rows).isEqualTo(gold.records());
+        assertThat(order).as("chunks hold the rows in (level, entity, day) order").isSortedAccordingTo(
+                java.util.Comparator.comparing((String k) -> k.split("/")[0]).thenComparing(k -> k.split("/")[1]));
 
         path.cleanUp(run.context());
         assertThat(TestDatabase.text("SELECT to_regclass(?)::text", path.silverTable(run.execution()))).isNull();
+    }
+
+    @Test
+    void goldRowsAreVisibleAndWritableInTheirOrganizationOnly() throws Exception {
+        UUID orgA = PipelineFixtures.organization();
+        UUID orgB = PipelineFixtures.organization();
+        UUID pipelineA = PipelineFixtures.manual(orgA, "active");
+        UUID entity = UUID.randomUUID();
+        String insert = "INSERT INTO pipeline.gold_daily_metrics (pipeline_id, level, entity_id, metric_date, org_id, "
+                + "execution_id, extracted_at, impressions) VALUES (?, 'campaign', ?, ?, ?, ?, now(), 7)";
+        try (Connection a = dataSource.getConnection()) {
+            a.setAutoCommit(false);
+            io.clp.platform.tx.JdbcScope.organization(a, orgA);
+            assertThat(update(a, insert, pipelineA, entity, java.sql.Date.valueOf(DAY), orgA, UUID.randomUUID())).isEqualTo(1);
+            a.commit();
+        }
+        try (Connection b = dataSource.getConnection()) {
+            b.setAutoCommit(false);
+            io.clp.platform.tx.JdbcScope.organization(b, orgB);
+            assertThat(scalarOf(b, "SELECT count(*) FROM pipeline.gold_daily_metrics WHERE pipeline_id = ?", pipelineA))
+                    .as("another organization reads none of them").isZero();
+            assertThat(update(b, "UPDATE pipeline.gold_daily_metrics SET impressions = 0 WHERE pipeline_id = ?", pipelineA))
+                    .as("nor changes them").isZero();
+            assertThat(update(b, "DELETE FROM pipeline.gold_daily_metrics WHERE pipeline_id = ?", pipelineA)).isZero();
+            b.commit();
+            assertThatThrownBy(() -> update(b, insert, pipelineA, UUID.randomUUID(), java.sql.Date.valueOf(DAY), orgA,
+                    UUID.randomUUID())).as("nor writes rows of the other organization")
+                    .isInstanceOf(java.sql.SQLException.class).hasMessageContaining("row-level security");
+            b.rollback();
+        }
+        try (Connection a = dataSource.getConnection()) {
+            a.setAutoCommit(false);
+            io.clp.platform.tx.JdbcScope.organization(a, orgA);
+            assertThat(scalarOf(a, "SELECT sum(impressions) FROM pipeline.gold_daily_metrics WHERE pipeline_id = ?", pipelineA))
+                    .isEqualTo(7);
+            assertThatThrownBy(() -> update(a, "UPDATE pipeline.gold_daily_metrics SET org_id = ? WHERE pipeline_id = ?",
+                    orgB, pipelineA)).as("its own rows cannot be moved to another organization")
+                    .isInstanceOf(java.sql.SQLException.class).hasMessageContaining("row-level security");
+            a.rollback();
+        }
+        try (Connection none = dataSource.getConnection()) {
+            none.setAutoCommit(false);
+            assertThat(scalarOf(none, "SELECT count(*) FROM pipeline.gold_daily_metrics WHERE pipeline_id = ?", pipelineA))
+                    .as("a transaction without a scope reads nothing").isZero();
+            none.rollback();
+        }
+    }
+
+    private static int update(Connection c, String sql, Object... args) throws java.sql.SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        }
+    }
+
+    private static long scalarOf(Connection c, String sql, Object... args) throws java.sql.SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     @Test

@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.clp.pipeline.PipelineFixtures;
+import io.clp.pipeline.quality.QualityContext;
+import io.clp.pipeline.quality.QualityOutcome;
+import io.clp.pipeline.quality.SqlQualityChecks;
 import io.clp.pipeline.run.RunContext;
 import io.clp.pipeline.source.DirectorySource;
 import io.clp.platform.outbox.JdbcOutbox;
+import io.clp.platform.tx.JdbcScope;
 import io.clp.testing.PlatformTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -47,6 +51,9 @@ class DataPathThroughput {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    SqlQualityChecks quality;
 
     @Inject
     JdbcOutbox outbox;
@@ -113,6 +120,22 @@ class DataPathThroughput {
         long t3 = System.nanoTime();
         long peak = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
                 .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+        // the data-quality checks on the same silver rows, as if their window were the next 30 days: the gold just
+        // written is then every entity's 28-day history (the anomaly checks' worst case); rolled back
+        long qualityNanos;
+        QualityOutcome outcome;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            JdbcScope.organization(c, org);
+            JsonNode qualityConfig = json.valueToTree(Map.of("quality", Map.of("names", Map.of("patterns",
+                    Map.of("campaign", "^Camp [0-9]+$", "creative", "^Creative [0-9]+$")))));
+            QualityContext qc = new QualityContext(org, pipeline, execution, path.silverTable(execution), null, List.of(),
+                    rows, 0, first.plusDays(days), first.plusDays(2L * days - 1), null, qualityConfig);
+            long q0 = System.nanoTime();
+            outcome = quality.check(c, qc);
+            qualityNanos = System.nanoTime() - q0;
+            c.rollback();
+        }
         path.cleanUp(context);
         double raw = rows / (rawNanos / 1e9);
         double dataPath = rows / ((t3 - t0) / 1e9);
@@ -121,6 +144,8 @@ class DataPathThroughput {
                 + "gold+outbox %.2f s (%d gold rows); total %.2f s, %,.0f rows/s; ratio %.2f; peak heap %d MB%n",
                 (t1 - t0) / 1e9, b, (t2 - t1) / 1e9, s, (t3 - t2) / 1e9, g, (t3 - t0) / 1e9, dataPath, dataPath / raw,
                 peak >> 20);
+        System.out.printf(Locale.ROOT, "quality checks: %.2f s (%,.0f rows/s), score %s%n", qualityNanos / 1e9,
+                rows / (qualityNanos / 1e9), outcome.score());
         assertThat(s).isEqualTo(rows);
     }
 }
