@@ -694,6 +694,7 @@ public final class DataPath {
                     ps.setObject(3, ctx.pipelineId());
                     ps.setObject(4, ctx.executionId());
                     ps.setTimestamp(5, Timestamp.from(run.extractedAt()));
+                    ps.setObject(6, ctx.executionId());
                     zeroed = ps.executeUpdate();
                 }
                 long upsertedAt = System.nanoTime();
@@ -736,9 +737,9 @@ public final class DataPath {
                          coalesce(sum(r.clicks), 0) AS clicks,
                          coalesce(sum(r.conversions), 0) AS conversions,
                          coalesce(sum(r.views), 0) AS views,
-                         sum(r.spend_micros) / 1000000.0 AS spend,
+                         coalesce(sum(r.spend_micros), 0) / 1000000.0 AS spend,
                          min(coalesce(r.currency, k.currency)) AS currency,
-                         sum(r.revenue_micros) / 1000000.0 AS revenue
+                         coalesce(sum(r.revenue_micros), 0) / 1000000.0 AS revenue
                   FROM %s r JOIN %s k ON k.key_id = r.key_id
                   GROUP BY GROUPING SETS ((r.metric_date, k.campaign_id), (r.metric_date, k.insertion_order_id),
                                           (r.metric_date, k.line_item_id), (r.metric_date, k.creative_id))) day
@@ -763,6 +764,10 @@ public final class DataPath {
                    revenue = CASE WHEN g.revenue IS NULL THEN NULL ELSE 0 END, updated_at = now()
             WHERE g.pipeline_id = ? AND g.execution_id <> ? AND g.extracted_at <= ?
               AND g.metric_date IN (SELECT DISTINCT metric_date FROM %s)
+              -- a row this delivery refused (unparseable, or its entity unknown) may be the very entity that looks
+              -- vanished: when the execution refused rows other than duplicates, nothing is zeroed
+              AND NOT EXISTS (SELECT 1 FROM ingestion_rejects j WHERE j.execution_id = ?
+                                                               AND j.reasons NOT LIKE 'duplicate%%')
             """;
 
     record Published(long rows, int batches) {

@@ -334,6 +334,32 @@ class DataPathTest {
     }
 
     @Test
+    void aRestatementThatRefusedRowsZeroesNothingItDidNotDeliver() throws Exception {
+        UUID org = PipelineFixtures.organization();
+        UUID pipeline = PipelineFixtures.manual(org, "active");
+        DataPath path = dataPath(new NamesResolver());
+        drop(org, "in", "media_20261101.csv", HEADER + "\n" + row(DAY, 1, 100, 10) + "\n" + row(DAY, 2, 200, 20) + "\n");
+        Run first = run(org, pipeline, "in", "reject");
+        path.bronze(first.context());
+        path.silver(first.context());
+        path.gold(first.context());
+
+        // creative 2's row is unreadable this time: it is refused, and its earlier numbers must stand, not become zero
+        drop(org, "in", "media_20261101.csv", HEADER + "\n" + row(DAY, 1, 110, 11) + "\n"
+                + row(DAY, 2, 220, 22).replace(",220,", ",2x0,") + "\n");
+        Run second = run(org, pipeline, "in", "reject");
+        path.bronze(second.context());
+        path.silver(second.context());
+        path.gold(second.context());
+
+        assertThat(TestDatabase.count("SELECT count(*) FROM pipeline.ingestion_rejects WHERE execution_id = ?", second.execution()))
+                .isEqualTo(1);
+        assertThat(TestDatabase.text("SELECT string_agg(impressions || '/' || clicks, ',' ORDER BY impressions) FROM "
+                + "pipeline.gold_daily_metrics WHERE pipeline_id = ? AND level = 'creative'", pipeline))
+                .as("creative 1 restated, creative 2 (refused) kept").isEqualTo("110/11,200/20");
+    }
+
+    @Test
     void duplicateKeysKeepTheLastRowAndRefuseTheEarlierOnes() throws Exception {
         UUID org = PipelineFixtures.organization();
         UUID pipeline = PipelineFixtures.manual(org, "active");
@@ -469,8 +495,8 @@ class DataPathTest {
         assertThat(TestDatabase.text("SELECT string_agg(level || ' ' || metric_date || ' ' || impressions || ' ' || views || ' ' "
                 + "|| spend || ' ' || currency || ' ' || coalesce(revenue::text, '-'), ' | ' ORDER BY level, metric_date) "
                 + "FROM pipeline.gold_daily_metrics WHERE pipeline_id = ?", pipeline)).isEqualTo(
-                "campaign 2026-11-01 1000 300 12.345678 USD 40.500000 | campaign 2026-11-02 2000 600 0.500000 USD - | "
-                        + "line_item 2026-11-01 1000 300 12.345678 USD 40.500000 | line_item 2026-11-02 2000 600 0.500000 USD -");
+                "campaign 2026-11-01 1000 300 12.345678 USD 40.500000 | campaign 2026-11-02 2000 600 0.500000 USD 0.000000 | "
+                        + "line_item 2026-11-01 1000 300 12.345678 USD 40.500000 | line_item 2026-11-02 2000 600 0.500000 USD 0.000000");
     }
 
     /** Batch id to the rows it carries. */
