@@ -158,14 +158,15 @@ class MetricsEtlEndToEndTest {
     private static List<Path> creatives(int limit) {
         List<Path> paths = new ArrayList<>();
         for (String line : client.queryText("""
-                SELECT string_agg(c.id || '|' || c.name || '|' || i.name || '|' || l.name || '|' || cr.name, E'\\n' ORDER BY cr.external_id)
+                SELECT string_agg(concat_ws(chr(31), c.id, c.name, i.name, l.name, cr.name), chr(30) ORDER BY cr.external_id)
                 FROM (SELECT * FROM campaign.creatives WHERE dsp_account_id = CAST(? AS uuid) AND removed_at IS NULL
                       ORDER BY external_id LIMIT %d) cr
                 JOIN campaign.line_items l ON l.id = cr.line_item_id
                 JOIN campaign.insertion_orders i ON i.id = l.insertion_order_id
                 JOIN campaign.campaigns c ON c.id = i.campaign_id
-                """.formatted(limit), accountId).split("\n")) {
-            String[] f = line.split("\\|", -1);
+                """.formatted(limit), accountId).split("\u001e")) {
+            // names may hold any printable character (DSP naming taxonomies use | and _): the separators are ASCII's
+            String[] f = line.split("\u001f", -1);
             paths.add(new Path(f[0], f[1], f[2], f[3], f[4]));
         }
         return paths;
@@ -187,7 +188,9 @@ class MetricsEtlEndToEndTest {
                 long clicks = impressions / 100;
                 file.append(day).append(',').append(csvField(p.campaign())).append(',').append(csvField(p.insertionOrder()))
                         .append(',').append(csvField(p.lineItem())).append(',').append(csvField(p.creative())).append(',')
-                        .append(impressions).append(',').append(clicks).append(",0.010000,").append(clicks / 10).append(",12.50\n");
+                        .append(impressions).append(',').append(clicks).append(',')
+                        .append(String.format(java.util.Locale.ROOT, "%.6f", (double) clicks / impressions)).append(',')
+                        .append(clicks / 10).append(",12.50\n");
                 byCampaign.merge(p.campaignId(), impressions, Long::sum);
                 i++;
             }
