@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
  * campaign-service returns the metrics they produced; a pipeline whose process is killed mid-run resumes, and gold
  * never counts twice.
  */
-@Order(6)
+@Order(1)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MetricsEtlEndToEndTest {
 

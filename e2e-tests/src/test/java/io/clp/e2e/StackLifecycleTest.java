@@ -42,9 +42,9 @@ class StackLifecycleTest {
                 .flatMap(Optional::stream)
                 .flatMap(p -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants()))
                 .toList();
-        assertThat(processes).hasSizeGreaterThanOrEqualTo(11);
+        assertThat(processes).hasSizeGreaterThanOrEqualTo(12);
 
-        assertThat(stack.down()).hasSize(11);
+        assertThat(stack.down()).hasSize(12);
 
         assertThat(processes).noneMatch(ProcessHandle::isAlive);
         assertThat(stack.status()).noneMatch(Stack.ComponentStatus::running);
