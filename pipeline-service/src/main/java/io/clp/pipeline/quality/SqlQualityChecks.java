@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clp.pipeline.quality.QualityConfig.Check;
 import io.clp.pipeline.quality.QualityConfig.Severity;
+import io.clp.pipeline.template.Re2jRegularExpressions;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.math.BigDecimal;
@@ -52,12 +53,7 @@ public class SqlQualityChecks implements QualityChecks {
     /** The columns {@code requiredFields.fields} may name; {@code entity} is the row's entity key (key_id or external_id). */
     static final Map<String, String> REQUIRED_FIELDS = requiredFields();
 
-    /** The longest name pattern accepted, and how far its counted repetitions may multiply (as for input schemas). */
-    static final int MAX_PATTERN_LENGTH = 1_000;
-    static final long MAX_REPETITION = 10_000;
-
     private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
-    private static final Pattern COUNTED = Pattern.compile("(?<!\\\\)\\{(\\d+)(?:,(\\d*))?}");
 
     /** The row's own entity id for its level (null: the entity is unknown). */
     static final String ENTITY = "(CASE level WHEN 'campaign' THEN campaign_id WHEN 'insertion_order' THEN insertion_order_id "
@@ -464,7 +460,7 @@ public class SqlQualityChecks implements QualityChecks {
             ObjectNode d = JSON.createObjectNode();
             ObjectNode used = d.putObject("patterns");
             patterns.forEach((key, regex) -> {
-                String problem = patternProblem(regex);
+                String problem = Re2jRegularExpressions.problem(regex);
                 if (problem != null) {
                     check.notes.add("patterns." + key + " " + problem + ": ignored");
                 } else {
@@ -765,30 +761,6 @@ public class SqlQualityChecks implements QualityChecks {
                     }
                 }
             }
-        }
-    }
-
-    /** Why a name pattern cannot be used (the same limits as input schema patterns), or null when it can. */
-    static String patternProblem(String regex) {
-        if (regex.length() > MAX_PATTERN_LENGTH) {
-            return "is longer than " + MAX_PATTERN_LENGTH + " characters";
-        }
-        long product = 1;
-        java.util.regex.Matcher counted = COUNTED.matcher(regex);
-        while (counted.find()) {
-            String upper = counted.group(2);
-            String bound = upper == null || upper.isEmpty() ? counted.group(1) : upper;
-            long n = bound.length() > 6 ? Long.MAX_VALUE : Math.max(1, Long.parseLong(bound));
-            product = n > MAX_REPETITION ? Long.MAX_VALUE : Math.min(Long.MAX_VALUE / MAX_REPETITION, product * n);
-            if (product > MAX_REPETITION) {
-                return "repeats too much: its counted repetitions may multiply to at most " + MAX_REPETITION;
-            }
-        }
-        try {
-            com.google.re2j.Pattern.compile(regex);
-            return null;
-        } catch (RuntimeException e) {
-            return "is not a supported regular expression (RE2 syntax: no backreferences or lookaround)";
         }
     }
 

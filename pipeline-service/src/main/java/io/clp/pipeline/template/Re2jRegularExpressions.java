@@ -11,7 +11,7 @@ import com.networknt.schema.regex.RegularExpressionFactory;
  * (backreferences, lookaround); {@link #problem} says so when a schema is checked, so a stored schema always compiles.
  * Like the JSON Schema specification asks, a pattern is not anchored: it matches when found anywhere in the string.
  */
-final class Re2jRegularExpressions implements RegularExpressionFactory {
+public final class Re2jRegularExpressions implements RegularExpressionFactory {
 
     static final Re2jRegularExpressions INSTANCE = new Re2jRegularExpressions();
 
@@ -35,8 +35,11 @@ final class Re2jRegularExpressions implements RegularExpressionFactory {
 
     private static final java.util.regex.Pattern COUNTED = java.util.regex.Pattern.compile("(?<!\\\\)\\{(\\d+)(?:,(\\d*))?}");
 
-    /** Why RE2J cannot compile {@code regex} within the limits, or null when it can. */
-    static String problem(String regex) {
+    /**
+     * Why RE2J cannot compile {@code regex} within the limits, or null when it can: for every pattern a user gives
+     * (input schemas, data-quality name checks).
+     */
+    public static String problem(String regex) {
         if (regex.length() > MAX_LENGTH) {
             return "is longer than " + MAX_LENGTH + " characters";
         }
