@@ -32,7 +32,7 @@ class OutboxRoutingTest {
 
     private static final String FORGE = """
             INSERT INTO %s.outbox_event (id, aggregatetype, aggregateid, type, payload, source, subject, org_id, actor, occurred_at)
-            VALUES (?, ?, ?, 'io.clp.api-key.created.v1', CAST(? AS jsonb), '/identity', ?, ?, 'system', now())""";
+            VALUES (?, ?, ?, 'io.clp.api-key.created.v1', CAST(? AS json), '/identity', ?, ?, 'system', now())""";
 
     private static StackContext ctx;
     private static StackClient client;

@@ -301,7 +301,7 @@ final class IngestBench {
     }
 
     /**
-     * Waits until campaign-service holds every gold row of the pipeline as written by the execution; returns the
+     * Waits until campaign-service holds every gold row the execution wrote (gold publishes what changed); returns the
      * System.nanoTime() it saw them all, or -1 when it stopped moving for two minutes or the timeout passed.
      */
     private long awaitQueryable(String pipelineId, String executionId, Options o) throws Exception {
@@ -309,8 +309,10 @@ final class IngestBench {
         try (Connection c = client.superuser()) {
             long expected;
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT count(*) FROM pipeline.gold_daily_metrics WHERE pipeline_id = CAST(? AS uuid)")) {
+                    "SELECT count(*) FROM pipeline.gold_daily_metrics WHERE pipeline_id = CAST(? AS uuid) "
+                            + "AND execution_id = CAST(? AS uuid)")) {
                 ps.setString(1, pipelineId);
+                ps.setString(2, executionId);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     expected = rs.getLong(1);

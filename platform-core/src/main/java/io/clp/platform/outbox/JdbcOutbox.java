@@ -23,7 +23,7 @@ import java.util.UUID;
 public class JdbcOutbox {
 
     static final String INSERT = "INSERT INTO outbox_event (" + OutboxRow.COLUMNS + ") "
-            + "VALUES (?, ?, ?, ?, CAST(CAST(? AS text) AS jsonb), ?, ?, ?, ?, ?, ?, 'application/json', ?)";
+            + "VALUES (?, ?, ?, ?, CAST(CAST(? AS text) AS json), ?, ?, ?, ?, ?, ?, 'application/json', ?)";
 
     static final String DELETE = "DELETE FROM outbox_event WHERE id = ANY (?)";
 
@@ -32,14 +32,6 @@ public class JdbcOutbox {
 
     @Inject
     Actor actor;
-
-    /**
-     * The row {@link #publish} would write for {@code event} (as the service acting for itself), for a bulk writer that
-     * makes many similar rows in one statement from it.
-     */
-    public OutboxRow row(DomainEvent event) {
-        return OutboxRow.of(event, json, actor.serviceName(), actor.service().actor());
-    }
 
     /** Writes the events as the service acting for itself; returns their event ids, in order. */
     public List<UUID> publish(Connection connection, List<? extends DomainEvent> events) throws SQLException {

@@ -22,7 +22,7 @@ import java.util.UUID;
 public class Outbox {
 
     static final String INSERT = "INSERT INTO outbox_event (" + OutboxRow.COLUMNS + ") "
-            + "VALUES (?1, ?2, ?3, ?4, CAST(CAST(?5 AS text) AS jsonb), ?6, ?7, ?8, ?9, ?10, ?11, 'application/json', ?12)";
+            + "VALUES (?1, ?2, ?3, ?4, CAST(CAST(?5 AS text) AS json), ?6, ?7, ?8, ?9, ?10, ?11, 'application/json', ?12)";
 
     @Inject
     ObjectMapper json;

@@ -29,7 +29,7 @@ public record OutboxRow(
         String specVersion,
         String traceparent) {
 
-    /** The payload is cast through text: bound straight to jsonb, a string would be stored as a JSON string. */
+    /** The payload is cast through text: bound straight to json, a string would be stored as a JSON string. */
     static final String COLUMNS = "id, aggregatetype, aggregateid, type, payload, source, subject, org_id, actor, "
             + "occurred_at, specversion, datacontenttype, traceparent";
 

@@ -20,7 +20,6 @@ import io.clp.pipeline.source.SourceObject;
 import io.clp.pipeline.source.SourceRefusedException;
 import io.clp.pipeline.source.SourceRequest;
 import io.clp.platform.outbox.JdbcOutbox;
-import io.clp.platform.outbox.OutboxRow;
 import io.clp.platform.tx.JdbcScope;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
@@ -651,9 +650,17 @@ public final class DataPath {
 
     /**
      * Daily metrics per level, entity and day, rolled up from each row's entity to its ancestors, replace the
-     * pipeline's gold rows of the days this execution has data for; rows of those days the execution no longer has
-     * are set to zero (a restatement), and every row the execution owns is published as MetricsBatch chunks in the
-     * same transaction. Re-running gives the same rows and the same batch ids.
+     * pipeline's gold of the days this execution delivered, and what changed is published as MetricsBatch chunks in
+     * the same transaction:
+     * <ol>
+     * <li>the execution's gold is computed into an unlogged work table (the creative level projected, the ancestors
+     * aggregated in one hash pass);</li>
+     * <li>days whose recorded version ({@code gold_days}) is newer than this execution's are left alone, whole: a
+     * slower run that read its source earlier never replaces a later delivery; the others take this version;</li>
+     * <li>rows whose numbers changed are updated, new rows inserted, rows of those days the execution no longer has
+     * set to zero (a restatement); rows with the same numbers are left as they are;</li>
+     * <li>the changed rows are published; a re-run changes and publishes nothing.</li>
+     * </ol>
      */
     public StageResult gold(RunContext ctx) throws Exception {
         Staging st = staging(ctx.executionId());
@@ -679,38 +686,39 @@ public final class DataPath {
                     }
                 }
                 long started = System.nanoTime();
-                long upserted;
-                try (PreparedStatement ps = c.prepareStatement(GOLD_UPSERT.formatted(st.rows(), st.keys()))) {
-                    ps.setObject(1, ctx.pipelineId());
-                    ps.setObject(2, ctx.organizationId());
-                    ps.setObject(3, ctx.executionId());
-                    ps.setTimestamp(4, Timestamp.from(run.extractedAt()));
-                    upserted = ps.executeUpdate();
-                }
-                long zeroed;
-                try (PreparedStatement ps = c.prepareStatement(GOLD_VANISHED.formatted(st.rows()))) {
-                    ps.setObject(1, ctx.executionId());
-                    ps.setTimestamp(2, Timestamp.from(run.extractedAt()));
-                    ps.setObject(3, ctx.pipelineId());
-                    ps.setObject(4, ctx.executionId());
-                    ps.setTimestamp(5, Timestamp.from(run.extractedAt()));
-                    ps.setObject(6, ctx.executionId());
-                    zeroed = ps.executeUpdate();
-                }
-                long upsertedAt = System.nanoTime();
-                Published published = publish(c, ctx, run);
+                st.createGold(c);
+                boolean creativesUnique = scalar(c, "SELECT count(creative_id) - count(DISTINCT creative_id) FROM " + st.keys(), null) == 0;
+                execute(c, (creativesUnique ? GOLD_CREATIVES : GOLD_CREATIVES_GROUPED).formatted(st.gold(), st.rows(), st.keys()));
+                execute(c, GOLD_ANCESTORS.formatted(st.gold(), st.rows(), st.keys()));
+                Timestamp version = Timestamp.from(run.extractedAt());
+                long stale = update(c, GOLD_STALE_DAYS.formatted(st.gold(), st.gold()), ctx.pipelineId(), version,
+                        ctx.executionId());
+                update(c, GOLD_DAYS.formatted(st.gold()), ctx.pipelineId(), ctx.organizationId(), ctx.executionId(), version);
+                execute(c, "ANALYZE " + st.gold());
+                long computed = scalar(c, "SELECT count(*) FROM " + st.gold(), null);
+                long restated = update(c, GOLD_RESTATE.formatted(st.gold(), st.gold(), st.gold(), st.changes()),
+                        ctx.executionId(), version, ctx.pipelineId());
+                long inserted = update(c, GOLD_INSERT.formatted(st.gold(), st.gold(), st.gold(), st.changes()), ctx.pipelineId(),
+                        ctx.organizationId(), ctx.executionId(), version, ctx.pipelineId());
+                long zeroed = update(c, GOLD_VANISHED.formatted(st.gold(), st.gold(), st.changes()), ctx.executionId(),
+                        version, ctx.pipelineId(), ctx.executionId());
+                long writtenAt = System.nanoTime();
+                int batches = publish(c, ctx, run, st);
                 long publishedAt = System.nanoTime();
                 holdLease(c, ctx);
                 c.commit();
-                LOG.debugf("execution %s: gold upsert %d ms, publication %d ms (%d batches), commit %d ms", ctx.executionId(),
-                        (upsertedAt - started) / 1_000_000, (publishedAt - upsertedAt) / 1_000_000, published.batches(),
-                        (System.nanoTime() - publishedAt) / 1_000_000);
+                LOG.debugf("execution %s: gold written in %d ms (%d restated, %d inserted, %d zeroed), %d batches published "
+                                + "in %d ms, committed in %d ms", ctx.executionId(), (writtenAt - started) / 1_000_000, restated,
+                        inserted, zeroed, batches, (publishedAt - writtenAt) / 1_000_000, (System.nanoTime() - publishedAt) / 1_000_000);
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("table", "gold_daily_metrics");
-                details.put("rowsWritten", upserted);
+                details.put("rowsInserted", inserted);
+                details.put("rowsRestated", restated);
                 details.put("rowsZeroed", zeroed);
-                details.put("batches", published.batches());
-                return new StageResult(published.rows(), 0, 0, null, details);
+                details.put("rowsUnchanged", computed - restated - inserted);
+                details.put("rowsLeftToNewerDeliveries", stale);
+                details.put("batches", batches);
+                return new StageResult(restated + inserted + zeroed, 0, 0, null, details);
             } catch (Exception | Error e) {
                 c.rollback();
                 throw e;
@@ -718,19 +726,36 @@ public final class DataPath {
         }
     }
 
-    static final String GOLD_UPSERT = """
-            INSERT INTO gold_daily_metrics AS g (pipeline_id, level, entity_id, metric_date, org_id, execution_id,
-                                                 extracted_at, impressions, clicks, conversions, views, spend, currency,
-                                                 revenue, updated_at)
-            SELECT ?, level, entity_id, metric_date, ?, ?, ?, impressions, clicks, conversions, views, spend, currency,
-                   revenue, now()
+    /** The creative level when no two keys name the same creative: silver's rows are one per entity and day already. */
+    static final String GOLD_CREATIVES = """
+            INSERT INTO %s (level, entity_id, metric_date, impressions, clicks, conversions, views, spend, currency, revenue)
+            SELECT 'creative', k.creative_id, r.metric_date, coalesce(r.impressions, 0), coalesce(r.clicks, 0),
+                   coalesce(r.conversions, 0), coalesce(r.views, 0), coalesce(r.spend_micros, 0) / 1000000.0,
+                   coalesce(r.currency, k.currency), coalesce(r.revenue_micros, 0) / 1000000.0
+            FROM %s r JOIN %s k ON k.key_id = r.key_id
+            WHERE k.creative_id IS NOT NULL
+            """;
+
+    /** The creative level when two keys name the same creative (names that differ only where matching ignores it). */
+    static final String GOLD_CREATIVES_GROUPED = """
+            INSERT INTO %s (level, entity_id, metric_date, impressions, clicks, conversions, views, spend, currency, revenue)
+            SELECT 'creative', k.creative_id, r.metric_date, coalesce(sum(r.impressions), 0), coalesce(sum(r.clicks), 0),
+                   coalesce(sum(r.conversions), 0), coalesce(sum(r.views), 0), coalesce(sum(r.spend_micros), 0) / 1000000.0,
+                   min(coalesce(r.currency, k.currency)), coalesce(sum(r.revenue_micros), 0) / 1000000.0
+            FROM %s r JOIN %s k ON k.key_id = r.key_id
+            WHERE k.creative_id IS NOT NULL
+            GROUP BY k.creative_id, r.metric_date
+            """;
+
+    /** Line items, insertion orders and campaigns: few groups, aggregated in one hash pass over silver. */
+    static final String GOLD_ANCESTORS = """
+            INSERT INTO %s (level, entity_id, metric_date, impressions, clicks, conversions, views, spend, currency, revenue)
+            SELECT level, entity_id, metric_date, impressions, clicks, conversions, views, spend, currency, revenue
             FROM (SELECT r.metric_date,
-                         CASE WHEN GROUPING(k.creative_id) = 0 THEN 'creative'
-                              WHEN GROUPING(k.line_item_id) = 0 THEN 'line_item'
+                         CASE WHEN GROUPING(k.line_item_id) = 0 THEN 'line_item'
                               WHEN GROUPING(k.insertion_order_id) = 0 THEN 'insertion_order'
                               ELSE 'campaign' END AS level,
-                         CASE WHEN GROUPING(k.creative_id) = 0 THEN k.creative_id
-                              WHEN GROUPING(k.line_item_id) = 0 THEN k.line_item_id
+                         CASE WHEN GROUPING(k.line_item_id) = 0 THEN k.line_item_id
                               WHEN GROUPING(k.insertion_order_id) = 0 THEN k.insertion_order_id
                               ELSE k.campaign_id END AS entity_id,
                          coalesce(sum(r.impressions), 0) AS impressions,
@@ -742,122 +767,121 @@ public final class DataPath {
                          coalesce(sum(r.revenue_micros), 0) / 1000000.0 AS revenue
                   FROM %s r JOIN %s k ON k.key_id = r.key_id
                   GROUP BY GROUPING SETS ((r.metric_date, k.campaign_id), (r.metric_date, k.insertion_order_id),
-                                          (r.metric_date, k.line_item_id), (r.metric_date, k.creative_id))) day
+                                          (r.metric_date, k.line_item_id))) day
             WHERE entity_id IS NOT NULL
-            -- in the primary key's order: the index is then filled page after page, not at random entity ids
-            ORDER BY level, entity_id, metric_date
-            ON CONFLICT (pipeline_id, level, entity_id, metric_date) DO UPDATE SET
-                org_id = EXCLUDED.org_id, execution_id = EXCLUDED.execution_id, extracted_at = EXCLUDED.extracted_at,
-                impressions = EXCLUDED.impressions, clicks = EXCLUDED.clicks, conversions = EXCLUDED.conversions,
-                views = EXCLUDED.views, spend = EXCLUDED.spend, currency = EXCLUDED.currency, revenue = EXCLUDED.revenue,
-                updated_at = now()
-            WHERE g.extracted_at <= EXCLUDED.extracted_at
-              AND (g.execution_id, g.impressions, g.clicks, g.conversions, g.views, g.spend, g.currency, g.revenue)
-                  IS DISTINCT FROM (EXCLUDED.execution_id, EXCLUDED.impressions, EXCLUDED.clicks, EXCLUDED.conversions,
-                                    EXCLUDED.views, EXCLUDED.spend, EXCLUDED.currency, EXCLUDED.revenue)
             """;
-
-    /** Rows of the days this execution delivered that it no longer has: a restatement sets them to zero. */
-    static final String GOLD_VANISHED = """
-            UPDATE gold_daily_metrics g SET execution_id = ?, extracted_at = ?, impressions = 0, clicks = 0,
-                   conversions = 0, views = 0, spend = CASE WHEN g.spend IS NULL THEN NULL ELSE 0 END,
-                   revenue = CASE WHEN g.revenue IS NULL THEN NULL ELSE 0 END, updated_at = now()
-            WHERE g.pipeline_id = ? AND g.execution_id <> ? AND g.extracted_at <= ?
-              AND g.metric_date IN (SELECT DISTINCT metric_date FROM %s)
-              -- a row this delivery refused (unparseable, or its entity unknown) may be the very entity that looks
-              -- vanished: when the execution refused rows other than duplicates, nothing is zeroed
-              AND NOT EXISTS (SELECT 1 FROM ingestion_rejects j WHERE j.execution_id = ?
-                                                               AND j.reasons NOT LIKE 'duplicate%%')
-            """;
-
-    record Published(long rows, int batches) {
-    }
 
     /**
-     * The execution's gold rows as MetricsBatch outbox rows, built by PostgreSQL in one statement: the rows are
-     * numbered in (level, entity, day) order, cut into chunks of {@link MetricsBatch#MAX_ROWS}, and each chunk's rows
-     * aggregated as JSON into the batch's payload; the rest of the payload and the row's headers are those the outbox
-     * writes for the batch ({@link JdbcOutbox#row}), made once from a batch of no rows. The rows are inserted and deleted
-     * in this transaction, as {@link JdbcOutbox#publish} does, so that the outbox relays them when gold commits.
+     * Days a newer delivery of the pipeline holds ((extracted_at, execution_id) above this execution's): removed from
+     * the execution's gold, whole. Returns the rows removed; their days are counted by the caller.
      */
-    private Published publish(Connection c, RunContext ctx, RunInfo run) throws SQLException {
-        long total;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT count(*) FROM gold_daily_metrics WHERE pipeline_id = ? AND execution_id = ?")) {
-            ps.setObject(1, ctx.pipelineId());
-            ps.setObject(2, ctx.executionId());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                total = rs.getLong(1);
-            }
-        }
-        int chunks = (int) ((total + MetricsBatch.MAX_ROWS - 1) / MetricsBatch.MAX_ROWS);
-        if (chunks == 0) {
-            return new Published(0, 0);
-        }
+    static final String GOLD_STALE_DAYS = """
+            WITH newer AS (
+                SELECT d.metric_date FROM gold_days d
+                WHERE d.pipeline_id = ? AND d.metric_date IN (SELECT DISTINCT metric_date FROM %s)
+                  AND (d.extracted_at, d.execution_id) > (CAST(? AS timestamptz), CAST(? AS uuid)))
+            DELETE FROM %s WHERE metric_date IN (SELECT metric_date FROM newer)
+            """;
+
+    /** The days this execution delivers take its version. */
+    static final String GOLD_DAYS = """
+            INSERT INTO gold_days AS d (pipeline_id, metric_date, org_id, execution_id, extracted_at, updated_at)
+            SELECT CAST(? AS uuid), metric_date, CAST(? AS uuid), CAST(? AS uuid), CAST(? AS timestamptz), now()
+            FROM (SELECT DISTINCT metric_date FROM %s) days
+            ON CONFLICT (pipeline_id, metric_date) DO UPDATE SET execution_id = EXCLUDED.execution_id,
+                extracted_at = EXCLUDED.extracted_at, updated_at = now()
+            """;
+
+    /** Rows whose numbers changed take the execution's; they go to the changes to publish. */
+    static final String GOLD_RESTATE = """
+            WITH restated AS (
+                UPDATE gold_daily_metrics g SET execution_id = ?, extracted_at = ?, impressions = s.impressions,
+                       clicks = s.clicks, conversions = s.conversions, views = s.views, spend = s.spend,
+                       currency = s.currency, revenue = s.revenue, updated_at = now()
+                FROM %s s
+                WHERE g.pipeline_id = ?
+                  AND g.metric_date BETWEEN (SELECT min(metric_date) FROM %s) AND (SELECT max(metric_date) FROM %s)
+                  AND g.metric_date = s.metric_date AND g.level = s.level AND g.entity_id = s.entity_id
+                  AND (g.impressions, g.clicks, g.conversions, g.views, g.spend, g.currency, g.revenue)
+                      IS DISTINCT FROM (s.impressions, s.clicks, s.conversions, s.views, s.spend, s.currency, s.revenue)
+                RETURNING g.level, g.entity_id, g.metric_date, g.impressions, g.clicks, g.conversions, g.views, g.spend,
+                          g.currency, g.revenue)
+            INSERT INTO %s SELECT * FROM restated
+            """;
+
+    /** Rows gold does not have yet; in the key's order, so that the index is filled page after page. */
+    static final String GOLD_INSERT = """
+            WITH inserted AS (
+                INSERT INTO gold_daily_metrics (pipeline_id, level, entity_id, metric_date, org_id, execution_id,
+                                                extracted_at, impressions, clicks, conversions, views, spend, currency,
+                                                revenue, updated_at)
+                SELECT ?, s.level, s.entity_id, s.metric_date, ?, ?, ?, s.impressions, s.clicks, s.conversions, s.views,
+                       s.spend, s.currency, s.revenue, now()
+                FROM %s s
+                WHERE NOT EXISTS (SELECT 1 FROM gold_daily_metrics g
+                                  WHERE g.pipeline_id = ? AND g.metric_date = s.metric_date AND g.level = s.level
+                                    AND g.entity_id = s.entity_id
+                                    AND g.metric_date BETWEEN (SELECT min(metric_date) FROM %s)
+                                                          AND (SELECT max(metric_date) FROM %s))
+                ORDER BY s.metric_date, s.level, s.entity_id
+                RETURNING level, entity_id, metric_date, impressions, clicks, conversions, views, spend, currency, revenue)
+            INSERT INTO %s SELECT * FROM inserted
+            """;
+
+    /**
+     * Rows of the days this execution delivered that it no longer has, and that are not zero yet: a restatement sets
+     * them to zero.
+     */
+    static final String GOLD_VANISHED = """
+            WITH zeroed AS (
+                UPDATE gold_daily_metrics g SET execution_id = ?, extracted_at = ?, impressions = 0, clicks = 0,
+                       conversions = 0, views = 0, spend = CASE WHEN g.spend IS NULL THEN NULL ELSE 0 END,
+                       revenue = CASE WHEN g.revenue IS NULL THEN NULL ELSE 0 END, updated_at = now()
+                WHERE g.pipeline_id = ?
+                  AND g.metric_date IN (SELECT DISTINCT metric_date FROM %s)
+                  AND NOT EXISTS (SELECT 1 FROM %s s WHERE s.metric_date = g.metric_date AND s.level = g.level
+                                                      AND s.entity_id = g.entity_id)
+                  AND (g.impressions <> 0 OR g.clicks <> 0 OR g.conversions <> 0 OR g.views <> 0 OR g.spend <> 0
+                       OR g.revenue <> 0)
+                  -- a row this delivery refused (unparseable, or its entity unknown) may be the very entity that looks
+                  -- vanished: when the execution refused rows other than duplicates, nothing is zeroed
+                  AND NOT EXISTS (SELECT 1 FROM ingestion_rejects j WHERE j.execution_id = ?
+                                                                   AND j.reasons NOT LIKE 'duplicate%%')
+                RETURNING g.level, g.entity_id, g.metric_date, g.impressions, g.clicks, g.conversions, g.views, g.spend,
+                          g.currency, g.revenue)
+            INSERT INTO %s SELECT * FROM zeroed
+            """;
+
+    /**
+     * The execution's changes as MetricsBatch chunks of {@link MetricsBatch#MAX_ROWS} rows, in the order gold wrote
+     * them, read with a cursor and written to the outbox chunk by chunk (the heap holds one chunk). The chunk number
+     * makes the batch id: a gold that committed publishes its chunks once (run again, it finds nothing changed), and
+     * one that rolled back published nothing.
+     */
+    private int publish(Connection c, RunContext ctx, RunInfo run, Staging st) throws SQLException {
         String score = run.qualityScore() == null ? null : run.qualityScore().toPlainString();
-        OutboxRow template = outbox.row(batch(ctx, run, score, 0, List.of()));
-        UUID[] batchIds = new UUID[chunks];
-        for (int i = 0; i < chunks; i++) {
-            batchIds[i] = MetricsBatch.batchIdOf(ctx.executionId(), i);
-        }
-        List<UUID> ids = new ArrayList<>(chunks);
-        try (PreparedStatement ps = c.prepareStatement(PUBLISH)) {
-            ps.setObject(1, ctx.pipelineId());
-            ps.setObject(2, ctx.executionId());
-            ps.setInt(3, MetricsBatch.MAX_ROWS);
-            ps.setArray(4, c.createArrayOf("uuid", batchIds));
-            ps.setString(5, template.aggregateType());
-            ps.setString(6, template.type());
-            ps.setString(7, template.payload());
-            ps.setString(8, template.source());
-            ps.setString(9, template.orgId());
-            ps.setString(10, template.actor());
-            ps.setTimestamp(11, Timestamp.from(template.occurredAt()));
-            ps.setString(12, template.specVersion());
-            ps.setString(13, template.traceparent());
+        int chunk = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT level, entity_id, metric_date, impressions, clicks, "
+                + "conversions, views, spend::text, NULLIF(btrim(currency), ''), revenue::text FROM " + st.changes())) {
+            ps.setFetchSize(MetricsBatch.MAX_ROWS);
             try (ResultSet rs = ps.executeQuery()) {
+                List<MetricsBatch.Row> rows = new ArrayList<>(MetricsBatch.MAX_ROWS);
                 while (rs.next()) {
-                    ids.add(rs.getObject(1, UUID.class));
+                    rows.add(new MetricsBatch.Row(rs.getString(1), rs.getObject(2, UUID.class), rs.getObject(3, LocalDate.class),
+                            rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getString(8), rs.getString(9),
+                            rs.getString(10)));
+                    if (rows.size() == MetricsBatch.MAX_ROWS) {
+                        outbox.publish(c, List.of(batch(ctx, run, score, chunk++, rows)));
+                        rows = new ArrayList<>(MetricsBatch.MAX_ROWS);
+                    }
+                }
+                if (!rows.isEmpty()) {
+                    outbox.publish(c, List.of(batch(ctx, run, score, chunk++, rows)));
                 }
             }
         }
-        if (ids.size() != chunks) {
-            throw new IllegalStateException("gold published " + ids.size() + " metrics batches, " + chunks + " expected");
-        }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM outbox_event WHERE id = ANY (?)")) {
-            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
-            ps.executeUpdate();
-        }
-        return new Published(total, chunks);
+        return chunk;
     }
-
-    /**
-     * One outbox row per chunk of the execution's gold rows: a MetricsBatch payload whose rows are the chunk's, in
-     * (level, entity, day) order, each as {@link MetricsBatch.Row} serializes (amounts as decimal strings, a blank
-     * currency as none; the service's JSON leaves null fields out).
-     */
-    static final String PUBLISH = """
-            WITH numbered AS (
-                SELECT row_number() OVER (ORDER BY level, entity_id, metric_date) AS n,
-                       jsonb_strip_nulls(jsonb_build_object('level', level, 'entityId', entity_id, 'date', metric_date,
-                                         'impressions', impressions, 'clicks', clicks, 'conversions', conversions,
-                                         'views', views, 'spend', spend::text, 'currency', NULLIF(btrim(currency), ''),
-                                         'revenue', revenue::text)) AS row
-                FROM gold_daily_metrics WHERE pipeline_id = ? AND execution_id = ?),
-            chunks AS (
-                SELECT ((n - 1) / ?)::integer AS chunk, jsonb_agg(row ORDER BY n) AS rows FROM numbered GROUP BY 1),
-            batches AS (
-                SELECT c.chunk, (CAST(? AS uuid[]))[c.chunk + 1] AS batch_id, c.rows FROM chunks c)
-            INSERT INTO outbox_event (id, aggregatetype, aggregateid, type, payload, source, subject, org_id, actor,
-                                      occurred_at, specversion, datacontenttype, traceparent)
-            SELECT gen_random_uuid(), ?, b.batch_id::text, ?,
-                   CAST(CAST(? AS text) AS jsonb)
-                       || jsonb_build_object('batchId', b.batch_id, 'chunk', b.chunk, 'rows', b.rows),
-                   ?, 'metrics-batches/' || b.batch_id, ?, ?, ?, ?, 'application/json', ?
-            FROM batches b
-            RETURNING id
-            """;
 
     private static MetricsBatch batch(RunContext ctx, RunInfo run, String score, int chunk, List<MetricsBatch.Row> rows) {
         return new MetricsBatch(MetricsBatch.batchIdOf(ctx.executionId(), chunk), ctx.organizationId(), ctx.executionId(),
@@ -952,6 +976,22 @@ public final class DataPath {
         try (PreparedStatement ps = c.prepareStatement("SELECT set_config('work_mem', ?, true)")) {
             ps.setString(1, settings.workMem());
             ps.execute();
+        }
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    /** Runs a statement with positional parameters; returns the rows it wrote. */
+    private static long update(Connection c, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setObject(i + 1, parameters[i]);
+            }
+            return ps.executeLargeUpdate();
         }
     }
 

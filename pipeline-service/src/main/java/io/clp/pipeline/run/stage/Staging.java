@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 record Staging(String schema, String prefix) {
 
     /** Matches every staging table's name; the janitor drops those whose execution is gone or long finished. */
-    static final Pattern NAME = Pattern.compile("stg_([0-9a-f]{32})_(rows|keys|rejects|done|silver)");
+    static final Pattern NAME = Pattern.compile("stg_([0-9a-f]{32})_(rows|keys|rejects|done|silver|gold|changes)");
 
     static Staging of(String schema, UUID executionId) {
         return new Staging(schema, "stg_" + executionId.toString().replace("-", ""));
@@ -45,6 +45,16 @@ record Staging(String schema, String prefix) {
     /** One row once silver is loaded (stage 'loaded') and once its entities are resolved (stage 'resolved'). */
     String done() {
         return schema + "." + prefix + "_done";
+    }
+
+    /** Gold as the execution computed it: one row per level, entity and day, before it is compared with gold. */
+    String gold() {
+        return schema + "." + prefix + "_gold";
+    }
+
+    /** The gold rows the execution inserted, restated or zeroed: what it publishes. */
+    String changes() {
+        return schema + "." + prefix + "_changes";
     }
 
     /** Silver as the data-quality checks and gold read it: rows joined with their keys (a view). */
@@ -79,7 +89,20 @@ record Staging(String schema, String prefix) {
     void drop(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute("DROP VIEW IF EXISTS " + silver());
-            st.execute("DROP TABLE IF EXISTS " + rows() + ", " + keys() + ", " + rejects() + ", " + done());
+            st.execute("DROP TABLE IF EXISTS " + rows() + ", " + keys() + ", " + rejects() + ", " + done() + ", " + gold()
+                    + ", " + changes());
+        }
+    }
+
+    /** Creates gold's work tables afresh (a retried gold starts over). */
+    void createGold(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS " + gold() + ", " + changes());
+            String columns = "(level varchar(20) NOT NULL, entity_id uuid NOT NULL, metric_date date NOT NULL, "
+                    + "impressions bigint NOT NULL, clicks bigint NOT NULL, conversions bigint NOT NULL, views bigint NOT NULL, "
+                    + "spend numeric(20, 6), currency char(3), revenue numeric(20, 6)) WITH (autovacuum_enabled = false)";
+            st.execute("CREATE UNLOGGED TABLE " + gold() + " " + columns);
+            st.execute("CREATE UNLOGGED TABLE " + changes() + " " + columns);
         }
     }
 

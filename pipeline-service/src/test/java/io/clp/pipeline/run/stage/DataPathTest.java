@@ -334,6 +334,58 @@ class DataPathTest {
     }
 
     @Test
+    void aDeliveryThatReadItsSourceEarlierLeavesTheDaysOfALaterOneAloneAndUnchangedNumbersAreNotPublishedAgain()
+            throws Exception {
+        UUID org = PipelineFixtures.organization();
+        UUID pipeline = PipelineFixtures.manual(org, "active");
+        DataPath path = dataPath(new NamesResolver());
+        drop(org, "early", "media_20261101.csv", HEADER + "\n" + row(DAY, 1, 100, 10) + "\n");
+        drop(org, "early", "media_20261102.csv", HEADER + "\n" + row(DAY.plusDays(1), 1, 500, 50) + "\n");
+        drop(org, "late", "media_20261101.csv", HEADER + "\n" + row(DAY, 1, 110, 11) + "\n");
+        Run early = run(org, pipeline, "early", "reject");
+        path.bronze(early.context());
+        Thread.sleep(5);
+        Run late = run(org, pipeline, "late", "reject");
+        path.bronze(late.context());
+        path.silver(late.context());
+        path.gold(late.context());
+
+        // the slower run that read its source first commits last: the day the later run delivered stays the later run's
+        EmittedEvents.Mark mark = EmittedEvents.mark();
+        path.silver(early.context());
+        var gold = path.gold(early.context());
+        String creatives = "SELECT string_agg(metric_date || '=' || impressions, ',' ORDER BY metric_date) FROM "
+                + "pipeline.gold_daily_metrics WHERE pipeline_id = ? AND level = 'creative'";
+        assertThat(TestDatabase.text(creatives, pipeline)).isEqualTo(DAY + "=110," + DAY.plusDays(1) + "=500");
+        assertThat(gold.details()).containsEntry("rowsLeftToNewerDeliveries", 4L).containsEntry("rowsInserted", 4L);
+        assertThat(published(EmittedEvents.since(mark), org)).extracting(MetricsBatch.Row::date).containsOnly(DAY.plusDays(1));
+        assertThat(TestDatabase.text("SELECT string_agg(metric_date || '=' || execution_id, ',' ORDER BY metric_date) FROM "
+                + "pipeline.gold_days WHERE pipeline_id = ?", pipeline))
+                .isEqualTo(DAY + "=" + late.execution() + "," + DAY.plusDays(1) + "=" + early.execution());
+
+        // the same numbers again: the day takes the newest version, nothing is rewritten or published
+        Run again = run(org, pipeline, "late", "reject");
+        mark = EmittedEvents.mark();
+        path.bronze(again.context());
+        path.silver(again.context());
+        gold = path.gold(again.context());
+        assertThat(gold.records()).isZero();
+        assertThat(gold.details()).containsEntry("rowsUnchanged", 4L).containsEntry("batches", 0);
+        assertThat(published(EmittedEvents.since(mark), org)).isEmpty();
+        assertThat(TestDatabase.text("SELECT execution_id::text FROM pipeline.gold_days WHERE pipeline_id = ? AND metric_date = ?",
+                pipeline, DAY)).isEqualTo(again.execution().toString());
+        assertThat(TestDatabase.text(creatives, pipeline)).isEqualTo(DAY + "=110," + DAY.plusDays(1) + "=500");
+    }
+
+    private List<MetricsBatch.Row> published(Emitted emitted, UUID org) throws Exception {
+        List<MetricsBatch.Row> rows = new ArrayList<>();
+        for (EmittedEvent event : emitted.inOrganization(org).ofType(MetricsBatch.TYPE).events()) {
+            rows.addAll(json.treeToValue(event.payload(), MetricsBatch.class).rows());
+        }
+        return rows;
+    }
+
+    @Test
     void aRestatementThatRefusedRowsZeroesNothingItDidNotDeliver() throws Exception {
         UUID org = PipelineFixtures.organization();
         UUID pipeline = PipelineFixtures.manual(org, "active");
@@ -416,7 +468,7 @@ class DataPathTest {
     }
 
     @Test
-    void goldRunAgainLeavesTheSameRowsAndPublishesTheSameBatchIds() throws Exception {
+    void goldRunAgainLeavesTheSameRowsAndPublishesNothingMore() throws Exception {
         UUID org = PipelineFixtures.organization();
         UUID pipeline = PipelineFixtures.manual(org, "active");
         StringBuilder file = new StringBuilder(HEADER).append('\n');
@@ -436,6 +488,8 @@ class DataPathTest {
         path.gold(run.context());
         String rowsFirst = TestDatabase.text(gold, pipeline);
         Map<String, String> batchesFirst = batches(EmittedEvents.since(first).inOrganization(org));
+        assertThat(batchesFirst).hasSize(2)
+                .containsKeys(MetricsBatch.batchIdOf(run.execution(), 0).toString(), MetricsBatch.batchIdOf(run.execution(), 1).toString());
 
         // a crash empties the unlogged staging tables: gold loads silver again from bronze, never from the source
         TestDatabase.execute("TRUNCATE " + path.staging(run.execution()).rows() + ", " + path.staging(run.execution()).done());
@@ -443,7 +497,8 @@ class DataPathTest {
         EmittedEvents.Mark second = EmittedEvents.mark();
         path.gold(run.context());
         assertThat(TestDatabase.text(gold, pipeline)).isEqualTo(rowsFirst);
-        assertThat(batches(EmittedEvents.since(second).inOrganization(org))).isEqualTo(batchesFirst).hasSize(2);
+        // the numbers are those gold holds already: nothing is restated, nothing is published again
+        assertThat(batches(EmittedEvents.since(second).inOrganization(org))).isEmpty();
     }
 
     @Test

@@ -1,0 +1,40 @@
+-- Gold writes only what an execution changes (docs/pipelines.md "Gold", docs/adr/0011-staging-tables.md).
+--
+-- A delivery replaces whole days of a pipeline, so the version of gold's numbers is kept per pipeline and day: the
+-- execution that delivered the day last and when it read its source. An execution that read its source before the
+-- recorded version of a day (a slow run that commits late) leaves that day alone, as a whole; rows whose numbers did
+-- not change are then neither rewritten nor published again.
+CREATE TABLE gold_days (
+    pipeline_id  uuid        NOT NULL,
+    metric_date  date        NOT NULL,
+    org_id       uuid        NOT NULL,
+    execution_id uuid        NOT NULL,
+    extracted_at timestamptz NOT NULL,
+    updated_at   timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (pipeline_id, metric_date)
+);
+CREATE INDEX idx_gold_days_org ON gold_days (org_id);
+SELECT clp_enable_tenant_isolation('gold_days');
+
+-- The days gold already holds were delivered by the last execution that wrote them.
+INSERT INTO gold_days (pipeline_id, metric_date, org_id, execution_id, extracted_at)
+SELECT DISTINCT ON (pipeline_id, metric_date) pipeline_id, metric_date, org_id, execution_id, extracted_at
+FROM gold_daily_metrics
+ORDER BY pipeline_id, metric_date, extracted_at DESC, execution_id DESC;
+
+CREATE FUNCTION gold_days_of_deleted_pipeline() RETURNS trigger LANGUAGE plpgsql
+SET search_path = pipeline, pg_catalog AS $$
+BEGIN
+    DELETE FROM gold_days WHERE pipeline_id = OLD.id;
+    RETURN OLD;
+END $$;
+CREATE TRIGGER gold_days_of_deleted_pipeline AFTER DELETE ON pipelines
+    FOR EACH ROW EXECUTE FUNCTION gold_days_of_deleted_pipeline();
+
+-- Gold's rows by pipeline and day first: an execution reads and writes the days it delivered, a range of the key.
+-- No index on execution_id: a restatement changes no indexed column, so its updates stay on their page (HOT), and
+-- the pages keep room for them.
+DROP INDEX idx_gold_daily_metrics_execution;
+ALTER TABLE gold_daily_metrics DROP CONSTRAINT gold_daily_metrics_pkey;
+ALTER TABLE gold_daily_metrics ADD PRIMARY KEY (pipeline_id, metric_date, level, entity_id);
+ALTER TABLE gold_daily_metrics SET (fillfactor = 70);
