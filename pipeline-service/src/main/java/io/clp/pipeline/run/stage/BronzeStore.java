@@ -15,10 +15,15 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * Bronze: every object an execution read, byte for byte as received, one file per execution and object below
- * {@code clp.pipelines.bronze.dir} ({@code <org>/<execution>/<object no>.csv}). The file is written while the
- * source is read ({@link Tee}: no second read of the source), with its size and SHA-256; a resumed execution reads
- * bronze from here, never from the source again.
+ * Bronze: every object an execution read, byte for byte as received, one file per execution, attempt and object below
+ * {@code clp.pipelines.bronze.dir} ({@code <org>/<execution>/<attempt>/<object no>.csv}). The file is written while
+ * the source is read ({@link Tee}: no second read of the source), with its size and SHA-256; a resumed execution
+ * reads bronze from here, never from the source again.
+ *
+ * <p>Each run of the bronze stage writes into a directory of its own (the attempt), and the stage's commit records
+ * which attempt is the execution's bronze: an executor that lost its lease and the one that took the execution over
+ * never write the same file, and the loser's files are never read. Bronze written before attempts existed lies
+ * directly in the execution's directory (attempt {@code null}).
  */
 final class BronzeStore {
 
@@ -36,20 +41,45 @@ final class BronzeStore {
         return root.resolve(organizationId.toString()).resolve(executionId.toString());
     }
 
-    Path object(UUID organizationId, UUID executionId, int objectNo) {
-        return executionDir(organizationId, executionId).resolve(objectNo + ".csv");
-    }
-
-    /** Starts the execution's bronze afresh (a re-run of bronze reads the source again). */
-    Path reset(UUID organizationId, UUID executionId) throws IOException {
+    private Path attemptDir(UUID organizationId, UUID executionId, UUID attempt) {
         Path dir = executionDir(organizationId, executionId);
-        delete(dir);
-        Files.createDirectories(dir);
-        return dir;
+        return attempt == null ? dir : dir.resolve(attempt.toString());
     }
 
-    InputStream read(UUID organizationId, UUID executionId, int objectNo) throws IOException {
-        return Files.newInputStream(object(organizationId, executionId, objectNo));
+    Path object(UUID organizationId, UUID executionId, UUID attempt, int objectNo) {
+        return attemptDir(organizationId, executionId, attempt).resolve(objectNo + ".csv");
+    }
+
+    /** A new attempt at the execution's bronze (a re-run of bronze reads the source again), in a directory of its own. */
+    UUID begin(UUID organizationId, UUID executionId) throws IOException {
+        UUID attempt = UUID.randomUUID();
+        Files.createDirectories(attemptDir(organizationId, executionId, attempt));
+        return attempt;
+    }
+
+    /** After the attempt committed: what other attempts (or the layout before attempts) left goes. Best effort. */
+    void keepOnly(UUID organizationId, UUID executionId, UUID attempt) {
+        Path dir = executionDir(organizationId, executionId);
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path p : entries.filter(p -> !p.getFileName().toString().equals(attempt.toString())).toList()) {
+                delete(p);
+            }
+        } catch (IOException e) {
+            // the janitor removes the execution's directory with its staging tables
+        }
+    }
+
+    /** An attempt that did not commit leaves nothing. Best effort. */
+    void discard(UUID organizationId, UUID executionId, UUID attempt) {
+        try {
+            delete(attemptDir(organizationId, executionId, attempt));
+        } catch (IOException e) {
+            // the janitor removes the execution's directory with its staging tables
+        }
+    }
+
+    InputStream read(UUID organizationId, UUID executionId, UUID attempt, int objectNo) throws IOException {
+        return Files.newInputStream(object(organizationId, executionId, attempt, objectNo));
     }
 
     static void delete(Path dir) throws IOException {

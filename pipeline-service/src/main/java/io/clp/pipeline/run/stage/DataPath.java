@@ -149,24 +149,24 @@ public final class DataPath {
             throw new PermanentStageFailure(e.getMessage(), e);
         }
         Instant extractedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        bronze.reset(ctx.organizationId(), ctx.executionId());
+        UUID attempt = bronze.begin(ctx.organizationId(), ctx.executionId());
         String format = formatOf(ctx.config());
         List<Input> inputs = new ArrayList<>(objects.size());
         for (int i = 0; i < objects.size(); i++) {
             SourceObject object = objects.get(i);
             inputs.add(new Input(i + 1, object.name(), object.version(), object.day(), object.modifiedAt(),
                     () -> source.open(request, object),
-                    bronze.object(ctx.organizationId(), ctx.executionId(), i + 1)));
+                    bronze.object(ctx.organizationId(), ctx.executionId(), attempt, i + 1)));
         }
         Staging st = staging(ctx.executionId());
         try (Connection c = transaction(ctx.organizationId())) {
             try {
                 forget(c, ctx.executionId());
                 st.create(c);
-                Loaded loaded = load(c, ctx, st, format, inputs);
+                Loaded loaded = load(c, ctx, st, format, inputs, attempt);
                 logObjects(c, ctx, loaded.objects());
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO ingestion_runs (execution_id, org_id, pipeline_id, "
-                        + "format, extracted_at, bronze_rows, bronze_bytes) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                        + "format, extracted_at, bronze_rows, bronze_bytes, bronze_attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                     ps.setObject(1, ctx.executionId());
                     ps.setObject(2, ctx.organizationId());
                     ps.setObject(3, ctx.pipelineId());
@@ -174,16 +174,19 @@ public final class DataPath {
                     ps.setTimestamp(5, Timestamp.from(extractedAt));
                     ps.setLong(6, loaded.rows());
                     ps.setLong(7, loaded.bytes());
+                    ps.setObject(8, attempt);
                     ps.executeUpdate();
                 }
                 holdLease(c, ctx);
                 c.commit();
+                bronze.keepOnly(ctx.organizationId(), ctx.executionId(), attempt);
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("objects", loaded.objects().size());
                 details.put("rejected", loaded.rejected());
                 return new StageResult(loaded.rows(), loaded.bytes(), 0, null, details);
             } catch (Exception | Error e) {
                 c.rollback();
+                bronze.discard(ctx.organizationId(), ctx.executionId(), attempt);
                 throw e;
             }
         }
@@ -250,9 +253,10 @@ public final class DataPath {
      * spooled to a file and copied into {@code rejects} (one COPY at a time per connection), the distinct entity keys
      * interned to small ids into {@code keys}; then the refused rows land in ingestion_rejects (set-based).
      */
-    Loaded load(Connection c, RunContext ctx, Staging st, String format, List<Input> inputs) throws Exception {
+    Loaded load(Connection c, RunContext ctx, Staging st, String format, List<Input> inputs, UUID attempt) throws Exception {
         PGConnection pg = c.unwrap(PGConnection.class);
-        Path spool = Files.createTempFile(bronze.executionDir(ctx.organizationId(), ctx.executionId()), "rejects", ".copy");
+        Path spoolDir = Files.createDirectories(bronze.executionDir(ctx.organizationId(), ctx.executionId()));
+        Path spool = Files.createTempFile(spoolDir, "rejects", ".copy");
         KeyTable keys = new KeyTable(settings.maxEntities());
         List<ObjectLog> logs = new ArrayList<>();
         long total = 0;
@@ -318,7 +322,7 @@ public final class DataPath {
                         }
                         stored = tee == null ? null : tee.finish();
                     }
-                    long size = stored == null ? Files.size(bronze.object(ctx.organizationId(), ctx.executionId(), input.objectNo()))
+                    long size = stored == null ? Files.size(bronze.object(ctx.organizationId(), ctx.executionId(), attempt, input.objectNo()))
                             : stored.size();
                     logs.add(new ObjectLog(input.objectNo(), input.name(), input.version(), input.day(), input.modifiedAt(),
                             header, size, stored == null ? null : stored.sha256(), loaded, failed, started, Instant.now()));
@@ -514,9 +518,9 @@ public final class DataPath {
      * An object's bronze, to load silver again. Bronze that is gone (past the janitor's retention, or kept on another
      * instance's disk) never comes back by waiting: the execution fails permanently, and a new run reads the source.
      */
-    private InputStream readBronze(RunContext ctx, int objectNo) throws IOException {
+    private InputStream readBronze(RunContext ctx, UUID attempt, int objectNo) throws IOException {
         try {
-            return bronze.read(ctx.organizationId(), ctx.executionId(), objectNo);
+            return bronze.read(ctx.organizationId(), ctx.executionId(), attempt, objectNo);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new PermanentStageFailure("the bronze of object " + objectNo + " is gone (kept for the staging retention, "
                     + "on the instance that read it): run the pipeline again to read its source");
@@ -535,7 +539,7 @@ public final class DataPath {
                     Timestamp modified = rs.getTimestamp(5);
                     inputs.add(new Input(objectNo, rs.getString(2), rs.getString(3), rs.getObject(4, LocalDate.class),
                             modified == null ? null : modified.toInstant(),
-                            () -> readBronze(ctx, objectNo), null));
+                            () -> readBronze(ctx, run.bronzeAttempt(), objectNo), null));
                 }
             }
         }
@@ -544,7 +548,7 @@ public final class DataPath {
             ps.executeUpdate();
         }
         st.create(c);
-        load(c, ctx, st, run.format(), inputs);
+        load(c, ctx, st, run.format(), inputs, run.bronzeAttempt());
     }
 
     /** Same day and entity more than once: the last row (by object, then line) is kept, the others refused. */
@@ -908,15 +912,16 @@ public final class DataPath {
     // ---------------------------------------------------------------------------------------------------- helpers
 
     record RunInfo(String format, Instant extractedAt, long bronzeRows, java.math.BigDecimal qualityScore,
-                   Boolean hasDataIssues, String blockedBy, List<String> header, Instant sourceModifiedAt) {
+                   Boolean hasDataIssues, String blockedBy, List<String> header, Instant sourceModifiedAt,
+                   UUID bronzeAttempt) {
     }
 
     private RunInfo runInfo(Connection c, UUID executionId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT r.format, r.extracted_at, r.bronze_rows, r.quality_score, "
                 + "r.has_data_issues, r.blocked_by, "
                 + "(SELECT l.header FROM ingestion_logs l WHERE l.execution_id = r.execution_id ORDER BY l.object_no LIMIT 1), "
-                + "(SELECT max(l.source_modified_at) FROM ingestion_logs l WHERE l.execution_id = r.execution_id) "
-                + "FROM ingestion_runs r WHERE r.execution_id = ?")) {
+                + "(SELECT max(l.source_modified_at) FROM ingestion_logs l WHERE l.execution_id = r.execution_id), "
+                + "r.bronze_attempt FROM ingestion_runs r WHERE r.execution_id = ?")) {
             ps.setObject(1, executionId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -927,7 +932,7 @@ public final class DataPath {
                 return new RunInfo(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getLong(3), rs.getBigDecimal(4),
                         (Boolean) rs.getObject(5), rs.getString(6),
                         header == null ? List.of() : Arrays.asList((String[]) header.getArray()),
-                        modified == null ? null : modified.toInstant());
+                        modified == null ? null : modified.toInstant(), rs.getObject(9, UUID.class));
             }
         }
     }

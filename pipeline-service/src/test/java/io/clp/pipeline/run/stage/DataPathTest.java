@@ -167,8 +167,22 @@ class DataPathTest {
         var bronze = path.bronze(run.context());
         assertThat(bronze.records()).isEqualTo(2_000);
         assertThat(bronze.bytes()).isEqualTo(Files.size(source));
-        Path stored = bronzeDir.resolve(org.toString()).resolve(run.execution().toString()).resolve("1.csv");
+        String attempt = TestDatabase.text("SELECT bronze_attempt::text FROM pipeline.ingestion_runs WHERE execution_id = ?",
+                run.execution());
+        Path executionDir = bronzeDir.resolve(org.toString()).resolve(run.execution().toString());
+        Path stored = executionDir.resolve(attempt).resolve("1.csv");
         assertThat(Files.readAllBytes(stored)).as("bronze keeps the bytes as received").isEqualTo(Files.readAllBytes(source));
+
+        // bronze run again (a retry, or the executor that took the execution over) writes a directory of its own; the
+        // attempt that committed is the execution's bronze, and what the other left goes
+        path.bronze(run.context());
+        String again = TestDatabase.text("SELECT bronze_attempt::text FROM pipeline.ingestion_runs WHERE execution_id = ?",
+                run.execution());
+        assertThat(again).isNotEqualTo(attempt);
+        try (var entries = Files.list(executionDir)) {
+            assertThat(entries.filter(Files::isDirectory).map(p -> p.getFileName().toString()).toList()).containsExactly(again);
+        }
+        assertThat(Files.readAllBytes(executionDir.resolve(again).resolve("1.csv"))).isEqualTo(Files.readAllBytes(source));
         assertThat(TestDatabase.text("SELECT sha256 FROM pipeline.ingestion_logs WHERE execution_id = ?", run.execution()))
                 .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(source))));
         assertThat(TestDatabase.text("SELECT file_name FROM pipeline.ingestion_logs WHERE execution_id = ?", run.execution()))
