@@ -43,23 +43,48 @@ export PATH="$JAVA_HOME/bin:$PATH"
 MVN=("$ROOT/mvnw" -B)
 STAMP="$ROOT/.clp/build.stamp"
 
+# Whether a source or build file changed since the last build (or a build output is missing).
+needs_build() {
+  local m
+  for m in identity campaign pipeline rules notification audit; do
+    [ -f "$ROOT/$m-service/target/quarkus-app/quarkus-run.jar" ] || return 0
+  done
+  [ -f "$ROOT/launcher/target/launcher.path" ] || return 0
+  [ -f "$ROOT/deploy/local/target/stack/s3proxy.path" ] || return 0
+  [ -f "$STAMP" ] || return 0
+  [ -n "$(find "$ROOT" -path "$ROOT/.clp" -prune -o -path '*/target' -prune \
+        -o \( -name pom.xml -o -path '*/src/main/*' -o -path "$ROOT/deploy/*" \) -type f -newer "$STAMP" -print -quit)" ]
+}
+
 # Builds the launcher and the services when a source or build file changed since the last build.
 build_if_needed() {
-  local missing=0 m
-  for m in identity campaign pipeline rules notification audit; do
-    [ -f "$ROOT/$m-service/target/quarkus-app/quarkus-run.jar" ] || missing=1
-  done
-  [ -f "$ROOT/launcher/target/launcher.path" ] || missing=1
-  [ -f "$ROOT/deploy/local/target/stack/s3proxy.path" ] || missing=1
-  if [ "$missing" -eq 0 ] && [ -f "$STAMP" ] && [ -z "$(find "$ROOT" -path "$ROOT/.clp" -prune -o -path '*/target' -prune \
-        -o \( -name pom.xml -o -path '*/src/main/*' -o -path "$ROOT/deploy/*" \) -type f -newer "$STAMP" -print -quit)" ]; then
-    return 0
-  fi
+  needs_build || return 0
   echo "Building CLP (the first build downloads its dependencies from Maven Central; this takes a few minutes) ..."
   "${MVN[@]}" --no-transfer-progress -DskipTests -Dquarkus.banner.enabled=false package 2>&1 \
     | grep -E '^\[INFO\] (Building CLP|BUILD)|ERROR' || true
   [ "${PIPESTATUS[0]}" -eq 0 ] || die "the build failed; run ./mvnw -B package -DskipTests to see why"
   mkdir -p "$(dirname "$STAMP")" && touch "$STAMP"
+}
+
+# Whether a process that ./clp up started is running.
+stack_running() {
+  local f
+  for f in "$ROOT"/.clp/run/*.pid; do
+    [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && return 0
+  done
+  return 1
+}
+
+# Commands that work against the running stack never rebuild under it: the services run from the build's jars.
+build_unless_running() {
+  if [ -f "$ROOT/launcher/target/launcher.path" ] && stack_running; then
+    if needs_build; then
+      echo "clp: sources changed since the running stack was built; it keeps running the previous build" \
+        "(./clp down && ./clp up builds and runs the new one)" >&2
+    fi
+    return 0
+  fi
+  build_if_needed
 }
 
 launcher() {
@@ -70,11 +95,11 @@ launcher() {
 cmd="${1:-help}"
 case "$cmd" in
   up)
-    build_if_needed
+    build_unless_running
     launcher up
     ;;
   dlq|bench)
-    build_if_needed
+    build_unless_running
     launcher "$@"
     ;;
   down|status|logs|reset)

@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -35,36 +36,10 @@ final class AuditBench {
     record Options(int rate, int seconds, int changesPerTransaction, int writers, Duration drainTimeout) {
 
         static Options parse(List<String> args) {
-            int rate = 1000;
-            int seconds = 60;
-            int perTx = 1;
-            int writers = 4;
-            for (int i = 0; i < args.size(); i++) {
-                String a = args.get(i);
-                String value = i + 1 < args.size() ? args.get(i + 1) : null;
-                switch (a) {
-                    case "--rate" -> rate = positive(a, value);
-                    case "--seconds" -> seconds = positive(a, value);
-                    case "--per-tx" -> perTx = positive(a, value);
-                    case "--writers" -> writers = positive(a, value);
-                    default -> throw new StackException("unknown option " + a
-                            + " (options: --rate N changes/s, --seconds N, --per-tx N changes per transaction, --writers N)");
-                }
-                i++;
-            }
-            return new Options(rate, seconds, perTx, writers, Duration.ofSeconds(120));
-        }
-
-        private static int positive(String option, String value) {
-            try {
-                int n = Integer.parseInt(value);
-                if (n > 0) {
-                    return n;
-                }
-            } catch (NumberFormatException | NullPointerException e) {
-                // reported below
-            }
-            throw new StackException(option + " needs a positive number");
+            BenchOptions o = BenchOptions.parse(args, Set.of("--rate", "--seconds", "--per-tx", "--writers"), Set.of(),
+                    "--rate N changes/s, --seconds N, --per-tx N changes per transaction, --writers N");
+            return new Options(o.integer("--rate", 1000), o.integer("--seconds", 60), o.integer("--per-tx", 1),
+                    o.integer("--writers", 4), Duration.ofSeconds(120));
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,21 +57,11 @@ final class IngestBench {
     record Options(long rows, int days, Duration timeout) {
 
         static Options parse(List<String> args) {
-            long rows = 1_000_000;
-            int days = 10;
-            int minutes = 60;
-            for (int i = 0; i < args.size(); i++) {
-                String a = args.get(i);
-                String value = i + 1 < args.size() ? args.get(i + 1) : null;
-                switch (a) {
-                    case "--rows" -> rows = positive(a, value);
-                    case "--days" -> days = (int) Math.min(positive(a, value), Integer.MAX_VALUE);
-                    case "--timeout-minutes" -> minutes = (int) Math.min(positive(a, value), Integer.MAX_VALUE);
-                    default -> throw new StackException("unknown option " + a
-                            + " (options: --rows N, --days N daily files, --timeout-minutes N)");
-                }
-                i++;
-            }
+            BenchOptions o = BenchOptions.parse(args, Set.of("--rows", "--days", "--timeout-minutes"), Set.of(),
+                    "--rows N, --days N daily files, --timeout-minutes N");
+            long rows = o.number("--rows", 1_000_000);
+            int days = o.integer("--days", 30);
+            int minutes = o.integer("--timeout-minutes", 60);
             if (days > 366) {
                 throw new StackException("--days is at most 366 (one run's window)");
             }
@@ -78,18 +69,6 @@ final class IngestBench {
                 throw new StackException("--rows must be at least --days (one row a day)");
             }
             return new Options(rows, days, Duration.ofMinutes(minutes));
-        }
-
-        private static long positive(String option, String value) {
-            try {
-                long n = Long.parseLong(value);
-                if (n > 0) {
-                    return n;
-                }
-            } catch (NumberFormatException | NullPointerException e) {
-                // reported below
-            }
-            throw new StackException(option + " needs a positive number");
         }
 
         /** The rows of the {@code day}-th file (0-based): the rows spread evenly, the first days one more. */

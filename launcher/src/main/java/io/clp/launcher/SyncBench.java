@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -42,41 +43,11 @@ final class SyncBench {
     record Options(int campaigns, int lineItems, int creatives, Duration timeout, boolean pauseAuditCapture) {
 
         static Options parse(List<String> args) {
-            int campaigns = 10_000;
-            int lineItems = 10;
-            int creatives = 1;
-            int minutes = 30;
-            boolean pauseAuditCapture = false;
-            for (int i = 0; i < args.size(); i++) {
-                String a = args.get(i);
-                String value = i + 1 < args.size() ? args.get(i + 1) : null;
-                if (a.equals("--pause-audit-capture")) {
-                    pauseAuditCapture = true;
-                    continue;
-                }
-                switch (a) {
-                    case "--campaigns" -> campaigns = positive(a, value);
-                    case "--line-items" -> lineItems = positive(a, value);
-                    case "--creatives" -> creatives = positive(a, value);
-                    case "--timeout-minutes" -> minutes = positive(a, value);
-                    default -> throw new StackException("unknown option " + a + " (options: --campaigns N, --line-items N per "
-                            + "insertion order, --creatives N per line item, --timeout-minutes N, --pause-audit-capture)");
-                }
-                i++;
-            }
-            return new Options(campaigns, lineItems, creatives, Duration.ofMinutes(minutes), pauseAuditCapture);
-        }
-
-        private static int positive(String option, String value) {
-            try {
-                int n = Integer.parseInt(value);
-                if (n > 0) {
-                    return n;
-                }
-            } catch (NumberFormatException | NullPointerException e) {
-                // reported below
-            }
-            throw new StackException(option + " needs a positive number");
+            BenchOptions o = BenchOptions.parse(args, Set.of("--campaigns", "--line-items", "--creatives", "--timeout-minutes"),
+                    Set.of("--pause-audit-capture"), "--campaigns N, --line-items N per insertion order, --creatives N per "
+                            + "line item, --timeout-minutes N, --pause-audit-capture");
+            return new Options(o.integer("--campaigns", 10_000), o.integer("--line-items", 10), o.integer("--creatives", 1),
+                    Duration.ofMinutes(o.integer("--timeout-minutes", 30)), o.flag("--pause-audit-capture"));
         }
 
         long insertionOrders() {

@@ -20,12 +20,12 @@ class IngestBenchTest {
     Path dir;
 
     @Test
-    void theDefaultIsAMillionRowsOverTenDailyFiles() {
+    void theDefaultIsAMillionRowsOverThirtyDailyFiles() {
         IngestBench.Options o = IngestBench.Options.parse(List.of());
 
         assertThat(o.rows()).isEqualTo(1_000_000);
-        assertThat(o.days()).isEqualTo(10);
-        assertThat(o.creatives()).isEqualTo(100_000);
+        assertThat(o.days()).isEqualTo(30);
+        assertThat(o.creatives()).as("within the 50,000 entities an execution may name by default").isEqualTo(33_334);
         assertThat(o.timeout()).isEqualTo(Duration.ofMinutes(60));
     }
 

@@ -70,6 +70,12 @@ public class ExecutionStore {
             LIMIT ?1
             FOR NO KEY UPDATE OF p SKIP LOCKED
             """;
+    /** An execution as its executor takes it (a {@link Claim}), from the row {@code e}; %s adds a field. */
+    private static final String CLAIMED = """
+            jsonb_build_object('id', e.id, 'organizationId', e.org_id, 'pipelineId', e.pipeline_id,
+                               'executionType', e.execution_type, 'config', e.config, 'from', e.data_from,
+                               'to', e.data_to, 'attempt', e.attempt, 'bronze', e.bronze_status,
+                               'silver', e.silver_status, 'gold', e.gold_status, 'startedAt', e.started_at, %s)::text""";
     /**
      * The executions to start among the locked pipelines', as their limits allow, marked running under this owner's
      * lease. A statement of its own after the lock, so that it sees what the previous holder of the lock committed.
@@ -100,13 +106,9 @@ public class ExecutionStore {
                 started_at = coalesce(e.started_at, now()), not_before = NULL,
                 progress_stage = NULL, progress_rows = NULL, progress_at = NULL
             FROM chosen WHERE e.id = chosen.id AND e.status = 'pending'
-            RETURNING jsonb_build_object('id', e.id, 'organizationId', e.org_id, 'pipelineId', e.pipeline_id,
-                                         'executionType', e.execution_type, 'config', e.config, 'from', e.data_from,
-                                         'to', e.data_to, 'attempt', e.attempt, 'bronze', e.bronze_status,
-                                         'silver', e.silver_status, 'gold', e.gold_status, 'startedAt', e.started_at,
-                                         'templateConfig', (SELECT t.config FROM templates t
-                                                            WHERE t.id = CAST(e.config ->> 'templateId' AS uuid)))::text
-            """;
+            RETURNING %s
+            """.formatted(CLAIMED.formatted("'templateConfig', (SELECT t.config FROM templates t "
+                                            + "WHERE t.id = CAST(e.config ->> 'templateId' AS uuid))"));
     private static final String HEARTBEAT = """
             UPDATE etl_executions e SET lease_until = now() + make_interval(secs => ?3), heartbeat_at = now()
             WHERE %s RETURNING (e.cancel_requested_at IS NOT NULL)::text
@@ -185,18 +187,14 @@ public class ExecutionStore {
      * committing under its lease ({@link RunContext#HOLD_LEASE}) is passed by until it commits.
      */
     private static final String EXPIRED = """
-            SELECT jsonb_build_object('id', e.id, 'organizationId', e.org_id, 'pipelineId', e.pipeline_id,
-                                      'executionType', e.execution_type, 'config', e.config, 'from', e.data_from,
-                                      'to', e.data_to, 'attempt', e.attempt, 'bronze', e.bronze_status,
-                                      'silver', e.silver_status, 'gold', e.gold_status, 'startedAt', e.started_at,
-                                      'cancelRequested', e.cancel_requested_at IS NOT NULL)::text
+            SELECT %s
             FROM etl_executions e
             WHERE e.status = 'running' AND e.lease_until < now()
               AND (CAST(?2 AS text) IS NULL OR e.pipeline_id = ANY (CAST(string_to_array(CAST(?2 AS text), ',') AS uuid[])))
             ORDER BY e.lease_until
             LIMIT ?1
             FOR NO KEY UPDATE SKIP LOCKED
-            """;
+            """.formatted(CLAIMED.formatted("'cancelRequested', e.cancel_requested_at IS NOT NULL"));
     private static final String REAP_RESUME = """
             UPDATE etl_executions e
             SET status = 'pending', not_before = now(), attempt = e.attempt + 1, retry_count = e.retry_count + 1,
