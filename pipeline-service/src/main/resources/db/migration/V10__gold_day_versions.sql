@@ -10,17 +10,24 @@ CREATE TABLE gold_days (
     org_id       uuid        NOT NULL,
     execution_id uuid        NOT NULL,
     extracted_at timestamptz NOT NULL,
+    -- the delivery's data-quality outcome, which campaign-service keeps on every row of the day
+    quality_score   numeric(5, 2),
+    has_data_issues boolean,
     updated_at   timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (pipeline_id, metric_date)
 );
 CREATE INDEX idx_gold_days_org ON gold_days (org_id);
 SELECT clp_enable_tenant_isolation('gold_days');
 
--- The days gold already holds were delivered by the last execution that wrote them.
-INSERT INTO gold_days (pipeline_id, metric_date, org_id, execution_id, extracted_at)
-SELECT DISTINCT ON (pipeline_id, metric_date) pipeline_id, metric_date, org_id, execution_id, extracted_at
-FROM gold_daily_metrics
-ORDER BY pipeline_id, metric_date, extracted_at DESC, execution_id DESC;
+-- The days gold already holds were delivered by the last execution that wrote them (read as the service itself:
+-- both tables force row-level security).
+SELECT set_config('clp.scope', 'system', true);
+INSERT INTO gold_days (pipeline_id, metric_date, org_id, execution_id, extracted_at, quality_score, has_data_issues)
+SELECT DISTINCT ON (g.pipeline_id, g.metric_date) g.pipeline_id, g.metric_date, g.org_id, g.execution_id, g.extracted_at,
+       r.quality_score, r.has_data_issues
+FROM gold_daily_metrics g
+LEFT JOIN ingestion_runs r ON r.execution_id = g.execution_id
+ORDER BY g.pipeline_id, g.metric_date, g.extracted_at DESC, g.execution_id DESC;
 
 CREATE FUNCTION gold_days_of_deleted_pipeline() RETURNS trigger LANGUAGE plpgsql
 SET search_path = pipeline, pg_catalog AS $$
@@ -32,6 +39,7 @@ CREATE TRIGGER gold_days_of_deleted_pipeline AFTER DELETE ON pipelines
     FOR EACH ROW EXECUTE FUNCTION gold_days_of_deleted_pipeline();
 
 -- Gold's rows by pipeline and day first: an execution reads and writes the days it delivered, a range of the key.
+-- The new key is built under the table's lock: executions wait for it during the upgrade.
 -- No index on execution_id: a restatement changes no indexed column, so its updates stay on their page (HOT), and
 -- the pages keep room for them.
 DROP INDEX idx_gold_daily_metrics_execution;

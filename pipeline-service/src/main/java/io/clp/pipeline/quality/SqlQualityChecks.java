@@ -727,7 +727,9 @@ public class SqlQualityChecks implements QualityChecks {
                     + "hist AS (SELECT g.entity_id" + hist
                     + " FROM pipeline.gold_daily_metrics g WHERE g.pipeline_id = ? AND g.level = '" + level + "' "
                     + "AND g.entity_id IN (SELECT DISTINCT entity_id FROM run) "
-                    + "AND g.metric_date BETWEEN DATE '" + earliest + "' AND DATE '" + historyTo + "' GROUP BY 1), "
+                    // each day of the window as its own range of gold's key (pipeline, day, level, entity)
+                    + "AND g.metric_date = ANY (ARRAY(SELECT generate_series(DATE '" + earliest + "', DATE '" + historyTo
+                    + "', interval '1 day')::date)) GROUP BY 1), "
                     + "scored AS MATERIALIZED (SELECT r.level, r.entity_id, r.metric_date, r.line" + scored + " FROM run r "
                     + "LEFT JOIN hist h ON h.entity_id = r.entity_id) "
                     + "SELECT " + select + " FROM scored";

@@ -57,24 +57,31 @@ final class BronzeStore {
         return attempt;
     }
 
-    /** After the attempt committed: what other attempts (or the layout before attempts) left goes. Best effort. */
+    /**
+     * After the attempt committed: what other attempts (or the layout before attempts) left goes. Best effort: another
+     * executor may still be writing its attempt; the janitor removes whatever is left with the execution.
+     */
     void keepOnly(UUID organizationId, UUID executionId, UUID attempt) {
         Path dir = executionDir(organizationId, executionId);
         try (Stream<Path> entries = Files.list(dir)) {
             for (Path p : entries.filter(p -> !p.getFileName().toString().equals(attempt.toString())).toList()) {
-                delete(p);
+                deleteQuietly(p);
             }
-        } catch (IOException e) {
-            // the janitor removes the execution's directory with its staging tables
+        } catch (IOException | RuntimeException e) {
+            // left to the janitor
         }
     }
 
-    /** An attempt that did not commit leaves nothing. Best effort. */
+    /** An attempt that did not commit leaves nothing. Best effort, as {@link #keepOnly}. */
     void discard(UUID organizationId, UUID executionId, UUID attempt) {
+        deleteQuietly(attemptDir(organizationId, executionId, attempt));
+    }
+
+    private static void deleteQuietly(Path path) {
         try {
-            delete(attemptDir(organizationId, executionId, attempt));
-        } catch (IOException e) {
-            // the janitor removes the execution's directory with its staging tables
+            delete(path);
+        } catch (IOException | RuntimeException e) {
+            // left to the janitor
         }
     }
 

@@ -159,6 +159,10 @@ public final class DataPath {
                     bronze.object(ctx.organizationId(), ctx.executionId(), attempt, i + 1)));
         }
         Staging st = staging(ctx.executionId());
+        // the attempt's files go unless its commit was tried (a commit that failed may still have reached the database:
+        // then they are the execution's bronze); the other attempts' files go once it committed
+        boolean committing = false;
+        boolean committed = false;
         try (Connection c = transaction(ctx.organizationId())) {
             try {
                 forget(c, ctx.executionId());
@@ -178,16 +182,24 @@ public final class DataPath {
                     ps.executeUpdate();
                 }
                 holdLease(c, ctx);
+                committing = true;
                 c.commit();
-                bronze.keepOnly(ctx.organizationId(), ctx.executionId(), attempt);
+                committed = true;
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("objects", loaded.objects().size());
                 details.put("rejected", loaded.rejected());
                 return new StageResult(loaded.rows(), loaded.bytes(), 0, null, details);
             } catch (Exception | Error e) {
-                c.rollback();
-                bronze.discard(ctx.organizationId(), ctx.executionId(), attempt);
+                if (!committing) {
+                    c.rollback();
+                }
                 throw e;
+            }
+        } finally {
+            if (committed) {
+                bronze.keepOnly(ctx.organizationId(), ctx.executionId(), attempt);
+            } else if (!committing) {
+                bronze.discard(ctx.organizationId(), ctx.executionId(), attempt);
             }
         }
     }
@@ -697,17 +709,21 @@ public final class DataPath {
                 Timestamp version = Timestamp.from(run.extractedAt());
                 long stale = update(c, GOLD_STALE_DAYS.formatted(st.gold(), st.gold()), ctx.pipelineId(), version,
                         ctx.executionId());
-                update(c, GOLD_DAYS.formatted(st.gold()), ctx.pipelineId(), ctx.organizationId(), ctx.executionId(), version);
+                Array republish = republishedDays(c, ctx, st, run);
+                update(c, GOLD_DAYS.formatted(st.gold()), ctx.pipelineId(), ctx.organizationId(), ctx.executionId(), version,
+                        run.qualityScore(), run.hasDataIssues());
                 execute(c, "ANALYZE " + st.gold());
                 long computed = scalar(c, "SELECT count(*) FROM " + st.gold(), null);
                 long restated = update(c, GOLD_RESTATE.formatted(st.gold(), st.gold(), st.gold(), st.changes()),
-                        ctx.executionId(), version, ctx.pipelineId());
+                        ctx.executionId(), version, ctx.pipelineId(), republish);
                 long inserted = update(c, GOLD_INSERT.formatted(st.gold(), st.gold(), st.gold(), st.changes()), ctx.pipelineId(),
                         ctx.organizationId(), ctx.executionId(), version, ctx.pipelineId());
                 long zeroed = update(c, GOLD_VANISHED.formatted(st.gold(), st.gold(), st.changes()), ctx.executionId(),
                         version, ctx.pipelineId(), ctx.executionId());
                 long writtenAt = System.nanoTime();
                 int batches = publish(c, ctx, run, st);
+                // the work tables are a copy of the execution's gold: they go with the commit
+                execute(c, "DROP TABLE " + st.gold() + ", " + st.changes());
                 long publishedAt = System.nanoTime();
                 holdLease(c, ctx);
                 c.commit();
@@ -787,16 +803,40 @@ public final class DataPath {
             DELETE FROM %s WHERE metric_date IN (SELECT metric_date FROM newer)
             """;
 
-    /** The days this execution delivers take its version. */
+    /** The days this execution delivers take its version and its data-quality outcome. */
     static final String GOLD_DAYS = """
-            INSERT INTO gold_days AS d (pipeline_id, metric_date, org_id, execution_id, extracted_at, updated_at)
-            SELECT CAST(? AS uuid), metric_date, CAST(? AS uuid), CAST(? AS uuid), CAST(? AS timestamptz), now()
+            INSERT INTO gold_days AS d (pipeline_id, metric_date, org_id, execution_id, extracted_at, quality_score,
+                                        has_data_issues, updated_at)
+            SELECT CAST(? AS uuid), metric_date, CAST(? AS uuid), CAST(? AS uuid), CAST(? AS timestamptz),
+                   CAST(? AS numeric), CAST(? AS boolean), now()
             FROM (SELECT DISTINCT metric_date FROM %s) days
             ON CONFLICT (pipeline_id, metric_date) DO UPDATE SET execution_id = EXCLUDED.execution_id,
-                extracted_at = EXCLUDED.extracted_at, updated_at = now()
+                extracted_at = EXCLUDED.extracted_at, quality_score = EXCLUDED.quality_score,
+                has_data_issues = EXCLUDED.has_data_issues, updated_at = now()
             """;
 
-    /** Rows whose numbers changed take the execution's; they go to the changes to publish. */
+    /**
+     * Days whose last delivery had another data-quality outcome: campaign-service keeps the score and the issues flag
+     * on every row, so all the day's rows are restated and published, changed numbers or not.
+     */
+    private static Array republishedDays(Connection c, RunContext ctx, Staging st, RunInfo run) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(array_agg(d.metric_date), '{}') FROM gold_days d "
+                + "WHERE d.pipeline_id = ? AND d.metric_date IN (SELECT DISTINCT metric_date FROM " + st.gold() + ") "
+                + "AND (d.quality_score, d.has_data_issues) IS DISTINCT FROM (CAST(? AS numeric), CAST(? AS boolean))")) {
+            ps.setObject(1, ctx.pipelineId());
+            ps.setObject(2, run.qualityScore());
+            ps.setObject(3, run.hasDataIssues());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getArray(1);
+            }
+        }
+    }
+
+    /**
+     * Rows whose numbers changed take the execution's, and so do all rows of the days to publish again (the last
+     * parameter); they go to the changes to publish.
+     */
     static final String GOLD_RESTATE = """
             WITH restated AS (
                 UPDATE gold_daily_metrics g SET execution_id = ?, extracted_at = ?, impressions = s.impressions,
@@ -806,8 +846,9 @@ public final class DataPath {
                 WHERE g.pipeline_id = ?
                   AND g.metric_date BETWEEN (SELECT min(metric_date) FROM %s) AND (SELECT max(metric_date) FROM %s)
                   AND g.metric_date = s.metric_date AND g.level = s.level AND g.entity_id = s.entity_id
-                  AND (g.impressions, g.clicks, g.conversions, g.views, g.spend, g.currency, g.revenue)
-                      IS DISTINCT FROM (s.impressions, s.clicks, s.conversions, s.views, s.spend, s.currency, s.revenue)
+                  AND ((g.impressions, g.clicks, g.conversions, g.views, g.spend, g.currency, g.revenue)
+                       IS DISTINCT FROM (s.impressions, s.clicks, s.conversions, s.views, s.spend, s.currency, s.revenue)
+                       OR g.metric_date = ANY (CAST(? AS date[])))
                 RETURNING g.level, g.entity_id, g.metric_date, g.impressions, g.clicks, g.conversions, g.views, g.spend,
                           g.currency, g.revenue)
             INSERT INTO %s SELECT * FROM restated

@@ -389,6 +389,20 @@ class DataPathTest {
         assertThat(TestDatabase.text("SELECT execution_id::text FROM pipeline.gold_days WHERE pipeline_id = ? AND metric_date = ?",
                 pipeline, DAY)).isEqualTo(again.execution().toString());
         assertThat(TestDatabase.text(creatives, pipeline)).isEqualTo(DAY + "=110," + DAY.plusDays(1) + "=500");
+
+        // the same numbers with another data-quality outcome: campaign-service keeps the outcome on every row, so the
+        // whole day is published again
+        Run flagged = run(org, pipeline, "late", "reject");
+        path.bronze(flagged.context());
+        path.silver(flagged.context());
+        TestDatabase.execute("UPDATE pipeline.ingestion_runs SET quality_score = 50, has_data_issues = true WHERE execution_id = ?",
+                flagged.execution());
+        mark = EmittedEvents.mark();
+        gold = path.gold(flagged.context());
+        assertThat(gold.details()).containsEntry("rowsRestated", 4L);
+        assertThat(published(EmittedEvents.since(mark), org)).hasSize(4).extracting(MetricsBatch.Row::date).containsOnly(DAY);
+        assertThat(EmittedEvents.since(mark).inOrganization(org).ofType(MetricsBatch.TYPE).events())
+                .allSatisfy(e -> assertThat(e.payload().path("dataQualityScore").asText()).isEqualTo("50.00"));
     }
 
     private List<MetricsBatch.Row> published(Emitted emitted, UUID org) throws Exception {
