@@ -29,14 +29,18 @@ FROM gold_daily_metrics g
 LEFT JOIN ingestion_runs r ON r.execution_id = g.execution_id
 ORDER BY g.pipeline_id, g.metric_date, g.extracted_at DESC, g.execution_id DESC;
 
-CREATE FUNCTION gold_days_of_deleted_pipeline() RETURNS trigger LANGUAGE plpgsql
+-- A deleted pipeline's gold goes with it, rows and day versions (no foreign keys: see V9).
+DROP TRIGGER gold_daily_metrics_of_deleted_pipeline ON pipelines;
+DROP FUNCTION gold_daily_metrics_of_deleted_pipeline();
+CREATE FUNCTION gold_of_deleted_pipeline() RETURNS trigger LANGUAGE plpgsql
 SET search_path = pipeline, pg_catalog AS $$
 BEGIN
+    DELETE FROM gold_daily_metrics WHERE pipeline_id = OLD.id;
     DELETE FROM gold_days WHERE pipeline_id = OLD.id;
     RETURN OLD;
 END $$;
-CREATE TRIGGER gold_days_of_deleted_pipeline AFTER DELETE ON pipelines
-    FOR EACH ROW EXECUTE FUNCTION gold_days_of_deleted_pipeline();
+CREATE TRIGGER gold_of_deleted_pipeline AFTER DELETE ON pipelines
+    FOR EACH ROW EXECUTE FUNCTION gold_of_deleted_pipeline();
 
 -- Gold's rows by pipeline and day first: an execution reads and writes the days it delivered, a range of the key.
 -- The new key is built under the table's lock: executions wait for it during the upgrade.
