@@ -60,9 +60,10 @@ needs_build() {
 build_if_needed() {
   needs_build || return 0
   echo "Building CLP (the first build downloads its dependencies from Maven Central; this takes a few minutes) ..."
+  local rc=0
   "${MVN[@]}" --no-transfer-progress -DskipTests -Dquarkus.banner.enabled=false package 2>&1 \
-    | grep -E '^\[INFO\] (Building CLP|BUILD)|ERROR' || true
-  [ "${PIPESTATUS[0]}" -eq 0 ] || die "the build failed; run ./mvnw -B package -DskipTests to see why"
+    | { grep -E '^\[INFO\] (Building CLP|BUILD)|ERROR' || true; } || rc=$?
+  [ "$rc" -eq 0 ] || die "the build failed; run ./mvnw -B package -DskipTests to see why"
   mkdir -p "$(dirname "$STAMP")" && touch "$STAMP"
 }
 

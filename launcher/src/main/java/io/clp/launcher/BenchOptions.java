@@ -43,9 +43,13 @@ final class BenchOptions {
         return numbers.getOrDefault(option, fallback);
     }
 
-    /** The option's number, at most {@link Integer#MAX_VALUE}. */
+    /** The option's number, which must fit an int. */
     int integer(String option, int fallback) {
-        return (int) Math.min(number(option, fallback), Integer.MAX_VALUE);
+        long n = number(option, fallback);
+        if (n > Integer.MAX_VALUE) {
+            throw new StackException(option + " needs a positive number up to " + Integer.MAX_VALUE);
+        }
+        return (int) n;
     }
 
     boolean flag(String option) {

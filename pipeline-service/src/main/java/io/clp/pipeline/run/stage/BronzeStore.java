@@ -41,7 +41,8 @@ final class BronzeStore {
         return root.resolve(organizationId.toString()).resolve(executionId.toString());
     }
 
-    private Path attemptDir(UUID organizationId, UUID executionId, UUID attempt) {
+    /** Where an attempt's files are (the execution's directory for bronze written before attempts). */
+    Path attemptDir(UUID organizationId, UUID executionId, UUID attempt) {
         Path dir = executionDir(organizationId, executionId);
         return attempt == null ? dir : dir.resolve(attempt.toString());
     }

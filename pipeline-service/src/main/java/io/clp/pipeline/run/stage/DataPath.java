@@ -267,7 +267,7 @@ public final class DataPath {
      */
     Loaded load(Connection c, RunContext ctx, Staging st, String format, List<Input> inputs, UUID attempt) throws Exception {
         PGConnection pg = c.unwrap(PGConnection.class);
-        Path spoolDir = Files.createDirectories(bronze.executionDir(ctx.organizationId(), ctx.executionId()));
+        Path spoolDir = Files.createDirectories(bronze.attemptDir(ctx.organizationId(), ctx.executionId(), attempt));
         Path spool = Files.createTempFile(spoolDir, "rejects", ".copy");
         KeyTable keys = new KeyTable(settings.maxEntities());
         List<ObjectLog> logs = new ArrayList<>();
@@ -288,7 +288,13 @@ public final class DataPath {
                     List<String> header = List.of();
                     BronzeStore.Stored stored;
                     InputStream raw = input.opener().open();
-                    BronzeStore.Tee tee = input.bronzeFile() == null ? null : new BronzeStore.Tee(raw, input.bronzeFile());
+                    BronzeStore.Tee tee;
+                    try {
+                        tee = input.bronzeFile() == null ? null : new BronzeStore.Tee(raw, input.bronzeFile());
+                    } catch (IOException | RuntimeException e) {
+                        raw.close();
+                        throw e;
+                    }
                     try (InputStream in = tee == null ? raw : tee) {
                         CsvReader<CsvRecord> csv = CsvReader.builder()
                                 .allowExtraFields(true)
@@ -719,7 +725,7 @@ public final class DataPath {
                 long inserted = update(c, GOLD_INSERT.formatted(st.gold(), st.gold(), st.gold(), st.changes()), ctx.pipelineId(),
                         ctx.organizationId(), ctx.executionId(), version, ctx.pipelineId());
                 long zeroed = update(c, GOLD_VANISHED.formatted(st.gold(), st.gold(), st.changes()), ctx.executionId(),
-                        version, ctx.pipelineId(), ctx.executionId());
+                        version, ctx.pipelineId(), republish, ctx.executionId());
                 long writtenAt = System.nanoTime();
                 int batches = publish(c, ctx, run, st);
                 // the work tables are a copy of the execution's gold: they go with the commit
@@ -874,8 +880,8 @@ public final class DataPath {
             """;
 
     /**
-     * Rows of the days this execution delivered that it no longer has, and that are not zero yet: a restatement sets
-     * them to zero.
+     * Rows of the days this execution delivered that it no longer has, and that are not zero yet (or whose day is
+     * published again, the fourth parameter): a restatement sets them to zero.
      */
     static final String GOLD_VANISHED = """
             WITH zeroed AS (
@@ -887,7 +893,7 @@ public final class DataPath {
                   AND NOT EXISTS (SELECT 1 FROM %s s WHERE s.metric_date = g.metric_date AND s.level = g.level
                                                       AND s.entity_id = g.entity_id)
                   AND (g.impressions <> 0 OR g.clicks <> 0 OR g.conversions <> 0 OR g.views <> 0 OR g.spend <> 0
-                       OR g.revenue <> 0)
+                       OR g.revenue <> 0 OR g.metric_date = ANY (CAST(? AS date[])))
                   -- a row this delivery refused (unparseable, or its entity unknown) may be the very entity that looks
                   -- vanished: when the execution refused rows other than duplicates, nothing is zeroed
                   AND NOT EXISTS (SELECT 1 FROM ingestion_rejects j WHERE j.execution_id = ?
