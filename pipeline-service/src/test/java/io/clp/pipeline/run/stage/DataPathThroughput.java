@@ -77,15 +77,7 @@ class DataPathThroughput {
         Path file = filesRoot.resolve(org.toString()).resolve("bench").resolve("media_" + first + ".csv");
         Files.createDirectories(file.getParent());
         int creatives = (rows + days - 1) / days;
-        try (BufferedWriter out = Files.newBufferedWriter(file)) {
-            out.write(DataPathTest.HEADER);
-            out.write('\n');
-            for (int i = 0; i < rows; i++) {
-                int creative = i % creatives;
-                out.write(DataPathTest.row(first.plusDays(i / creatives), creative, 1_000 + (i % 977), i % 53));
-                out.write('\n');
-            }
-        }
+        write(file, rows, creatives, first, 0);
         System.out.printf("file: %,d rows, %,d bytes, %,d creatives%n", rows, Files.size(file), creatives);
 
         long rawNanos;
@@ -139,15 +131,7 @@ class DataPathThroughput {
         path.cleanUp(context);
 
         // the same file with new numbers for every row: a restatement, what a lookback window re-reads
-        try (BufferedWriter out = Files.newBufferedWriter(file)) {
-            out.write(DataPathTest.HEADER);
-            out.write('\n');
-            for (int i = 0; i < rows; i++) {
-                int creative = i % creatives;
-                out.write(DataPathTest.row(first.plusDays(i / creatives), creative, 1_001 + (i % 977), i % 53));
-                out.write('\n');
-            }
-        }
+        write(file, rows, creatives, first, 1);
         UUID restatement = PipelineFixtures.execution(pipeline, "scheduled", "running");
         RunContext again = new RunContext(org, pipeline, restatement, null, config, first, first.plusDays(days - 1), 1,
                 (stage, n) -> { }, () -> { });
@@ -171,5 +155,17 @@ class DataPathThroughput {
         System.out.printf(Locale.ROOT, "quality checks: %.2f s (%,.0f rows/s), score %s%n", qualityNanos / 1e9,
                 rows / (qualityNanos / 1e9), outcome.score());
         assertThat(s).isEqualTo(rows);
+    }
+
+    /** Row i is creative i % creatives on day i / creatives; {@code more} impressions on every row restate the file. */
+    private static void write(Path file, int rows, int creatives, LocalDate first, int more) throws java.io.IOException {
+        try (BufferedWriter out = Files.newBufferedWriter(file)) {
+            out.write(DataPathTest.HEADER);
+            out.write('\n');
+            for (int i = 0; i < rows; i++) {
+                out.write(DataPathTest.row(first.plusDays(i / creatives), i % creatives, 1_000 + more + (i % 977), i % 53));
+                out.write('\n');
+            }
+        }
     }
 }
