@@ -737,7 +737,7 @@ public final class DataPath {
                                 + "in %d ms, committed in %d ms", ctx.executionId(), (writtenAt - started) / 1_000_000, restated,
                         inserted, zeroed, batches, (publishedAt - writtenAt) / 1_000_000, (System.nanoTime() - publishedAt) / 1_000_000);
                 Map<String, Object> details = new LinkedHashMap<>();
-                details.put("table", "gold_daily_metrics");
+                details.put("tablesUpdated", restated + inserted + zeroed > 0 ? List.of("gold_daily_metrics") : List.of());
                 details.put("rowsInserted", inserted);
                 details.put("rowsRestated", restated);
                 details.put("rowsZeroed", zeroed);

@@ -371,7 +371,8 @@ class DataPathTest {
         String creatives = "SELECT string_agg(metric_date || '=' || impressions, ',' ORDER BY metric_date) FROM "
                 + "pipeline.gold_daily_metrics WHERE pipeline_id = ? AND level = 'creative'";
         assertThat(TestDatabase.text(creatives, pipeline)).isEqualTo(DAY + "=110," + DAY.plusDays(1) + "=500");
-        assertThat(gold.details()).containsEntry("rowsLeftToNewerDeliveries", 4L).containsEntry("rowsInserted", 4L);
+        assertThat(gold.details()).containsEntry("rowsLeftToNewerDeliveries", 4L).containsEntry("rowsInserted", 4L)
+                .containsEntry("tablesUpdated", List.of("gold_daily_metrics"));
         assertThat(published(EmittedEvents.since(mark), org)).extracting(MetricsBatch.Row::date).containsOnly(DAY.plusDays(1));
         assertThat(TestDatabase.text("SELECT string_agg(metric_date || '=' || execution_id, ',' ORDER BY metric_date) FROM "
                 + "pipeline.gold_days WHERE pipeline_id = ?", pipeline))
@@ -384,7 +385,8 @@ class DataPathTest {
         path.silver(again.context());
         gold = path.gold(again.context());
         assertThat(gold.records()).isZero();
-        assertThat(gold.details()).containsEntry("rowsUnchanged", 4L).containsEntry("batches", 0);
+        assertThat(gold.details()).containsEntry("rowsUnchanged", 4L).containsEntry("batches", 0)
+                .containsEntry("tablesUpdated", List.of());
         assertThat(published(EmittedEvents.since(mark), org)).isEmpty();
         assertThat(TestDatabase.text("SELECT execution_id::text FROM pipeline.gold_days WHERE pipeline_id = ? AND metric_date = ?",
                 pipeline, DAY)).isEqualTo(again.execution().toString());
