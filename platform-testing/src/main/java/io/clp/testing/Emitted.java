@@ -74,7 +74,7 @@ public record Emitted(List<EmittedEvent> events) {
         return events.stream().map(EmittedEvent::type).toList();
     }
 
-    /** The payloads as JSON text, as PostgreSQL prints a jsonb value. */
+    /** The payloads as JSON text, as the service wrote them (the outbox keeps a payload as written). */
     public List<String> payloads() {
         return events.stream().map(e -> e.column("payload")).toList();
     }

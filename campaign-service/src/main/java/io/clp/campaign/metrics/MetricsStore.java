@@ -51,10 +51,11 @@ class MetricsStore {
      * inserted, restated or skipped.
      * <p>
      * Every step is a scan of the batch with index probes into the tables, whatever the planner estimates: a row's
-     * campaign is a keyed look-up, and the rows recorded before are read once into one map (keyed by level, entity and
-     * day) that the written rows look themselves up in. Joining the written rows back to the recorded ones, which the
-     * planner estimates at one row each, ran as a nested loop: quadratic in the batch, a second and a half for a
-     * restatement of 2,000 rows.
+     * campaign is a keyed look-up; whether a row was inserted, and whether its numbers changed, the written row itself
+     * tells (its created_at and updated_at are this transaction's); the recorded versions are probed for stale rows only
+     * when some row was not written. Reading the recorded rows first and joining the written rows back to them, both
+     * estimated at one row, ran as a nested loop: quadratic in the batch, a second and a half for a restatement of 2,000
+     * rows.
      */
     static final String UPSERT = """
             WITH input AS (
@@ -73,20 +74,6 @@ class MetricsStore {
                 FROM input i),
             accepted AS (SELECT * FROM resolved WHERE campaign_id IS NOT NULL),
             skipped AS (SELECT entity_level, entity_id FROM resolved WHERE campaign_id IS NULL),
-            -- the rows recorded before, to tell an insert from a restatement (a partitioned table returns no xmax), a
-            -- change of numbers from the same numbers, and a stale row (a newer version recorded) from the others
-            o AS MATERIALIZED (
-                SELECT m.entity_level || '/' || m.entity_id || '/' || m.metric_date AS key,
-                       (m.campaign_id, m.impressions, m.clicks, m.conversions, m.views, m.spend, m.currency, m.revenue,
-                        m.data_quality_score, m.has_data_issues)::text AS numbers,
-                       (m.source_extracted_at, m.execution_id) > ($21::timestamptz, $3::uuid) AS stale
-                FROM campaign_metrics m
-                WHERE (m.entity_level, m.entity_id, m.metric_date) IN (SELECT entity_level, entity_id, metric_date::date
-                                                                       FROM accepted)
-                  -- only the batch's months are probed (run-time partition pruning)
-                  AND m.metric_date BETWEEN (SELECT min(metric_date::date) FROM accepted)
-                                        AND (SELECT max(metric_date::date) FROM accepted)),
-            recorded AS (SELECT coalesce(jsonb_object_agg(key, numbers), '{}'::jsonb) AS numbers FROM o),
             up AS (
                 INSERT INTO campaign_metrics AS m (org_id, entity_level, entity_id, campaign_id, metric_date, impressions, clicks,
                                                    conversions, views, spend, currency, revenue, ctr, cpc, cpm, cpa, cvr, roas,
@@ -111,7 +98,15 @@ class MetricsStore {
                     data_quality_score = EXCLUDED.data_quality_score, has_data_issues = EXCLUDED.has_data_issues,
                     batch_id = EXCLUDED.batch_id, execution_id = EXCLUDED.execution_id,
                     source_extracted_at = EXCLUDED.source_extracted_at, pipeline_id = EXCLUDED.pipeline_id,
-                    synced_at = EXCLUDED.synced_at, updated_at = EXCLUDED.updated_at
+                    synced_at = EXCLUDED.synced_at,
+                    -- when the numbers last changed: a newer version with the same numbers leaves it
+                    updated_at = CASE WHEN (m.campaign_id, m.impressions, m.clicks, m.conversions, m.views, m.spend, m.currency,
+                                            m.revenue, m.data_quality_score, m.has_data_issues)
+                                           IS DISTINCT FROM (EXCLUDED.campaign_id, EXCLUDED.impressions, EXCLUDED.clicks,
+                                                             EXCLUDED.conversions, EXCLUDED.views, EXCLUDED.spend,
+                                                             EXCLUDED.currency, EXCLUDED.revenue,
+                                                             EXCLUDED.data_quality_score, EXCLUDED.has_data_issues)
+                                      THEN EXCLUDED.updated_at ELSE m.updated_at END
                 -- only a newer version of the numbers, or the same version with other numbers: an older batch applied
                 -- late (a retry, a dead-letter replay, another partition) never replaces a newer restatement. A newer
                 -- version with the same numbers is recorded too (so that an in-between version stays stale) but is
@@ -123,23 +118,27 @@ class MetricsStore {
                            IS DISTINCT FROM (EXCLUDED.campaign_id, EXCLUDED.impressions, EXCLUDED.clicks, EXCLUDED.conversions,
                                              EXCLUDED.views, EXCLUDED.spend, EXCLUDED.currency, EXCLUDED.revenue,
                                              EXCLUDED.data_quality_score, EXCLUDED.has_data_issues))
-                RETURNING m.entity_level, m.entity_id, m.metric_date,
-                          m.entity_level || '/' || m.entity_id || '/' || m.metric_date AS key,
-                          (m.campaign_id, m.impressions, m.clicks, m.conversions, m.views, m.spend, m.currency, m.revenue,
-                           m.data_quality_score, m.has_data_issues)::text AS numbers),
-            written AS (
-                SELECT u.entity_level, u.entity_id, u.metric_date,
-                       NOT (r.numbers ? u.key) AS inserted,
-                       (r.numbers ->> u.key) IS DISTINCT FROM u.numbers AS changed
-                FROM up u CROSS JOIN recorded r),
+                -- created_at is this transaction's only on a row it inserted, updated_at only on a row whose numbers
+                -- it inserted or changed (a partitioned table returns no xmax to tell them apart)
+                RETURNING m.entity_level, m.entity_id, m.metric_date, m.created_at = $17::timestamptz AS inserted,
+                          m.updated_at = $17::timestamptz AS changed),
+            -- rows left as they are because a newer version of their numbers is recorded: looked for only when some row
+            -- of the batch was not written (the statement's snapshot still shows the rows as they were before it)
+            stale AS (
+                SELECT CASE WHEN (SELECT count(*) FROM up) = (SELECT count(*) FROM accepted) THEN 0
+                            -- a scalar sub-select per row is never turned into a join: one index probe a row
+                            ELSE (SELECT count(*) FROM accepted a
+                                  WHERE (SELECT (m.source_extracted_at, m.execution_id) > ($21::timestamptz, $3::uuid)
+                                         FROM campaign_metrics m
+                                         WHERE m.entity_level = a.entity_level AND m.entity_id = a.entity_id
+                                           AND m.metric_date = a.metric_date::date)) END AS n),
             tally AS (
-                SELECT (SELECT count(*) FROM written WHERE inserted)::int AS inserted,
-                       (SELECT count(*) FROM written WHERE NOT inserted AND changed)::int AS updated,
-                       ((SELECT count(*) FROM accepted) - (SELECT count(*) FROM written WHERE changed)
-                        - (SELECT count(*) FROM o WHERE stale))::int AS unchanged,
+                SELECT (SELECT count(*) FROM up WHERE inserted)::int AS inserted,
+                       (SELECT count(*) FROM up WHERE NOT inserted AND changed)::int AS updated,
+                       ((SELECT count(*) FROM accepted) - (SELECT count(*) FROM up WHERE changed)
+                        - (SELECT n FROM stale))::int AS unchanged,
                        (SELECT count(*) FROM skipped)::int AS skipped,
-                       -- rows left as they are because a newer version of their numbers is recorded
-                       (SELECT count(*) FROM o WHERE stale)::int AS stale),
+                       (SELECT n FROM stale)::int AS stale),
             ev AS (
                 INSERT INTO outbox_event (id, aggregatetype, aggregateid, type, payload, source, subject, org_id, actor,
                                           occurred_at, specversion, datacontenttype, traceparent)
@@ -149,10 +148,10 @@ class MetricsStore {
                            'inserted', t.inserted, 'updated', t.updated, 'unchanged', t.unchanged, 'skipped', t.skipped,
                            'stale', t.stale,
                            'dates', coalesce((SELECT jsonb_agg(d ORDER BY d)
-                                              FROM (SELECT DISTINCT metric_date AS d FROM written WHERE changed) x),
+                                              FROM (SELECT DISTINCT metric_date AS d FROM up WHERE changed) x),
                                              '[]'::jsonb),
                            'entities', coalesce((SELECT jsonb_agg(jsonb_build_object('level', l, 'id', e) ORDER BY l, e)
-                                                 FROM (SELECT DISTINCT entity_level AS l, entity_id AS e FROM written WHERE changed) x),
+                                                 FROM (SELECT DISTINCT entity_level AS l, entity_id AS e FROM up WHERE changed) x),
                                                 '[]'::jsonb),
                            'skippedEntities', coalesce((SELECT jsonb_agg(jsonb_build_object('level', l, 'id', e) ORDER BY l, e)
                                                         FROM (SELECT DISTINCT entity_level AS l, entity_id AS e FROM skipped) x),

@@ -179,12 +179,16 @@ class MetricsBatchConsumerTest {
         // a later execution with the same numbers: its newer version is recorded, the numbers do not change, nothing
         // to announce
         EmittedEvents.Mark again = EmittedEvents.mark();
+        String changedAt = TestDatabase.text("SELECT updated_at::text FROM campaign.campaign_metrics WHERE entity_id = ?",
+                chain.creativeId());
         MetricsBatch same = batch(chain.orgId(), restated.rows());
         MetricsBatches.publishRaw(restated.batchId().toString(), MetricsBatches.json(same), UUID.randomUUID().toString());
         awaitRecorded(same.batchId());
         assertThat(TestDatabase.text("SELECT concat_ws(',', impressions, clicks, conversions, views, spend, revenue, batch_id) "
                 + "FROM campaign.campaign_metrics WHERE entity_id = ?", chain.creativeId()))
                 .isEqualTo("150,12,3,7,9.500000,40.000000," + same.batchId());
+        assertThat(TestDatabase.text("SELECT updated_at::text FROM campaign.campaign_metrics WHERE entity_id = ?",
+                chain.creativeId())).as("when the numbers last changed").isEqualTo(changedAt);
         assertThat(EmittedEvents.since(again).ofType(MetricsRecorded.TYPE).isEmpty()).isTrue();
     }
 
