@@ -20,6 +20,13 @@ class IngestBenchTest {
     Path dir;
 
     @Test
+    void theBenchWatchesTheInboxCampaignServiceRecordsMetricsBatchesIn() throws IOException {
+        String store = Files.readString(Path.of("..", "campaign-service", "src", "main", "java", "io", "clp", "campaign",
+                "metrics", "MetricsStore.java"));
+        assertThat(store).contains("static final String CONSUMER = \"" + IngestBench.METRICS_INBOX + "\";");
+    }
+
+    @Test
     void theDefaultIsAMillionRowsOverThirtyDailyFiles() {
         IngestBench.Options o = IngestBench.Options.parse(List.of());
 

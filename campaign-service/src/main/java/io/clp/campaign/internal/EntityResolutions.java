@@ -71,6 +71,12 @@ class EntityResolutions {
             """;
 
     /** Full-path matches per key; live paths (nothing on them removed) rank before removed ones. */
+    /**
+     * Children are found by their parent and name ((parent, name) indexes); their organization is compared with IS NOT
+     * DISTINCT FROM, which no index serves: with "org_id = $1" the planner walked the organization's entries of the
+     * external-id index instead, and joined every key against every entity of the organization, whenever a new
+     * organization's statistics still said it had no rows (2.4 s for 1,000 keys against 3,800 creatives).
+     */
     private static final String BY_NAMES = """
             WITH k AS (SELECT * FROM unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::text[])
                            AS k(ord, c_name, io_name, li_name, cr_name)),
@@ -79,17 +85,17 @@ class EntityResolutions {
                   WHERE $2::uuid IS NULL OR t.dsp_account_id = $2::uuid),
             io AS (SELECT c.ord, c.id AS campaign_id, t.id, c.dsp_account_id, c.gone OR t.removed_at IS NOT NULL AS gone
                    FROM c JOIN k ON k.ord = c.ord
-                          JOIN insertion_orders t ON t.org_id = $1 AND t.campaign_id = c.id AND t.name = k.io_name
+                          JOIN insertion_orders t ON t.campaign_id = c.id AND t.name = k.io_name AND t.org_id IS NOT DISTINCT FROM $1
                    WHERE k.io_name IS NOT NULL),
             li AS (SELECT io.ord, io.campaign_id, io.id AS insertion_order_id, t.id, io.dsp_account_id,
                           io.gone OR t.removed_at IS NOT NULL AS gone
                    FROM io JOIN k ON k.ord = io.ord
-                           JOIN line_items t ON t.org_id = $1 AND t.insertion_order_id = io.id AND t.name = k.li_name
+                           JOIN line_items t ON t.insertion_order_id = io.id AND t.name = k.li_name AND t.org_id IS NOT DISTINCT FROM $1
                    WHERE k.li_name IS NOT NULL),
             cr AS (SELECT li.ord, li.campaign_id, li.insertion_order_id, li.id AS line_item_id, t.id, li.dsp_account_id,
                           li.gone OR t.removed_at IS NOT NULL AS gone
                    FROM li JOIN k ON k.ord = li.ord
-                           JOIN creatives t ON t.org_id = $1 AND t.line_item_id = li.id AND t.name = k.cr_name
+                           JOIN creatives t ON t.line_item_id = li.id AND t.name = k.cr_name AND t.org_id IS NOT DISTINCT FROM $1
                    WHERE k.cr_name IS NOT NULL),
             m AS (
                 SELECT c.ord, c.id AS campaign_id, NULL::uuid AS insertion_order_id, NULL::uuid AS line_item_id,
@@ -282,6 +288,7 @@ class EntityResolutions {
             this.parentTable = parentTable;
         }
 
+        /** Children by parent and name; the organization compared unindexed, as in {@link #BY_NAMES}. */
         String lookup() {
             String aggregates = "t.name, count(*) FILTER (WHERE t.removed_at IS NULL)::int AS live, count(*)::int AS n, "
                     + "(array_agg(t.id ORDER BY t.removed_at IS NOT NULL, t.id))[1] AS id";
@@ -290,8 +297,8 @@ class EntityResolutions {
                         + "WHERE t.org_id = $1 AND t.dsp_account_id = $2::uuid AND t.name = ANY ($3::text[]) GROUP BY t.name";
             }
             return "SELECT t." + parentColumn + " AS parent_id, " + aggregates
-                    + " FROM unnest($2::uuid[], $3::text[]) AS x(parent_id, name) JOIN " + table + " t ON t.org_id = $1 AND t."
-                    + parentColumn + " = x.parent_id AND t.name = x.name GROUP BY t." + parentColumn + ", t.name";
+                    + " FROM unnest($2::uuid[], $3::text[]) AS x(parent_id, name) JOIN " + table + " t ON t."
+                    + parentColumn + " = x.parent_id AND t.name = x.name AND t.org_id IS NOT DISTINCT FROM $1 GROUP BY t." + parentColumn + ", t.name";
         }
 
         /** $1 org, $2 account, $3 DSP, $4 parent ids, $5 names, $6 external ids, $7 actor (campaigns' events). */
@@ -320,19 +327,19 @@ class EntityResolutions {
                         """.formatted(common, values);
                 case INSERTION_ORDER -> input + """
                         INSERT INTO insertion_orders AS t (%s, campaign_id, campaign_external_id)
-                        SELECT %s, p.id, p.external_id FROM x JOIN campaigns p ON p.org_id = $1 AND p.id = x.parent_id
+                        SELECT %s, p.id, p.external_id FROM x JOIN campaigns p ON p.id = x.parent_id AND p.org_id IS NOT DISTINCT FROM $1
                         ON CONFLICT (org_id, dsp_type, external_id) DO NOTHING
                         RETURNING NULL::uuid[] AS events, $7::text AS actor
                         """.formatted(common, values);
                 case LINE_ITEM -> input + """
                         INSERT INTO line_items AS t (%s, insertion_order_id, insertion_order_external_id, campaign_id)
-                        SELECT %s, p.id, p.external_id, p.campaign_id FROM x JOIN insertion_orders p ON p.org_id = $1 AND p.id = x.parent_id
+                        SELECT %s, p.id, p.external_id, p.campaign_id FROM x JOIN insertion_orders p ON p.id = x.parent_id AND p.org_id IS NOT DISTINCT FROM $1
                         ON CONFLICT (org_id, dsp_type, external_id) DO NOTHING
                         RETURNING NULL::uuid[] AS events, $7::text AS actor
                         """.formatted(common, values);
                 case CREATIVE -> input + """
                         INSERT INTO creatives AS t (%s, line_item_id, line_item_external_id, campaign_id)
-                        SELECT %s, p.id, p.external_id, p.campaign_id FROM x JOIN line_items p ON p.org_id = $1 AND p.id = x.parent_id
+                        SELECT %s, p.id, p.external_id, p.campaign_id FROM x JOIN line_items p ON p.id = x.parent_id AND p.org_id IS NOT DISTINCT FROM $1
                         ON CONFLICT (org_id, dsp_type, external_id) DO NOTHING
                         RETURNING NULL::uuid[] AS events, $7::text AS actor
                         """.formatted(common, values);

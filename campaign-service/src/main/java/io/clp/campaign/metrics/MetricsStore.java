@@ -62,14 +62,19 @@ class MetricsStore {
                 SELECT * FROM unnest($7::text[], $8::uuid[], $9::text[], $10::int8[], $11::int8[], $12::int8[], $13::int8[],
                                      $14::text[], $15::text[], $16::text[])
                     AS x(entity_level, entity_id, metric_date, impressions, clicks, conversions, views, spend, currency, revenue)),
-            -- the campaign of each row's entity, when the entity is the organization's (NULL otherwise: skipped)
+            -- the campaign of each row's entity, when the entity is the organization's (NULL otherwise: skipped). Looked up
+            -- by id alone, the organization compared after: with the organization in the condition, the planner may
+            -- walk the organization's entries of another index instead of the primary key when the organization is
+            -- new and its statistics say it has no rows (3.6 s instead of 10 ms for 2,000 creatives).
             resolved AS MATERIALIZED (
                 SELECT i.*, CASE i.entity_level
-                    WHEN 'campaign' THEN (SELECT t.id FROM campaigns t WHERE t.id = i.entity_id AND t.org_id = $1)
-                    WHEN 'insertion_order' THEN (SELECT t.campaign_id FROM insertion_orders t
-                                                 WHERE t.id = i.entity_id AND t.org_id = $1)
-                    WHEN 'line_item' THEN (SELECT t.campaign_id FROM line_items t WHERE t.id = i.entity_id AND t.org_id = $1)
-                    WHEN 'creative' THEN (SELECT t.campaign_id FROM creatives t WHERE t.id = i.entity_id AND t.org_id = $1)
+                    WHEN 'campaign' THEN (SELECT CASE WHEN t.org_id = $1 THEN t.id END FROM campaigns t WHERE t.id = i.entity_id)
+                    WHEN 'insertion_order' THEN (SELECT CASE WHEN t.org_id = $1 THEN t.campaign_id END FROM insertion_orders t
+                                                 WHERE t.id = i.entity_id)
+                    WHEN 'line_item' THEN (SELECT CASE WHEN t.org_id = $1 THEN t.campaign_id END FROM line_items t
+                                           WHERE t.id = i.entity_id)
+                    WHEN 'creative' THEN (SELECT CASE WHEN t.org_id = $1 THEN t.campaign_id END FROM creatives t
+                                          WHERE t.id = i.entity_id)
                     END AS campaign_id
                 FROM input i),
             accepted AS (SELECT * FROM resolved WHERE campaign_id IS NOT NULL),
