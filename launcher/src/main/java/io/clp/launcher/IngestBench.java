@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -144,6 +145,9 @@ final class IngestBench {
             return "completed".equals(status) && queryableSeconds > 0;
         }
     }
+
+    private static final CountWait APPLIED = new CountWait("campaign-service", "metrics batches applied",
+            "see ./clp dlq list and .clp/logs/campaign-service.log", Duration.ofMinutes(2), Duration.ofMillis(200));
 
     private final StackContext ctx;
     private final PrintStream out;
@@ -293,54 +297,29 @@ final class IngestBench {
      */
     private long awaitQueryable(String pipelineId, String executionId, Options o) throws Exception {
         long deadline = System.nanoTime() + o.timeout().toNanos();
-        long rows;
         try (Connection c = client.superuser();
-             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pipeline.gold_daily_metrics "
-                     + "WHERE pipeline_id = CAST(? AS uuid) AND execution_id = CAST(? AS uuid)")) {
-            ps.setString(1, pipelineId);
-            ps.setString(2, executionId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                rows = rs.getLong(1);
-            }
-        }
-        int batches = (int) ((rows + MetricsBatch.MAX_ROWS - 1) / MetricsBatch.MAX_ROWS);
-        UUID id = UUID.fromString(executionId);
-        UUID[] ids = new UUID[batches];
-        for (int chunk = 0; chunk < batches; chunk++) {
-            ids[chunk] = MetricsBatch.batchIdOf(id, chunk);
-        }
-        try (Connection c = client.superuser();
-             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM campaign.processed_event "
+             PreparedStatement gold = c.prepareStatement("SELECT count(*) FROM pipeline.gold_daily_metrics "
+                     + "WHERE pipeline_id = CAST(? AS uuid) AND execution_id = CAST(? AS uuid)");
+             PreparedStatement inbox = c.prepareStatement("SELECT count(*) FROM campaign.processed_event "
                      + "WHERE consumer = '" + METRICS_INBOX + "' AND event_id = ANY (?)")) {
-            ps.setArray(1, c.createArrayOf("uuid", ids));
-            long last = -1;
-            long movedAt = System.nanoTime();
-            long lastPrint = System.nanoTime();
-            while (true) {
-                long seen;
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    seen = rs.getLong(1);
-                }
-                if (seen >= batches) {
-                    return System.nanoTime();
-                }
-                if (seen != last) {
-                    last = seen;
-                    movedAt = System.nanoTime();
-                }
-                if (System.nanoTime() - movedAt > Duration.ofMinutes(2).toNanos() || System.nanoTime() > deadline) {
-                    out.printf(Locale.ROOT, "  campaign-service: stopped at %,d of %,d metrics batches (see ./clp dlq list and .clp/logs/campaign-service.log)%n",
-                            seen, batches);
-                    return -1;
-                }
-                if (System.nanoTime() - lastPrint > Duration.ofSeconds(15).toNanos()) {
-                    lastPrint = System.nanoTime();
-                    out.printf(Locale.ROOT, "    campaign-service: %,d of %,d metrics batches applied%n", seen, batches);
-                }
-                Thread.sleep(200);
+            gold.setString(1, pipelineId);
+            gold.setString(2, executionId);
+            long rows = count(gold);
+            int batches = (int) ((rows + MetricsBatch.MAX_ROWS - 1) / MetricsBatch.MAX_ROWS);
+            UUID id = UUID.fromString(executionId);
+            UUID[] ids = new UUID[batches];
+            for (int chunk = 0; chunk < batches; chunk++) {
+                ids[chunk] = MetricsBatch.batchIdOf(id, chunk);
             }
+            inbox.setArray(1, c.createArrayOf("uuid", ids));
+            return APPLIED.await(batches, deadline, () -> count(inbox), out);
+        }
+    }
+
+    private static long count(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 

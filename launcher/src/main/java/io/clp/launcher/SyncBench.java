@@ -126,6 +126,9 @@ final class SyncBench {
     private static final Duration QUIET = Duration.ofSeconds(12);
     /** The audit trail counts as stalled when it records nothing of the run for this long. */
     private static final Duration TRAIL_STALLED = Duration.ofSeconds(60);
+    /** A count over the run's entries each time: not so often that it slows what it measures. */
+    private static final CountWait TRAIL = new CountWait("audit trail", "created entities recorded",
+            "is the clp-cdc connector paused, or Connect or audit-service down?", TRAIL_STALLED, Duration.ofSeconds(2));
 
     private final StackContext ctx;
     private final PrintStream out;
@@ -286,39 +289,18 @@ final class SyncBench {
      */
     private double awaitTrail(String orgId, long created, Instant runEnd, Options o) throws Exception {
         long deadline = System.nanoTime() + o.timeout().toNanos();
-        long lastPrint = System.nanoTime();
-        long lastRecorded = -1;
-        long movedAt = System.nanoTime();
         try (Connection c = superuser(); PreparedStatement ps = c.prepareStatement("""
                 SELECT count(*) FROM audit.audit_logs
                 WHERE org_id = CAST(? AS uuid) AND action = 'create'
                   AND resource_type IN ('campaigns', 'insertion_orders', 'line_items', 'creatives')""")) {
             ps.setString(1, orgId);
-            while (true) {
-                long recorded;
+            long seenAt = TRAIL.await(created, deadline, () -> {
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    recorded = rs.getLong(1);
+                    return rs.getLong(1);
                 }
-                if (recorded >= created) {
-                    return Duration.between(runEnd, Instant.now()).toMillis() / 1000.0;
-                }
-                if (recorded != lastRecorded) {
-                    lastRecorded = recorded;
-                    movedAt = System.nanoTime();
-                }
-                if (System.nanoTime() - movedAt > TRAIL_STALLED.toNanos() || System.nanoTime() > deadline) {
-                    out.printf(Locale.ROOT, "  audit trail: stopped at %,d of %,d created entities (is the clp-cdc connector "
-                            + "paused, or Connect or audit-service down?)%n", recorded, created);
-                    return -1;
-                }
-                if (System.nanoTime() - lastPrint > Duration.ofSeconds(10).toNanos()) {
-                    lastPrint = System.nanoTime();
-                    out.printf(Locale.ROOT, "  audit trail: %,d of %,d created entities recorded%n", recorded, created);
-                }
-                // a count over the run's entries each time: not so often that it slows what it measures
-                Thread.sleep(2000);
-            }
+            }, out);
+            return seenAt < 0 ? -1 : Duration.between(runEnd, Instant.now()).toMillis() / 1000.0;
         }
     }
 

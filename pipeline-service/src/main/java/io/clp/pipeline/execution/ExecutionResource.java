@@ -141,6 +141,8 @@ public class ExecutionResource {
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     @Operation(summary = "Server-Sent Events: the execution as it is, then each change (status, stage, live progress) "
             + "until it has ended; the stream closes after the ended state")
+    @APIResponse(responseCode = "429", description = "the caller holds as many open event streams as a user may "
+            + "(too-many-streams); Retry-After says when to try again")
     public Multi<ExecutionView> events(@PathParam("orgId") UUID orgId, @PathParam("pipelineId") UUID pipelineId,
                                        @PathParam("executionId") UUID executionId, @Context ContainerRequestContext request) {
         // ExecutionEventsAdmission admitted the caller (or refused them with a problem) before the stream starts

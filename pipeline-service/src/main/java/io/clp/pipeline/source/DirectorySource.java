@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * {@code ..} segment or an absolute path is refused, and symbolic links are followed only when they stay inside it.
  */
 @ApplicationScoped
-public class DirectorySource implements Source {
+public class DirectorySource implements Source.Listed {
 
     public static final String KIND = "directory";
 

@@ -19,7 +19,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -38,12 +37,13 @@ import java.util.Objects;
  * one row per entity and account day, at the level the DSP reports (line item; Google Ads ads, Meta ads, TTD and
  * Amazon ad groups), money as plain decimals in the account's currency.
  * <p>
- * Spooled, not piped: {@link #open} runs the whole report into a temporary file (the connector hands rows over one by
- * one, each written at once, so memory stays bounded whatever the report's size) and returns a stream over that file
- * that deletes it when closed. A report run is many calls (create, poll, download) that succeed or fail as a whole;
- * spooling means {@code open} either returns a complete report or throws, already mapped to transient or permanent,
- * never a stream that breaks half-way through bronze; the DSP's download is not held open while the reader is slow; and
- * no producer thread outlives a reader that stops early. The cost is disk space for one report while it is read.
+ * Spooled, not piped: {@link #fetch} runs the whole report into a temporary file (the connector hands rows over one by
+ * one, each written at once, so memory stays bounded whatever the report's size), before bronze opens its transaction,
+ * and the delivery deletes the file when closed. A report run is many calls (create, poll, download) that succeed or
+ * fail as a whole, and may take minutes: spooling means {@code fetch} either returns a complete report or throws,
+ * already mapped to transient or permanent, never a stream that breaks half-way through bronze; no database
+ * transaction waits on the DSP; the DSP's download is not held open while the reader is slow; and no producer thread
+ * outlives a reader that stops early. The cost is disk space for one report while it is read.
  * <p>
  * Failures: a transient {@link DspException} (throttled, unavailable, report job failed, delegated access expired) is
  * {@link TransientSourceException}; invalid credentials and refused requests are {@link PermanentSourceException};
@@ -85,20 +85,12 @@ public class DspReportSource implements Source {
     }
 
     /**
-     * One object: the report of the request's window, named {@code <dsp>-report-<from>-<to>}. Its size is unknown until
-     * it is run ({@code -1}); every listing is a new delivery (DSPs restate recent days), so its version is the time of
-     * the listing.
+     * The report of the request's window, run and spooled now (one call for delegated access, then the DSP's report
+     * flow), as one object named {@code <dsp>-report-<from>-<to>}: every run is a new delivery (DSPs restate recent
+     * days), so its version is the time it was run. Closing the delivery deletes the spooled file.
      */
     @Override
-    public List<SourceObject> list(SourceRequest request) throws IOException {
-        DspAccess access = access(request);
-        Instant now = Instant.now();
-        String name = access.dsp() + "-report-" + request.from() + "-" + request.to();
-        return List.of(new SourceObject(name, -1, now, now.toString(), request.from().equals(request.to()) ? request.from() : null));
-    }
-
-    @Override
-    public InputStream open(SourceRequest request, SourceObject object) throws IOException {
+    public Delivery fetch(SourceRequest request) throws IOException {
         DspAccess access = access(request);
         Dsp dsp = Dsp.fromLabel(access.dsp()).orElseThrow(() -> new PermanentSourceException(
                 "DSP account " + request.dspAccountId() + " is of an unknown DSP '" + access.dsp() + "'", null));
@@ -118,9 +110,12 @@ public class DspReportSource implements Source {
             long rows = write(connector, account, request, file);
             LOG.debugf("%s report of DSP account %s for %s..%s: %d rows", dsp.label(), request.dspAccountId(), request.from(),
                     request.to(), rows);
-            InputStream in = new Spooled(file);
+            Instant ranAt = Instant.now();
+            SourceObject report = new SourceObject(access.dsp() + "-report-" + request.from() + "-" + request.to(),
+                    Files.size(file), ranAt, ranAt.toString(), request.from().equals(request.to()) ? request.from() : null);
+            Delivery delivery = new Spooled(report, file);
             handedOver = true;
-            return in;
+            return delivery;
         } finally {
             if (!handedOver) {
                 Files.deleteIfExists(file);
@@ -146,27 +141,25 @@ public class DspReportSource implements Source {
         return count[0];
     }
 
-    /** The spooled report; closing it deletes the file (once, whatever the reader did). */
-    private static final class Spooled extends FilterInputStream {
-        private final Path file;
-        private boolean closed;
+    /** The spooled report: read as often as bronze opens it; closing the delivery deletes the file. */
+    private record Spooled(SourceObject report, Path file) implements Delivery {
 
-        Spooled(Path file) throws IOException {
-            super(Files.newInputStream(file));
-            this.file = file;
+        @Override
+        public List<SourceObject> objects() {
+            return List.of(report);
+        }
+
+        @Override
+        public InputStream open(SourceObject object) throws IOException {
+            if (!object.equals(report)) {
+                throw new IllegalArgumentException("not this delivery's report: " + object.name());
+            }
+            return Files.newInputStream(file);
         }
 
         @Override
         public void close() throws IOException {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            try {
-                super.close();
-            } finally {
-                Files.deleteIfExists(file);
-            }
+            Files.deleteIfExists(file);
         }
     }
 

@@ -46,7 +46,7 @@ import java.util.function.Predicate;
  * organization's. Object names given out ({@link SourceObject#name()}) are keys relative to {@code orgs/<orgId>/}.
  */
 @ApplicationScoped
-public class S3Source implements Source, AutoCloseable {
+public class S3Source implements Source.Listed, AutoCloseable {
 
     public static final String KIND = "s3";
     private static final Logger LOG = Logger.getLogger(S3Source.class);

@@ -50,6 +50,9 @@ class ExecutorTest {
     @Inject
     Executor executor;
 
+    @Inject
+    io.clp.pipeline.execution.ExecutionStreams streams;
+
     @TestHTTPResource("/")
     URI base;
 
@@ -512,5 +515,61 @@ class ExecutorTest {
         assertThat(events).contains("\"rows\":42").contains("\"status\":\"running\"");
         assertThat(events.lines().filter(l -> l.startsWith("data:")).reduce((a, b) -> b).orElseThrow())
                 .as("the last event is the ended execution").contains("\"status\":\"completed\"");
+    }
+
+    @Test
+    void aUserHoldsAtMostTheirShareOfEventStreamsAndGetsASlotBackWhenAStreamIsClosed() throws Exception {
+        UUID orgId = organization();
+        UUID pipeline = manual(orgId, "active");
+        // pending, and never run here: its streams stay open until their clients close them
+        UUID execution = pending(pipeline, "manual", DAY, "{}");
+        String events = "/api/v1/organizations/" + orgId + "/pipelines/" + pipeline + "/executions/" + execution + "/events";
+        String viewer = token(orgId, "viewer");
+        HttpClient http = HttpClient.newHttpClient();
+        List<java.io.InputStream> open = new ArrayList<>();
+        try {
+            // %test allows 2 per user
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<java.io.InputStream> stream = stream(http, events, viewer);
+                assertThat(stream.statusCode()).isEqualTo(200);
+                open.add(stream.body());
+            }
+            assertThat(streams.openStreams(null)).isEqualTo(2);
+
+            given().auth().oauth2(viewer).accept("text/event-stream").get(events).then().statusCode(429)
+                    .contentType("application/problem+json").header("Retry-After", "30")
+                    .body("type", org.hamcrest.Matchers.endsWith("too-many-streams"))
+                    .body("detail", org.hamcrest.Matchers.containsString("at most 2"));
+            // another user's share is their own
+            HttpResponse<java.io.InputStream> developers = stream(http, events, token(orgId, "developer"));
+            assertThat(developers.statusCode()).isEqualTo(200);
+            open.add(developers.body());
+
+            // a client that goes away gives its slot back
+            open.removeFirst().close();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                HttpResponse<java.io.InputStream> again = stream(http, events, viewer);
+                if (again.statusCode() == 200) {
+                    open.add(again.body());
+                    return true;
+                }
+                again.body().close();
+                return false;
+            });
+        } finally {
+            for (java.io.InputStream stream : open) {
+                stream.close();
+            }
+            TestDatabase.execute("UPDATE pipeline.etl_executions SET status = 'cancelled', completed_at = now() WHERE id = ?",
+                    execution);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> streams.openStreams(null) == 0);
+    }
+
+    private HttpResponse<java.io.InputStream> stream(HttpClient http, String path, String token) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path.substring(1)))
+                .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").build();
+        // returns once the response's head has arrived: the stream itself stays open
+        return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
     }
 }

@@ -41,6 +41,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
@@ -72,6 +73,8 @@ class DspReportSourceTest {
     final Map<UUID, Dsp> accounts = new HashMap<>();
     final Map<UUID, String> externalIds = new HashMap<>();
     final Map<UUID, AccountInfo> infos = new HashMap<>();
+    /** How often the source asked the owner for access. */
+    final AtomicInteger delegations = new AtomicInteger();
 
     @BeforeAll
     static void startSimulator() {
@@ -133,6 +136,7 @@ class DspReportSourceTest {
 
     /** campaign-service's side of the contract: delegate with the long-lived credentials, hand over only the result. */
     final DspAccessTokens tokens = (organizationId, dspAccountId) -> {
+        delegations.incrementAndGet();
         Dsp dsp = accounts.get(dspAccountId);
         String externalId = externalIds.get(dspAccountId);
         AccountRef ref = new AccountRef(dspAccountId.toString(), dsp, externalId,
@@ -176,10 +180,16 @@ class DspReportSourceTest {
         SourceRequest request = request(account, FROM, TO);
         DspReportSource source = source();
 
-        List<SourceObject> objects = source.list(request);
-        assertThat(objects).singleElement().satisfies(o -> assertThat(o.name())
-                .isEqualTo(dsp.label() + "-report-2026-03-01-2026-03-03"));
-        List<List<String>> records = read(source.open(request, objects.getFirst()));
+        List<List<String>> records;
+        try (Source.Delivery delivery = source.fetch(request)) {
+            assertThat(delegations).as("access is asked for once per report").hasValue(1);
+            assertThat(delivery.objects()).singleElement().satisfies(o -> {
+                assertThat(o.name()).isEqualTo(dsp.label() + "-report-2026-03-01-2026-03-03");
+                assertThat(o.sizeBytes()).as("the report is spooled whole before bronze reads it")
+                        .isEqualTo(Files.size(spooled().getFirst()));
+            });
+            records = read(delivery.open(delivery.objects().getFirst()));
+        }
 
         assertThat(records.getFirst()).isEqualTo(SourceFormats.DSP_REPORT_HEADER);
         SimAccount sim = simulator.simulation().catalog().account(dsp.label(), small(dsp)).orElseThrow();
@@ -197,23 +207,23 @@ class DspReportSourceTest {
             assertThat(row.get(8)).isEqualTo(sim.currency());
             assertThat(row.get(9)).doesNotContain("E").satisfies(v -> assertThat(new BigDecimal(v)).isEqualByComparingTo(d.revenue()));
         }
-        assertThat(spooled()).as("the spooled report is gone once read").isEmpty();
+        assertThat(spooled()).as("the spooled report is gone once the delivery is closed").isEmpty();
     }
 
     @Test
-    void aLargeReportIsSpooledOnDiskNotHeldInMemoryAndItsFileGoesWhenTheStreamCloses() throws IOException {
+    void aLargeReportIsSpooledOnDiskNotHeldInMemoryAndItsFileGoesWhenTheDeliveryCloses() throws IOException {
         // 10,000 line items over two days: 20,000 rows, read one at a time from the spool file
         UUID account = account(Dsp.DV360, "1000002");
         SourceRequest request = request(account, FROM, FROM.plusDays(1));
         DspReportSource source = source();
 
-        InputStream in = source.open(request, source.list(request).getFirst());
+        Source.Delivery delivery = source.fetch(request);
         List<Path> files = spooled();
         assertThat(files).hasSize(1);
         long size = Files.size(files.getFirst());
         long rows = 0;
         long bytes = 0;
-        try (in) {
+        try (delivery; InputStream in = delivery.open(delivery.objects().getFirst())) {
             byte[] buffer = new byte[8192];
             for (int n; (n = in.read(buffer)) > 0; ) {
                 bytes += n;
@@ -234,7 +244,7 @@ class DspReportSourceTest {
         SourceRequest request = request(account, FROM, TO);
         DspReportSource source = source();
 
-        assertThatThrownBy(() -> source.open(request, source.list(request).getFirst()))
+        assertThatThrownBy(() -> source.fetch(request))
                 .isInstanceOf(TransientSourceException.class).hasMessageContaining(account.toString());
         assertThat(spooled()).isEmpty();
     }
@@ -244,12 +254,11 @@ class DspReportSourceTest {
         UUID account = account(Dsp.GOOGLE_ADS, small(Dsp.GOOGLE_ADS));
         SourceRequest request = request(account, FROM, TO);
         DspReportSource source = source();
-        SourceObject report = source.list(request).getFirst();
         tamper = a -> new DspAccess(a.dsp(), a.externalAccountId(), a.credentials(), Instant.now().minusSeconds(1),
                 a.accountTimezone(), a.currency());
         simulator.simulation().log().clear();
 
-        assertThatThrownBy(() -> source.open(request, report))
+        assertThatThrownBy(() -> source.fetch(request))
                 .isInstanceOf(TransientSourceException.class).hasMessageContaining("newly delegated access");
         assertThat(simulator.simulation().log().of("google_ads", null)).isEmpty();
         assertThat(spooled()).isEmpty();
@@ -260,11 +269,10 @@ class DspReportSourceTest {
         UUID account = account(Dsp.DV360, small(Dsp.DV360));
         SourceRequest request = request(account, FROM, TO);
         DspReportSource source = source();
-        SourceObject report = source.list(request).getFirst();
         // access delegated for one advertiser, used for one the credentials cannot see
         tamper = a -> new DspAccess(a.dsp(), "1000099", a.credentials(), a.expiresAt(), a.accountTimezone(), a.currency());
 
-        assertThatThrownBy(() -> source.open(request, report)).isInstanceOf(PermanentSourceException.class)
+        assertThatThrownBy(() -> source.fetch(request)).isInstanceOf(PermanentSourceException.class)
                 .isNotInstanceOf(TransientSourceException.class);
         assertThat(spooled()).isEmpty();
     }
@@ -274,14 +282,13 @@ class DspReportSourceTest {
         UUID account = account(Dsp.DV360, small(Dsp.DV360));
         SourceRequest request = request(account, FROM, TO);
         DspReportSource source = source();
-        SourceObject report = source.list(request).getFirst();
         tamper = a -> {
             Map<String, String> leaked = new HashMap<>(a.credentials());
             leaked.put("refresh_token", Catalog.REFRESH_TOKEN);
             return new DspAccess(a.dsp(), a.externalAccountId(), leaked, a.expiresAt(), a.accountTimezone(), a.currency());
         };
 
-        assertThatThrownBy(() -> source.open(request, report)).isInstanceOf(PermanentSourceException.class)
+        assertThatThrownBy(() -> source.fetch(request)).isInstanceOf(PermanentSourceException.class)
                 .hasMessageContaining("refresh_token").hasMessageNotContaining(Catalog.REFRESH_TOKEN);
     }
 
@@ -290,10 +297,9 @@ class DspReportSourceTest {
         UUID account = account(Dsp.META, small(Dsp.META));
         SourceRequest request = request(account, FROM, TO);
         DspReportSource source = source();
-        SourceObject report = source.list(request).getFirst();
         tamper = a -> new DspAccess("myspace", a.externalAccountId(), a.credentials(), a.expiresAt(), a.accountTimezone(), a.currency());
 
-        assertThatThrownBy(() -> source.open(request, report)).isInstanceOf(PermanentSourceException.class)
+        assertThatThrownBy(() -> source.fetch(request)).isInstanceOf(PermanentSourceException.class)
                 .hasMessageContaining("myspace");
     }
 }

@@ -1,5 +1,6 @@
 package io.clp.platform.problem;
 
+import java.time.Duration;
 import java.util.List;
 
 /** The catalogue of problem types (documented in docs/problems.md). */
@@ -52,6 +53,11 @@ public final class Problems {
     public static ProblemException tooLarge(long limit) {
         return new ProblemException(413, "payload-too-large", "The request body is too large",
                 "the body may be at most " + limit + " bytes", null);
+    }
+
+    /** 429: the caller holds as much of something as it may; {@code retryAfter} is sent as {@code Retry-After}. */
+    public static ProblemException tooManyRequests(String type, String detail, Duration retryAfter) {
+        return new ProblemException(429, type, "Too many requests", detail, null, retryAfter);
     }
 
     public static ProblemException unsupportedMediaType(String detail) {

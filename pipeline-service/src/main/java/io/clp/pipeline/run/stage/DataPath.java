@@ -142,20 +142,29 @@ public final class DataPath {
         }
         SourceRequest request = new SourceRequest(ctx.organizationId(), ctx.pipelineId(), ctx.executionId(),
                 ctx.dspAccountId(), ctx.config(), ctx.from(), ctx.to());
-        List<SourceObject> objects;
+        // the version of what is read: no later than the source's first look at it
+        Instant extractedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        // the source's slow work (a DSP report run and spooled) is done before the transaction begins
+        Source.Delivery delivery;
         try {
-            objects = source.list(request);
+            delivery = source.fetch(request);
         } catch (SourceRefusedException e) {
             throw new PermanentStageFailure(e.getMessage(), e);
         }
-        Instant extractedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        try (delivery) {
+            return bronze(ctx, delivery, extractedAt);
+        }
+    }
+
+    private StageResult bronze(RunContext ctx, Source.Delivery delivery, Instant extractedAt) throws Exception {
+        List<SourceObject> objects = delivery.objects();
         UUID attempt = bronze.begin(ctx.organizationId(), ctx.executionId());
         String format = formatOf(ctx.config());
         List<Input> inputs = new ArrayList<>(objects.size());
         for (int i = 0; i < objects.size(); i++) {
             SourceObject object = objects.get(i);
             inputs.add(new Input(i + 1, object.name(), object.version(), object.day(), object.modifiedAt(),
-                    () -> source.open(request, object),
+                    () -> delivery.open(object),
                     bronze.object(ctx.organizationId(), ctx.executionId(), attempt, i + 1)));
         }
         Staging st = staging(ctx.executionId());

@@ -544,7 +544,7 @@ class DataPathTest {
                 DAY + ",line_item,li-1,1000,10,2,300,-1,USD,0",
                 DAY + ",ad_group,li-1,1,0,0,0,0,USD,0",
                 DAY + ",line_item,li-1,1,0,0,0,1.5,usd,0") + "\n";
-        io.clp.pipeline.source.Source source = new io.clp.pipeline.source.Source() {
+        io.clp.pipeline.source.Source source = new io.clp.pipeline.source.Source.Listed() {
             @Override
             public String kind() {
                 return "dsp_report";
