@@ -56,9 +56,9 @@ class MetricsStore {
      * tells (its created_at, and its updated_at, set only when the numbers change, are the apply's time, $17, which
      * {@link #applyTime()} never repeats); the recorded versions are probed for stale rows only when some row was not
      * written. The counts read the statement's snapshot: a newer version committed by a concurrent batch after it
-     * began leaves the row as it is, counted as unchanged rather than stale. Reading the recorded rows first and joining the written rows back to them, both
-     * estimated at one row, ran as a nested loop: quadratic in the batch, a second and a half for a restatement of 2,000
-     * rows.
+     * began leaves the row as it is, counted as unchanged rather than stale. Reading the recorded rows first and
+     * joining the written rows back to them, both estimated at one row, ran as a nested loop: quadratic in the batch,
+     * a second and a half for a restatement of 2,000 rows.
      */
     static final String UPSERT = """
             WITH input AS (
