@@ -20,6 +20,7 @@ import java.util.UUID;
 class ExecutionEventsAdmission {
 
     static final String FIRST = ExecutionEventsAdmission.class.getName() + ".first";
+    static final String SLOT = ExecutionEventsAdmission.class.getName() + ".slot";
     /** How long a refused client should wait: about as long as a short-lived stream lasts. */
     static final Duration RETRY_AFTER = Duration.ofSeconds(30);
 
@@ -56,8 +57,13 @@ class ExecutionEventsAdmission {
                     "at most " + streams.perUser() + " execution event streams may be open per user (and "
                             + streams.total() + " on this instance); close one, or read GET .../executions/{id}",
                     RETRY_AFTER));
-            // the response's end, however it comes (the last item, a failure, the client gone), gives the slot back
+            // the response's end, however it comes (the last item, a failure, the client gone), gives the slot back; a
+            // client gone while it was being admitted closed the response before the handler was there to hear it
             routing.addEndHandler(ended -> slot.close());
+            if (routing.response().closed() || routing.response().ended()) {
+                slot.close();
+            }
+            request.setProperty(SLOT, slot);
             request.setProperty(FIRST, first);
         }).replaceWithVoid();
     }

@@ -147,8 +147,11 @@ public class ExecutionResource {
                                        @PathParam("executionId") UUID executionId, @Context ContainerRequestContext request) {
         // ExecutionEventsAdmission admitted the caller (or refused them with a problem) before the stream starts
         Object first = request.getProperty(ExecutionEventsAdmission.FIRST);
-        return first instanceof ExecutionView view ? executions.changesFrom(orgId, view)
+        Multi<ExecutionView> stream = first instanceof ExecutionView view ? executions.changesFrom(orgId, view)
                 : executions.changes(orgId, pipelineId, executionId);
+        // the response's end gives the stream's slot back too; whichever comes first, it is given back once
+        return request.getProperty(ExecutionEventsAdmission.SLOT) instanceof ExecutionStreams.Slot slot
+                ? stream.onTermination().invoke(slot::close) : stream;
     }
 
     private static Response accepted(UriInfo uri, UUID orgId, UUID pipelineId, ExecutionView execution) {

@@ -40,26 +40,25 @@ public class ExecutionStreams {
         return total;
     }
 
-    /** A slot for one more stream of the user, or empty when the user or the instance holds as many as allowed. */
+    /**
+     * A slot for one more stream of the user, or empty when the user holds as many as allowed, or the instance does
+     * (the user's share is checked first: a user at their cap takes none of the instance's).
+     */
     Optional<Slot> open(UUID userId) {
-        if (all.incrementAndGet() > total) {
-            all.decrementAndGet();
-            return Optional.empty();
-        }
         boolean[] admitted = {false};
         open.compute(userId, (user, count) -> {
             int held = count == null ? 0 : count;
             if (held >= perUser) {
                 return count;
             }
+            if (all.incrementAndGet() > total) {
+                all.decrementAndGet();
+                return count;
+            }
             admitted[0] = true;
             return held + 1;
         });
-        if (!admitted[0]) {
-            all.decrementAndGet();
-            return Optional.empty();
-        }
-        return Optional.of(new Slot(userId));
+        return admitted[0] ? Optional.of(new Slot(userId)) : Optional.empty();
     }
 
     /** Streams open now: the user's, or all of them (null). */

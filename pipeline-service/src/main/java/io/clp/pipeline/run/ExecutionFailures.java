@@ -3,9 +3,11 @@ package io.clp.pipeline.run;
 import io.clp.pipeline.campaigns.CampaignServiceException;
 import io.clp.pipeline.source.PermanentSourceException;
 import io.clp.pipeline.source.SourceRefusedException;
+import io.clp.pipeline.source.TransientSourceException;
 import io.clp.platform.messaging.Failures;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.lang.reflect.Method;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientException;
@@ -36,6 +38,22 @@ final class ExecutionFailures {
             }
         }
         return Failures.isTransient(failure);
+    }
+
+    /** The longest wait a source may ask for before the next attempt; a longer one is cut to this. */
+    static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
+
+    /**
+     * The wait a transient failure's source asked for ({@link TransientSourceException#retryAfter()}, a DSP's
+     * Retry-After), at most {@link #MAX_RETRY_AFTER}; null when none did.
+     */
+    static Duration retryAfter(Throwable failure) {
+        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            if (e instanceof TransientSourceException source && source.retryAfter() != null) {
+                return source.retryAfter().compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : source.retryAfter();
+            }
+        }
+        return null;
     }
 
     /** {@code true} transient, {@code false} permanent, {@code null} look at the cause. */

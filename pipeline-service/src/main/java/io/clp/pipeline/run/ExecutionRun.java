@@ -34,6 +34,12 @@ final class ExecutionRun {
     private volatile long lastWrite;
     /** Progress reported and not yet written. */
     private volatile boolean dirty;
+    /** Guards {@link #waiting}: a stop interrupts the stage's thread only while it waits, never inside a database call. */
+    private final Object waitLock = new Object();
+    /** The stage's thread while it waits outside the database ({@link RunContext#interruptibly}), else null. */
+    private Thread waiting;
+    /** Whether a stop interrupted {@link #waiting}: the interrupt is then the run's own, and cleared after the wait. */
+    private boolean interruptedWait;
 
     ExecutionRun(ExecutionStore store, Stages stages, ExecutionStore.Claim claim, String owner, Executor.Settings settings) {
         this.store = store;
@@ -53,7 +59,17 @@ final class ExecutionRun {
 
     void run() {
         Thread heartbeat = Thread.ofVirtual().name("clp-execution-heartbeat-" + claim.id()).start(this::beat);
-        RunContext context = context(claim, this::progress, this::checkpoint, owner);
+        RunContext context = context(claim, this::progress, new RunContext.Checkpoint() {
+            @Override
+            public void check() throws RunContext.ExecutionStopped {
+                checkpoint();
+            }
+
+            @Override
+            public <T> T interruptibly(RunContext.Wait<T> wait) throws Exception {
+                return ExecutionRun.this.interruptibly(wait);
+            }
+        }, owner);
         try {
             for (Stage stage : Stage.values()) {
                 if (claim.completed(stage)) {
@@ -144,7 +160,12 @@ final class ExecutionRun {
         details.put("exception", failure.getClass().getName());
         int maxAttempts = claim.retry().maxAttempts();
         if (transientFailure && claim.attempt() < maxAttempts) {
+            // the pipeline's backoff, or longer when the source asked for a longer wait (a DSP's Retry-After)
             Duration backoff = Duration.ofSeconds(claim.retry().backoffSeconds());
+            Duration asked = ExecutionFailures.retryAfter(failure);
+            if (asked != null && asked.compareTo(backoff) > 0) {
+                backoff = asked;
+            }
             details.put("retryInSeconds", backoff.toSeconds());
             LOG.warnf("execution %s: attempt %d of %d failed in %s (%s); retried in %s", claim.id(), claim.attempt(),
                     maxAttempts, current == null ? "-" : current.label, error, backoff);
@@ -211,9 +232,58 @@ final class ExecutionRun {
 
     private void observe(ExecutionStore.Beat beat) {
         switch (beat) {
-            case LOST -> lost = true;
-            case CANCEL_REQUESTED -> cancelRequested = true;
+            case LOST -> {
+                lost = true;
+                interruptWait();
+            }
+            case CANCEL_REQUESTED -> {
+                cancelRequested = true;
+                interruptWait();
+            }
             case HELD -> { }
+        }
+    }
+
+    /**
+     * Runs a stage's wait outside the database so that a stop learnt meanwhile (by the heartbeat, within a beat)
+     * interrupts it: the wait then ends with {@link RunContext.ExecutionStopped}, whatever the interrupted call threw.
+     */
+    private <T> T interruptibly(RunContext.Wait<T> wait) throws Exception {
+        checkpoint();
+        synchronized (waitLock) {
+            waiting = Thread.currentThread();
+            interruptedWait = false;
+        }
+        try {
+            // a stop learnt between the checkpoint and now would interrupt nothing
+            checkpoint();
+            return wait.call();
+        } catch (RunContext.ExecutionStopped stopped) {
+            throw stopped;
+        } catch (Exception e) {
+            if (lost || cancelRequested) {
+                RunContext.ExecutionStopped stopped = lost ? leaseLost() : new RunContext.ExecutionStopped("cancelled");
+                stopped.addSuppressed(e);
+                throw stopped;
+            }
+            throw e;
+        } finally {
+            synchronized (waitLock) {
+                waiting = null;
+                if (interruptedWait) {
+                    // the run's own interrupt must not reach the stage's next database call
+                    Thread.interrupted();
+                }
+            }
+        }
+    }
+
+    private void interruptWait() {
+        synchronized (waitLock) {
+            if (waiting != null && waiting != Thread.currentThread()) {
+                interruptedWait = true;
+                waiting.interrupt();
+            }
         }
     }
 

@@ -54,10 +54,34 @@ public record RunContext(
 
     public interface Checkpoint {
         void check() throws ExecutionStopped;
+
+        /**
+         * Runs {@code wait}, a call that waits on something outside the database (a DSP report being run), so that a
+         * cancellation or a lost lease interrupts it rather than being seen at the first checkpoint after it. Without
+         * an executor (a stage tested on its own) it checks, then runs the call as it is.
+         */
+        default <T> T interruptibly(Wait<T> wait) throws Exception {
+            check();
+            return wait.call();
+        }
+    }
+
+    /** A wait on something outside the database; it ends early, with whatever it throws, when interrupted. */
+    @FunctionalInterface
+    public interface Wait<T> {
+        T call() throws Exception;
     }
 
     public void checkpoint() throws ExecutionStopped {
         checkpoints.check();
+    }
+
+    /**
+     * Runs {@code wait} (see {@link Checkpoint#interruptibly}): a cancellation or a lost lease while it waits interrupts
+     * it, and this throws {@link ExecutionStopped} instead of whatever the interrupted call threw.
+     */
+    public <T> T interruptibly(Wait<T> wait) throws Exception {
+        return checkpoints.interruptibly(wait);
     }
 
     /** The execution was cancelled or its lease lost: the stage stops at once and commits nothing more. */

@@ -518,6 +518,67 @@ class ExecutorTest {
     }
 
     @Test
+    void aCancellationInterruptsAStageWaitingOnItsSourceInsteadOfWaitingForItsEnd() throws Exception {
+        UUID orgId = organization();
+        UUID pipeline = manual(orgId, "active");
+        UUID execution = pending(pipeline, "manual", DAY, "{}");
+        Script script = new Script();
+        CountDownLatch waiting = new CountDownLatch(1);
+        List<Boolean> interruptedAfter = Collections.synchronizedList(new ArrayList<>());
+        script.bronze = c -> {
+            try {
+                return c.interruptibly(() -> {
+                    waiting.countDown();
+                    // a DSP report that would run for ten minutes
+                    Thread.sleep(Duration.ofMinutes(10));
+                    return StageResult.of(1);
+                });
+            } finally {
+                interruptedAfter.add(Thread.currentThread().isInterrupted());
+            }
+        };
+        EmittedEvents.Mark mark = EmittedEvents.mark();
+
+        CompletableFuture<List<UUID>> running = CompletableFuture.supplyAsync(() -> run(script, pipeline));
+        assertThat(waiting.await(30, TimeUnit.SECONDS)).isTrue();
+        long cancelledAt = System.nanoTime();
+        given().auth().oauth2(token(orgId, "developer"))
+                .post("/api/v1/organizations/" + orgId + "/pipelines/" + pipeline + "/executions/" + execution + "/cancel")
+                .then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("running"));
+        running.get(60, TimeUnit.SECONDS);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - cancelledAt)).as("stopped within a heartbeat or two (2 s here)")
+                .isLessThan(Duration.ofSeconds(30));
+        assertThat(col(execution, "status || '/' || bronze_status")).isEqualTo("cancelled/cancelled");
+        assertThat(interruptedAfter).as("the interrupt ends with the wait: the stage's next database call is not hit")
+                .containsExactly(false);
+        assertThat(script.cleaned).containsExactly(execution);
+        EmittedEvents.since(mark).single(ExecutionCancelled.TYPE, execution);
+    }
+
+    @Test
+    void aSourceThatAsksForALongerWaitIsTriedAgainNoSoonerAndNeverLaterThanAnHour() {
+        UUID pipeline = manual(organization(), "active");
+        UUID execution = pending(pipeline, "manual", DAY, "{\"retry\": {\"maxAttempts\": 3, \"backoffSeconds\": 2}}");
+        UUID otherPipeline = manual(organization(), "active");
+        UUID another = pending(otherPipeline, "manual", DAY, "{\"retry\": {\"maxAttempts\": 3, \"backoffSeconds\": 2}}");
+        Script script = new Script();
+        script.bronze = c -> {
+            Duration asked = c.executionId().equals(execution) ? Duration.ofMinutes(10) : Duration.ofDays(1);
+            throw new io.clp.pipeline.source.TransientSourceException("the DSP is throttling", null, asked);
+        };
+
+        run(script, pipeline);
+        run(script, otherPipeline);
+
+        assertThat(col(execution, "status || '/' || attempt")).isEqualTo("pending/2");
+        assertThat(col(execution, "not_before - heartbeat_at BETWEEN interval '9 minutes' AND interval '11 minutes'"))
+                .as("the DSP's Retry-After, longer than the pipeline's 2 s").isEqualTo("true");
+        assertThat(col(another, "not_before - heartbeat_at BETWEEN interval '59 minutes' AND interval '61 minutes'"))
+                .as("a day is cut to an hour").isEqualTo("true");
+    }
+
+    @Test
     void aUserHoldsAtMostTheirShareOfEventStreamsAndGetsASlotBackWhenAStreamIsClosed() throws Exception {
         UUID orgId = organization();
         UUID pipeline = manual(orgId, "active");
@@ -527,6 +588,7 @@ class ExecutorTest {
         String viewer = token(orgId, "viewer");
         HttpClient http = HttpClient.newHttpClient();
         List<java.io.InputStream> open = new ArrayList<>();
+        int before = streams.openStreams(null);
         try {
             // %test allows 2 per user
             for (int i = 0; i < 2; i++) {
@@ -534,7 +596,7 @@ class ExecutorTest {
                 assertThat(stream.statusCode()).isEqualTo(200);
                 open.add(stream.body());
             }
-            assertThat(streams.openStreams(null)).isEqualTo(2);
+            assertThat(streams.openStreams(null)).isEqualTo(before + 2);
 
             given().auth().oauth2(viewer).accept("text/event-stream").get(events).then().statusCode(429)
                     .contentType("application/problem+json").header("Retry-After", "30")
@@ -563,7 +625,7 @@ class ExecutorTest {
             TestDatabase.execute("UPDATE pipeline.etl_executions SET status = 'cancelled', completed_at = now() WHERE id = ?",
                     execution);
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> streams.openStreams(null) == 0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> streams.openStreams(null) == before);
     }
 
     private HttpResponse<java.io.InputStream> stream(HttpClient http, String path, String token) throws Exception {

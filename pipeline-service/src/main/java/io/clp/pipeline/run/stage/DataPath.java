@@ -144,15 +144,23 @@ public final class DataPath {
                 ctx.dspAccountId(), ctx.config(), ctx.from(), ctx.to());
         // the version of what is read: no later than the source's first look at it
         Instant extractedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        // the source's slow work (a DSP report run and spooled) is done before the transaction begins
+        // the source's slow work (a DSP report run and spooled) is done before the transaction begins, and a cancellation
+        // or a lost lease interrupts it
         Source.Delivery delivery;
         try {
-            delivery = source.fetch(request);
+            delivery = ctx.interruptibly(() -> source.fetch(request));
         } catch (SourceRefusedException e) {
             throw new PermanentStageFailure(e.getMessage(), e);
         }
-        try (delivery) {
+        try {
             return bronze(ctx, delivery, extractedAt);
+        } finally {
+            try {
+                delivery.close();
+            } catch (IOException | RuntimeException e) {
+                // what is left (a spooled report) is a temporary file: it must not fail a bronze that committed
+                LOG.warnf("execution %s: its source's delivery could not be released: %s", ctx.executionId(), e.getMessage());
+            }
         }
     }
 

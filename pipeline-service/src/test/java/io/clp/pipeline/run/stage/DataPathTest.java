@@ -33,6 +33,8 @@ import java.security.MessageDigest;
 import java.sql.Connection;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -582,6 +584,71 @@ class DataPathTest {
                 + "FROM pipeline.gold_daily_metrics WHERE pipeline_id = ?", pipeline)).isEqualTo(
                 "campaign 2026-11-01 1000 300 12.345678 USD 40.500000 | campaign 2026-11-02 2000 600 0.500000 USD 0.000000 | "
                         + "line_item 2026-11-01 1000 300 12.345678 USD 40.500000 | line_item 2026-11-02 2000 600 0.500000 USD 0.000000");
+    }
+
+    @Test
+    void theSourceIsFetchedBeforeBronzesTransactionAndItsDeliveryReleasedWhetherBronzeCommitsOrNot() throws Exception {
+        UUID org = PipelineFixtures.organization();
+        UUID pipeline = PipelineFixtures.manual(org, "active");
+        String report = "date,level,external_id,impressions,clicks,conversions,views,spend,currency,revenue\n"
+                + DAY + ",line_item,li-1,1000,10,2,300,1.5,USD,0\n";
+        List<Long> openTransactionsWhileFetching = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger released = new AtomicInteger();
+        boolean[] unreadable = {false};
+        io.clp.pipeline.source.Source source = new io.clp.pipeline.source.Source() {
+            @Override
+            public String kind() {
+                return "dsp_report";
+            }
+
+            @Override
+            public Delivery fetch(SourceRequest request) {
+                // a DSP report runs here for minutes: nothing of this execution may hold a transaction meanwhile
+                openTransactionsWhileFetching.add(TestDatabase.count("SELECT count(*) FROM pg_stat_activity "
+                        + "WHERE datname = current_database() AND state LIKE 'idle in transaction%'"));
+                io.clp.pipeline.source.SourceObject report1 = new io.clp.pipeline.source.SourceObject("report-1",
+                        report.length(), null, "1", null);
+                return new Delivery() {
+                    @Override
+                    public List<io.clp.pipeline.source.SourceObject> objects() {
+                        return List.of(report1);
+                    }
+
+                    @Override
+                    public java.io.InputStream open(io.clp.pipeline.source.SourceObject object) throws IOException {
+                        if (unreadable[0]) {
+                            throw new IOException("the spooled report is gone");
+                        }
+                        return new java.io.ByteArrayInputStream(report.getBytes(StandardCharsets.UTF_8));
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        released.incrementAndGet();
+                        throw new IOException("a temporary file that cannot be deleted fails nothing");
+                    }
+                };
+            }
+        };
+        EntityResolver none = (orgId, account, keys, create) -> keys.stream().map(key -> (ResolvedEntity) null).toList();
+        DataPath path = new DataPath(dataSource, new DataPath.Settings("pipeline", bronzeDir, 100_000, "64MB"),
+                kind -> kind.equals("dsp_report") ? source : null, none, null, outbox);
+
+        UUID committed = PipelineFixtures.execution(pipeline, "scheduled", "running");
+        path.bronze(new RunContext(org, pipeline, committed, UUID.randomUUID(), json.valueToTree(Map.of()), DAY, DAY, 1,
+                (stage, rows) -> { }, () -> { }));
+        assertThat(TestDatabase.count("SELECT bronze_rows FROM pipeline.ingestion_runs WHERE execution_id = ?", committed))
+                .isEqualTo(1);
+
+        unreadable[0] = true;
+        UUID failed = PipelineFixtures.execution(pipeline, "scheduled", "running");
+        assertThatThrownBy(() -> path.bronze(new RunContext(org, pipeline, failed, UUID.randomUUID(),
+                json.valueToTree(Map.of()), DAY, DAY, 1, (stage, rows) -> { }, () -> { })))
+                .hasMessageContaining("the spooled report is gone");
+
+        assertThat(openTransactionsWhileFetching).containsExactly(0L, 0L);
+        assertThat(released).as("released after the commit and after the failure").hasValue(2);
+        assertThat(TestDatabase.count("SELECT count(*) FROM pipeline.ingestion_runs WHERE execution_id = ?", failed)).isZero();
     }
 
     /** Batch id to the rows it carries. */
