@@ -57,7 +57,9 @@ public class MetricsBatchConsumer {
     public CompletionStage<Void> consume(Message<String> message) {
         return delivery.deliver(message, MetricsStore.CONSUMER, () -> {
             try {
-                if (!MetricsBatch.TYPE.equals(EventHeaders.read(message, CloudEventHeaders.TYPE).orElse(null))) {
+                // a record without its type is dead-lettered (IllegalArgumentException is permanent), never dropped
+                // unread; another type on the topic (a later version) is not this consumer's
+                if (!MetricsBatch.TYPE.equals(EventHeaders.require(message, CloudEventHeaders.TYPE))) {
                     return Uni.createFrom().voidItem();
                 }
                 UUID headerOrg = EventHeaders.read(message, CloudEventHeaders.ORG_ID).map(UUID::fromString).orElse(null);

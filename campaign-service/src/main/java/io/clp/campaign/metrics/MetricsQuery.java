@@ -12,11 +12,13 @@ import java.util.List;
 
 /**
  * The query string of a campaign's metrics, checked: {@code from} and {@code to} (ISO dates, both included, at most
- * {@value #MAX_DAYS} days; by default the 30 days to today in UTC) and the entity {@code level} (default campaign).
+ * {@value #MAX_DAYS} days, from 2000-01-01 to 9999-12-31; by default the 30 days to today in UTC) and the entity
+ * {@code level} (default campaign).
  */
 record MetricsQuery(LocalDate from, LocalDate to, String level) {
 
     static final int MAX_DAYS = 400;
+    static final LocalDate LATEST = LocalDate.of(9999, 12, 31);
 
     static MetricsQuery of(String from, String to, String level, LocalDate today) {
         List<FieldError> errors = new ArrayList<>();
@@ -43,11 +45,18 @@ record MetricsQuery(LocalDate from, LocalDate to, String level) {
         if (value == null || value.isBlank()) {
             return otherwise;
         }
+        LocalDate date;
         try {
-            return LocalDate.parse(value);
+            date = LocalDate.parse(value);
         } catch (DateTimeParseException e) {
             errors.add(new FieldError(field, "must be a date (YYYY-MM-DD)"));
             return null;
         }
+        // no metric is older (MetricsBatchRules); a year past 9999 is no date a client means, and overflows the arithmetic
+        if (date.isBefore(MetricsBatchRules.EARLIEST) || date.isAfter(LATEST)) {
+            errors.add(new FieldError(field, "must be from " + MetricsBatchRules.EARLIEST + " to " + LATEST));
+            return null;
+        }
+        return date;
     }
 }

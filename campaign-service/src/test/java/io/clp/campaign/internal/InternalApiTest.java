@@ -390,6 +390,10 @@ class InternalApiTest {
         assertThat(resolve(SERVICE, orgId, request(null, true, List.of(names("A"))), 400)
                 .<List<String>>path("errors.field")).contains("dspAccountId");
         resolve(SERVICE, orgId, request(null, false, List.of(ext("adgroup", "x"))), 400);
+        // PostgreSQL text holds no NUL: the body is refused before anything is looked up, naming the field (not a 500
+        // the pipeline would retry)
+        assertThat(resolve(SERVICE, orgId, request(null, false, List.of(ext("campaign", "x\u0000y"))), 400)
+                .<List<String>>path("errors.field")).containsExactly("keys[0].externalId");
         resolve(SERVICE, orgId, request(null, false, List.of(Map.of("level", "campaign", "externalId", "x", "campaign", "A"))), 400);
         // creating in a disabled account is refused; nothing is written
         TestDatabase.execute("UPDATE campaign.dsp_accounts SET is_active = false WHERE id = ?", accountId);

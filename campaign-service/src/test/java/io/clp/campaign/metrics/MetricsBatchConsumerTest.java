@@ -371,6 +371,11 @@ class MetricsBatchConsumerTest {
             TestEvents.awaitOn(MetricsBatches.DEAD_LETTERS, r -> eventId.equals(header(r, CloudEventHeaders.ID))
                     && "permanent".equals(header(r, "clp-failure")));
         }
+        // a good batch in a record without its type header: dead-lettered, never dropped unread nor applied
+        String untyped = UUID.randomUUID().toString();
+        MetricsBatches.publishUntyped(good.batchId().toString(), MetricsBatches.json(good), untyped);
+        TestEvents.awaitOn(MetricsBatches.DEAD_LETTERS, r -> untyped.equals(header(r, CloudEventHeaders.ID))
+                && "permanent".equals(header(r, "clp-failure")));
         assertThat(rowsOfOrganization(chain.orgId())).as("nothing of any poison written").isZero();
 
         // the good batch after them all (same partition): it is applied whole

@@ -59,6 +59,12 @@ final class MetricsBatches {
                 CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_VALUE));
     }
 
+    /** As {@link #publishRaw}, without the record's type header. */
+    static void publishUntyped(String key, String payload, String eventId) {
+        TestEvents.publishRaw(Topics.METRICS_BATCH, key, payload, Map.of(CloudEventHeaders.ID, eventId,
+                CloudEventHeaders.SOURCE, "/clp/pipeline", CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_VALUE));
+    }
+
     static String json(Object value) {
         try {
             return JSON.writeValueAsString(value);

@@ -80,8 +80,9 @@ public final class Failures {
 
     /**
      * Connection trouble (08), serialization failures and deadlocks (40), too many connections or
-     * out of resources (53), shutdowns and restarts (57P), lock timeouts (55P03) pass; bad data (22),
-     * constraint violations (23) and statement errors (42) do not.
+     * out of resources (53), shutdowns and restarts (57), system errors (58) and lock timeouts (55P03)
+     * pass; bad data (22), constraint violations (23), statement errors (42) and exceptions raised by
+     * PL/pgSQL checks (P0) do not.
      */
     static boolean permanentSqlState(String state) {
         if (state.startsWith("08") || state.startsWith("40") || state.startsWith("53") || state.startsWith("57")
