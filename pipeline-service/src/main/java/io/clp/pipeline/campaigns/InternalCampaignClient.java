@@ -43,6 +43,13 @@ public class InternalCampaignClient {
     /** Where and as whom to call, and how patiently. */
     public record Settings(URI campaignServiceUrl, URI tokenUrl, String clientId, Optional<String> clientSecret,
                            Duration timeout, int maxAttempts, Duration backoff) {
+        /** Never the secret: settings end up in logs and failure messages. */
+        @Override
+        public String toString() {
+            return "Settings[campaignServiceUrl=" + campaignServiceUrl + ", tokenUrl=" + tokenUrl + ", clientId=" + clientId
+                    + ", clientSecret=" + (clientSecret.isPresent() ? "(set)" : "(none)") + ", timeout=" + timeout
+                    + ", maxAttempts=" + maxAttempts + ", backoff=" + backoff + "]";
+        }
     }
 
     private record Token(String value, Instant renewAt) {
@@ -127,7 +134,8 @@ public class InternalCampaignClient {
                 attempt--;
                 continue;
             }
-            if (status == 429 || status >= 500) {
+            // 408 (the request timed out at the server) and 425 (too early) say "try again" as much as a 429 or a 503
+            if (status == 408 || status == 425 || status == 429 || status >= 500) {
                 if (attempt >= settings.maxAttempts()) {
                     throw new CampaignServiceException.Unavailable("campaign-service answered " + status + " to " + path
                             + " after " + attempt + " attempts", null);
@@ -217,7 +225,8 @@ public class InternalCampaignClient {
                     throw new CampaignServiceException.Refused(status, null, "Keycloak's token answer is not JSON");
                 }
             }
-            if (status == 429 || status >= 500) {
+            // 408 (the request timed out at the server) and 425 (too early) say "try again" as much as a 429 or a 503
+            if (status == 408 || status == 425 || status == 429 || status >= 500) {
                 if (attempt >= settings.maxAttempts()) {
                     throw new CampaignServiceException.Unavailable("Keycloak answered " + status + " to the token request after "
                             + attempt + " attempts", null);

@@ -109,7 +109,7 @@ final class ExecutionRun {
         } catch (Exception | StackOverflowError | OutOfMemoryError failure) {
             // an execution that exhausts the stack or the heap fails (for good: the same input does it again) rather
             // than staying running until its lease expires
-            failed(failure);
+            failed(failure, context);
         } finally {
             heartbeat.interrupt();
         }
@@ -146,7 +146,7 @@ final class ExecutionRun {
         }
     }
 
-    private void failed(Throwable failure) {
+    private void failed(Throwable failure, RunContext context) {
         if (lost) {
             LOG.warnf(failure, "execution %s failed after its lease was lost; nothing more is written by this executor", claim.id());
             return;
@@ -170,7 +170,8 @@ final class ExecutionRun {
             LOG.warnf("execution %s: attempt %d of %d failed in %s (%s); retried in %s", claim.id(), claim.attempt(),
                     maxAttempts, current == null ? "-" : current.label, error, backoff);
             if (!store.retryLater(claim, owner, current, error, details, backoff)) {
-                LOG.warnf("execution %s: its lease was lost before its retry could be recorded", claim.id());
+                // not retried when a cancellation was asked for meanwhile: it ends cancelled now, not after the backoff
+                stop(context);
             }
             return;
         }

@@ -75,7 +75,8 @@ public class ExecutionStore {
             jsonb_build_object('id', e.id, 'organizationId', e.org_id, 'pipelineId', e.pipeline_id,
                                'executionType', e.execution_type, 'config', e.config, 'from', e.data_from,
                                'to', e.data_to, 'attempt', e.attempt, 'bronze', e.bronze_status,
-                               'silver', e.silver_status, 'gold', e.gold_status, 'startedAt', e.started_at, %s)::text""";
+                               'silver', e.silver_status, 'gold', e.gold_status, 'startedAt', e.started_at,
+                               'leaseOwner', e.lease_owner, %s)::text""";
     /**
      * The executions to start among the locked pipelines', as their limits allow, marked running under this owner's
      * lease. A statement of its own after the lock, so that it sees what the previous holder of the lock committed.
@@ -102,7 +103,8 @@ public class ExecutionStore {
                 WHERE CASE WHEN backfill THEN backfills + n <= concurrency ELSE runs + n <= 1 END
                 ORDER BY due LIMIT ?3)
             UPDATE etl_executions e
-            SET status = 'running', lease_owner = ?1, lease_until = now() + make_interval(secs => ?2), heartbeat_at = now(),
+            SET status = 'running', lease_owner = ?1 || '/' || gen_random_uuid(), lease_until = now() + make_interval(secs => ?2),
+                heartbeat_at = now(),
                 started_at = coalesce(e.started_at, now()), not_before = NULL,
                 progress_stage = NULL, progress_rows = NULL, progress_at = NULL
             FROM chosen WHERE e.id = chosen.id AND e.status = 'pending'
@@ -123,7 +125,8 @@ public class ExecutionStore {
                                'processed', e.total_records_processed, 'failed', e.total_records_failed,
                                'durationMs', e.total_duration_ms)::text
             """;
-    private static final String COMPLETE = """
+    /** Completed: ended, counted, its event's fields; {@code %s} is which row (the held lease, or the reaper's). */
+    private static final String COMPLETED = """
             WITH done AS (
                 UPDATE etl_executions e
                 SET status = 'completed', completed_at = now(), lease_owner = NULL, lease_until = NULL, not_before = NULL,
@@ -132,14 +135,20 @@ public class ExecutionStore {
                     total_records_failed = coalesce(e.silver_records_filtered, 0),
                     total_duration_ms = coalesce(e.bronze_duration_ms, 0) + coalesce(e.silver_duration_ms, 0)
                                         + coalesce(e.gold_duration_ms, 0)
-                WHERE %s
+                WHERE %%s
                 RETURNING e.*),
             counted AS (
                 UPDATE pipelines p SET successful_executions = p.successful_executions + 1, last_run_at = done.completed_at,
                                        last_run_status = 'completed'
                 FROM done WHERE p.id = done.pipeline_id)
             SELECT %s FROM done e
-            """.formatted(HELD, ENDED);
+            """.formatted(ENDED);
+    private static final String COMPLETE = COMPLETED.formatted(HELD);
+    /**
+     * An execution whose stages all completed but whose executor stopped before it could end it (its lease expired
+     * between gold's commit and the completion): the reaper completes it, as its executor would have.
+     */
+    private static final String REAP_COMPLETE = COMPLETED.formatted("e.id = ?1 AND e.status = 'running' AND e.lease_until < now()");
     /** ?3 the stage's status column, set to ?4; ?5 error message, ?6 error details. */
     private static final String FAIL = """
             WITH done AS (
@@ -165,7 +174,7 @@ public class ExecutionStore {
                 retry_count = e.retry_count + 1, lease_owner = NULL, lease_until = NULL,
                 progress_stage = NULL, progress_rows = NULL, progress_at = NULL,
                 %%s error_message = ?3, error_details = CAST(CAST(?4 AS text) AS jsonb)
-            WHERE %s
+            WHERE %s AND e.cancel_requested_at IS NULL
             RETURNING e.id::text
             """.formatted(HELD);
     private static final String CANCEL = """
@@ -231,10 +240,15 @@ public class ExecutionStore {
         this.json = json;
     }
 
-    /** An execution as its executor took it. {@code bronze}, {@code silver}, {@code gold}: each stage's status so far. */
+    /**
+     * An execution as its executor took it. {@code bronze}, {@code silver}, {@code gold}: each stage's status so far.
+     * {@code leaseOwner} is this claim's own: the executor's id and a token drawn for the claim, so that a run of an
+     * earlier claim of the same execution by the same instance (its heartbeat stalled, its lease expired, the reaper
+     * handed the execution back and the instance claimed it again) holds nothing any more and commits nothing.
+     */
     public record Claim(UUID id, UUID organizationId, UUID pipelineId, String executionType, JsonNode config,
                         LocalDate from, LocalDate to, int attempt, String bronze, String silver, String gold,
-                        OffsetDateTime startedAt, boolean cancelRequested, JsonNode templateConfig) {
+                        OffsetDateTime startedAt, boolean cancelRequested, JsonNode templateConfig, String leaseOwner) {
 
         boolean completed(Stage stage) {
             return "completed".equals(switch (stage) {
@@ -341,11 +355,14 @@ public class ExecutionStore {
         return write(() -> session()
                 .chain(s -> s.createNativeQuery(COMPLETE, String.class).setParameter(1, claim.id()).setParameter(2, owner)
                         .getResultList())
-                .chain(rows -> rows.isEmpty() ? Uni.createFrom().nullItem() : publish(ended(rows.get(0)), ended -> new ExecutionCompleted(
-                        claim.id(), claim.organizationId(), claim.pipelineId(), claim.executionType(), claim.from(), claim.to(),
-                        claim.attempt(), ended.processed(), ended.failed(), ended.durationMs(),
-                        ended.startedAt() == null ? null : ended.startedAt().toInstant(),
-                        ended.completedAt().toInstant()))));
+                .chain(rows -> rows.isEmpty() ? Uni.createFrom().nullItem()
+                        : publish(ended(rows.get(0)), ended -> completed(claim, ended))));
+    }
+
+    private static ExecutionCompleted completed(Claim claim, Ended ended) {
+        return new ExecutionCompleted(claim.id(), claim.organizationId(), claim.pipelineId(), claim.executionType(),
+                claim.from(), claim.to(), claim.attempt(), ended.processed(), ended.failed(), ended.durationMs(),
+                ended.startedAt() == null ? null : ended.startedAt().toInstant(), ended.completedAt().toInstant());
     }
 
     /**
@@ -370,7 +387,10 @@ public class ExecutionStore {
                         ended.completedAt().toInstant()))));
     }
 
-    /** Back to pending after a transient failure at {@code stage}, not before {@code backoff}. False: the lease is lost. */
+    /**
+     * Back to pending after a transient failure at {@code stage}, not before {@code backoff}. False: the lease is lost,
+     * or a cancellation was asked for (then the execution is to end cancelled rather than wait out the backoff).
+     */
     boolean retryLater(Claim claim, String owner, Stage stage, String error, Map<String, Object> details, Duration backoff) {
         String sql = RETRY_LATER.formatted(stage == null ? "" : stage.label + "_status = 'failed',");
         return !write(() -> session().chain(s -> s.createNativeQuery(sql, String.class).setParameter(1, claim.id())
@@ -422,6 +442,13 @@ public class ExecutionStore {
 
     private Uni<String> reapOne(Claim claim) {
         Stage stage = Stage.firstNotCompleted(claim);
+        if (stage == null) {
+            // gold committed and published: the execution is done whatever its attempts, and a cancel came too late
+            return session().chain(s -> s.createNativeQuery(REAP_COMPLETE, String.class).setParameter(1, claim.id())
+                            .getResultList())
+                    .chain(rows -> rows.isEmpty() ? Uni.createFrom().<String>nullItem()
+                            : publish(ended(rows.get(0)), ended -> completed(claim, ended)).replaceWith("completed"));
+        }
         String error = "the executor running the execution stopped without ending it (its lease expired)";
         Map<String, Object> details = Map.of("stage", stage == null ? "gold" : stage.label, "kind", "lease-expired",
                 "attempt", claim.attempt());

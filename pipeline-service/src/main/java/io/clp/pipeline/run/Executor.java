@@ -140,7 +140,7 @@ public class Executor {
         for (ExecutionStore.Claim claim : claims) {
             runs.add(CompletableFuture.runAsync(() -> {
                 try {
-                    new ExecutionRun(store, with, claim, owner, settings).run();
+                    new ExecutionRun(store, with, claim, claim.leaseOwner(), settings).run();
                 } catch (RuntimeException | Error e) {
                     LOG.errorf(e, "execution %s: the executor failed; its lease expires and the reaper takes it", claim.id());
                 } finally {
@@ -175,7 +175,7 @@ public class Executor {
         }
         for (ExecutionStore.Claim claim : claims) {
             ids.add(claim.id());
-            runs.add(CompletableFuture.runAsync(() -> new ExecutionRun(store, with, claim, owner, settings).run(), threads));
+            runs.add(CompletableFuture.runAsync(() -> new ExecutionRun(store, with, claim, claim.leaseOwner(), settings).run(), threads));
         }
         CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).join();
         return ids;
@@ -183,14 +183,15 @@ public class Executor {
 
     /**
      * Running executions whose lease expired go back to pending (attempt + 1, resumed at their first stage not
-     * completed) or, without an attempt left, fail; cancelled when a cancellation was asked for (then {@code with}, when
-     * given, cleans their staging up). Only {@code onlyPipelines}' (null: all). How many it took.
+     * completed) or, without an attempt left, fail; cancelled when a cancellation was asked for; completed when all
+     * their stages had (then, and when cancelled, {@code with}, when given, cleans their staging up). Only
+     * {@code onlyPipelines}' (null: all). How many it took.
      */
     public int reap(Stages with, Collection<UUID> onlyPipelines) {
         List<ExecutionStore.Reaped> reaped = store.reap(REAP_BATCH, onlyPipelines);
         for (ExecutionStore.Reaped r : reaped) {
             LOG.warnf("execution %s: its executor's lease expired; now %s", r.claim().id(), r.outcome());
-            if (with != null && "cancelled".equals(r.outcome())) {
+            if (with != null && ("cancelled".equals(r.outcome()) || "completed".equals(r.outcome()))) {
                 ExecutionRun.cleanUp(with, ExecutionRun.context(r.claim(), null, null, null));
             }
         }

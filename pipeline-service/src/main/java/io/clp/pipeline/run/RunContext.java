@@ -33,11 +33,13 @@ public record RunContext(
 
     /**
      * Locks the execution's row while its lease is held by {@code leaseOwner} ({@code ?} 1: execution id, 2: lease
-     * owner); no row: the lease is lost. Run it in the stage's committing transaction, in the system scope.
+     * owner); no row: the lease is lost. Run it in the stage's committing transaction, in the system scope. The lease
+     * is compared with the clock, not with {@code now()}: that is when the stage's transaction began, maybe longer
+     * ago than the lease lasts.
      */
     public static final String HOLD_LEASE = """
             SELECT 1 FROM etl_executions
-            WHERE id = CAST(? AS uuid) AND lease_owner = ? AND lease_until > now() AND status = 'running'
+            WHERE id = CAST(? AS uuid) AND lease_owner = ? AND lease_until > clock_timestamp() AND status = 'running'
             FOR NO KEY UPDATE
             """;
 

@@ -181,6 +181,18 @@ class InternalCampaignClientTest {
         assertThat(client().post("/x", null).path("ok").asBoolean()).isTrue();
         assertThat(paths).hasSize(3);
 
+        // a request that timed out at the server is worth another try too
+        paths.clear();
+        campaign = (request, n) -> {
+            if (n == 1) {
+                request.response().setStatusCode(408).endAndForget();
+            } else {
+                json(request, 200, new JsonObject().put("ok", true));
+            }
+        };
+        assertThat(client().post("/x", null).path("ok").asBoolean()).isTrue();
+        assertThat(paths).hasSize(2);
+
         paths.clear();
         campaign = (request, n) -> json(request, 500, new JsonObject().put("type", "urn:clp:problem:internal"));
         assertThatThrownBy(() -> client().post("/y", null))
@@ -234,6 +246,13 @@ class InternalCampaignClientTest {
         assertThatThrownBy(() -> client(Clock.systemUTC(), null, URI.create("http://127.0.0.1:" + port)).post("/g", null))
                 .isInstanceOf(CampaignServiceException.Refused.class).hasMessageContaining("clp.internal.client-secret");
         assertThat(paths).isEmpty();
+    }
+
+    @Test
+    void theSettingsNeverShowTheClientSecret() {
+        var settings = new InternalCampaignClient.Settings(URI.create("http://campaigns"), URI.create("http://keycloak/token"),
+                "clp-pipeline-service", Optional.of(SECRET), Duration.ofSeconds(2), 3, Duration.ofMillis(10));
+        assertThat(settings.toString()).doesNotContain(SECRET).contains("clientSecret=(set)").contains("clp-pipeline-service");
     }
 
     @Test

@@ -277,6 +277,24 @@ class ExecutorTest {
     }
 
     @Test
+    void aTransientFailureAfterACancellationWasAskedForEndsCancelledInsteadOfWaitingOutTheBackoff() {
+        UUID pipeline = manual(organization(), "active");
+        UUID execution = pending(pipeline, "manual", DAY, "{\"retry\": {\"maxAttempts\": 3, \"backoffSeconds\": 3600}}");
+        Script script = new Script();
+        script.bronze = c -> {
+            TestDatabase.execute("UPDATE pipeline.etl_executions SET cancel_requested_at = now() WHERE id = ?", c.executionId());
+            throw new IOException("the source did not answer");
+        };
+        EmittedEvents.Mark mark = EmittedEvents.mark();
+
+        run(script, pipeline);
+
+        assertThat(col(execution, "status || '/' || attempt || '/' || (not_before IS NULL)")).isEqualTo("cancelled/1/true");
+        assertThat(script.cleaned).containsExactly(execution);
+        EmittedEvents.since(mark).single(ExecutionCancelled.TYPE, execution);
+    }
+
+    @Test
     void aTransientFailureOnTheLastAttemptFails() {
         UUID pipeline = manual(organization(), "active");
         UUID execution = pending(pipeline, "manual", DAY, "{\"retry\": {\"maxAttempts\": 1, \"backoffSeconds\": 1}}");
@@ -373,14 +391,20 @@ class ExecutorTest {
         assertThat(event.field("stage")).isEqualTo("bronze");
     }
 
-    @Test
-    void aWorkerThatLostItsLeaseStopsAndWritesNothingMore() {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"another-instance", "this instance, claimed again"})
+    void aWorkerThatLostItsLeaseStopsAndWritesNothingMore(String newOwner) {
         UUID pipeline = manual(organization(), "active");
         List<Long> heldAfterLoss = Collections.synchronizedList(new ArrayList<>());
+        List<String> claimedAs = Collections.synchronizedList(new ArrayList<>());
         UUID execution = pending(pipeline, "manual", DAY, "{}");
+        // the same instance claiming the execution again (the reaper gave it back after this run's heartbeat stalled)
+        // draws a new token: the run of the earlier claim holds nothing any more
+        String owner = newOwner.startsWith("this") ? executor.owner() + "/" + UUID.randomUUID() : newOwner;
         Script script = new Script();
         script.bronze = c -> {
-            TestDatabase.execute("UPDATE pipeline.etl_executions SET lease_owner = 'another-instance' WHERE id = ?", c.executionId());
+            claimedAs.add(c.leaseOwner());
+            TestDatabase.execute("UPDATE pipeline.etl_executions SET lease_owner = ? WHERE id = ?", owner, c.executionId());
             heldAfterLoss.add(held(c));
             for (int i = 0; i < 400; i++) {
                 c.progress().rowsDone("bronze", i);
@@ -392,7 +416,8 @@ class ExecutorTest {
 
         run(script, pipeline);
 
-        assertThat(col(execution, "status || '/' || lease_owner || '/' || bronze_status")).isEqualTo("running/another-instance/running");
+        assertThat(claimedAs).singleElement().asString().startsWith(executor.owner() + "/").isNotEqualTo(owner);
+        assertThat(col(execution, "status || '/' || lease_owner || '/' || bronze_status")).isEqualTo("running/" + owner + "/running");
         assertThat(col(execution, "bronze_records IS NULL AND completed_at IS NULL")).isEqualTo("true");
         assertThat(script.of(execution)).containsExactly("bronze");
         assertThat(script.cleaned).isEmpty();
@@ -439,6 +464,29 @@ class ExecutorTest {
         assertThat(col(live, "status || '/' || lease_owner")).as("a held lease is left alone").isEqualTo("running/alive");
         assertThat(EmittedEvents.since(mark).single(ExecutionFailed.TYPE, execution).field("reason"))
                 .isEqualTo(ExecutionFailed.ATTEMPTS_EXHAUSTED);
+    }
+
+    @Test
+    void theReaperCompletesAnExpiredExecutionWhoseStagesAllCompletedEvenWithoutAnAttemptLeft() {
+        UUID pipeline = manual(organization(), "active");
+        UUID execution = pending(pipeline, "manual", DAY, "{\"retry\": {\"maxAttempts\": 1, \"backoffSeconds\": 1}}");
+        // gold committed and published, then the executor stopped before it could end the execution
+        TestDatabase.execute("""
+                UPDATE pipeline.etl_executions SET status = 'running', lease_owner = 'killed-instance',
+                       lease_until = now() - interval '1 second', bronze_status = 'completed', bronze_records = 7,
+                       silver_status = 'completed', gold_status = 'completed', started_at = now() - interval '1 minute'
+                WHERE id = ?""", execution);
+        Script script = new Script();
+        EmittedEvents.Mark mark = EmittedEvents.mark();
+
+        assertThat(executor.reap(script, List.of(pipeline))).isEqualTo(1);
+
+        assertThat(col(execution, "status || '/' || attempt || '/' || total_records_processed || '/' || (lease_owner IS NULL)"))
+                .isEqualTo("completed/1/7/true");
+        assertThat(EmittedEvents.since(mark).single(ExecutionCompleted.TYPE, execution).field("recordsProcessed")).isEqualTo("7");
+        assertThat(script.cleaned).containsExactly(execution);
+        assertThat(column(pipeline, "last_run_status")).isEqualTo("completed");
+        assertThat(script.of(execution)).as("nothing is run again").isEmpty();
     }
 
     @Test

@@ -419,15 +419,28 @@ public final class DataPath {
         return line.length() <= RAW_LINE_MAX ? line.toString() : line.substring(0, RAW_LINE_MAX);
     }
 
-    /** Distinct entity keys of one execution, interned to small ids: bounded by entities, not rows. */
+    /**
+     * Distinct entity keys of one execution, interned to small ids: bounded by entities, not rows, and by the characters
+     * their names hold ({@link #MAX_CHARS}): 50,000 keys of four 500-character names would otherwise fill the heap.
+     */
     static final class KeyTable {
+
+        /** The most characters the names of one execution's keys may hold together (about 20 MB of heap at worst). */
+        static final long MAX_CHARS = 10_000_000;
 
         private final Map<EntityKey, Integer> ids = new HashMap<>();
         private final List<EntityKey> keys = new ArrayList<>();
         private final int max;
+        private final long maxChars;
+        private long chars;
 
         KeyTable(int max) {
+            this(max, MAX_CHARS);
+        }
+
+        KeyTable(int max, long maxChars) {
             this.max = max;
+            this.maxChars = maxChars;
         }
 
         int intern(EntityKey key) {
@@ -439,9 +452,22 @@ public final class DataPath {
                 throw new PermanentStageFailure("the source names more than " + max
                         + " distinct entities (clp.pipelines.silver.max-entities)");
             }
+            chars += switch (key) {
+                case EntityKey.ByNames n -> length(n.campaign()) + length(n.insertionOrder()) + length(n.lineItem())
+                        + length(n.creative());
+                case EntityKey.ByExternalId x -> length(x.level()) + length(x.externalId());
+            };
+            if (chars > maxChars) {
+                throw new PermanentStageFailure("the entity names of the source hold more than " + maxChars
+                        + " characters together (" + keys.size() + " distinct entities so far)");
+            }
             keys.add(key);
             ids.put(key, keys.size());
             return keys.size();
+        }
+
+        private static int length(String name) {
+            return name == null ? 0 : name.length();
         }
 
         void copyInto(PGConnection pg, Staging st) throws SQLException, IOException {
