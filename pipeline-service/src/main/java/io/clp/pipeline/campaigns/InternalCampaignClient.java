@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * pipeline-service's calls to campaign-service's internal API (docs/adr/0012-internal-service-calls.md), as its own
@@ -62,6 +63,7 @@ public class InternalCampaignClient {
     private final Settings settings;
     private final WebClient client;
     private final Clock clock;
+    private final ReentrantLock tokenLock = new ReentrantLock();
     private Token token;
 
     @Inject
@@ -174,17 +176,31 @@ public class InternalCampaignClient {
                 + (detail == null ? "" : ": " + detail));
     }
 
-    /** The service account's access token: the cached one until a minute before it expires, else a new one. */
-    synchronized String token(boolean forceNew) {
-        if (!forceNew && token != null && clock.instant().isBefore(token.renewAt())) {
+    /**
+     * The service account's access token: the cached one until a minute before it expires, else a new one. One caller
+     * at a time fetches it; a lock rather than {@code synchronized}, which would pin a virtual thread's carrier (Java
+     * 21) for as long as Keycloak takes to answer, retries included.
+     */
+    String token(boolean forceNew) {
+        tokenLock.lock();
+        try {
+            if (!forceNew && token != null && clock.instant().isBefore(token.renewAt())) {
+                return token.value();
+            }
+            token = fetchToken();
             return token.value();
+        } finally {
+            tokenLock.unlock();
         }
-        token = fetchToken();
-        return token.value();
     }
 
-    synchronized void invalidate() {
-        token = null;
+    void invalidate() {
+        tokenLock.lock();
+        try {
+            token = null;
+        } finally {
+            tokenLock.unlock();
+        }
     }
 
     private Token fetchToken() {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One claimed execution run to its end on the calling (virtual) thread: the stages not yet completed, in order, each
@@ -34,6 +35,8 @@ final class ExecutionRun {
     private volatile long lastWrite;
     /** Progress reported and not yet written. */
     private volatile boolean dirty;
+    /** One progress write at a time (the stage's thread and the heartbeat's). */
+    private final ReentrantLock writeLock = new ReentrantLock();
     /** Guards {@link #waiting}: a stop interrupts the stage's thread only while it waits, never inside a database call. */
     private final Object waitLock = new Object();
     /** The stage's thread while it waits outside the database ({@link RunContext#interruptibly}), else null. */
@@ -294,22 +297,31 @@ final class ExecutionRun {
         maybeWrite();
     }
 
-    /** Writes the progress, and learns of a cancellation or a lost lease, at most once per progress interval. */
-    private synchronized void maybeWrite() {
-        long now = System.nanoTime();
-        if (now - lastWrite < settings.progressInterval().toNanos()) {
-            return;
-        }
-        lastWrite = now;
-        dirty = false;
-        Stage stage = current;
-        if (stage == null) {
-            return;
-        }
+    /**
+     * Writes the progress, and learns of a cancellation or a lost lease, at most once per progress interval. The stage's
+     * thread and the heartbeat's both call it; a lock rather than {@code synchronized}, which would pin a virtual
+     * thread's carrier (Java 21) during the database write.
+     */
+    private void maybeWrite() {
+        writeLock.lock();
         try {
-            observe(store.progress(claim.id(), owner, stage, rows));
-        } catch (RuntimeException e) {
-            LOG.debugf("execution %s: progress not written (%s)", claim.id(), e.getMessage());
+            long now = System.nanoTime();
+            if (now - lastWrite < settings.progressInterval().toNanos()) {
+                return;
+            }
+            lastWrite = now;
+            dirty = false;
+            Stage stage = current;
+            if (stage == null) {
+                return;
+            }
+            try {
+                observe(store.progress(claim.id(), owner, stage, rows));
+            } catch (RuntimeException e) {
+                LOG.debugf("execution %s: progress not written (%s)", claim.id(), e.getMessage());
+            }
+        } finally {
+            writeLock.unlock();
         }
     }
 

@@ -142,8 +142,9 @@ public final class DataPath {
         }
         SourceRequest request = new SourceRequest(ctx.organizationId(), ctx.pipelineId(), ctx.executionId(),
                 ctx.dspAccountId(), ctx.config(), ctx.from(), ctx.to());
-        // the version of what is read: no later than the source's first look at it
-        Instant extractedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        // the version of what is read: no later than the source's first look at it, on the database's clock, which every
+        // instance shares (gold compares versions that different instances took)
+        Instant extractedAt = databaseNow();
         // the source's slow work (a DSP report run and spooled) is done before the transaction begins, and a cancellation
         // or a lost lease interrupts it
         Source.Delivery delivery;
@@ -1049,6 +1050,14 @@ public final class DataPath {
     }
 
     /** A pooled connection in a transaction scoped to the organization (row-level security). */
+    private Instant databaseNow() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT clock_timestamp()")) {
+            rs.next();
+            return rs.getTimestamp(1).toInstant().truncatedTo(ChronoUnit.MICROS);
+        }
+    }
+
     private Connection transaction(UUID organizationId) throws SQLException {
         Connection c = dataSource.getConnection();
         try {

@@ -23,8 +23,8 @@ import java.util.UUID;
 
 /**
  * Drops what executions leave behind once they no longer need it: staging tables and bronze files of executions
- * that finished (completed, failed or cancelled) more than {@code clp.pipelines.staging.retention-days} ago, and
- * those of executions that no longer exist (orphans). Until then a failed execution can be resumed from bronze.
+ * that completed or failed more than {@code clp.pipelines.staging.retention-days} ago, of cancelled executions, and
+ * of executions that no longer exist (orphans). Until then a failed execution can be resumed from bronze.
  */
 @ApplicationScoped
 public class StagingJanitor {
@@ -122,8 +122,10 @@ public class StagingJanitor {
     }
 
     private static boolean expired(Connection c, UUID executionId, Duration olderThan) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT status IN ('completed', 'failed', 'cancelled') "
-                + "AND coalesce(completed_at, created_at) < now() - make_interval(secs => ?) FROM etl_executions WHERE id = ?")) {
+        // a cancelled execution is never resumed nor retried: what it left goes at once (one cancelled while pending,
+        // after an attempt that had run stages, had no executor to clean up after it)
+        try (PreparedStatement ps = c.prepareStatement("SELECT status = 'cancelled' OR (status IN ('completed', 'failed') "
+                + "AND coalesce(completed_at, created_at) < now() - make_interval(secs => ?)) FROM etl_executions WHERE id = ?")) {
             ps.setDouble(1, olderThan.toSeconds());
             ps.setObject(2, executionId);
             try (ResultSet rs = ps.executeQuery()) {

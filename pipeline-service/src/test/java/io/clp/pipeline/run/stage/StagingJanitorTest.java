@@ -42,7 +42,10 @@ class StagingJanitorTest {
         UUID recent = PipelineFixtures.execution(pipeline, "scheduled", "failed");
         TestDatabase.execute("UPDATE pipeline.etl_executions SET completed_at = now() - interval '1 hour' WHERE id = ?", recent);
         UUID running = PipelineFixtures.execution(pipeline, "scheduled", "running");
-        for (UUID execution : new UUID[] {orphan, finished, recent, running}) {
+        // cancelled a minute ago while pending, after an attempt had run bronze: nothing will ever read it again
+        UUID cancelled = PipelineFixtures.execution(pipeline, "manual", "cancelled");
+        TestDatabase.execute("UPDATE pipeline.etl_executions SET completed_at = now() - interval '1 minute' WHERE id = ?", cancelled);
+        for (UUID execution : new UUID[] {orphan, finished, recent, running, cancelled}) {
             try (Connection c = dataSource.getConnection()) {
                 Staging.of("pipeline", execution).create(c);
             }
@@ -50,12 +53,14 @@ class StagingJanitorTest {
             Files.writeString(bronzeDir.resolve(org.toString()).resolve(execution.toString()).resolve("1.csv"), "date\n");
         }
 
-        assertThat(janitor.sweep(Duration.ofDays(7))).isGreaterThanOrEqualTo(2);
+        assertThat(janitor.sweep(Duration.ofDays(7))).isGreaterThanOrEqualTo(3);
 
         assertThat(exists(orphan)).as("an execution that no longer exists").isFalse();
         assertThat(exists(finished)).as("finished 10 days ago").isFalse();
         assertThat(exists(recent)).as("failed an hour ago: it may still be resumed").isTrue();
         assertThat(exists(running)).isTrue();
+        assertThat(exists(cancelled)).as("cancelled: never resumed nor retried").isFalse();
+        assertThat(Files.exists(bronzeDir.resolve(org.toString()).resolve(cancelled.toString()))).isFalse();
         assertThat(Files.exists(bronzeDir.resolve(org.toString()).resolve(finished.toString()))).isFalse();
         assertThat(Files.exists(bronzeDir.resolve(org.toString()).resolve(orphan.toString()))).isFalse();
         assertThat(Files.exists(bronzeDir.resolve(org.toString()).resolve(recent.toString()).resolve("1.csv"))).isTrue();
