@@ -559,7 +559,11 @@ public final class DataPath {
         }
         workMem(c);
         deduplicate(c, ctx, st);
+        // the duplicates' refusals commit before campaign-service is asked: no transaction stays open across its calls
+        holdLease(c, ctx);
+        commit(c, ctx.organizationId());
         resolve(c, ctx, st);
+        workMem(c);
         try (PreparedStatement ps = c.prepareStatement("UPDATE ingestion_logs l SET "
                 + "records_loaded = l.records_loaded + l.records_failed - coalesce(r.n, 0), records_failed = coalesce(r.n, 0), "
                 + "message = (l.records_loaded + l.records_failed - coalesce(r.n, 0)) || ' rows loaded, ' || coalesce(r.n, 0) || ' refused' "
@@ -634,7 +638,12 @@ public final class DataPath {
         }
     }
 
-    /** Distinct keys to campaign-service's entities, in pages of at most {@link EntityResolver#MAX_KEYS}. */
+    /**
+     * Distinct keys to campaign-service's entities, in pages of at most {@link EntityResolver#MAX_KEYS}. Each page is
+     * read, its transaction ended, campaign-service asked (which may take retries and seconds) with nothing held in the
+     * database, and its answer written and committed in a transaction of its own under the lease; a resumed silver asks
+     * again only for keys not matched yet. Leaves {@code c} in a fresh scoped transaction.
+     */
     private void resolve(Connection c, RunContext ctx, Staging st) throws Exception {
         if (resolver == null) {
             throw new PermanentStageFailure("this build has no entity resolver: rows cannot be matched to "
@@ -646,7 +655,8 @@ public final class DataPath {
             List<Integer> ids = new ArrayList<>();
             List<EntityKey> page = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT key_id, level, campaign_name, insertion_order_name, "
-                    + "line_item_name, creative_name, external_id FROM " + st.keys() + " WHERE key_id > ? ORDER BY key_id LIMIT ?")) {
+                    + "line_item_name, creative_name, external_id FROM " + st.keys() + " WHERE key_id > ? AND campaign_id IS NULL "
+                    + "ORDER BY key_id LIMIT ?")) {
                 ps.setInt(1, after);
                 ps.setInt(2, EntityResolver.MAX_KEYS);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -660,7 +670,9 @@ public final class DataPath {
             if (page.isEmpty()) {
                 break;
             }
+            c.commit();
             List<ResolvedEntity> resolved = resolver.resolve(ctx.organizationId(), ctx.dspAccountId(), page, create);
+            JdbcScope.organization(c, ctx.organizationId());
             if (resolved.size() != page.size()) {
                 throw new PermanentStageFailure("the entity resolver answered " + resolved.size() + " entities for "
                         + page.size() + " keys");
@@ -694,6 +706,8 @@ public final class DataPath {
                 ps.setArray(6, c.createArrayOf("text", currencies));
                 ps.executeUpdate();
             }
+            holdLease(c, ctx);
+            commit(c, ctx.organizationId());
             after = ids.getLast();
             ctx.checkpoint();
         }

@@ -76,10 +76,14 @@ class DataPathTest {
     /** Names starting with "Unknown" match nothing; every other name resolves to a stable id per path. */
     static final class NamesResolver implements EntityResolver {
         final List<Integer> pageSizes = new ArrayList<>();
+        /** Transactions left open in the database while campaign-service was asked (one per call). */
+        final List<Long> openTransactions = new ArrayList<>();
 
         @Override
         public List<ResolvedEntity> resolve(UUID organizationId, UUID dspAccountId, List<EntityKey> keys, boolean createUnknown) {
             pageSizes.add(keys.size());
+            openTransactions.add(TestDatabase.count("SELECT count(*) FROM pg_stat_activity "
+                    + "WHERE datname = current_database() AND state LIKE 'idle in transaction%'"));
             return keys.stream().map(key -> {
                 EntityKey.ByNames n = (EntityKey.ByNames) key;
                 if (n.campaign().startsWith("Unknown") && !createUnknown) {
@@ -194,6 +198,7 @@ class DataPathTest {
         assertThat(silver.records()).isEqualTo(1_980);
         assertThat(silver.filtered()).isEqualTo(20);
         assertThat(resolver.pageSizes).allMatch(n -> n <= EntityResolver.MAX_KEYS).hasSize(2);
+        assertThat(resolver.openTransactions).as("no transaction waits on campaign-service's answer").containsOnly(0L);
         assertThat(TestDatabase.count("SELECT records_loaded FROM pipeline.ingestion_logs WHERE execution_id = ?", run.execution()))
                 .isEqualTo(1_980);
         assertThat(TestDatabase.count("SELECT records_loaded + records_failed FROM pipeline.ingestion_logs WHERE execution_id = ?",
