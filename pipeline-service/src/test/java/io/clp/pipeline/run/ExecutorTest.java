@@ -374,12 +374,7 @@ class ExecutorTest {
         };
         EmittedEvents.Mark mark = EmittedEvents.mark();
 
-        CompletableFuture<List<UUID>> running = CompletableFuture.supplyAsync(() -> run(script, pipeline));
-        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
-        given().auth().oauth2(token(orgId, "developer"))
-                .post("/api/v1/organizations/" + orgId + "/pipelines/" + pipeline + "/executions/" + execution + "/cancel")
-                .then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("running"));
-        running.get(60, TimeUnit.SECONDS);
+        runAndCancel(script, orgId, pipeline, execution, started);
 
         assertThat(heldWhileRunning).as("the stage could commit under its lease").containsExactly(1L);
         assertThat(col(execution, "status || '/' || bronze_status")).isEqualTo("cancelled/cancelled");
@@ -587,16 +582,9 @@ class ExecutorTest {
         };
         EmittedEvents.Mark mark = EmittedEvents.mark();
 
-        CompletableFuture<List<UUID>> running = CompletableFuture.supplyAsync(() -> run(script, pipeline));
-        assertThat(waiting.await(30, TimeUnit.SECONDS)).isTrue();
-        long cancelledAt = System.nanoTime();
-        given().auth().oauth2(token(orgId, "developer"))
-                .post("/api/v1/organizations/" + orgId + "/pipelines/" + pipeline + "/executions/" + execution + "/cancel")
-                .then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("running"));
-        running.get(60, TimeUnit.SECONDS);
+        Duration cancelledIn = runAndCancel(script, orgId, pipeline, execution, waiting);
 
-        assertThat(Duration.ofNanos(System.nanoTime() - cancelledAt)).as("stopped within a heartbeat or two (2 s here)")
-                .isLessThan(Duration.ofSeconds(30));
+        assertThat(cancelledIn).as("stopped within a heartbeat or two (2 s here)").isLessThan(Duration.ofSeconds(30));
         assertThat(col(execution, "status || '/' || bronze_status")).isEqualTo("cancelled/cancelled");
         assertThat(interruptedAfter).as("the interrupt ends with the wait: the stage's next database call is not hit")
                 .containsExactly(false);
@@ -674,6 +662,22 @@ class ExecutorTest {
                     execution);
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> streams.openStreams(null) == before);
+    }
+
+    /**
+     * Runs the script, asks for the execution's cancellation once {@code started} opens (its stage is running) and
+     * waits for the run to end; returns how long it took from the cancellation.
+     */
+    private Duration runAndCancel(Script script, UUID orgId, UUID pipeline, UUID execution, CountDownLatch started)
+            throws Exception {
+        CompletableFuture<List<UUID>> running = CompletableFuture.supplyAsync(() -> run(script, pipeline));
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+        long cancelledAt = System.nanoTime();
+        given().auth().oauth2(token(orgId, "developer"))
+                .post("/api/v1/organizations/" + orgId + "/pipelines/" + pipeline + "/executions/" + execution + "/cancel")
+                .then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("running"));
+        running.get(60, TimeUnit.SECONDS);
+        return Duration.ofNanos(System.nanoTime() - cancelledAt);
     }
 
     private HttpResponse<java.io.InputStream> stream(HttpClient http, String path, String token) throws Exception {
