@@ -433,11 +433,18 @@ public final class Dv360Connector implements DspConnector {
     }
 
     private void deleteQuietly(AccountRef account, String queryId) {
+        // a report run that was interrupted (its execution cancelled) still deletes its query: the call is made with the
+        // interrupt put aside, and the interrupt restored after it; nothing here replaces the failure being reported
+        boolean interrupted = Thread.interrupted();
         try {
             send(account, "DELETE", bidManager("/v2/queries/" + path(queryId)), null);
-        } catch (DspException e) {
+        } catch (RuntimeException e) {
             // a left-over one-time query costs nothing but a line in the DV360 UI; the report itself is delivered
             LOG.warnf("could not delete Bid Manager query %s of %s: %s", queryId, account.key(), e.getMessage());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

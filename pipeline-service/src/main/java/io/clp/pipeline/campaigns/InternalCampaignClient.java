@@ -182,7 +182,13 @@ public class InternalCampaignClient {
      * 21) for as long as Keycloak takes to answer, retries included.
      */
     String token(boolean forceNew) {
-        tokenLock.lock();
+        try {
+            // a caller stopped while it queues behind another's Keycloak retries gives up at once
+            tokenLock.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CampaignServiceException.Unavailable("interrupted while waiting for the service token", e);
+        }
         try {
             if (!forceNew && token != null && clock.instant().isBefore(token.renewAt())) {
                 return token.value();

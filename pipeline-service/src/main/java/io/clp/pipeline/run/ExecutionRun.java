@@ -259,9 +259,31 @@ final class ExecutionRun {
             interruptedWait = false;
         }
         try {
-            // a stop learnt between the checkpoint and now would interrupt nothing
-            checkpoint();
-            return wait.call();
+            // a stop learnt between the checkpoint and now would interrupt nothing; the flags alone are read here (a
+            // progress write would be a database call the interrupt could land in)
+            if (lost) {
+                throw leaseLost();
+            }
+            if (cancelRequested) {
+                throw new RunContext.ExecutionStopped("cancelled");
+            }
+            T result = wait.call();
+            boolean stopped;
+            synchronized (waitLock) {
+                stopped = interruptedWait;
+            }
+            if (stopped) {
+                // the wait finished in spite of the interrupt (it swallowed it): its result is not used
+                if (result instanceof AutoCloseable closeable) {
+                    try {
+                        closeable.close();
+                    } catch (Exception e) {
+                        LOG.debugf("execution %s: what a stopped wait returned could not be closed: %s", claim.id(), e.getMessage());
+                    }
+                }
+                throw lost ? leaseLost() : new RunContext.ExecutionStopped("cancelled");
+            }
+            return result;
         } catch (RunContext.ExecutionStopped stopped) {
             throw stopped;
         } catch (Exception e) {

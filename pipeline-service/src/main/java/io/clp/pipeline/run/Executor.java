@@ -69,7 +69,14 @@ public class Executor {
                 instanceId.orElse("pipeline-" + UUID.randomUUID()));
     }
 
+    /** The longest instance id: a claim's lease owner is the id, a slash and a 36-character token, in 255 characters. */
+    static final int MAX_INSTANCE_ID = 255 - 37;
+
     Executor(ExecutionStore store, Instance<Stages> stages, Settings settings, String owner) {
+        if (owner.isBlank() || owner.length() > MAX_INSTANCE_ID) {
+            throw new IllegalArgumentException("clp.pipelines.executor.instance-id must be 1 to " + MAX_INSTANCE_ID
+                    + " characters");
+        }
         this.store = store;
         this.stages = stages;
         this.settings = settings;

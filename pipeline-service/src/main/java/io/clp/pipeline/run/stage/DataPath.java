@@ -563,7 +563,6 @@ public final class DataPath {
         holdLease(c, ctx);
         commit(c, ctx.organizationId());
         resolve(c, ctx, st);
-        workMem(c);
         try (PreparedStatement ps = c.prepareStatement("UPDATE ingestion_logs l SET "
                 + "records_loaded = l.records_loaded + l.records_failed - coalesce(r.n, 0), records_failed = coalesce(r.n, 0), "
                 + "message = (l.records_loaded + l.records_failed - coalesce(r.n, 0)) || ' rows loaded, ' || coalesce(r.n, 0) || ' refused' "
@@ -712,6 +711,7 @@ public final class DataPath {
             ctx.checkpoint();
         }
         // rows of keys that matched nothing (or could not be created) are refused; the referential check counts them
+        workMem(c);
         if (scalar(c, "SELECT count(*) FROM " + st.keys() + " WHERE campaign_id IS NULL", null) > 0) {
             try (PreparedStatement ps = c.prepareStatement("WITH gone AS (DELETE FROM " + st.rows() + " r USING "
                     + st.keys() + " k WHERE k.key_id = r.key_id AND k.campaign_id IS NULL "
@@ -1063,7 +1063,7 @@ public final class DataPath {
         }
     }
 
-    /** A pooled connection in a transaction scoped to the organization (row-level security). */
+    /** Now on the database's clock, which every instance shares. */
     private Instant databaseNow() throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT clock_timestamp()")) {
@@ -1072,6 +1072,7 @@ public final class DataPath {
         }
     }
 
+    /** A pooled connection in a transaction scoped to the organization (row-level security). */
     private Connection transaction(UUID organizationId) throws SQLException {
         Connection c = dataSource.getConnection();
         try {

@@ -592,6 +592,46 @@ class DataPathTest {
     }
 
     @Test
+    void aSilverThatFailedBetweenTwoPagesOfEntitiesResumesAskingOnlyForTheKeysNotMatchedYet() throws Exception {
+        UUID org = PipelineFixtures.organization();
+        UUID pipeline = PipelineFixtures.manual(org, "active");
+        StringBuilder file = new StringBuilder(HEADER).append('\n');
+        for (int i = 0; i < 1_500; i++) {
+            // two rows of the same creative and day: the second is kept, the first refused as a duplicate
+            file.append(row(DAY, i, 1_000 + i, 10)).append('\n');
+            if (i % 500 == 0) {
+                file.append(row(DAY, i, 2_000 + i, 10)).append('\n');
+            }
+        }
+        file.append(DAY).append(",Unknown camp,S,P,C,10,1,0.100000,0,0\n");
+        drop(org, "resume", "media_" + DAY + ".csv", file.toString());
+        Run run = run(org, pipeline, "resume", "reject");
+        NamesResolver names = new NamesResolver();
+        boolean[] down = {true};
+        List<Integer> asked = Collections.synchronizedList(new ArrayList<>());
+        EntityResolver flaky = (orgId, account, keys, create) -> {
+            asked.add(keys.size());
+            if (asked.size() == 2 && down[0]) {
+                throw new io.clp.pipeline.campaigns.CampaignServiceException.Unavailable("campaign-service went away", null);
+            }
+            return names.resolve(orgId, account, keys, create);
+        };
+        DataPath path = dataPath(flaky);
+        path.bronze(run.context());
+
+        assertThatThrownBy(() -> path.silver(run.context())).hasMessageContaining("went away");
+        down[0] = false;
+        var silver = path.silver(run.context());
+
+        assertThat(asked).as("1,000 keys, the failed page of 501, then only those 501 again").containsExactly(1_000, 501, 501);
+        assertThat(silver.records()).isEqualTo(1_500);
+        assertThat(TestDatabase.count("SELECT count(*) FROM pipeline.ingestion_rejects WHERE execution_id = ?", run.execution()))
+                .as("3 duplicates and the unknown entity, each refused once").isEqualTo(4);
+        assertThat(TestDatabase.count("SELECT records_loaded + records_failed FROM pipeline.ingestion_logs WHERE execution_id = ?",
+                run.execution())).as("loaded + failed = rows in the file").isEqualTo(1_504);
+    }
+
+    @Test
     void theSourceIsFetchedBeforeBronzesTransactionAndItsDeliveryReleasedWhetherBronzeCommitsOrNot() throws Exception {
         UUID org = PipelineFixtures.organization();
         UUID pipeline = PipelineFixtures.manual(org, "active");
