@@ -51,13 +51,6 @@ class QualityChecksTest {
                     CREATE TABLE IF NOT EXISTS pipeline.ingestion_rejects (
                         execution_id uuid NOT NULL, line_no bigint NOT NULL, reasons text[] NOT NULL, raw_line text)
                     """);
-            s.execute("""
-                    CREATE TABLE IF NOT EXISTS pipeline.gold_daily_metrics (
-                        org_id uuid NOT NULL, pipeline_id uuid NOT NULL, execution_id uuid NOT NULL, level text NOT NULL,
-                        entity_id uuid NOT NULL, metric_date date NOT NULL, impressions bigint, clicks bigint,
-                        conversions bigint, views bigint, spend numeric(20,6), currency char(3), revenue numeric(20,6),
-                        PRIMARY KEY (pipeline_id, level, entity_id, metric_date))
-                    """);
         }
     }
 
@@ -166,10 +159,17 @@ class QualityChecksTest {
         /** A gold day of the campaign. */
         void gold(UUID campaign, String date, long impressions, String spend) {
             TestDatabase.execute("""
-                    INSERT INTO pipeline.gold_daily_metrics (org_id, pipeline_id, execution_id, level, entity_id, metric_date,
-                                                             extracted_at, impressions, clicks, conversions, views, spend,
-                                                             currency, revenue)
-                    VALUES (?, ?, ?, 'campaign', ?, CAST(? AS date), now(), ?, 0, 0, 0, CAST(? AS numeric), 'USD', 0)
+                    INSERT INTO pipeline.gold_blocks AS b (org_id, pipeline_id, execution_ids, entity_ids, metric_date,
+                                                           impressions, spend, level, extracted_at, clicks, conversions,
+                                                           views, currency, revenue)
+                    VALUES (?, ?, ARRAY[CAST(? AS uuid)], ARRAY[CAST(? AS uuid)], CAST(? AS date), ARRAY[CAST(? AS bigint)],
+                            ARRAY[CAST(? AS numeric)], 'campaign', ARRAY[now()], '{0}', '{0}', '{0}', '{USD}', '{0}')
+                    ON CONFLICT (pipeline_id, metric_date, level) DO UPDATE SET
+                        entity_ids = b.entity_ids || EXCLUDED.entity_ids, execution_ids = b.execution_ids || EXCLUDED.execution_ids,
+                        extracted_at = b.extracted_at || EXCLUDED.extracted_at, impressions = b.impressions || EXCLUDED.impressions,
+                        clicks = b.clicks || EXCLUDED.clicks, conversions = b.conversions || EXCLUDED.conversions,
+                        views = b.views || EXCLUDED.views, spend = b.spend || EXCLUDED.spend,
+                        currency = b.currency || EXCLUDED.currency, revenue = b.revenue || EXCLUDED.revenue
                     """, org, pipeline, execution, campaign, date, impressions, spend);
         }
     }

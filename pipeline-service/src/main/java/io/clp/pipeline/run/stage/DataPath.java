@@ -778,12 +778,23 @@ public final class DataPath {
                         run.qualityScore(), run.hasDataIssues());
                 execute(c, "ANALYZE " + st.gold());
                 long computed = scalar(c, "SELECT count(*) FROM " + st.gold(), null);
-                long restated = update(c, GOLD_RESTATE.formatted(st.gold(), st.gold(), st.gold(), st.changes()),
-                        ctx.executionId(), version, ctx.pipelineId(), republish);
-                long inserted = update(c, GOLD_INSERT.formatted(st.gold(), st.gold(), st.gold(), st.changes()), ctx.pipelineId(),
-                        ctx.organizationId(), ctx.executionId(), version, ctx.pipelineId());
-                long zeroed = update(c, GOLD_VANISHED.formatted(st.gold(), st.gold(), st.changes()), ctx.executionId(),
-                        version, ctx.pipelineId(), republish, ctx.executionId());
+                // a row this delivery refused (unparseable, or its entity unknown) may be the very entity that looks
+                // vanished: when the execution refused rows other than duplicates, nothing is zeroed
+                boolean zeroVanished = scalar(c, "SELECT count(*) FROM ingestion_rejects WHERE execution_id = ? "
+                        + "AND reasons NOT LIKE 'duplicate%'", ctx.executionId()) == 0;
+                update(c, GOLD_MERGE.formatted(st.changes(), st.gold(), st.gold()), ctx.executionId(), version, zeroVanished,
+                        republish, republish, ctx.pipelineId());
+                long restated = 0;
+                long inserted = 0;
+                long zeroed = 0;
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE kind = 'restated'), "
+                        + "count(*) FILTER (WHERE kind = 'inserted'), count(*) FILTER (WHERE kind = 'zeroed') FROM " + st.changes())) {
+                    rs.next();
+                    restated = rs.getLong(1);
+                    inserted = rs.getLong(2);
+                    zeroed = rs.getLong(3);
+                }
+                update(c, GOLD_BLOCKS.formatted(st.changes()), ctx.pipelineId(), ctx.organizationId());
                 long writtenAt = System.nanoTime();
                 int batches = publish(c, ctx, run, st);
                 // the work tables are a copy of the execution's gold: they go with the commit
@@ -795,7 +806,7 @@ public final class DataPath {
                                 + "in %d ms, committed in %d ms", ctx.executionId(), (writtenAt - started) / 1_000_000, restated,
                         inserted, zeroed, batches, (publishedAt - writtenAt) / 1_000_000, (System.nanoTime() - publishedAt) / 1_000_000);
                 Map<String, Object> details = new LinkedHashMap<>();
-                details.put("tablesUpdated", restated + inserted + zeroed > 0 ? List.of("gold_daily_metrics") : List.of());
+                details.put("tablesUpdated", restated + inserted + zeroed > 0 ? List.of("gold_blocks") : List.of());
                 details.put("rowsInserted", inserted);
                 details.put("rowsRestated", restated);
                 details.put("rowsZeroed", zeroed);
@@ -898,80 +909,84 @@ public final class DataPath {
     }
 
     /**
-     * Rows whose numbers changed take the execution's, and so do all rows of the days to publish again (the last
-     * parameter); they go to the changes to publish.
+     * Every row of the days this execution delivers, as gold will hold them, marked with what happened to it: the
+     * execution's rows (its work table, the second and third {@code %s}) fully joined with the pipeline's gold of those
+     * days. A row the execution has is {@code inserted} when gold lacks it, {@code restated} when its numbers differ or
+     * its day is published again (the second and third parameters), unmarked (and left with its version) otherwise. A
+     * row only gold has is {@code zeroed} when vanished rows may be zeroed (the first parameter) and it is not zero yet
+     * or its day is published again; otherwise it stays as it is. Marked rows take the execution and its version.
      */
-    static final String GOLD_RESTATE = """
-            WITH restated AS (
-                UPDATE gold_daily_metrics g SET execution_id = ?, extracted_at = ?, impressions = s.impressions,
-                       clicks = s.clicks, conversions = s.conversions, views = s.views, spend = s.spend,
-                       currency = s.currency, revenue = s.revenue, updated_at = now()
-                FROM %s s
-                WHERE g.pipeline_id = ?
-                  AND g.metric_date BETWEEN (SELECT min(metric_date) FROM %s) AND (SELECT max(metric_date) FROM %s)
-                  AND g.metric_date = s.metric_date AND g.level = s.level AND g.entity_id = s.entity_id
-                  AND ((g.impressions, g.clicks, g.conversions, g.views, g.spend, g.currency, g.revenue)
-                       IS DISTINCT FROM (s.impressions, s.clicks, s.conversions, s.views, s.spend, s.currency, s.revenue)
-                       OR g.metric_date = ANY (CAST(? AS date[])))
-                RETURNING g.level, g.entity_id, g.metric_date, g.impressions, g.clicks, g.conversions, g.views, g.spend,
-                          g.currency, g.revenue)
-            INSERT INTO %s SELECT * FROM restated
-            """;
-
-    /** Rows gold does not have yet; in the key's order, so that the index is filled page after page. */
-    static final String GOLD_INSERT = """
-            WITH inserted AS (
-                INSERT INTO gold_daily_metrics (pipeline_id, level, entity_id, metric_date, org_id, execution_id,
-                                                extracted_at, impressions, clicks, conversions, views, spend, currency,
-                                                revenue, updated_at)
-                SELECT ?, s.level, s.entity_id, s.metric_date, ?, ?, ?, s.impressions, s.clicks, s.conversions, s.views,
-                       s.spend, s.currency, s.revenue, now()
-                FROM %s s
-                WHERE NOT EXISTS (SELECT 1 FROM gold_daily_metrics g
-                                  WHERE g.pipeline_id = ? AND g.metric_date = s.metric_date AND g.level = s.level
-                                    AND g.entity_id = s.entity_id
-                                    AND g.metric_date BETWEEN (SELECT min(metric_date) FROM %s)
-                                                          AND (SELECT max(metric_date) FROM %s))
-                ORDER BY s.metric_date, s.level, s.entity_id
-                RETURNING level, entity_id, metric_date, impressions, clicks, conversions, views, spend, currency, revenue)
-            INSERT INTO %s SELECT * FROM inserted
+    static final String GOLD_MERGE = """
+            INSERT INTO %s (level, entity_id, metric_date, impressions, clicks, conversions, views, spend, currency, revenue,
+                            execution_id, extracted_at, kind)
+            SELECT level, entity_id, metric_date,
+                   CASE WHEN kind = 'zeroed' THEN 0 WHEN present THEN w_impressions ELSE o_impressions END,
+                   CASE WHEN kind = 'zeroed' THEN 0 WHEN present THEN w_clicks ELSE o_clicks END,
+                   CASE WHEN kind = 'zeroed' THEN 0 WHEN present THEN w_conversions ELSE o_conversions END,
+                   CASE WHEN kind = 'zeroed' THEN 0 WHEN present THEN w_views ELSE o_views END,
+                   CASE WHEN kind = 'zeroed' THEN o_spend * 0 WHEN present THEN w_spend ELSE o_spend END,
+                   CASE WHEN present THEN w_currency ELSE o_currency END,
+                   CASE WHEN kind = 'zeroed' THEN o_revenue * 0 WHEN present THEN w_revenue ELSE o_revenue END,
+                   CASE WHEN kind IS NULL THEN o_execution_id ELSE CAST(? AS uuid) END,
+                   CASE WHEN kind IS NULL THEN o_extracted_at ELSE CAST(? AS timestamptz) END,
+                   kind
+            FROM (SELECT coalesce(w.level, o.level) AS level, coalesce(w.entity_id, o.entity_id) AS entity_id,
+                         coalesce(w.metric_date, o.metric_date) AS metric_date, w.entity_id IS NOT NULL AS present,
+                         w.impressions AS w_impressions, w.clicks AS w_clicks, w.conversions AS w_conversions,
+                         w.views AS w_views, w.spend AS w_spend, w.currency AS w_currency, w.revenue AS w_revenue,
+                         o.impressions AS o_impressions, o.clicks AS o_clicks, o.conversions AS o_conversions,
+                         o.views AS o_views, o.spend AS o_spend, o.currency AS o_currency, o.revenue AS o_revenue,
+                         o.execution_id AS o_execution_id, o.extracted_at AS o_extracted_at,
+                         CASE WHEN o.entity_id IS NULL THEN 'inserted'
+                              WHEN w.entity_id IS NULL THEN
+                                  CASE WHEN CAST(? AS boolean)
+                                            AND (o.impressions <> 0 OR o.clicks <> 0 OR o.conversions <> 0 OR o.views <> 0
+                                                 OR o.spend <> 0 OR o.revenue <> 0 OR o.metric_date = ANY (CAST(? AS date[])))
+                                       THEN 'zeroed' END
+                              WHEN (w.impressions, w.clicks, w.conversions, w.views, w.spend, w.currency, w.revenue)
+                                   IS DISTINCT FROM (o.impressions, o.clicks, o.conversions, o.views, o.spend, o.currency,
+                                                     o.revenue)
+                                   OR w.metric_date = ANY (CAST(? AS date[])) THEN 'restated'
+                         END AS kind
+                  FROM %s w
+                  FULL JOIN (SELECT * FROM gold_daily_metrics g
+                             WHERE g.pipeline_id = ? AND g.metric_date IN (SELECT DISTINCT metric_date FROM %s)) o
+                    ON o.metric_date = w.metric_date AND o.level = w.level AND o.entity_id = w.entity_id) m
             """;
 
     /**
-     * Rows of the days this execution delivered that it no longer has, and that are not zero yet (or whose day is
-     * published again, the fourth parameter): a restatement sets them to zero.
+     * The day blocks with a marked row are written again, whole, from the merged rows: a day whose rows all kept
+     * their numbers keeps its block.
      */
-    static final String GOLD_VANISHED = """
-            WITH zeroed AS (
-                UPDATE gold_daily_metrics g SET execution_id = ?, extracted_at = ?, impressions = 0, clicks = 0,
-                       conversions = 0, views = 0, spend = CASE WHEN g.spend IS NULL THEN NULL ELSE 0 END,
-                       revenue = CASE WHEN g.revenue IS NULL THEN NULL ELSE 0 END, updated_at = now()
-                WHERE g.pipeline_id = ?
-                  AND g.metric_date IN (SELECT DISTINCT metric_date FROM %s)
-                  AND NOT EXISTS (SELECT 1 FROM %s s WHERE s.metric_date = g.metric_date AND s.level = g.level
-                                                      AND s.entity_id = g.entity_id)
-                  AND (g.impressions <> 0 OR g.clicks <> 0 OR g.conversions <> 0 OR g.views <> 0 OR g.spend <> 0
-                       OR g.revenue <> 0 OR g.metric_date = ANY (CAST(? AS date[])))
-                  -- a row this delivery refused (unparseable, or its entity unknown) may be the very entity that looks
-                  -- vanished: when the execution refused rows other than duplicates, nothing is zeroed
-                  AND NOT EXISTS (SELECT 1 FROM ingestion_rejects j WHERE j.execution_id = ?
-                                                                   AND j.reasons NOT LIKE 'duplicate%%')
-                RETURNING g.level, g.entity_id, g.metric_date, g.impressions, g.clicks, g.conversions, g.views, g.spend,
-                          g.currency, g.revenue)
-            INSERT INTO %s SELECT * FROM zeroed
+    static final String GOLD_BLOCKS = """
+            INSERT INTO gold_blocks AS b (pipeline_id, metric_date, level, org_id, entity_ids, execution_ids, extracted_at,
+                                          impressions, clicks, conversions, views, spend, currency, revenue, updated_at)
+            SELECT CAST(? AS uuid), metric_date, level, CAST(? AS uuid), array_agg(entity_id), array_agg(execution_id),
+                   array_agg(extracted_at), array_agg(impressions), array_agg(clicks), array_agg(conversions),
+                   array_agg(views), array_agg(spend), array_agg(currency::text), array_agg(revenue), now()
+            FROM %s
+            GROUP BY metric_date, level
+            HAVING bool_or(kind IS NOT NULL)
+            ON CONFLICT (pipeline_id, metric_date, level) DO UPDATE SET org_id = EXCLUDED.org_id,
+                entity_ids = EXCLUDED.entity_ids, execution_ids = EXCLUDED.execution_ids,
+                extracted_at = EXCLUDED.extracted_at, impressions = EXCLUDED.impressions, clicks = EXCLUDED.clicks,
+                conversions = EXCLUDED.conversions, views = EXCLUDED.views, spend = EXCLUDED.spend,
+                currency = EXCLUDED.currency, revenue = EXCLUDED.revenue, updated_at = EXCLUDED.updated_at
             """;
 
     /**
-     * The execution's changes as MetricsBatch chunks of {@link MetricsBatch#MAX_ROWS} rows, in the order gold wrote
-     * them, read with a cursor and written to the outbox chunk by chunk (the heap holds one chunk). The chunk number
-     * makes the batch id: a gold that committed publishes its chunks once (run again, it finds nothing changed), and
-     * one that rolled back published nothing.
+     * The execution's changes as MetricsBatch chunks of {@link MetricsBatch#MAX_ROWS} rows, in the order of
+     * campaign-service's key (level, entity, day), read with a cursor and written to the outbox chunk by chunk (the heap
+     * holds one chunk). The chunk number makes the batch id: a gold that committed publishes its chunks once (run again,
+     * it finds nothing changed), and one that rolled back published nothing.
      */
     private int publish(Connection c, RunContext ctx, RunInfo run, Staging st) throws SQLException {
         String score = run.qualityScore() == null ? null : run.qualityScore().toPlainString();
         int chunk = 0;
         try (PreparedStatement ps = c.prepareStatement("SELECT level, entity_id, metric_date, impressions, clicks, "
-                + "conversions, views, spend::text, NULLIF(btrim(currency), ''), revenue::text FROM " + st.changes())) {
+                + "conversions, views, spend::text, NULLIF(btrim(currency), ''), revenue::text FROM " + st.changes()
+                // in the order of campaign-service's key: a chunk writes one range of it
+                + " WHERE kind IS NOT NULL ORDER BY level, entity_id, metric_date")) {
             ps.setFetchSize(MetricsBatch.MAX_ROWS);
             try (ResultSet rs = ps.executeQuery()) {
                 List<MetricsBatch.Row> rows = new ArrayList<>(MetricsBatch.MAX_ROWS);

@@ -102,7 +102,9 @@ record Staging(String schema, String prefix) {
                     + "impressions bigint NOT NULL, clicks bigint NOT NULL, conversions bigint NOT NULL, views bigint NOT NULL, "
                     + "spend numeric(20, 6), currency char(3), revenue numeric(20, 6)) WITH (autovacuum_enabled = false)";
             st.execute("CREATE UNLOGGED TABLE " + gold() + " " + columns);
-            st.execute("CREATE UNLOGGED TABLE " + changes() + " " + columns);
+            // every row of the delivered days as gold will hold them, the changed ones marked (see DataPath.GOLD_MERGE)
+            st.execute("CREATE UNLOGGED TABLE " + changes() + " " + columns.replace(") WITH", ", execution_id uuid NOT NULL, "
+                    + "extracted_at timestamptz NOT NULL, kind text) WITH"));
         }
     }
 

@@ -257,8 +257,10 @@ class DataPathTest {
         UUID orgB = PipelineFixtures.organization();
         UUID pipelineA = PipelineFixtures.manual(orgA, "active");
         UUID entity = UUID.randomUUID();
-        String insert = "INSERT INTO pipeline.gold_daily_metrics (pipeline_id, level, entity_id, metric_date, org_id, "
-                + "execution_id, extracted_at, impressions) VALUES (?, 'campaign', ?, ?, ?, ?, now(), 7)";
+        String insert = "INSERT INTO pipeline.gold_blocks (pipeline_id, level, entity_ids, metric_date, org_id, execution_ids, "
+                + "extracted_at, impressions, clicks, conversions, views, spend, currency, revenue) VALUES (?, 'campaign', "
+                + "ARRAY[CAST(? AS uuid)], ?, ?, ARRAY[CAST(? AS uuid)], ARRAY[now()], '{7}', '{0}', '{0}', '{0}', '{0}', "
+                + "'{USD}', '{0}')";
         try (Connection a = dataSource.getConnection()) {
             a.setAutoCommit(false);
             io.clp.platform.tx.JdbcScope.organization(a, orgA);
@@ -270,9 +272,9 @@ class DataPathTest {
             io.clp.platform.tx.JdbcScope.organization(b, orgB);
             assertThat(scalarOf(b, "SELECT count(*) FROM pipeline.gold_daily_metrics WHERE pipeline_id = ?", pipelineA))
                     .as("another organization reads none of them").isZero();
-            assertThat(update(b, "UPDATE pipeline.gold_daily_metrics SET impressions = 0 WHERE pipeline_id = ?", pipelineA))
+            assertThat(update(b, "UPDATE pipeline.gold_blocks SET impressions = '{0}' WHERE pipeline_id = ?", pipelineA))
                     .as("nor changes them").isZero();
-            assertThat(update(b, "DELETE FROM pipeline.gold_daily_metrics WHERE pipeline_id = ?", pipelineA)).isZero();
+            assertThat(update(b, "DELETE FROM pipeline.gold_blocks WHERE pipeline_id = ?", pipelineA)).isZero();
             b.commit();
             assertThatThrownBy(() -> update(b, insert, pipelineA, UUID.randomUUID(), java.sql.Date.valueOf(DAY), orgA,
                     UUID.randomUUID())).as("nor writes rows of the other organization")
@@ -284,7 +286,7 @@ class DataPathTest {
             io.clp.platform.tx.JdbcScope.organization(a, orgA);
             assertThat(scalarOf(a, "SELECT sum(impressions) FROM pipeline.gold_daily_metrics WHERE pipeline_id = ?", pipelineA))
                     .isEqualTo(7);
-            assertThatThrownBy(() -> update(a, "UPDATE pipeline.gold_daily_metrics SET org_id = ? WHERE pipeline_id = ?",
+            assertThatThrownBy(() -> update(a, "UPDATE pipeline.gold_blocks SET org_id = ? WHERE pipeline_id = ?",
                     orgB, pipelineA)).as("its own rows cannot be moved to another organization")
                     .isInstanceOf(java.sql.SQLException.class).hasMessageContaining("row-level security");
             a.rollback();
@@ -379,7 +381,7 @@ class DataPathTest {
                 + "pipeline.gold_daily_metrics WHERE pipeline_id = ? AND level = 'creative'";
         assertThat(TestDatabase.text(creatives, pipeline)).isEqualTo(DAY + "=110," + DAY.plusDays(1) + "=500");
         assertThat(gold.details()).containsEntry("rowsLeftToNewerDeliveries", 4L).containsEntry("rowsInserted", 4L)
-                .containsEntry("tablesUpdated", List.of("gold_daily_metrics"));
+                .containsEntry("tablesUpdated", List.of("gold_blocks"));
         assertThat(published(EmittedEvents.since(mark), org)).extracting(MetricsBatch.Row::date).containsOnly(DAY.plusDays(1));
         assertThat(TestDatabase.text("SELECT string_agg(metric_date || '=' || execution_id, ',' ORDER BY metric_date) FROM "
                 + "pipeline.gold_days WHERE pipeline_id = ?", pipeline))
