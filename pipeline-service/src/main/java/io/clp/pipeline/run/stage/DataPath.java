@@ -985,8 +985,7 @@ public final class DataPath {
         int chunk = 0;
         try (PreparedStatement ps = c.prepareStatement("SELECT level, entity_id, metric_date, impressions, clicks, "
                 + "conversions, views, spend::text, NULLIF(btrim(currency), ''), revenue::text FROM " + st.changes()
-                // in the order of campaign-service's key: a chunk writes one range of it
-                + " WHERE kind IS NOT NULL ORDER BY level, entity_id, metric_date")) {
+                + " WHERE kind IS NOT NULL")) {
             ps.setFetchSize(MetricsBatch.MAX_ROWS);
             try (ResultSet rs = ps.executeQuery()) {
                 List<MetricsBatch.Row> rows = new ArrayList<>(MetricsBatch.MAX_ROWS);
