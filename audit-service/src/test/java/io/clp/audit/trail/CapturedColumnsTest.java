@@ -63,6 +63,8 @@ class CapturedColumnsTest {
     private static List<String> capturedTables;
     /** Columns of every table of the captured schemas, captured or not. */
     private static List<String> columnsOfAllTables;
+    /** Tables and views of the captured schemas (a table may have become a view of its rows' new home). */
+    private static List<String> relations;
 
     @BeforeAll
     static void migrateEveryCapturedServiceAndReadTheConnector() throws Exception {
@@ -87,6 +89,15 @@ class CapturedColumnsTest {
         columnsOfCapturedTables = new ArrayList<>();
         capturedColumns = new ArrayList<>();
         columnsOfAllTables = new ArrayList<>();
+        relations = new ArrayList<>();
+        try (Connection c = postgres.server().connect(TestPostgres.DATABASE);
+             ResultSet rs = c.createStatement().executeQuery("SELECT table_schema, table_name FROM information_schema.tables")) {
+            while (rs.next()) {
+                if (schemas.test(rs.getString(1))) {
+                    relations.add(rs.getString(1) + "." + rs.getString(2));
+                }
+            }
+        }
         try (Connection c = postgres.server().connect(TestPostgres.DATABASE);
              PreparedStatement ps = c.prepareStatement("""
                      SELECT c.table_schema, c.table_name, c.column_name
@@ -200,8 +211,8 @@ class CapturedColumnsTest {
         mapped.removeAll(AuditedTables.NO_LONGER_CAPTURED);
         assertThat(capturedTables).as("a mapped table that is not captured is a typo or a dropped table")
                 .containsAll(mapped);
-        assertThat(columnsOfAllTables.stream().map(c -> c.substring(0, c.lastIndexOf('.'))).distinct().toList())
-                .as("tables no longer captured whose earlier entries stay readable exist")
+        assertThat(relations).as("tables no longer captured whose earlier entries stay readable exist (as tables, or as "
+                        + "views of their rows' new home)")
                 .containsAll(AuditedTables.NO_LONGER_CAPTURED);
     }
 
