@@ -737,8 +737,9 @@ public final class DataPath {
      * aggregated in one hash pass);</li>
      * <li>days whose recorded version ({@code gold_days}) is newer than this execution's are left alone, whole: a
      * slower run that read its source earlier never replaces a later delivery; the others take this version;</li>
-     * <li>rows whose numbers changed are updated, new rows inserted, rows of those days the execution no longer has
-     * set to zero (a restatement); rows with the same numbers are left as they are;</li>
+     * <li>the execution's rows are merged with the gold of those days: new rows, rows whose numbers changed and rows
+     * the execution no longer has (set to zero, a restatement) are marked; rows with the same numbers keep their
+     * version; the day blocks holding a marked row are written again, whole;</li>
      * <li>the changed rows are published; a re-run changes and publishes nothing.</li>
      * </ol>
      */
@@ -912,8 +913,8 @@ public final class DataPath {
      * Every row of the days this execution delivers, as gold will hold them, marked with what happened to it: the
      * execution's rows (its work table, the second and third {@code %s}) fully joined with the pipeline's gold of those
      * days. A row the execution has is {@code inserted} when gold lacks it, {@code restated} when its numbers differ or
-     * its day is published again (the second and third parameters), unmarked (and left with its version) otherwise. A
-     * row only gold has is {@code zeroed} when vanished rows may be zeroed (the first parameter) and it is not zero yet
+     * its day is published again (the fourth and fifth parameters), unmarked (and left with its version) otherwise. A
+     * row only gold has is {@code zeroed} when vanished rows may be zeroed (the third parameter) and it is not zero yet
      * or its day is published again; otherwise it stays as it is. Marked rows take the execution and its version.
      */
     static final String GOLD_MERGE = """
@@ -975,8 +976,8 @@ public final class DataPath {
             """;
 
     /**
-     * The execution's changes as MetricsBatch chunks of {@link MetricsBatch#MAX_ROWS} rows, in the order of
-     * campaign-service's key (level, entity, day), read with a cursor and written to the outbox chunk by chunk (the heap
+     * The execution's changes as MetricsBatch chunks of {@link MetricsBatch#MAX_ROWS} rows, in the order the
+     * merge wrote them, read with a cursor and written to the outbox chunk by chunk (the heap
      * holds one chunk). The chunk number makes the batch id: a gold that committed publishes its chunks once (run again,
      * it finds nothing changed), and one that rolled back published nothing.
      */
