@@ -120,13 +120,15 @@ class IngestBenchTest {
 
     @Test
     void theRatiosAreEachEndPointsRowsPerSecondOverCopys() {
-        IngestBench.Result r = new IngestBench.Result("completed", 1_000_000, 400_000, 5, 8, 100 << 20, 90 << 20);
+        IngestBench.Result r = new IngestBench.Result("completed", 1_000_000, 400_000, 5, 8, 10, 100 << 20, 90 << 20);
 
         assertThat(r.goldPerSecond()).isEqualTo(200_000);
         assertThat(r.goldRatio()).isEqualTo(0.5);
         assertThat(r.queryablePerSecond()).isEqualTo(125_000);
         assertThat(r.queryableRatio()).isEqualTo(0.3125);
+        assertThat(r.floorRatio()).isEqualTo(0.25);
         assertThat(r.completed()).isTrue();
-        assertThat(new IngestBench.Result("completed", 1, 1, 1, -1, 0, 0).completed()).isFalse();
+        assertThat(new IngestBench.Result("completed", 1, 1, 1, -1, 0, 0, 0).completed()).isFalse();
+        assertThat(new IngestBench.Result("completed", 1, 1, 1, 1, 0, 0, 0).floorRatio()).isZero();
     }
 }
