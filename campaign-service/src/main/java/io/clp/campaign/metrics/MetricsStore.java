@@ -15,7 +15,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -174,10 +173,6 @@ class MetricsStore {
             """.formatted(AggregateTypes.CAMPAIGN_METRICS, MetricsRecorded.TYPE, CloudEventHeaders.SPEC_VERSION_VALUE);
 
     /** What applying a batch did. */
-    /** The order rows are written in: by (level, entity, day), the table's key. */
-    static final Comparator<MetricsBatchRules.ValidRow> KEY_ORDER = Comparator.comparing(MetricsBatchRules.ValidRow::level)
-            .thenComparing(MetricsBatchRules.ValidRow::entityId).thenComparing(MetricsBatchRules.ValidRow::date);
-
     record Applied(int inserted, int updated, int unchanged, int skipped, int stale, UUID eventId) {
     }
 
@@ -210,9 +205,7 @@ class MetricsStore {
     /** Applies the batch once: empty when its id was recorded before (a redelivery), which changes nothing. */
     Uni<Optional<Applied>> apply(MetricsBatchRules.ValidBatch valid) {
         var batch = valid.batch();
-        // one order for every batch: two batches applied at once that touch the same rows (two executions of a pipeline)
-        // lock them in the same order instead of deadlocking
-        List<MetricsBatchRules.ValidRow> rows = valid.rows().stream().sorted(KEY_ORDER).toList();
+        List<MetricsBatchRules.ValidRow> rows = valid.rows();
         int n = rows.size();
         String[] levels = new String[n];
         UUID[] ids = new UUID[n];
