@@ -405,8 +405,7 @@ final class IngestBench {
         for (int i = 0; i <= FLOOR_WRITERS; i++) {
             sources.add("public.ingest_bench_floor_rows_" + run + "_" + i);
         }
-        try (Connection c = client.superuser(); Statement st = c.createStatement()) {
-            st.execute("SET statement_timeout = '" + FLOOR_STATEMENT_TIMEOUT + "'");
+        try (Connection c = floorConnection(); Statement st = c.createStatement()) {
             try {
                 // the organization and the window: its index and partition pruning, not a scan of every bench's rows
                 try (PreparedStatement ps = c.prepareStatement("CREATE UNLOGGED TABLE " + sources.getFirst() + " AS "
@@ -462,16 +461,24 @@ final class IngestBench {
         }
     }
 
+    /** A superuser connection whose statements run at most {@link #FLOOR_STATEMENT_TIMEOUT}. */
+    private Connection floorConnection() throws SQLException {
+        Connection c = client.superuser();
+        try (Statement st = c.createStatement()) {
+            st.execute("SET statement_timeout = '" + FLOOR_STATEMENT_TIMEOUT + "'");
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
     /** Each source's rows into {@code table} on a connection of its own, all at once; the seconds until all committed. */
     private double concurrently(List<String> sources, String table) throws Exception {
         List<Connection> connections = new ArrayList<>();
         try (ExecutorService writers = Executors.newFixedThreadPool(sources.size())) {
             for (int i = 0; i < sources.size(); i++) {
-                Connection c = client.superuser();
-                connections.add(c);
-                try (Statement st = c.createStatement()) {
-                    st.execute("SET statement_timeout = '" + FLOOR_STATEMENT_TIMEOUT + "'");
-                }
+                connections.add(floorConnection());
             }
             List<Future<Long>> writes = new ArrayList<>();
             long start = System.nanoTime();

@@ -90,37 +90,37 @@ class CapturedColumnsTest {
         capturedColumns = new ArrayList<>();
         columnsOfAllTables = new ArrayList<>();
         relations = new ArrayList<>();
-        try (Connection c = postgres.server().connect(TestPostgres.DATABASE);
-             ResultSet rs = c.createStatement().executeQuery("SELECT table_schema, table_name FROM information_schema.tables")) {
-            while (rs.next()) {
-                if (schemas.test(rs.getString(1))) {
-                    relations.add(rs.getString(1) + "." + rs.getString(2));
+        try (Connection c = postgres.server().connect(TestPostgres.DATABASE)) {
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT table_schema, table_name FROM information_schema.tables")) {
+                while (rs.next()) {
+                    if (schemas.test(rs.getString(1))) {
+                        relations.add(rs.getString(1) + "." + rs.getString(2));
+                    }
                 }
             }
-        }
-        try (Connection c = postgres.server().connect(TestPostgres.DATABASE);
-             PreparedStatement ps = c.prepareStatement("""
-                     SELECT c.table_schema, c.table_name, c.column_name
-                     FROM information_schema.columns c
-                     JOIN information_schema.tables t USING (table_schema, table_name)
-                     WHERE t.table_type = 'BASE TABLE'
-                     ORDER BY 1, 2, c.ordinal_position""");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                String table = rs.getString(1) + "." + rs.getString(2);
-                if (schemas.test(rs.getString(1))) {
-                    columnsOfAllTables.add(table + "." + rs.getString(3));
-                }
-                if (!schemas.test(rs.getString(1)) || excludedTables.test(table)) {
-                    continue;
-                }
-                if (!capturedTables.contains(table)) {
-                    capturedTables.add(table);
-                }
-                String column = table + "." + rs.getString(3);
-                columnsOfCapturedTables.add(column);
-                if (!excludedColumns.test(column)) {
-                    capturedColumns.add(column);
+            try (PreparedStatement ps = c.prepareStatement("""
+                         SELECT c.table_schema, c.table_name, c.column_name
+                         FROM information_schema.columns c
+                         JOIN information_schema.tables t USING (table_schema, table_name)
+                         WHERE t.table_type = 'BASE TABLE'
+                         ORDER BY 1, 2, c.ordinal_position""");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String table = rs.getString(1) + "." + rs.getString(2);
+                    if (schemas.test(rs.getString(1))) {
+                        columnsOfAllTables.add(table + "." + rs.getString(3));
+                    }
+                    if (!schemas.test(rs.getString(1)) || excludedTables.test(table)) {
+                        continue;
+                    }
+                    if (!capturedTables.contains(table)) {
+                        capturedTables.add(table);
+                    }
+                    String column = table + "." + rs.getString(3);
+                    columnsOfCapturedTables.add(column);
+                    if (!excludedColumns.test(column)) {
+                        capturedColumns.add(column);
+                    }
                 }
             }
         }
