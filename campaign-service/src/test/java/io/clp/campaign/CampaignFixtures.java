@@ -29,4 +29,11 @@ public final class CampaignFixtures {
     public static String displayName(UUID accountId) {
         return TestDatabase.text("SELECT display_name FROM campaign.dsp_accounts WHERE id = ?", accountId);
     }
+
+    /** An active client of the organization, billed in EUR. */
+    public static UUID client(UUID orgId, String name) {
+        UUID id = UUID.randomUUID();
+        TestDatabase.execute("INSERT INTO campaign.clients (id, org_id, name, currency) VALUES (?, ?, ?, 'EUR')", id, orgId, name);
+        return id;
+    }
 }

@@ -22,14 +22,14 @@ import java.util.UUID;
 @WithTestResource(SimulatedDsps.class)
 class CampaignRoleMatrixTest extends RoleMatrixContract<CampaignRoleMatrixTest.Fixture> {
 
-    record Fixture(UUID orgId, UUID accountId, HierarchyFixtures.Chain chain, User caller) {
+    record Fixture(UUID orgId, UUID accountId, HierarchyFixtures.Chain chain, UUID clientId, User caller) {
     }
 
     @Override
     protected Fixture fixture(Role role) {
         UUID orgId = UUID.randomUUID();
         return new Fixture(orgId, CampaignFixtures.dspAccount(orgId, "Matrix"), HierarchyFixtures.chain(orgId),
-                User.member(orgId, role.id()));
+                CampaignFixtures.client(orgId, "Matrix client"), User.member(orgId, role.id()));
     }
 
     @Override
@@ -79,6 +79,28 @@ class CampaignRoleMatrixTest extends RoleMatrixContract<CampaignRoleMatrixTest.F
                                         "externalAccountId", SimulatedDsps.smallAccount(Dsp.META),
                                         "credentials", Map.of("access_token", Catalog.META_TOKEN)))
                                 .post("/api/v1/organizations/" + f.orgId() + "/dsp-accounts")),
+                new Endpoint<>("list clients", Permission.CLIENT_READ,
+                        (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/clients")),
+                new Endpoint<>("read a client", Permission.CLIENT_READ,
+                        (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/clients/" + f.clientId())),
+                new Endpoint<>("read a client's CPM rates", Permission.CLIENT_READ,
+                        (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/clients/" + f.clientId() + "/cpm-rates")),
+                new Endpoint<>("read a client's advertisers", Permission.CLIENT_READ,
+                        (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/clients/" + f.clientId() + "/advertisers")),
+                new Endpoint<>("create a client", Permission.CLIENT_MANAGE,
+                        (r, f) -> r.contentType(ContentType.JSON).body(Map.of("name", "New client", "currency", "EUR"))
+                                .post("/api/v1/organizations/" + f.orgId() + "/clients")),
+                new Endpoint<>("rename a client", Permission.CLIENT_MANAGE,
+                        (r, f) -> r.contentType(ContentType.JSON).body(Map.of("name", "Renamed client"))
+                                .patch("/api/v1/organizations/" + f.orgId() + "/clients/" + f.clientId())),
+                new Endpoint<>("set a client's CPM", Permission.CLIENT_MANAGE,
+                        (r, f) -> r.contentType(ContentType.JSON).body(Map.of("cpm", "2.5"))
+                                .put("/api/v1/organizations/" + f.orgId() + "/clients/" + f.clientId() + "/cpm-rates/2026-01-01")),
+                new Endpoint<>("link an advertiser to a client", Permission.CLIENT_MANAGE,
+                        (r, f) -> r.contentType(ContentType.JSON).body(Map.of("dspAccountId", f.accountId().toString()))
+                                .post("/api/v1/organizations/" + f.orgId() + "/clients/" + f.clientId() + "/advertisers")),
+                new Endpoint<>("delete a client", Permission.CLIENT_MANAGE,
+                        (r, f) -> r.delete("/api/v1/organizations/" + f.orgId() + "/clients/" + f.clientId())),
                 new Endpoint<>("delete a DSP account", Permission.DSP_ACCOUNT_DELETE,
                         (r, f) -> r.delete("/api/v1/organizations/" + f.orgId() + "/dsp-accounts/" + f.accountId())));
     }

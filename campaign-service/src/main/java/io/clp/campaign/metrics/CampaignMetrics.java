@@ -28,7 +28,7 @@ public class CampaignMetrics {
     private static final String DAYS = """
             SELECT entity_level, entity_id, metric_date::text, impressions, clicks, conversions, views, spend::text, currency,
                    revenue::text, ctr::text, cpc::text, cpm::text, cpa::text, cvr::text, roas::text, data_quality_score::text,
-                   has_data_issues
+                   has_data_issues, billed_cpm::text, billed_spend::text
             FROM campaign_metrics
             WHERE org_id = ?1 AND campaign_id = ?2 AND entity_level = ?3 AND metric_date BETWEEN ?4 AND ?5
             ORDER BY metric_date, entity_id
@@ -44,6 +44,14 @@ public class CampaignMetrics {
                   WHERE org_id = ?1 AND campaign_id = ?2 AND entity_level = ?3 AND metric_date BETWEEN ?4 AND ?5
                   GROUP BY currency) t
             ORDER BY currency
+            """;
+
+    private static final String BILLING = """
+            SELECT m.client_id, c.currency, sum(m.billed_spend)::numeric(30, 7)::text, count(*) FILTER (WHERE m.billed_spend IS NULL)
+            FROM campaign_metrics m JOIN clients c ON c.id = m.client_id
+            WHERE m.org_id = ?1 AND m.campaign_id = ?2 AND m.entity_level = ?3 AND m.metric_date BETWEEN ?4 AND ?5
+            GROUP BY m.client_id, c.currency
+            ORDER BY m.client_id
             """;
 
     private final OrganizationWork work;
@@ -78,16 +86,23 @@ public class CampaignMetrics {
                             .setParameter(1, orgId).setParameter(2, campaignId).setParameter(3, q.level())
                             .setParameter(4, q.from()).setParameter(5, q.to())
                             .getResultList()
-                            .map(totals -> new CampaignMetricsView(campaignId, q.level(), q.from().toString(), q.to().toString(),
-                                    days.stream().map(CampaignMetrics::day).toList(),
-                                    totals.stream().map(CampaignMetrics::total).toList()));
+                            .chain(totals -> session.createNativeQuery(BILLING, Object[].class)
+                                    .setParameter(1, orgId).setParameter(2, campaignId).setParameter(3, q.level())
+                                    .setParameter(4, q.from()).setParameter(5, q.to())
+                                    .getResultList()
+                                    .map(billing -> new CampaignMetricsView(campaignId, q.level(), q.from().toString(), q.to().toString(),
+                                            days.stream().map(CampaignMetrics::day).toList(),
+                                            totals.stream().map(CampaignMetrics::total).toList(),
+                                            billing.stream().map(b -> new CampaignMetricsView.Billing((UUID) b[0], text(b[1]),
+                                                    (String) b[2], number(b[3]))).toList())));
                 }));
     }
 
     private static CampaignMetricsView.Day day(Object[] r) {
         return new CampaignMetricsView.Day((String) r[0], (UUID) r[1], (String) r[2], number(r[3]), number(r[4]), number(r[5]),
                 number(r[6]), (String) r[7], text(r[8]), (String) r[9], (String) r[10], (String) r[11], (String) r[12],
-                (String) r[13], (String) r[14], (String) r[15], (String) r[16], Boolean.TRUE.equals(r[17]));
+                (String) r[13], (String) r[14], (String) r[15], (String) r[16], Boolean.TRUE.equals(r[17]), (String) r[18],
+                (String) r[19]);
     }
 
     private static CampaignMetricsView.Total total(Object[] r) {

@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * set-based upsert from arrays and its {@link MetricsRecorded} event in the outbox. Rows are written only for
  * entities of the batch's organization (campaign-service's own rows decide, not the batch); a row whose numbers are
  * already recorded is left as it is, and so is a row whose recorded version ((source_extracted_at, execution_id)) is
- * newer than the batch's (stale: an older batch applied late). The transaction is the service's own (system scope) and records no transaction
+ * newer than the batch's (stale: an older batch applied late). Each row of a client's campaign carries the client's CPM
+ * in effect on its day and its billed (CPM-adjusted) spend (docs/clients.md), read after the organization's billing
+ * lock, so that a concurrent rate change either sees these rows or is seen by them. The transaction is the service's own (system scope) and records no transaction
  * context: campaign_metrics, the inbox and the outbox are not captured, and the load is audited as the execution.
  */
 @ApplicationScoped
@@ -42,6 +44,11 @@ class MetricsStore {
             INSERT INTO processed_event (event_id, consumer, processed_at) VALUES ($1, $2, now())
             ON CONFLICT (event_id, consumer) DO NOTHING
             """;
+    /**
+     * Shared with other writers, exclusive to a change of the organization's client links or CPM rates
+     * ({@code clp_billing_lock}, V12): the upsert, a statement after it, reads the links and rates committed by then.
+     */
+    private static final String BILLING_LOCK = "SELECT clp_billing_lock($1, false)";
     private static final String ENSURE_PARTITIONS = "SELECT clp_ensure_metric_partitions($1::date, $2::date) AS created";
 
     /**
@@ -80,11 +87,16 @@ class MetricsStore {
                                           WHERE t.id = i.entity_id)
                     END AS campaign_id
                 FROM input i),
-            accepted AS (SELECT * FROM resolved WHERE campaign_id IS NOT NULL),
+            -- the campaign's client (docs/clients.md), looked up only in an organization that links advertisers to clients
+            accepted AS (
+                SELECT r.*, CASE WHEN (SELECT EXISTS (SELECT 1 FROM client_advertisers l WHERE l.org_id = $1))
+                                 THEN (SELECT c.client_id FROM campaigns c WHERE c.id = r.campaign_id) END AS client_id
+                FROM resolved r WHERE r.campaign_id IS NOT NULL),
             skipped AS (SELECT entity_level, entity_id FROM resolved WHERE campaign_id IS NULL),
             up AS (
                 INSERT INTO campaign_metrics AS m (org_id, entity_level, entity_id, campaign_id, metric_date, impressions, clicks,
                                                    conversions, views, spend, currency, revenue, ctr, cpc, cpm, cpa, cvr, roas,
+                                                   client_id, billed_cpm, billed_spend,
                                                    data_quality_score, has_data_issues, batch_id, execution_id, source_extracted_at,
                                                    pipeline_id, synced_at, created_at, updated_at)
                 SELECT $1::uuid, a.entity_level, a.entity_id, a.campaign_id, a.metric_date::date, a.impressions, a.clicks, a.conversions,
@@ -95,25 +107,33 @@ class MetricsStore {
                        clp_metric_ratio(a.spend::numeric, a.conversions, 6),
                        clp_metric_ratio(a.conversions, a.clicks, 6),
                        clp_metric_ratio(a.revenue::numeric, a.spend::numeric, 6),
+                       a.client_id, p.cpm, a.impressions * p.cpm * 0.001,
                        $5::numeric, $6::boolean, $2::uuid, $3::uuid, $21::timestamptz, $4::uuid, $17::timestamptz, $17::timestamptz,
                        $17::timestamptz
                 FROM accepted a
+                -- the client's CPM in effect on the row's day: its latest rate dated on or before it (none: no billed spend)
+                LEFT JOIN LATERAL (SELECT r.cpm FROM client_cpm_rates r
+                                   WHERE a.client_id IS NOT NULL AND r.client_id = a.client_id
+                                     AND r.effective_date <= a.metric_date::date
+                                   ORDER BY r.effective_date DESC LIMIT 1) p ON true
                 ON CONFLICT (entity_level, entity_id, metric_date) DO UPDATE SET
                     campaign_id = EXCLUDED.campaign_id, impressions = EXCLUDED.impressions, clicks = EXCLUDED.clicks,
                     conversions = EXCLUDED.conversions, views = EXCLUDED.views, spend = EXCLUDED.spend,
                     currency = EXCLUDED.currency, revenue = EXCLUDED.revenue, ctr = EXCLUDED.ctr, cpc = EXCLUDED.cpc,
                     cpm = EXCLUDED.cpm, cpa = EXCLUDED.cpa, cvr = EXCLUDED.cvr, roas = EXCLUDED.roas,
+                    client_id = EXCLUDED.client_id, billed_cpm = EXCLUDED.billed_cpm, billed_spend = EXCLUDED.billed_spend,
                     data_quality_score = EXCLUDED.data_quality_score, has_data_issues = EXCLUDED.has_data_issues,
                     batch_id = EXCLUDED.batch_id, execution_id = EXCLUDED.execution_id,
                     source_extracted_at = EXCLUDED.source_extracted_at, pipeline_id = EXCLUDED.pipeline_id,
                     synced_at = EXCLUDED.synced_at,
                     -- when the numbers last changed: a newer version with the same numbers leaves it
                     updated_at = CASE WHEN (m.campaign_id, m.impressions, m.clicks, m.conversions, m.views, m.spend, m.currency,
-                                            m.revenue, m.data_quality_score, m.has_data_issues)
+                                            m.revenue, m.data_quality_score, m.has_data_issues, m.client_id, m.billed_cpm)
                                            IS DISTINCT FROM (EXCLUDED.campaign_id, EXCLUDED.impressions, EXCLUDED.clicks,
                                                              EXCLUDED.conversions, EXCLUDED.views, EXCLUDED.spend,
                                                              EXCLUDED.currency, EXCLUDED.revenue,
-                                                             EXCLUDED.data_quality_score, EXCLUDED.has_data_issues)
+                                                             EXCLUDED.data_quality_score, EXCLUDED.has_data_issues,
+                                                             EXCLUDED.client_id, EXCLUDED.billed_cpm)
                                       THEN EXCLUDED.updated_at ELSE m.updated_at END
                 -- only a newer version of the numbers, or the same version with other numbers: an older batch applied
                 -- late (a retry, a dead-letter replay, another partition) never replaces a newer restatement. A newer
@@ -122,10 +142,11 @@ class MetricsStore {
                 WHERE (EXCLUDED.source_extracted_at, EXCLUDED.execution_id) > (m.source_extracted_at, m.execution_id)
                    OR ((EXCLUDED.source_extracted_at, EXCLUDED.execution_id) = (m.source_extracted_at, m.execution_id)
                        AND (m.campaign_id, m.impressions, m.clicks, m.conversions, m.views, m.spend, m.currency, m.revenue,
-                            m.data_quality_score, m.has_data_issues)
+                            m.data_quality_score, m.has_data_issues, m.client_id, m.billed_cpm)
                            IS DISTINCT FROM (EXCLUDED.campaign_id, EXCLUDED.impressions, EXCLUDED.clicks, EXCLUDED.conversions,
                                              EXCLUDED.views, EXCLUDED.spend, EXCLUDED.currency, EXCLUDED.revenue,
-                                             EXCLUDED.data_quality_score, EXCLUDED.has_data_issues))
+                                             EXCLUDED.data_quality_score, EXCLUDED.has_data_issues,
+                                             EXCLUDED.client_id, EXCLUDED.billed_cpm))
                 -- created_at is this transaction's only on a row it inserted, updated_at only on a row whose numbers
                 -- it inserted or changed (a partitioned table returns no xmax to tell them apart)
                 RETURNING m.entity_level, m.entity_id, m.metric_date, m.created_at = $17::timestamptz AS inserted,
@@ -154,7 +175,7 @@ class MetricsStore {
                        jsonb_build_object(
                            'batchId', $2::uuid, 'organizationId', $1::uuid, 'executionId', $3::uuid, 'pipelineId', $4::uuid,
                            'inserted', t.inserted, 'updated', t.updated, 'unchanged', t.unchanged, 'skipped', t.skipped,
-                           'stale', t.stale,
+                           'stale', t.stale, 'cause', '%s',
                            'dates', coalesce((SELECT jsonb_agg(d ORDER BY d)
                                               FROM (SELECT DISTINCT metric_date AS d FROM up WHERE changed) x),
                                              '[]'::jsonb),
@@ -170,7 +191,8 @@ class MetricsStore {
                 WHERE t.inserted + t.updated + t.skipped > 0
                 RETURNING id)
             SELECT t.*, (SELECT id FROM ev) AS event_id FROM tally t
-            """.formatted(AggregateTypes.CAMPAIGN_METRICS, MetricsRecorded.TYPE, CloudEventHeaders.SPEC_VERSION_VALUE);
+            """.formatted(AggregateTypes.CAMPAIGN_METRICS, MetricsRecorded.TYPE, MetricsRecorded.CAUSE_BATCH,
+                    CloudEventHeaders.SPEC_VERSION_VALUE);
 
     /** What applying a batch did. */
     record Applied(int inserted, int updated, int unchanged, int skipped, int stale, UUID eventId) {
@@ -245,7 +267,8 @@ class MetricsStore {
                     if (first.rowCount() == 0) {
                         return Uni.createFrom().item(Optional.<Applied>empty());
                     }
-                    return conn.preparedQuery(UPSERT).execute(Tuple.from(params)).chain(result -> {
+                    return conn.preparedQuery(BILLING_LOCK).execute(Tuple.of(batch.organizationId()))
+                            .chain(() -> conn.preparedQuery(UPSERT).execute(Tuple.from(params))).chain(result -> {
                         Row r = result.iterator().next();
                         Applied applied = new Applied(r.getInteger("inserted"), r.getInteger("updated"), r.getInteger("unchanged"),
                                 r.getInteger("skipped"), r.getInteger("stale"), r.getUUID("event_id"));

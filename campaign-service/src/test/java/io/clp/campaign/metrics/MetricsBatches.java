@@ -17,35 +17,35 @@ import java.util.UUID;
 import static org.awaitility.Awaitility.await;
 
 /** Metrics batches as pipeline-service publishes them, and what the tests read back. */
-final class MetricsBatches {
+public final class MetricsBatches {
 
     static final String DEAD_LETTERS = Topics.METRICS_BATCH + ".campaign-metrics-batches.dlq";
-    static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
+    public static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private MetricsBatches() {
     }
 
-    static MetricsBatch.Row row(String level, UUID entityId, String date, long impressions, long clicks, long conversions,
+    public static MetricsBatch.Row row(String level, UUID entityId, String date, long impressions, long clicks, long conversions,
                                 long views, String spend, String revenue) {
         return new MetricsBatch.Row(level, entityId, LocalDate.parse(date), impressions, clicks, conversions, views, spend, "EUR",
                 revenue);
     }
 
     /** A batch of a fresh execution's chunk 0. */
-    static MetricsBatch batch(UUID orgId, List<MetricsBatch.Row> rows) {
+    public static MetricsBatch batch(UUID orgId, List<MetricsBatch.Row> rows) {
         return batch(orgId, rows, Instant.now());
     }
 
     /** A batch of a fresh execution's chunk 0 that read its source at {@code extractedAt}. */
-    static MetricsBatch batch(UUID orgId, List<MetricsBatch.Row> rows, Instant extractedAt) {
+    public static MetricsBatch batch(UUID orgId, List<MetricsBatch.Row> rows, Instant extractedAt) {
         UUID execution = UUID.randomUUID();
         return new MetricsBatch(MetricsBatch.batchIdOf(execution, 0), orgId, execution, 0, extractedAt, UUID.randomUUID(), null, "98.50",
                 false, rows);
     }
 
     /** Publishes the batch with a fresh event id; a second call is a redelivery of the same batch. */
-    static void publish(MetricsBatch batch) {
+    public static void publish(MetricsBatch batch) {
         TestEvents.publish(batch);
     }
 
@@ -73,7 +73,7 @@ final class MetricsBatches {
         }
     }
 
-    static long rowsOfBatch(UUID batchId) {
+    public static long rowsOfBatch(UUID batchId) {
         return TestDatabase.count("SELECT count(*) FROM campaign.campaign_metrics WHERE batch_id = ?", batchId);
     }
 
@@ -82,7 +82,7 @@ final class MetricsBatches {
     }
 
     /** Waits until the batch's id is in the inbox: it was applied (or found to be a repeat). */
-    static void awaitRecorded(UUID batchId) {
+    public static void awaitRecorded(UUID batchId) {
         await().atMost(java.time.Duration.ofSeconds(30)).until(() -> TestDatabase.count(
                 "SELECT count(*) FROM campaign.processed_event WHERE event_id = ? AND consumer = 'campaign-metrics-batches'",
                 batchId) == 1);

@@ -44,6 +44,9 @@ public enum Permission {
     CAMPAIGN_UPDATE("campaign", "update", ADMIN, DEVELOPER),
     CAMPAIGN_EXECUTE("campaign", "execute", ADMIN, DEVELOPER),
     METRICS_READ("metrics", "read", ADMIN, DEVELOPER, ANALYST, VIEWER),
+    CLIENT_READ("client", "read", ADMIN, DEVELOPER, ANALYST, VIEWER),
+    /** Creating, changing and deleting clients, their advertiser links and their CPM rates: what is billed. */
+    CLIENT_MANAGE("client", "manage", ADMIN),
     TEMPLATE_READ("template", "read", ADMIN, DEVELOPER, ANALYST, VIEWER),
     TEMPLATE_CREATE("template", "create", ADMIN, DEVELOPER),
     TEMPLATE_UPDATE("template", "update", ADMIN, DEVELOPER),
