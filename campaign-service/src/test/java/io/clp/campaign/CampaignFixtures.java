@@ -36,4 +36,18 @@ public final class CampaignFixtures {
         TestDatabase.execute("INSERT INTO campaign.clients (id, org_id, name, currency) VALUES (?, ?, ?, 'EUR')", id, orgId, name);
         return id;
     }
+
+    /** Links the whole account to the client, and its campaigns with it, as linking through the API does. */
+    public static void linkAccount(UUID orgId, UUID clientId, UUID accountId) {
+        TestDatabase.execute("INSERT INTO campaign.client_advertisers (org_id, client_id, dsp_account_id) VALUES (?, ?, ?)",
+                orgId, clientId, accountId);
+        TestDatabase.execute("UPDATE campaign.campaigns SET client_id = ? WHERE dsp_account_id = ?", clientId, accountId);
+    }
+
+    /** A live grant, as the grant read model keeps it once identity's event arrived. */
+    public static void grant(UUID orgId, UUID userId, String entityType, UUID entityId, String action) {
+        TestDatabase.execute("INSERT INTO campaign.entity_grant_refs (grant_id, org_id, user_id, entity_type, entity_id, actions, "
+                + "granted_at, version) VALUES (?, ?, ?, ?, ?, ARRAY[?], now(), 1)", UUID.randomUUID(), orgId, userId, entityType,
+                entityId, action);
+    }
 }

@@ -28,8 +28,13 @@ class CampaignRoleMatrixTest extends RoleMatrixContract<CampaignRoleMatrixTest.F
     @Override
     protected Fixture fixture(Role role) {
         UUID orgId = UUID.randomUUID();
-        return new Fixture(orgId, CampaignFixtures.dspAccount(orgId, "Matrix"), HierarchyFixtures.chain(orgId),
+        Fixture f = new Fixture(orgId, CampaignFixtures.dspAccount(orgId, "Matrix"), HierarchyFixtures.chain(orgId),
                 CampaignFixtures.client(orgId, "Matrix client"), User.member(orgId, role.id()));
+        // the chain is the client's, and a client member holds a view grant on the client: what the role allows is
+        // then visible to them (ClientIsolationTest: what is not)
+        CampaignFixtures.linkAccount(orgId, f.clientId(), f.chain().accountId());
+        CampaignFixtures.grant(orgId, f.caller().id(), "client", f.clientId(), "view");
+        return f;
     }
 
     @Override

@@ -20,7 +20,7 @@ public class Roles {
         return Panache.withSession(() -> Panache.getSession().chain(s -> s.createNativeQuery("""
                 SELECT rp.role::text, p.resource || ':' || p.action
                 FROM role_permissions rp JOIN permissions p ON p.id = rp.permission_id
-                ORDER BY array_position(ARRAY['admin','developer','analyst','viewer'], rp.role::text), p.resource, p.action""",
+                ORDER BY array_position(ARRAY['admin','developer','analyst','viewer','client'], rp.role::text), p.resource, p.action""",
                 Object[].class).getResultList())).map(rows -> {
             Map<String, List<String>> byRole = new LinkedHashMap<>();
             for (Object[] row : rows) {

@@ -8,6 +8,7 @@ import java.util.Set;
 
 import static io.clp.tenancy.security.Role.ADMIN;
 import static io.clp.tenancy.security.Role.ANALYST;
+import static io.clp.tenancy.security.Role.CLIENT;
 import static io.clp.tenancy.security.Role.DEVELOPER;
 import static io.clp.tenancy.security.Role.VIEWER;
 
@@ -19,7 +20,7 @@ import static io.clp.tenancy.security.Role.VIEWER;
  * docs/permissions.md lists it.
  */
 public enum Permission {
-    ORGANIZATION_READ("organization", "read", ADMIN, DEVELOPER, ANALYST, VIEWER),
+    ORGANIZATION_READ("organization", "read", ADMIN, DEVELOPER, ANALYST, VIEWER, CLIENT),
     ORGANIZATION_UPDATE("organization", "update", ADMIN),
     ORGANIZATION_DELETE("organization", "delete", ADMIN),
     MEMBER_READ("member", "read", ADMIN, DEVELOPER, ANALYST, VIEWER),
@@ -40,11 +41,11 @@ public enum Permission {
     DSP_ACCOUNT_UPDATE("dsp_account", "update", ADMIN, DEVELOPER),
     DSP_ACCOUNT_DELETE("dsp_account", "delete", ADMIN),
     DSP_ACCOUNT_SYNC("dsp_account", "sync", ADMIN, DEVELOPER),
-    CAMPAIGN_READ("campaign", "read", ADMIN, DEVELOPER, ANALYST, VIEWER),
+    CAMPAIGN_READ("campaign", "read", ADMIN, DEVELOPER, ANALYST, VIEWER, CLIENT),
     CAMPAIGN_UPDATE("campaign", "update", ADMIN, DEVELOPER),
     CAMPAIGN_EXECUTE("campaign", "execute", ADMIN, DEVELOPER),
-    METRICS_READ("metrics", "read", ADMIN, DEVELOPER, ANALYST, VIEWER),
-    CLIENT_READ("client", "read", ADMIN, DEVELOPER, ANALYST, VIEWER),
+    METRICS_READ("metrics", "read", ADMIN, DEVELOPER, ANALYST, VIEWER, CLIENT),
+    CLIENT_READ("client", "read", ADMIN, DEVELOPER, ANALYST, VIEWER, CLIENT),
     /** Creating, changing and deleting clients, their advertiser links and their CPM rates: what is billed. */
     CLIENT_MANAGE("client", "manage", ADMIN),
     TEMPLATE_READ("template", "read", ADMIN, DEVELOPER, ANALYST, VIEWER),

@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  *       changes something, see {@link Permission#readsOnly});</li>
  *   <li>the access check: the caller's standing in the organization ({@link OrganizationGate#admit}):
  *       404 for a non-member, 403 without the permission;</li>
- *   <li>the organization's rows made visible to the transaction ({@link Transactions#allowOrganization});</li>
+ *   <li>the organization's rows made visible to the transaction ({@link Transactions#allowOrganization}), and for a
+ *       member with the client role only the rows of the clients granted to them ({@link ClientScope});</li>
  *   <li>the organization's state ({@link OrganizationGate#requireState}): 404 when deleted or unknown,
  *       409 for a change while suspended;</li>
  *   <li>for work on one entity: the entity (404 when it is not the organization's), then the role or a
@@ -37,11 +38,13 @@ public class OrganizationWork {
     private final Transactions transactions;
     private final OrganizationGate gate;
     private final EntityAccess entities;
+    private final ClientScope clients;
 
-    OrganizationWork(Transactions transactions, OrganizationGate gate, EntityAccess entities) {
+    OrganizationWork(Transactions transactions, OrganizationGate gate, EntityAccess entities, ClientScope clients) {
         this.transactions = transactions;
         this.gate = gate;
         this.entities = entities;
+        this.clients = clients;
     }
 
     /** Work the caller's {@code permission} in the organization allows. */
@@ -88,6 +91,7 @@ public class OrganizationWork {
     private Uni<Admission> admitted(UUID orgId, Permission permission, boolean permissionRequired, boolean change) {
         return gate.admit(orgId, permission, permissionRequired)
                 .call(() -> transactions.allowOrganization(orgId))
+                .call(clients::apply)
                 .call(() -> gate.requireState(orgId, change));
     }
 

@@ -19,8 +19,11 @@ class PermissionMatrixDocTest {
                 API key scopes use the `resource:action` form. This file is checked against the code by
                 `PermissionMatrixDocTest`.
 
-                | permission | admin | developer | analyst | viewer |
-                |---|---|---|---|---|
+                The `client` role reads only the clients it holds a `view` grant on, and their campaigns and
+                metrics ([clients.md](clients.md), "Client access").
+
+                | permission | admin | developer | analyst | viewer | client |
+                |---|---|---|---|---|---|
                 """);
         for (Permission p : Permission.values()) {
             md.append("| `").append(p.scope()).append("` |");

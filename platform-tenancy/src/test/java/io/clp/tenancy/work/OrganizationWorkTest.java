@@ -30,6 +30,7 @@ class OrganizationWorkTest {
     private static final UUID ENTITY = UUID.randomUUID();
 
     private final List<String> calls = new ArrayList<>();
+    private Role role = Role.VIEWER;
 
     private final Transactions transactions = new Transactions() {
         @Override
@@ -67,7 +68,7 @@ class OrganizationWorkTest {
                     if (permissionRequired && !holds) {
                         return Uni.createFrom().failure(Problems.forbidden("needs " + permission.scope()));
                     }
-                    return Uni.createFrom().item(new Admission(orgId, UUID.randomUUID(), Set.of(Role.VIEWER), permission, holds));
+                    return Uni.createFrom().item(new Admission(orgId, UUID.randomUUID(), Set.of(role), permission, holds));
                 });
             }
 
@@ -82,7 +83,17 @@ class OrganizationWorkTest {
     }
 
     private OrganizationWork work(OrganizationGate gate, boolean grant) {
-        return new OrganizationWork(transactions, gate, EntityAccessFakes.recording(calls, grant));
+        return new OrganizationWork(transactions, gate, EntityAccessFakes.recording(calls, grant), new ClientScope() {
+            @Override
+            Uni<Void> apply(Admission admission) {
+                return Uni.createFrom().item(() -> {
+                    if (ClientScope.limited(admission)) {
+                        calls.add("limit to the granted clients");
+                    }
+                    return null;
+                });
+            }
+        });
     }
 
     private Uni<Void> step(String name) {
@@ -115,6 +126,14 @@ class OrganizationWorkTest {
         assertThat(result).isEqualTo("account changed");
         assertThat(calls).containsExactly("write transaction", "admit", "allow organization", "state for a change",
                 "find", "entity access", "work");
+    }
+
+    @Test
+    void aClientMembersWorkIsLimitedToTheirClientsOnceTheOrganizationIsVisibleAndBeforeAnythingElse() {
+        role = Role.CLIENT;
+        work(gate(true, true, null), false).run(ORG, Permission.CAMPAIGN_READ, () -> step("work")).await().indefinitely();
+        assertThat(calls).containsExactly("scoped transaction", "admit requiring the permission", "allow organization",
+                "limit to the granted clients", "state for a read", "work");
     }
 
     @Test
