@@ -7,8 +7,11 @@ import org.flywaydb.core.api.migration.Context;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Seeds {@code permissions} and {@code role_permissions} from platform-core's {@link Permission}
@@ -48,11 +51,22 @@ public class R__Permission_matrix extends BaseJavaMigration {
             }
             st.execute("DELETE FROM permissions WHERE (resource, action) NOT IN (" + known + ")");
         }
+        // the roles the schema knows: a migration run stopped short of the version that adds a role (a target) seeds
+        // the others; the full run adds the role first, versioned migrations running before repeatable ones
+        Set<String> known = new HashSet<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT unnest(enum_range(NULL::user_role))::text")) {
+            while (rs.next()) {
+                known.add(rs.getString(1));
+            }
+        }
         try (PreparedStatement grant = c.prepareStatement("""
                 INSERT INTO role_permissions (role, permission_id)
                 SELECT CAST(? AS user_role), id FROM permissions WHERE resource = ? AND action = ?""")) {
             for (Permission p : Permission.values()) {
                 for (Role role : p.roles()) {
+                    if (!known.contains(role.id())) {
+                        continue;
+                    }
                     grant.setString(1, role.name().toLowerCase(Locale.ROOT));
                     grant.setString(2, p.resource());
                     grant.setString(3, p.action());

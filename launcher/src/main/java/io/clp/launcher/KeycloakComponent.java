@@ -1,14 +1,25 @@
 package io.clp.launcher;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Keycloak in development mode on loopback, importing the project's realm
@@ -166,6 +177,58 @@ public final class KeycloakComponent extends Component {
 
     public static String demoPassword(StackContext ctx) {
         return ctx.secrets().get("keycloak.demo");
+    }
+
+    /**
+     * The realm is imported only into a fresh installation: a realm role added to {@code deploy/keycloak/clp-realm.json}
+     * since (such as {@code client}) is added here, through the admin API as the bootstrap admin, when missing. A
+     * realm that cannot be read this way (its admin changed) is left as it is, with a warning.
+     */
+    @Override
+    public void afterHealthy() {
+        try {
+            ObjectMapper json = new ObjectMapper();
+            JsonNode realm = json.readTree(ctx.layout().repoRoot().resolve("deploy/keycloak/clp-realm.json").toFile());
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            String form = "grant_type=password&client_id=admin-cli&username=" + ADMIN_USER + "&password="
+                    + URLEncoder.encode(ctx.secrets().get("keycloak.admin"), StandardCharsets.UTF_8);
+            HttpResponse<String> token = http.send(HttpRequest.newBuilder(
+                            URI.create(ctx.keycloakUrl() + "/realms/master/protocol/openid-connect/token"))
+                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+            if (token.statusCode() != 200) {
+                System.out.println("  keycloak: cannot check the realm's roles (admin login answered " + token.statusCode() + ")");
+                return;
+            }
+            String bearer = "Bearer " + json.readTree(token.body()).path("access_token").asText();
+            String roles = ctx.keycloakUrl() + "/admin/realms/clp/roles";
+            HttpResponse<String> existing = http.send(HttpRequest.newBuilder(URI.create(roles + "?briefRepresentation=true&max=1000"))
+                    .timeout(Duration.ofSeconds(30)).header("Authorization", bearer).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (existing.statusCode() != 200) {
+                System.out.println("  keycloak: cannot list the realm's roles (" + existing.statusCode() + ")");
+                return;
+            }
+            Set<String> have = new HashSet<>();
+            json.readTree(existing.body()).forEach(r -> have.add(r.path("name").asText()));
+            for (JsonNode role : realm.path("roles").path("realm")) {
+                String name = role.path("name").asText();
+                if (have.contains(name) || role.path("composite").asBoolean(false)) {
+                    continue;
+                }
+                Map<String, String> body = Map.of("name", name, "description", role.path("description").asText(""));
+                HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(roles)).timeout(Duration.ofSeconds(30))
+                        .header("Authorization", bearer).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                System.out.println(created.statusCode() / 100 == 2 || created.statusCode() == 409
+                        ? "  keycloak: added the realm role " + name + " (the realm was imported before it existed)"
+                        : "  keycloak: cannot add the realm role " + name + " (" + created.statusCode() + ")");
+            }
+        } catch (IOException e) {
+            System.out.println("  keycloak: cannot check the realm's roles: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -67,6 +67,7 @@ public final class Stack {
             kafka.afterHealthy();
             startAll(started, List.of(connect, dspSimulator, s3));
             await(keycloak);
+            keycloak.afterHealthy();
             await(dspSimulator);
             await(s3);
             startAll(started, List.copyOf(services.values()));

@@ -38,6 +38,26 @@ class GrantResourceTest {
     }
 
     @Test
+    void aClientMemberIsGrantedTheClientsTheySeeAndTheRoleAllowsThemNothingBeyondReading() {
+        User admin = User.withoutOrganizations();
+        UUID orgId = IdentityFixtures.organizationOf(admin);
+        User client = IdentityFixtures.memberOf(orgId, "client");
+        UUID acme = UUID.randomUUID();
+        EmittedEvents.Mark mark = EmittedEvents.mark();
+        String id = given().auth().oauth2(TestTokens.token(admin)).contentType(ContentType.JSON)
+                .body(grant(client.id(), "client", acme, "[\"view\"]", null))
+                .when().post("/api/v1/organizations/" + orgId + "/grants")
+                .then().statusCode(201).body("entityType", equalTo("client")).extract().path("id");
+        assertThat(EmittedEvents.since(mark).ofType(GrantIssued.TYPE).about(id).single().field("entityType")).isEqualTo("client");
+        // the member reads the organization, and neither its members nor its grants
+        given().auth().oauth2(TestTokens.token(client)).when().get("/api/v1/organizations/" + orgId).then().statusCode(200);
+        given().auth().oauth2(TestTokens.token(client)).when().get("/api/v1/organizations/" + orgId + "/members")
+                .then().statusCode(403);
+        given().auth().oauth2(TestTokens.token(client)).when().get("/api/v1/organizations/" + orgId + "/grants")
+                .then().statusCode(403);
+    }
+
+    @Test
     void anAdminGrantsListsReplacesAndRevokesAGrantOnOneEntity() {
         User admin = User.withoutOrganizations();
         UUID orgId = IdentityFixtures.organizationOf(admin);
