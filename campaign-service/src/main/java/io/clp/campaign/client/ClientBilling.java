@@ -76,6 +76,11 @@ class ClientBilling {
                                      WHERE r.client_id = t.client_id AND r.effective_date <= m.metric_date
                                      ORDER BY r.effective_date DESC LIMIT 1))
                 RETURNING m.campaign_id, m.metric_date),
+            -- their days' summaries are out of date (docs/summaries.md)
+            dirty AS (
+                INSERT INTO metric_summary_dirty (org_id, metric_date)
+                SELECT DISTINCT CAST(?1 AS uuid), metric_date FROM up
+                ON CONFLICT (org_id, metric_date) DO UPDATE SET mark = EXCLUDED.mark, marked_at = EXCLUDED.marked_at),
             per_campaign AS (SELECT campaign_id, count(*) AS n FROM up GROUP BY campaign_id),
             numbered AS (SELECT campaign_id, n, (row_number() OVER (ORDER BY campaign_id) - 1) / %d AS chunk FROM per_campaign)
             SELECT nb.chunk::int, string_agg(nb.campaign_id::text, ',' ORDER BY nb.campaign_id), sum(nb.n)::bigint,

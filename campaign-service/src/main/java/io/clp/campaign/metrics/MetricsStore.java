@@ -151,6 +151,11 @@ class MetricsStore {
                 -- it inserted or changed (a partitioned table returns no xmax to tell them apart)
                 RETURNING m.entity_level, m.entity_id, m.metric_date, m.created_at = $17::timestamptz AS inserted,
                           m.updated_at = $17::timestamptz AS changed),
+            -- the days whose summaries are now out of date (docs/summaries.md)
+            dirty AS (
+                INSERT INTO metric_summary_dirty (org_id, metric_date)
+                SELECT DISTINCT $1::uuid, metric_date FROM up WHERE changed
+                ON CONFLICT (org_id, metric_date) DO UPDATE SET mark = EXCLUDED.mark, marked_at = EXCLUDED.marked_at),
             -- rows left as they are because a newer version of their numbers is recorded: looked for only when some row
             -- of the batch was not written (the statement's snapshot still shows the rows as they were before it)
             stale AS (
