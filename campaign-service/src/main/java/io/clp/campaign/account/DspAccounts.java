@@ -1,5 +1,6 @@
 package io.clp.campaign.account;
 
+import io.clp.campaign.client.ClientBilling;
 import io.clp.dsp.AccountInfo;
 import io.clp.dsp.AccountRef;
 import io.clp.dsp.Dsp;
@@ -51,10 +52,12 @@ public class DspAccounts {
     private final AccountConnections connections;
     private final CredentialsCodec codec;
     private final Outbox outbox;
+    private final ClientBilling billing;
 
     DspAccounts(OrganizationWork work, DspAccountRepository accounts, AccountConnections connections, CredentialsCodec codec,
-                Outbox outbox) {
+                Outbox outbox, ClientBilling billing) {
         this.work = work;
+        this.billing = billing;
         this.outbox = outbox;
         this.accounts = accounts;
         this.connections = connections;
@@ -178,11 +181,16 @@ public class DspAccounts {
                         }));
     }
 
-    /** Deletes the account and its credentials; its campaigns and their hierarchy stay, no longer tied to an account. */
+    /**
+     * Deletes the account and its credentials; its campaigns and their hierarchy stay, no longer tied to an account nor
+     * to a client (their metric rows are no longer billed, docs/clients.md). The organization's billing lock is taken
+     * first, before the account's row: the order every writer of campaigns keeps.
+     */
     public Uni<Void> delete(UUID orgId, UUID accountId) {
         return work.onEntity(orgId, Permission.DSP_ACCOUNT_DELETE, DspAccount.ENTITY_TYPE, accountId,
-                () -> accounts.inOrganizationForChange(orgId, accountId),
-                account -> outbox.publish(DspAccountEvents.deleted(account, Instant.now().truncatedTo(ChronoUnit.MICROS)))
+                () -> billing.lock(orgId).chain(() -> accounts.inOrganizationForChange(orgId, accountId)),
+                account -> billing.accountDeleted(orgId, accountId)
+                        .chain(() -> outbox.publish(DspAccountEvents.deleted(account, Instant.now().truncatedTo(ChronoUnit.MICROS))))
                         .chain(() -> DspAccountCredentials.delete("accountId", accountId))
                         .chain(() -> accounts.delete(account)));
     }

@@ -2,11 +2,15 @@ package io.clp.campaign.client;
 
 import io.clp.events.campaign.MetricsRecorded;
 import io.clp.platform.outbox.Outbox;
+import io.clp.platform.problem.Problems;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +26,7 @@ import java.util.UUID;
  * campaigns, in the same transaction.
  */
 @ApplicationScoped
-class ClientBilling {
+public class ClientBilling {
 
     /** The widest range a recompute covers: every day a rate or a metric can have. */
     static final LocalDate FIRST_DAY = LocalDate.of(2000, 1, 1);
@@ -33,8 +37,16 @@ class ClientBilling {
     static final String CAUSE_CPM = "cpm-rates-changed";
     static final String CAUSE_LINKS = "client-advertisers-changed";
     static final String CAUSE_DELETED = "client-deleted";
+    static final String CAUSE_ACCOUNT_DELETED = "dsp-account-deleted";
 
+    /**
+     * Taken within {@code clp.billing.lock-timeout}: a change of links or rates waits that long for the batches and sync
+     * pages in progress (each holds the lock shared for one short transaction), then gives up with a 503 rather than
+     * stall the organization's writers queued behind it.
+     */
+    private static final String LOCK_TIMEOUT = "SELECT set_config('lock_timeout', ?1, true)";
     private static final String LOCK = "SELECT 1 FROM (SELECT clp_billing_lock(?1, true)) locked";
+    private static final String NO_LOCK_TIMEOUT = "SELECT set_config('lock_timeout', '0', true)";
 
     /** The campaigns of the client: their rows in the range are repriced. ?1 org, ?2 client. */
     private static final String CLIENT_CAMPAIGNS = """
@@ -46,6 +58,12 @@ class ClientBilling {
             FROM (SELECT c2.id, clp_client_of(c2.org_id, c2.dsp_account_id, c2.advertiser_id) AS client_id
                   FROM campaigns c2 WHERE c2.org_id = ?1 AND c2.dsp_account_id = ?2) n
             WHERE c.id = n.id AND c.client_id IS DISTINCT FROM n.client_id
+            RETURNING c.id, c.client_id
+            """;
+    /** The account's campaigns, released before the account is deleted. ?2 account. */
+    private static final String ACCOUNT_CAMPAIGNS_RELEASED = """
+            UPDATE campaigns c SET client_id = NULL, updated_at = now()
+            WHERE c.org_id = ?1 AND c.dsp_account_id = ?2 AND c.client_id IS NOT NULL
             RETURNING c.id, c.client_id
             """;
     /** The client's campaigns, released before the client is deleted. ?2 client. */
@@ -92,15 +110,35 @@ class ClientBilling {
             """;
 
     private final Outbox outbox;
+    private final String lockTimeout;
 
-    ClientBilling(Outbox outbox) {
+    ClientBilling(Outbox outbox, @ConfigProperty(name = "clp.billing.lock-timeout", defaultValue = "10s") Duration lockTimeout) {
         this.outbox = outbox;
+        this.lockTimeout = lockTimeout.toMillis() + "ms";
     }
 
-    /** Takes the organization's billing lock exclusively, until the transaction ends. */
-    Uni<Void> lock(UUID orgId) {
-        return Panache.getSession().chain(s -> s.createNativeQuery(LOCK).setParameter(1, orgId).getSingleResult())
+    /** Takes the organization's billing lock exclusively, until the transaction ends; 503 when it is not had in time. */
+    public Uni<Void> lock(UUID orgId) {
+        return Panache.getSession().chain(s -> s.createNativeQuery(LOCK_TIMEOUT).setParameter(1, lockTimeout).getSingleResult()
+                        .chain(() -> s.createNativeQuery(LOCK).setParameter(1, orgId).getSingleResult())
+                        .chain(() -> s.createNativeQuery(NO_LOCK_TIMEOUT).getSingleResult()))
+                .onFailure(ClientBilling::lockNotAvailable).transform(e -> Problems.unavailable(
+                        "the organization's billing is being changed or written right now; try again shortly"))
                 .replaceWithVoid();
+    }
+
+    private static boolean lockNotAvailable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof io.vertx.pgclient.PgException pg && "55P03".equals(pg.getSqlState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Before a DSP account is deleted: its campaigns no longer belong to a client, nor are their rows billed. */
+    public Uni<ClientViews.Recomputed> accountDeleted(UUID orgId, UUID accountId) {
+        return reprice(ACCOUNT_CAMPAIGNS_RELEASED, orgId, null, accountId, FIRST_DAY, LAST_DAY, CAUSE_ACCOUNT_DELETED);
     }
 
     /** After a rate of the client changed: reprices its campaigns' rows dated from to to. */

@@ -8,6 +8,7 @@ import io.clp.tenancy.security.Permission;
 import io.clp.tenancy.work.OrganizationWork;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Parameters;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -59,6 +60,9 @@ public class Clients {
     private static final String UNLINK = """
             DELETE FROM client_advertisers WHERE id = ?1 AND client_id = ?2 AND org_id = ?3 RETURNING dsp_account_id
             """;
+    private static final String UNLINK_ALL = """
+            DELETE FROM client_advertisers WHERE client_id = ?1 AND org_id = ?2 RETURNING dsp_account_id
+            """;
     private static final String RATES = """
             SELECT r.effective_date::text, (lead(r.effective_date) OVER (ORDER BY r.effective_date) - 1)::text, r.cpm::text,
                    r.updated_at
@@ -67,7 +71,8 @@ public class Clients {
             ORDER BY r.effective_date
             LIMIT %d
             """;
-    private static final String COUNT_RATES = "SELECT count(*) FROM client_cpm_rates WHERE client_id = ?1";
+    /** How many rates the client holds on other dates than ?2: a replaced rate does not count against the limit. */
+    private static final String COUNT_RATES = "SELECT count(*) FROM client_cpm_rates WHERE client_id = ?1 AND effective_date <> ?2";
     private static final String SET_RATE = """
             INSERT INTO client_cpm_rates (client_id, effective_date, org_id, cpm) VALUES (?1, ?2, ?3, ?4)
             ON CONFLICT (client_id, effective_date) DO UPDATE SET cpm = EXCLUDED.cpm, updated_at = now()
@@ -111,11 +116,12 @@ public class Clients {
     }
 
     public Uni<ClientViews.ClientView> create(UUID orgId, ClientRequests.Create request) {
+        String name = text(request.name(), "name");
         return work.run(orgId, Permission.CLIENT_MANAGE, () -> {
             Client c = new Client();
             c.id = UUID.randomUUID();
             c.orgId = orgId;
-            c.name = request.name().strip();
+            c.name = name;
             c.status = "active";
             c.currency = request.currency();
             c.updatedAt = now();
@@ -128,8 +134,9 @@ public class Clients {
         if (request.empty()) {
             throw Problems.validation("body", "send at least one of name, status");
         }
+        String newName = request.name() == null ? null : text(request.name(), "name");
         return work.run(orgId, Permission.CLIENT_MANAGE, () -> client(orgId, clientId, true).chain(c -> {
-            String name = request.name() == null ? c.name : request.name().strip();
+            String name = newName == null ? c.name : newName;
             String status = request.status() == null ? c.status : request.status();
             if (!name.equals(c.name) || !status.equals(c.status)) {
                 c.name = name;
@@ -140,11 +147,20 @@ public class Clients {
         })).map(ClientViews.ClientView::of).onFailure(Clients::nameTaken).transform(e -> duplicateName(request.name()));
     }
 
-    /** Deletes the client, its links and rates; its campaigns stay, with no client, and their rows are no longer billed. */
+    /**
+     * Deletes the client, its links and rates. Its campaigns stay: each takes the client its account's remaining links
+     * give (another client's link of the whole account), else none, and their rows are repriced.
+     */
     public Uni<Void> delete(UUID orgId, UUID clientId) {
         return work.run(orgId, Permission.CLIENT_MANAGE, () -> billing.lock(orgId)
                 .chain(() -> client(orgId, clientId, true))
-                .chain(c -> billing.clientDeleted(orgId, clientId).chain(ignored -> c.delete())));
+                .chain(c -> Panache.getSession().chain(s -> s.createNativeQuery(UNLINK_ALL, UUID.class).setParameter(1, clientId)
+                                .setParameter(2, orgId).getResultList())
+                        .chain(accounts -> Multi.createFrom().iterable(accounts.stream().distinct().toList()).onItem()
+                                .transformToUniAndConcatenate(account -> billing.linksChanged(orgId, clientId, account))
+                                .collect().asList())
+                        .chain(ignored -> billing.clientDeleted(orgId, clientId))
+                        .chain(ignored -> c.delete())));
     }
 
     public Uni<ClientViews.Advertisers> advertisers(UUID orgId, UUID clientId) {
@@ -154,7 +170,7 @@ public class Clients {
 
     /** Links an advertiser (or a whole account) to the client: the campaigns it covers move to the client, repriced. */
     public Uni<ClientViews.AdvertiserLinked> link(UUID orgId, UUID clientId, ClientRequests.LinkAdvertiser request) {
-        String advertiser = request.advertiserId() == null ? null : request.advertiserId().strip();
+        String advertiser = request.advertiserId() == null ? null : text(request.advertiserId(), "advertiserId");
         return work.run(orgId, Permission.CLIENT_MANAGE, () -> billing.lock(orgId)
                 .chain(() -> client(orgId, clientId, true))
                 .chain(c -> {
@@ -222,7 +238,7 @@ public class Clients {
         return work.run(orgId, Permission.CLIENT_MANAGE, () -> billing.lock(orgId)
                 .chain(() -> client(orgId, clientId, true))
                 .chain(c -> Panache.getSession().chain(s -> s.createNativeQuery(COUNT_RATES, Long.class).setParameter(1, clientId)
-                        .getSingleResult()
+                        .setParameter(2, date).getSingleResult()
                         .chain(count -> {
                             if (count >= MAX_RATES) {
                                 throw Problems.conflict("client-rate-limit", "a client holds at most " + MAX_RATES + " CPM rates");
@@ -287,6 +303,15 @@ public class Clients {
                         .setParameter(1, c.id).setParameter(2, orgId).getResultList())
                 .map(rows -> rows.stream().map(r -> new ClientViews.CpmRateView((String) r[0], (String) r[1], (String) r[2],
                         c.currency, instant(r[3]))).toList());
+    }
+
+    /** The value without surrounding white space (Unicode's too); one that is nothing else is refused. */
+    private static String text(String value, String field) {
+        String stripped = value.strip();
+        if (stripped.isEmpty()) {
+            throw Problems.validation(field, "must not be blank");
+        }
+        return stripped;
     }
 
     static LocalDate effectiveDate(String value) {

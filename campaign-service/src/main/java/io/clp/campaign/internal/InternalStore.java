@@ -49,7 +49,9 @@ class InternalStore {
     /** As {@link #inOrganization}, recording {@code actor} (the calling service) as who made the changes. */
     <T> Uni<T> writeInOrganization(UUID orgId, String actor, String actorName, String requestId,
                                    Function<SqlConnection, Uni<T>> work) {
-        return inOrganization(orgId, conn -> conn.preparedQuery(STAMP).execute(Tuple.of(actor, actorName, requestId))
+        // the billing lock first, shared: campaigns it creates take their client from the advertiser links (docs/clients.md)
+        return inOrganization(orgId, conn -> conn.preparedQuery("SELECT clp_billing_lock($1, false)").execute(Tuple.of(orgId))
+                .chain(() -> conn.preparedQuery(STAMP).execute(Tuple.of(actor, actorName, requestId)))
                 .chain(() -> work.apply(conn)));
     }
 

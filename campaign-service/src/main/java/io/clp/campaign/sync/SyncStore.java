@@ -108,9 +108,17 @@ class SyncStore {
         });
     }
 
+    /**
+     * The organization's billing lock, shared, before any row is locked: the campaigns a page writes take their client
+     * from the advertiser links (docs/clients.md), and a change of links (which takes the lock exclusively, then the
+     * account's and campaigns' rows) must find the page either committed or not begun, never holding rows it needs.
+     */
+    private static final String BILLING_LOCK = "SELECT clp_billing_lock($1, false)";
+
     /** As {@link #holdLease}, and the account still as the run began it, else {@link Superseded}. */
     private static Uni<Void> holdCurrent(SqlConnection conn, Claim claim, String owner) {
-        return holdLease(conn, claim.accountId(), owner)
+        return conn.preparedQuery(BILLING_LOCK).execute(Tuple.of(claim.orgId()))
+                .chain(() -> holdLease(conn, claim.accountId(), owner))
                 .chain(() -> conn.preparedQuery(CURRENT).execute(Tuple.of(claim.accountId(), claim.credentialsVersion())))
                 .map(rows -> {
                     if (!Boolean.TRUE.equals(rows.iterator().next().getBoolean("current"))) {

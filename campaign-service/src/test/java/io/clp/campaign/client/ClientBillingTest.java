@@ -186,6 +186,39 @@ class ClientBillingTest {
         as(admin).when().get(clients(org) + "/" + wholeClient).then().statusCode(404);
     }
 
+    @Test
+    void deletingAClientOrAnAccountHandsItsCampaignsOnAndRepricesTheirRows() {
+        Chain chain = HierarchyFixtures.chain(UUID.randomUUID());
+        UUID org = chain.orgId();
+        User admin = User.member(org, "admin");
+        MetricsBatch b = batch(org, List.of(row("campaign", chain.campaignId(), "2026-08-14", 2000, 1, 0, 0, "1", "0")));
+        MetricsBatches.publish(b);
+        MetricsBatches.awaitRecorded(b.batchId());
+        UUID advertiserClient = createClient(admin, org, "Advertiser client");
+        UUID accountClient = createClient(admin, org, "Account client");
+        json(admin, "PUT", clients(org) + "/" + accountClient + "/cpm-rates/2026-01-01", Map.of("cpm", "1.5")).statusCode(200);
+        json(admin, "POST", clients(org) + "/" + advertiserClient + "/advertisers",
+                Map.of("dspAccountId", chain.accountId().toString(), "advertiserId", "adv-1")).statusCode(201);
+        json(admin, "POST", clients(org) + "/" + accountClient + "/advertisers",
+                Map.of("dspAccountId", chain.accountId().toString())).statusCode(201);
+        assertThat(clientOf(chain.campaignId())).isEqualTo(advertiserClient.toString());
+
+        // the advertiser's client goes: its campaign falls back to the whole account's client, at that client's rate
+        as(admin).when().delete(clients(org) + "/" + advertiserClient).then().statusCode(204);
+        assertThat(clientOf(chain.campaignId())).isEqualTo(accountClient.toString());
+        assertThat(billed("campaign", chain.campaignId(), "2026-08-14")).isEqualTo(accountClient + "|1.5000|3.0000000");
+
+        // the account goes: its campaigns and their rows belong to no client
+        as(admin).when().delete("/api/v1/organizations/" + org + "/dsp-accounts/" + chain.accountId()).then().statusCode(204);
+        assertThat(clientOf(chain.campaignId())).isEmpty();
+        assertThat(billed("campaign", chain.campaignId(), "2026-08-14")).isEqualTo("||");
+        assertThat(TestDatabase.count("SELECT count(*) FROM campaign.client_advertisers WHERE client_id = ?", accountClient)).isZero();
+
+        // names of white space only, Unicode's included, are refused
+        json(admin, "POST", clients(org), Map.of("name", "\u3000", "currency", "EUR")).statusCode(400)
+                .body("errors.field", hasItem("name"));
+    }
+
     private static String clientOf(UUID campaignId) {
         return TestDatabase.text("SELECT coalesce(client_id::text, '') FROM campaign.campaigns WHERE id = ?", campaignId);
     }

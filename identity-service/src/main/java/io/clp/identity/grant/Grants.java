@@ -10,6 +10,7 @@ import io.clp.identity.model.Membership;
 import io.clp.platform.outbox.Outbox;
 import io.clp.platform.problem.Problems;
 import io.clp.tenancy.security.Permission;
+import io.clp.tenancy.security.Role;
 import io.clp.tenancy.work.OrganizationWork;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Parameters;
@@ -52,6 +53,13 @@ public class Grants {
         // organization, so two concurrent grants on one entity do not both insert
         return work.run(orgId, Permission.ENTITY_PERMISSION_GRANT, admission -> Membership.active(orgId, request.userId())
                 .onItem().ifNull().failWith(() -> Problems.validation("userId", "is not an active member of the organization"))
+                .invoke(member -> {
+                    // a client member is limited to their clients' data: a grant on anything else would open another
+                    // service's data of every client (docs/clients.md, "Client access")
+                    if (member.role == Role.CLIENT && request.entityType() != EntityType.client) {
+                        throw Problems.validation("entityType", "a member with the client role can only be granted clients");
+                    }
+                })
                 .chain(() -> EntityGrant.<EntityGrant>find("orgId = ?1 and userId = ?2 and entityType = ?3 and entityId = ?4",
                         orgId, request.userId(), request.entityType(), request.entityId()).<EntityGrant>firstResult())
                 .chain(existing -> {
@@ -113,6 +121,14 @@ public class Grants {
      */
     public Uni<Void> revokeAllOf(UUID orgId, UUID userId) {
         return EntityGrant.<EntityGrant>list("orgId = ?1 and userId = ?2", orgId, userId)
+                .onItem().transformToMulti(grants -> Multi.createFrom().iterable(grants))
+                .onItem().transformToUniAndConcatenate(this::delete)
+                .collect().asList().replaceWithVoid();
+    }
+
+    /** Revokes the user's grants on anything but clients: they now hold the client role. In the caller's transaction. */
+    public Uni<Void> revokeAllButClientsOf(UUID orgId, UUID userId) {
+        return EntityGrant.<EntityGrant>list("orgId = ?1 and userId = ?2 and entityType <> ?3", orgId, userId, EntityType.client)
                 .onItem().transformToMulti(grants -> Multi.createFrom().iterable(grants))
                 .onItem().transformToUniAndConcatenate(this::delete)
                 .collect().asList().replaceWithVoid();

@@ -156,9 +156,13 @@ public class IdentityTruth {
                 k.publicJwk == null ? null : Map.copyOf(k.publicJwk), k.createdAt, orgLive, covers);
     }
 
-    /** Whether the role holds every scope (an unknown scope is held by nobody). */
+    /**
+     * Whether the role holds every scope (an unknown scope is held by nobody). The client role covers no key: a key acts
+     * with its scopes across the organization, and a client member sees only their clients (docs/clients.md).
+     */
     static boolean covers(Role role, Collection<String> scopes) {
         Role held = role;
-        return held != null && scopes.stream().allMatch(s -> Permission.ofScope(s).map(p -> p.grantedTo(held)).orElse(false));
+        return held != null && held != Role.CLIENT
+                && scopes.stream().allMatch(s -> Permission.ofScope(s).map(p -> p.grantedTo(held)).orElse(false));
     }
 }

@@ -196,6 +196,7 @@ public class KeycloakOrganizations {
             steps.add(new Step("enable the organization", () -> keycloak.updateOrganization(realm, kc.id(), enabled)));
         }
         boolean groupsComplete = true;
+        Uni<Void> mappings = Uni.createFrom().voidItem();
         for (Role role : Role.values()) {
             String group = kc.groups().get(role);
             if (group == null) {
@@ -203,14 +204,30 @@ public class KeycloakOrganizations {
                 steps.add(new Step("create the group " + role, () -> keycloak.createGroup(realm, kc.id(), Map.of("name", role.id()))
                         .onFailure(e -> KeycloakStatus.of(e) == 409).recoverWithNull()));
             } else if (!kc.groupRoles().getOrDefault(role, Set.of()).contains(role.id())) {
-                steps.add(new Step("give the group " + role + " its realm role", () -> mapRealmRole(kc.id(), group, role)));
+                mappings = mappings.chain(() -> planRealmRole(kc.id(), group, role, steps));
             }
         }
         if (!groupsComplete) {
             // members are placed once every group exists (next round)
-            return Uni.createFrom().item(steps);
+            return mappings.replaceWith(steps);
         }
-        return planMembers(rows, kc, steps).chain(() -> planInvitees(rows.invitees(), steps));
+        return mappings.chain(() -> planMembers(rows, kc, steps)).chain(() -> planInvitees(rows.invitees(), steps));
+    }
+
+    /**
+     * Plans giving the group its realm role when the realm has the role. A realm without it (imported before the role
+     * existed) is not a reason to stop syncing the organization's members: the group's members then hold no role in
+     * their tokens, so they are refused everywhere (fail closed), and the warning says what to add to the realm.
+     */
+    private Uni<Void> planRealmRole(String kcOrgId, String group, Role role, List<Step> steps) {
+        return keycloak.availableRealmRoles(realm, kcOrgId, group).invoke(available -> {
+            if (available.stream().anyMatch(r -> role.id().equals(r.get("name")))) {
+                steps.add(new Step("give the group " + role + " its realm role", () -> mapRealmRole(kcOrgId, group, role)));
+            } else {
+                LOG.warnf("the realm has no role %s: add it (deploy/keycloak/clp-realm.json lists the realm's roles); until then "
+                        + "members with that role are refused everywhere", role.id());
+            }
+        }).replaceWithVoid();
     }
 
     private Uni<Void> planMembers(OrgState rows, KcOrg kc, List<Step> steps) {

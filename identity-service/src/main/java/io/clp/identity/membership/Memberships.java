@@ -79,9 +79,13 @@ public class Memberships {
                         member.active = active;
                         String change = role != previous ? "role_changed" : active ? "reactivated" : "deactivated";
                         return outbox.publish(event(member, change, previous))
-                                .call(() -> active ? Uni.createFrom().voidItem() : grants.revokeAllOf(orgId, userId))
-                                .call(() -> active
+                                .call(() -> !active ? grants.revokeAllOf(orgId, userId)
+                                        // a client member keeps only grants on clients (docs/clients.md, "Client access")
+                                        : role == Role.CLIENT ? grants.revokeAllButClientsOf(orgId, userId)
+                                        : Uni.createFrom().voidItem())
+                                .call(() -> active && role != Role.CLIENT
                                         ? apiKeys.revokeBeyond(orgId, userId, role, admission.userId())
+                                        // and no API key: a key acts across the organization's clients
                                         : apiKeys.revokeAllOf(orgId, userId, admission.userId()))
                                 .replaceWith(member);
                     });

@@ -26,6 +26,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 
 @QuarkusTest
@@ -49,6 +50,11 @@ class GrantResourceTest {
                 .when().post("/api/v1/organizations/" + orgId + "/grants")
                 .then().statusCode(201).body("entityType", equalTo("client")).extract().path("id");
         assertThat(EmittedEvents.since(mark).ofType(GrantIssued.TYPE).about(id).single().field("entityType")).isEqualTo("client");
+        // nothing but clients is granted to them
+        given().auth().oauth2(TestTokens.token(admin)).contentType(ContentType.JSON)
+                .body(grant(client.id(), "pipeline", UUID.randomUUID(), "[\"view\"]", null))
+                .when().post("/api/v1/organizations/" + orgId + "/grants")
+                .then().statusCode(400).body("errors.field", hasItem("entityType"));
         // the member reads the organization, and neither its members nor its grants
         given().auth().oauth2(TestTokens.token(client)).when().get("/api/v1/organizations/" + orgId).then().statusCode(200);
         given().auth().oauth2(TestTokens.token(client)).when().get("/api/v1/organizations/" + orgId + "/members")
