@@ -15,7 +15,7 @@ import java.util.UUID;
  * <p>
  * A change of a client's CPM rates or advertiser links reprices rows already recorded (their client, CPM and billed
  * spend): that is announced too, {@code cause} saying which ({@code cpm-rates-changed}, {@code client-advertisers-changed},
- * {@code client-deleted}; {@code batch} for a batch), {@code clientId} whose change it was, no execution or pipeline,
+ * {@code client-deleted}, {@code dsp-account-deleted}; {@code batch} for a batch), {@code clientId} whose change it was, no execution or pipeline,
  * {@code batchId} the id of the recompute, {@code updated} the rows repriced, and {@code entities} the campaigns
  * whose rows (at every level) changed, at most 1,000 an event.
  */
