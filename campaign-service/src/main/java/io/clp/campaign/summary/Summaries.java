@@ -169,7 +169,16 @@ public class Summaries {
                     .setParameter("from", q.from()).setParameter("to", q.to());
             bindFilters(query, q);
             return query.getResultList();
-        }).map(rows -> {
+        }).map(Summaries::fold);
+    }
+
+    /**
+     * Rows of (period start, period end, client, client name, DSP, currency, billed currency, campaigns, impressions,
+     * clicks, conversions, views, spend, revenue, billed spend) folded into one group per period, client, DSP and
+     * currency, its billed spend kept per billed currency.
+     */
+    static Map<Key, SummaryViews.Group> fold(List<Object[]> rows) {
+        {
             Map<Key, Acc> acc = new LinkedHashMap<>();
             for (Object[] r : rows) {
                 Key key = new Key((LocalDate) r[0], (LocalDate) r[1], (UUID) r[2], (String) r[4], text(r[5]));
@@ -180,7 +189,7 @@ public class Summaries {
             acc.forEach((key, a) -> groups.put(key, new SummaryViews.Group(key.clientId(), a.clientName, key.dspType(), key.currency(),
                     a.totals(), null, null)));
             return groups;
-        });
+        }
     }
 
     private static String filters(SummaryQuery q) {
@@ -192,7 +201,7 @@ public class Summaries {
         q.dspType().ifPresent(d -> query.setParameter("dsp", d));
     }
 
-    private static Map<Key, SummaryViews.Group> compared(SummaryQuery q, Map<Key, SummaryViews.Group> current,
+    static Map<Key, SummaryViews.Group> compared(SummaryQuery q, Map<Key, SummaryViews.Group> current,
                                                          Map<Key, SummaryViews.Group> previous) {
         Map<Key, SummaryViews.Group> result = new LinkedHashMap<>();
         current.forEach((key, g) -> {
@@ -222,7 +231,7 @@ public class Summaries {
         return den.signum() == 0 ? null : num.divide(den, 6, RoundingMode.HALF_UP).toPlainString();
     }
 
-    private static List<SummaryViews.Period> periods(Map<Key, SummaryViews.Group> groups) {
+    static List<SummaryViews.Period> periods(Map<Key, SummaryViews.Group> groups) {
         Map<LocalDate, SummaryViews.Period> periods = new LinkedHashMap<>();
         groups.forEach((key, g) -> periods.computeIfAbsent(key.start(),
                 s -> new SummaryViews.Period(s.toString(), key.end().toString(), new ArrayList<>())).groups().add(g));

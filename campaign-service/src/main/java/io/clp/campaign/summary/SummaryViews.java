@@ -43,6 +43,10 @@ public final class SummaryViews {
     public record Change(String impressions, String clicks, String conversions, String spend, String revenue) {
     }
 
+    /** One entity's series: a period per point, each a group per currency (with the previous period on request). */
+    public record Series(UUID campaignId, String level, UUID entityId, String grain, String from, String to, List<Period> periods) {
+    }
+
     public record Top(String grain, String periodStart, String periodEnd, String entity, String by, List<TopItem> items) {
     }
 

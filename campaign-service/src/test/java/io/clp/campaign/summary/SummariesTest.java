@@ -172,6 +172,36 @@ class SummariesTest {
     }
 
     @Test
+    void anEntitysSeriesPerDayWeekAndMonthWithThePreviousPeriods() {
+        String base = "/api/v1/organizations/" + org + "/campaigns/" + dv360.campaignId() + "/metrics/series";
+        JsonPath weeks = given().auth().oauth2(TestTokens.token(admin))
+                .queryParams(Map.of("grain", "week", "from", "2026-07-27", "to", "2026-08-09", "compare", "previous"))
+                .when().get(base).then().statusCode(200).extract().jsonPath();
+        assertThat(weeks.getList("periods.periodStart")).containsExactly("2026-07-27", "2026-08-03");
+        assertThat(weeks.getList("periods.periodEnd")).containsExactly("2026-08-02", "2026-08-09");
+        assertThat(weeks.getInt("periods[0].groups[0].totals.impressions")).isEqualTo(3000);
+        assertThat(weeks.getString("periods[0].groups[0].totals.roas")).isEqualTo("2.666667");
+        assertThat(weeks.getList("periods[0].groups[0].totals.billed")).containsExactly(Map.of("currency", "EUR", "billedSpend", "6.0000000"));
+        assertThat(weeks.getInt("periods[1].groups[0].previous.impressions")).isEqualTo(3000);
+        assertThat(weeks.getString("periods[1].groups[0].change.spend")).isEqualTo("0.000000");
+        JsonPath months = given().auth().oauth2(TestTokens.token(admin))
+                .queryParams(Map.of("grain", "month", "from", "2026-07-01", "to", "2026-08-31", "level", "creative",
+                        "entityId", dv360.creativeId().toString()))
+                .when().get(base).then().statusCode(200).extract().jsonPath();
+        assertThat(months.getList("periods.periodEnd")).containsExactly("2026-07-31", "2026-08-31");
+        assertThat(months.getInt("periods[0].groups[0].totals.impressions")).isEqualTo(1000);
+        assertThat(months.getInt("periods[1].groups[0].totals.impressions")).isEqualTo(5000);
+        // another campaign's entity, or a campaign of another organization: not found; a bad level: named
+        given().auth().oauth2(TestTokens.token(admin)).queryParams(Map.of("from", "2026-08-01", "to", "2026-08-02", "level", "ad"))
+                .when().get(base).then().statusCode(400).body("errors.field", hasItem("level"));
+        given().auth().oauth2(TestTokens.token(User.member(UUID.randomUUID(), "admin")))
+                .queryParams(Map.of("from", "2026-08-01", "to", "2026-08-02")).when().get(base).then().statusCode(404);
+        assertThat(given().auth().oauth2(TestTokens.token(admin)).queryParams(Map.of("from", "2026-07-01", "to", "2026-08-31",
+                        "level", "campaign", "entityId", ttdCampaign.toString())).when().get(base).then().statusCode(400)
+                .extract().jsonPath().getList("errors.field")).contains("entityId");
+    }
+
+    @Test
     void badParametersAreProblemDetailsNamingTheParameter() {
         Map<Map<String, String>, String> bad = Map.of(
                 Map.of("grain", "year", "from", "2026-01-01", "to", "2026-01-02"), "grain",

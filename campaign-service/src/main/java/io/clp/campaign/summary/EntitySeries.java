@@ -1,0 +1,93 @@
+package io.clp.campaign.summary;
+
+import io.clp.platform.problem.Problems;
+import io.clp.tenancy.security.Permission;
+import io.clp.tenancy.work.OrganizationWork;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * One entity's metrics as a time series per day, week or month, with each period's previous for comparison: the
+ * entity's daily rows summed per period (at most 3,660 rows a series, read by the primary key). Needs
+ * {@code metrics:read} or a view grant on the entity's campaign, as the daily metrics do; another organization's
+ * campaign, or an entity not of this campaign, is a 404.
+ */
+@ApplicationScoped
+public class EntitySeries {
+
+    static final List<String> LEVELS = List.of("campaign", "insertion_order", "line_item", "creative");
+
+    private static final String CAMPAIGN = "SELECT id FROM campaigns WHERE id = ?1 AND org_id = ?2";
+    private static final String POINTS = """
+            SELECT p.start, p.start + %2$s AS period_end, NULL::uuid, NULL::text, NULL::text, m.currency, c.currency AS billed_currency,
+                   1, sum(m.impressions), sum(m.clicks), sum(m.conversions), sum(m.views), sum(m.spend), sum(m.revenue),
+                   sum(m.billed_spend)
+            FROM campaign_metrics m
+            CROSS JOIN LATERAL (SELECT %1$s AS start) p
+            LEFT JOIN clients c ON c.id = m.client_id
+            WHERE m.entity_level = :level AND m.entity_id = :entity AND m.metric_date BETWEEN :from AND :to
+              AND m.org_id = :org AND m.campaign_id = :campaign
+            GROUP BY p.start, m.currency, c.currency
+            ORDER BY p.start, m.currency, c.currency
+            """;
+
+    private final OrganizationWork work;
+
+    EntitySeries(OrganizationWork work) {
+        this.work = work;
+    }
+
+    public Uni<SummaryViews.Series> series(UUID orgId, UUID campaignId, String level, String entityId, SummaryQuery q) {
+        String lvl = level == null || level.isBlank() ? "campaign" : level.strip();
+        if (!LEVELS.contains(lvl)) {
+            throw Problems.validation("level", "must be one of " + String.join(", ", LEVELS));
+        }
+        UUID entity;
+        try {
+            entity = entityId == null || entityId.isBlank() ? campaignId : UUID.fromString(entityId.strip());
+        } catch (IllegalArgumentException e) {
+            throw Problems.validation("entityId", "must be a UUID");
+        }
+        if (lvl.equals("campaign") && !entity.equals(campaignId)) {
+            throw Problems.validation("entityId", "at level campaign the entity is the campaign itself");
+        }
+        return work.onEntity(orgId, Permission.METRICS_READ, "campaign", campaignId, () -> campaign(orgId, campaignId),
+                found -> points(orgId, campaignId, lvl, entity, q)
+                        .chain(current -> q.comparePrevious()
+                                ? points(orgId, campaignId, lvl, entity, q.previousPeriods())
+                                        .map(previous -> Summaries.compared(q, current, previous))
+                                : Uni.createFrom().item(current)))
+                .map(groups -> new SummaryViews.Series(campaignId, lvl, entity, q.grain().id(), q.from().toString(), q.to().toString(),
+                        Summaries.periods(groups)));
+    }
+
+    private static Uni<Map<Summaries.Key, SummaryViews.Group>> points(UUID orgId, UUID campaignId, String level, UUID entity,
+                                                                     SummaryQuery q) {
+        String start = switch (q.grain()) {
+            case DAY -> "m.metric_date";
+            case WEEK -> "date_trunc('week', m.metric_date)::date";
+            case MONTH -> "date_trunc('month', m.metric_date)::date";
+        };
+        String end = switch (q.grain()) {
+            case DAY -> "0";
+            case WEEK -> "6";
+            case MONTH -> "((p.start + interval '1 month')::date - p.start - 1)";
+        };
+        String sql = POINTS.formatted(start, end);
+        return Panache.getSession().chain(s -> s.createNativeQuery(sql, Object[].class).setParameter("level", level)
+                        .setParameter("entity", entity).setParameter("from", q.from()).setParameter("to", q.grain().end(q.to()))
+                        .setParameter("org", orgId).setParameter("campaign", campaignId).getResultList())
+                .map(Summaries::fold);
+    }
+
+    private static Uni<UUID> campaign(UUID orgId, UUID campaignId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(CAMPAIGN, UUID.class)
+                .setParameter(1, campaignId).setParameter(2, orgId).getResultList())
+                .map(ids -> ids.isEmpty() ? null : ids.get(0));
+    }
+}
