@@ -1,10 +1,10 @@
 package io.clp.campaign.summary;
 
 import io.clp.campaign.account.DspType;
+import io.clp.campaign.query.QueryDates;
 import io.clp.platform.problem.Problems;
 
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Optional;
@@ -23,8 +23,6 @@ record SummaryQuery(Grain grain, LocalDate from, LocalDate to, Optional<UUID> cl
     /** The widest range a request covers: 400 days of days, ten years of weeks or months. */
     static final int MAX_DAYS_OF_DAYS = 400;
     static final int MAX_DAYS = 3660;
-    private static final LocalDate FIRST = LocalDate.of(2000, 1, 1);
-    private static final LocalDate LAST = LocalDate.of(9999, 12, 31);
 
     static SummaryQuery of(String grain, String from, String to, String clientId, String dspType, String groupBy, String compare) {
         Grain g = Grain.parse(grain, "grain");
@@ -72,19 +70,7 @@ record SummaryQuery(Grain grain, LocalDate from, LocalDate to, Optional<UUID> cl
     }
 
     static LocalDate date(String value, String field) {
-        if (value == null || value.isBlank()) {
-            throw Problems.validation(field, "is required (YYYY-MM-DD)");
-        }
-        LocalDate d;
-        try {
-            d = LocalDate.parse(value.strip());
-        } catch (DateTimeParseException e) {
-            throw Problems.validation(field, "must be a date, YYYY-MM-DD");
-        }
-        if (d.isBefore(FIRST) || d.isAfter(LAST)) {
-            throw Problems.validation(field, "must be between 2000-01-01 and 9999-12-31");
-        }
-        return d;
+        return QueryDates.date(value, field);
     }
 
     /** The same query over the periods just before: what {@code compare=previous} compares with. */

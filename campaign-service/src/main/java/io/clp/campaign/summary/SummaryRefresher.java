@@ -1,5 +1,6 @@
 package io.clp.campaign.summary;
 
+import io.clp.campaign.pacing.PacingSnapshots;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -100,10 +101,13 @@ class SummaryRefresher {
     }
 
     private final Pool pool;
+    private final PacingSnapshots pacing;
     private final int organizationsPerTick;
 
-    SummaryRefresher(Pool pool, @ConfigProperty(name = "clp.summaries.organizations-per-tick", defaultValue = "50") int organizationsPerTick) {
+    SummaryRefresher(Pool pool, PacingSnapshots pacing,
+                     @ConfigProperty(name = "clp.summaries.organizations-per-tick", defaultValue = "50") int organizationsPerTick) {
         this.pool = pool;
+        this.pacing = pacing;
         this.organizationsPerTick = organizationsPerTick;
     }
 
@@ -127,9 +131,12 @@ class SummaryRefresher {
                         .collect().asList().map(counts -> counts.stream().mapToInt(Integer::intValue).sum()));
     }
 
-    /** Recomputes the organization's marked days and their weeks and months, in one transaction. */
+    /**
+     * Recomputes the organization's marked days and their weeks and months, and snapshots the pacing of the flights
+     * those days belong to (new metrics landed in them), in one transaction.
+     */
     Uni<Integer> refresh(UUID orgId) {
-        return pool.withTransaction(conn -> conn.query(SCOPE).execute()
+        return pacing.ensurePartition().chain(() -> pool.withTransaction(conn -> conn.query(SCOPE).execute()
                 .chain(() -> conn.preparedQuery(LOCK).execute(Tuple.of(orgId.toString())))
                 .chain(locked -> {
                     if (!locked.iterator().next().getBoolean("locked")) {
@@ -148,14 +155,20 @@ class SummaryRefresher {
                                 periods.add(new Period(g, start, g.end(start)));
                             }
                         }
+                        if (days.isEmpty()) {
+                            return Uni.createFrom().item(0);
+                        }
+                        LocalDate first = days.stream().min(LocalDate::compareTo).orElseThrow();
+                        LocalDate last = days.stream().max(LocalDate::compareTo).orElseThrow();
                         return Multi.createFrom().iterable(periods).onItem()
                                 .transformToUniAndConcatenate(p -> recompute(conn, orgId, p))
                                 .collect().asList()
+                                .call(() -> pacing.take(conn, orgId, "metrics", first, last))
                                 .call(() -> conn.preparedQuery(CLEAR_MARKS).execute(Tuple.of(orgId,
                                         days.toArray(LocalDate[]::new), marks.toArray(Long[]::new))))
                                 .map(List::size);
                     });
-                }));
+                })));
     }
 
     private static Uni<Void> recompute(SqlConnection conn, UUID orgId, Period p) {
