@@ -84,6 +84,15 @@ class CampaignRoleMatrixTest extends RoleMatrixContract<CampaignRoleMatrixTest.F
                                         "externalAccountId", SimulatedDsps.smallAccount(Dsp.META),
                                         "credentials", Map.of("access_token", Catalog.META_TOKEN)))
                                 .post("/api/v1/organizations/" + f.orgId() + "/dsp-accounts")),
+                new Endpoint<>("read summaries", Permission.METRICS_READ,
+                        (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/summaries?grain=week&from=2026-01-01&to=2026-01-31")),
+                new Endpoint<>("read a summary's ranking", Permission.METRICS_READ,
+                        (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/summaries/top?grain=week&period=2026-01-05")),
+                new Endpoint<>("read a campaign's series", Permission.METRICS_READ,
+                        (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/campaigns/" + f.chain().campaignId()
+                                + "/metrics/series?grain=month&from=2026-01-01&to=2026-03-31")),
+                new Endpoint<>("read a campaign's pacing", Permission.METRICS_READ,
+                        (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/campaigns/" + f.chain().campaignId() + "/pacing")),
                 new Endpoint<>("list clients", Permission.CLIENT_READ,
                         (r, f) -> r.get("/api/v1/organizations/" + f.orgId() + "/clients")),
                 new Endpoint<>("read a client", Permission.CLIENT_READ,

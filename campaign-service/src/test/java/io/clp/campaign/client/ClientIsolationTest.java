@@ -30,6 +30,7 @@ import static io.clp.campaign.metrics.MetricsBatches.batch;
 import static io.clp.campaign.metrics.MetricsBatches.row;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The client-isolation matrix: a member with the client role sees, through every endpoint, the clients they hold a
@@ -99,6 +100,9 @@ class ClientIsolationTest {
         reads.put("its creatives", o + "/line-items/" + c.lineItemId() + "/creatives");
         reads.put("creative", o + "/creatives/" + c.creativeId());
         reads.put("metrics", o + "/campaigns/" + c.campaignId() + "/metrics?from=2026-08-01&to=2026-08-31&level=creative");
+        reads.put("its series", o + "/campaigns/" + c.campaignId() + "/metrics/series?grain=week&from=2026-08-01&to=2026-08-31");
+        reads.put("its pacing", o + "/campaigns/" + c.campaignId() + "/pacing");
+        reads.put("its pacing history", o + "/campaigns/" + c.campaignId() + "/pacing/history?from=2026-08-01&to=2026-08-31");
         if (clientId != null) {
             reads.put("client", o + "/clients/" + clientId);
             reads.put("its CPM rates", o + "/clients/" + clientId + "/cpm-rates");
@@ -179,14 +183,20 @@ class ClientIsolationTest {
         tables.put("clients", client -> "SELECT count(*) FROM campaign.clients WHERE org_id = '" + org + "'");
         tables.put("client_advertisers", client -> "SELECT count(*) FROM campaign.client_advertisers WHERE org_id = '" + org + "'");
         tables.put("client_cpm_rates", client -> "SELECT count(*) FROM campaign.client_cpm_rates WHERE org_id = '" + org + "'");
+        tables.put("metric_summaries", client -> "SELECT count(*) FROM campaign.metric_summaries WHERE org_id = '" + org + "'");
+        // the summaries of the batch's day: one per grain for each client and for the campaigns of none
+        await().atMost(java.time.Duration.ofSeconds(30)).until(() -> TestDatabase.count(
+                "SELECT count(*) FROM campaign.metric_summaries WHERE org_id = ?", org) == 9);
         Map<String, Long> unlimited = counts(tables, "");
         Map<String, Long> limited = counts(tables, myClient.toString());
         Map<String, Long> none = counts(tables, "none");
         assertThat(unlimited).containsEntry("campaigns", 3L).containsEntry("creatives", 3L).containsEntry("campaign_metrics", 6L)
-                .containsEntry("its August partition", 6L).containsEntry("clients", 2L).containsEntry("client_cpm_rates", 2L);
+                .containsEntry("its August partition", 6L).containsEntry("clients", 2L).containsEntry("client_cpm_rates", 2L)
+                .containsEntry("metric_summaries", 9L);
         assertThat(limited).containsEntry("campaigns", 1L).containsEntry("insertion_orders", 1L).containsEntry("line_items", 1L)
                 .containsEntry("creatives", 1L).containsEntry("campaign_metrics", 2L).containsEntry("its August partition", 2L)
-                .containsEntry("clients", 1L).containsEntry("client_advertisers", 1L).containsEntry("client_cpm_rates", 1L);
+                .containsEntry("clients", 1L).containsEntry("client_advertisers", 1L).containsEntry("client_cpm_rates", 1L)
+                .containsEntry("metric_summaries", 3L);
         assertThat(none.values()).containsOnly(0L);
     }
 
