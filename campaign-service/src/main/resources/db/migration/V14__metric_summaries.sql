@@ -9,6 +9,8 @@
 -- See docs/summaries.md.
 
 CREATE TABLE metric_summaries (
+    -- the replica identity: the CDC publication covers the whole schema, and a row without one cannot be deleted
+    id            bigint         GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     org_id        uuid           NOT NULL,
     grain         varchar(5)     NOT NULL CHECK (grain IN ('day', 'week', 'month')),
     period_start  date           NOT NULL,

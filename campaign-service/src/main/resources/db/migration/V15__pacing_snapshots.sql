@@ -27,9 +27,10 @@ CREATE TABLE pacing_snapshots (
     pacing_rate      numeric(20, 4),
     -- delivered + delivered / days elapsed x days remaining
     projected_amount numeric(26, 6),
-    -- billed (CPM-adjusted) spend over the same days, in the client's currency, and the margin (billed - media
-    -- spend) when that currency is the media spend's
+    -- billed (CPM-adjusted) spend over the same days, in the client's currency (billed_currency), and the margin
+    -- (billed - the media spend of the days that were billed) when that currency is the media spend's
     billed_amount    numeric(30, 7),
+    billed_currency  char(3),
     margin           numeric(30, 7),
     margin_percent   numeric(20, 4),
     trigger          varchar(10)    NOT NULL CHECK (trigger IN ('schedule', 'metrics')),

@@ -158,6 +158,30 @@ class CapturedColumnsTest {
         return name -> patterns.stream().anyMatch(p -> p.matcher(name).matches());
     }
 
+    /**
+     * The publication covers whole schemas (launcher DatabaseBootstrap: FOR TABLES IN SCHEMA), the tables the connector
+     * excludes too: PostgreSQL refuses an UPDATE or DELETE on a published table without a replica identity, so every
+     * table of a captured schema has a primary key (or another replica identity).
+     */
+    @Test
+    void everyTableOfACapturedSchemaCanBeUpdatedAndDeletedUnderThePublication() throws Exception {
+        List<String> without = new ArrayList<>();
+        try (Connection c = TestPostgres.get().server().connect(TestPostgres.DATABASE);
+             ResultSet rs = c.createStatement().executeQuery("""
+                     SELECT n.nspname || '.' || t.relname
+                     FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace
+                     WHERE t.relkind IN ('r', 'p') AND t.relreplident = 'd'
+                       AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = t.oid AND i.indisprimary)
+                     ORDER BY 1""")) {
+            while (rs.next()) {
+                if (includes(connector.getProperty("schema.include.list")).test(rs.getString(1).split("\\.")[0])) {
+                    without.add(rs.getString(1));
+                }
+            }
+        }
+        assertThat(without).isEmpty();
+    }
+
     @Test
     void noCapturedColumnIsNamedForASecretUnlessItIsKnownNotToBeOne() {
         List<String> leaking = capturedColumns.stream()

@@ -188,11 +188,14 @@ public class DspAccounts {
      */
     public Uni<Void> delete(UUID orgId, UUID accountId) {
         return work.onEntity(orgId, Permission.DSP_ACCOUNT_DELETE, DspAccount.ENTITY_TYPE, accountId,
-                () -> billing.lock(orgId).chain(() -> accounts.inOrganizationForChange(orgId, accountId)),
-                account -> billing.accountDeleted(orgId, accountId)
+                () -> accounts.inOrganization(orgId, accountId),
+                // allowed: now the billing lock, then the account's row (a caller who may not delete takes no lock)
+                found -> billing.lock(orgId).chain(() -> accounts.inOrganizationForChange(orgId, accountId))
+                        .onItem().ifNull().failWith(() -> io.clp.platform.problem.Problems.notFound("dsp account", accountId))
+                        .chain(account -> billing.accountDeleted(orgId, accountId)
                         .chain(() -> outbox.publish(DspAccountEvents.deleted(account, Instant.now().truncatedTo(ChronoUnit.MICROS))))
                         .chain(() -> DspAccountCredentials.delete("accountId", accountId))
-                        .chain(() -> accounts.delete(account)));
+                        .chain(() -> accounts.delete(account))));
     }
 
     /** The account's update event, in the caller's transaction; none when the change changed nothing. */

@@ -44,9 +44,9 @@ public class ClientBilling {
      * pages in progress (each holds the lock shared for one short transaction), then gives up with a 503 rather than
      * stall the organization's writers queued behind it.
      */
-    private static final String LOCK_TIMEOUT = "SELECT set_config('lock_timeout', ?1, true)";
+    private static final String PREVIOUS_LOCK_TIMEOUT = "SELECT current_setting('lock_timeout')";
+    private static final String SET_LOCK_TIMEOUT = "SELECT set_config('lock_timeout', ?1, true)";
     private static final String LOCK = "SELECT 1 FROM (SELECT clp_billing_lock(?1, true)) locked";
-    private static final String NO_LOCK_TIMEOUT = "SELECT set_config('lock_timeout', '0', true)";
 
     /** The campaigns of the client: their rows in the range are repriced. ?1 org, ?2 client. */
     private static final String CLIENT_CAMPAIGNS = """
@@ -97,7 +97,7 @@ public class ClientBilling {
             -- their days' summaries are out of date (docs/summaries.md)
             dirty AS (
                 INSERT INTO metric_summary_dirty (org_id, metric_date)
-                SELECT DISTINCT CAST(?1 AS uuid), metric_date FROM up
+                SELECT DISTINCT CAST(?1 AS uuid), metric_date FROM up ORDER BY metric_date
                 ON CONFLICT (org_id, metric_date) DO UPDATE SET mark = EXCLUDED.mark, marked_at = EXCLUDED.marked_at),
             per_campaign AS (SELECT campaign_id, count(*) AS n FROM up GROUP BY campaign_id),
             numbered AS (SELECT campaign_id, n, (row_number() OVER (ORDER BY campaign_id) - 1) / %d AS chunk FROM per_campaign)
@@ -119,9 +119,11 @@ public class ClientBilling {
 
     /** Takes the organization's billing lock exclusively, until the transaction ends; 503 when it is not had in time. */
     public Uni<Void> lock(UUID orgId) {
-        return Panache.getSession().chain(s -> s.createNativeQuery(LOCK_TIMEOUT).setParameter(1, lockTimeout).getSingleResult()
-                        .chain(() -> s.createNativeQuery(LOCK).setParameter(1, orgId).getSingleResult())
-                        .chain(() -> s.createNativeQuery(NO_LOCK_TIMEOUT).getSingleResult()))
+        return Panache.getSession().chain(s -> s.createNativeQuery(PREVIOUS_LOCK_TIMEOUT, String.class).getSingleResult()
+                        .chain(previous -> s.createNativeQuery(SET_LOCK_TIMEOUT).setParameter(1, lockTimeout).getSingleResult()
+                                .chain(() -> s.createNativeQuery(LOCK).setParameter(1, orgId).getSingleResult())
+                                // the rest of the transaction waits as it would have
+                                .chain(() -> s.createNativeQuery(SET_LOCK_TIMEOUT).setParameter(1, previous).getSingleResult())))
                 .onFailure(ClientBilling::lockNotAvailable).transform(e -> Problems.unavailable(
                         "the organization's billing is being changed or written right now; try again shortly"))
                 .replaceWithVoid();

@@ -154,7 +154,8 @@ class MetricsStore {
             -- the days whose summaries are now out of date (docs/summaries.md)
             dirty AS (
                 INSERT INTO metric_summary_dirty (org_id, metric_date)
-                SELECT DISTINCT $1::uuid, metric_date FROM up WHERE changed
+                -- in date order, as the refresher takes them (no crosswise waits)
+                SELECT DISTINCT $1::uuid, metric_date FROM up WHERE changed ORDER BY metric_date
                 ON CONFLICT (org_id, metric_date) DO UPDATE SET mark = EXCLUDED.mark, marked_at = EXCLUDED.marked_at),
             -- rows left as they are because a newer version of their numbers is recorded: looked for only when some row
             -- of the batch was not written (the statement's snapshot still shows the rows as they were before it)

@@ -32,7 +32,7 @@ public class Pacing {
     private static final String COLUMNS = """
             entity_level, entity_id, snapshot_at, as_of::text, unit, currency, budget_type, flight_start::text, flight_end::text,
             booked_amount::text, delivered_amount::text, flight_days, days_elapsed, days_remaining, pacing_rate::text,
-            projected_amount::text, billed_amount::text, margin::text, margin_percent::text, trigger
+            projected_amount::text, billed_amount::text, billed_currency, margin::text, margin_percent::text, trigger
             """;
     private static final String CURRENT = """
             SELECT DISTINCT ON (entity_level, entity_id) %s
@@ -99,7 +99,7 @@ public class Pacing {
         return new PacingViews.Snapshot((String) r[0], (UUID) r[1], instant(r[2]), (String) r[3], (String) r[4], text(r[5]),
                 (String) r[6], (String) r[7], (String) r[8], (String) r[9], (String) r[10], ((Number) r[11]).intValue(),
                 ((Number) r[12]).intValue(), ((Number) r[13]).intValue(), (String) r[14], (String) r[15], (String) r[16],
-                (String) r[17], (String) r[18], (String) r[19]);
+                text(r[17]), (String) r[18], (String) r[19], (String) r[20]);
     }
 
     private static Uni<UUID> campaign(UUID orgId, UUID campaignId) {

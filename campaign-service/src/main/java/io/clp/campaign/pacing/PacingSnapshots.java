@@ -18,9 +18,15 @@ import java.util.UUID;
 @ApplicationScoped
 public class PacingSnapshots {
 
-    private static final String ENSURE_PARTITION = "SELECT clp_ensure_pacing_partition(now()) AS created";
+    /** This month's partition and the next one's: a snapshot taken after midnight on the 1st finds its month. */
+    private static final String ENSURE_PARTITION = """
+            SELECT clp_ensure_pacing_partition(now()) + clp_ensure_pacing_partition(now() + interval '1 month') AS created
+            """;
 
-    /** $1 org, $2 trigger, $3 and $4 the days whose flights are snapshotted (flights overlapping them). */
+    /**
+     * $1 org, $2 trigger, $3 and $4 the days whose flights are snapshotted (flights overlapping them), $5 minutes: an
+     * entity snapshotted for new metrics within them is left out (null: none is).
+     */
     static final String SNAPSHOT = """
             WITH accounts AS MATERIALIZED (
                 SELECT a.id, (now() AT TIME ZONE CASE WHEN a.account_timezone IN (SELECT name FROM pg_timezone_names)
@@ -49,11 +55,12 @@ public class PacingSnapshots {
                        CASE WHEN e.budget_type = 'impressions' THEN 'impressions' ELSE 'money' END AS unit
                 FROM entities e LEFT JOIN accounts a ON a.id = e.dsp_account_id),
             measured AS (
-                SELECT l.*, d.spend, d.impressions, d.billed, cl.currency AS billed_currency,
+                SELECT l.*, d.spend, d.impressions, d.billed, d.billed_days_spend, cl.currency AS billed_currency,
                        CASE WHEN l.budget_type = 'daily' THEN l.budget * (l.end_date - l.start_date + 1) ELSE l.budget END AS booked
                 FROM live l
                 LEFT JOIN LATERAL (SELECT coalesce(sum(m.spend), 0) AS spend, coalesce(sum(m.impressions), 0) AS impressions,
-                                          sum(m.billed_spend) AS billed
+                                          sum(m.billed_spend) AS billed,
+                                          sum(m.spend) FILTER (WHERE m.billed_spend IS NOT NULL) AS billed_days_spend
                                    FROM campaign_metrics m
                                    WHERE m.entity_level = l.lvl AND m.entity_id = l.id
                                      AND m.metric_date BETWEEN l.start_date AND least(l.end_date, l.today - 1)) d ON true
@@ -62,22 +69,29 @@ public class PacingSnapshots {
             INSERT INTO pacing_snapshots (org_id, snapshot_at, entity_level, entity_id, campaign_id, client_id, unit, currency,
                                           budget_type, flight_start, flight_end, as_of, booked_amount, delivered_amount,
                                           flight_days, days_elapsed, days_remaining, pacing_rate, projected_amount,
-                                          billed_amount, margin, margin_percent, trigger)
+                                          billed_amount, billed_currency, margin, margin_percent, trigger)
             SELECT $1, now(), x.lvl, x.id, x.campaign_id, x.client_id, x.unit, x.currency, x.budget_type, x.start_date,
                    x.end_date, x.today, x.booked, x.delivered, p.flight_days, p.days_elapsed, p.days_remaining, p.pacing_rate,
-                   p.projected, x.billed, x.margin, clp_metric_ratio(x.margin * 100, x.billed, 4), $2
+                   p.projected, x.billed, x.billed_currency, x.margin, clp_metric_ratio(x.margin * 100, x.billed, 4), $2
             FROM (SELECT measured.*,
                          CASE WHEN unit = 'impressions' THEN impressions ELSE spend END AS delivered,
-                         CASE WHEN unit = 'money' AND billed IS NOT NULL AND billed_currency = currency THEN billed - spend END AS margin
+                         CASE WHEN unit = 'money' AND billed IS NOT NULL AND billed_currency = currency
+                              THEN billed - billed_days_spend END AS margin
                   FROM measured) x
             CROSS JOIN LATERAL clp_pacing(x.booked, x.delivered, x.start_date, x.end_date, x.today) p
+            WHERE $5::int IS NULL OR NOT EXISTS (
+                SELECT 1 FROM pacing_snapshots s WHERE s.entity_level = x.lvl AND s.entity_id = x.id AND s.trigger = 'metrics'
+                                                   AND s.snapshot_at > now() - make_interval(mins => $5::int))
             ON CONFLICT DO NOTHING
             """;
 
     private final Pool pool;
+    private final java.time.Duration metricsMinInterval;
 
-    PacingSnapshots(Pool pool) {
+    PacingSnapshots(Pool pool, @org.eclipse.microprofile.config.inject.ConfigProperty(name = "clp.pacing.metrics-min-interval",
+            defaultValue = "15m") java.time.Duration metricsMinInterval) {
         this.pool = pool;
+        this.metricsMinInterval = metricsMinInterval;
     }
 
     /**
@@ -93,6 +107,21 @@ public class PacingSnapshots {
      * {@link #ensurePartition()} first.
      */
     public Uni<Integer> take(SqlConnection conn, UUID orgId, String trigger, LocalDate from, LocalDate to) {
-        return conn.preparedQuery(SNAPSHOT).execute(Tuple.of(orgId, trigger, from, to)).map(rows -> rows.rowCount());
+        return take(conn, orgId, trigger, from, to, null);
+    }
+
+    /** As {@link #take(SqlConnection, UUID, String, LocalDate, LocalDate)}, skipping entities snapshotted for new metrics lately. */
+    public Uni<Integer> take(SqlConnection conn, UUID orgId, String trigger, LocalDate from, LocalDate to, Integer minMinutes) {
+        return conn.preparedQuery(SNAPSHOT).execute(Tuple.of(orgId, trigger, from, to, minMinutes)).map(rows -> rows.rowCount());
+    }
+
+    /**
+     * Snapshots, in a transaction of its own, the flights overlapping days whose metrics just changed, except entities
+     * snapshotted for new metrics within {@code clp.pacing.metrics-min-interval}: a busy organization's batches do not
+     * each add a row for every entity.
+     */
+    public Uni<Integer> afterMetrics(UUID orgId, LocalDate from, LocalDate to) {
+        return ensurePartition().chain(() -> pool.withTransaction(conn -> conn.query("SELECT set_config('clp.scope', 'system', true)")
+                .execute().chain(() -> take(conn, orgId, "metrics", from, to, (int) metricsMinInterval.toMinutes()))));
     }
 }

@@ -21,12 +21,13 @@ public final class PacingViews {
     /**
      * One entity's pacing at {@code snapshotAt}: {@code asOf} is the day counted as today in its account's time zone;
      * {@code unit} money (amounts in {@code currency}) or impressions; {@code pacingRate} 1 on pace;
-     * {@code billedAmount}, {@code margin} and {@code marginPercent} from the client's billed spend.
+     * {@code billedAmount} (in {@code billedCurrency}, the client's), {@code margin} (billed less the media spend of the
+     * days billed) and {@code marginPercent} from the client's billed spend.
      */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Snapshot(String level, UUID entityId, Instant snapshotAt, String asOf, String unit, String currency,
                            String budgetType, String flightStart, String flightEnd, String bookedAmount, String deliveredAmount,
                            int flightDays, int daysElapsed, int daysRemaining, String pacingRate, String projectedAmount,
-                           String billedAmount, String margin, String marginPercent, String trigger) {
+                           String billedAmount, String billedCurrency, String margin, String marginPercent, String trigger) {
     }
 }

@@ -80,7 +80,7 @@ public class EntitySeries {
         };
         String sql = POINTS.formatted(start, end);
         return Panache.getSession().chain(s -> s.createNativeQuery(sql, Object[].class).setParameter("level", level)
-                        .setParameter("entity", entity).setParameter("from", q.from()).setParameter("to", q.grain().end(q.to()))
+                        .setParameter("entity", entity).setParameter("from", q.from()).setParameter("to", q.grain().end(q.grain().start(q.to())))
                         .setParameter("org", orgId).setParameter("campaign", campaignId).getResultList())
                 .map(Summaries::fold);
     }

@@ -77,7 +77,8 @@ public class Summaries {
     /** The period's first {@code limit} campaigns or creatives by spend, conversions or ROAS, per currency. */
     public Uni<SummaryViews.Top> top(UUID orgId, String grain, String period, String entity, String by, Integer limit,
                                      String clientId, String dspType) {
-        SummaryQuery q = SummaryQuery.of(grain, period, period, clientId, dspType, null, null);
+        String day = io.clp.campaign.query.QueryDates.date(period, "period").toString();
+        SummaryQuery q = SummaryQuery.of(grain, day, day, clientId, dspType, null, null);
         String column = switch (entity == null ? "campaign" : entity) {
             case "campaign" -> "top_campaigns";
             case "creative" -> "top_creatives";
@@ -140,7 +141,7 @@ public class Summaries {
             groups.forEach((key, g) -> {
                 SummaryViews.Totals t = g.totals();
                 csv.writeRecord(key.start().toString(), key.end().toString(), g.clientId() == null ? "" : g.clientId().toString(),
-                        Objects.toString(g.clientName(), ""), Objects.toString(g.dspType(), ""), g.currency(),
+                        spreadsheetSafe(Objects.toString(g.clientName(), "")), Objects.toString(g.dspType(), ""), g.currency(),
                         Long.toString(t.campaigns()), Long.toString(t.impressions()), Long.toString(t.clicks()),
                         Long.toString(t.conversions()), Long.toString(t.views()), t.spend(), t.revenue(),
                         Objects.toString(t.ctr(), ""), Objects.toString(t.cpc(), ""), Objects.toString(t.cpm(), ""),
@@ -152,6 +153,14 @@ public class Summaries {
             throw new java.io.UncheckedIOException(e);
         }
         return out.toString();
+    }
+
+    /**
+     * A name as a spreadsheet cell shows it, never runs it: a leading =, +, - or @ (or a tab or carriage return) would
+     * make a spreadsheet read the cell as a formula, so such a name is prefixed with an apostrophe (OWASP's advice).
+     */
+    static String spreadsheetSafe(String value) {
+        return !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
     }
 
     /** A group of a period: its key. */

@@ -35,13 +35,24 @@ class SummaryRefresher {
     static final int TOP = 10;
 
     private static final String SCOPE = "SELECT set_config('clp.scope', 'system', true)";
-    private static final String DUE = "SELECT DISTINCT org_id FROM metric_summary_dirty LIMIT $1";
+    /** The organizations whose marks are oldest first, so that none waits behind others for long. */
+    private static final String DUE = "SELECT org_id FROM metric_summary_dirty GROUP BY org_id ORDER BY min(marked_at) LIMIT $1";
+    /** Days one refresh takes at most (the earliest first); the rest at the next tick. */
+    static final int DAYS_PER_REFRESH = 62;
     private static final String LOCK = "SELECT pg_try_advisory_xact_lock(hashtext('clp.summaries'), hashtext($1::text)) AS locked";
-    private static final String MARKED = "SELECT metric_date, mark FROM metric_summary_dirty WHERE org_id = $1";
+    private static final String MARKED = """
+            SELECT metric_date, mark FROM metric_summary_dirty WHERE org_id = $1 ORDER BY metric_date LIMIT %d
+            """.formatted(DAYS_PER_REFRESH);
     /** Removes the marks read, unless marked again since. $1 org, $2 days, $3 their marks. */
     private static final String CLEAR_MARKS = """
+            WITH locked AS (
+                -- in date order, as writers mark them: two transactions never wait for each other's rows crosswise
+                SELECT d.metric_date FROM metric_summary_dirty d JOIN unnest($2::date[], $3::int8[]) AS t(day, mark)
+                    ON d.metric_date = t.day AND d.mark = t.mark
+                WHERE d.org_id = $1 ORDER BY d.metric_date FOR UPDATE OF d)
             DELETE FROM metric_summary_dirty d USING unnest($2::date[], $3::int8[]) AS t(day, mark)
             WHERE d.org_id = $1 AND d.metric_date = t.day AND d.mark = t.mark
+              AND d.metric_date IN (SELECT metric_date FROM locked)
             """;
     private static final String CLEAR = "DELETE FROM metric_summaries WHERE org_id = $1 AND grain = $2 AND period_start = $3";
 
@@ -127,16 +138,21 @@ class SummaryRefresher {
                     rows.forEach(r -> orgs.add(r.getUUID("org_id")));
                     return orgs;
                 })
-                .chain(orgs -> Multi.createFrom().iterable(orgs).onItem().transformToUniAndConcatenate(this::refresh)
+                .chain(orgs -> Multi.createFrom().iterable(orgs).onItem().transformToUniAndConcatenate(org -> refresh(org)
+                                // one organization's failure is not the others': its marks stay, it is tried next tick
+                                .onFailure().invoke(e -> LOG.warnf("summaries: organization %s not refreshed, its marked days "
+                                        + "stay and are tried again: %s", org, e.toString()))
+                                .onFailure().recoverWithItem(0))
                         .collect().asList().map(counts -> counts.stream().mapToInt(Integer::intValue).sum()));
     }
 
     /**
-     * Recomputes the organization's marked days and their weeks and months, and snapshots the pacing of the flights
-     * those days belong to (new metrics landed in them), in one transaction.
+     * Recomputes the organization's earliest marked days (up to {@link #DAYS_PER_REFRESH}) and their weeks and months in
+     * one transaction, then snapshots the pacing of the flights those days belong to (new metrics landed in them).
      */
     Uni<Integer> refresh(UUID orgId) {
-        return pacing.ensurePartition().chain(() -> pool.withTransaction(conn -> conn.query(SCOPE).execute()
+        List<LocalDate> span = new ArrayList<>();
+        return pool.withTransaction(conn -> conn.query(SCOPE).execute()
                 .chain(() -> conn.preparedQuery(LOCK).execute(Tuple.of(orgId.toString())))
                 .chain(locked -> {
                     if (!locked.iterator().next().getBoolean("locked")) {
@@ -158,17 +174,22 @@ class SummaryRefresher {
                         if (days.isEmpty()) {
                             return Uni.createFrom().item(0);
                         }
-                        LocalDate first = days.stream().min(LocalDate::compareTo).orElseThrow();
-                        LocalDate last = days.stream().max(LocalDate::compareTo).orElseThrow();
+                        span.add(days.get(0));
+                        span.add(days.get(days.size() - 1));
                         return Multi.createFrom().iterable(periods).onItem()
                                 .transformToUniAndConcatenate(p -> recompute(conn, orgId, p))
                                 .collect().asList()
-                                .call(() -> pacing.take(conn, orgId, "metrics", first, last))
                                 .call(() -> conn.preparedQuery(CLEAR_MARKS).execute(Tuple.of(orgId,
                                         days.toArray(LocalDate[]::new), marks.toArray(Long[]::new))))
                                 .map(List::size);
                     });
-                })));
+                }))
+                // pacing of the flights those days belong to, once the summaries are committed: a pacing failure is
+                // logged and left to the scheduled snapshot, it never holds the summaries back
+                .call(count -> span.isEmpty() ? Uni.createFrom().voidItem() : pacing.afterMetrics(orgId, span.get(0), span.get(1))
+                        .onFailure().invoke(e -> LOG.warnf("pacing: organization %s not snapshotted after new metrics: %s", orgId,
+                                e.toString()))
+                        .onFailure().recoverWithNull().replaceWithVoid());
     }
 
     private static Uni<Void> recompute(SqlConnection conn, UUID orgId, Period p) {

@@ -114,7 +114,8 @@ class PacingTest {
                 .containsEntry("daysElapsed", 10).containsEntry("daysRemaining", 10).containsEntry("bookedAmount", "2000.000000")
                 .containsEntry("deliveredAmount", "1000.000000").containsEntry("pacingRate", "1.0000")
                 .containsEntry("projectedAmount", "2000.000000").containsEntry("billedAmount", "1200.0000000")
-                .containsEntry("margin", "200.0000000").containsEntry("marginPercent", "16.6667").containsEntry("trigger", "metrics");
+                .containsEntry("billedCurrency", "EUR").containsEntry("margin", "200.0000000").containsEntry("marginPercent", "16.6667")
+                .containsEntry("trigger", "metrics");
         // a daily budget books its amount each day of the flight
         Map<String, Object> io = current.getMap("entities[1]");
         assertThat(io).containsEntry("bookedAmount", "1000.000000").containsEntry("pacingRate", "2.0000");

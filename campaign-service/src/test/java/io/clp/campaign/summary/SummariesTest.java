@@ -145,6 +145,17 @@ class SummariesTest {
         assertThat(lines).anyMatch(l -> l.startsWith("2026-07-27,2026-08-02," + client + ",Acme,,EUR,1,3000,30,3,0,30.000000,80.000000,")
                 && l.endsWith(",EUR,6.0000000"));
 
+        // an export of more periods than a page: one header, every period's lines in order
+        List<String> days = given().auth().oauth2(TestTokens.token(admin))
+                .queryParams(Map.of("grain", "day", "from", "2026-07-01", "to", "2026-08-09")).when()
+                .get("/api/v1/organizations/" + org + "/summaries/export").then().statusCode(200).extract().asString().lines().toList();
+        assertThat(days).hasSize(4);
+        assertThat(days.stream().filter(l -> l.startsWith("period_start"))).hasSize(1);
+        assertThat(days.subList(1, 4).stream().map(l -> l.substring(0, 10))).containsExactly("2026-07-31", "2026-08-01", "2026-08-03");
+        // a name a spreadsheet would run as a formula is shown as text
+        assertThat(Summaries.spreadsheetSafe("=HYPERLINK(\"x\")")).isEqualTo("'=HYPERLINK(\"x\")");
+        assertThat(Summaries.spreadsheetSafe("Acme")).isEqualTo("Acme");
+
         // a client member sees their client's groups and rankings only
         User member = User.member(org, "client");
         CampaignFixtures.grant(org, member.id(), "client", client, "view");
@@ -184,6 +195,10 @@ class SummariesTest {
         assertThat(weeks.getList("periods[0].groups[0].totals.billed")).containsExactly(Map.of("currency", "EUR", "billedSpend", "6.0000000"));
         assertThat(weeks.getInt("periods[1].groups[0].previous.impressions")).isEqualTo(3000);
         assertThat(weeks.getString("periods[1].groups[0].change.spend")).isEqualTo("0.000000");
+        JsonPath midWeek = given().auth().oauth2(TestTokens.token(admin))
+                .queryParams(Map.of("grain", "week", "from", "2026-07-27", "to", "2026-07-29")).when().get(base).then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(midWeek.getList("periods.periodStart")).containsExactly("2026-07-27");
         JsonPath months = given().auth().oauth2(TestTokens.token(admin))
                 .queryParams(Map.of("grain", "month", "from", "2026-07-01", "to", "2026-08-31", "level", "creative",
                         "entityId", dv360.creativeId().toString()))
@@ -217,6 +232,8 @@ class SummariesTest {
                 .contentType("application/problem+json").body("errors.field", hasItem(field)));
         given().auth().oauth2(TestTokens.token(admin)).queryParams(Map.of("period", "2026-01-01", "by", "clicks")).when()
                 .get("/api/v1/organizations/" + org + "/summaries/top").then().statusCode(400).body("errors.field", hasItem("by"));
+        given().auth().oauth2(TestTokens.token(admin)).queryParams(Map.of("period", "soon")).when()
+                .get("/api/v1/organizations/" + org + "/summaries/top").then().statusCode(400).body("errors.field", hasItem("period"));
         given().auth().oauth2(TestTokens.token(User.member(UUID.randomUUID(), "admin")))
                 .queryParams(Map.of("from", "2026-01-01", "to", "2026-01-02")).when()
                 .get("/api/v1/organizations/" + org + "/summaries").then().statusCode(404);
