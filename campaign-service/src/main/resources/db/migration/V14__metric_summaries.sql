@@ -55,6 +55,14 @@ CREATE TABLE metric_summary_dirty (
 );
 SELECT clp_enable_tenant_isolation('metric_summary_dirty');
 
+-- When each organization's summaries were last refreshed: an organization is refreshed at most once per
+-- clp.summaries.min-interval, so that a steady stream of batches does not have its months recomputed every tick.
+CREATE TABLE metric_summary_refreshes (
+    org_id       uuid        PRIMARY KEY,
+    refreshed_at timestamptz NOT NULL
+);
+SELECT clp_enable_tenant_isolation('metric_summary_refreshes');
+
 -- Metrics recorded before summaries existed: every day with rows is out of date.
 SELECT set_config('clp.scope', 'system', true);
 INSERT INTO metric_summary_dirty (org_id, metric_date)

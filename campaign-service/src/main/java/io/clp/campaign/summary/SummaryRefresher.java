@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,8 +36,19 @@ class SummaryRefresher {
     static final int TOP = 10;
 
     private static final String SCOPE = "SELECT set_config('clp.scope', 'system', true)";
-    /** The organizations whose marks are oldest first, so that none waits behind others for long. */
-    private static final String DUE = "SELECT org_id FROM metric_summary_dirty GROUP BY org_id ORDER BY min(marked_at) LIMIT $1";
+    /**
+     * The organizations with marks that were not refreshed within the minimum interval ($2 seconds), oldest marks first,
+     * so that none waits behind others for long.
+     */
+    private static final String DUE = """
+            SELECT d.org_id FROM metric_summary_dirty d LEFT JOIN metric_summary_refreshes r ON r.org_id = d.org_id
+            WHERE r.refreshed_at IS NULL OR r.refreshed_at <= now() - make_interval(secs => $2)
+            GROUP BY d.org_id ORDER BY min(d.marked_at) LIMIT $1
+            """;
+    private static final String REFRESHED = """
+            INSERT INTO metric_summary_refreshes (org_id, refreshed_at) VALUES ($1, now())
+            ON CONFLICT (org_id) DO UPDATE SET refreshed_at = EXCLUDED.refreshed_at
+            """;
     /** Days one refresh takes at most (the earliest first); the rest at the next tick. */
     static final int DAYS_PER_REFRESH = 62;
     private static final String LOCK = "SELECT pg_try_advisory_xact_lock(hashtext('clp.summaries'), hashtext($1::text)) AS locked";
@@ -114,12 +126,15 @@ class SummaryRefresher {
     private final Pool pool;
     private final PacingSnapshots pacing;
     private final int organizationsPerTick;
+    private final Duration minInterval;
 
     SummaryRefresher(Pool pool, PacingSnapshots pacing,
-                     @ConfigProperty(name = "clp.summaries.organizations-per-tick", defaultValue = "50") int organizationsPerTick) {
+                     @ConfigProperty(name = "clp.summaries.organizations-per-tick", defaultValue = "50") int organizationsPerTick,
+                     @ConfigProperty(name = "clp.summaries.min-interval", defaultValue = "10s") Duration minInterval) {
         this.pool = pool;
         this.pacing = pacing;
         this.organizationsPerTick = organizationsPerTick;
+        this.minInterval = minInterval;
     }
 
     @Scheduled(identity = "campaign-summaries", every = "${clp.summaries.refresh-every:2s}", delayed = "${clp.summaries.refresh-delay:3s}",
@@ -132,7 +147,7 @@ class SummaryRefresher {
     /** Refreshes every organization with marked days (up to the per-tick limit); returns how many periods it recomputed. */
     Uni<Integer> refreshDue() {
         return pool.withTransaction(conn -> conn.query(SCOPE).execute()
-                        .chain(() -> conn.preparedQuery(DUE).execute(Tuple.of(organizationsPerTick))))
+                        .chain(() -> conn.preparedQuery(DUE).execute(Tuple.of(organizationsPerTick, minInterval.toMillis() / 1000.0))))
                 .map(rows -> {
                     List<UUID> orgs = new ArrayList<>();
                     rows.forEach(r -> orgs.add(r.getUUID("org_id")));
@@ -181,6 +196,7 @@ class SummaryRefresher {
                                 .collect().asList()
                                 .call(() -> conn.preparedQuery(CLEAR_MARKS).execute(Tuple.of(orgId,
                                         days.toArray(LocalDate[]::new), marks.toArray(Long[]::new))))
+                                .call(() -> conn.preparedQuery(REFRESHED).execute(Tuple.of(orgId)))
                                 .map(List::size);
                     });
                 }))
