@@ -35,7 +35,7 @@ public class Client extends PanacheEntityBase {
     @Column(nullable = false, columnDefinition = "char(3)")
     public String currency;
 
-    @Column(name = "created_at", insertable = false, updatable = false)
+    @Column(name = "created_at", nullable = false, updatable = false)
     public Instant createdAt;
 
     @Column(name = "updated_at", nullable = false)

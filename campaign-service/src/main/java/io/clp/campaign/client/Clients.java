@@ -1,5 +1,6 @@
 package io.clp.campaign.client;
 
+import io.clp.campaign.query.ColumnValues;
 import io.clp.platform.pagination.Cursor;
 import io.clp.platform.pagination.Page;
 import io.clp.platform.pagination.PageRequest;
@@ -124,9 +125,9 @@ public class Clients {
             c.name = name;
             c.status = "active";
             c.currency = request.currency();
-            c.updatedAt = now();
-            return c.persist().chain(() -> Panache.getSession()).chain(s -> s.flush().chain(() -> s.refresh(c)))
-                    .replaceWith(c);
+            c.createdAt = now();
+            c.updatedAt = c.createdAt;
+            return c.persist().chain(() -> Panache.getSession()).chain(s -> s.flush()).replaceWith(c);
         }).map(ClientViews.ClientView::of).onFailure(Clients::nameTaken).transform(e -> duplicateName(request.name()));
     }
 
@@ -295,14 +296,14 @@ public class Clients {
             }
             return q.getResultList();
         }).map(rows -> rows.stream().map(r -> new ClientViews.AdvertiserView((UUID) r[0], (UUID) r[1], (String) r[2],
-                (String) r[3], ((Number) r[4]).longValue(), instant(r[5]))).toList());
+                (String) r[3], ((Number) r[4]).longValue(), ColumnValues.instant(r[5]))).toList());
     }
 
     private static Uni<List<ClientViews.CpmRateView>> rateViews(UUID orgId, Client c) {
         return Panache.getSession().chain(s -> s.createNativeQuery(RATES.formatted(MAX_RATES), Object[].class)
                         .setParameter(1, c.id).setParameter(2, orgId).getResultList())
                 .map(rows -> rows.stream().map(r -> new ClientViews.CpmRateView((String) r[0], (String) r[1], (String) r[2],
-                        c.currency, instant(r[3]))).toList());
+                        c.currency, ColumnValues.instant(r[3]))).toList());
     }
 
     /** The value without surrounding white space (Unicode's too); one that is nothing else is refused. */
@@ -341,16 +342,6 @@ public class Clients {
             throw Problems.validation("cpm", "takes at most 4 fractional digits");
         }
         return cpm.setScale(4);
-    }
-
-    private static Instant instant(Object value) {
-        if (value instanceof Instant i) {
-            return i;
-        }
-        if (value instanceof java.time.OffsetDateTime o) {
-            return o.toInstant();
-        }
-        return value instanceof java.sql.Timestamp t ? t.toInstant() : null;
     }
 
     private static Instant now() {

@@ -1,5 +1,6 @@
 package io.clp.campaign.metrics;
 
+import io.clp.campaign.query.OrganizationCampaigns;
 import io.clp.platform.problem.Problems;
 import io.clp.tenancy.security.Permission;
 import io.clp.tenancy.work.OrganizationWork;
@@ -22,9 +23,6 @@ public class CampaignMetrics {
     /** The most day rows one answer holds; a wider request is refused (narrow the range or take a higher level). */
     static final int MAX_ROWS = 10_000;
 
-    private static final String CAMPAIGN = """
-            SELECT id FROM campaigns WHERE id = ?1 AND org_id = ?2
-            """;
     private static final String DAYS = """
             SELECT entity_level, entity_id, metric_date::text, impressions, clicks, conversions, views, spend::text, currency,
                    revenue::text, ctr::text, cpc::text, cpm::text, cpa::text, cvr::text, roas::text, data_quality_score::text,
@@ -62,14 +60,8 @@ public class CampaignMetrics {
 
     public Uni<CampaignMetricsView> daily(UUID orgId, UUID campaignId, String from, String to, String level) {
         MetricsQuery query = MetricsQuery.of(from, to, level, LocalDate.now(ZoneOffset.UTC));
-        return work.onEntity(orgId, Permission.METRICS_READ, "campaign", campaignId, () -> campaign(orgId, campaignId),
+        return work.onEntity(orgId, Permission.METRICS_READ, "campaign", campaignId, () -> OrganizationCampaigns.find(orgId, campaignId),
                 id -> read(orgId, campaignId, query));
-    }
-
-    private static Uni<UUID> campaign(UUID orgId, UUID campaignId) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(CAMPAIGN, UUID.class)
-                .setParameter(1, campaignId).setParameter(2, orgId).getResultList())
-                .map(ids -> ids.isEmpty() ? null : ids.get(0));
     }
 
     private static Uni<CampaignMetricsView> read(UUID orgId, UUID campaignId, MetricsQuery q) {

@@ -1,6 +1,9 @@
 package io.clp.campaign.pacing;
 
+import io.clp.campaign.query.ColumnValues;
+import io.clp.campaign.query.OrganizationCampaigns;
 import io.clp.campaign.query.QueryDates;
+import io.clp.campaign.query.QueryEntity;
 import io.clp.platform.problem.Problems;
 import io.clp.tenancy.security.Permission;
 import io.clp.tenancy.work.OrganizationWork;
@@ -8,7 +11,6 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
@@ -28,7 +30,6 @@ public class Pacing {
     /** How far back the current pacing looks for an entity's latest snapshot. */
     static final int CURRENT_WITHIN_DAYS = 35;
 
-    private static final String CAMPAIGN = "SELECT id FROM campaigns WHERE id = ?1 AND org_id = ?2";
     private static final String COLUMNS = """
             entity_level, entity_id, snapshot_at, as_of::text, unit, currency, budget_type, flight_start::text, flight_end::text,
             booked_amount::text, delivered_amount::text, flight_days, days_elapsed, days_remaining, pacing_rate::text,
@@ -56,23 +57,17 @@ public class Pacing {
 
     public Uni<PacingViews.Current> current(UUID orgId, UUID campaignId) {
         OffsetDateTime since = OffsetDateTime.now(java.time.ZoneOffset.UTC).minusDays(CURRENT_WITHIN_DAYS).truncatedTo(ChronoUnit.MICROS);
-        return work.onEntity(orgId, Permission.METRICS_READ, "campaign", campaignId, () -> campaign(orgId, campaignId),
+        return work.onEntity(orgId, Permission.METRICS_READ, "campaign", campaignId, () -> OrganizationCampaigns.find(orgId, campaignId),
                 found -> Panache.getSession().chain(s -> s.createNativeQuery(CURRENT, Object[].class).setParameter(1, orgId)
                         .setParameter(2, campaignId).setParameter(3, since).getResultList()))
                 .map(rows -> new PacingViews.Current(campaignId, rows.stream().map(Pacing::view).toList()));
     }
 
     public Uni<PacingViews.History> history(UUID orgId, UUID campaignId, String level, String entityId, String from, String to) {
-        String lvl = level == null || level.isBlank() ? "campaign" : level.strip();
-        if (!List.of("campaign", "insertion_order", "line_item").contains(lvl)) {
-            throw Problems.validation("level", "must be campaign, insertion_order or line_item");
-        }
-        UUID entity;
-        try {
-            entity = entityId == null || entityId.isBlank() ? campaignId : UUID.fromString(entityId.strip());
-        } catch (IllegalArgumentException e) {
-            throw Problems.validation("entityId", "must be a UUID");
-        }
+        QueryEntity named = QueryEntity.parse(level, entityId, campaignId, List.of("campaign", "insertion_order", "line_item"),
+                "must be campaign, insertion_order or line_item");
+        String lvl = named.level();
+        UUID entity = named.id();
         LocalDate start = QueryDates.date(from, "from");
         LocalDate end = QueryDates.date(to, "to");
         if (end.isBefore(start)) {
@@ -83,7 +78,7 @@ public class Pacing {
         }
         OffsetDateTime since = start.atStartOfDay().atOffset(java.time.ZoneOffset.UTC);
         OffsetDateTime until = end.plusDays(1).atStartOfDay().atOffset(java.time.ZoneOffset.UTC);
-        return work.onEntity(orgId, Permission.METRICS_READ, "campaign", campaignId, () -> campaign(orgId, campaignId),
+        return work.onEntity(orgId, Permission.METRICS_READ, "campaign", campaignId, () -> OrganizationCampaigns.find(orgId, campaignId),
                         found -> Panache.getSession().chain(s -> s.createNativeQuery(HISTORY, Object[].class).setParameter(1, orgId)
                                 .setParameter(2, campaignId).setParameter(3, lvl).setParameter(4, entity).setParameter(5, since)
                                 .setParameter(6, until).setParameter(7, MAX_HISTORY + 1).getResultList()))
@@ -96,26 +91,10 @@ public class Pacing {
     }
 
     private static PacingViews.Snapshot view(Object[] r) {
-        return new PacingViews.Snapshot((String) r[0], (UUID) r[1], instant(r[2]), (String) r[3], (String) r[4], text(r[5]),
+        return new PacingViews.Snapshot((String) r[0], (UUID) r[1], ColumnValues.instant(r[2]), (String) r[3], (String) r[4], text(r[5]),
                 (String) r[6], (String) r[7], (String) r[8], (String) r[9], (String) r[10], ((Number) r[11]).intValue(),
                 ((Number) r[12]).intValue(), ((Number) r[13]).intValue(), (String) r[14], (String) r[15], (String) r[16],
                 text(r[17]), (String) r[18], (String) r[19], (String) r[20]);
-    }
-
-    private static Uni<UUID> campaign(UUID orgId, UUID campaignId) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(CAMPAIGN, UUID.class)
-                .setParameter(1, campaignId).setParameter(2, orgId).getResultList())
-                .map(ids -> ids.isEmpty() ? null : ids.get(0));
-    }
-
-    private static Instant instant(Object value) {
-        if (value instanceof Instant i) {
-            return i;
-        }
-        if (value instanceof OffsetDateTime o) {
-            return o.toInstant();
-        }
-        return value instanceof java.sql.Timestamp t ? t.toInstant() : null;
     }
 
     private static String text(Object value) {

@@ -1,7 +1,7 @@
 package io.clp.campaign.pacing;
 
+import io.clp.campaign.work.EachOrganization;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -12,8 +12,6 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -72,18 +70,8 @@ class PacingScheduler {
         LocalDate from = today.minusDays(2);
         LocalDate to = today.plusDays(1);
         return snapshots.ensurePartition()
-                .chain(() -> pool.withTransaction(conn -> conn.query(SCOPE).execute()
-                        .chain(() -> conn.preparedQuery(LIVE).execute(Tuple.of(from, to)))))
-                .map(rows -> {
-                    List<UUID> orgs = new ArrayList<>();
-                    rows.forEach(r -> orgs.add(r.getUUID("org_id")));
-                    return orgs;
-                })
-                .chain(orgs -> Multi.createFrom().iterable(orgs).onItem()
-                        .transformToUniAndConcatenate(org -> snapshot(org, from, to)
-                                .onFailure().invoke(e -> LOG.warnf("pacing: organization %s not snapshotted: %s", org, e.toString()))
-                                .onFailure().recoverWithItem(0))
-                        .collect().asList().map(counts -> counts.stream().mapToInt(Integer::intValue).sum()));
+                .chain(() -> EachOrganization.run(pool, LIVE, Tuple.of(from, to), org -> snapshot(org, from, to),
+                        (org, e) -> LOG.warnf("pacing: organization %s not snapshotted: %s", org, e.toString())));
     }
 
     private Uni<Integer> snapshot(UUID orgId, LocalDate from, LocalDate to) {

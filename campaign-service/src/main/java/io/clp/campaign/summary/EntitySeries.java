@@ -1,5 +1,7 @@
 package io.clp.campaign.summary;
 
+import io.clp.campaign.query.OrganizationCampaigns;
+import io.clp.campaign.query.QueryEntity;
 import io.clp.platform.problem.Problems;
 import io.clp.tenancy.security.Permission;
 import io.clp.tenancy.work.OrganizationWork;
@@ -22,7 +24,6 @@ public class EntitySeries {
 
     static final List<String> LEVELS = List.of("campaign", "insertion_order", "line_item", "creative");
 
-    private static final String CAMPAIGN = "SELECT id FROM campaigns WHERE id = ?1 AND org_id = ?2";
     private static final String POINTS = """
             SELECT p.start, p.start + %2$s AS period_end, NULL::uuid, NULL::text, NULL::text, m.currency, c.currency AS billed_currency,
                    1, sum(m.impressions), sum(m.clicks), sum(m.conversions), sum(m.views), sum(m.spend), sum(m.revenue),
@@ -43,20 +44,13 @@ public class EntitySeries {
     }
 
     public Uni<SummaryViews.Series> series(UUID orgId, UUID campaignId, String level, String entityId, SummaryQuery q) {
-        String lvl = level == null || level.isBlank() ? "campaign" : level.strip();
-        if (!LEVELS.contains(lvl)) {
-            throw Problems.validation("level", "must be one of " + String.join(", ", LEVELS));
-        }
-        UUID entity;
-        try {
-            entity = entityId == null || entityId.isBlank() ? campaignId : UUID.fromString(entityId.strip());
-        } catch (IllegalArgumentException e) {
-            throw Problems.validation("entityId", "must be a UUID");
-        }
+        QueryEntity named = QueryEntity.parse(level, entityId, campaignId, LEVELS, "must be one of " + String.join(", ", LEVELS));
+        String lvl = named.level();
+        UUID entity = named.id();
         if (lvl.equals("campaign") && !entity.equals(campaignId)) {
             throw Problems.validation("entityId", "at level campaign the entity is the campaign itself");
         }
-        return work.onEntity(orgId, Permission.METRICS_READ, "campaign", campaignId, () -> campaign(orgId, campaignId),
+        return work.onEntity(orgId, Permission.METRICS_READ, "campaign", campaignId, () -> OrganizationCampaigns.find(orgId, campaignId),
                 found -> points(orgId, campaignId, lvl, entity, q)
                         .chain(current -> q.comparePrevious()
                                 ? points(orgId, campaignId, lvl, entity, q.previousPeriods())
@@ -83,11 +77,5 @@ public class EntitySeries {
                         .setParameter("entity", entity).setParameter("from", q.from()).setParameter("to", q.grain().end(q.grain().start(q.to())))
                         .setParameter("org", orgId).setParameter("campaign", campaignId).getResultList())
                 .map(Summaries::fold);
-    }
-
-    private static Uni<UUID> campaign(UUID orgId, UUID campaignId) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(CAMPAIGN, UUID.class)
-                .setParameter(1, campaignId).setParameter(2, orgId).getResultList())
-                .map(ids -> ids.isEmpty() ? null : ids.get(0));
     }
 }

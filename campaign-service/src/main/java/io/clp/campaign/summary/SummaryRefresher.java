@@ -1,6 +1,7 @@
 package io.clp.campaign.summary;
 
 import io.clp.campaign.pacing.PacingSnapshots;
+import io.clp.campaign.work.EachOrganization;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -146,19 +147,10 @@ class SummaryRefresher {
 
     /** Refreshes every organization with marked days (up to the per-tick limit); returns how many periods it recomputed. */
     Uni<Integer> refreshDue() {
-        return pool.withTransaction(conn -> conn.query(SCOPE).execute()
-                        .chain(() -> conn.preparedQuery(DUE).execute(Tuple.of(organizationsPerTick, minInterval.toMillis() / 1000.0))))
-                .map(rows -> {
-                    List<UUID> orgs = new ArrayList<>();
-                    rows.forEach(r -> orgs.add(r.getUUID("org_id")));
-                    return orgs;
-                })
-                .chain(orgs -> Multi.createFrom().iterable(orgs).onItem().transformToUniAndConcatenate(org -> refresh(org)
-                                // one organization's failure is not the others': its marks stay, it is tried next tick
-                                .onFailure().invoke(e -> LOG.warnf("summaries: organization %s not refreshed, its marked days "
-                                        + "stay and are tried again: %s", org, e.toString()))
-                                .onFailure().recoverWithItem(0))
-                        .collect().asList().map(counts -> counts.stream().mapToInt(Integer::intValue).sum()));
+        // one organization's failure is not the others': its marks stay, it is tried next tick
+        return EachOrganization.run(pool, DUE, Tuple.of(organizationsPerTick, minInterval.toMillis() / 1000.0), this::refresh,
+                (org, e) -> LOG.warnf("summaries: organization %s not refreshed, its marked days stay and are tried again: %s",
+                        org, e.toString()));
     }
 
     /**

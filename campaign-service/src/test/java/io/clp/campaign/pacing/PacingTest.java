@@ -32,6 +32,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
 
 /** Pacing: the arithmetic, case by case, and snapshots taken as metrics land and on schedule, read through the API. */
 @QuarkusTest
@@ -140,6 +141,36 @@ class PacingTest {
                 .body("errors.field", hasItem("level"));
         given().auth().oauth2(TestTokens.token(User.member(UUID.randomUUID(), "admin"))).when()
                 .get("/api/v1/organizations/" + org + "/campaigns/" + campaign + "/pacing").then().statusCode(404);
+    }
+
+    @Test
+    void aSecondMetricsBatchWithinTheMinimumIntervalAddsNoSnapshotOfTheSameEntities() {
+        UUID org = UUID.randomUUID();
+        UUID account = HierarchyFixtures.account(org, "dv360");
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        String yesterday = today.minusDays(1).toString();
+        UUID campaign = HierarchyFixtures.campaign(org, account, "Busy", "active", "adv-1", "1000", today.minusDays(5).toString(),
+                today.plusDays(5).toString(), false);
+        UUID order = HierarchyFixtures.insertionOrder(campaign, "Busy IO", false);
+        String snapshotsForMetrics = "SELECT count(*) FROM campaign.pacing_snapshots WHERE org_id = ? AND entity_id IN (?, ?) "
+                + "AND trigger = 'metrics'";
+        MetricsBatch first = batch(org, List.of(row("campaign", campaign, yesterday, 10_000, 10, 1, 0, "100", "0"),
+                row("insertion_order", order, yesterday, 10_000, 10, 1, 0, "100", "0")));
+        MetricsBatches.publish(first);
+        MetricsBatches.awaitRecorded(first.batchId());
+        await().atMost(Duration.ofSeconds(30)).until(() -> TestDatabase.count(snapshotsForMetrics, org, campaign, order) == 2);
+
+        // restated numbers for the same day, well within clp.pacing.metrics-min-interval (15 minutes by default)
+        MetricsBatch second = batch(org, List.of(row("campaign", campaign, yesterday, 20_000, 20, 2, 0, "200", "0"),
+                row("insertion_order", order, yesterday, 20_000, 20, 2, 0, "200", "0")));
+        MetricsBatches.publish(second);
+        MetricsBatches.awaitRecorded(second.batchId());
+        // the summaries refresh takes the day's mark, then has the pacing of its flights snapshotted
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                TestDatabase.count("SELECT count(*) FROM campaign.metric_summary_dirty WHERE org_id = ?", org) == 0);
+        // that snapshot comes right after the refresh commits: a row it added would show within a moment
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> TestDatabase.count(snapshotsForMetrics, org, campaign, order), is(2L));
     }
 
     @Test

@@ -1,0 +1,24 @@
+package io.clp.campaign.query;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+import java.util.UUID;
+
+/**
+ * The campaign an {@code onEntity} read is about, looked up within the organization: its id, or null when the
+ * organization holds no such campaign (which the read answers with a 404).
+ */
+public final class OrganizationCampaigns {
+
+    private static final String CAMPAIGN = "SELECT id FROM campaigns WHERE id = ?1 AND org_id = ?2";
+
+    private OrganizationCampaigns() {
+    }
+
+    public static Uni<UUID> find(UUID orgId, UUID campaignId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(CAMPAIGN, UUID.class)
+                .setParameter(1, campaignId).setParameter(2, orgId).getResultList())
+                .map(ids -> ids.isEmpty() ? null : ids.get(0));
+    }
+}
