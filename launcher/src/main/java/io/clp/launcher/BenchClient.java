@@ -101,4 +101,10 @@ final class BenchClient {
                 : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
+
+    /** Pauses or resumes a Kafka Connect connector (its REST API answers 202). */
+    void connector(String name, String action) throws Exception {
+        send("PUT", "http://" + StackContext.LOOPBACK + ":" + ctx.ports().connect() + "/connectors/" + name + "/" + action,
+                null, null, 202);
+    }
 }

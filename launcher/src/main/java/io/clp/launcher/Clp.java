@@ -157,18 +157,21 @@ public final class Clp {
     /** {@code bench audit|sync [options]}: see {@link AuditBench} and {@link SyncBench}; needs the stack that {@code up} started. */
     private static int bench(List<String> args) {
         String which = args.isEmpty() ? "" : args.get(0);
-        if (!which.equals("audit") && !which.equals("sync") && !which.equals("ingest")) {
+        if (!which.equals("audit") && !which.equals("sync") && !which.equals("ingest") && !which.equals("api")) {
             System.err.println("usage: clp bench audit [--rate N] [--seconds N] [--per-tx N] [--writers N]\n"
                     + "       clp bench sync [--campaigns N] [--line-items N] [--creatives N] [--timeout-minutes N]\n"
                     + "                       [--pause-audit-capture]\n"
-                    + "       clp bench ingest [--rows N] [--days N] [--timeout-minutes N]");
+                    + "       clp bench ingest [--rows N] [--days N] [--timeout-minutes N]\n"
+                    + "       clp bench api [--campaigns N] [--days N] [--flight-days N] [--seconds N] [--rate N] [--concurrency N]");
             return 2;
         }
         List<String> options = args.subList(1, args.size());
         AuditBench.Options audit = which.equals("audit") ? AuditBench.Options.parse(options) : null;
         SyncBench.Options sync = which.equals("sync") ? SyncBench.Options.parse(options) : null;
         IngestBench.Options ingest = which.equals("ingest") ? IngestBench.Options.parse(options) : null;
+        ApiBench.Options api = which.equals("api") ? ApiBench.Options.parse(options) : null;
         List<String> needed = which.equals("audit") ? List.of("postgres", "kafka", "connect", "audit-service")
+                : which.equals("api") ? List.of("postgres", "kafka", "connect", "keycloak", "identity-service", "campaign-service")
                 : which.equals("ingest") ? List.of("postgres", "kafka", "connect", "keycloak", "identity-service",
                         "campaign-service", "pipeline-service", "dsp-simulator")
                 : List.of("postgres", "kafka", "connect", "keycloak", "identity-service", "campaign-service", "audit-service",
@@ -184,6 +187,10 @@ public final class Clp {
             return 1;
         }
         try {
+            if (api != null) {
+                ApiBench.Result result = new ApiBench(stack.context(), System.out).run(api);
+                return result.completed() ? 0 : 4;
+            }
             if (ingest != null) {
                 IngestBench.Result result = new IngestBench(stack.context(), System.out).run(ingest);
                 return result.completed() ? 0 : 4;
@@ -226,6 +233,10 @@ public final class Clp {
                                pipeline that creates the entities, then a timed restatement); print rows/s of raw
                                COPY, of gold committed and of metrics queryable, the ratios, and each service's peak
                                heap (--rows N, --days N daily files)
+                  bench api    100,000 campaigns with a year of daily metrics; the campaign list by a KPI and a 90-day
+                               series through campaign-service against the same SQL over JDBC: both throughputs,
+                               their ratio and the service's p99 at 1,000 requests/s (--campaigns N, --days N,
+                               --flight-days N, --seconds N, --rate N, --concurrency N)
                   test         run the whole test suite
                   help         this text
                 """);

@@ -304,10 +304,8 @@ final class SyncBench {
         }
     }
 
-    /** Pauses or resumes a Kafka Connect connector (its REST API answers 202). */
     private void connector(String name, String action) throws Exception {
-        send("PUT", "http://" + StackContext.LOOPBACK + ":" + ctx.ports().connect() + "/connectors/" + name + "/" + action,
-                null, null, 202);
+        client.connector(name, action);
     }
 
     private Connection superuser() throws SQLException {

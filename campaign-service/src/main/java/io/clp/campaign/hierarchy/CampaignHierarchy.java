@@ -54,10 +54,12 @@ public class CampaignHierarchy {
                     var page = more ? rows.subList(0, query.limit()) : rows;
                     String next = null;
                     if (more) {
-                        Campaign last = page.get(page.size() - 1);
-                        next = new SortCursor(query.sort(), query.descending(), query.sort().valueOf(last), last.id).encode();
+                        ListedCampaign last = page.get(page.size() - 1);
+                        next = new SortCursor(query.sort(), query.descending(),
+                                query.period().map(CampaignQuery.Period::id).orElse(CampaignQuery.NO_PERIOD),
+                                query.sort().valueOf(last), last.campaign().id).encode();
                     }
-                    return new Page<>(page.stream().map(CampaignView::of).toList(), next);
+                    return new Page<>(page.stream().map(r -> CampaignView.of(r.campaign(), null, r.metrics())).toList(), next);
                 });
     }
 

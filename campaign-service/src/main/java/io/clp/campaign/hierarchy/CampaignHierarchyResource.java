@@ -40,8 +40,10 @@ public class CampaignHierarchyResource {
     @GET
     @Path("/campaigns")
     @Operation(summary = "The organization's campaigns, filtered and sorted, one page at a time",
-            description = "Filters narrow the list; a repeated dspType or status widens that filter. The cursor of a page "
-                    + "is valid only with the same sort and order (400 otherwise). Needs campaign:read in the organization.")
+            description = "Filters narrow the list; a repeated dspType or status widens that filter. With a period (a week or "
+                    + "a month), each campaign carries its totals and KPIs over it, and the list can be filtered and sorted by any "
+                    + "KPI. The cursor of a page is valid only with the same sort, order and period (400 otherwise). Needs "
+                    + "campaign:read in the organization.")
     public Uni<Page<CampaignView>> campaigns(
             @PathParam("orgId") UUID orgId,
             @Parameter(description = "dv360, ttd, meta, amazon or google_ads; repeatable")
@@ -64,7 +66,18 @@ public class CampaignHierarchyResource {
             @QueryParam("endDateTo") String endDateTo,
             @Parameter(description = INCLUDE_REMOVED, schema = @Schema(type = SchemaType.BOOLEAN))
             @QueryParam("includeRemoved") String includeRemoved,
-            @Parameter(description = "name (default), startDate, endDate, budget, updatedAt or createdAt; missing values sort last")
+            @Parameter(description = "week or month (default): the grain of period")
+            @QueryParam("grain") String grain,
+            @Parameter(description = "a day (YYYY-MM-DD) of the week (Monday to Sunday) or calendar month whose totals each campaign "
+                    + "shows; the list then holds the campaigns with metrics in that period",
+                    schema = @Schema(type = SchemaType.STRING, format = "date"))
+            @QueryParam("period") String period,
+            @Parameter(description = "kpi:op:value over the period, e.g. roas:gte:2.5 or spend:gt:1000; kpi one of impressions, clicks, "
+                    + "conversions, views, spend, revenue, billedSpend, ctr, cpc, cpm, cpa, cvr, roas; op one of gt, gte, lt, lte, eq; "
+                    + "repeatable (all must hold), at most 10; an undefined KPI matches nothing")
+            @QueryParam("kpi") List<String> kpi,
+            @Parameter(description = "name (default), startDate, endDate, budget, updatedAt, createdAt, or with a period any KPI "
+                    + "of the kpi parameter; missing values (and undefined KPIs) sort last")
             @QueryParam("sort") String sort,
             @Parameter(description = "asc (default) or desc")
             @QueryParam("order") String order,
@@ -73,7 +86,7 @@ public class CampaignHierarchyResource {
             @Parameter(description = "nextCursor of the previous page")
             @QueryParam("cursor") String cursor) {
         return hierarchy.campaigns(orgId, new CampaignQuery.Params(dspType, dspAccountId, status, advertiserId, nameContains,
-                startDateFrom, startDateTo, endDateFrom, endDateTo, includeRemoved, sort, order, limit, cursor));
+                startDateFrom, startDateTo, endDateFrom, endDateTo, includeRemoved, grain, period, kpi, sort, order, limit, cursor));
     }
 
     @GET

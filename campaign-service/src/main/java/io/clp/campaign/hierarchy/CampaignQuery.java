@@ -1,6 +1,7 @@
 package io.clp.campaign.hierarchy;
 
 import io.clp.campaign.account.DspType;
+import io.clp.campaign.summary.Grain;
 import io.clp.platform.pagination.PageRequest;
 import io.clp.platform.problem.FieldError;
 import io.clp.platform.problem.Problems;
@@ -16,14 +17,28 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * A validated campaign list request: filters (each narrows; repeated values of one filter widen), sort,
- * direction, page size and cursor. Every invalid parameter is named in one 400 problem.
+ * A validated campaign list request: filters (each narrows; repeated values of one filter widen), the week or month
+ * whose totals it shows, filters by KPI over that period, sort, direction, page size and cursor. Every invalid parameter is named in one 400 problem.
  */
 record CampaignQuery(List<DspType> dspTypes, Optional<UUID> dspAccountId, List<String> statuses,
                      Optional<String> advertiserId, Optional<String> nameContains,
                      Optional<LocalDate> startDateFrom, Optional<LocalDate> startDateTo,
                      Optional<LocalDate> endDateFrom, Optional<LocalDate> endDateTo, boolean includeRemoved,
+                     Optional<Period> period, List<KpiFilter> kpis,
                      CampaignSort sort, boolean descending, int limit, Optional<SortCursor> after) {
+
+    /** The week or month whose totals the list shows, filters and sorts by: its grain and first day. */
+    record Period(Grain grain, LocalDate start) {
+        /** How a cursor names it. */
+        String id() {
+            return grain.id() + ":" + start;
+        }
+    }
+
+    static final int MAX_KPI_FILTERS = 10;
+
+    /** How a cursor names a list without a period. */
+    static final String NO_PERIOD = "-";
 
     /** The statuses the hierarchy tables allow: the connectors' EntityStatus, lower-cased. */
     static final Set<String> STATUSES = Set.of("active", "paused", "draft", "archived", "removed");
@@ -31,7 +46,7 @@ record CampaignQuery(List<DspType> dspTypes, Optional<UUID> dspAccountId, List<S
     /** The request's parameters as they arrived, unparsed, so that each bad one can be named. */
     record Params(List<String> dspType, String dspAccountId, List<String> status, String advertiserId, String nameContains,
                   String startDateFrom, String startDateTo, String endDateFrom, String endDateTo, String includeRemoved,
-                  String sort, String order, String limit, String cursor) {
+                  String grain, String period, List<String> kpi, String sort, String order, String limit, String cursor) {
     }
 
     static CampaignQuery of(Params p) {
@@ -70,11 +85,41 @@ record CampaignQuery(List<DspType> dspTypes, Optional<UUID> dspAccountId, List<S
                 default -> errors.add(new FieldError("includeRemoved", "must be true or false"));
             }
         }
+        Optional<Period> period = Optional.empty();
+        Grain grain = Grain.MONTH;
+        if (present(p.grain())) {
+            switch (p.grain().strip()) {
+                case "week" -> grain = Grain.WEEK;
+                case "month" -> grain = Grain.MONTH;
+                default -> errors.add(new FieldError("grain", "must be week or month"));
+            }
+        }
+        Optional<LocalDate> periodDay = date("period", p.period(), errors);
+        if (periodDay.isPresent()) {
+            period = Optional.of(new Period(grain, grain.start(periodDay.get())));
+        } else if (present(p.grain()) && !present(p.period())) {
+            errors.add(new FieldError("period", "is needed with grain: a day of the week or month to list"));
+        }
+        List<KpiFilter> kpis = new ArrayList<>();
+        for (String value : nonBlank(p.kpi())) {
+            KpiFilter.parse(value).ifPresentOrElse(kpis::add, () -> errors.add(new FieldError("kpi",
+                    "must be kpi:op:value, kpi one of " + CampaignSort.kpiIds() + ", op one of gt, gte, lt, lte, eq, "
+                            + "value a plain number (whole for counts)")));
+        }
+        if (kpis.size() > MAX_KPI_FILTERS) {
+            errors.add(new FieldError("kpi", "at most " + MAX_KPI_FILTERS + " conditions"));
+        }
+        if (!nonBlank(p.kpi()).isEmpty() && !present(p.period())) {
+            errors.add(new FieldError("kpi", "needs a period: the KPIs are a week's or a month's"));
+        }
         CampaignSort sort = CampaignSort.NAME;
         try {
             sort = CampaignSort.parse(p.sort());
+            if (sort.kpi() && !present(p.period())) {
+                errors.add(new FieldError("sort", "by a KPI needs a period: the KPIs are a week's or a month's"));
+            }
         } catch (RuntimeException e) {
-            errors.add(new FieldError("sort", "must be one of name, startDate, endDate, budget, updatedAt, createdAt"));
+            errors.add(new FieldError("sort", "must be one of " + CampaignSort.ids()));
         }
         boolean descending = false;
         if (present(p.order())) {
@@ -98,12 +143,13 @@ record CampaignQuery(List<DspType> dspTypes, Optional<UUID> dspAccountId, List<S
         if (!errors.isEmpty()) {
             throw Problems.validation(errors);
         }
+        String periodId = period.map(Period::id).orElse(NO_PERIOD);
         Optional<SortCursor> after = present(p.cursor())
-                ? Optional.of(SortCursor.decode(p.cursor().strip(), sort, descending)) : Optional.empty();
+                ? Optional.of(SortCursor.decode(p.cursor().strip(), sort, descending, periodId)) : Optional.empty();
         Optional<String> name = present(p.nameContains()) ? Optional.of(p.nameContains().strip()) : Optional.empty();
         Optional<String> advertiser = present(p.advertiserId()) ? Optional.of(p.advertiserId().strip()) : Optional.empty();
         return new CampaignQuery(List.copyOf(dspTypes), account, List.copyOf(statuses), advertiser, name,
-                startFrom, startTo, endFrom, endTo, includeRemoved, sort, descending, limit, after);
+                startFrom, startTo, endFrom, endTo, includeRemoved, period, List.copyOf(kpis), sort, descending, limit, after);
     }
 
     private static List<String> nonBlank(List<String> values) {

@@ -132,6 +132,8 @@ class ClientIsolationTest {
 
         String o = "/api/v1/organizations/" + org;
         assertThat(ids(member, o + "/campaigns", "items.id")).containsExactly(mine.campaignId().toString());
+        assertThat(ids(member, o + "/campaigns?period=2026-08-01&sort=spend&order=desc", "items.id"))
+                .containsExactly(mine.campaignId().toString());
         assertThat(ids(member, o + "/clients", "items.id")).containsExactly(myClient.toString());
         assertThat(ids(member, o + "/campaigns/" + mine.campaignId() + "/metrics?from=2026-08-01&to=2026-08-31&level=creative",
                 "days.entityId")).containsExactly(mine.creativeId().toString());
@@ -146,6 +148,7 @@ class ClientIsolationTest {
         User viewer = User.member(org, "viewer");
         assertThat(statuses(viewer, readsOf(theirs, theirClient))).isEqualTo(all(readsOf(theirs, theirClient), 200));
         assertThat(ids(viewer, o + "/campaigns", "items.id")).hasSize(3);
+        assertThat(ids(viewer, o + "/campaigns?period=2026-08-01&sort=spend", "items.id")).hasSize(3);
     }
 
     @Test
@@ -165,6 +168,7 @@ class ClientIsolationTest {
         CampaignFixtures.grant(org, campaignGrant.id(), "campaign", mine.campaignId(), "view");
         for (User user : List.of(none, expired, revoked, campaignGrant)) {
             assertThat(ids(user, o + "/campaigns", "items.id")).isEmpty();
+            assertThat(ids(user, o + "/campaigns?grain=week&period=2026-08-01&sort=impressions", "items.id")).isEmpty();
             assertThat(ids(user, o + "/clients", "items.id")).isEmpty();
             assertThat(statuses(user, readsOf(mine, myClient))).isEqualTo(all(readsOf(mine, myClient), 404));
         }
@@ -184,6 +188,8 @@ class ClientIsolationTest {
         tables.put("client_advertisers", client -> "SELECT count(*) FROM campaign.client_advertisers WHERE org_id = '" + org + "'");
         tables.put("client_cpm_rates", client -> "SELECT count(*) FROM campaign.client_cpm_rates WHERE org_id = '" + org + "'");
         tables.put("metric_summaries", client -> "SELECT count(*) FROM campaign.metric_summaries WHERE org_id = '" + org + "'");
+        tables.put("campaign_period_metrics", client -> "SELECT count(*) FROM campaign.campaign_period_metrics WHERE org_id = '"
+                + org + "'");
         // the summaries of the batch's day: one per grain for each client and for the campaigns of none
         await().atMost(java.time.Duration.ofSeconds(30)).until(() -> TestDatabase.count(
                 "SELECT count(*) FROM campaign.metric_summaries WHERE org_id = ?", org) == 9);
@@ -192,11 +198,11 @@ class ClientIsolationTest {
         Map<String, Long> none = counts(tables, "none");
         assertThat(unlimited).containsEntry("campaigns", 3L).containsEntry("creatives", 3L).containsEntry("campaign_metrics", 6L)
                 .containsEntry("its August partition", 6L).containsEntry("clients", 2L).containsEntry("client_cpm_rates", 2L)
-                .containsEntry("metric_summaries", 9L);
+                .containsEntry("metric_summaries", 9L).containsEntry("campaign_period_metrics", 6L);
         assertThat(limited).containsEntry("campaigns", 1L).containsEntry("insertion_orders", 1L).containsEntry("line_items", 1L)
                 .containsEntry("creatives", 1L).containsEntry("campaign_metrics", 2L).containsEntry("its August partition", 2L)
                 .containsEntry("clients", 1L).containsEntry("client_advertisers", 1L).containsEntry("client_cpm_rates", 1L)
-                .containsEntry("metric_summaries", 3L);
+                .containsEntry("metric_summaries", 3L).containsEntry("campaign_period_metrics", 2L);
         assertThat(none.values()).containsOnly(0L);
     }
 
