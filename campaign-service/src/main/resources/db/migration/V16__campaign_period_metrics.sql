@@ -5,6 +5,42 @@
 -- rows (a metrics batch, a repricing) recomputes the periods holding the days it wrote, from campaign_metrics itself,
 -- in its own transaction. Derived data: not captured by change data capture. See docs/metrics.md, "Campaign list by KPI".
 
+-- First, V13's client rule restated for the planner. It read `(SELECT clp_client_scope()) IS NULL OR ...`, and the
+-- planner prices an IS NULL test of a sub-select at half a percent of the rows: every table under the rule looked two
+-- hundred times smaller than it is, and a campaign list sorted by a KPI index was planned as a scan of the whole
+-- organization's campaigns and a sort (2.8 s instead of 4 ms for a page over 100,000 campaigns). The test moves inside
+-- the sub-select, a boolean the planner prices at one half; what the rule lets through is unchanged. The function now
+-- replaces a table's rule, so that it can restate it; the partition makers call it for new partitions as before.
+CREATE OR REPLACE FUNCTION clp_enable_client_isolation(tbl regclass, col text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('DROP POLICY IF EXISTS client_isolation ON %s', tbl);
+    EXECUTE format('CREATE POLICY client_isolation ON %s AS RESTRICTIVE USING ((SELECT clp_client_scope() IS NULL) '
+                   'OR %I = ANY ((SELECT clp_client_scope())::uuid[]))', tbl, col);
+END $$;
+
+DO $$
+DECLARE
+    t record;
+BEGIN
+    FOR t IN SELECT format('%I', p.tablename)::regclass AS tbl, CASE p.tablename WHEN 'clients' THEN 'id' ELSE 'client_id' END AS col
+             FROM pg_policies p
+             WHERE p.schemaname = current_schema() AND p.policyname = 'client_isolation'
+               AND p.tablename NOT IN ('insertion_orders', 'line_items', 'creatives') LOOP
+        PERFORM clp_enable_client_isolation(t.tbl, t.col);
+    END LOOP;
+END $$;
+
+-- Below a campaign, a row is visible when its campaign is (V13).
+DROP POLICY client_isolation ON insertion_orders;
+CREATE POLICY client_isolation ON insertion_orders AS RESTRICTIVE
+    USING ((SELECT clp_client_scope() IS NULL) OR EXISTS (SELECT 1 FROM campaigns c WHERE c.id = campaign_id));
+DROP POLICY client_isolation ON line_items;
+CREATE POLICY client_isolation ON line_items AS RESTRICTIVE
+    USING ((SELECT clp_client_scope() IS NULL) OR EXISTS (SELECT 1 FROM campaigns c WHERE c.id = campaign_id));
+DROP POLICY client_isolation ON creatives;
+CREATE POLICY client_isolation ON creatives AS RESTRICTIVE
+    USING ((SELECT clp_client_scope() IS NULL) OR EXISTS (SELECT 1 FROM campaigns c WHERE c.id = campaign_id));
+
 CREATE TABLE campaign_period_metrics (
     campaign_id  uuid           NOT NULL,
     grain        varchar(5)     NOT NULL CHECK (grain IN ('week', 'month')),
@@ -36,18 +72,6 @@ CREATE TABLE campaign_period_metrics (
 SELECT clp_enable_tenant_isolation('campaign_period_metrics');
 SELECT clp_enable_client_isolation('campaign_period_metrics', 'client_id');
 
--- One index per sortable KPI, read forwards for asc and backwards for desc; the campaign id breaks ties.
-DO $$
-DECLARE
-    kpi text;
-BEGIN
-    FOREACH kpi IN ARRAY ARRAY['impressions', 'clicks', 'conversions', 'views', 'spend', 'revenue', 'billed_spend',
-                                'ctr', 'cpc', 'cpm', 'cpa', 'cvr', 'roas'] LOOP
-        EXECUTE format('CREATE INDEX %I ON campaign_period_metrics (org_id, grain, period_start, %I, campaign_id)',
-                       'idx_campaign_period_metrics_' || kpi, kpi);
-    END LOOP;
-END $$;
-
 -- The (campaign, week) and (campaign, month) keys holding the given (campaign, day) pairs, each once.
 CREATE FUNCTION clp_campaign_period_keys(orgs uuid[], campaign_ids uuid[], dates date[])
     RETURNS TABLE (org_id uuid, campaign_id uuid, grain varchar(5), period_start date, period_end date)
@@ -60,33 +84,37 @@ CREATE FUNCTION clp_campaign_period_keys(orgs uuid[], campaign_ids uuid[], dates
 $$;
 
 -- Recomputes the week and month of each (campaign, day) given, from the campaign-level rows of campaign_metrics.
--- Concurrent writers of one campaign's period are serialized by the period's row: each first makes the row if it is
--- missing and locks it (in key order, so two writers never wait on each other crosswise), and only then reads the
--- days, in a statement of its own, so that it sees every day committed before it got the lock; the last writer's
--- read includes the first one's days. A period left with no day is removed.
+-- Writers of one organization's periods are serialized by a transaction-scoped advisory lock on the organization,
+-- taken before anything is read: the period sums are then read in a statement (and a snapshot) of its own, after every
+-- earlier writer committed, so no writer's days are lost to another's recomputation. Metrics batches hold the
+-- organization's billing lock (shared) before they write, repricings hold it exclusively: both take this lock after
+-- it, and after their own campaign_metrics rows, always in that order. A period left with no day is removed.
+-- It runs as the service (system scope, no client limit) whatever the writer's transaction is limited to, so that
+-- the days it sums are all the campaign's; it reads and writes only the periods of the pairs it is given.
 CREATE FUNCTION clp_refresh_campaign_periods(orgs uuid[], campaign_ids uuid[], dates date[]) RETURNS void
     LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+DECLARE
+    -- the writer's scope, put back at the end (settings are transactional: an error rolls them back with the rest)
+    writer_scope  text := coalesce(current_setting('clp.scope', true), '');
+    writer_client text := coalesce(current_setting('clp.client_scope', true), '');
 BEGIN
-    INSERT INTO campaign_period_metrics (campaign_id, grain, period_start, org_id)
-    SELECT k.campaign_id, k.grain, k.period_start, k.org_id FROM clp_campaign_period_keys(orgs, campaign_ids, dates) k
-    ORDER BY k.campaign_id, k.grain, k.period_start
-    ON CONFLICT DO NOTHING;
-    PERFORM 1 FROM campaign_period_metrics p
-    JOIN clp_campaign_period_keys(orgs, campaign_ids, dates) k
-      ON p.campaign_id = k.campaign_id AND p.grain = k.grain AND p.period_start = k.period_start
-    ORDER BY p.campaign_id, p.grain, p.period_start FOR UPDATE OF p;
+    PERFORM set_config('clp.scope', 'system', true), set_config('clp.client_scope', '', true);
+    PERFORM pg_advisory_xact_lock(hashtext('clp.campaign-periods'), hashtext(o::text))
+    FROM (SELECT DISTINCT o FROM unnest(orgs) AS o ORDER BY o) x;
 
-    UPDATE campaign_period_metrics p
-    SET client_id = s.client_id, currency = s.currency, days = s.days, impressions = s.impressions, clicks = s.clicks,
-        conversions = s.conversions, views = s.views, spend = s.spend, revenue = s.revenue, billed_spend = s.billed_spend,
-        ctr = clp_metric_ratio(s.clicks, s.impressions, 6),
-        cpc = clp_metric_ratio(s.spend, s.clicks, 6),
-        cpm = clp_metric_ratio(s.spend * 1000, s.impressions, 6),
-        cpa = clp_metric_ratio(s.spend, s.conversions, 6),
-        cvr = clp_metric_ratio(s.conversions, s.clicks, 6),
-        roas = clp_metric_ratio(s.revenue, s.spend, 6),
-        updated_at = now()
-    FROM (SELECT k.campaign_id, k.grain, k.period_start, l.client_id, l.currency, count(*)::int AS days,
+    INSERT INTO campaign_period_metrics AS p (campaign_id, grain, period_start, org_id, client_id, currency, days, impressions,
+                                              clicks, conversions, views, spend, revenue, billed_spend, ctr, cpc, cpm, cpa,
+                                              cvr, roas, updated_at)
+    SELECT s.campaign_id, s.grain, s.period_start, s.org_id, s.client_id, s.currency, s.days, s.impressions, s.clicks,
+           s.conversions, s.views, s.spend, s.revenue, s.billed_spend,
+           clp_metric_ratio(s.clicks, s.impressions, 6),
+           clp_metric_ratio(s.spend, s.clicks, 6),
+           clp_metric_ratio(s.spend * 1000, s.impressions, 6),
+           clp_metric_ratio(s.spend, s.conversions, 6),
+           clp_metric_ratio(s.conversions, s.clicks, 6),
+           clp_metric_ratio(s.revenue, s.spend, 6),
+           now()
+    FROM (SELECT k.campaign_id, k.grain, k.period_start, k.org_id, l.client_id, l.currency, count(*)::int AS days,
                  sum(m.impressions) AS impressions, sum(m.clicks) AS clicks, sum(m.conversions) AS conversions,
                  sum(m.views) AS views, sum(m.spend) AS spend, sum(m.revenue) AS revenue, sum(m.billed_spend) AS billed_spend
           FROM clp_campaign_period_keys(orgs, campaign_ids, dates) k
@@ -97,21 +125,31 @@ BEGIN
                               ORDER BY m.metric_date DESC LIMIT 1) l
           JOIN campaign_metrics m ON m.entity_level = 'campaign' AND m.entity_id = k.campaign_id
                                  AND m.metric_date BETWEEN k.period_start AND k.period_end AND m.currency = l.currency
-          GROUP BY k.campaign_id, k.grain, k.period_start, l.client_id, l.currency) s
-    WHERE p.campaign_id = s.campaign_id AND p.grain = s.grain AND p.period_start = s.period_start
-      AND (p.client_id, p.currency, p.days, p.impressions, p.clicks, p.conversions, p.views, p.spend, p.revenue, p.billed_spend)
+          GROUP BY k.campaign_id, k.grain, k.period_start, k.org_id, l.client_id, l.currency
+          ORDER BY k.campaign_id, k.grain, k.period_start) s
+    ON CONFLICT (campaign_id, grain, period_start) DO UPDATE
+    SET client_id = EXCLUDED.client_id, currency = EXCLUDED.currency, days = EXCLUDED.days,
+        impressions = EXCLUDED.impressions, clicks = EXCLUDED.clicks, conversions = EXCLUDED.conversions,
+        views = EXCLUDED.views, spend = EXCLUDED.spend, revenue = EXCLUDED.revenue, billed_spend = EXCLUDED.billed_spend,
+        ctr = EXCLUDED.ctr, cpc = EXCLUDED.cpc, cpm = EXCLUDED.cpm, cpa = EXCLUDED.cpa, cvr = EXCLUDED.cvr,
+        roas = EXCLUDED.roas, updated_at = EXCLUDED.updated_at
+    WHERE (p.client_id, p.currency, p.days, p.impressions, p.clicks, p.conversions, p.views, p.spend, p.revenue, p.billed_spend)
           IS DISTINCT FROM
-          (s.client_id, s.currency, s.days, s.impressions, s.clicks, s.conversions, s.views, s.spend, s.revenue, s.billed_spend);
+          (EXCLUDED.client_id, EXCLUDED.currency, EXCLUDED.days, EXCLUDED.impressions, EXCLUDED.clicks, EXCLUDED.conversions,
+           EXCLUDED.views, EXCLUDED.spend, EXCLUDED.revenue, EXCLUDED.billed_spend);
 
     DELETE FROM campaign_period_metrics p USING clp_campaign_period_keys(orgs, campaign_ids, dates) k
     WHERE p.campaign_id = k.campaign_id AND p.grain = k.grain AND p.period_start = k.period_start
       AND NOT EXISTS (SELECT 1 FROM campaign_metrics m
                       WHERE m.entity_level = 'campaign' AND m.entity_id = k.campaign_id
                         AND m.metric_date BETWEEN k.period_start AND k.period_end);
+    PERFORM set_config('clp.scope', writer_scope, true), set_config('clp.client_scope', writer_client, true);
 END $$;
 
--- The statement triggers: the campaign-level rows a statement inserted, updated or deleted (a metrics batch's upsert
--- fires both the insert and the update trigger, each with its own rows).
+-- The statement triggers: the campaign-level (campaign, day) pairs a statement inserted or deleted, and those an update
+-- changed the numbers, client or currency of (both its old and new pairs). A metrics batch's upsert fires both the
+-- insert and the update trigger, each with its own rows; a row re-recorded with the same numbers recomputes nothing.
+-- Rows written straight into a month partition, by its own name, bypass these triggers: nothing does.
 CREATE FUNCTION clp_campaign_periods_after_write() RETURNS trigger
     LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 DECLARE
@@ -119,12 +157,32 @@ DECLARE
     ids  uuid[];
     days date[];
 BEGIN
-    IF TG_OP = 'DELETE' THEN
+    IF TG_OP = 'INSERT' THEN
+        SELECT array_agg(org_id), array_agg(entity_id), array_agg(metric_date) INTO orgs, ids, days
+        FROM new_rows WHERE entity_level = 'campaign';
+    ELSIF TG_OP = 'DELETE' THEN
         SELECT array_agg(org_id), array_agg(entity_id), array_agg(metric_date) INTO orgs, ids, days
         FROM old_rows WHERE entity_level = 'campaign';
     ELSE
-        SELECT array_agg(org_id), array_agg(entity_id), array_agg(metric_date) INTO orgs, ids, days
-        FROM new_rows WHERE entity_level = 'campaign';
+        SELECT array_agg(x.org_id), array_agg(x.entity_id), array_agg(x.metric_date) INTO orgs, ids, days
+        FROM (SELECT n.org_id, n.entity_id, n.metric_date, o.org_id AS old_org, o.entity_id AS old_entity,
+                     o.metric_date AS old_date
+              FROM new_rows n JOIN old_rows o ON o.entity_level = n.entity_level AND o.entity_id = n.entity_id
+                                             AND o.metric_date = n.metric_date
+              WHERE n.entity_level = 'campaign'
+                AND (o.impressions, o.clicks, o.conversions, o.views, o.spend, o.revenue, o.billed_spend, o.client_id, o.currency)
+                    IS DISTINCT FROM
+                    (n.impressions, n.clicks, n.conversions, n.views, n.spend, n.revenue, n.billed_spend, n.client_id, n.currency)
+              UNION ALL
+              -- an update of the key itself (none does today): the new pair above, the old one here
+              SELECT n.org_id, n.entity_id, n.metric_date, NULL, NULL, NULL FROM new_rows n
+              WHERE n.entity_level = 'campaign' AND NOT EXISTS (SELECT 1 FROM old_rows o WHERE o.entity_level = n.entity_level
+                                                                  AND o.entity_id = n.entity_id AND o.metric_date = n.metric_date)
+              UNION ALL
+              SELECT o.org_id, o.entity_id, o.metric_date, NULL, NULL, NULL FROM old_rows o
+              WHERE o.entity_level = 'campaign' AND NOT EXISTS (SELECT 1 FROM new_rows n WHERE n.entity_level = o.entity_level
+                                                                  AND n.entity_id = o.entity_id AND n.metric_date = o.metric_date)
+             ) x;
     END IF;
     IF ids IS NOT NULL THEN
         PERFORM clp_refresh_campaign_periods(orgs, ids, days);
@@ -135,11 +193,34 @@ END $$;
 CREATE TRIGGER campaign_periods_after_insert AFTER INSERT ON campaign_metrics
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION clp_campaign_periods_after_write();
 CREATE TRIGGER campaign_periods_after_update AFTER UPDATE ON campaign_metrics
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION clp_campaign_periods_after_write();
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION clp_campaign_periods_after_write();
 CREATE TRIGGER campaign_periods_after_delete AFTER DELETE ON campaign_metrics
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION clp_campaign_periods_after_write();
 
--- Metrics recorded before this table existed.
+-- Metrics recorded before this table existed: an organization's month at a time (bounded arrays), before the KPI
+-- indexes exist. campaign_metrics' writers wait for the migration (its triggers lock the table until it commits).
 SELECT set_config('clp.scope', 'system', true);
-SELECT clp_refresh_campaign_periods(array_agg(org_id), array_agg(entity_id), array_agg(metric_date))
-FROM campaign_metrics WHERE entity_level = 'campaign';
+DO $$
+DECLARE
+    chunk record;
+BEGIN
+    FOR chunk IN SELECT DISTINCT org_id, date_trunc('month', metric_date)::date AS month
+                 FROM campaign_metrics WHERE entity_level = 'campaign' ORDER BY 1, 2 LOOP
+        PERFORM clp_refresh_campaign_periods(array_agg(m.org_id), array_agg(m.entity_id), array_agg(m.metric_date))
+        FROM campaign_metrics m
+        WHERE m.entity_level = 'campaign' AND m.org_id = chunk.org_id
+          AND m.metric_date >= chunk.month AND m.metric_date < (chunk.month + interval '1 month')::date;
+    END LOOP;
+END $$;
+
+-- One index per sortable KPI, read forwards for asc and backwards for desc; the campaign id breaks ties.
+DO $$
+DECLARE
+    kpi text;
+BEGIN
+    FOREACH kpi IN ARRAY ARRAY['impressions', 'clicks', 'conversions', 'views', 'spend', 'revenue', 'billed_spend',
+                                'ctr', 'cpc', 'cpm', 'cpa', 'cvr', 'roas'] LOOP
+        EXECUTE format('CREATE INDEX %I ON campaign_period_metrics (org_id, grain, period_start, %I, campaign_id)',
+                       'idx_campaign_period_metrics_' || kpi, kpi);
+    END LOOP;
+END $$;

@@ -165,7 +165,13 @@ record CampaignQuery(List<DspType> dspTypes, Optional<UUID> dspAccountId, List<S
             return Optional.empty();
         }
         try {
-            return Optional.of(LocalDate.parse(value.strip()));
+            LocalDate d = LocalDate.parse(value.strip());
+            // the years PostgreSQL and every client agree on; others (e.g. -5000-01-01) would fail in the database
+            if (d.getYear() < 1 || d.getYear() > 9999) {
+                errors.add(new FieldError(name, "must be between 0001-01-01 and 9999-12-31"));
+                return Optional.empty();
+            }
+            return Optional.of(d);
         } catch (DateTimeParseException e) {
             errors.add(new FieldError(name, "must be a date, YYYY-MM-DD"));
             return Optional.empty();

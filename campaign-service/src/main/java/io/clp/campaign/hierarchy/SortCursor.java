@@ -37,7 +37,7 @@ record SortCursor(CampaignSort sort, boolean descending, String period, String v
         }
         if (cursor.sort != sort || cursor.descending != descending || !cursor.period.equals(period)) {
             throw Problems.validation("cursor", "was issued for sort=" + cursor.sort.id + "&order="
-                    + (cursor.descending ? "desc" : "asc") + " over " + (cursor.period.equals("-") ? "no period" : cursor.period)
+                    + (cursor.descending ? "desc" : "asc") + (cursor.period.equals("-") ? " without a period" : " over another period")
                     + "; send the same sort, order and period, or start without a cursor");
         }
         return cursor;
