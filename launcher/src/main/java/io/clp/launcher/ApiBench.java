@@ -181,17 +181,8 @@ final class ApiBench {
                 return r;
             }
         } finally {
-            if (paused) {
-                try {
-                    client.connector("clp-cdc", "resume");
-                    out.println("  the audit trail's change capture is resumed; it records the bench's campaigns now");
-                } catch (Exception e) {
-                    out.println("  error: the audit trail's connector clp-cdc is still paused (" + e.getMessage() + "); resume it with "
-                            + "curl -X PUT http://" + StackContext.LOOPBACK + ":" + ctx.ports().connect() + "/connectors/clp-cdc/resume");
-                    if (completed) {
-                        throw e;
-                    }
-                }
+            if (paused && client.resumeAuditCapture(out, completed)) {
+                out.println("  the audit trail's change capture is resumed; it records the bench's campaigns now");
             }
         }
     }

@@ -107,4 +107,23 @@ final class BenchClient {
         send("PUT", "http://" + StackContext.LOOPBACK + ":" + ctx.ports().connect() + "/connectors/" + name + "/" + action,
                 null, null, 202);
     }
+
+    /**
+     * Resumes the audit trail's connector after a paused run. If that fails the trail stays stopped (and its slot
+     * keeps the WAL): the bench says so and how to resume it, and fails unless the run itself already failed (whose
+     * error it then leaves to be reported). Returns whether it resumed.
+     */
+    boolean resumeAuditCapture(java.io.PrintStream out, boolean failBench) throws Exception {
+        try {
+            connector("clp-cdc", "resume");
+            return true;
+        } catch (Exception e) {
+            out.println("  error: the audit trail's connector clp-cdc is still paused (" + e.getMessage() + "); resume it with "
+                    + "curl -X PUT http://" + StackContext.LOOPBACK + ":" + ctx.ports().connect() + "/connectors/clp-cdc/resume");
+            if (failBench) {
+                throw e;
+            }
+            return false;
+        }
+    }
 }

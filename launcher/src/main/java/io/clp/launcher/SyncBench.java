@@ -184,27 +184,10 @@ final class SyncBench {
         } finally {
             try {
                 if (paused) {
-                    resumeAuditCapture(completed);
+                    client.resumeAuditCapture(out, completed);
                 }
             } finally {
                 disable(accounts, accountId);
-            }
-        }
-    }
-
-    /**
-     * Resumes the audit trail's connector after a paused run. If that fails the trail stays stopped (and its slot
-     * keeps the WAL): the bench says so and how to resume it, and fails unless the run itself already failed (whose
-     * error it then leaves to be reported).
-     */
-    private void resumeAuditCapture(boolean failBench) throws Exception {
-        try {
-            connector("clp-cdc", "resume");
-        } catch (Exception e) {
-            out.println("  error: the audit trail's connector clp-cdc is still paused (" + e.getMessage() + "); resume it with "
-                    + "curl -X PUT http://" + StackContext.LOOPBACK + ":" + ctx.ports().connect() + "/connectors/clp-cdc/resume");
-            if (failBench) {
-                throw e;
             }
         }
     }

@@ -89,7 +89,8 @@ public class HierarchyRepository {
         return Panache.getSession().chain(session -> {
             var query = session.createSelectionQuery(hql, Object[].class);
             params.map().forEach(query::setParameter);
-            return query.setMaxResults(max).getResultList();
+            // read-only: the session keeps no snapshot of the page's entities and its commit checks none of them
+            return query.setReadOnly(true).setMaxResults(max).getResultList();
         }).map(rows -> rows.stream().map(r -> new ListedCampaign((Campaign) r[0], (PeriodMetrics) r[1])).toList());
     }
 
