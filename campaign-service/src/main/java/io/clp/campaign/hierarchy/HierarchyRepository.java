@@ -26,7 +26,7 @@ public class HierarchyRepository {
      * page after a cursor starts strictly after the cursor's (key, id), so ties on the key are neither
      * skipped nor repeated. Null keys sort last in both directions. With a period, the list holds the campaigns
      * with metrics in it, each with its totals ({@link PeriodMetrics}); a page sorted by a KPI is a range of that
-     * KPI's index (V16), the campaigns whose KPI is undefined following those whose KPI is not.
+     * KPI's index (V17), the campaigns whose KPI is undefined following those whose KPI is not.
      */
     Uni<List<ListedCampaign>> campaigns(UUID orgId, CampaignQuery q) {
         if (q.period().isEmpty()) {

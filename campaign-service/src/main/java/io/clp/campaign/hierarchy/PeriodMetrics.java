@@ -15,7 +15,7 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * A campaign's totals over one week or month, with their KPIs (V16): what the campaign list shows, filters and sorts
+ * A campaign's totals over one week or month, with their KPIs (V17): what the campaign list shows, filters and sorts
  * by when it is asked for a period. Kept by the database from campaign_metrics; read-only here.
  */
 @Entity(name = "CampaignPeriodMetrics")

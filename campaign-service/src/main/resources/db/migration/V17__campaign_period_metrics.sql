@@ -5,42 +5,6 @@
 -- rows (a metrics batch, a repricing) recomputes the periods holding the days it wrote, from campaign_metrics itself,
 -- in its own transaction. Derived data: not captured by change data capture. See docs/metrics.md, "Campaign list by KPI".
 
--- First, V13's client rule restated for the planner. It read `(SELECT clp_client_scope()) IS NULL OR ...`, and the
--- planner prices an IS NULL test of a sub-select at half a percent of the rows: every table under the rule looked two
--- hundred times smaller than it is, and a campaign list sorted by a KPI index was planned as a scan of the whole
--- organization's campaigns and a sort (2.8 s instead of 4 ms for a page over 100,000 campaigns). The test moves inside
--- the sub-select, a boolean the planner prices at one half; what the rule lets through is unchanged. The function now
--- replaces a table's rule, so that it can restate it; the partition makers call it for new partitions as before.
-CREATE OR REPLACE FUNCTION clp_enable_client_isolation(tbl regclass, col text) RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE format('DROP POLICY IF EXISTS client_isolation ON %s', tbl);
-    EXECUTE format('CREATE POLICY client_isolation ON %s AS RESTRICTIVE USING ((SELECT clp_client_scope() IS NULL) '
-                   'OR %I = ANY ((SELECT clp_client_scope())::uuid[]))', tbl, col);
-END $$;
-
-DO $$
-DECLARE
-    t record;
-BEGIN
-    FOR t IN SELECT format('%I', p.tablename)::regclass AS tbl, CASE p.tablename WHEN 'clients' THEN 'id' ELSE 'client_id' END AS col
-             FROM pg_policies p
-             WHERE p.schemaname = current_schema() AND p.policyname = 'client_isolation'
-               AND p.tablename NOT IN ('insertion_orders', 'line_items', 'creatives') LOOP
-        PERFORM clp_enable_client_isolation(t.tbl, t.col);
-    END LOOP;
-END $$;
-
--- Below a campaign, a row is visible when its campaign is (V13).
-DROP POLICY client_isolation ON insertion_orders;
-CREATE POLICY client_isolation ON insertion_orders AS RESTRICTIVE
-    USING ((SELECT clp_client_scope() IS NULL) OR EXISTS (SELECT 1 FROM campaigns c WHERE c.id = campaign_id));
-DROP POLICY client_isolation ON line_items;
-CREATE POLICY client_isolation ON line_items AS RESTRICTIVE
-    USING ((SELECT clp_client_scope() IS NULL) OR EXISTS (SELECT 1 FROM campaigns c WHERE c.id = campaign_id));
-DROP POLICY client_isolation ON creatives;
-CREATE POLICY client_isolation ON creatives AS RESTRICTIVE
-    USING ((SELECT clp_client_scope() IS NULL) OR EXISTS (SELECT 1 FROM campaigns c WHERE c.id = campaign_id));
-
 CREATE TABLE campaign_period_metrics (
     campaign_id  uuid           NOT NULL,
     grain        varchar(5)     NOT NULL CHECK (grain IN ('week', 'month')),
@@ -83,25 +47,12 @@ CREATE FUNCTION clp_campaign_period_keys(orgs uuid[], campaign_ids uuid[], dates
     CROSS JOIN (VALUES ('week'::varchar(5)), ('month')) AS g(grain)
 $$;
 
--- Recomputes the week and month of each (campaign, day) given, from the campaign-level rows of campaign_metrics.
--- Writers of one organization's periods are serialized by a transaction-scoped advisory lock on the organization,
--- taken before anything is read: the period sums are then read in a statement (and a snapshot) of its own, after every
--- earlier writer committed, so no writer's days are lost to another's recomputation. Metrics batches hold the
--- organization's billing lock (shared) before they write, repricings hold it exclusively: both take this lock after
--- it, and after their own campaign_metrics rows, always in that order. A period left with no day is removed.
--- It runs as the service (system scope, no client limit) whatever the writer's transaction is limited to, so that
--- the days it sums are all the campaign's; it reads and writes only the periods of the pairs it is given.
-CREATE FUNCTION clp_refresh_campaign_periods(orgs uuid[], campaign_ids uuid[], dates date[]) RETURNS void
+-- Recomputes the week and month of each (campaign, day) given, from the campaign-level rows of campaign_metrics: upserts
+-- the periods whose sums changed and removes those left without days. Its caller sees to it that no other writer of
+-- these periods runs meanwhile (below, or the migration's own lock on campaign_metrics for the backfill).
+CREATE FUNCTION clp_recompute_campaign_periods(orgs uuid[], campaign_ids uuid[], dates date[]) RETURNS void
     LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
-DECLARE
-    -- the writer's scope, put back at the end (settings are transactional: an error rolls them back with the rest)
-    writer_scope  text := coalesce(current_setting('clp.scope', true), '');
-    writer_client text := coalesce(current_setting('clp.client_scope', true), '');
 BEGIN
-    PERFORM set_config('clp.scope', 'system', true), set_config('clp.client_scope', '', true);
-    PERFORM pg_advisory_xact_lock(hashtext('clp.campaign-periods'), hashtext(o::text))
-    FROM (SELECT DISTINCT o FROM unnest(orgs) AS o ORDER BY o) x;
-
     INSERT INTO campaign_period_metrics AS p (campaign_id, grain, period_start, org_id, client_id, currency, days, impressions,
                                               clicks, conversions, views, spend, revenue, billed_spend, ctr, cpc, cpm, cpa,
                                               cvr, roas, updated_at)
@@ -143,6 +94,31 @@ BEGIN
       AND NOT EXISTS (SELECT 1 FROM campaign_metrics m
                       WHERE m.entity_level = 'campaign' AND m.entity_id = k.campaign_id
                         AND m.metric_date BETWEEN k.period_start AND k.period_end);
+END $$;
+
+-- What the triggers call. Writers of one organization's periods are serialized by a transaction-scoped advisory lock
+-- on the organization, taken before anything is read: the period sums are then read in a statement (and a snapshot)
+-- of its own, after every earlier writer committed, so no writer's days are lost to another's recomputation. That
+-- holds in READ COMMITTED, the isolation every writer runs in (a REPEATABLE READ writer would read an older snapshot:
+-- refused). Metrics batches hold the organization's billing lock (shared) before they write, repricings hold it
+-- exclusively: both take this lock after it, and after their own campaign_metrics rows, always in that order.
+-- It runs as the service (system scope, no client limit) whatever the writer's transaction is limited to, so that the
+-- days it sums are all the campaign's; it reads and writes only the periods of the pairs it is given.
+CREATE FUNCTION clp_refresh_campaign_periods(orgs uuid[], campaign_ids uuid[], dates date[]) RETURNS void
+    LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+DECLARE
+    -- the writer's scope, put back at the end (settings are transactional: an error rolls them back with the rest)
+    writer_scope  text := coalesce(current_setting('clp.scope', true), '');
+    writer_client text := coalesce(current_setting('clp.client_scope', true), '');
+BEGIN
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'clp_refresh_campaign_periods needs READ COMMITTED, not %', current_setting('transaction_isolation')
+            USING ERRCODE = '25000';
+    END IF;
+    PERFORM set_config('clp.scope', 'system', true), set_config('clp.client_scope', '', true);
+    PERFORM pg_advisory_xact_lock(hashtext('clp.campaign-periods'), k)
+    FROM (SELECT DISTINCT hashtext(o::text) AS k FROM unnest(orgs) AS o ORDER BY 1) x;
+    PERFORM clp_recompute_campaign_periods(orgs, campaign_ids, dates);
     PERFORM set_config('clp.scope', writer_scope, true), set_config('clp.client_scope', writer_client, true);
 END $$;
 
@@ -165,8 +141,7 @@ BEGIN
         FROM old_rows WHERE entity_level = 'campaign';
     ELSE
         SELECT array_agg(x.org_id), array_agg(x.entity_id), array_agg(x.metric_date) INTO orgs, ids, days
-        FROM (SELECT n.org_id, n.entity_id, n.metric_date, o.org_id AS old_org, o.entity_id AS old_entity,
-                     o.metric_date AS old_date
+        FROM (SELECT n.org_id, n.entity_id, n.metric_date
               FROM new_rows n JOIN old_rows o ON o.entity_level = n.entity_level AND o.entity_id = n.entity_id
                                              AND o.metric_date = n.metric_date
               WHERE n.entity_level = 'campaign'
@@ -175,11 +150,11 @@ BEGIN
                     (n.impressions, n.clicks, n.conversions, n.views, n.spend, n.revenue, n.billed_spend, n.client_id, n.currency)
               UNION ALL
               -- an update of the key itself (none does today): the new pair above, the old one here
-              SELECT n.org_id, n.entity_id, n.metric_date, NULL, NULL, NULL FROM new_rows n
+              SELECT n.org_id, n.entity_id, n.metric_date FROM new_rows n
               WHERE n.entity_level = 'campaign' AND NOT EXISTS (SELECT 1 FROM old_rows o WHERE o.entity_level = n.entity_level
                                                                   AND o.entity_id = n.entity_id AND o.metric_date = n.metric_date)
               UNION ALL
-              SELECT o.org_id, o.entity_id, o.metric_date, NULL, NULL, NULL FROM old_rows o
+              SELECT o.org_id, o.entity_id, o.metric_date FROM old_rows o
               WHERE o.entity_level = 'campaign' AND NOT EXISTS (SELECT 1 FROM new_rows n WHERE n.entity_level = o.entity_level
                                                                   AND n.entity_id = o.entity_id AND n.metric_date = o.metric_date)
              ) x;
@@ -198,7 +173,8 @@ CREATE TRIGGER campaign_periods_after_delete AFTER DELETE ON campaign_metrics
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION clp_campaign_periods_after_write();
 
 -- Metrics recorded before this table existed: an organization's month at a time (bounded arrays), before the KPI
--- indexes exist. campaign_metrics' writers wait for the migration (its triggers lock the table until it commits).
+-- indexes exist, without the organization locks (the triggers made above lock campaign_metrics against every writer
+-- until this migration commits; its readers go on).
 SELECT set_config('clp.scope', 'system', true);
 DO $$
 DECLARE
@@ -206,7 +182,7 @@ DECLARE
 BEGIN
     FOR chunk IN SELECT DISTINCT org_id, date_trunc('month', metric_date)::date AS month
                  FROM campaign_metrics WHERE entity_level = 'campaign' ORDER BY 1, 2 LOOP
-        PERFORM clp_refresh_campaign_periods(array_agg(m.org_id), array_agg(m.entity_id), array_agg(m.metric_date))
+        PERFORM clp_recompute_campaign_periods(array_agg(m.org_id), array_agg(m.entity_id), array_agg(m.metric_date))
         FROM campaign_metrics m
         WHERE m.entity_level = 'campaign' AND m.org_id = chunk.org_id
           AND m.metric_date >= chunk.month AND m.metric_date < (chunk.month + interval '1 month')::date;
