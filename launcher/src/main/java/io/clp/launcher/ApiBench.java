@@ -2,16 +2,11 @@ package io.clp.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -108,8 +103,6 @@ final class ApiBench {
     private final StackContext ctx;
     private final PrintStream out;
     private final BenchClient client;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private volatile String token;
 
@@ -214,18 +207,11 @@ final class ApiBench {
 
     /** A token that names the new organization: one minted before the organization reached Keycloak does not, yet. */
     private String awaitAccess(String base) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            String t = client.login();
-            int status = client.request("GET", base + "/campaigns?limit=1", t, null).statusCode();
-            if (status == 200) {
-                return t;
-            }
-            if ((status != 403 && status != 404) || System.nanoTime() > deadline) {
-                throw new StackException("the bench's organization is not readable: HTTP " + status);
-            }
-            Thread.sleep(500);
+        BenchClient.MemberAnswer a = client.untilMember("GET", base + "/campaigns?limit=1", null);
+        if (a.response().statusCode() != 200) {
+            throw new StackException("the bench's organization is not readable: HTTP " + a.response().statusCode());
         }
+        return a.token();
     }
 
     /**
@@ -359,9 +345,7 @@ final class ApiBench {
     }
 
     private boolean get(String url) throws Exception {
-        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.discarding());
-        return r.statusCode() == 200;
+        return client.getDiscarding(url, token) == 200;
     }
 
     /** The same reads over JDBC, as the service's role, one connection a worker. */

@@ -22,6 +22,9 @@ final class BenchClient {
 
     private final StackContext ctx;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    /** The client of the benches' measured reads: HTTP/1.1, with no offer to upgrade to HTTP/2 on the first request. */
+    private final HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
 
     BenchClient(StackContext ctx) {
         this.ctx = ctx;
@@ -100,6 +103,37 @@ final class BenchClient {
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** An answer to a request about a new organization, and the token that got it. */
+    record MemberAnswer(String token, HttpResponse<String> response) {
+    }
+
+    /**
+     * Sends the request with a freshly signed-in token until the answer is not 403 or 404: a token minted before a new
+     * organization reached Keycloak does not name it yet. Returns the first other answer (whatever its status) and the
+     * token it was given to; fails once the organization is still refused after 60 s.
+     */
+    MemberAnswer untilMember(String method, String url, Object body) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            String token = login();
+            HttpResponse<String> r = request(method, url, token, body);
+            if (r.statusCode() != 403 && r.statusCode() != 404) {
+                return new MemberAnswer(token, r);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new StackException(method + " " + url + " still answered HTTP " + r.statusCode()
+                        + " after 60 s: the demo user's token does not name the organization: " + r.body());
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    /** A GET over HTTP/1.1 whose body is read and discarded; returns its status. */
+    int getDiscarding(String url, String token) throws Exception {
+        return http1.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     /** Pauses or resumes a Kafka Connect connector (its REST API answers 202). */

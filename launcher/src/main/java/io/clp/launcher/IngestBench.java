@@ -257,19 +257,11 @@ final class IngestBench {
                 "credentials", Map.of("client_id", "clp-sim-client", "client_secret", "clp-sim-secret",
                         "refresh_token", "clp-sim-refresh-token"));
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String accountId;
-        while (true) {
-            var r = client.request("POST", accounts, client.login(), body);
-            if (r.statusCode() == 201) {
-                accountId = BenchClient.JSON.readTree(r.body()).path("id").asText();
-                break;
-            }
-            // a token minted before the organization reached Keycloak does not name it yet
-            if ((r.statusCode() != 403 && r.statusCode() != 404) || System.nanoTime() > deadline) {
-                throw new StackException("connecting the bench account failed: HTTP " + r.statusCode() + " " + r.body());
-            }
-            Thread.sleep(500);
+        var r = client.untilMember("POST", accounts, body).response();
+        if (r.statusCode() != 201) {
+            throw new StackException("connecting the bench account failed: HTTP " + r.statusCode() + " " + r.body());
         }
+        String accountId = BenchClient.JSON.readTree(r.body()).path("id").asText();
         try (Connection c = client.superuser(); PreparedStatement ps = c.prepareStatement(
                 "SELECT 1 FROM pipeline.dsp_account_refs WHERE id = CAST(? AS uuid) AND is_active")) {
             ps.setString(1, accountId);

@@ -303,22 +303,16 @@ final class SyncBench {
         client.awaitKnown(orgId);
     }
 
-    /** Connects the account; a token minted before the organization reached Keycloak does not name it yet, so retry a while. */
+    /** Connects the account, once the demo user's token names the new organization. */
     private JsonNode connect(String accounts, String customer) throws Exception {
         Map<String, Object> body = Map.of("dspType", DSP, "externalAccountId", customer, "displayName", "Sync bench " + run,
                 "credentials", Map.of("client_id", "clp-sim-client", "client_secret", "clp-sim-secret",
                         "refresh_token", "clp-sim-refresh-token", "developer_token", "clp-sim-developer-token"));
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            HttpResponse<String> r = request("POST", accounts, login(), body);
-            if (r.statusCode() == 201) {
-                return BenchClient.JSON.readTree(r.body());
-            }
-            if ((r.statusCode() != 403 && r.statusCode() != 404) || System.nanoTime() > deadline) {
-                throw new StackException("connecting the bench account failed: HTTP " + r.statusCode() + " " + r.body());
-            }
-            Thread.sleep(500);
+        HttpResponse<String> r = client.untilMember("POST", accounts, body).response();
+        if (r.statusCode() != 201) {
+            throw new StackException("connecting the bench account failed: HTTP " + r.statusCode() + " " + r.body());
         }
+        return BenchClient.JSON.readTree(r.body());
     }
 
     private JsonNode follow(String runUrl, Options o) throws Exception {
@@ -431,9 +425,5 @@ final class SyncBench {
 
     private JsonNode send(String method, String url, String token, Object body, int expected) throws Exception {
         return client.send(method, url, token, body, expected);
-    }
-
-    private HttpResponse<String> request(String method, String url, String token, Object body) throws Exception {
-        return client.request(method, url, token, body);
     }
 }

@@ -88,10 +88,12 @@ record CampaignQuery(List<DspType> dspTypes, Optional<UUID> dspAccountId, List<S
         Optional<Period> period = Optional.empty();
         Grain grain = Grain.MONTH;
         if (present(p.grain())) {
-            switch (p.grain().strip()) {
-                case "week" -> grain = Grain.WEEK;
-                case "month" -> grain = Grain.MONTH;
-                default -> errors.add(new FieldError("grain", "must be week or month"));
+            // the list's totals are kept by week and by month, not by day
+            Optional<Grain> listed = Grain.byId(p.grain()).filter(g -> g != Grain.DAY);
+            if (listed.isPresent()) {
+                grain = listed.get();
+            } else {
+                errors.add(new FieldError("grain", "must be week or month"));
             }
         }
         Optional<LocalDate> periodDay = date("period", p.period(), errors);

@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.time.temporal.TemporalAdjusters;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** The periods summaries are kept for: days, weeks (Monday to Sunday) and calendar months. */
@@ -44,12 +45,21 @@ public enum Grain {
         };
     }
 
+    /** The grain a request names by its id ({@code day}, {@code week} or {@code month}); a day when it names none. */
     public static Grain parse(String value, String field) {
         if (value == null || value.isBlank()) {
             return DAY;
         }
-        return Arrays.stream(values()).filter(g -> g.id().equals(value.strip())).findFirst()
-                .orElseThrow(() -> Problems.validation(field, "must be one of "
-                        + Arrays.stream(values()).map(Grain::id).collect(Collectors.joining(", "))));
+        return byId(value).orElseThrow(() -> Problems.validation(field, "must be one of "
+                + Arrays.stream(values()).map(Grain::id).collect(Collectors.joining(", "))));
+    }
+
+    /** The grain whose id {@code value} is, around blanks; empty when it names none. */
+    public static Optional<Grain> byId(String value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        String id = value.strip();
+        return Arrays.stream(values()).filter(g -> g.id().equals(id)).findFirst();
     }
 }

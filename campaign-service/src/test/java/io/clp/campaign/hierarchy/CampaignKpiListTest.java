@@ -190,6 +190,7 @@ class CampaignKpiListTest {
             {"sort=spend", "sort"},
             {"kpi=spend:gt:1", "kpi"},
             {"grain=day&period=2026-08-01", "grain"},
+            {"grain=year&period=2026-08-01", "grain"},
             {"grain=week", "period"},
             {"period=August", "period"},
             {"period=2026-08-01&kpi=spend:gt:1e999999", "kpi"},
@@ -253,6 +254,24 @@ class CampaignKpiListTest {
                 + "AND grain = 'month' AND period_start = DATE '2026-08-01'", c)).isEqualTo(2000 + 1000 + 3000);
         assertThat(TestDatabase.count("SELECT days FROM campaign.campaign_period_metrics WHERE campaign_id = ? "
                 + "AND grain = 'week' AND period_start = DATE '2026-08-03'", c)).isEqualTo(3);
+    }
+
+    @Test
+    void aPeriodLeftWithoutDaysIsRemovedAndTheOthersOfTheSameStatementRecomputed() throws Exception {
+        // one statement takes B's only day and one of A's days of the week of 3 August
+        try (Connection conn = TestPostgres.get().server().connect(TestPostgres.DATABASE);
+             PreparedStatement ps = conn.prepareStatement("DELETE FROM campaign.campaign_metrics WHERE entity_level = 'campaign' "
+                     + "AND ((entity_id = ? AND metric_date = DATE '2026-08-04') OR (entity_id = ? AND metric_date = DATE '2026-08-03'))")) {
+            ps.setObject(1, b);
+            ps.setObject(2, a);
+            assertThat(ps.executeUpdate()).isEqualTo(2);
+        }
+        assertThat(TestDatabase.count("SELECT count(*) FROM campaign.campaign_period_metrics WHERE campaign_id = ?", b)).isZero();
+        assertThat(TestDatabase.count("SELECT days FROM campaign.campaign_period_metrics WHERE campaign_id = ? "
+                + "AND grain = 'week' AND period_start = DATE '2026-08-03'", a)).isEqualTo(1);
+        assertThat(TestDatabase.count("SELECT impressions FROM campaign.campaign_period_metrics WHERE campaign_id = ? "
+                + "AND grain = 'month' AND period_start = DATE '2026-08-01'", a)).isEqualTo(2000);
+        assertThat(ids("period=2026-08-01")).containsExactlyInAnyOrder(a.toString(), c.toString());
     }
 
     private void insertDay(Connection conn, UUID campaign, String day, long impressions) throws Exception {
