@@ -12,8 +12,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
@@ -28,6 +30,10 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Campaigns")
 public class CampaignHierarchyResource {
+
+    /** A page of the campaign list: what {@link CampaignHierarchy#campaigns} writes (its JSON arrives already written). */
+    public record CampaignPage(List<CampaignView> items, String nextCursor) {
+    }
 
     static final String INCLUDE_REMOVED = "true to list entities removed at the DSP too (default false)";
 
@@ -44,7 +50,9 @@ public class CampaignHierarchyResource {
                     + "a month), each campaign carries its totals and KPIs over it, and the list can be filtered and sorted by any "
                     + "KPI. The cursor of a page is valid only with the same sort, order and period (400 otherwise). Needs "
                     + "campaign:read in the organization.")
-    public Uni<Page<CampaignView>> campaigns(
+    @APIResponse(responseCode = "200", description = "A page of campaigns",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CampaignPage.class)))
+    public Uni<String> campaigns(
             @PathParam("orgId") UUID orgId,
             @Parameter(description = "dv360, ttd, meta, amazon or google_ads; repeatable")
             @QueryParam("dspType") List<String> dspType,

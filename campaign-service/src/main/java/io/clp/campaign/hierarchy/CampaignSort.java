@@ -12,50 +12,57 @@ import java.util.stream.Collectors;
 
 /**
  * The orders a campaign list can be sorted in: each a campaign column or a KPI of the period the list is asked for,
- * how its cursor value is written and read back, and whether it may be null (a null sorts last in either direction,
- * then the id breaks ties). The KPIs are also what the list filters by.
+ * its SQL (the list's query names the campaign {@code e} and its period's totals {@code m}), how its cursor value is
+ * written (as SQL, the text the database renders) and read back, and whether it may be null (a null sorts last in
+ * either direction, then the id breaks ties). The KPIs are also what the list filters by.
  */
 enum CampaignSort {
-    NAME("name", "e.name", false, r -> r.campaign().name, v -> v),
-    START_DATE("startDate", "e.startDate", true, r -> r.campaign().startDate, LocalDate::parse),
-    END_DATE("endDate", "e.endDate", true, r -> r.campaign().endDate, LocalDate::parse),
-    BUDGET("budget", "e.budget", true, r -> r.campaign().budget == null ? null : r.campaign().budget.toPlainString(), CampaignSort::decimal),
-    UPDATED_AT("updatedAt", "e.updatedAt", false, r -> r.campaign().updatedAt, Instant::parse),
-    CREATED_AT("createdAt", "e.createdAt", false, r -> r.campaign().createdAt, Instant::parse),
-    IMPRESSIONS("impressions", "m.impressions", false, r -> r.metrics().impressions, Long::valueOf),
-    CLICKS("clicks", "m.clicks", false, r -> r.metrics().clicks, Long::valueOf),
-    CONVERSIONS("conversions", "m.conversions", false, r -> r.metrics().conversions, Long::valueOf),
-    VIEWS("views", "m.views", false, r -> r.metrics().views, Long::valueOf),
-    SPEND("spend", "m.spend", false, r -> plain(r.metrics().spend), CampaignSort::decimal),
-    REVENUE("revenue", "m.revenue", false, r -> plain(r.metrics().revenue), CampaignSort::decimal),
-    BILLED_SPEND("billedSpend", "m.billedSpend", true, r -> plain(r.metrics().billedSpend), CampaignSort::decimal),
-    CTR("ctr", "m.ctr", true, r -> plain(r.metrics().ctr), CampaignSort::decimal),
-    CPC("cpc", "m.cpc", true, r -> plain(r.metrics().cpc), CampaignSort::decimal),
-    CPM("cpm", "m.cpm", true, r -> plain(r.metrics().cpm), CampaignSort::decimal),
-    CPA("cpa", "m.cpa", true, r -> plain(r.metrics().cpa), CampaignSort::decimal),
-    CVR("cvr", "m.cvr", true, r -> plain(r.metrics().cvr), CampaignSort::decimal),
-    ROAS("roas", "m.roas", true, r -> plain(r.metrics().roas), CampaignSort::decimal);
+    NAME("name", "e.name", "e.name", false, v -> v),
+    START_DATE("startDate", "e.start_date", "to_char(e.start_date, 'YYYY-MM-DD')", true, LocalDate::parse),
+    END_DATE("endDate", "e.end_date", "to_char(e.end_date, 'YYYY-MM-DD')", true, LocalDate::parse),
+    BUDGET("budget", "e.budget", "e.budget::text", true, CampaignSort::decimal),
+    UPDATED_AT("updatedAt", "e.updated_at", "clp_json_instant(e.updated_at)", false, Instant::parse),
+    CREATED_AT("createdAt", "e.created_at", "clp_json_instant(e.created_at)", false, Instant::parse),
+    IMPRESSIONS("impressions", "m.impressions", false, Long::valueOf),
+    CLICKS("clicks", "m.clicks", false, Long::valueOf),
+    CONVERSIONS("conversions", "m.conversions", false, Long::valueOf),
+    VIEWS("views", "m.views", false, Long::valueOf),
+    SPEND("spend", "m.spend", false, CampaignSort::decimal),
+    REVENUE("revenue", "m.revenue", false, CampaignSort::decimal),
+    BILLED_SPEND("billedSpend", "m.billed_spend", true, CampaignSort::decimal),
+    CTR("ctr", "m.ctr", true, CampaignSort::decimal),
+    CPC("cpc", "m.cpc", true, CampaignSort::decimal),
+    CPM("cpm", "m.cpm", true, CampaignSort::decimal),
+    CPA("cpa", "m.cpa", true, CampaignSort::decimal),
+    CVR("cvr", "m.cvr", true, CampaignSort::decimal),
+    ROAS("roas", "m.roas", true, CampaignSort::decimal);
 
     private static final Pattern DECIMAL = Pattern.compile("-?\\d{1,30}(\\.\\d{1,9})?");
 
     final String id;
-    /** The sort key in the list's query: {@code e} is the campaign, {@code m} its period's metrics. */
-    final String path;
+    /** The sort key in the list's query. */
+    final String column;
+    /** The sort key's text as the cursor holds it, rendered by the database. */
+    final String cursorText;
     final boolean nullable;
-    private final Function<ListedCampaign, Object> value;
     private final Function<String, Object> parse;
 
-    CampaignSort(String id, String path, boolean nullable, Function<ListedCampaign, Object> value, Function<String, Object> parse) {
+    CampaignSort(String id, String column, String cursorText, boolean nullable, Function<String, Object> parse) {
         this.id = id;
-        this.path = path;
+        this.column = column;
+        this.cursorText = cursorText;
         this.nullable = nullable;
-        this.value = value;
         this.parse = parse;
+    }
+
+    /** A KPI of the period's totals: its text is PostgreSQL's (a numeric's plain digits, as BigDecimal writes them). */
+    CampaignSort(String id, String column, boolean nullable, Function<String, Object> parse) {
+        this(id, column, column + "::text", nullable, parse);
     }
 
     /** A KPI of the period's metrics, rather than a column of the campaign. */
     boolean kpi() {
-        return path.startsWith("m.");
+        return column.startsWith("m.");
     }
 
     static String ids() {
@@ -74,12 +81,6 @@ enum CampaignSort {
                 .orElseThrow(() -> Problems.validation("sort", "must be one of " + ids()));
     }
 
-    /** The row's sort key as the cursor writes it; null when it has none. */
-    String valueOf(ListedCampaign row) {
-        Object v = value.apply(row);
-        return v == null ? null : v.toString();
-    }
-
     /** A cursor's (or a filter's) value as the query binds it; fails on text that is not one. */
     Object read(String text) {
         return parse.apply(text);
@@ -94,9 +95,5 @@ enum CampaignSort {
             throw new NumberFormatException("not a plain decimal: " + text);
         }
         return new BigDecimal(text);
-    }
-
-    private static String plain(BigDecimal value) {
-        return value == null ? null : value.toPlainString();
     }
 }

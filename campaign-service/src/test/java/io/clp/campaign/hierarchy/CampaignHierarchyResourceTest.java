@@ -5,6 +5,7 @@ import io.clp.campaign.HierarchyFixtures;
 import io.clp.campaign.HierarchyFixtures.Chain;
 import io.clp.events.identity.GrantIssued;
 import io.clp.testing.PlatformTestResource;
+import io.clp.testing.TestDatabase;
 import io.clp.testing.TestEvents;
 import io.clp.testing.TestTokens;
 import io.clp.testing.TestTokens.User;
@@ -115,6 +116,41 @@ class CampaignHierarchyResourceTest {
                 .body("items[0].syncVersion", equalTo(3))
                 .body("items[0].removedAt", nullValue())
                 .body("items[0]", not(hasKey("children")));
+    }
+
+    @Test
+    void theListWritesEachCampaignExactlyAsTheCampaignItselfReads() {
+        UUID orgId = UUID.randomUUID();
+        UUID account = HierarchyFixtures.account(orgId, "google_ads");
+        List<UUID> ids = new ArrayList<>();
+        // amounts of every scale, instants whole, to the millisecond and to the microsecond, an empty pacing, text to escape, a removal
+        ids.add(campaign(orgId, account, "A whole", "active", "adv-1", "1000", "2026-03-01", "2026-03-31", false));
+        ids.add(campaign(orgId, account, "B micro", "paused", null, "0.123456", null, null, true));
+        ids.add(campaign(orgId, account, "C none", "draft", "adv-2", null, "2026-01-01", null, false));
+        ids.add(campaign(orgId, account, "D cents", "active", "adv-3", "99.9", "2025-12-31", "2027-01-01", false));
+        TestDatabase.execute("UPDATE campaign.campaigns SET created_at = '2026-03-01 09:30:00+00', "
+                + "dsp_updated_at = '2026-02-28 23:59:59.123456+00', last_synced_at = NULL WHERE id = ?", ids.get(0));
+        TestDatabase.execute("UPDATE campaign.campaigns SET pacing = '{}', labels = '[]', created_at = '2026-03-01 09:30:00.25+00', advertiser_name = 'Brand \"quoted\" \\ name', "
+                + "removed_at = '2026-04-01 00:00:00.000001+00' WHERE id = ?", ids.get(1));
+        TestDatabase.execute("UPDATE campaign.campaigns SET pacing = '{\"mode\": \"ahead\", \"rate\": 1.25, \"caps\": [1, 2]}', "
+                + "labels = '[\"a\", {\"k\": \"v\"}]', budget_type = 'daily' WHERE id = ?", ids.get(2));
+        User viewer = User.member(orgId, "viewer");
+
+        List<Map<String, Object>> listed = get(viewer, base(orgId) + "/campaigns", Map.of("includeRemoved", true)).getList("items");
+        assertThat(listed).extracting(c -> c.get("id")).containsExactly(ids.stream().map(UUID::toString).toArray());
+        for (int i = 0; i < ids.size(); i++) {
+            Map<String, Object> one = get(viewer, base(orgId) + "/campaigns/" + ids.get(i), Map.of()).getMap("$");
+            one.remove("children");
+            assertThat(listed.get(i)).as("campaign %d", i).isEqualTo(one);
+        }
+        Map<String, Object> first = listed.get(0);
+        assertThat(first.get("createdAt")).isEqualTo("2026-03-01T09:30:00Z");
+        assertThat(first.get("dspUpdatedAt")).isEqualTo("2026-02-28T23:59:59.123456Z");
+        assertThat(first.get("budget")).isEqualTo(Map.of("amount", "1000.00", "currency", "EUR"));
+        assertThat(listed.get(1).get("removedAt")).isEqualTo("2026-04-01T00:00:00.000001Z");
+        assertThat(listed.get(1).get("budget")).isEqualTo(Map.of("amount", "0.123456", "currency", "EUR"));
+        assertThat(listed.get(1).get("createdAt")).isEqualTo("2026-03-01T09:30:00.250Z");
+        assertThat(listed.get(1).get("advertiserName")).isEqualTo("Brand \"quoted\" \\ name");
     }
 
     @Test
