@@ -1,6 +1,5 @@
 package io.clp.campaign.query;
 
-import io.clp.platform.tx.ScalarQuery;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -18,7 +17,7 @@ public final class OrganizationCampaigns {
     }
 
     public static Uni<UUID> find(UUID orgId, UUID campaignId) {
-        return Panache.getSession().chain(session -> ScalarQuery.of(session, CAMPAIGN, UUID.class)
+        return Panache.getSession().chain(session -> session.createNativeQuery(CAMPAIGN, UUID.class)
                 .setParameter(1, campaignId).setParameter(2, orgId).getResultList())
                 .map(ids -> ids.isEmpty() ? null : ids.get(0));
     }

@@ -1,6 +1,5 @@
 package io.clp.tenancy.grant;
 
-import io.clp.platform.tx.ScalarQuery;
 import io.clp.platform.problem.Problems;
 import io.clp.tenancy.security.Caller;
 import io.clp.tenancy.security.Permission;
@@ -49,7 +48,7 @@ public class EntityAccess {
         if (action == null || caller.apiKey().isPresent()) {
             return Uni.createFrom().failure(denied(permission));
         }
-        return Panache.getSession().chain(session -> ScalarQuery.of(session, LIVE_GRANT, Long.class)
+        return Panache.getSession().chain(session -> session.createNativeQuery(LIVE_GRANT, Long.class)
                         .setParameter(1, admission.orgId())
                         .setParameter(2, admission.userId())
                         .setParameter(3, entityType)
@@ -89,7 +88,7 @@ public class EntityAccess {
         }
         sql.append(')');
         return Panache.getSession().chain(session -> {
-                    var query = ScalarQuery.of(session, sql.toString(), Long.class)
+                    var query = session.createNativeQuery(sql.toString(), Long.class)
                             .setParameter(1, admission.orgId())
                             .setParameter(2, admission.userId())
                             .setParameter(3, action.id());

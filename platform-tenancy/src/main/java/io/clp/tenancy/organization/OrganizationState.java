@@ -1,6 +1,5 @@
 package io.clp.tenancy.organization;
 
-import io.clp.platform.tx.ScalarQuery;
 import io.clp.platform.problem.Problems;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -51,7 +50,7 @@ public class OrganizationState {
 
     /** The organization's status; empty when the read model has no row, or no status yet, for it. */
     private Uni<Optional<OrganizationStatus>> status(UUID orgId) {
-        return Panache.getSession().chain(session -> ScalarQuery.of(session, STATE, String.class)
+        return Panache.getSession().chain(session -> session.createNativeQuery(STATE, String.class)
                         .setParameter(1, orgId).getResultList())
                 .map(rows -> rows.isEmpty() ? Optional.<OrganizationStatus>empty() : OrganizationStatus.parse(rows.get(0)));
     }
