@@ -59,15 +59,13 @@ public class CampaignHierarchy {
             for (int i = 0; i < page.size(); i++) {
                 json.append(i == 0 ? "" : ",").append(page.get(i).json());
             }
-            json.append("],\"nextCursor\":");
+            json.append(']');
             if (more) {
                 CampaignList.Row last = page.get(page.size() - 1);
                 String cursor = new SortCursor(query.sort(), query.descending(),
                         query.period().map(CampaignQuery.Period::id).orElse(CampaignQuery.NO_PERIOD), last.key(), last.id()).encode();
-                // base64url: nothing in it needs escaping
-                json.append('"').append(cursor).append('"');
-            } else {
-                json.append("null");
+                // base64url: nothing in it needs escaping; the last page has none, as every page of the API
+                json.append(",\"nextCursor\":\"").append(cursor).append('"');
             }
             return json.append('}').toString();
         });

@@ -17,7 +17,7 @@ import java.util.UUID;
  * whose rows are the campaigns already written as the API's JSON ({@link CampaignView}, with the period's totals), each
  * with its sort key as the cursor holds it. The list is a dashboard's hottest read: PostgreSQL writes each row's JSON
  * as it reads the row, so the service neither builds entities nor parses the JSON columns (pacing, labels) nor
- * serializes them again; it joins the rows into the page ({@link CampaignListPage}).
+ * serializes them again; it joins the rows into the page ({@link CampaignHierarchy#campaigns}).
  *
  * <p>Must run in a transaction that may see the organization's rows; the query names the organization too, so a row
  * of another one is never returned even if row-level security were off. Keyset on (sort key, id): the page after a
