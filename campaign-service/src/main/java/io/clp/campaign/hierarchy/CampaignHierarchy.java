@@ -47,8 +47,8 @@ public class CampaignHierarchy {
     }
 
     /**
-     * A page of the campaign list, as the JSON of a {@link Page} of {@link CampaignView}s: the rows arrive from the
-     * database already written ({@link CampaignList}), and the page joins them.
+     * A page of the campaign list, as the JSON of a {@link Page} of {@link CampaignView}s: each row is written as it is
+     * read ({@link CampaignList}), and the page joins them.
      */
     public Uni<String> campaigns(UUID orgId, CampaignQuery.Params params) {
         CampaignQuery query = CampaignQuery.of(params);

@@ -1,9 +1,17 @@
 package io.clp.campaign.hierarchy;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.clp.campaign.query.ColumnValues;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -14,10 +22,10 @@ import java.util.UUID;
 
 /**
  * The campaign list's page query, one SQL statement (two for a page that reaches the campaigns whose KPI is undefined)
- * whose rows are the campaigns already written as the API's JSON ({@link CampaignView}, with the period's totals), each
- * with its sort key as the cursor holds it. The list is a dashboard's hottest read: PostgreSQL writes each row's JSON
- * as it reads the row, so the service neither builds entities nor parses the JSON columns (pacing, labels) nor
- * serializes them again; it joins the rows into the page ({@link CampaignHierarchy#campaigns}).
+ * over plain columns, each row written straight to the API's JSON ({@link CampaignView}, with the period's totals) by a
+ * streaming generator: the list is a dashboard's hottest read, so a page builds no entities, parses no JSON columns
+ * (pacing and labels are copied as PostgreSQL keeps them) and goes through no object mapper. Each row carries its sort
+ * key as the cursor holds it.
  *
  * <p>Must run in a transaction that may see the organization's rows; the query names the organization too, so a row
  * of another one is never returned even if row-level security were off. Keyset on (sort key, id): the page after a
@@ -31,33 +39,22 @@ final class CampaignList {
     record Row(String json, String key, UUID id) {
     }
 
-    /**
-     * A campaign as {@link CampaignView} writes it: the same names, order and formats (amounts as decimal strings with
-     * two to six decimals, instants as ISO-8601 in UTC), its null fields left out as the service's JSON leaves them out,
-     * then its JSON columns as they are kept (their own nulls kept, which is why they join the object after the others).
-     */
-    private static final String CAMPAIGN = """
-            left(json_strip_nulls(json_build_object('id', e.id, 'dspType', e.dsp_type, 'dspAccountId', e.dsp_account_id,
-                'externalId', e.external_id, 'name', e.name, 'advertiserId', e.advertiser_id,
-                'advertiserName', e.advertiser_name, 'status', e.status, 'nativeStatus', e.native_status,
-                'budget', CASE WHEN e.budget IS NOT NULL THEN json_build_object(
-                    'amount', round(e.budget, least(6, greatest(2, scale(trim_scale(e.budget)))))::text, 'currency', e.currency) END,
-                'budgetType', e.budget_type, 'startDate', e.start_date, 'endDate', e.end_date,
-                'removedAt', clp_json_instant(e.removed_at), 'syncVersion', e.sync_version,
-                'lastSyncedAt', clp_json_instant(e.last_synced_at), 'dspUpdatedAt', clp_json_instant(e.dsp_updated_at),
-                'createdAt', clp_json_instant(e.created_at), 'updatedAt', clp_json_instant(e.updated_at)))::text, -1)
-            || ', "pacing" : ' || e.pacing::text || ', "labels" : ' || e.labels::text""";
+    private static final JsonFactory JSON = new JsonFactory();
 
-    /**
-     * A campaign's totals over the period as {@link CampaignView.PeriodTotals} writes them, nulls included: KPIs as exact
-     * decimal strings.
-     */
-    private static final String TOTALS = """
-            || ', "metrics" : ' || json_build_object('grain', m.grain, 'periodStart', m.period_start,
-                'periodEnd', CAST(:periodEnd AS date), 'days', m.days, 'currency', m.currency, 'impressions', m.impressions,
-                'clicks', m.clicks, 'conversions', m.conversions, 'views', m.views, 'spend', m.spend::text,
-                'revenue', m.revenue::text, 'billedSpend', m.billed_spend::text, 'ctr', m.ctr::text, 'cpc', m.cpc::text,
-                'cpm', m.cpm::text, 'cpa', m.cpa::text, 'cvr', m.cvr::text, 'roas', m.roas::text)::text""";
+    /** The campaign's columns, in the order {@link #write} reads them. */
+    private static final String CAMPAIGN = "e.id, CAST(e.dsp_type AS text), e.dsp_account_id, e.external_id, e.name, e.advertiser_id,"
+            + " e.advertiser_name, e.status, e.native_status, e.budget, e.currency, e.budget_type, e.start_date, e.end_date,"
+            + " e.removed_at, e.sync_version, e.last_synced_at, e.dsp_updated_at, e.created_at, e.updated_at,"
+            + " CAST(e.pacing AS text), CAST(e.labels AS text)";
+    private static final int CAMPAIGN_COLUMNS = 22;
+
+    /** The period's totals, after the campaign's columns. */
+    private static final String TOTALS = ", m.grain, m.period_start, m.days, m.currency AS totals_currency, m.impressions, m.clicks,"
+            + " m.conversions, m.views, m.spend, m.revenue, m.billed_spend, m.ctr, m.cpc, m.cpm, m.cpa, m.cvr, m.roas";
+
+    /** The totals' fields after periodEnd (which the query does not read: it is the period's), in the order selected. */
+    private static final String[] TOTALS_COUNTS = {"impressions", "clicks", "conversions", "views"};
+    private static final String[] TOTALS_AMOUNTS = {"spend", "revenue", "billedSpend", "ctr", "cpc", "cpm", "cpa", "cvr", "roas"};
 
     private CampaignList() {
     }
@@ -69,18 +66,18 @@ final class CampaignList {
         StringBuilder select = new StringBuilder("SELECT ").append(CAMPAIGN);
         StringBuilder where = new StringBuilder();
         if (q.period().isEmpty()) {
-            select.append(" || '}', ").append(q.sort().cursorText).append(", e.id FROM campaigns e WHERE e.org_id = :org");
+            select.append(", ").append(q.sort().column).append(" AS sort_key FROM campaigns e WHERE e.org_id = :org");
             filters(where, params, q);
             keysetOnCampaign(where, params, q);
-            return page(select.append(where).toString(), params, q.limit() + 1);
+            return page(select.append(where).toString(), params, q.limit() + 1, null);
         }
         CampaignQuery.Period period = q.period().get();
-        select.append(TOTALS).append(" || '}', ").append(q.sort().cursorText).append(", e.id")
+        LocalDate periodEnd = period.grain().end(period.start());
+        select.append(TOTALS).append(", ").append(q.sort().column).append(" AS sort_key")
                 .append(" FROM campaign_period_metrics m JOIN campaigns e ON e.id = m.campaign_id")
                 .append(" WHERE m.org_id = :org AND m.grain = :grain AND m.period_start = :period AND e.org_id = :org");
         params.put("grain", period.grain().id());
         params.put("period", period.start());
-        params.put("periodEnd", period.grain().end(period.start()));
         filters(where, params, q);
         for (int k = 0; k < q.kpis().size(); k++) {
             KpiFilter f = q.kpis().get(k);
@@ -89,7 +86,7 @@ final class CampaignList {
         }
         if (!q.sort().kpi()) {
             keysetOnCampaign(where, params, q);
-            return page(select.append(where).toString(), params, q.limit() + 1);
+            return page(select.append(where).toString(), params, q.limit() + 1, periodEnd);
         }
         String key = q.sort().column;
         String direction = q.descending() ? " DESC" : " ASC";
@@ -104,7 +101,7 @@ final class CampaignList {
         }
         nulls.append(" ORDER BY m.campaign_id").append(direction);
         if (inNulls) {
-            return page(nulls.toString(), nullParams, q.limit() + 1);
+            return page(nulls.toString(), nullParams, q.limit() + 1, periodEnd);
         }
         where.append(" AND ").append(key).append(" IS NOT NULL");
         q.after().ifPresent(after -> {
@@ -113,26 +110,103 @@ final class CampaignList {
             params.put("afterId", after.id());
         });
         where.append(" ORDER BY ").append(key).append(direction).append(", m.campaign_id").append(direction);
-        Uni<List<Row>> valued = page(select.append(where).toString(), params, q.limit() + 1);
+        Uni<List<Row>> valued = page(select.append(where).toString(), params, q.limit() + 1, periodEnd);
         if (!q.sort().nullable) {
             return valued;
         }
         return valued.chain(rows -> rows.size() > q.limit() ? Uni.createFrom().item(rows)
-                : page(nulls.toString(), nullParams, q.limit() + 1 - rows.size()).map(more -> {
+                : page(nulls.toString(), nullParams, q.limit() + 1 - rows.size(), periodEnd).map(more -> {
                     List<Row> all = new ArrayList<>(rows);
                     all.addAll(more);
                     return all;
                 }));
     }
 
-    /** Up to {@code max} rows of the query. */
-    private static Uni<List<Row>> page(String sql, Map<String, Object> params, int max) {
+    /** Up to {@code max} rows of the query, written; {@code periodEnd} the last day of the period, null without one. */
+    private static Uni<List<Row>> page(String sql, Map<String, Object> params, int max, LocalDate periodEnd) {
         String limited = sql + " LIMIT " + max;
         return Panache.getSession().chain(session -> {
             var query = session.createNativeQuery(limited, Object[].class);
             params.forEach(query::setParameter);
             return query.getResultList();
-        }).map(rows -> rows.stream().map(r -> new Row((String) r[0], (String) r[1], (UUID) r[2])).toList());
+        }).map(rows -> rows.stream().map(r -> new Row(write(r, periodEnd), cursorText(r[r.length - 1]), (UUID) r[0])).toList());
+    }
+
+    /**
+     * One row as {@link CampaignView} writes it: the same names, order and formats (amounts by {@link Budget}, instants
+     * and dates as Java writes them), null fields left out as the service's JSON leaves them out; the totals with their
+     * nulls, as {@link CampaignView.PeriodTotals} writes them.
+     */
+    private static String write(Object[] c, LocalDate periodEnd) {
+        StringWriter out = new StringWriter(1024);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            String[] names = {"id", "dspType", "dspAccountId", "externalId", "name", "advertiserId", "advertiserName", "status",
+                    "nativeStatus"};
+            for (int i = 0; i < names.length; i++) {
+                text(json, names[i], c[i]);
+            }
+            Budget budget = Budget.of((BigDecimal) c[9], (String) c[10]);
+            if (budget != null) {
+                json.writeObjectFieldStart("budget");
+                json.writeStringField("amount", budget.amount());
+                text(json, "currency", budget.currency());
+                json.writeEndObject();
+            }
+            text(json, "budgetType", c[11]);
+            text(json, "startDate", c[12]);
+            text(json, "endDate", c[13]);
+            text(json, "removedAt", ColumnValues.instant(c[14]));
+            json.writeNumberField("syncVersion", ((Number) c[15]).intValue());
+            text(json, "lastSyncedAt", ColumnValues.instant(c[16]));
+            text(json, "dspUpdatedAt", ColumnValues.instant(c[17]));
+            text(json, "createdAt", ColumnValues.instant(c[18]));
+            text(json, "updatedAt", ColumnValues.instant(c[19]));
+            json.writeFieldName("pacing");
+            json.writeRawValue((String) c[20]);
+            json.writeFieldName("labels");
+            json.writeRawValue((String) c[21]);
+            if (periodEnd != null) {
+                int t = CAMPAIGN_COLUMNS;
+                json.writeObjectFieldStart("metrics");
+                json.writeStringField("grain", (String) c[t]);
+                json.writeStringField("periodStart", c[t + 1].toString());
+                json.writeStringField("periodEnd", periodEnd.toString());
+                json.writeNumberField("days", ((Number) c[t + 2]).intValue());
+                json.writeStringField("currency", (String) c[t + 3]);
+                for (int i = 0; i < TOTALS_COUNTS.length; i++) {
+                    json.writeNumberField(TOTALS_COUNTS[i], ((Number) c[t + 4 + i]).longValue());
+                }
+                for (int i = 0; i < TOTALS_AMOUNTS.length; i++) {
+                    Object amount = c[t + 4 + TOTALS_COUNTS.length + i];
+                    json.writeStringField(TOTALS_AMOUNTS[i], amount == null ? null : ((BigDecimal) amount).toPlainString());
+                }
+                json.writeEndObject();
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory failed", e);
+        }
+        return out.toString();
+    }
+
+    /** A field of the value's text (a UUID's, a date's, an instant's ISO form), left out when null. */
+    private static void text(JsonGenerator json, String name, Object value) throws IOException {
+        if (value != null) {
+            json.writeStringField(name, value.toString());
+        }
+    }
+
+    /** The sort key's text as the cursor holds it and {@link CampaignSort#read} reads it back; null when it has none. */
+    private static String cursorText(Object key) {
+        if (key == null) {
+            return null;
+        }
+        if (key instanceof BigDecimal d) {
+            return d.toPlainString();
+        }
+        Instant instant = ColumnValues.instant(key);
+        return instant != null ? instant.toString() : key.toString();
     }
 
     /** The list's conditions on the campaign itself. */

@@ -13,16 +13,16 @@ import java.util.stream.Collectors;
 /**
  * The orders a campaign list can be sorted in: each a campaign column or a KPI of the period the list is asked for,
  * its SQL (the list's query names the campaign {@code e} and its period's totals {@code m}), how its cursor value is
- * written (as SQL, the text the database renders) and read back, and whether it may be null (a null sorts last in
+ * read back, and whether it may be null (a null sorts last in
  * either direction, then the id breaks ties). The KPIs are also what the list filters by.
  */
 enum CampaignSort {
-    NAME("name", "e.name", "e.name", false, v -> v),
-    START_DATE("startDate", "e.start_date", "to_char(e.start_date, 'YYYY-MM-DD')", true, LocalDate::parse),
-    END_DATE("endDate", "e.end_date", "to_char(e.end_date, 'YYYY-MM-DD')", true, LocalDate::parse),
-    BUDGET("budget", "e.budget", "e.budget::text", true, CampaignSort::decimal),
-    UPDATED_AT("updatedAt", "e.updated_at", "clp_json_instant(e.updated_at)", false, Instant::parse),
-    CREATED_AT("createdAt", "e.created_at", "clp_json_instant(e.created_at)", false, Instant::parse),
+    NAME("name", "e.name", false, v -> v),
+    START_DATE("startDate", "e.start_date", true, LocalDate::parse),
+    END_DATE("endDate", "e.end_date", true, LocalDate::parse),
+    BUDGET("budget", "e.budget", true, CampaignSort::decimal),
+    UPDATED_AT("updatedAt", "e.updated_at", false, Instant::parse),
+    CREATED_AT("createdAt", "e.created_at", false, Instant::parse),
     IMPRESSIONS("impressions", "m.impressions", false, Long::valueOf),
     CLICKS("clicks", "m.clicks", false, Long::valueOf),
     CONVERSIONS("conversions", "m.conversions", false, Long::valueOf),
@@ -42,22 +42,14 @@ enum CampaignSort {
     final String id;
     /** The sort key in the list's query. */
     final String column;
-    /** The sort key's text as the cursor holds it, rendered by the database. */
-    final String cursorText;
     final boolean nullable;
     private final Function<String, Object> parse;
 
-    CampaignSort(String id, String column, String cursorText, boolean nullable, Function<String, Object> parse) {
+    CampaignSort(String id, String column, boolean nullable, Function<String, Object> parse) {
         this.id = id;
         this.column = column;
-        this.cursorText = cursorText;
         this.nullable = nullable;
         this.parse = parse;
-    }
-
-    /** A KPI of the period's totals: its text is PostgreSQL's (a numeric's plain digits, as BigDecimal writes them). */
-    CampaignSort(String id, String column, boolean nullable, Function<String, Object> parse) {
-        this(id, column, column + "::text", nullable, parse);
     }
 
     /** A KPI of the period's metrics, rather than a column of the campaign. */

@@ -11,7 +11,7 @@ import java.util.UUID;
 /**
  * A campaign as the API shows it; {@code children} only when one campaign is read, {@code metrics} only in a list over a
  * period; like every view, without the fields that are null (the JSON columns and the totals' KPIs excepted). The list
- * writes the same shape in SQL ({@link CampaignList}); a test holds the two to each other.
+ * writes the same shape from its query's rows ({@link CampaignList}); a test holds the two to each other.
  */
 public record CampaignView(UUID id, String dspType, UUID dspAccountId, String externalId, String name,
                            String advertiserId, String advertiserName, String status, String nativeStatus,
