@@ -2,12 +2,10 @@ package io.clp.campaign.hierarchy;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.MappedSuperclass;
-import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.type.SqlTypes;
+import org.hibernate.annotations.ColumnTransformer;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
-import java.util.Map;
 
 /** A level with money and a flight: campaigns, insertion orders and line items. */
 @MappedSuperclass
@@ -27,6 +25,11 @@ public abstract class BudgetedEntity extends HierarchyEntity {
     @Column(name = "end_date")
     public LocalDate endDate;
 
-    @JdbcTypeCode(SqlTypes.JSON)
-    public Map<String, Object> pacing;
+    /**
+     * The pacing settings, a JSON object, read as its text and shown as kept: parsed into a map, its decimals would
+     * become binary floats (12345678.9 written back as 1.23456789E7).
+     */
+    @ColumnTransformer(read = "pacing::text")
+    @Column(columnDefinition = "jsonb", insertable = false, updatable = false)
+    public String pacing;
 }

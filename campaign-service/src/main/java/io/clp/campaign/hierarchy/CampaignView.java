@@ -1,11 +1,12 @@
 package io.clp.campaign.hierarchy;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -17,7 +18,8 @@ public record CampaignView(UUID id, String dspType, UUID dspAccountId, String ex
                            String advertiserId, String advertiserName, String status, String nativeStatus,
                            Budget budget, String budgetType, LocalDate startDate, LocalDate endDate, Instant removedAt,
                            int syncVersion, Instant lastSyncedAt, Instant dspUpdatedAt, Instant createdAt, Instant updatedAt,
-                           Map<String, Object> pacing, JsonNode labels,
+                           @JsonRawValue @Schema(type = SchemaType.OBJECT) String pacing,
+                           @JsonRawValue @Schema(type = SchemaType.ARRAY) String labels,
                            @JsonInclude(JsonInclude.Include.NON_NULL) Counts children,
                            @JsonInclude(JsonInclude.Include.NON_NULL) PeriodTotals metrics) {
 
@@ -35,6 +37,6 @@ public record CampaignView(UUID id, String dspType, UUID dspAccountId, String ex
         return new CampaignView(c.id, c.dspType.name(), c.dspAccountId, c.externalId, c.name, c.advertiserId,
                 c.advertiserName, c.status, c.nativeStatus, Budget.of(c.budget, c.currency), c.budgetType, c.startDate,
                 c.endDate, c.removedAt, c.syncVersion, c.lastSyncedAt, c.dspUpdatedAt, c.createdAt, c.updatedAt, c.pacing,
-                Labels.parse(c.labels), children, null);
+                Labels.json(c.labels), children, null);
     }
 }

@@ -47,8 +47,8 @@ public abstract class HierarchyEntity extends PanacheEntityBase {
     public String nativeStatus;
 
     /**
-     * The labels, a JSON array, read as its text: Hibernate Reactive's JSON type reads JSON objects only
-     * (a {@code jsonb} array fails with a ClassCastException), so the view parses it.
+     * The labels, a JSON array, read as its text and shown as kept (Hibernate Reactive's JSON type reads JSON
+     * objects only: a {@code jsonb} array fails with a ClassCastException).
      */
     @ColumnTransformer(read = "labels::text")
     @Column(columnDefinition = "jsonb", insertable = false, updatable = false)

@@ -132,7 +132,7 @@ class CampaignHierarchyResourceTest {
                 + "dsp_updated_at = '2026-02-28 23:59:59.123456+00', last_synced_at = NULL WHERE id = ?", ids.get(0));
         TestDatabase.execute("UPDATE campaign.campaigns SET pacing = '{}', labels = '[]', created_at = '2026-03-01 09:30:00.25+00', advertiser_name = 'Brand \"quoted\" \\ name', "
                 + "removed_at = '2026-04-01 00:00:00.000001+00' WHERE id = ?", ids.get(1));
-        TestDatabase.execute("UPDATE campaign.campaigns SET pacing = '{\"mode\": \"ahead\", \"rate\": 1.25, \"caps\": [1, 2]}', "
+        TestDatabase.execute("UPDATE campaign.campaigns SET pacing = '{\"mode\": \"ahead\", \"rate\": 1.25, \"dailyMax\": 12345678.9, \"caps\": [1, 2]}', "
                 + "labels = '[\"a\", {\"k\": \"v\"}]', budget_type = 'daily' WHERE id = ?", ids.get(2));
         User viewer = User.member(orgId, "viewer");
 
@@ -154,6 +154,12 @@ class CampaignHierarchyResourceTest {
         assertThat(listed.get(1).get("budget")).isEqualTo(Map.of("amount", "0.123456", "currency", "EUR"));
         assertThat(listed.get(1).get("createdAt")).isEqualTo("2026-03-01T09:30:00.250Z");
         assertThat(listed.get(1).get("advertiserName")).isEqualTo("Brand \"quoted\" \\ name");
+        // the JSON columns are shown as kept, in the list and in the campaign's own read: no decimal turned binary float
+        for (String path : List.of("/campaigns?includeRemoved=true", "/campaigns/" + ids.get(2))) {
+            String body = given().auth().oauth2(TestTokens.token(viewer)).when().get(base(orgId) + path)
+                    .then().statusCode(200).extract().asString();
+            assertThat(body).as(path).contains("12345678.9").doesNotContain("1.23456789E7");
+        }
     }
 
     @Test
