@@ -75,17 +75,26 @@ final class ApiBench {
     }
 
     /**
-     * The campaign list the service is asked for, as the SQL the service runs for it (HierarchyRepository): a first page,
-     * and a page after a cursor, a row comparison that bounds the KPI index's range.
+     * The campaign list the service is asked for, as the SQL the service runs for it (CampaignList): the same columns
+     * in the same order, the same conditions with the same values bound (the grain and the status too), the page's limit
+     * bound as well; a first page, and a page after a cursor, a row comparison that bounds the KPI index's range.
      */
     static final String LIST_SQL = """
-            SELECT c.*, m.* FROM campaign.campaign_period_metrics m JOIN campaign.campaigns c ON c.id = m.campaign_id
-            WHERE m.org_id = ?::uuid AND m.grain = 'month' AND m.period_start = ?::date AND c.org_id = ?::uuid
-              AND c.status IN ('active') AND c.removed_at IS NULL AND m.roas >= ?::numeric AND m.spend IS NOT NULL%s
-            ORDER BY m.spend DESC, m.campaign_id DESC LIMIT 51
+            SELECT e.id, CAST(e.dsp_type AS text), e.dsp_account_id, e.external_id, e.name, e.advertiser_id, e.advertiser_name,
+                   e.status, e.native_status, e.budget, e.currency, e.budget_type, e.start_date, e.end_date, e.removed_at,
+                   e.sync_version, e.last_synced_at, e.dsp_updated_at, e.created_at, e.updated_at, CAST(e.pacing AS text),
+                   CAST(e.labels AS text), m.grain, m.period_start, m.days, m.currency AS totals_currency, m.impressions, m.clicks,
+                   m.conversions, m.views, m.spend, m.revenue, m.billed_spend, m.ctr, m.cpc, m.cpm, m.cpa, m.cvr, m.roas,
+                   m.spend AS sort_key
+            FROM campaign.campaign_period_metrics m JOIN campaign.campaigns e ON e.id = m.campaign_id
+            WHERE m.org_id = ?::uuid AND m.grain = ? AND m.period_start = ?::date AND e.org_id = ?::uuid
+              AND e.status IN (?) AND e.removed_at IS NULL AND m.roas >= ?::numeric AND m.spend IS NOT NULL%s
+            ORDER BY m.spend DESC, m.campaign_id DESC LIMIT ?
             """;
     static final String FIRST_PAGE_SQL = LIST_SQL.formatted("");
     static final String NEXT_PAGE_SQL = LIST_SQL.formatted("\n  AND (m.spend, m.campaign_id) < (?::numeric, ?::uuid)");
+    /** The list's page size; its query asks for one row more, which only tells that another page follows. */
+    static final int LIST_LIMIT = 50;
     /** The 90-day series' look-up of its campaign and its points (EntitySeries), in the same scope. */
     static final String SERIES_CAMPAIGN = "SELECT id FROM campaign.campaigns WHERE id = ?::uuid AND org_id = ?::uuid";
     static final String SERIES_SQL = """
@@ -158,7 +167,7 @@ final class ApiBench {
                 Call listSql = w -> jdbc.list(w, pages.get(ThreadLocalRandom.current().nextInt(pages.size())));
                 Call seriesSql = w -> jdbc.series(w, series.get(ThreadLocalRandom.current().nextInt(series.size())));
 
-                out.println("  campaign list (a month by spend, active, ROAS >= " + MIN_ROAS + ", 50 a page):");
+                out.println("  campaign list (a month by spend, active, ROAS >= " + MIN_ROAS + ", " + LIST_LIMIT + " a page):");
                 Measured ls = closed("service", listService, o);
                 Measured lq = closed("SQL    ", listSql, o);
                 Measured lsr = open("service", listService, o, workers);
@@ -308,7 +317,7 @@ final class ApiBench {
         List<ListPage> pages = new ArrayList<>();
         for (LocalDate month : months) {
             String url = base + "/campaigns?period=" + month + "&sort=spend&order=desc&status=active&kpi=roas:gte:" + MIN_ROAS
-                    + "&limit=50";
+                    + "&limit=" + LIST_LIMIT;
             pages.add(new ListPage(url, month, null, null));
             JsonNode page = client.send("GET", url, token, null, 200);
             String cursor = page.path("nextCursor").asText(null);
@@ -368,13 +377,17 @@ final class ApiBench {
             scope(c);
             try (PreparedStatement ps = c.prepareStatement(page.afterId() == null ? FIRST_PAGE_SQL : NEXT_PAGE_SQL)) {
                 ps.setString(1, orgId);
-                ps.setString(2, page.month().toString());
-                ps.setString(3, orgId);
-                ps.setString(4, MIN_ROAS);
+                ps.setString(2, "month");
+                ps.setString(3, page.month().toString());
+                ps.setString(4, orgId);
+                ps.setString(5, "active");
+                ps.setString(6, MIN_ROAS);
+                int next = 7;
                 if (page.afterId() != null) {
-                    ps.setString(5, page.afterSpend());
-                    ps.setString(6, page.afterId());
+                    ps.setString(next++, page.afterSpend());
+                    ps.setString(next++, page.afterId());
                 }
+                ps.setInt(next, LIST_LIMIT + 1);
                 int n = drain(ps);
                 c.commit();
                 return n > 0;

@@ -52,20 +52,19 @@ public class CampaignHierarchy {
      */
     public Uni<String> campaigns(UUID orgId, CampaignQuery.Params params) {
         CampaignQuery query = CampaignQuery.of(params);
+        String period = query.period().map(CampaignQuery.Period::id).orElse(CampaignQuery.NO_PERIOD);
         return work.run(orgId, Permission.CAMPAIGN_READ, () -> CampaignList.rows(orgId, query)).map(rows -> {
-            boolean more = rows.size() > query.limit();
-            List<CampaignList.Row> page = more ? rows.subList(0, query.limit()) : rows;
-            StringBuilder json = new StringBuilder(64 + page.stream().mapToInt(r -> r.json().length() + 1).sum()).append("{\"items\":[");
-            for (int i = 0; i < page.size(); i++) {
-                json.append(i == 0 ? "" : ",").append(page.get(i).json());
+            Page<CampaignList.Row> page = Page.of(rows, query.limit(),
+                    last -> new SortCursor(query.sort(), query.descending(), period, last.key(), last.id()).encode());
+            List<CampaignList.Row> items = page.items();
+            StringBuilder json = new StringBuilder(64 + items.stream().mapToInt(r -> r.json().length() + 1).sum()).append("{\"items\":[");
+            for (int i = 0; i < items.size(); i++) {
+                json.append(i == 0 ? "" : ",").append(items.get(i).json());
             }
             json.append(']');
-            if (more) {
-                CampaignList.Row last = page.get(page.size() - 1);
-                String cursor = new SortCursor(query.sort(), query.descending(),
-                        query.period().map(CampaignQuery.Period::id).orElse(CampaignQuery.NO_PERIOD), last.key(), last.id()).encode();
+            if (page.nextCursor() != null) {
                 // base64url: nothing in it needs escaping; the last page has none, as every page of the API
-                json.append(",\"nextCursor\":\"").append(cursor).append('"');
+                json.append(",\"nextCursor\":\"").append(page.nextCursor()).append('"');
             }
             return json.append('}').toString();
         });

@@ -122,12 +122,17 @@ final class CampaignList {
                 }));
     }
 
-    /** Up to {@code max} rows of the query, written; {@code periodEnd} the last day of the period, null without one. */
+    /**
+     * Up to {@code max} rows of the query, written; {@code periodEnd} the last day of the period, null without one. The
+     * limit is bound as a parameter, as every value of the list is, so that each shape of the query is one statement
+     * text whatever the page size (and the undefined KPIs' remainder of a page).
+     */
     private static Uni<List<Row>> page(String sql, Map<String, Object> params, int max, LocalDate periodEnd) {
-        String limited = sql + " LIMIT " + max;
+        String limited = sql + " LIMIT :limit";
         return Panache.getSession().chain(session -> {
             var query = session.createNativeQuery(limited, Object[].class);
             params.forEach(query::setParameter);
+            query.setParameter("limit", max);
             return query.getResultList();
         }).map(rows -> rows.stream().map(r -> new Row(write(r, periodEnd), cursorText(r[r.length - 1]), (UUID) r[0])).toList());
     }

@@ -4,6 +4,7 @@ import io.clp.platform.problem.ProblemException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -36,6 +37,25 @@ class CursorTest {
         assertThat(page.items()).containsExactly(a, b);
         assertThat(Cursor.decode(page.nextCursor()).id()).isEqualTo(b);
         assertThat(Page.of(List.of(a), 2, id -> new Cursor(t, id), id -> id).nextCursor()).isNull();
+    }
+
+    @Test
+    void aPageOfTheRowsThemselvesKeepsTheLimitAndEncodesItsOwnCursorOnlyWhenMoreFollow() {
+        List<String> asked = new ArrayList<>();
+        Page<String> page = Page.of(List.of("a", "b", "c"), 2, last -> {
+            asked.add(last);
+            return "after-" + last;
+        });
+
+        assertThat(page.items()).containsExactly("a", "b");
+        assertThat(page.nextCursor()).isEqualTo("after-b");
+        Page<String> last = Page.of(List.of("a", "b"), 2, row -> {
+            asked.add(row);
+            return "after-" + row;
+        });
+        assertThat(last.items()).containsExactly("a", "b");
+        assertThat(last.nextCursor()).isNull();
+        assertThat(asked).containsExactly("b");
     }
 
     @Test
