@@ -3,7 +3,8 @@ package io.clp.campaign.hierarchy;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.clp.campaign.query.ColumnValues;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import io.clp.platform.tx.SessionSql;
+import io.clp.platform.tx.SqlParams;
 import io.smallrye.mutiny.Uni;
 
 import java.io.IOException;
@@ -15,9 +16,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -61,32 +60,29 @@ final class CampaignList {
 
     /** The page's rows, at most {@code limit + 1}: the extra row only tells that another page follows. */
     static Uni<List<Row>> rows(UUID orgId, CampaignQuery q) {
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("org", orgId);
+        SqlParams params = new SqlParams();
+        String org = params.bind(orgId);
         StringBuilder select = new StringBuilder("SELECT ").append(CAMPAIGN);
         StringBuilder where = new StringBuilder();
         if (q.period().isEmpty()) {
-            select.append(", ").append(q.sort().column).append(" AS sort_key FROM campaigns e WHERE e.org_id = :org");
+            select.append(", ").append(q.sort().column).append(" AS sort_key FROM campaigns e WHERE e.org_id = ").append(org);
             filters(where, params, q);
             keysetOnCampaign(where, params, q);
-            return page(select.append(where).toString(), params, q.limit() + 1, null);
+            return page(select.append(where), params, q.limit() + 1, null);
         }
         CampaignQuery.Period period = q.period().get();
         LocalDate periodEnd = period.grain().end(period.start());
         select.append(TOTALS).append(", ").append(q.sort().column).append(" AS sort_key")
                 .append(" FROM campaign_period_metrics m JOIN campaigns e ON e.id = m.campaign_id")
-                .append(" WHERE m.org_id = :org AND m.grain = :grain AND m.period_start = :period AND e.org_id = :org");
-        params.put("grain", period.grain().id());
-        params.put("period", period.start());
+                .append(" WHERE m.org_id = ").append(org).append(" AND m.grain = ").append(params.bind(period.grain().id()))
+                .append(" AND m.period_start = ").append(params.bind(period.start())).append(" AND e.org_id = ").append(org);
         filters(where, params, q);
-        for (int k = 0; k < q.kpis().size(); k++) {
-            KpiFilter f = q.kpis().get(k);
-            where.append(" AND ").append(f.kpi().column).append(' ').append(f.op().sql).append(" :kpi").append(k);
-            params.put("kpi" + k, f.value());
+        for (KpiFilter f : q.kpis()) {
+            where.append(" AND ").append(f.kpi().column).append(' ').append(f.op().sql).append(' ').append(params.bind(f.value()));
         }
         if (!q.sort().kpi()) {
             keysetOnCampaign(where, params, q);
-            return page(select.append(where).toString(), params, q.limit() + 1, periodEnd);
+            return page(select.append(where), params, q.limit() + 1, periodEnd);
         }
         String key = q.sort().column;
         String direction = q.descending() ? " DESC" : " ASC";
@@ -94,28 +90,25 @@ final class CampaignList {
         boolean inNulls = q.after().map(a -> a.value() == null).orElse(false);
         // the campaigns whose KPI is undefined, after all the others: by id, a plain range of the KPI's index (NULL key)
         StringBuilder nulls = new StringBuilder(select).append(where).append(" AND ").append(key).append(" IS NULL");
-        Map<String, Object> nullParams = new LinkedHashMap<>(params);
+        SqlParams nullParams = params.copy();
         if (inNulls) {
-            nulls.append(" AND m.campaign_id").append(cmp).append(":afterId");
-            nullParams.put("afterId", q.after().get().id());
+            nulls.append(" AND m.campaign_id").append(cmp).append(nullParams.bind(q.after().get().id()));
         }
         nulls.append(" ORDER BY m.campaign_id").append(direction);
         if (inNulls) {
-            return page(nulls.toString(), nullParams, q.limit() + 1, periodEnd);
+            return page(nulls, nullParams, q.limit() + 1, periodEnd);
         }
         where.append(" AND ").append(key).append(" IS NOT NULL");
-        q.after().ifPresent(after -> {
-            where.append(" AND (").append(key).append(", m.campaign_id)").append(cmp).append("(:afterKey, :afterId)");
-            params.put("afterKey", bindable(q.sort().read(after.value())));
-            params.put("afterId", after.id());
-        });
+        q.after().ifPresent(after -> where.append(" AND (").append(key).append(", m.campaign_id)").append(cmp)
+                .append('(').append(params.bind(bindable(q.sort().read(after.value())))).append(", ")
+                .append(params.bind(after.id())).append(')'));
         where.append(" ORDER BY ").append(key).append(direction).append(", m.campaign_id").append(direction);
-        Uni<List<Row>> valued = page(select.append(where).toString(), params, q.limit() + 1, periodEnd);
+        Uni<List<Row>> valued = page(select.append(where), params, q.limit() + 1, periodEnd);
         if (!q.sort().nullable) {
             return valued;
         }
         return valued.chain(rows -> rows.size() > q.limit() ? Uni.createFrom().item(rows)
-                : page(nulls.toString(), nullParams, q.limit() + 1 - rows.size(), periodEnd).map(more -> {
+                : page(nulls, nullParams, q.limit() + 1 - rows.size(), periodEnd).map(more -> {
                     List<Row> all = new ArrayList<>(rows);
                     all.addAll(more);
                     return all;
@@ -125,16 +118,14 @@ final class CampaignList {
     /**
      * Up to {@code max} rows of the query, written; {@code periodEnd} the last day of the period, null without one. The
      * limit is bound as a parameter, as every value of the list is, so that each shape of the query is one statement
-     * text whatever the page size (and the undefined KPIs' remainder of a page).
+     * text whatever the page size (and the undefined KPIs' remainder of a page). The query runs on the unit of work's
+     * connection without the ORM ({@link SessionSql}): the list's unit of work only reads.
      */
-    private static Uni<List<Row>> page(String sql, Map<String, Object> params, int max, LocalDate periodEnd) {
-        String limited = sql + " LIMIT :limit";
-        return Panache.getSession().chain(session -> {
-            var query = session.createNativeQuery(limited, Object[].class);
-            params.forEach(query::setParameter);
-            query.setParameter("limit", max);
-            return query.getResultList();
-        }).map(rows -> rows.stream().map(r -> new Row(write(r, periodEnd), cursorText(r[r.length - 1]), (UUID) r[0])).toList());
+    private static Uni<List<Row>> page(StringBuilder sql, SqlParams params, int max, LocalDate periodEnd) {
+        SqlParams bound = params.copy();
+        String limited = sql + " LIMIT " + bound.bind((long) max);
+        return SessionSql.rows(limited, bound.values())
+                .map(rows -> rows.stream().map(r -> new Row(write(r, periodEnd), cursorText(r[r.length - 1]), (UUID) r[0])).toList());
     }
 
     /**
@@ -215,48 +206,48 @@ final class CampaignList {
     }
 
     /** The list's conditions on the campaign itself. */
-    private static void filters(StringBuilder where, Map<String, Object> params, CampaignQuery q) {
-        in(where, params, "CAST(e.dsp_type AS text)", "dspType", q.dspTypes().stream().map(Enum::name).toList());
-        q.dspAccountId().ifPresent(id -> condition(where, params, "e.dsp_account_id = :account", "account", id));
-        in(where, params, "e.status", "status", q.statuses());
-        q.advertiserId().ifPresent(id -> condition(where, params, "e.advertiser_id = :advertiser", "advertiser", id));
+    private static void filters(StringBuilder where, SqlParams params, CampaignQuery q) {
+        in(where, params, "CAST(e.dsp_type AS text)", q.dspTypes().stream().map(Enum::name).toList());
+        q.dspAccountId().ifPresent(id -> where.append(" AND e.dsp_account_id = ").append(params.bind(id)));
+        in(where, params, "e.status", q.statuses());
+        q.advertiserId().ifPresent(id -> where.append(" AND e.advertiser_id = ").append(params.bind(id)));
         // both sides lower-cased by PostgreSQL, so its case rules (not Java's) decide; the text's own % and _ match literally
-        q.nameContains().ifPresent(text -> condition(where, params, "lower(e.name) LIKE lower(:name) ESCAPE '!'", "name",
-                "%" + text.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"));
-        q.startDateFrom().ifPresent(d -> condition(where, params, "e.start_date >= :startFrom", "startFrom", d));
-        q.startDateTo().ifPresent(d -> condition(where, params, "e.start_date <= :startTo", "startTo", d));
-        q.endDateFrom().ifPresent(d -> condition(where, params, "e.end_date >= :endFrom", "endFrom", d));
-        q.endDateTo().ifPresent(d -> condition(where, params, "e.end_date <= :endTo", "endTo", d));
+        q.nameContains().ifPresent(text -> where.append(" AND lower(e.name) LIKE lower(")
+                .append(params.bind("%" + text.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"))
+                .append(") ESCAPE '!'"));
+        q.startDateFrom().ifPresent(d -> where.append(" AND e.start_date >= ").append(params.bind(d)));
+        q.startDateTo().ifPresent(d -> where.append(" AND e.start_date <= ").append(params.bind(d)));
+        q.endDateFrom().ifPresent(d -> where.append(" AND e.end_date >= ").append(params.bind(d)));
+        q.endDateTo().ifPresent(d -> where.append(" AND e.end_date <= ").append(params.bind(d)));
         if (!q.includeRemoved()) {
             where.append(" AND e.removed_at IS NULL");
         }
     }
 
     /** A condition that the column is one of the values (none: no condition), a parameter each. */
-    private static void in(StringBuilder where, Map<String, Object> params, String column, String name, List<String> values) {
+    private static void in(StringBuilder where, SqlParams params, String column, List<String> values) {
         if (values.isEmpty()) {
             return;
         }
         where.append(" AND ").append(column).append(" IN (");
         for (int i = 0; i < values.size(); i++) {
-            where.append(i == 0 ? ":" : ", :").append(name).append(i);
-            params.put(name + i, values.get(i));
+            where.append(i == 0 ? "" : ", ").append(params.bind(values.get(i)));
         }
         where.append(')');
     }
 
     /** The keyset condition and order of a sort by a column of the campaign. */
-    private static void keysetOnCampaign(StringBuilder where, Map<String, Object> params, CampaignQuery q) {
+    private static void keysetOnCampaign(StringBuilder where, SqlParams params, CampaignQuery q) {
         String key = q.sort().column;
         String cmp = q.descending() ? "<" : ">";
         q.after().ifPresent(after -> {
-            params.put("afterId", after.id());
+            String afterId = params.bind(after.id());
             if (after.value() == null) {
-                where.append(" AND (").append(key).append(" IS NULL AND e.id ").append(cmp).append(" :afterId)");
+                where.append(" AND (").append(key).append(" IS NULL AND e.id ").append(cmp).append(' ').append(afterId).append(')');
             } else {
-                params.put("afterKey", bindable(q.sort().read(after.value())));
-                where.append(" AND (").append(key).append(' ').append(cmp).append(" :afterKey OR (").append(key)
-                        .append(" = :afterKey AND e.id ").append(cmp).append(" :afterId)");
+                String afterKey = params.bind(bindable(q.sort().read(after.value())));
+                where.append(" AND (").append(key).append(' ').append(cmp).append(' ').append(afterKey).append(" OR (").append(key)
+                        .append(" = ").append(afterKey).append(" AND e.id ").append(cmp).append(' ').append(afterId).append(')');
                 if (q.sort().nullable) {
                     where.append(" OR ").append(key).append(" IS NULL");
                 }
@@ -265,11 +256,6 @@ final class CampaignList {
         });
         String direction = q.descending() ? " DESC" : " ASC";
         where.append(" ORDER BY ").append(key).append(direction).append(" NULLS LAST, e.id").append(direction);
-    }
-
-    private static void condition(StringBuilder where, Map<String, Object> params, String condition, String name, Object value) {
-        where.append(" AND ").append(condition);
-        params.put(name, value);
     }
 
     /** A cursor's key as the driver binds it to a {@code timestamptz} column: an instant at UTC. */

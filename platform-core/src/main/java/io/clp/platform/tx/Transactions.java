@@ -23,16 +23,16 @@ public class Transactions {
 
     static final String STAMP = """
             INSERT INTO transaction_context (id, tx_id, actor, user_id, actor_name, request_id, service, created_at)
-            VALUES (gen_random_uuid(), pg_current_xact_id()::text::bigint % 4294967296, ?1, CAST(?2 AS uuid), ?3, ?4, ?5, now())
+            VALUES (gen_random_uuid(), pg_current_xact_id()::text::bigint % 4294967296, $1, CAST($2 AS uuid), $3, $4, $5, now())
             """;
 
     static final String SCOPE = """
-            SELECT set_config('clp.user_id', coalesce(?1, ''), true), set_config('clp.scope', ?2, true)
+            SELECT set_config('clp.user_id', coalesce($1, ''), true), set_config('clp.scope', $2, true)
             """;
 
     static final String ALLOW_ORG = """
             SELECT set_config('clp.org_ids',
-                concat_ws(',', NULLIF(current_setting('clp.org_ids', true), ''), CAST(?1 AS text)), true)
+                concat_ws(',', NULLIF(current_setting('clp.org_ids', true), ''), CAST($1 AS text)), true)
             """;
 
     @Inject
@@ -60,13 +60,7 @@ public class Transactions {
      * event as a no-op, and attributes only what it applies).
      */
     public Uni<Void> attribute(Actor.Identity who) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(STAMP)
-                .setParameter(1, who.actor())
-                .setParameter(2, who.userId())
-                .setParameter(3, who.name())
-                .setParameter(4, who.requestId())
-                .setParameter(5, actor.serviceName())
-                .executeUpdate()).replaceWithVoid();
+        return SessionSql.update(STAMP, who.actor(), who.userId(), who.name(), who.requestId(), actor.serviceName()).replaceWithVoid();
     }
 
     /**
@@ -74,15 +68,10 @@ public class Transactions {
      * right to that organization is established.
      */
     public Uni<Void> allowOrganization(UUID orgId) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(ALLOW_ORG)
-                .setParameter(1, orgId.toString())
-                .getSingleResult()).replaceWithVoid();
+        return SessionSql.rows(ALLOW_ORG, orgId.toString()).replaceWithVoid();
     }
 
     private Uni<Void> scope(Actor.Identity who) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(SCOPE)
-                .setParameter(1, who.system() ? null : who.userId())
-                .setParameter(2, who.system() ? "system" : "user")
-                .getSingleResult()).replaceWithVoid();
+        return SessionSql.rows(SCOPE, who.system() ? null : who.userId(), who.system() ? "system" : "user").replaceWithVoid();
     }
 }

@@ -1,7 +1,7 @@
 package io.clp.tenancy.organization;
 
 import io.clp.platform.problem.Problems;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import io.clp.platform.tx.SessionSql;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -21,7 +21,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class OrganizationState {
 
-    static final String STATE = "SELECT status FROM organization_refs WHERE org_id = ?1";
+    static final String STATE = "SELECT status FROM organization_refs WHERE org_id = $1";
 
     /** Must run in a transaction that may see the organization's rows. */
     public Uni<Void> requireWritable(UUID orgId) {
@@ -50,8 +50,7 @@ public class OrganizationState {
 
     /** The organization's status; empty when the read model has no row, or no status yet, for it. */
     private Uni<Optional<OrganizationStatus>> status(UUID orgId) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(STATE, String.class)
-                        .setParameter(1, orgId).getResultList())
-                .map(rows -> rows.isEmpty() ? Optional.<OrganizationStatus>empty() : OrganizationStatus.parse(rows.get(0)));
+        return SessionSql.rows(STATE, orgId)
+                .map(rows -> rows.isEmpty() ? Optional.<OrganizationStatus>empty() : OrganizationStatus.parse((String) rows.get(0)[0]));
     }
 }

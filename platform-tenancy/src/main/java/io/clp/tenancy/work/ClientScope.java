@@ -1,9 +1,9 @@
 package io.clp.tenancy.work;
 
+import io.clp.platform.tx.SessionSql;
 import io.clp.tenancy.grant.GrantAction;
 import io.clp.tenancy.security.Admission;
 import io.clp.tenancy.security.Role;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -22,7 +22,7 @@ public class ClientScope {
     static final String LIMIT = """
             SELECT set_config('clp.client_scope',
                 (SELECT coalesce(string_agg(DISTINCT entity_id::text, ','), 'none') FROM entity_grant_refs
-                 WHERE org_id = ?1 AND user_id = ?2 AND entity_type = ?3 AND revoked_at IS NULL AND ?4 = ANY (actions)
+                 WHERE org_id = $1 AND user_id = $2 AND entity_type = $3 AND revoked_at IS NULL AND $4 = ANY (actions)
                    AND (expires_at IS NULL OR expires_at > now())), true)
             """;
 
@@ -35,11 +35,6 @@ public class ClientScope {
         if (!limited(admission)) {
             return Uni.createFrom().voidItem();
         }
-        return Panache.getSession().chain(session -> session.createNativeQuery(LIMIT)
-                .setParameter(1, admission.orgId())
-                .setParameter(2, admission.userId())
-                .setParameter(3, ENTITY_TYPE)
-                .setParameter(4, GrantAction.VIEW.id())
-                .getSingleResult()).replaceWithVoid();
+        return SessionSql.rows(LIMIT, admission.orgId(), admission.userId(), ENTITY_TYPE, GrantAction.VIEW.id()).replaceWithVoid();
     }
 }

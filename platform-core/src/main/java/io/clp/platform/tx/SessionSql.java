@@ -1,0 +1,73 @@
+package io.clp.platform.tx;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.vertx.sqlclient.data.Numeric;
+import org.hibernate.reactive.mutiny.Mutiny;
+import org.hibernate.reactive.mutiny.impl.MutinySessionImpl;
+import org.hibernate.reactive.pool.ReactiveConnection;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Statements that are ours to write (a unit of work's settings, a hot path's set-based read) run on the current unit
+ * of work's connection, in its transaction, straight through the reactive PostgreSQL client: no query object, no
+ * query plan, no result mapping. A native query through the session costs far more than its round trip (its plan is
+ * never found in Hibernate Reactive's plan cache, so each one builds and stores another), which is the better part of
+ * a short request's work.
+ *
+ * <p>Placeholders are PostgreSQL's own ({@code $1}, {@code $2}, ...; see {@link SqlParams}). Values bind as the reactive
+ * client binds them (UUID, String, LocalDate, OffsetDateTime, BigDecimal, Integer, Long, Boolean, arrays of them), and
+ * columns arrive as it decodes them, except that numerics arrive as {@link BigDecimal}. Failures are the
+ * session's: a database error arrives as Hibernate's exception for it, as from a native query.
+ *
+ * <p>The session is not flushed first: use it for statements that do not read the unit's own pending entity changes
+ * (a unit's settings before its work, a read-only unit's reads), or flush before.
+ */
+public final class SessionSql {
+
+    private SessionSql() {
+    }
+
+    /** The statement's rows, each an array of its columns in order. */
+    public static Uni<List<Object[]>> rows(String sql, Object... params) {
+        return Panache.getSession()
+                .chain(session -> Uni.createFrom().completionStage(() -> connection(session).select(sql, params)))
+                .map(result -> {
+                    List<Object[]> rows = new ArrayList<>(result.size());
+                    result.forEachRemaining(row -> {
+                        for (int i = 0; i < row.length; i++) {
+                            if (row[i] instanceof Numeric n) {
+                                row[i] = decimal(n);
+                            }
+                        }
+                        rows.add(row);
+                    });
+                    return rows;
+                });
+    }
+
+    /** Runs the statement for its effect (a setting, a write); the number of rows it changed. */
+    public static Uni<Integer> update(String sql, Object... params) {
+        return Panache.getSession()
+                .chain(session -> Uni.createFrom().completionStage(() -> connection(session).update(sql, params)));
+    }
+
+    /** The session's connection: Hibernate Reactive's session implementation (the one Quarkus provides) hands it over. */
+    private static ReactiveConnection connection(Mutiny.Session session) {
+        if (session instanceof MutinySessionImpl impl) {
+            return impl.getReactiveConnection();
+        }
+        throw new IllegalStateException("a session of another implementation: " + session.getClass().getName());
+    }
+
+    /** A numeric column's value; PostgreSQL's NaN has no decimal, and no column of ours holds it. */
+    private static BigDecimal decimal(Numeric n) {
+        if (n.isNaN()) {
+            throw new IllegalStateException("a numeric column holds NaN");
+        }
+        return n.bigDecimalValue();
+    }
+}
