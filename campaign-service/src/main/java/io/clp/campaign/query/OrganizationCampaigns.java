@@ -1,6 +1,6 @@
 package io.clp.campaign.query;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
+import io.clp.platform.tx.SessionSql;
 import io.smallrye.mutiny.Uni;
 
 import java.util.UUID;
@@ -11,14 +11,12 @@ import java.util.UUID;
  */
 public final class OrganizationCampaigns {
 
-    private static final String CAMPAIGN = "SELECT id FROM campaigns WHERE id = ?1 AND org_id = ?2";
+    private static final String CAMPAIGN = "SELECT id FROM campaigns WHERE id = $1 AND org_id = $2";
 
     private OrganizationCampaigns() {
     }
 
     public static Uni<UUID> find(UUID orgId, UUID campaignId) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(CAMPAIGN, UUID.class)
-                .setParameter(1, campaignId).setParameter(2, orgId).getResultList())
-                .map(ids -> ids.isEmpty() ? null : ids.get(0));
+        return SessionSql.rows(CAMPAIGN, campaignId, orgId).map(rows -> rows.isEmpty() ? null : (UUID) rows.get(0)[0]);
     }
 }

@@ -3,9 +3,9 @@ package io.clp.campaign.summary;
 import io.clp.campaign.query.OrganizationCampaigns;
 import io.clp.campaign.query.QueryEntity;
 import io.clp.platform.problem.Problems;
+import io.clp.platform.tx.SessionSql;
 import io.clp.tenancy.security.Permission;
 import io.clp.tenancy.work.OrganizationWork;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -31,8 +31,8 @@ public class EntitySeries {
             FROM campaign_metrics m
             CROSS JOIN LATERAL (SELECT %1$s AS start) p
             LEFT JOIN clients c ON c.id = m.client_id
-            WHERE m.entity_level = :level AND m.entity_id = :entity AND m.metric_date BETWEEN :from AND :to
-              AND m.org_id = :org AND m.campaign_id = :campaign
+            WHERE m.entity_level = $1 AND m.entity_id = $2 AND m.metric_date BETWEEN $3 AND $4
+              AND m.org_id = $5 AND m.campaign_id = $6
             GROUP BY p.start, m.currency, c.currency
             ORDER BY p.start, m.currency, c.currency
             """;
@@ -73,9 +73,7 @@ public class EntitySeries {
             case MONTH -> "((p.start + interval '1 month')::date - p.start - 1)";
         };
         String sql = POINTS.formatted(start, end);
-        return Panache.getSession().chain(s -> s.createNativeQuery(sql, Object[].class).setParameter("level", level)
-                        .setParameter("entity", entity).setParameter("from", q.from()).setParameter("to", q.grain().end(q.grain().start(q.to())))
-                        .setParameter("org", orgId).setParameter("campaign", campaignId).getResultList())
+        return SessionSql.rows(sql, level, entity, q.from(), q.grain().end(q.grain().start(q.to())), orgId, campaignId)
                 .map(Summaries::fold);
     }
 }
