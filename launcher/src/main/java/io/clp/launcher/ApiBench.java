@@ -32,6 +32,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * goal at most 20 ms, counted from when each request was due so that a stalled server is not hidden). The bench's
  * campaigns are written straight into the database (the service's own metrics triggers keep their period totals),
  * with the audit trail's change capture paused meanwhile: it records them once the bench ends.
+ *
+ * <p>The bench runs on the machine it measures, its workers sharing the cores with the service and PostgreSQL, so
+ * whatever its own requests cost is taken from what it measures: both sides are sent as cheaply, the SQL over one JDBC
+ * connection a worker, the HTTP requests blocking on the worker's thread over kept-alive HTTP/1.1 connections of the
+ * JDK's {@link java.net.HttpURLConnection} ({@link BenchClient#getDiscarding}), each answer's body read and discarded.
  */
 final class ApiBench {
 
@@ -69,7 +74,7 @@ final class ApiBench {
         }
     }
 
-    /** One request of a workload, on the worker's own connection (JDBC) or the shared client (HTTP); true when it succeeded. */
+    /** One request of a workload, on the worker's own connection (JDBC) or a kept-alive one (HTTP); true when it succeeded. */
     interface Call {
         boolean run(int worker) throws Exception;
     }
