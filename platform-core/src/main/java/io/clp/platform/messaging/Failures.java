@@ -7,6 +7,7 @@ import jakarta.ws.rs.WebApplicationException;
 
 import java.io.IOException;
 import java.nio.channels.UnresolvedAddressException;
+import java.sql.SQLException;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.TimeoutException;
 
@@ -65,6 +66,11 @@ public final class Failures {
         }
         if (e instanceof PgException pg && pg.getSqlState() != null) {
             return permanentSqlState(pg.getSqlState());
+        }
+        if (e instanceof SQLException sql && sql.getSQLState() != null) {
+            // Hibernate Reactive hands a database error over as a JDBCException over an SQLException that carries
+            // the SQLSTATE but not the PgException it came from (as does JDBC, in the ETL's COPY)
+            return permanentSqlState(sql.getSQLState());
         }
         if (e instanceof WebApplicationException web) {
             int status = web.getResponse().getStatus();

@@ -19,12 +19,16 @@ import java.util.List;
  * a short request's work.
  *
  * <p>Placeholders are PostgreSQL's own ({@code $1}, {@code $2}, ...; see {@link SqlParams}). Values bind as the reactive
- * client binds them (UUID, String, LocalDate, OffsetDateTime, BigDecimal, Integer, Long, Boolean, arrays of them), and
- * columns arrive as it decodes them, except that numerics arrive as {@link BigDecimal}. Failures are the
- * session's: a database error arrives as Hibernate's exception for it, as from a native query.
+ * client binds them (UUID, String, LocalDate, OffsetDateTime, BigDecimal, Integer, Long, Boolean); an array value is
+ * one parameter, so pass it inside the parameters' array ({@code new Object[] {ids}}), never as the whole varargs.
+ * Columns arrive as the client decodes them, except that a numeric arrives as {@link BigDecimal} (and its NaN as null,
+ * as Hibernate reads it). A database error arrives as from a native query: Hibernate's {@code JDBCException} over an
+ * {@code SQLException} that carries the SQLSTATE.
  *
- * <p>The session is not flushed first: use it for statements that do not read the unit's own pending entity changes
- * (a unit's settings before its work, a read-only unit's reads), or flush before.
+ * <p>It runs only inside a unit of work's transaction ({@link Transactions}): its settings are the transaction's and its
+ * changes are attributed to the transaction's context, so a call outside one fails instead of running on its own. The
+ * session is not flushed first: use it for statements that do not read the unit's own pending entity changes (a unit's
+ * settings before its work, a read-only unit's reads), or flush before.
  */
 public final class SessionSql {
 
@@ -57,17 +61,18 @@ public final class SessionSql {
 
     /** The session's connection: Hibernate Reactive's session implementation (the one Quarkus provides) hands it over. */
     private static ReactiveConnection connection(Mutiny.Session session) {
-        if (session instanceof MutinySessionImpl impl) {
-            return impl.getReactiveConnection();
+        if (!(session instanceof MutinySessionImpl impl)) {
+            throw new IllegalStateException("a session of another implementation: " + session.getClass().getName());
         }
-        throw new IllegalStateException("a session of another implementation: " + session.getClass().getName());
+        ReactiveConnection connection = impl.getReactiveConnection();
+        if (!connection.isTransactionInProgress()) {
+            throw new IllegalStateException("a statement of a unit of work outside its transaction");
+        }
+        return connection;
     }
 
-    /** A numeric column's value; PostgreSQL's NaN has no decimal, and no column of ours holds it. */
+    /** A numeric column's value; PostgreSQL's NaN has no decimal: null, as Hibernate reads it. */
     private static BigDecimal decimal(Numeric n) {
-        if (n.isNaN()) {
-            throw new IllegalStateException("a numeric column holds NaN");
-        }
-        return n.bigDecimalValue();
+        return n.isNaN() ? null : n.bigDecimalValue();
     }
 }

@@ -9,6 +9,7 @@ import jakarta.persistence.PersistenceException;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
+import org.hibernate.JDBCException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -16,6 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
+import java.sql.SQLException;
 import java.time.format.DateTimeParseException;
 import java.util.Set;
 import java.util.UUID;
@@ -30,6 +32,11 @@ class FailuresTest {
 
     private static PgException pg(String state) {
         return new PgException("failed", "ERROR", state, null);
+    }
+
+    /** A database error as Hibernate Reactive hands it over: its SQLSTATE on an SQLException, the PgException gone. */
+    private static Exception converted(String state) {
+        return new CompletionException(new JDBCException("error executing SQL statement", new SQLException("failed", state, 0)));
     }
 
     private static Exception unparsable() {
@@ -55,6 +62,10 @@ class FailuresTest {
                         new CompletionException(ClosedConnectionException.INSTANCE), false),
                 arguments("connection closed (Vert.x core)", new VertxException("Connection was closed", true), false),
                 arguments("server shutting down (57P01)", pg("57P01"), false),
+                arguments("deadlock (40P01), as Hibernate Reactive converts it", converted("40P01"), false),
+                arguments("server shutting down (57P01), as Hibernate Reactive converts it", converted("57P01"), false),
+                arguments("unique violation (23505), as Hibernate Reactive converts it", converted("23505"), true),
+                arguments("invalid text for a type (22P02), as Hibernate Reactive converts it", converted("22P02"), true),
                 arguments("server starting up (57P03)", pg("57P03"), false),
                 arguments("connection failure (08006)", pg("08006"), false),
                 arguments("deadlock (40P01)", new PersistenceException(pg("40P01")), false),
