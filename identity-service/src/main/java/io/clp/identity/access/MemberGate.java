@@ -4,6 +4,7 @@ import io.clp.identity.model.ApiKey;
 import io.clp.identity.model.Membership;
 import io.clp.identity.model.Organization;
 import io.clp.platform.problem.Problems;
+import io.clp.platform.tx.Transactions;
 import io.clp.tenancy.organization.OrganizationState;
 import io.clp.tenancy.security.ApiKeyClaim;
 import io.clp.tenancy.security.Caller;
@@ -43,9 +44,11 @@ import java.util.UUID;
 public class MemberGate implements OrganizationGate {
 
     private final Caller caller;
+    private final Transactions transactions;
 
-    MemberGate(Caller caller) {
+    MemberGate(Caller caller, Transactions transactions) {
         this.caller = caller;
+        this.transactions = transactions;
     }
 
     /**
@@ -81,11 +84,16 @@ public class MemberGate implements OrganizationGate {
                 }));
     }
 
-    /** The organization as the unit of work's transaction sees it: 404 deleted or unknown, 409 a change while suspended. */
+    /**
+     * The organization's rows made visible, then the organization as the unit of work's transaction sees it: 404
+     * deleted or unknown, 409 a change while suspended.
+     */
     @Override
-    public Uni<Void> requireState(UUID orgId, boolean change) {
-        return Organization.<Organization>findById(orgId).chain(org -> OrganizationState.require(orgId,
-                org == null || !org.live() ? Optional.empty() : Optional.of(org.status), change));
+    public Uni<Void> enter(UUID orgId, boolean change) {
+        return transactions.allowOrganization(orgId)
+                .chain(() -> Organization.<Organization>findById(orgId))
+                .chain(org -> OrganizationState.require(orgId, org == null || !org.live() ? Optional.empty() : Optional.of(org.status),
+                        change));
     }
 
     /** For an API key's caller, the key's row must still say the key works; people pass. */

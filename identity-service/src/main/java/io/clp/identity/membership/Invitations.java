@@ -95,7 +95,7 @@ public class Invitations {
                         .setParameter(2, user.id)
                         .getSingleResultOrNull())
                 .onItem().ifNull().failWith(() -> Problems.notFound("invitation", invitationId))
-                // scope first: a native query flushes pending changes, which the policy checks
+                // scope first: the organization's rows visible before any of them is read, locked or changed
                 .call(transactions::allowOrganization)
                 .call(orgId -> Organization.<Organization>findById(orgId, LockModeType.PESSIMISTIC_WRITE)
                         .onItem().ifNull().failWith(() -> Problems.notFound("invitation", invitationId))

@@ -21,16 +21,17 @@ import java.util.UUID;
 @ApplicationScoped
 public class OrganizationState {
 
-    static final String STATE = "SELECT status FROM organization_refs WHERE org_id = $1";
+    /** Makes the organization's rows visible to the transaction and reads its status, in one statement (db/platform V0_14). */
+    static final String ENTER = "SELECT clp_enter_organization($1)";
 
-    /** Must run in a transaction that may see the organization's rows. */
-    public Uni<Void> requireWritable(UUID orgId) {
-        return status(orgId).chain(status -> require(orgId, status, true));
-    }
-
-    /** Must run in a transaction that may see the organization's rows. */
-    public Uni<Void> requireReadable(UUID orgId) {
-        return status(orgId).chain(status -> require(orgId, status, false));
+    /**
+     * Makes the organization's rows visible to the transaction, as {@code Transactions.allowOrganization} does, and
+     * requires its state to allow the work ({@link #require}), in one statement. Call it once the caller's right to the
+     * organization is established.
+     */
+    public Uni<Void> enter(UUID orgId, boolean change) {
+        return SessionSql.rows(ENTER, orgId)
+                .chain(rows -> require(orgId, OrganizationStatus.parse((String) rows.get(0)[0]), change));
     }
 
     /**
@@ -46,11 +47,5 @@ public class OrganizationState {
                     "the organization is suspended: its data can be read but not changed"));
         }
         return Uni.createFrom().voidItem();
-    }
-
-    /** The organization's status; empty when the read model has no row, or no status yet, for it. */
-    private Uni<Optional<OrganizationStatus>> status(UUID orgId) {
-        return SessionSql.rows(STATE, orgId)
-                .map(rows -> rows.isEmpty() ? Optional.<OrganizationStatus>empty() : OrganizationStatus.parse((String) rows.get(0)[0]));
     }
 }

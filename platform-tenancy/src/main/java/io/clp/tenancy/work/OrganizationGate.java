@@ -8,7 +8,7 @@ import java.util.UUID;
 
 /**
  * How a service establishes, inside a unit of work's transaction, the caller's standing in an
- * organization and the organization's state. {@link OrganizationWork} calls it in a fixed order;
+ * organization, and enters the organization (its rows made visible, its state checked). {@link OrganizationWork} calls it in a fixed order;
  * services other than identity use {@link TokenGate} (roles from the access token, state from the
  * organization read model). identity-service, which owns memberships and organizations, supplies its
  * own gate that reads them from its tables.
@@ -25,8 +25,9 @@ public interface OrganizationGate {
     Uni<Admission> admit(UUID orgId, Permission permission, boolean permissionRequired);
 
     /**
-     * The organization's state allows the work, once its rows are visible: 404 for an organization
+     * Makes the organization's rows visible to the transaction ({@link io.clp.platform.tx.Transactions#allowOrganization})
+     * and requires the organization's state to allow the work, once the caller is admitted: 404 for an organization
      * deleted or unknown, 409 {@code organization-suspended} for a change to a suspended one.
      */
-    Uni<Void> requireState(UUID orgId, boolean change);
+    Uni<Void> enter(UUID orgId, boolean change);
 }

@@ -22,10 +22,10 @@ import java.util.function.Supplier;
  *       changes something, see {@link Permission#readsOnly});</li>
  *   <li>the access check: the caller's standing in the organization ({@link OrganizationGate#admit}):
  *       404 for a non-member, 403 without the permission;</li>
- *   <li>the organization's rows made visible to the transaction ({@link Transactions#allowOrganization}), and for a
- *       member with the client role only the rows of the clients granted to them ({@link ClientScope});</li>
- *   <li>the organization's state ({@link OrganizationGate#requireState}): 404 when deleted or unknown,
- *       409 for a change while suspended;</li>
+ *   <li>the organization entered ({@link OrganizationGate#enter}): its rows made visible to the transaction
+ *       ({@link Transactions#allowOrganization}), and its state checked: 404 when deleted or unknown, 409 for a
+ *       change while suspended (the token gate does both in one statement);</li>
+ *   <li>for a member with the client role, only the rows of the clients granted to them ({@link ClientScope});</li>
  *   <li>for work on one entity: the entity (404 when it is not the organization's), then the role or a
  *       live entity grant on it ({@link EntityAccess}): 403 when neither allows the action;</li>
  *   <li>the work itself.</li>
@@ -90,9 +90,8 @@ public class OrganizationWork {
 
     private Uni<Admission> admitted(UUID orgId, Permission permission, boolean permissionRequired, boolean change) {
         return gate.admit(orgId, permission, permissionRequired)
-                .call(() -> transactions.allowOrganization(orgId))
-                .call(clients::apply)
-                .call(() -> gate.requireState(orgId, change));
+                .call(() -> gate.enter(orgId, change))
+                .call(clients::apply);
     }
 
     private <T> Uni<T> transaction(boolean change, Supplier<Uni<T>> work) {

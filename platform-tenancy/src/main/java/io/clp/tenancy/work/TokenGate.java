@@ -44,8 +44,9 @@ public class TokenGate implements OrganizationGate {
         });
     }
 
+    /** One statement: the organization's rows made visible, and its state read from the read model. */
     @Override
-    public Uni<Void> requireState(UUID orgId, boolean change) {
-        return change ? organizations.requireWritable(orgId) : organizations.requireReadable(orgId);
+    public Uni<Void> enter(UUID orgId, boolean change) {
+        return organizations.enter(orgId, change);
     }
 }

@@ -48,14 +48,9 @@ class OrganizationWorkTest {
                 return work.get();
             });
         }
-
-        @Override
-        public Uni<Void> allowOrganization(UUID orgId) {
-            return step("allow organization");
-        }
     };
 
-    /** A gate that admits a member holding {@code holds}, or refuses with {@code refusal}; state fails with {@code stateRefusal}. */
+    /** A gate that admits a member holding {@code holds}, or refuses with {@code refusal}; entering fails with {@code stateRefusal}. */
     private OrganizationGate gate(boolean member, boolean holds, RuntimeException stateRefusal) {
         return new OrganizationGate() {
             @Override
@@ -73,9 +68,9 @@ class OrganizationWorkTest {
             }
 
             @Override
-            public Uni<Void> requireState(UUID orgId, boolean change) {
+            public Uni<Void> enter(UUID orgId, boolean change) {
                 return Uni.createFrom().deferred(() -> {
-                    calls.add(change ? "state for a change" : "state for a read");
+                    calls.add(change ? "enter for a change" : "enter for a read");
                     return stateRefusal == null ? Uni.createFrom().voidItem() : Uni.createFrom().failure(stateRefusal);
                 });
             }
@@ -124,7 +119,7 @@ class OrganizationWorkTest {
         String result = work(gate(true, true, null), false).onEntity(ORG, Permission.DSP_ACCOUNT_UPDATE, "dsp_account", ENTITY,
                 () -> find("account"), account -> step("work").replaceWith(account + " changed")).await().indefinitely();
         assertThat(result).isEqualTo("account changed");
-        assertThat(calls).containsExactly("write transaction", "admit", "allow organization", "state for a change",
+        assertThat(calls).containsExactly("write transaction", "admit", "enter for a change",
                 "find", "entity access", "work");
     }
 
@@ -132,15 +127,15 @@ class OrganizationWorkTest {
     void aClientMembersWorkIsLimitedToTheirClientsOnceTheOrganizationIsVisibleAndBeforeAnythingElse() {
         role = Role.CLIENT;
         work(gate(true, true, null), false).run(ORG, Permission.CAMPAIGN_READ, () -> step("work")).await().indefinitely();
-        assertThat(calls).containsExactly("scoped transaction", "admit requiring the permission", "allow organization",
-                "limit to the granted clients", "state for a read", "work");
+        assertThat(calls).containsExactly("scoped transaction", "admit requiring the permission", "enter for a read",
+                "limit to the granted clients", "work");
     }
 
     @Test
     void aReadRunsInAScopedTransactionAndAsksForTheStateOfARead() {
         work(gate(true, true, null), false).run(ORG, Permission.DSP_ACCOUNT_READ, () -> step("work")).await().indefinitely();
-        assertThat(calls).containsExactly("scoped transaction", "admit requiring the permission", "allow organization",
-                "state for a read", "work");
+        assertThat(calls).containsExactly("scoped transaction", "admit requiring the permission", "enter for a read",
+                "work");
     }
 
     @Test
@@ -155,7 +150,7 @@ class OrganizationWorkTest {
         RuntimeException suspended = Problems.conflict("organization-suspended", "suspended");
         assertThat(status(work(gate(true, false, suspended), true).onEntity(ORG, Permission.DSP_ACCOUNT_UPDATE, "dsp_account",
                 ENTITY, () -> find("account"), account -> step("work")))).isEqualTo(409);
-        assertThat(calls).containsExactly("write transaction", "admit", "allow organization", "state for a change");
+        assertThat(calls).containsExactly("write transaction", "admit", "enter for a change");
     }
 
     @Test
@@ -163,7 +158,7 @@ class OrganizationWorkTest {
         assertThatThrownBy(() -> work(gate(true, false, null), true).onEntity(ORG, Permission.DSP_ACCOUNT_UPDATE, "dsp_account",
                 ENTITY, () -> find(null), account -> step("work")).await().indefinitely())
                 .isInstanceOf(ProblemException.class).hasMessageContaining("no dsp account " + ENTITY);
-        assertThat(calls).containsExactly("write transaction", "admit", "allow organization", "state for a change", "find");
+        assertThat(calls).containsExactly("write transaction", "admit", "enter for a change", "find");
     }
 
     @Test
@@ -175,7 +170,7 @@ class OrganizationWorkTest {
         calls.clear();
         assertThat(status(work.onEntity(ORG, Permission.DSP_ACCOUNT_UPDATE, "dsp_account", ENTITY,
                 () -> find("account"), account -> step("work")))).isEqualTo(200);
-        assertThat(calls).containsExactly("write transaction", "admit", "allow organization", "state for a change",
+        assertThat(calls).containsExactly("write transaction", "admit", "enter for a change",
                 "find", "entity access", "work");
     }
 
