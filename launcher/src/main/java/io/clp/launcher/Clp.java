@@ -236,7 +236,8 @@ public final class Clp {
                   bench api    100,000 campaigns with a year of daily metrics; the campaign list by a KPI and a 90-day
                                series through campaign-service against the same SQL over JDBC: both throughputs,
                                their ratio and the service's p99 at 1,000 requests/s (--campaigns N, --days N,
-                               --flight-days N, --seconds N, --rate N, --concurrency N)
+                               --flight-days N, --seconds N, --rate N, --concurrency N; --reuse measures the
+                               newest earlier bench organization of that size again instead of loading one)
                   test         run the whole test suite
                   help         this text
                 """);
