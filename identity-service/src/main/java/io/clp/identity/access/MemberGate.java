@@ -52,8 +52,8 @@ public class MemberGate implements OrganizationGate {
     }
 
     /**
-     * Runs before {@link OrganizationWork} makes the organization's rows visible: a member sees their
-     * own membership and organization rows (and a key's creator their keys) without it.
+     * Runs before {@link OrganizationWork} enters the organization ({@link #enter}, which makes its rows
+     * visible): a member sees their own membership and organization rows (and a key's creator their keys) without it.
      */
     @Override
     public Uni<Admission> admit(UUID orgId, Permission permission, boolean permissionRequired) {

@@ -1,9 +1,7 @@
 package io.clp.tenancy.organization;
 
 import io.clp.platform.problem.Problems;
-import io.clp.platform.tx.SessionSql;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Optional;
 import java.util.UUID;
@@ -18,20 +16,9 @@ import java.util.UUID;
  * {@link OrganizationRefs}), so an organization is unknown only for the moment between its creation
  * and its state's arrival (about a second), or if it does not exist.
  */
-@ApplicationScoped
-public class OrganizationState {
+public final class OrganizationState {
 
-    /** Makes the organization's rows visible to the transaction and reads its status, in one statement (db/platform V0_14). */
-    static final String ENTER = "SELECT clp_enter_organization($1)";
-
-    /**
-     * Makes the organization's rows visible to the transaction, as {@code Transactions.allowOrganization} does, and
-     * requires its state to allow the work ({@link #require}), in one statement. Call it once the caller's right to the
-     * organization is established.
-     */
-    public Uni<Void> enter(UUID orgId, boolean change) {
-        return SessionSql.rows(ENTER, orgId)
-                .chain(rows -> require(orgId, OrganizationStatus.parse((String) rows.get(0)[0]), change));
+    private OrganizationState() {
     }
 
     /**

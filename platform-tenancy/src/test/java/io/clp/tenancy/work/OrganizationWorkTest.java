@@ -124,7 +124,7 @@ class OrganizationWorkTest {
     }
 
     @Test
-    void aClientMembersWorkIsLimitedToTheirClientsOnceTheOrganizationIsVisibleAndBeforeAnythingElse() {
+    void aClientMembersWorkIsLimitedToTheirClientsOnceTheOrganizationIsEnteredAndBeforeTheWork() {
         role = Role.CLIENT;
         work(gate(true, true, null), false).run(ORG, Permission.CAMPAIGN_READ, () -> step("work")).await().indefinitely();
         assertThat(calls).containsExactly("scoped transaction", "admit requiring the permission", "enter for a read",
