@@ -15,6 +15,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -74,6 +75,10 @@ class MetricsEtlEndToEndTest {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3Component.ACCESS_KEY_ID,
                         ctx.secrets().get("s3.secret-access-key"))))
                 .httpClient(UrlConnectionHttpClient.create())
+                // a kept-alive connection the server has closed fails a PUT's body on its first write, and the JDK
+                // keeps up to five of them per server: enough attempts to get past every one of them to a fresh one
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .maxAttempts(8).build()))
                 .build();
 
         Response connected = given().auth().oauth2(admin()).contentType(ContentType.JSON)

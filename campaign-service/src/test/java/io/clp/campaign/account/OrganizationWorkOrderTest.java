@@ -6,6 +6,7 @@ import io.clp.events.identity.GrantIssued;
 import io.clp.testing.PlatformTestResource;
 import io.clp.testing.TestDatabase;
 import io.clp.testing.TestEvents;
+import io.clp.testing.TestOrganizations;
 import io.clp.testing.TestTokens;
 import io.clp.testing.TestTokens.User;
 import io.quarkus.test.common.ResourceArg;
@@ -15,6 +16,10 @@ import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -104,6 +109,56 @@ class OrganizationWorkOrderTest {
 
         TestDatabase.execute("UPDATE campaign.organization_refs SET status = 'active' WHERE org_id = ?", orgId);
         rename(TestTokens.token(viewer), orgId, accountId).statusCode(200).body("displayName", equalTo("Renamed"));
+    }
+
+    /**
+     * The token gate's one statement (clp_enter_organization, db/platform V0_14), as the service's role under row-level
+     * security: it adds the organization to the organizations the transaction already sees and returns that one's
+     * state, read after the setting; it reveals nothing of an organization it was not given, and nothing outlives the
+     * transaction.
+     */
+    @Test
+    void enteringAnOrganizationAddsItToTheTransactionsScopeAndReadsItsStateOnly() throws Exception {
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        UUID other = UUID.randomUUID();
+        for (UUID org : List.of(first, second, other)) {
+            TestOrganizations.known("campaign", org);
+        }
+        TestDatabase.execute("UPDATE campaign.organization_refs SET status = 'suspended' WHERE org_id = ?", second);
+        try (Connection c = TestDatabase.asService("campaign")) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute("SELECT set_config('clp.user_id', '', true), set_config('clp.scope', 'user', true)");
+            }
+            assertThat(enter(c, first)).isEqualTo("active");
+            assertThat(enter(c, second)).isEqualTo("suspended");
+            assertThat(single(c, "SELECT current_setting('clp.org_ids')")).isEqualTo(first + "," + second);
+            assertThat(single(c, "SELECT count(*) FROM organization_refs WHERE org_id IN ('" + first + "', '" + second + "', '"
+                    + other + "')")).isEqualTo("2");
+            // an organization unknown to the read model: no state, so the gate answers 404
+            assertThat(enter(c, UUID.randomUUID())).isNull();
+            c.commit();
+            assertThat(single(c, "SELECT count(*) FROM organization_refs WHERE org_id = '" + first + "'")).isEqualTo("0");
+            c.rollback();
+        }
+    }
+
+    private static String enter(Connection c, UUID orgId) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement("SELECT clp_enter_organization(?)")) {
+            ps.setObject(1, orgId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private static String single(Connection c, String sql) throws Exception {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     @Test
