@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clp.platform.messaging.Failures;
+import io.clp.platform.web.ProblemMappers;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -38,7 +39,8 @@ import java.util.Map;
  * it. So the channel does not apply smallrye-kafka's limit for an unacknowledged record
  * ({@code throttled.unprocessed-record-max-age.ms=0}); the trail's lag shows the wait instead. If the
  * database refuses the poll for good (a value it cannot store), the poll is recorded change by change
- * so that only the record at fault is dead-lettered.
+ * so that only the record at fault is dead-lettered; a statement it refuses (a missing privilege or
+ * relation) is the trail's fault, not a change's, and is waited out ({@link #refusedForGood}).
  *
  * <p>The dead-letter topic is the {@code cdc} channel's own setting, read as one property: a
  * {@code @ConfigMapping} would have to claim every smallrye-kafka property of the channel.
@@ -89,7 +91,7 @@ public class ChangeStreamConsumer {
             }
         }
         return retried(() -> trail.record(batch))
-                .onFailure(Failures::isPermanent).recoverWithUni(refused -> oneByOne(readable, refused))
+                .onFailure(ChangeStreamConsumer::refusedForGood).recoverWithUni(refused -> oneByOne(readable, refused))
                 .chain(() -> rejected.isEmpty() ? Uni.createFrom().voidItem()
                         : Uni.join().all(rejected).andFailFast().replaceWithVoid());
     }
@@ -105,8 +107,28 @@ public class ChangeStreamConsumer {
 
     private static Uni<Void> retried(java.util.function.Supplier<Uni<? extends Void>> work) {
         return Uni.createFrom().deferred(work)
-                .onFailure(Failures::isTransient).invoke(e -> LOG.warnf("recording a poll failed, retrying: %s", e.toString()))
-                .onFailure(Failures::isTransient).retry().withBackOff(RETRY_FIRST, RETRY_MAX).indefinitely();
+                .onFailure(e -> !refusedForGood(e)).invoke(e -> LOG.warnf("recording a poll failed, retrying: %s", e.toString()))
+                .onFailure(e -> !refusedForGood(e)).retry().withBackOff(RETRY_FIRST, RETRY_MAX).indefinitely();
+    }
+
+    /**
+     * Whether the trail refuses a change for good, for something in the change itself (a value it cannot store): a
+     * permanent failure ({@link Failures}) other than a statement the database refuses (SQLSTATE classes 42 and P0: a
+     * privilege, a relation or a function missing, a release not yet in place). Those are the trail's own faults, and
+     * dead-lettering every change behind them would leave holes in the trail: they are waited out, like a database
+     * restart.
+     */
+    static boolean refusedForGood(Throwable failure) {
+        if (!Failures.isPermanent(failure)) {
+            return false;
+        }
+        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            String state = ProblemMappers.sqlState(e);
+            if (state != null && (state.startsWith("42") || state.startsWith("P0"))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -117,7 +139,7 @@ public class ChangeStreamConsumer {
         LOG.warnf("a poll of %d changes was refused (%s); recording them one by one", readable.size(), refused.toString());
         return Multi.createFrom().iterable(readable)
                 .onItem().transformToUniAndConcatenate(r -> retried(() -> trail.record(r.event()))
-                        .onFailure(Failures::isPermanent).recoverWithUni(e -> deadLetter(r.record(), e)))
+                        .onFailure(ChangeStreamConsumer::refusedForGood).recoverWithUni(e -> deadLetter(r.record(), e)))
                 .collect().last().replaceWithVoid();
     }
 

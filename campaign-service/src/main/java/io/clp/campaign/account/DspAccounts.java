@@ -243,10 +243,14 @@ public class DspAccounts {
         return context == null ? onThread : onThread.emitOn(task -> context.runOnContext(ignored -> task.run()));
     }
 
-    private static boolean uniqueViolation(Throwable failure) {
+    static boolean uniqueViolation(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())
                     && String.valueOf(pg.getConstraint()).equals("uq_dsp_accounts_external")) {
+                return true;
+            }
+            // as Hibernate Reactive converts it: the constraint's name read from the message
+            if (t instanceof org.hibernate.exception.ConstraintViolationException cv && "uq_dsp_accounts_external".equals(cv.getConstraintName())) {
                 return true;
             }
         }

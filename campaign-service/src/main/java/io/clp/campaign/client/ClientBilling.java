@@ -3,6 +3,7 @@ package io.clp.campaign.client;
 import io.clp.events.campaign.MetricsRecorded;
 import io.clp.platform.outbox.Outbox;
 import io.clp.platform.problem.Problems;
+import io.clp.platform.web.ProblemMappers;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -129,9 +130,10 @@ public class ClientBilling {
                 .replaceWithVoid();
     }
 
-    private static boolean lockNotAvailable(Throwable failure) {
+    static boolean lockNotAvailable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof io.vertx.pgclient.PgException pg && "55P03".equals(pg.getSqlState())) {
+            // from the PostgreSQL client, or as Hibernate Reactive converts it (an SQLException keeping only the state)
+            if ("55P03".equals(ProblemMappers.sqlState(t))) {
                 return true;
             }
         }

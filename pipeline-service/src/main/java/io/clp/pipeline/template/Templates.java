@@ -6,6 +6,7 @@ import io.clp.platform.pagination.PageRequest;
 import io.clp.platform.problem.FieldError;
 import io.clp.platform.problem.Problems;
 import io.clp.platform.tx.RequestCaller;
+import io.clp.platform.web.ProblemMappers;
 import io.clp.tenancy.security.Permission;
 import io.clp.tenancy.work.OrganizationWork;
 import io.smallrye.mutiny.Uni;
@@ -165,7 +166,8 @@ public class Templates {
 
     static boolean uniqueViolation(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())) {
+            // from the PostgreSQL client, or as Hibernate Reactive converts it (an SQLException keeping only the state)
+            if ("23505".equals(ProblemMappers.sqlState(t))) {
                 return true;
             }
         }

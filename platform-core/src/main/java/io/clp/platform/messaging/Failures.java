@@ -65,12 +65,12 @@ public final class Failures {
             return true;
         }
         if (e instanceof PgException pg && pg.getSqlState() != null) {
-            return permanentSqlState(pg.getSqlState());
+            return sqlStateVerdict(pg.getSqlState());
         }
         if (e instanceof SQLException sql && sql.getSQLState() != null) {
             // Hibernate Reactive hands a database error over as a JDBCException over an SQLException that carries
             // the SQLSTATE but not the PgException it came from (as does JDBC, in the ETL's COPY)
-            return permanentSqlState(sql.getSQLState());
+            return sqlStateVerdict(sql.getSQLState());
         }
         if (e instanceof WebApplicationException web) {
             int status = web.getResponse().getStatus();
@@ -88,13 +88,16 @@ public final class Failures {
      * Connection trouble (08), serialization failures and deadlocks (40), too many connections or
      * out of resources (53), shutdowns and restarts (57), system errors (58) and lock timeouts (55P03)
      * pass; bad data (22), constraint violations (23), statement errors (42) and exceptions raised by
-     * PL/pgSQL checks (P0) do not.
+     * PL/pgSQL checks (P0) do not; any other state says nothing (null), and the failure's cause decides.
      */
-    static boolean permanentSqlState(String state) {
+    static Boolean sqlStateVerdict(String state) {
         if (state.startsWith("08") || state.startsWith("40") || state.startsWith("53") || state.startsWith("57")
                 || state.equals("55P03") || state.startsWith("58")) {
             return false;
         }
-        return state.startsWith("22") || state.startsWith("23") || state.startsWith("42") || state.startsWith("P0");
+        if (state.startsWith("22") || state.startsWith("23") || state.startsWith("42") || state.startsWith("P0")) {
+            return true;
+        }
+        return null;
     }
 }
