@@ -40,7 +40,8 @@ import java.util.Map;
  * ({@code throttled.unprocessed-record-max-age.ms=0}); the trail's lag shows the wait instead. If the
  * database refuses the poll for good (a value it cannot store), the poll is recorded change by change
  * so that only the record at fault is dead-lettered; a statement it refuses (a missing privilege or
- * relation) is the trail's fault, not a change's, and is waited out ({@link #refusedForGood}).
+ * relation) or a fault of the trail's own code is the trail's, not a change's, and is waited out
+ * ({@link #refusedForGood}).
  *
  * <p>The dead-letter topic is the {@code cdc} channel's own setting, read as one property: a
  * {@code @ConfigMapping} would have to claim every smallrye-kafka property of the channel.
@@ -112,23 +113,23 @@ public class ChangeStreamConsumer {
     }
 
     /**
-     * Whether the trail refuses a change for good, for something in the change itself (a value it cannot store): a
-     * permanent failure ({@link Failures}) other than a statement the database refuses (SQLSTATE classes 42 and P0: a
-     * privilege, a relation or a function missing, a release not yet in place). Those are the trail's own faults, and
-     * dead-lettering every change behind them would leave holes in the trail: they are waited out, like a database
-     * restart.
+     * Whether the trail refuses a change for good, for something in the change itself: a value the database cannot
+     * store or a check it fails (SQLSTATE classes 22, 23 and P0), or a change marked {@link Failures.Permanent}. Any
+     * other failure, however permanent it looks (a statement the database refuses: a privilege or a relation missing;
+     * a fault of the trail's own code), would refuse every change behind it the same way, and dead-lettering them would
+     * leave holes in the trail: it is waited out, like a database restart, and the trail's lag shows it.
      */
     static boolean refusedForGood(Throwable failure) {
-        if (!Failures.isPermanent(failure)) {
-            return false;
-        }
-        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+        for (Throwable e = failure; e != null; e = e.getCause()) {
+            if (e instanceof Failures.Permanent) {
+                return true;
+            }
             String state = ProblemMappers.sqlState(e);
-            if (state != null && (state.startsWith("42") || state.startsWith("P0"))) {
-                return false;
+            if (state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("P0"))) {
+                return true;
             }
         }
-        return true;
+        return false;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.clp.audit.trail;
 
+import io.clp.platform.messaging.Failures;
 import io.vertx.pgclient.PgException;
 import org.hibernate.JDBCException;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,10 +29,11 @@ class ChangeStreamFailuresTest {
         return Stream.of(
                 arguments("a value the column cannot hold (22001)", converted("22001"), true),
                 arguments("a constraint the change breaks (23514)", converted("23514"), true),
-                arguments("a value of an unexpected shape", new IllegalArgumentException("not a change event"), true),
+                arguments("a change marked as unreadable", new Failures.Permanent("unreadable change event"), true),
+                arguments("a check a trigger makes on the change (P0001)", converted("P0001"), true),
+                arguments("a fault of the trail's own code", new CompletionException(new NullPointerException("actor")), false),
                 arguments("a privilege missing (42501)", converted("42501"), false),
                 arguments("a relation missing after a release (42P01)", new CompletionException(new PgException("no", "ERROR", "42P01", null)), false),
-                arguments("an exception raised by a trigger (P0001)", converted("P0001"), false),
                 arguments("a deadlock (40P01)", converted("40P01"), false),
                 arguments("the database restarting (57P01)", converted("57P01"), false));
     }

@@ -68,7 +68,7 @@ class FailuresTest {
                 arguments("invalid text for a type (22P02), as Hibernate Reactive converts it", converted("22P02"), true),
                 arguments("an internal error (XX000), as Hibernate Reactive converts it", converted("XX000"), false),
                 arguments("a driver's error of no known state over a value of the wrong type: the cause decides",
-                        new SQLException("bad value", "", 0, new ClassCastException("String cannot be cast to Long")), true),
+                        new SQLException("bad value", "99999", 0, new ClassCastException("String cannot be cast to Long")), true),
                 arguments("server starting up (57P03)", pg("57P03"), false),
                 arguments("connection failure (08006)", pg("08006"), false),
                 arguments("deadlock (40P01)", new PersistenceException(pg("40P01")), false),
