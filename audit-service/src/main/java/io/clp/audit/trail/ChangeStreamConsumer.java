@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clp.platform.messaging.Failures;
-import io.clp.platform.web.ProblemMappers;
+import io.clp.platform.problem.DatabaseErrors;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -120,11 +120,11 @@ public class ChangeStreamConsumer {
      * leave holes in the trail: it is waited out, like a database restart, and the trail's lag shows it.
      */
     static boolean refusedForGood(Throwable failure) {
-        for (Throwable e = failure; e != null; e = e.getCause()) {
+        for (Throwable e : DatabaseErrors.chain(failure)) {
             if (e instanceof Failures.Permanent) {
                 return true;
             }
-            String state = ProblemMappers.sqlState(e);
+            String state = DatabaseErrors.sqlState(e);
             if (state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("P0"))) {
                 return true;
             }

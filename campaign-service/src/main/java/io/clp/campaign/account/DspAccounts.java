@@ -10,6 +10,7 @@ import io.clp.platform.outbox.Outbox;
 import io.clp.platform.pagination.Cursor;
 import io.clp.platform.pagination.Page;
 import io.clp.platform.pagination.PageRequest;
+import io.clp.platform.problem.DatabaseErrors;
 import io.clp.platform.problem.FieldError;
 import io.clp.platform.problem.Problems;
 import io.clp.tenancy.security.Permission;
@@ -244,17 +245,7 @@ public class DspAccounts {
     }
 
     static boolean uniqueViolation(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())
-                    && String.valueOf(pg.getConstraint()).equals("uq_dsp_accounts_external")) {
-                return true;
-            }
-            // as Hibernate Reactive converts it: the constraint's name read from the message
-            if (t instanceof org.hibernate.exception.ConstraintViolationException cv && "uq_dsp_accounts_external".equals(cv.getConstraintName())) {
-                return true;
-            }
-        }
-        return false;
+        return DatabaseErrors.violated(failure, "uq_dsp_accounts_external");
     }
 
     private static io.clp.platform.problem.ProblemException duplicate(Dsp dsp, String externalId) {

@@ -2,8 +2,8 @@ package io.clp.campaign.client;
 
 import io.clp.events.campaign.MetricsRecorded;
 import io.clp.platform.outbox.Outbox;
+import io.clp.platform.problem.DatabaseErrors;
 import io.clp.platform.problem.Problems;
-import io.clp.platform.web.ProblemMappers;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -131,13 +131,7 @@ public class ClientBilling {
     }
 
     static boolean lockNotAvailable(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            // from the PostgreSQL client, or as Hibernate Reactive converts it (an SQLException keeping only the state)
-            if ("55P03".equals(ProblemMappers.sqlState(t))) {
-                return true;
-            }
-        }
-        return false;
+        return DatabaseErrors.hasSqlState(failure, "55P03");
     }
 
     /** Before a DSP account is deleted: its campaigns no longer belong to a client, nor are their rows billed. */

@@ -4,6 +4,7 @@ import io.clp.campaign.query.ColumnValues;
 import io.clp.platform.pagination.Cursor;
 import io.clp.platform.pagination.Page;
 import io.clp.platform.pagination.PageRequest;
+import io.clp.platform.problem.DatabaseErrors;
 import io.clp.platform.problem.Problems;
 import io.clp.tenancy.security.Permission;
 import io.clp.tenancy.work.OrganizationWork;
@@ -349,16 +350,7 @@ public class Clients {
     }
 
     private static boolean nameTaken(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())
-                    && "uq_clients_name".equals(pg.getConstraint())) {
-                return true;
-            }
-            if (t instanceof org.hibernate.exception.ConstraintViolationException cv && "uq_clients_name".equals(cv.getConstraintName())) {
-                return true;
-            }
-        }
-        return false;
+        return DatabaseErrors.violated(failure, "uq_clients_name");
     }
 
     private static io.clp.platform.problem.ProblemException duplicateName(String name) {

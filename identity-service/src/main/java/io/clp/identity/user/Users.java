@@ -1,6 +1,6 @@
 package io.clp.identity.user;
 
-import io.clp.platform.web.ProblemMappers;
+import io.clp.platform.problem.DatabaseErrors;
 import io.clp.platform.problem.Problems;
 import io.clp.tenancy.security.Caller;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -225,11 +225,6 @@ public class Users {
 
     /** A unique violation of the users' e-mail, somewhere below {@code e}. */
     public static boolean isEmailTaken(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if ("23505".equals(ProblemMappers.sqlState(t)) && t.getMessage() != null && t.getMessage().contains("uq_users_email")) {
-                return true;
-            }
-        }
-        return false;
+        return DatabaseErrors.violated(e, "uq_users_email");
     }
 }

@@ -8,6 +8,7 @@ import io.clp.pipeline.template.TemplateRepository;
 import io.clp.platform.pagination.Cursor;
 import io.clp.platform.pagination.Page;
 import io.clp.platform.pagination.PageRequest;
+import io.clp.platform.problem.DatabaseErrors;
 import io.clp.platform.problem.FieldError;
 import io.clp.platform.problem.Problems;
 import io.clp.platform.tx.RequestCaller;
@@ -223,22 +224,7 @@ public class Pipelines {
 
     /** The unique constraint on the organization's pipeline names refused the write (a request racing this one took it). */
     static boolean nameTaken(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (!"23505".equals(io.clp.platform.web.ProblemMappers.sqlState(t))) {
-                continue;
-            }
-            if (t instanceof io.vertx.pgclient.PgException pg && "uq_pipelines_org_name".equals(pg.getConstraint())) {
-                return true;
-            }
-            if (t instanceof org.hibernate.exception.ConstraintViolationException c && c.getConstraintName() != null
-                    && c.getConstraintName().contains("uq_pipelines_org_name")) {
-                return true;
-            }
-            if (t.getMessage() != null && t.getMessage().contains("uq_pipelines_org_name")) {
-                return true;
-            }
-        }
-        return false;
+        return DatabaseErrors.violated(failure, "uq_pipelines_org_name");
     }
 
     /** The organization's (or a public) template's active version: a deleted or superseded one is refused, as an unknown one. */

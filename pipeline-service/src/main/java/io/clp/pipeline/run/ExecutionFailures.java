@@ -5,6 +5,7 @@ import io.clp.pipeline.source.PermanentSourceException;
 import io.clp.pipeline.source.SourceRefusedException;
 import io.clp.pipeline.source.TransientSourceException;
 import io.clp.platform.messaging.Failures;
+import io.clp.platform.problem.DatabaseErrors;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -19,11 +20,10 @@ import java.sql.SQLTransientException;
  * execution fails at once). First found along the causes decides: a {@link StageFailure} says itself; a DSP
  * connector's {@code DspException} by its {@code isTransient()} ("may succeed later"); a source that refuses for good
  * ({@link PermanentSourceException}, {@link SourceRefusedException}, {@link Failures.Permanent}) fails at once, though
- * the first two are {@link IOException}s; campaign-service's answers by {@link CampaignServiceException#isTransient()}; a JDBC
- * {@link SQLException} by its SQL state (connection trouble 08, serialization failures and deadlocks 40, resources 53,
- * shutdowns 57, lock timeouts 55P03 and system errors 58 pass; bad data 22, constraints 23 and statement errors 42 do
- * not) or its type; {@link IOException} passes. Anything else is decided as the event consumers decide
- * ({@link Failures}): unrecognised failures are transient, so they are retried within bounds and still end failed.
+ * the first two are {@link IOException}s; campaign-service's answers by {@link CampaignServiceException#isTransient()};
+ * a JDBC {@link SQLException} by its SQL state as {@link DatabaseErrors#outlook} reads it, else by its type;
+ * {@link IOException} passes. Anything else is decided as the event consumers decide ({@link Failures}): unrecognised
+ * failures are transient, so they are retried within bounds and still end failed.
  */
 final class ExecutionFailures {
 
@@ -31,7 +31,7 @@ final class ExecutionFailures {
     }
 
     static boolean isTransient(Throwable failure) {
-        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+        for (Throwable e : DatabaseErrors.chain(failure)) {
             Boolean verdict = verdict(e);
             if (verdict != null) {
                 return verdict;
@@ -48,7 +48,7 @@ final class ExecutionFailures {
      * Retry-After), at most {@link #MAX_RETRY_AFTER}; null when none did.
      */
     static Duration retryAfter(Throwable failure) {
-        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+        for (Throwable e : DatabaseErrors.chain(failure)) {
             if (e instanceof TransientSourceException source && source.retryAfter() != null) {
                 return source.retryAfter().compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : source.retryAfter();
             }
@@ -75,15 +75,9 @@ final class ExecutionFailures {
             return dsp;
         }
         if (e instanceof SQLException sql) {
-            String state = sql.getSQLState();
-            if (state != null && !state.isEmpty()) {
-                if (state.startsWith("08") || state.startsWith("40") || state.startsWith("53") || state.startsWith("57")
-                        || state.equals("55P03") || state.startsWith("58")) {
-                    return true;
-                }
-                if (state.startsWith("22") || state.startsWith("23") || state.startsWith("42")) {
-                    return false;
-                }
+            DatabaseErrors.Outlook outlook = DatabaseErrors.outlook(sql.getSQLState());
+            if (outlook != DatabaseErrors.Outlook.UNKNOWN) {
+                return outlook == DatabaseErrors.Outlook.MAY_PASS;
             }
             if (e instanceof SQLTransientException || e instanceof SQLRecoverableException) {
                 return true;

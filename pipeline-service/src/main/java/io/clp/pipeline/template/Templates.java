@@ -3,10 +3,10 @@ package io.clp.pipeline.template;
 import io.clp.platform.pagination.Cursor;
 import io.clp.platform.pagination.Page;
 import io.clp.platform.pagination.PageRequest;
+import io.clp.platform.problem.DatabaseErrors;
 import io.clp.platform.problem.FieldError;
 import io.clp.platform.problem.Problems;
 import io.clp.platform.tx.RequestCaller;
-import io.clp.platform.web.ProblemMappers;
 import io.clp.tenancy.security.Permission;
 import io.clp.tenancy.work.OrganizationWork;
 import io.smallrye.mutiny.Uni;
@@ -165,12 +165,6 @@ public class Templates {
     }
 
     static boolean uniqueViolation(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            // from the PostgreSQL client, or as Hibernate Reactive converts it (an SQLException keeping only the state)
-            if ("23505".equals(ProblemMappers.sqlState(t))) {
-                return true;
-            }
-        }
-        return false;
+        return DatabaseErrors.hasSqlState(failure, "23505");
     }
 }

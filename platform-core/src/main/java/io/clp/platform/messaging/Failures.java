@@ -1,13 +1,12 @@
 package io.clp.platform.messaging;
 
 import com.fasterxml.jackson.core.JacksonException;
-import io.vertx.pgclient.PgException;
+import io.clp.platform.problem.DatabaseErrors;
 import jakarta.validation.ValidationException;
 import jakarta.ws.rs.WebApplicationException;
 
 import java.io.IOException;
 import java.nio.channels.UnresolvedAddressException;
-import java.sql.SQLException;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.TimeoutException;
 
@@ -40,7 +39,7 @@ public final class Failures {
     }
 
     public static boolean isPermanent(Throwable failure) {
-        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+        for (Throwable e : DatabaseErrors.chain(failure)) {
             Boolean verdict = verdict(e);
             if (verdict != null) {
                 return verdict;
@@ -64,13 +63,14 @@ public final class Failures {
             // not mend it; it is dead-lettered at once and replayed once the message or the consumer is fixed
             return true;
         }
-        if (e instanceof PgException pg && pg.getSqlState() != null) {
-            return sqlStateVerdict(pg.getSqlState());
-        }
-        if (e instanceof SQLException sql && sql.getSQLState() != null) {
-            // Hibernate Reactive hands a database error over as a JDBCException over an SQLException that carries
-            // the SQLSTATE but not the PgException it came from (as does JDBC, in the ETL's COPY)
-            return sqlStateVerdict(sql.getSQLState());
+        String state = DatabaseErrors.sqlState(e);
+        if (state != null) {
+            // from the PostgreSQL client, JDBC (the ETL's COPY), or as Hibernate Reactive converts it
+            return switch (DatabaseErrors.outlook(state)) {
+                case MAY_PASS -> false;
+                case NEVER_PASSES -> true;
+                case UNKNOWN -> null;
+            };
         }
         if (e instanceof WebApplicationException web) {
             int status = web.getResponse().getStatus();
@@ -81,23 +81,6 @@ public final class Failures {
         }
         // an IllegalStateException is often a wrapper (of a parse error, say): its cause decides, and
         // without one it stays transient like everything unrecognised
-        return null;
-    }
-
-    /**
-     * Connection trouble (08), serialization failures and deadlocks (40), too many connections or
-     * out of resources (53), shutdowns and restarts (57), system errors (58) and lock timeouts (55P03)
-     * pass; bad data (22), constraint violations (23), statement errors (42) and exceptions raised by
-     * PL/pgSQL checks (P0) do not; any other state says nothing (null), and the failure's cause decides.
-     */
-    static Boolean sqlStateVerdict(String state) {
-        if (state.startsWith("08") || state.startsWith("40") || state.startsWith("53") || state.startsWith("57")
-                || state.equals("55P03") || state.startsWith("58")) {
-            return false;
-        }
-        if (state.startsWith("22") || state.startsWith("23") || state.startsWith("42") || state.startsWith("P0")) {
-            return true;
-        }
         return null;
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.clp.platform.problem.DatabaseErrors;
 import io.clp.platform.problem.FailureTranslator;
 import io.clp.platform.problem.FieldError;
 import io.clp.platform.problem.ProblemDetail;
@@ -13,7 +14,6 @@ import io.clp.platform.problem.Problems;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.persistence.OptimisticLockException;
@@ -23,12 +23,10 @@ import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import org.hibernate.JDBCException;
 import org.hibernate.StaleStateException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -140,8 +138,8 @@ public class ProblemMappers {
      * optimistic version check (an entity changed since it was read). Both are 409, never 500.
      */
     static Optional<ProblemException> conflict(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (UNIQUE_VIOLATION.equals(sqlState(t))) {
+        for (Throwable t : DatabaseErrors.chain(e)) {
+            if (UNIQUE_VIOLATION.equals(DatabaseErrors.sqlState(t))) {
                 return Optional.of(Problems.conflict("conflict", "the request conflicts with an existing resource"));
             }
             if (t instanceof StaleStateException || t instanceof OptimisticLockException) {
@@ -150,17 +148,6 @@ public class ProblemMappers {
             }
         }
         return Optional.empty();
-    }
-
-    /** The SQLSTATE of a database failure, as the PostgreSQL client or Hibernate's translation of it reports it. */
-    public static String sqlState(Throwable t) {
-        if (t instanceof PgException pg) {
-            return pg.getSqlState();
-        }
-        if (t instanceof JDBCException jdbc) {
-            return jdbc.getSQLState();
-        }
-        return t instanceof SQLException sql ? sql.getSQLState() : null;
     }
 
     private Response respond(ProblemException e) {

@@ -1,5 +1,6 @@
 package io.clp.tenancy.organization;
 
+import io.clp.platform.problem.DatabaseErrors;
 import io.clp.platform.problem.FailureTranslator;
 import io.clp.platform.problem.ProblemException;
 import io.clp.platform.problem.Problems;
@@ -18,7 +19,7 @@ public class QuotaExceeded implements FailureTranslator {
 
     @Override
     public Optional<ProblemException> translate(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
+        for (Throwable t : DatabaseErrors.chain(failure)) {
             if (t instanceof PgException pg && SQLSTATE.equals(pg.getSqlState())) {
                 return Optional.of(Problems.conflict("quota-exceeded", pg.getErrorMessage()));
             }
