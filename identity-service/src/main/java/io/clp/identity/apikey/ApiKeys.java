@@ -7,6 +7,7 @@ import io.clp.events.identity.ApiKeyRevoked;
 import io.clp.identity.quota.Quota;
 import io.clp.identity.quota.Quotas;
 import io.clp.platform.outbox.Outbox;
+import io.clp.platform.problem.DatabaseErrors;
 import io.clp.platform.problem.Problems;
 import io.clp.tenancy.security.ApiKeyClaim;
 import io.clp.tenancy.security.ApiKeyCredential;
@@ -106,12 +107,7 @@ public class ApiKeys {
     }
 
     static boolean isPrefixTaken(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains(PREFIX_INDEX)) {
-                return true;
-            }
-        }
-        return false;
+        return DatabaseErrors.violated(e, PREFIX_INDEX);
     }
 
     /** The requested scopes, checked once the caller's right to the organization is established. */

@@ -6,6 +6,7 @@ import io.clp.events.identity.OrganizationCreated;
 import io.clp.events.identity.OrganizationDeleted;
 import io.clp.events.identity.OrganizationUpdated;
 import io.clp.identity.apikey.ApiKeys;
+import io.clp.platform.problem.DatabaseErrors;
 import io.clp.tenancy.security.Permission;
 import io.clp.tenancy.security.Role;
 import io.clp.tenancy.work.OrganizationWork;
@@ -258,12 +259,6 @@ public class Organizations {
     }
 
     static boolean isSlugUniqueViolation(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String message = t.getMessage();
-            if (message != null && message.contains("uq_organizations_slug")) {
-                return true;
-            }
-        }
-        return false;
+        return DatabaseErrors.violated(e, "uq_organizations_slug");
     }
 }
