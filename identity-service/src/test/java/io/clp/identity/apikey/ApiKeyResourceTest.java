@@ -206,6 +206,22 @@ class ApiKeyResourceTest {
     }
 
     @Test
+    void becomingAClientsMemberRevokesEveryKeyEvenOneOfPermissionsTheRoleHolds() {
+        User admin = User.withoutOrganizations();
+        UUID orgId = IdentityFixtures.organizationOf(admin);
+        User developer = IdentityFixtures.memberOf(orgId, "developer");
+        String base = "/api/v1/organizations/" + orgId;
+        String readKey = given().auth().oauth2(TestTokens.token(developer)).contentType(ContentType.JSON)
+                .body(body("read", "[\"campaign:read\", \"metrics:read\"]", IN_30_DAYS)).when().post(base + "/api-keys")
+                .then().statusCode(201).extract().path("apiKey.id");
+
+        // a client's member reads campaigns and metrics too, but of their clients only: a key carries no such limit (Memberships)
+        given().auth().oauth2(TestTokens.token(admin)).contentType(ContentType.JSON).body("{\"role\": \"client\"}")
+                .when().patch(base + "/members/" + developer.id()).then().statusCode(200);
+        assertThat(active(readKey)).isFalse();
+    }
+
+    @Test
     void aKeyRequestedWhileItsCreatorIsBeingRemovedIsRefusedAndNoKeyIsLeft() {
         User admin = User.withoutOrganizations();
         UUID orgId = IdentityFixtures.organizationOf(admin);
