@@ -112,7 +112,7 @@ class OrganizationWorkOrderTest {
     }
 
     /**
-     * The token gate's one statement (clp_enter_organization, db/platform V0_14), as the service's role under row-level
+     * The token gate's one statement (clp_enter_organization, db/platform V0_14 and V0_16), as the service's role under row-level
      * security: it adds the organization to the organizations the transaction already sees and returns that one's
      * state, read after the setting; it reveals nothing of an organization it was not given, and nothing outlives the
      * transaction.
@@ -140,6 +140,39 @@ class OrganizationWorkOrderTest {
             assertThat(enter(c, UUID.randomUUID())).isNull();
             c.commit();
             assertThat(single(c, "SELECT count(*) FROM organization_refs WHERE org_id = '" + first + "'")).isEqualTo("0");
+            c.rollback();
+        }
+    }
+
+    /**
+     * The token gate's statement also sets the actor's scope (db/platform V0_16), before it reads the organization's
+     * state: a transaction that has not run it sees no organization's rows and is not the system's, and one that has sees
+     * the organization it entered, acting for the user it names, and only until it ends.
+     */
+    @Test
+    void enteringAnOrganizationSetsTheActorsScopeFirstAndWithoutItNothingIsVisible() throws Exception {
+        UUID orgId = UUID.randomUUID();
+        UUID user = UUID.randomUUID();
+        TestOrganizations.known("campaign", orgId);
+        try (Connection c = TestDatabase.asService("campaign")) {
+            c.setAutoCommit(false);
+            assertThat(single(c, "SELECT count(*) FROM organization_refs WHERE org_id = '" + orgId + "'")).isEqualTo("0");
+            assertThat(single(c, "SELECT clp_system_scope()")).isEqualTo("f");
+            try (PreparedStatement ps = c.prepareStatement("SELECT clp_enter_organization(?, ?, 'user')")) {
+                ps.setObject(1, orgId);
+                ps.setString(2, user.toString());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getString(1)).isEqualTo("active");
+                }
+            }
+            assertThat(single(c, "SELECT current_setting('clp.user_id') || ' ' || current_setting('clp.scope')"))
+                    .isEqualTo(user + " user");
+            assertThat(single(c, "SELECT current_setting('clp.org_ids')")).isEqualTo(orgId.toString());
+            assertThat(single(c, "SELECT clp_system_scope()")).isEqualTo("f");
+            c.commit();
+            assertThat(single(c, "SELECT coalesce(current_setting('clp.scope', true), '')")).isEmpty();
+            assertThat(single(c, "SELECT count(*) FROM organization_refs WHERE org_id = '" + orgId + "'")).isEqualTo("0");
             c.rollback();
         }
     }

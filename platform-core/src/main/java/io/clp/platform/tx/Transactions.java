@@ -26,14 +26,22 @@ public class Transactions {
             VALUES (gen_random_uuid(), pg_current_xact_id()::text::bigint % 4294967296, $1, CAST($2 AS uuid), $3, $4, $5, now())
             """;
 
-    static final String SCOPE = """
-            SELECT set_config('clp.user_id', coalesce($1, ''), true), set_config('clp.scope', $2, true)
-            """;
+    /** The actor's scope (db/platform V0_15). */
+    static final String SCOPE = "SELECT clp_set_scope($1, $2)";
 
-    static final String ALLOW_ORG = """
-            SELECT set_config('clp.org_ids',
-                concat_ws(',', NULLIF(current_setting('clp.org_ids', true), ''), CAST($1 AS text)), true)
-            """;
+    /** One more organization whose rows the transaction sees (db/platform V0_15). */
+    static final String ALLOW_ORG = "SELECT clp_allow_organization($1)";
+
+    /**
+     * The parameters of {@code clp_set_scope} for an actor: the user it acts for ({@code null} for the service itself)
+     * and the scope's kind, {@code user} or {@code system}.
+     */
+    public record Scope(String userId, String kind) {
+
+        static Scope of(Actor.Identity who) {
+            return who.system() ? new Scope(null, "system") : new Scope(who.userId(), "user");
+        }
+    }
 
     @Inject
     Actor actor;
@@ -55,6 +63,22 @@ public class Transactions {
     }
 
     /**
+     * As {@link #write} ({@code change}) or {@link #scoped}, but the transaction's scope is left to the work's first
+     * statement, which sets it in the same round trip as what else it does, with the parameters {@link #scope()}
+     * gives, before anything it reads (as {@code clp_enter_organization(org, user, scope)} does, platform-tenancy
+     * V0_16). Until then the transaction sees no organization's rows and is not in the system scope, so a work that
+     * never sets it sees nothing: it fails closed. A change's context is recorded first, as {@link #write} records it.
+     */
+    public <T> Uni<T> scopedByWork(boolean change, Supplier<Uni<T>> work) {
+        return Panache.withTransaction(() -> change ? attribute(actor.current()).chain(() -> work.get()) : work.get());
+    }
+
+    /** The scope of the current actor, as {@link #write} and {@link #scoped} set it. */
+    public Scope scope() {
+        return Scope.of(actor.current());
+    }
+
+    /**
      * Records, in the current transaction, that its changes are made by {@code who}: for work that
      * decides inside its transaction whether it changes anything (a consumer records a redelivered
      * event as a no-op, and attributes only what it applies).
@@ -68,10 +92,11 @@ public class Transactions {
      * right to that organization is established.
      */
     public Uni<Void> allowOrganization(UUID orgId) {
-        return SessionSql.rows(ALLOW_ORG, orgId.toString()).replaceWithVoid();
+        return SessionSql.rows(ALLOW_ORG, orgId).replaceWithVoid();
     }
 
     private Uni<Void> scope(Actor.Identity who) {
-        return SessionSql.rows(SCOPE, who.system() ? null : who.userId(), who.system() ? "system" : "user").replaceWithVoid();
+        Scope scope = Scope.of(who);
+        return SessionSql.rows(SCOPE, scope.userId(), scope.kind()).replaceWithVoid();
     }
 }

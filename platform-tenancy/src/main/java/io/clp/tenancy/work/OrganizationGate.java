@@ -1,5 +1,6 @@
 package io.clp.tenancy.work;
 
+import io.clp.platform.tx.Transactions;
 import io.clp.tenancy.security.Admission;
 import io.clp.tenancy.security.Permission;
 import io.smallrye.mutiny.Uni;
@@ -30,4 +31,12 @@ public interface OrganizationGate {
      * deleted or unknown, 409 {@code organization-suspended} for a change to a suspended one.
      */
     Uni<Void> enter(UUID orgId, boolean change);
+
+    /**
+     * Whether {@link #enter} also sets the transaction's scope ({@link Transactions#scopedByWork}), in the same round
+     * trip: only a gate whose {@link #admit} reads nothing from the database may, since nothing is visible before.
+     */
+    default boolean entersWithScope() {
+        return false;
+    }
 }

@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  * the same sequence, in this order, so none can forget a step:
  * <ol>
  *   <li>one transaction, scoped to the caller for row-level security (audited when the permission
- *       changes something, see {@link Permission#readsOnly});</li>
+ *       changes something, see {@link Permission#readsOnly}); a gate that admits from the token alone sets the
+ *       scope when it enters the organization, in the same statement ({@link OrganizationGate#entersWithScope});</li>
  *   <li>the access check: the caller's standing in the organization ({@link OrganizationGate#admit}):
  *       404 for a non-member, 403 without the permission;</li>
  *   <li>the organization entered ({@link OrganizationGate#enter}): its rows made visible to the transaction
@@ -95,6 +96,9 @@ public class OrganizationWork {
     }
 
     private <T> Uni<T> transaction(boolean change, Supplier<Uni<T>> work) {
+        if (gate.entersWithScope()) {
+            return transactions.scopedByWork(change, work);
+        }
         return change ? transactions.write(work) : transactions.scoped(work);
     }
 }

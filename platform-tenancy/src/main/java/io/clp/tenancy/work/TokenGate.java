@@ -2,6 +2,7 @@ package io.clp.tenancy.work;
 
 import io.clp.platform.problem.Problems;
 import io.clp.platform.tx.SessionSql;
+import io.clp.platform.tx.Transactions;
 import io.clp.tenancy.organization.OrganizationState;
 import io.clp.tenancy.organization.OrganizationStatus;
 import io.clp.tenancy.security.Admission;
@@ -27,15 +28,24 @@ import java.util.UUID;
 public class TokenGate implements OrganizationGate {
 
     /**
-     * Makes the organization's rows visible to the transaction, as {@code Transactions.allowOrganization} does, and
-     * reads its status from the read model, in one statement (db/platform V0_14).
+     * Sets the actor's scope, as {@link Transactions} does, makes the organization's rows visible to the transaction,
+     * as {@link Transactions#allowOrganization} does, and reads its status from the read model, in one statement
+     * (db/platform V0_16).
      */
-    static final String ENTER = "SELECT clp_enter_organization($1)";
+    static final String ENTER = "SELECT clp_enter_organization($1, $2, $3)";
 
     private final Caller caller;
+    private final Transactions transactions;
 
-    TokenGate(Caller caller) {
+    TokenGate(Caller caller, Transactions transactions) {
         this.caller = caller;
+        this.transactions = transactions;
+    }
+
+    /** The caller's standing is read from the token, so the scope waits for {@link #enter}, which sets it. */
+    @Override
+    public boolean entersWithScope() {
+        return true;
     }
 
     @Override
@@ -50,10 +60,11 @@ public class TokenGate implements OrganizationGate {
         });
     }
 
-    /** One statement: the organization's rows made visible, and its state read from the read model. */
+    /** One statement: the actor's scope set, the organization's rows made visible, and its state read from the read model. */
     @Override
     public Uni<Void> enter(UUID orgId, boolean change) {
-        return SessionSql.rows(ENTER, orgId)
+        Transactions.Scope scope = transactions.scope();
+        return SessionSql.rows(ENTER, orgId, scope.userId(), scope.kind())
                 .chain(rows -> OrganizationState.require(orgId, OrganizationStatus.parse((String) rows.get(0)[0]), change));
     }
 }

@@ -48,11 +48,29 @@ class OrganizationWorkTest {
                 return work.get();
             });
         }
+
+        @Override
+        public <T> Uni<T> scopedByWork(boolean change, Supplier<Uni<T>> work) {
+            return Uni.createFrom().deferred(() -> {
+                calls.add((change ? "write" : "read") + " transaction scoped on entering");
+                return work.get();
+            });
+        }
     };
 
     /** A gate that admits a member holding {@code holds}, or refuses with {@code refusal}; entering fails with {@code stateRefusal}. */
     private OrganizationGate gate(boolean member, boolean holds, RuntimeException stateRefusal) {
+        return gate(member, holds, stateRefusal, false);
+    }
+
+    /** As above; {@code setsScope}: a gate that admits from the token and sets the scope as it enters (the token gate). */
+    private OrganizationGate gate(boolean member, boolean holds, RuntimeException stateRefusal, boolean setsScope) {
         return new OrganizationGate() {
+            @Override
+            public boolean entersWithScope() {
+                return setsScope;
+            }
+
             @Override
             public Uni<Admission> admit(UUID orgId, Permission permission, boolean permissionRequired) {
                 return Uni.createFrom().deferred(() -> {
@@ -121,6 +139,20 @@ class OrganizationWorkTest {
         assertThat(result).isEqualTo("account changed");
         assertThat(calls).containsExactly("write transaction", "admit", "enter for a change",
                 "find", "entity access", "work");
+    }
+
+    @Test
+    void aGateThatSetsTheScopeAsItEntersGetsATransactionScopedByItsEntryInTheSameOrder() {
+        String result = work(gate(true, true, null, true), false).onEntity(ORG, Permission.DSP_ACCOUNT_UPDATE, "dsp_account",
+                ENTITY, () -> find("account"), account -> step("work").replaceWith(account + " changed")).await().indefinitely();
+        assertThat(result).isEqualTo("account changed");
+        assertThat(calls).containsExactly("write transaction scoped on entering", "admit", "enter for a change",
+                "find", "entity access", "work");
+
+        calls.clear();
+        assertThat(status(work(gate(false, true, null, true), false).run(ORG, Permission.CAMPAIGN_READ, () -> step("work"))))
+                .isEqualTo(404);
+        assertThat(calls).containsExactly("read transaction scoped on entering", "admit requiring the permission");
     }
 
     @Test
