@@ -21,7 +21,8 @@ import java.sql.SQLTransientException;
  * connector's {@code DspException} by its {@code isTransient()} ("may succeed later"); a source that refuses for good
  * ({@link PermanentSourceException}, {@link SourceRefusedException}, {@link Failures.Permanent}) fails at once, though
  * the first two are {@link IOException}s; campaign-service's answers by {@link CampaignServiceException#isTransient()};
- * a JDBC {@link SQLException} by its SQL state as {@link DatabaseErrors#outlook} reads it, else by its type;
+ * a database error (JDBC, the PostgreSQL client, Hibernate) by its SQL state as {@link DatabaseErrors#outlook} reads it,
+ * else a JDBC {@link SQLException} by its type;
  * {@link IOException} passes. Anything else is decided as the event consumers decide ({@link Failures}): unrecognised
  * failures are transient, so they are retried within bounds and still end failed.
  */
@@ -74,11 +75,11 @@ final class ExecutionFailures {
         if (dsp != null) {
             return dsp;
         }
-        if (e instanceof SQLException sql) {
-            DatabaseErrors.Outlook outlook = DatabaseErrors.outlook(sql.getSQLState());
-            if (outlook != DatabaseErrors.Outlook.UNKNOWN) {
-                return outlook == DatabaseErrors.Outlook.MAY_PASS;
-            }
+        DatabaseErrors.Outlook outlook = DatabaseErrors.outlook(DatabaseErrors.sqlState(e));
+        if (outlook != DatabaseErrors.Outlook.UNKNOWN) {
+            return outlook == DatabaseErrors.Outlook.MAY_PASS;
+        }
+        if (e instanceof SQLException) {
             if (e instanceof SQLTransientException || e instanceof SQLRecoverableException) {
                 return true;
             }

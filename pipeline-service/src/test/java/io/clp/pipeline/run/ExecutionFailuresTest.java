@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientException;
 import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.CompletionException;
 
@@ -16,9 +17,10 @@ class ExecutionFailuresTest {
 
     @Test
     void aDatabaseFailureIsReadByItsState() {
-        assertThat(ExecutionFailures.isTransient(new SQLException("deadlock detected", "40P01"))).isTrue();
-        assertThat(ExecutionFailures.isTransient(new SQLException("terminating connection", "57P01"))).isTrue();
-        assertThat(ExecutionFailures.isTransient(new SQLException("canceling statement due to lock timeout", "55P03"))).isTrue();
+        // states that pass, under a type that alone would not
+        assertThat(ExecutionFailures.isTransient(new SQLNonTransientException("deadlock detected", "40P01"))).isTrue();
+        assertThat(ExecutionFailures.isTransient(new SQLNonTransientException("terminating connection", "57P01"))).isTrue();
+        assertThat(ExecutionFailures.isTransient(new SQLNonTransientException("canceling statement due to lock timeout", "55P03"))).isTrue();
         assertThat(ExecutionFailures.isTransient(new SQLException("invalid input syntax for type numeric", "22P02"))).isFalse();
         assertThat(ExecutionFailures.isTransient(new SQLException("permission denied for table gold", "42501"))).isFalse();
         // a check of the data raised by a PL/pgSQL function never passes on its own
@@ -27,8 +29,9 @@ class ExecutionFailuresTest {
 
     @Test
     void aStateThatSaysNothingLeavesItToTheType() {
+        assertThat(ExecutionFailures.isTransient(new SQLNonTransientException("object not in prerequisite state", "55000"))).isFalse();
+        assertThat(ExecutionFailures.isTransient(new SQLNonTransientException("x", "55000", new IOException("reset")))).isFalse();
         assertThat(ExecutionFailures.isTransient(new SQLTransientConnectionException("pool", "55000"))).isTrue();
-        assertThat(ExecutionFailures.isTransient(new SQLException("object not in prerequisite state", "55000", new IOException("reset")))).isTrue();
     }
 
     @Test
@@ -36,6 +39,8 @@ class ExecutionFailuresTest {
         JDBCException converted = new JDBCException("could not execute statement", new SQLException("duplicate key", "23505"));
         assertThat(ExecutionFailures.isTransient(new CompletionException(converted))).isFalse();
         assertThat(ExecutionFailures.isTransient(new CompletionException(new PgException("deadlock", "ERROR", "40P01", null)))).isTrue();
+        assertThat(ExecutionFailures.isTransient(new CompletionException(new PgException("duplicate key", "ERROR", "23505", null)))).isFalse();
+        assertThat(ExecutionFailures.isTransient(new StageFailure("gold", true, new PgException("duplicate key", "ERROR", "23505", null)))).isTrue();
         assertThat(ExecutionFailures.isTransient(new StageFailure("gold", false, new SQLException("deadlock", "40P01")))).isFalse();
     }
 }

@@ -16,9 +16,9 @@ import java.util.function.Predicate;
  * What the database said, read from a failure however it arrives: a {@link PgException} from the reactive PostgreSQL
  * client, a JDBC {@link SQLException}, or as Hibernate Reactive hands it over: a {@link JDBCException} (a
  * {@link ConstraintViolationException} for a constraint) over an {@code SQLException} that keeps the SQLSTATE and the
- * server's message but not the {@code PgException} it came from. Every check of a database refusal (a unique
- * constraint lost to a racing request, a lock timeout, a value the database cannot store) goes through here, so
- * that each need not learn that conversion again.
+ * server's message but not the {@code PgException} it came from. The checks of a database refusal (a unique
+ * constraint lost to a racing request, a lock timeout, a value the database cannot store) read it here, so that
+ * each need not learn that conversion again.
  */
 public final class DatabaseErrors {
 
@@ -49,19 +49,8 @@ public final class DatabaseErrors {
         return t instanceof SQLException sql ? sql.getSQLState() : null;
     }
 
-    /** The first SQLSTATE along the failure's causes, or null when none carries one. */
-    public static String firstSqlState(Throwable failure) {
-        for (Throwable t : chain(failure)) {
-            String state = sqlState(t);
-            if (state != null && !state.isEmpty()) {
-                return state;
-            }
-        }
-        return null;
-    }
-
     /** Whether any of the failure's causes carries an SQLSTATE the test accepts. */
-    public static boolean anySqlState(Throwable failure, Predicate<String> test) {
+    private static boolean anySqlState(Throwable failure, Predicate<String> test) {
         for (Throwable t : chain(failure)) {
             String state = sqlState(t);
             if (state != null && test.test(state)) {

@@ -6,8 +6,8 @@ import io.clp.platform.problem.ProblemException;
 import io.clp.platform.problem.Problems;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.hibernate.JDBCException;
 
-import java.sql.SQLException;
 import java.util.Optional;
 
 /** A quota trigger (db/platform/V0_5, V0_9) refused an insert: 409 {@code quota-exceeded} naming the quota. */
@@ -20,14 +20,13 @@ public class QuotaExceeded implements FailureTranslator {
     @Override
     public Optional<ProblemException> translate(Throwable failure) {
         for (Throwable t : DatabaseErrors.chain(failure)) {
-            if (t instanceof PgException pg && SQLSTATE.equals(pg.getSqlState())) {
-                return Optional.of(Problems.conflict("quota-exceeded", pg.getErrorMessage()));
+            if (!SQLSTATE.equals(DatabaseErrors.sqlState(t))) {
+                continue;
             }
-            // Hibernate Reactive hands a flush's failure over as a JDBC exception wrapping a SQLException that keeps
-            // the SQLSTATE and the server's message ("ERROR: ... (CLPQ1)"), not the PgException
-            if (t instanceof SQLException sql && SQLSTATE.equals(sql.getSQLState())) {
-                return Optional.of(Problems.conflict("quota-exceeded", serverMessage(sql.getMessage())));
-            }
+            // the PostgreSQL client's message; as Hibernate Reactive hands a flush's failure over, the server's message
+            // ("ERROR: ... (CLPQ1)") is kept by the SQLException under the JDBC exception
+            return Optional.of(Problems.conflict("quota-exceeded", t instanceof PgException pg ? pg.getErrorMessage()
+                    : serverMessage(t instanceof JDBCException jdbc ? jdbc.getSQLException().getMessage() : t.getMessage())));
         }
         return Optional.empty();
     }
