@@ -1,6 +1,5 @@
 package io.clp.campaign.summary;
 
-import io.clp.campaign.query.OrganizationCampaigns;
 import io.clp.campaign.query.QueryEntity;
 import io.clp.platform.problem.Problems;
 import io.clp.platform.tx.SessionSql;
@@ -24,17 +23,24 @@ public class EntitySeries {
 
     static final List<String> LEVELS = List.of("campaign", "insertion_order", "line_item", "creative");
 
+    /**
+     * The campaign, looked up within the organization, and the entity's points beside it, in one statement: no row when
+     * the organization holds no such campaign (404), one row of nulls when it has no points in the range.
+     */
     private static final String POINTS = """
-            SELECT p.start, p.start + %2$s AS period_end, NULL::uuid, NULL::text, NULL::text, m.currency, c.currency AS billed_currency,
-                   1, sum(m.impressions), sum(m.clicks), sum(m.conversions), sum(m.views), sum(m.spend), sum(m.revenue),
-                   sum(m.billed_spend)
-            FROM campaign_metrics m
-            CROSS JOIN LATERAL (SELECT %1$s AS start) p
-            LEFT JOIN clients c ON c.id = m.client_id
-            WHERE m.entity_level = $1 AND m.entity_id = $2 AND m.metric_date BETWEEN $3 AND $4
-              AND m.org_id = $5 AND m.campaign_id = $6
-            GROUP BY p.start, m.currency, c.currency
-            ORDER BY p.start, m.currency, c.currency
+            SELECT s.* FROM campaigns e
+            LEFT JOIN LATERAL (
+                SELECT p.start, p.start + %2$s AS period_end, NULL::uuid, NULL::text, NULL::text, m.currency,
+                       c.currency AS billed_currency, 1, sum(m.impressions), sum(m.clicks), sum(m.conversions), sum(m.views),
+                       sum(m.spend), sum(m.revenue), sum(m.billed_spend)
+                FROM campaign_metrics m
+                CROSS JOIN LATERAL (SELECT %1$s AS start) p
+                LEFT JOIN clients c ON c.id = m.client_id
+                WHERE m.entity_level = $1 AND m.entity_id = $2 AND m.metric_date BETWEEN $3 AND $4
+                  AND m.org_id = e.org_id AND m.campaign_id = e.id
+                GROUP BY p.start, m.currency, c.currency) s ON true
+            WHERE e.id = $5 AND e.org_id = $6
+            ORDER BY 1, 6, 7
             """;
 
     private final OrganizationWork work;
@@ -50,16 +56,18 @@ public class EntitySeries {
         if (lvl.equals("campaign") && !entity.equals(campaignId)) {
             throw Problems.validation("entityId", "at level campaign the entity is the campaign itself");
         }
-        return work.onEntity(orgId, Permission.METRICS_READ, "campaign", campaignId, () -> OrganizationCampaigns.find(orgId, campaignId),
-                found -> points(orgId, campaignId, lvl, entity, q)
-                        .chain(current -> q.comparePrevious()
-                                ? points(orgId, campaignId, lvl, entity, q.previousPeriods())
-                                        .map(previous -> Summaries.compared(q, current, previous))
-                                : Uni.createFrom().item(current)))
+        // the campaign and the current points are read together: a read the grants then refuse (403) returns nothing
+        return work.onEntity(orgId, Permission.METRICS_READ, "campaign", campaignId, () -> points(orgId, campaignId, lvl, entity, q),
+                current -> q.comparePrevious()
+                        // the campaign was seen in this transaction; were it gone since, it has no previous points
+                        ? points(orgId, campaignId, lvl, entity, q.previousPeriods())
+                                .map(previous -> Summaries.compared(q, current, previous == null ? Map.of() : previous))
+                        : Uni.createFrom().item(current))
                 .map(groups -> new SummaryViews.Series(campaignId, lvl, entity, q.grain().id(), q.from().toString(), q.to().toString(),
                         Summaries.periods(groups)));
     }
 
+    /** The entity's points in the query's range; null when the organization holds no such campaign. */
     private static Uni<Map<Summaries.Key, SummaryViews.Group>> points(UUID orgId, UUID campaignId, String level, UUID entity,
                                                                      SummaryQuery q) {
         String start = switch (q.grain()) {
@@ -73,7 +81,7 @@ public class EntitySeries {
             case MONTH -> "((p.start + interval '1 month')::date - p.start - 1)";
         };
         String sql = POINTS.formatted(start, end);
-        return SessionSql.rows(sql, level, entity, q.from(), q.grain().end(q.grain().start(q.to())), orgId, campaignId)
-                .map(Summaries::fold);
+        return SessionSql.rows(sql, level, entity, q.from(), q.grain().end(q.grain().start(q.to())), campaignId, orgId)
+                .map(rows -> rows.isEmpty() ? null : Summaries.fold(rows.get(0)[0] == null ? List.of() : rows));
     }
 }

@@ -29,6 +29,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
@@ -206,6 +207,12 @@ class SummariesTest {
         assertThat(months.getList("periods.periodEnd")).containsExactly("2026-07-31", "2026-08-31");
         assertThat(months.getInt("periods[0].groups[0].totals.impressions")).isEqualTo(1000);
         assertThat(months.getInt("periods[1].groups[0].totals.impressions")).isEqualTo(5000);
+        // a campaign of the organization without metrics in the range: an empty series; one it does not hold: not found
+        given().auth().oauth2(TestTokens.token(admin)).queryParams(Map.of("from", "2026-01-05", "to", "2026-01-18", "grain", "week",
+                "compare", "previous")).when().get(base).then().statusCode(200).body("periods", empty());
+        given().auth().oauth2(TestTokens.token(admin)).queryParams(Map.of("from", "2026-08-01", "to", "2026-08-02"))
+                .when().get("/api/v1/organizations/" + org + "/campaigns/" + UUID.randomUUID() + "/metrics/series")
+                .then().statusCode(404).body("type", equalTo("urn:clp:problem:not-found"));
         // another campaign's entity, or a campaign of another organization: not found; a bad level: named
         given().auth().oauth2(TestTokens.token(admin)).queryParams(Map.of("from", "2026-08-01", "to", "2026-08-02", "level", "ad"))
                 .when().get(base).then().statusCode(400).body("errors.field", hasItem("level"));

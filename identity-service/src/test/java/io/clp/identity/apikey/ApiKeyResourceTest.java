@@ -46,6 +46,12 @@ class ApiKeyResourceTest {
 
     private static final String IN_30_DAYS = Instant.now().plus(Duration.ofDays(30)).toString();
 
+    /** A key made by the token's holder in the organization at {@code base}, expiring in 30 days: its id. */
+    private static String newKey(String token, String base, String name, String scopes) {
+        return given().auth().oauth2(token).contentType(ContentType.JSON).body(body(name, scopes, IN_30_DAYS))
+                .when().post(base + "/api-keys").then().statusCode(201).extract().path("apiKey.id");
+    }
+
     private static String body(String name, String scopes, String expiresAt) {
         return "{\"name\": \"" + name + "\", \"scopes\": " + scopes + ", \"expiresAt\": \"" + expiresAt + "\"}";
     }
@@ -188,12 +194,8 @@ class ApiKeyResourceTest {
         User developer = IdentityFixtures.memberOf(orgId, "developer");
         String base = "/api/v1/organizations/" + orgId;
         String dev = TestTokens.token(developer);
-        String readKey = given().auth().oauth2(dev).contentType(ContentType.JSON)
-                .body(body("read", "[\"campaign:read\"]", IN_30_DAYS)).when().post(base + "/api-keys")
-                .then().statusCode(201).extract().path("apiKey.id");
-        String runKey = given().auth().oauth2(dev).contentType(ContentType.JSON)
-                .body(body("run", "[\"pipeline:execute\"]", IN_30_DAYS)).when().post(base + "/api-keys")
-                .then().statusCode(201).extract().path("apiKey.id");
+        String readKey = newKey(dev, base, "read", "[\"campaign:read\"]");
+        String runKey = newKey(dev, base, "run", "[\"pipeline:execute\"]");
 
         // a viewer does not hold pipeline:execute: that key goes, the read-only one stays
         given().auth().oauth2(TestTokens.token(admin)).contentType(ContentType.JSON).body("{\"role\": \"viewer\"}")
@@ -211,9 +213,7 @@ class ApiKeyResourceTest {
         UUID orgId = IdentityFixtures.organizationOf(admin);
         User developer = IdentityFixtures.memberOf(orgId, "developer");
         String base = "/api/v1/organizations/" + orgId;
-        String readKey = given().auth().oauth2(TestTokens.token(developer)).contentType(ContentType.JSON)
-                .body(body("read", "[\"campaign:read\", \"metrics:read\"]", IN_30_DAYS)).when().post(base + "/api-keys")
-                .then().statusCode(201).extract().path("apiKey.id");
+        String readKey = newKey(TestTokens.token(developer), base, "read", "[\"campaign:read\", \"metrics:read\"]");
 
         // a client's member reads campaigns and metrics too, but of their clients only: a key carries no such limit (Memberships)
         given().auth().oauth2(TestTokens.token(admin)).contentType(ContentType.JSON).body("{\"role\": \"client\"}")
@@ -356,12 +356,8 @@ class ApiKeyResourceTest {
         UUID orgId = IdentityFixtures.organizationOf(admin);
         User developer = IdentityFixtures.memberOf(orgId, "developer");
         String base = "/api/v1/organizations/" + orgId;
-        String adminKey = given().auth().oauth2(TestTokens.token(admin)).contentType(ContentType.JSON)
-                .body(body("admin's", "[\"campaign:read\"]", IN_30_DAYS)).when().post(base + "/api-keys")
-                .then().statusCode(201).extract().path("apiKey.id");
-        String devKey = given().auth().oauth2(TestTokens.token(developer)).contentType(ContentType.JSON)
-                .body(body("developer's", "[\"campaign:read\"]", IN_30_DAYS)).when().post(base + "/api-keys")
-                .then().statusCode(201).extract().path("apiKey.id");
+        String adminKey = newKey(TestTokens.token(admin), base, "admin's", "[\"campaign:read\"]");
+        String devKey = newKey(TestTokens.token(developer), base, "developer's", "[\"campaign:read\"]");
         UUID otherOrg = IdentityFixtures.organizationOf(admin);
         UUID bystander = IdentityFixtures.apiKeyOf(otherOrg, admin.id());
 
