@@ -32,6 +32,7 @@ class ExecutionFailuresTest {
         assertThat(ExecutionFailures.isTransient(new SQLNonTransientException("object not in prerequisite state", "55000"))).isFalse();
         assertThat(ExecutionFailures.isTransient(new SQLNonTransientException("x", "55000", new IOException("reset")))).isFalse();
         assertThat(ExecutionFailures.isTransient(new SQLTransientConnectionException("pool", "55000"))).isTrue();
+        assertThat(ExecutionFailures.isTransient(new SQLException("object not in prerequisite state", "55000", new IOException("reset")))).isTrue();
     }
 
     @Test
@@ -41,6 +42,8 @@ class ExecutionFailuresTest {
         assertThat(ExecutionFailures.isTransient(new CompletionException(new PgException("deadlock", "ERROR", "40P01", null)))).isTrue();
         assertThat(ExecutionFailures.isTransient(new CompletionException(new PgException("duplicate key", "ERROR", "23505", null)))).isFalse();
         assertThat(ExecutionFailures.isTransient(new StageFailure("gold", true, new PgException("duplicate key", "ERROR", "23505", null)))).isTrue();
+        // the database's state decides over a wrapper that alone would be taken for a bad payload
+        assertThat(ExecutionFailures.isTransient(new IllegalArgumentException("x", new PgException("deadlock", "ERROR", "40P01", null)))).isTrue();
         assertThat(ExecutionFailures.isTransient(new StageFailure("gold", false, new SQLException("deadlock", "40P01")))).isFalse();
     }
 }

@@ -62,7 +62,8 @@ public class OrganizationWork {
     /**
      * Work on one entity of the organization that the caller's role or an entity grant on it allows.
      * {@code find} loads the entity in the transaction (null: it is not the organization's, 404
-     * naming {@code entityType}); {@code work} receives it.
+     * naming {@code entityType}), and may read more of it that the work needs, which is dropped when the access
+     * check then refuses; {@code work} receives what it found.
      */
     public <E, T> Uni<T> onEntity(UUID orgId, Permission permission, String entityType, UUID entityId,
                                   Supplier<Uni<E>> find, Function<E, Uni<T>> work) {
