@@ -120,16 +120,8 @@ public class ChangeStreamConsumer {
      * leave holes in the trail: it is waited out, like a database restart, and the trail's lag shows it.
      */
     static boolean refusedForGood(Throwable failure) {
-        for (Throwable e : DatabaseErrors.chain(failure)) {
-            if (e instanceof Failures.Permanent) {
-                return true;
-            }
-            String state = DatabaseErrors.sqlState(e);
-            if (state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("P0"))) {
-                return true;
-            }
-        }
-        return false;
+        return DatabaseErrors.chain(failure).stream().anyMatch(e -> e instanceof Failures.Permanent)
+                || DatabaseErrors.anySqlState(failure, state -> state.startsWith("22") || state.startsWith("23") || state.startsWith("P0"));
     }
 
     /**

@@ -50,7 +50,7 @@ public final class DatabaseErrors {
     }
 
     /** Whether any of the failure's causes carries an SQLSTATE the test accepts. */
-    private static boolean anySqlState(Throwable failure, Predicate<String> test) {
+    public static boolean anySqlState(Throwable failure, Predicate<String> test) {
         for (Throwable t : chain(failure)) {
             String state = sqlState(t);
             if (state != null && test.test(state)) {
