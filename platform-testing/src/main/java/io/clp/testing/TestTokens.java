@@ -54,6 +54,11 @@ public final class TestTokens {
                 .expiresAt(Instant.now().minus(Duration.ofHours(1))).sign(privateKey());
     }
 
+    /** A token that expires at the given second (a JWT's expiry has no finer unit). */
+    public static String expiringAt(User user, Instant expiresAt) {
+        return builder(user).expiresAt(expiresAt).sign(privateKey());
+    }
+
     /** A token of someone who runs the installation: the realm role clp-operator. */
     public static String operator(User user) {
         return builder(user).claim("realm_access", Map.of("roles", List.of("clp-operator"))).sign(privateKey());

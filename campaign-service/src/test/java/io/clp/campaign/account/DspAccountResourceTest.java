@@ -175,6 +175,24 @@ class DspAccountResourceTest {
     }
 
     @Test
+    void aTokenVerifiedOnceIsRefusedAgainOnceItOrItsApiKeyExpires() {
+        UUID orgId = UUID.randomUUID();
+        UUID accountId = CampaignFixtures.dspAccount(orgId, "Brief");
+        String path = "/api/v1/organizations/" + orgId + "/dsp-accounts/" + accountId;
+        // well within the 30 s for which a verified token is reused (VerifiedTokens)
+        Instant soon = Instant.now().plusSeconds(5);
+        String token = TestTokens.expiringAt(User.member(orgId, "viewer"), soon);
+        String key = TestTokens.apiKey(UUID.randomUUID(), orgId, UUID.randomUUID(), List.of("dsp_account:read"), soon);
+        for (String bearer : List.of(token, token, key, key)) {
+            given().auth().oauth2(bearer).when().get(path).then().statusCode(200);
+        }
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            given().auth().oauth2(token).when().get(path).then().statusCode(401);
+            given().auth().oauth2(key).when().get(path).then().statusCode(401);
+        });
+    }
+
+    @Test
     void anOrganizationUnknownToTheReadModelIsNotFoundThoughTheTokenNamesIt() {
         UUID orgId = UUID.randomUUID();
         User admin = User.member(orgId, "admin");

@@ -170,6 +170,8 @@ class InternalApiTest {
         given().contentType(ContentType.JSON).body(body).when().post(resolutions(orgId)).then().statusCode(401)
                 .contentType("application/problem+json").body("type", equalTo("urn:clp:problem:unauthorized"));
         String admin = TestTokens.token(User.member(orgId, "admin"));
+        // accepted on the public API first, the same token is still checked against the internal audience
+        given().auth().oauth2(admin).when().get("/api/v1/organizations/" + orgId + "/dsp-accounts").then().statusCode(200);
         resolve(admin, orgId, body, 401);
         String apiKey = TestTokens.apiKey(UUID.randomUUID(), orgId, UUID.randomUUID(), List.of("campaigns:read"),
                 Instant.now().plusSeconds(3600));
@@ -183,7 +185,7 @@ class InternalApiTest {
             assertThat(refused.<String>path("type")).isEqualTo("urn:clp:problem:forbidden");
         }
         given().auth().oauth2(admin).when().post(delegated(orgId, UUID.randomUUID())).then().statusCode(401);
-        // and the service account's token opens none of the public API
+        // and the service account's token, accepted on /internal above, opens none of the public API
         given().auth().oauth2(SERVICE).when().get("/api/v1/organizations/" + orgId + "/dsp-accounts").then().statusCode(401);
     }
 

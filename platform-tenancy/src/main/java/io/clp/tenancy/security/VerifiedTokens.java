@@ -1,0 +1,193 @@
+package io.clp.tenancy.security;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.quarkus.oidc.AccessTokenCredential;
+import io.quarkus.oidc.OidcTenantConfig;
+import io.quarkus.oidc.runtime.OidcIdentityProvider;
+import io.quarkus.security.identity.AuthenticationRequestContext;
+import io.quarkus.security.identity.IdentityProvider;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.request.TokenAuthenticationRequest;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Verifies a bearer access token once and reuses the identity for the same token for a short while
+ * ({@code clp.access-tokens.cache-ttl}, 30 s by default; {@code 0s} turns it off): a web app or an
+ * API client sends the same token with every call, and checking its RSA signature, parsing it and
+ * decoding its claims again each time is the largest cost of a small request.
+ *
+ * <p>What a reused identity still gets right:
+ * <ul>
+ *   <li>The first verification is Quarkus OIDC's own ({@link OidcIdentityProvider}): signature,
+ *       issuer, audience, expiry and every setting of the tenant. Only a success is remembered; a
+ *       refused token is verified again each time it comes.</li>
+ *   <li>An identity is reused for the OIDC tenant that verified it only (the tenant is part of the
+ *       key): a user's token accepted on the public API is verified afresh against the internal
+ *       API's audience.</li>
+ *   <li>It is never reused past the token's own expiry, and the token's lifetime is not extended.</li>
+ *   <li>A token bound to a proof of possession (a {@code cnf} claim: DPoP or a client certificate)
+ *       is never reused, since the proof belongs to each request.</li>
+ *   <li>The augmentors (such as {@link ApiKeyExpiry}) run on every request, reused identity or not.</li>
+ *   <li>A signing key removed from the realm stops admitting its tokens within the TTL, as does
+ *       anything else a fresh verification would now refuse.</li>
+ * </ul>
+ * The cache keys on a SHA-256 of the token, never the token, and holds at most
+ * {@code clp.access-tokens.cache-size} identities (1,000 by default). An identity is kept without
+ * the request it came with; each reuse is bound to the current request.
+ */
+@ApplicationScoped
+public class VerifiedTokens implements IdentityProvider<TokenAuthenticationRequest> {
+
+    /** The claim that binds a token to a proof of possession (RFC 7800; DPoP, RFC 9449; mTLS, RFC 8705). */
+    static final String CONFIRMATION_CLAIM = "cnf";
+    /** What Quarkus OIDC calls the tenant of the {@code quarkus.oidc.*} settings, which may leave its id unset. */
+    static final String DEFAULT_TENANT = "Default";
+
+    /** Quarkus OIDC's verification, which stays the only one. */
+    private final IdentityProvider<TokenAuthenticationRequest> oidc;
+    private final Clock clock;
+    private final Duration ttl;
+    private final Cache<String, Verified> cache;
+
+    /** An identity as verified, without any request's attributes, and until when it may be reused. */
+    record Verified(SecurityIdentity identity, Instant reusableUntil) {
+    }
+
+    @Inject
+    public VerifiedTokens(OidcIdentityProvider oidc,
+                          @ConfigProperty(name = "clp.access-tokens.cache-ttl", defaultValue = "30s") Duration ttl,
+                          @ConfigProperty(name = "clp.access-tokens.cache-size", defaultValue = "1000") long size) {
+        this(oidc, ttl, size, Clock.systemUTC());
+    }
+
+    VerifiedTokens(IdentityProvider<TokenAuthenticationRequest> oidc, Duration ttl, long size, Clock clock) {
+        this.oidc = oidc;
+        this.clock = clock;
+        this.ttl = ttl;
+        this.cache = Caffeine.newBuilder().maximumSize(size).expireAfter(new UntilReusable(clock)).build();
+    }
+
+    @Override
+    public Class<TokenAuthenticationRequest> getRequestType() {
+        return TokenAuthenticationRequest.class;
+    }
+
+    /** Asked before Quarkus OIDC's provider, which it calls itself for a token it does not hold. */
+    @Override
+    public int priority() {
+        return SYSTEM_FIRST + 100;
+    }
+
+    @Override
+    public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
+        Optional<String> key = key(request);
+        if (key.isEmpty()) {
+            return oidc.authenticate(request, context);
+        }
+        Instant now = clock.instant();
+        Verified verified = cache.getIfPresent(key.get());
+        if (verified != null && now.isBefore(verified.reusableUntil())) {
+            return Uni.createFrom().item(bound(verified.identity(), HttpSecurityUtils.getRoutingContextAttribute(request), context));
+        }
+        return oidc.authenticate(request, context).invoke(identity -> remember(key.get(), identity, now));
+    }
+
+    /**
+     * The key of a bearer access token presented over HTTP, with the OIDC tenant that verifies it;
+     * none (verify every time) when either is unknown.
+     */
+    private Optional<String> key(TokenAuthenticationRequest request) {
+        if (ttl.isZero() || ttl.isNegative() || !(request.getToken() instanceof AccessTokenCredential credential)
+                || credential.getToken() == null) {
+            return Optional.empty();
+        }
+        RoutingContext routing = HttpSecurityUtils.getRoutingContextAttribute(request);
+        // the tenant configuration the OIDC mechanism resolved for this request, which the verification uses
+        if (routing == null || !(routing.get(OidcTenantConfig.class.getName()) instanceof OidcTenantConfig tenant)) {
+            return Optional.empty();
+        }
+        return Optional.of(tenant.tenantId().orElse(DEFAULT_TENANT) + "|" + sha256(credential.getToken()));
+    }
+
+    private void remember(String key, SecurityIdentity identity, Instant now) {
+        if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token)
+                || token.getClaim(CONFIRMATION_CLAIM) != null || token.getExpirationTime() <= 0) {
+            return;
+        }
+        Instant expires = Instant.ofEpochSecond(token.getExpirationTime());
+        Instant until = now.plus(ttl).isBefore(expires) ? now.plus(ttl) : expires;
+        if (now.isBefore(until)) {
+            cache.put(key, new Verified(bound(identity, null, null), until));
+        }
+    }
+
+    /**
+     * A copy of the identity bound to a request: its routing context and authentication context
+     * replace the ones it was verified with (none, to keep it in the cache).
+     */
+    static SecurityIdentity bound(SecurityIdentity identity, RoutingContext routing, AuthenticationRequestContext context) {
+        Map<String, Object> attributes = new HashMap<>(identity.getAttributes());
+        attributes.remove(RoutingContext.class.getName());
+        attributes.remove(AuthenticationRequestContext.class.getName());
+        if (routing != null) {
+            attributes.put(RoutingContext.class.getName(), routing);
+        }
+        if (context != null) {
+            attributes.put(AuthenticationRequestContext.class.getName(), context);
+        }
+        return QuarkusSecurityIdentity.builder()
+                .setPrincipal(identity.getPrincipal())
+                .addCredentials(identity.getCredentials())
+                .addRoles(identity.getRoles())
+                .addPermissions(identity.getPermissions())
+                .addAttributes(attributes)
+                .build();
+    }
+
+    private static String sha256(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    /** Each identity leaves the cache when it may no longer be reused. */
+    private record UntilReusable(Clock clock) implements Expiry<String, Verified> {
+
+        @Override
+        public long expireAfterCreate(String key, Verified value, long currentTime) {
+            return Math.max(0, Duration.between(clock.instant(), value.reusableUntil()).toNanos());
+        }
+
+        @Override
+        public long expireAfterUpdate(String key, Verified value, long currentTime, long currentDuration) {
+            return expireAfterCreate(key, value, currentTime);
+        }
+
+        @Override
+        public long expireAfterRead(String key, Verified value, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package io.clp.tenancy.security;
+
+import io.quarkus.oidc.AccessTokenCredential;
+import io.quarkus.oidc.OidcTenantConfig;
+import io.quarkus.oidc.runtime.OidcJwtCallerPrincipal;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.identity.AuthenticationRequestContext;
+import io.quarkus.security.identity.IdentityProvider;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.request.TokenAuthenticationRequest;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
+import org.jose4j.jwt.JwtClaims;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What {@link VerifiedTokens} reuses and what it sends to Quarkus OIDC again. The delegate stands
+ * for OIDC's verification and counts its calls; the services' own tests prove the same rules
+ * through HTTP against the real OIDC provider (audience per tenant, expiry).
+ */
+class VerifiedTokensTest {
+
+    private static final Instant T0 = Instant.parse("2026-06-01T10:00:00Z");
+    private static final AuthenticationRequestContext CONTEXT = supplier -> Uni.createFrom().item(supplier);
+
+    private final MutableClock clock = new MutableClock(T0);
+    private final Verifier oidc = new Verifier();
+    private final VerifiedTokens tokens = new VerifiedTokens(oidc, Duration.ofSeconds(30), 100, clock);
+
+    @Test
+    void aTokenVerifiedOnceIsReusedForTheSameTenantAndBoundToEachRequest() {
+        RoutingContext first = routing("Default");
+        RoutingContext second = routing("Default");
+
+        SecurityIdentity a = authenticate("token-1", first);
+        SecurityIdentity b = authenticate("token-1", second);
+
+        assertThat(oidc.calls.get()).isEqualTo(1);
+        assertThat(b.getPrincipal()).isSameAs(a.getPrincipal());
+        assertThat(b.getRoles()).containsExactly("viewer");
+        assertThat(b.getCredential(AccessTokenCredential.class).getToken()).isEqualTo("token-1");
+        assertThat(b.<Object>getAttribute("tenant-id")).isEqualTo("Default");
+        assertThat(b.<Object>getAttribute(RoutingContext.class.getName())).isSameAs(second);
+        assertThat(b.<Object>getAttribute(AuthenticationRequestContext.class.getName())).isSameAs(CONTEXT);
+    }
+
+    @Test
+    void anotherTenantOrAnotherTokenIsVerifiedAgain() {
+        authenticate("token-1", routing("Default"));
+        authenticate("token-1", routing("internal"));
+        authenticate("token-2", routing("Default"));
+
+        assertThat(oidc.calls.get()).isEqualTo(3);
+    }
+
+    @Test
+    void aTokenIsVerifiedAgainAfterTheTtlAndNeverReusedPastItsExpiry() {
+        authenticate("token-1", routing("Default"));
+        clock.advance(Duration.ofSeconds(29));
+        authenticate("token-1", routing("Default"));
+        assertThat(oidc.calls.get()).isEqualTo(1);
+
+        clock.advance(Duration.ofSeconds(1));
+        authenticate("token-1", routing("Default"));
+        assertThat(oidc.calls.get()).isEqualTo(2);
+
+        oidc.expiresIn = Duration.ofSeconds(5);
+        authenticate("token-2", routing("Default"));
+        clock.advance(Duration.ofSeconds(4));
+        authenticate("token-2", routing("Default"));
+        assertThat(oidc.calls.get()).isEqualTo(3);
+        clock.advance(Duration.ofSeconds(1));
+        authenticate("token-2", routing("Default"));
+        assertThat(oidc.calls.get()).isEqualTo(4);
+    }
+
+    @Test
+    void aRefusedTokenIsVerifiedEachTimeItComes() {
+        oidc.refuse = true;
+        assertThatThrownBy(() -> authenticate("bad", routing("Default"))).isInstanceOf(AuthenticationFailedException.class);
+        assertThatThrownBy(() -> authenticate("bad", routing("Default"))).isInstanceOf(AuthenticationFailedException.class);
+        assertThat(oidc.calls.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aTokenBoundToAProofOfPossessionIsNeverReused() {
+        oidc.confirmation = true;
+        authenticate("token-1", routing("Default"));
+        authenticate("token-1", routing("Default"));
+        assertThat(oidc.calls.get()).isEqualTo(2);
+    }
+
+    @Test
+    void withoutARequestsTenantOrWithTheCacheOffEveryTokenIsVerified() {
+        TokenAuthenticationRequest bare = new TokenAuthenticationRequest(new AccessTokenCredential("token-1"));
+        tokens.authenticate(bare, CONTEXT).await().indefinitely();
+        tokens.authenticate(bare, CONTEXT).await().indefinitely();
+        RoutingContext noTenant = routing(null);
+        authenticate("token-1", noTenant);
+        authenticate("token-1", noTenant);
+        assertThat(oidc.calls.get()).isEqualTo(4);
+
+        VerifiedTokens off = new VerifiedTokens(oidc, Duration.ZERO, 100, clock);
+        off.authenticate(request("token-1", routing("Default")), CONTEXT).await().indefinitely();
+        off.authenticate(request("token-1", routing("Default")), CONTEXT).await().indefinitely();
+        assertThat(oidc.calls.get()).isEqualTo(6);
+    }
+
+    private SecurityIdentity authenticate(String token, RoutingContext routing) {
+        return tokens.authenticate(request(token, routing), CONTEXT).await().indefinitely();
+    }
+
+    private static TokenAuthenticationRequest request(String token, RoutingContext routing) {
+        TokenAuthenticationRequest request = new TokenAuthenticationRequest(new AccessTokenCredential(token));
+        HttpSecurityUtils.setRoutingContextAttribute(request, routing);
+        return request;
+    }
+
+    /** A request whose OIDC mechanism resolved the tenant (none when {@code tenantId} is null). */
+    private static RoutingContext routing(String tenantId) {
+        Map<String, Object> data = new HashMap<>();
+        if (tenantId != null) {
+            data.put(OidcTenantConfig.class.getName(), OidcTenantConfig.builder().tenantId(tenantId).build());
+        }
+        return (RoutingContext) Proxy.newProxyInstance(VerifiedTokensTest.class.getClassLoader(),
+                new Class<?>[]{RoutingContext.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "get" -> data.get((String) args[0]);
+                    case "put" -> {
+                        data.put((String) args[0], args[1]);
+                        yield proxy;
+                    }
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> "routing " + tenantId;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    /** Stands for Quarkus OIDC: builds the identity as it does, with the request's attributes. */
+    private final class Verifier implements IdentityProvider<TokenAuthenticationRequest> {
+        final AtomicInteger calls = new AtomicInteger();
+        Duration expiresIn = Duration.ofMinutes(5);
+        boolean refuse;
+        boolean confirmation;
+
+        @Override
+        public Class<TokenAuthenticationRequest> getRequestType() {
+            return TokenAuthenticationRequest.class;
+        }
+
+        @Override
+        public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
+            calls.incrementAndGet();
+            if (refuse) {
+                return Uni.createFrom().failure(new AuthenticationFailedException("signature"));
+            }
+            JwtClaims claims = new JwtClaims();
+            claims.setSubject("user-1");
+            claims.setExpirationTime(org.jose4j.jwt.NumericDate.fromSeconds(clock.instant().plus(expiresIn).getEpochSecond()));
+            if (confirmation) {
+                claims.setClaim(VerifiedTokens.CONFIRMATION_CLAIM, Map.of("jkt", "thumbprint"));
+            }
+            return Uni.createFrom().item(QuarkusSecurityIdentity.builder()
+                    .setPrincipal(new OidcJwtCallerPrincipal(claims, request.getToken()))
+                    .addCredential(request.getToken())
+                    .addRole("viewer")
+                    .addAttribute("tenant-id", "Default")
+                    .addAttribute(RoutingContext.class.getName(), HttpSecurityUtils.getRoutingContextAttribute(request))
+                    .addAttribute(AuthenticationRequestContext.class.getName(), context)
+                    .build());
+        }
+    }
+
+    private static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}
