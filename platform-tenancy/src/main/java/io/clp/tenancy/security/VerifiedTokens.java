@@ -22,9 +22,9 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
@@ -65,7 +65,7 @@ public class VerifiedTokens implements IdentityProvider<TokenAuthenticationReque
 
     /** Quarkus OIDC's verification, which stays the only one. */
     private final IdentityProvider<TokenAuthenticationRequest> oidc;
-    private final Clock clock;
+    private final InstantSource clock;
     private final Duration ttl;
     private final Cache<String, Verified> cache;
 
@@ -77,14 +77,17 @@ public class VerifiedTokens implements IdentityProvider<TokenAuthenticationReque
     public VerifiedTokens(OidcIdentityProvider oidc,
                           @ConfigProperty(name = "clp.access-tokens.cache-ttl", defaultValue = "30s") Duration ttl,
                           @ConfigProperty(name = "clp.access-tokens.cache-size", defaultValue = "1000") long size) {
-        this(oidc, ttl, size, Clock.systemUTC());
+        this(oidc, ttl, size, InstantSource.system());
     }
 
-    VerifiedTokens(IdentityProvider<TokenAuthenticationRequest> oidc, Duration ttl, long size, Clock clock) {
+    VerifiedTokens(IdentityProvider<TokenAuthenticationRequest> oidc, Duration ttl, long size, InstantSource clock) {
         this.oidc = oidc;
         this.clock = clock;
         this.ttl = ttl;
-        this.cache = Caffeine.newBuilder().maximumSize(size).expireAfter(new UntilReusable(clock)).build();
+        // each identity leaves the cache when it may no longer be reused (reuse also checks the time itself)
+        this.cache = Caffeine.newBuilder().maximumSize(size)
+                .expireAfter(Expiry.creating((String key, Verified verified) -> until(clock.instant(), verified.reusableUntil())))
+                .build();
     }
 
     @Override
@@ -172,22 +175,7 @@ public class VerifiedTokens implements IdentityProvider<TokenAuthenticationReque
         }
     }
 
-    /** Each identity leaves the cache when it may no longer be reused. */
-    private record UntilReusable(Clock clock) implements Expiry<String, Verified> {
-
-        @Override
-        public long expireAfterCreate(String key, Verified value, long currentTime) {
-            return Math.max(0, Duration.between(clock.instant(), value.reusableUntil()).toNanos());
-        }
-
-        @Override
-        public long expireAfterUpdate(String key, Verified value, long currentTime, long currentDuration) {
-            return expireAfterCreate(key, value, currentTime);
-        }
-
-        @Override
-        public long expireAfterRead(String key, Verified value, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
+    private static Duration until(Instant now, Instant then) {
+        return now.isBefore(then) ? Duration.between(now, then) : Duration.ZERO;
     }
 }
