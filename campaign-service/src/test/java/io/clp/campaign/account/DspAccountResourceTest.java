@@ -13,10 +13,12 @@ import io.clp.testing.TestDatabase;
 import io.clp.testing.TestEvents;
 import io.clp.testing.TestTokens;
 import io.clp.testing.TestTokens.User;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -39,6 +41,9 @@ import static org.hamcrest.Matchers.not;
 class DspAccountResourceTest {
 
     private static final Duration WITHIN = Duration.ofSeconds(30);
+
+    @Inject
+    MeterRegistry meters;
 
     private static int rename(User user, UUID orgId, UUID accountId, String name) {
         return given().auth().oauth2(TestTokens.token(user)).contentType(ContentType.JSON)
@@ -180,16 +185,25 @@ class DspAccountResourceTest {
         UUID accountId = CampaignFixtures.dspAccount(orgId, "Brief");
         String path = "/api/v1/organizations/" + orgId + "/dsp-accounts/" + accountId;
         // well within the 30 s for which a verified token is reused (VerifiedTokens)
-        Instant soon = Instant.now().plusSeconds(5);
+        Instant soon = Instant.now().plusSeconds(8);
         String token = TestTokens.expiringAt(User.member(orgId, "viewer"), soon);
         String key = TestTokens.apiKey(UUID.randomUUID(), orgId, UUID.randomUUID(), List.of("dsp_account:read"), soon);
+        double verifiedBefore = authenticated("verified");
+        double reusedBefore = authenticated("reused");
         for (String bearer : List.of(token, token, key, key)) {
             given().auth().oauth2(bearer).when().get(path).then().statusCode(200);
         }
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+        // each token verified once, then its identity reused
+        assertThat(authenticated("verified") - verifiedBefore).isEqualTo(2);
+        assertThat(authenticated("reused") - reusedBefore).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
             given().auth().oauth2(token).when().get(path).then().statusCode(401);
             given().auth().oauth2(key).when().get(path).then().statusCode(401);
         });
+    }
+
+    private double authenticated(String outcome) {
+        return meters.get("clp.access_tokens.authenticated").tag("outcome", outcome).counter().count();
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.clp.tenancy.security;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.oidc.OidcTenantConfig;
 import io.quarkus.oidc.runtime.OidcIdentityProvider;
@@ -46,47 +48,66 @@ import java.util.Optional;
  *       API's audience.</li>
  *   <li>It is never reused past the token's own expiry, and the token's lifetime is not extended.</li>
  *   <li>A token bound to a proof of possession (a {@code cnf} claim: DPoP or a client certificate)
- *       is never reused, since the proof belongs to each request.</li>
+ *       is never reused, since the proof belongs to each request; nor is a token verified by
+ *       introspection (which exists to learn of revocation), nor one presented to an endpoint with
+ *       a step-up policy (acr, maximum age), which OIDC checks on each verification.</li>
  *   <li>The augmentors (such as {@link ApiKeyExpiry}) run on every request, reused identity or not.</li>
  *   <li>A signing key removed from the realm stops admitting its tokens within the TTL, as does
  *       anything else a fresh verification would now refuse.</li>
  * </ul>
  * The cache keys on a SHA-256 of the token, never the token, and holds at most
  * {@code clp.access-tokens.cache-size} identities (1,000 by default). An identity is kept without
- * the request it came with; each reuse is bound to the current request.
+ * the request it came with; each reuse is bound to the current request. The counter
+ * {@code clp_access_tokens_authenticated_total} tells reused from verified tokens.
  */
 @ApplicationScoped
 public class VerifiedTokens implements IdentityProvider<TokenAuthenticationRequest> {
 
     /** The claim that binds a token to a proof of possession (RFC 7800; DPoP, RFC 9449; mTLS, RFC 8705). */
     static final String CONFIRMATION_CLAIM = "cnf";
+    /** Tokens authenticated, tagged {@code outcome=reused|verified}. */
+    static final String METRIC = "clp.access_tokens.authenticated";
     /** What Quarkus OIDC calls the tenant of the {@code quarkus.oidc.*} settings, which may leave its id unset. */
     static final String DEFAULT_TENANT = "Default";
+    /**
+     * Where Quarkus OIDC finds an endpoint's step-up policy ({@code @AuthenticationContext}: acr values, a maximum
+     * age), which it checks on each verification: a request under one is always verified.
+     */
+    static final String STEP_UP_POLICY = "io.quarkus.oidc.runtime.step-up-auth";
+    /** The attribute of an identity verified by asking the provider (introspection), which exists to learn of revocation. */
+    static final String INTROSPECTION = "introspection";
 
     /** Quarkus OIDC's verification, which stays the only one. */
     private final IdentityProvider<TokenAuthenticationRequest> oidc;
     private final InstantSource clock;
     private final Duration ttl;
     private final Cache<String, Verified> cache;
+    private final Counter reused;
+    private final Counter verified;
 
     /** An identity as verified, without any request's attributes, and until when it may be reused. */
     record Verified(SecurityIdentity identity, Instant reusableUntil) {
     }
 
     @Inject
-    public VerifiedTokens(OidcIdentityProvider oidc,
+    public VerifiedTokens(OidcIdentityProvider oidc, MeterRegistry registry,
                           @ConfigProperty(name = "clp.access-tokens.cache-ttl", defaultValue = "30s") Duration ttl,
                           @ConfigProperty(name = "clp.access-tokens.cache-size", defaultValue = "1000") long size) {
-        this(oidc, ttl, size, InstantSource.system());
+        this(oidc, registry, ttl, size, InstantSource.system());
     }
 
-    VerifiedTokens(IdentityProvider<TokenAuthenticationRequest> oidc, Duration ttl, long size, InstantSource clock) {
+    VerifiedTokens(IdentityProvider<TokenAuthenticationRequest> oidc, MeterRegistry registry, Duration ttl, long size,
+                   InstantSource clock) {
         this.oidc = oidc;
         this.clock = clock;
         this.ttl = ttl;
+        this.reused = Counter.builder(METRIC).description("Bearer access tokens authenticated, by whether a verified identity was reused")
+                .tag("outcome", "reused").register(registry);
+        this.verified = Counter.builder(METRIC).description("Bearer access tokens authenticated, by whether a verified identity was reused")
+                .tag("outcome", "verified").register(registry);
         // each identity leaves the cache when it may no longer be reused (reuse also checks the time itself)
         this.cache = Caffeine.newBuilder().maximumSize(size)
-                .expireAfter(Expiry.creating((String key, Verified verified) -> until(clock.instant(), verified.reusableUntil())))
+                .expireAfter(Expiry.creating((String key, Verified entry) -> until(clock.instant(), entry.reusableUntil())))
                 .build();
     }
 
@@ -105,13 +126,16 @@ public class VerifiedTokens implements IdentityProvider<TokenAuthenticationReque
     public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
         Optional<String> key = key(request);
         if (key.isEmpty()) {
+            verified.increment();
             return oidc.authenticate(request, context);
         }
         Instant now = clock.instant();
-        Verified verified = cache.getIfPresent(key.get());
-        if (verified != null && now.isBefore(verified.reusableUntil())) {
-            return Uni.createFrom().item(bound(verified.identity(), HttpSecurityUtils.getRoutingContextAttribute(request), context));
+        Verified earlier = cache.getIfPresent(key.get());
+        if (earlier != null && now.isBefore(earlier.reusableUntil())) {
+            reused.increment();
+            return Uni.createFrom().item(bound(earlier.identity(), HttpSecurityUtils.getRoutingContextAttribute(request), context));
         }
+        verified.increment();
         return oidc.authenticate(request, context).invoke(identity -> remember(key.get(), identity, now));
     }
 
@@ -126,7 +150,8 @@ public class VerifiedTokens implements IdentityProvider<TokenAuthenticationReque
         }
         RoutingContext routing = HttpSecurityUtils.getRoutingContextAttribute(request);
         // the tenant configuration the OIDC mechanism resolved for this request, which the verification uses
-        if (routing == null || !(routing.get(OidcTenantConfig.class.getName()) instanceof OidcTenantConfig tenant)) {
+        if (routing == null || !(routing.get(OidcTenantConfig.class.getName()) instanceof OidcTenantConfig tenant)
+                || routing.get(STEP_UP_POLICY) != null) {
             return Optional.empty();
         }
         return Optional.of(tenant.tenantId().orElse(DEFAULT_TENANT) + "|" + sha256(credential.getToken()));
@@ -134,7 +159,8 @@ public class VerifiedTokens implements IdentityProvider<TokenAuthenticationReque
 
     private void remember(String key, SecurityIdentity identity, Instant now) {
         if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token)
-                || token.getClaim(CONFIRMATION_CLAIM) != null || token.getExpirationTime() <= 0) {
+                || token.getClaim(CONFIRMATION_CLAIM) != null || token.getExpirationTime() <= 0
+                || identity.getAttribute(INTROSPECTION) != null) {
             return;
         }
         Instant expires = Instant.ofEpochSecond(token.getExpirationTime());
@@ -151,6 +177,7 @@ public class VerifiedTokens implements IdentityProvider<TokenAuthenticationReque
     static SecurityIdentity bound(SecurityIdentity identity, RoutingContext routing, AuthenticationRequestContext context) {
         Map<String, Object> attributes = new HashMap<>(identity.getAttributes());
         attributes.remove(RoutingContext.class.getName());
+        attributes.remove(HttpSecurityUtils.ROUTING_CONTEXT_ATTRIBUTE);
         attributes.remove(AuthenticationRequestContext.class.getName());
         if (routing != null) {
             attributes.put(RoutingContext.class.getName(), routing);

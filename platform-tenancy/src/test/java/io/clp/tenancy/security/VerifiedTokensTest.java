@@ -10,6 +10,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.TokenAuthenticationRequest;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import org.jose4j.jwt.JwtClaims;
@@ -37,8 +38,9 @@ class VerifiedTokensTest {
     private static final AuthenticationRequestContext CONTEXT = supplier -> Uni.createFrom().item(supplier);
 
     private final AtomicReference<Instant> now = new AtomicReference<>(T0);
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final Verifier oidc = new Verifier();
-    private final VerifiedTokens tokens = new VerifiedTokens(oidc, Duration.ofSeconds(30), 100, now::get);
+    private final VerifiedTokens tokens = new VerifiedTokens(oidc, registry, Duration.ofSeconds(30), 100, now::get);
 
     @Test
     void aTokenVerifiedOnceIsReusedForTheSameTenantAndBoundToEachRequest() {
@@ -49,6 +51,8 @@ class VerifiedTokensTest {
         SecurityIdentity b = authenticate("token-1", second);
 
         assertThat(oidc.calls.get()).isEqualTo(1);
+        assertThat(count("verified")).isEqualTo(1);
+        assertThat(count("reused")).isEqualTo(1);
         assertThat(b.getPrincipal()).isSameAs(a.getPrincipal());
         assertThat(b.getRoles()).containsExactly("viewer");
         assertThat(b.getCredential(AccessTokenCredential.class).getToken()).isEqualTo("token-1");
@@ -102,6 +106,25 @@ class VerifiedTokensTest {
     }
 
     @Test
+    void aTokenVerifiedByIntrospectionIsNeverReused() {
+        oidc.introspected = true;
+        authenticate("token-1", routing("Default"));
+        authenticate("token-1", routing("Default"));
+        assertThat(oidc.calls.get()).isEqualTo(2);
+    }
+
+    @Test
+    void underAStepUpPolicyATokenIsAlwaysVerified() {
+        authenticate("token-1", routing("Default"));
+        RoutingContext stepUp = routing("Default");
+        stepUp.put(VerifiedTokens.STEP_UP_POLICY, new Object());
+        authenticate("token-1", stepUp);
+        authenticate("token-1", stepUp);
+        assertThat(oidc.calls.get()).isEqualTo(3);
+        assertThat(count("reused")).isZero();
+    }
+
+    @Test
     void withoutARequestsTenantOrWithTheCacheOffEveryTokenIsVerified() {
         TokenAuthenticationRequest bare = new TokenAuthenticationRequest(new AccessTokenCredential("token-1"));
         tokens.authenticate(bare, CONTEXT).await().indefinitely();
@@ -111,10 +134,14 @@ class VerifiedTokensTest {
         authenticate("token-1", noTenant);
         assertThat(oidc.calls.get()).isEqualTo(4);
 
-        VerifiedTokens off = new VerifiedTokens(oidc, Duration.ZERO, 100, now::get);
+        VerifiedTokens off = new VerifiedTokens(oidc, registry, Duration.ZERO, 100, now::get);
         off.authenticate(request("token-1", routing("Default")), CONTEXT).await().indefinitely();
         off.authenticate(request("token-1", routing("Default")), CONTEXT).await().indefinitely();
         assertThat(oidc.calls.get()).isEqualTo(6);
+    }
+
+    private double count(String outcome) {
+        return registry.get(VerifiedTokens.METRIC).tag("outcome", outcome).counter().count();
     }
 
     private SecurityIdentity authenticate(String token, RoutingContext routing) {
@@ -153,6 +180,7 @@ class VerifiedTokensTest {
         Duration expiresIn = Duration.ofMinutes(5);
         boolean refuse;
         boolean confirmation;
+        boolean introspected;
 
         @Override
         public Class<TokenAuthenticationRequest> getRequestType() {
@@ -171,7 +199,11 @@ class VerifiedTokensTest {
             if (confirmation) {
                 claims.setClaim(VerifiedTokens.CONFIRMATION_CLAIM, Map.of("jkt", "thumbprint"));
             }
-            return Uni.createFrom().item(QuarkusSecurityIdentity.builder()
+            QuarkusSecurityIdentity.Builder identity = QuarkusSecurityIdentity.builder();
+            if (introspected) {
+                identity.addAttribute(VerifiedTokens.INTROSPECTION, Map.of("active", true));
+            }
+            return Uni.createFrom().item(identity
                     .setPrincipal(new OidcJwtCallerPrincipal(claims, request.getToken()))
                     .addCredential(request.getToken())
                     .addRole("viewer")
