@@ -101,10 +101,8 @@ public class VerifiedTokens implements IdentityProvider<TokenAuthenticationReque
         this.oidc = oidc;
         this.clock = clock;
         this.ttl = ttl;
-        this.reused = Counter.builder(METRIC).description("Bearer access tokens authenticated, by whether a verified identity was reused")
-                .tag("outcome", "reused").register(registry);
-        this.verified = Counter.builder(METRIC).description("Bearer access tokens authenticated, by whether a verified identity was reused")
-                .tag("outcome", "verified").register(registry);
+        this.reused = counter(registry, "reused");
+        this.verified = counter(registry, "verified");
         // each identity leaves the cache when it may no longer be reused (reuse also checks the time itself)
         this.cache = Caffeine.newBuilder().maximumSize(size)
                 .expireAfter(Expiry.creating((String key, Verified entry) -> until(clock.instant(), entry.reusableUntil())))
@@ -200,6 +198,11 @@ public class VerifiedTokens implements IdentityProvider<TokenAuthenticationReque
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
         }
+    }
+
+    private static Counter counter(MeterRegistry registry, String outcome) {
+        return Counter.builder(METRIC).description("Bearer access tokens authenticated, by whether a verified identity was reused")
+                .tag("outcome", outcome).register(registry);
     }
 
     private static Duration until(Instant now, Instant then) {
