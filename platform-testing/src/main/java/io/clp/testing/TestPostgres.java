@@ -8,23 +8,35 @@ import io.clp.launcher.ServiceCatalog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One real PostgreSQL 17 per test JVM (the launcher's own {@link PostgresServer}, logical replication
  * on), shared by every test class of a module and stopped when the JVM exits.
+ *
+ * <p>The server belongs to the JVM, not to this class: Quarkus may load the test support again for a
+ * test profile of its own, and that copy of the class finds the server through the file its first
+ * loading wrote beside the data folder (this JVM's start time and the server's port) and attaches to
+ * it, never deleting the folder of a server this JVM runs. The running server's pid is always read
+ * from its {@code postmaster.pid}, so any copy can restart or stop it.
  */
 public final class TestPostgres {
 
     public static final String DATABASE = "clp";
+    private static final String SUPERUSER_PASSWORD = "postgres-test";
+    /** Held across every loading of this class in the JVM (a string literal is one object JVM-wide). */
+    private static final String JVM_LOCK = "io.clp.testing.TestPostgres";
     private static TestPostgres instance;
 
     private final PostgresServer server;
     private final Path log;
-    private volatile Process process;
     /** Run before the server stops at JVM exit (shutdown hooks run concurrently, so not as hooks of their own). */
     private final List<Runnable> beforeShutdown = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -33,22 +45,49 @@ public final class TestPostgres {
         this.log = log;
     }
 
-    public static synchronized TestPostgres get() {
-        if (instance == null) {
-            instance = start();
+    public static TestPostgres get() {
+        synchronized (JVM_LOCK) {
+            if (instance == null) {
+                Path base = Path.of(System.getProperty("java.io.tmpdir")).resolve("clp-test-postgres");
+                Path data = base.resolve("data-" + ProcessHandle.current().pid());
+                Path owner = base.resolve("data-" + ProcessHandle.current().pid() + ".jvm");
+                instance = startedByThisJvm(owner).map(port -> attach(base, data, port))
+                        .orElseGet(() -> start(base, data, owner));
+            }
+            return instance;
         }
-        return instance;
     }
 
-    private static TestPostgres start() {
-        Path base = Path.of(System.getProperty("java.io.tmpdir")).resolve("clp-test-postgres");
-        Path data = base.resolve("data-" + ProcessHandle.current().pid());
+    /** This JVM's start, as written to the owner file: what tells its server from an earlier JVM's with the same pid. */
+    private static String thisJvm() {
+        return ProcessHandle.current().info().startInstant().map(Object::toString).orElse("unknown");
+    }
+
+    /** The port of the server this JVM started under another loading of this class, if it did. */
+    private static Optional<Integer> startedByThisJvm(Path owner) {
+        try {
+            String[] written = Files.readString(owner).trim().split(" ");
+            return written.length == 2 && written[0].equals(thisJvm()) ? Optional.of(Integer.parseInt(written[1])) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The server this JVM started under another loading of this class. */
+    private static TestPostgres attach(Path base, Path data, int port) {
+        PostgresServer server = new PostgresServer(PostgresServer.unpackBinaries(base), data, port, SUPERUSER_PASSWORD);
+        return new TestPostgres(server, base.resolve("postgres.log"));
+    }
+
+    private static TestPostgres start(Path base, Path data, Path owner) {
+        // a folder of an earlier JVM that had this pid
         Archives.deleteRecursively(data);
         try {
-            PostgresServer server = new PostgresServer(PostgresServer.unpackBinaries(base), data, freePort(), "postgres-test");
+            PostgresServer server = new PostgresServer(PostgresServer.unpackBinaries(base), data, freePort(), SUPERUSER_PASSWORD);
             server.initIfNeeded();
             TestPostgres postgres = new TestPostgres(server, base.resolve("postgres.log"));
             postgres.startServer();
+            Files.writeString(owner, thisJvm() + " " + server.port());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 for (Runnable task : postgres.beforeShutdown) {
                     try {
@@ -59,6 +98,11 @@ public final class TestPostgres {
                 }
                 postgres.stopServer();
                 Archives.deleteRecursively(data);
+                try {
+                    Files.deleteIfExists(owner);
+                } catch (IOException e) {
+                    // an earlier JVM's owner file never matches a later JVM's start
+                }
             }));
             return postgres;
         } catch (IOException e) {
@@ -66,9 +110,9 @@ public final class TestPostgres {
         }
     }
 
-    private synchronized void startServer() {
+    private void startServer() {
         try {
-            process = new ProcessBuilder(server.serverCommand())
+            Process process = new ProcessBuilder(server.serverCommand())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
@@ -88,20 +132,35 @@ public final class TestPostgres {
     }
 
     /** Fast shutdown (SIGINT), as an operator's restart does: sessions are cut, open transactions roll back. */
-    private synchronized void stopServer() {
-        Process running = process;
-        if (running == null || !running.isAlive()) {
+    private void stopServer() {
+        Optional<ProcessHandle> found = postmaster(server.dataDir());
+        if (found.isEmpty()) {
             return;
         }
+        ProcessHandle running = found.get();
         try {
             new ProcessBuilder("kill", "-INT", Long.toString(running.pid())).start().waitFor(10, TimeUnit.SECONDS);
-            if (!running.waitFor(30, TimeUnit.SECONDS)) {
-                running.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            try {
+                running.onExit().get(30, TimeUnit.SECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                running.destroyForcibly();
+                running.onExit().get(10, TimeUnit.SECONDS);
             }
-        } catch (IOException e) {
+        } catch (IOException | TimeoutException | ExecutionException e) {
             running.destroy();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The running server's process, from the pid it writes first to its data folder's {@code postmaster.pid}. */
+    private static Optional<ProcessHandle> postmaster(Path data) {
+        try {
+            return ProcessHandle.of(Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim()))
+                    .filter(ProcessHandle::isAlive);
+        } catch (IOException | RuntimeException e) {
+            // no server, or one still writing the file
+            return Optional.empty();
         }
     }
 
@@ -150,8 +209,7 @@ public final class TestPostgres {
     }
 
     public boolean running() {
-        Process running = process;
-        return running != null && running.isAlive();
+        return postmaster(server.dataDir()).isPresent();
     }
 
     static int freePort() throws IOException {
