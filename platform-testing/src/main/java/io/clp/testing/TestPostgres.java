@@ -157,7 +157,9 @@ public final class TestPostgres {
     private static Optional<ProcessHandle> postmaster(Path data) {
         try {
             return ProcessHandle.of(Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim()))
-                    .filter(ProcessHandle::isAlive);
+                    .filter(ProcessHandle::isAlive)
+                    // a file left by a server that died names a pid that may since be another program's
+                    .filter(p -> p.info().command().map(command -> command.endsWith("postgres")).orElse(true));
         } catch (IOException | RuntimeException e) {
             // no server, or one still writing the file
             return Optional.empty();
