@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  *
  * <p>The slot is made on first use (events committed before it are not seen), is named after the
- * test JVM ({@code clp_test_events_<pid>}) and is dropped before the test database stops; slots a
+ * test JVM and the class's loading ({@code clp_test_events_<pid>_<loading>}) and is dropped before the test database stops; slots a
  * killed JVM left behind are dropped by the next one. Each read consumes the slot's changes (so it
  * holds no WAL back) into this JVM's list. The slot outlives {@link TestPostgres#restart}; reads wait
  * for the server to come back. Only the module's {@link TestPostgres#DATABASE} is watched.
@@ -41,7 +41,9 @@ public final class EmittedEvents {
 
     static final String PUBLICATION = "clp_test_events";
     static final String SLOT_PREFIX = "clp_test_events_";
-    private static final String SLOT = SLOT_PREFIX + ProcessHandle.current().pid();
+    /** This JVM's pid, and this loading of the class: Quarkus may load the test support again for a test profile of its own. */
+    static final String SLOT = SLOT_PREFIX + ProcessHandle.current().pid() + "_"
+            + Integer.toHexString(System.identityHashCode(EmittedEvents.class));
     private static final Logger LOG = Logger.getLogger(EmittedEvents.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long RETRY_FOR_NANOS = TimeUnit.SECONDS.toNanos(90);
@@ -124,7 +126,7 @@ public final class EmittedEvents {
                 List<String> stale = new ArrayList<>();
                 while (rs.next()) {
                     String name = rs.getString(1);
-                    long pid = Long.parseLong(name.substring(SLOT_PREFIX.length()));
+                    long pid = Long.parseLong(name.substring(SLOT_PREFIX.length()).split("_")[0]);
                     if (name.equals(SLOT) || ProcessHandle.of(pid).isEmpty()) {
                         stale.add(name);
                     }

@@ -1,5 +1,7 @@
 package io.clp.testing;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import io.clp.platform.retention.PlatformTablesPruner;
 import io.quarkus.arc.Arc;
 import io.quarkus.vertx.VertxContextSupport;
@@ -18,7 +20,8 @@ import static org.hamcrest.Matchers.hasItems;
 
 /**
  * What every service must do when it starts: migrate its own schema with its own role, validate its
- * mapping, report ready (database and Kafka checked), publish its OpenAPI document and metrics.
+ * mapping, report ready (database and Kafka checked), publish its OpenAPI document and metrics, write
+ * JSON with platform-core's mapper settings.
  * A service's test extends this, annotated with {@code @QuarkusTest} and the {@link PlatformTestResource}.
  */
 public abstract class ServiceBootContract {
@@ -119,6 +122,12 @@ public abstract class ServiceBootContract {
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItems("Kafka connection health check"));
         given().when().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
+    void writesJsonThroughBlackbirdsGeneratedAccessors() {
+        ObjectMapper json = Arc.container().instance(ObjectMapper.class).get();
+        assertThat(json.getRegisteredModuleIds()).contains(new BlackbirdModule().getTypeId());
     }
 
     @Test

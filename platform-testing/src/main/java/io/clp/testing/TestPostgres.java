@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -22,10 +23,11 @@ import java.util.concurrent.TimeoutException;
  * on), shared by every test class of a module and stopped when the JVM exits.
  *
  * <p>The server belongs to the JVM, not to this class: Quarkus may load the test support again for a
- * test profile of its own, and that copy of the class finds the server through the file its first
- * loading wrote beside the data folder (this JVM's start time and the server's port) and attaches to
- * it, never deleting the folder of a server this JVM runs. The running server's pid is always read
- * from its {@code postmaster.pid}, so any copy can restart or stop it.
+ * test profile of its own, and that copy of the class finds the server through JVM-wide system
+ * properties (its port, the tasks to run before it stops) and attaches to it, never deleting the folder
+ * of a server that runs. Which process is the server is always read from its {@code postmaster.pid}
+ * (checked against the process's start time), so any copy can restart or stop it; stops and starts
+ * take a JVM-wide lock, and none starts once the JVM is shutting down.
  */
 public final class TestPostgres {
 
@@ -33,12 +35,13 @@ public final class TestPostgres {
     private static final String SUPERUSER_PASSWORD = "postgres-test";
     /** Held across every loading of this class in the JVM (a string literal is one object JVM-wide). */
     private static final String JVM_LOCK = "io.clp.testing.TestPostgres";
+    private static final String PORT_PROPERTY = "clp.test.postgres.port";
+    private static final String TASKS_PROPERTY = "clp.test.postgres.before-shutdown";
+    private static final String CLOSING_PROPERTY = "clp.test.postgres.closing";
     private static TestPostgres instance;
 
     private final PostgresServer server;
     private final Path log;
-    /** Run before the server stops at JVM exit (shutdown hooks run concurrently, so not as hooks of their own). */
-    private final List<Runnable> beforeShutdown = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private TestPostgres(PostgresServer server, Path log) {
         this.server = server;
@@ -50,26 +53,10 @@ public final class TestPostgres {
             if (instance == null) {
                 Path base = Path.of(System.getProperty("java.io.tmpdir")).resolve("clp-test-postgres");
                 Path data = base.resolve("data-" + ProcessHandle.current().pid());
-                Path owner = base.resolve("data-" + ProcessHandle.current().pid() + ".jvm");
-                instance = startedByThisJvm(owner).map(port -> attach(base, data, port))
-                        .orElseGet(() -> start(base, data, owner));
+                String port = System.getProperty(PORT_PROPERTY);
+                instance = port != null ? attach(base, data, Integer.parseInt(port)) : start(base, data);
             }
             return instance;
-        }
-    }
-
-    /** This JVM's start, as written to the owner file: what tells its server from an earlier JVM's with the same pid. */
-    private static String thisJvm() {
-        return ProcessHandle.current().info().startInstant().map(Object::toString).orElse("unknown");
-    }
-
-    /** The port of the server this JVM started under another loading of this class, if it did. */
-    private static Optional<Integer> startedByThisJvm(Path owner) {
-        try {
-            String[] written = Files.readString(owner).trim().split(" ");
-            return written.length == 2 && written[0].equals(thisJvm()) ? Optional.of(Integer.parseInt(written[1])) : Optional.empty();
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
         }
     }
 
@@ -79,87 +66,112 @@ public final class TestPostgres {
         return new TestPostgres(server, base.resolve("postgres.log"));
     }
 
-    private static TestPostgres start(Path base, Path data, Path owner) {
-        // a folder of an earlier JVM that had this pid
-        Archives.deleteRecursively(data);
+    private static TestPostgres start(Path base, Path data) {
         try {
             PostgresServer server = new PostgresServer(PostgresServer.unpackBinaries(base), data, freePort(), SUPERUSER_PASSWORD);
-            server.initIfNeeded();
             TestPostgres postgres = new TestPostgres(server, base.resolve("postgres.log"));
-            postgres.startServer();
-            Files.writeString(owner, thisJvm() + " " + server.port());
+            // the folder of an earlier JVM that had this pid, whose server may outlive it
+            postgres.stopServer();
+            Archives.deleteRecursively(data);
+            server.initIfNeeded();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                for (Runnable task : postgres.beforeShutdown) {
-                    try {
-                        task.run();
-                    } catch (RuntimeException e) {
-                        // the server stops and its data folder goes anyway
-                    }
-                }
-                postgres.stopServer();
-                Archives.deleteRecursively(data);
+                System.setProperty(CLOSING_PROPERTY, "true");
                 try {
-                    Files.deleteIfExists(owner);
-                } catch (IOException e) {
-                    // an earlier JVM's owner file never matches a later JVM's start
+                    for (Runnable task : beforeShutdownTasks()) {
+                        try {
+                            task.run();
+                        } catch (Throwable e) {
+                            // the server stops and its data folder goes anyway
+                        }
+                    }
+                } finally {
+                    postgres.stopServer();
+                    Archives.deleteRecursively(data);
                 }
             }));
+            postgres.startServer();
+            System.setProperty(PORT_PROPERTY, Integer.toString(server.port()));
             return postgres;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** The tasks of every loading of this class, in one list the JVM shares (a JDK type, the same class in every loader). */
+    @SuppressWarnings("unchecked")
+    private static List<Runnable> beforeShutdownTasks() {
+        return (List<Runnable>) System.getProperties().computeIfAbsent(TASKS_PROPERTY, k -> new CopyOnWriteArrayList<Runnable>());
+    }
+
     private void startServer() {
-        try {
-            Process process = new ProcessBuilder(server.serverCommand())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!server.accepting()) {
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("test PostgreSQL did not start; see " + log);
-                }
-                Thread.sleep(200);
+        synchronized (JVM_LOCK) {
+            if (System.getProperty(CLOSING_PROPERTY) != null) {
+                throw new IllegalStateException("the JVM is shutting down: test PostgreSQL does not start again");
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            Process process = null;
+            try {
+                process = new ProcessBuilder(server.serverCommand())
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                        .start();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!server.accepting()) {
+                    if (!process.isAlive() || System.nanoTime() > deadline) {
+                        throw new IllegalStateException("test PostgreSQL did not start; see " + log);
+                    }
+                    Thread.sleep(200);
+                }
+                process = null;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } finally {
+                // a server that did not come up must not outlive the attempt (and a later start delete its folder under it)
+                if (process != null) {
+                    process.destroyForcibly();
+                }
+            }
         }
     }
 
     /** Fast shutdown (SIGINT), as an operator's restart does: sessions are cut, open transactions roll back. */
     private void stopServer() {
-        Optional<ProcessHandle> found = postmaster(server.dataDir());
-        if (found.isEmpty()) {
-            return;
-        }
-        ProcessHandle running = found.get();
-        try {
-            new ProcessBuilder("kill", "-INT", Long.toString(running.pid())).start().waitFor(10, TimeUnit.SECONDS);
-            try {
-                running.onExit().get(30, TimeUnit.SECONDS);
-            } catch (TimeoutException | ExecutionException e) {
-                running.destroyForcibly();
-                running.onExit().get(10, TimeUnit.SECONDS);
+        synchronized (JVM_LOCK) {
+            Optional<ProcessHandle> found = postmaster(server.dataDir());
+            if (found.isEmpty()) {
+                return;
             }
-        } catch (IOException | TimeoutException | ExecutionException e) {
-            running.destroy();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            ProcessHandle running = found.get();
+            try {
+                new ProcessBuilder("kill", "-INT", Long.toString(running.pid())).start().waitFor(10, TimeUnit.SECONDS);
+                try {
+                    running.onExit().get(30, TimeUnit.SECONDS);
+                } catch (TimeoutException | ExecutionException e) {
+                    running.destroyForcibly();
+                    running.onExit().get(10, TimeUnit.SECONDS);
+                }
+            } catch (IOException | TimeoutException | ExecutionException e) {
+                running.destroy();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
-    /** The running server's process, from the pid it writes first to its data folder's {@code postmaster.pid}. */
+    /**
+     * The running server's process, from its data folder's {@code postmaster.pid}: the pid (line 1), taken only if
+     * that process started when the file says the server did (line 3, epoch seconds), since a file left by a server
+     * that died names a pid that may since be another program's.
+     */
     private static Optional<ProcessHandle> postmaster(Path data) {
         try {
-            return ProcessHandle.of(Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim()))
+            List<String> lines = Files.readAllLines(data.resolve("postmaster.pid"));
+            long started = Long.parseLong(lines.get(2).trim());
+            return ProcessHandle.of(Long.parseLong(lines.get(0).trim()))
                     .filter(ProcessHandle::isAlive)
-                    // a file left by a server that died names a pid that may since be another program's
-                    .filter(p -> p.info().command().map(command -> command.endsWith("postgres")).orElse(true));
+                    .filter(p -> p.info().startInstant().map(at -> Math.abs(at.getEpochSecond() - started) <= 10).orElse(false));
         } catch (IOException | RuntimeException e) {
             // no server, or one still writing the file
             return Optional.empty();
@@ -183,7 +195,7 @@ public final class TestPostgres {
 
     /** Runs {@code task} at JVM exit while the server still runs (to drop a replication slot, say). */
     public void beforeShutdown(Runnable task) {
-        beforeShutdown.add(task);
+        beforeShutdownTasks().add(task);
     }
 
     /** Creates the service's role and schema (as the local stack does) and returns its password. */

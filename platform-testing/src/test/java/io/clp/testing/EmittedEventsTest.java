@@ -131,8 +131,9 @@ class EmittedEventsTest {
     }
 
     @Test
-    void theSlotIsNamedAfterThisJvmAndDroppedOnStop() throws SQLException {
-        String slot = EmittedEvents.SLOT_PREFIX + ProcessHandle.current().pid();
+    void theSlotIsNamedAfterThisJvmAndThisLoadingAndDroppedOnStop() throws SQLException {
+        String slot = EmittedEvents.SLOT;
+        assertThat(slot).startsWith(EmittedEvents.SLOT_PREFIX + ProcessHandle.current().pid() + "_");
         String slots = "SELECT count(*) FROM pg_replication_slots WHERE slot_name = ?";
         assertThat(TestDatabase.count(slots, slot)).isEqualTo(1);
         EmittedEvents.stop();

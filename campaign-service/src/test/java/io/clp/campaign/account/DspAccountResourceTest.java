@@ -13,6 +13,7 @@ import io.clp.testing.TestDatabase;
 import io.clp.testing.TestEvents;
 import io.clp.testing.TestTokens;
 import io.clp.testing.TestTokens.User;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -203,7 +204,9 @@ class DspAccountResourceTest {
     }
 
     private double authenticated(String outcome) {
-        return meters.get("clp.access_tokens.authenticated").tag("outcome", outcome).counter().count();
+        // the counters exist once the first token was authenticated: none before is a count of zero
+        Counter counter = meters.find("clp.access_tokens.authenticated").tag("outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ser.std.BeanSerializerBase;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import io.clp.platform.problem.FieldError;
 import io.clp.platform.problem.ProblemDetail;
@@ -11,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,11 +40,16 @@ class JsonMappersTest {
 
     @Test
     void propertiesAreReadThroughGeneratedLambdasAndTheJsonStaysTheSame() throws Exception {
-        ObjectMapper plain = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL).findAndRegisterModules()
+        // the modules Quarkus registers itself (Blackbird's jar also offers it to findAndRegisterModules, which Quarkus does not call)
+        ObjectMapper plain = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL)
+                .registerModule(new JavaTimeModule()).registerModule(new Jdk8Module())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         ObjectMapper tuned = plain.copy();
         new JsonMappers().customize(tuned);
+        assertThat(plain.getRegisteredModuleIds()).doesNotContain(new BlackbirdModule().getTypeId());
         assertThat(tuned.getRegisteredModuleIds()).contains(new BlackbirdModule().getTypeId());
+        assertThat(writers(plain, View.class)).noneMatch(name -> name.startsWith("com.fasterxml.jackson.module.blackbird"));
+        assertThat(writers(tuned, View.class)).anyMatch(name -> name.startsWith("com.fasterxml.jackson.module.blackbird"));
 
         Point point = new Point(UUID.fromString("6f1c2a7e-0d1b-4c59-9d1e-1f0c9a8b7c6d"), "2026-06-01", 1200, null, null,
                 List.of("brand"));
@@ -54,5 +63,13 @@ class JsonMappersTest {
         }
         assertThat(tuned.writeValueAsString(new Totals("1", null))).isEqualTo("{\"spend\":\"1\",\"ctr\":null}");
         assertThat(tuned.readValue(plain.writeValueAsString(point), Point.class)).isEqualTo(point);
+    }
+
+    /** The classes that write the type's properties. */
+    private static List<String> writers(ObjectMapper mapper, Class<?> type) throws Exception {
+        BeanSerializerBase serializer = (BeanSerializerBase) mapper.getSerializerProviderInstance().findValueSerializer(type);
+        List<String> names = new ArrayList<>();
+        serializer.properties().forEachRemaining(p -> names.add(p.getClass().getName()));
+        return names;
     }
 }

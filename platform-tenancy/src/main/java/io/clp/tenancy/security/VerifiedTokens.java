@@ -65,7 +65,7 @@ public class VerifiedTokens implements IdentityProvider<TokenAuthenticationReque
 
     /** The claim that binds a token to a proof of possession (RFC 7800; DPoP, RFC 9449; mTLS, RFC 8705). */
     static final String CONFIRMATION_CLAIM = "cnf";
-    /** Tokens authenticated, tagged {@code outcome=reused|verified}. */
+    /** Tokens presented, tagged {@code outcome=reused} (a verified identity reused) or {@code verified} (sent to OIDC, accepted or not). */
     static final String METRIC = "clp.access_tokens.authenticated";
     /** What Quarkus OIDC calls the tenant of the {@code quarkus.oidc.*} settings, which may leave its id unset. */
     static final String DEFAULT_TENANT = "Default";
@@ -201,7 +201,8 @@ public class VerifiedTokens implements IdentityProvider<TokenAuthenticationReque
     }
 
     private static Counter counter(MeterRegistry registry, String outcome) {
-        return Counter.builder(METRIC).description("Bearer access tokens authenticated, by whether a verified identity was reused")
+        return Counter.builder(METRIC)
+                .description("Bearer access tokens presented: reused (a verified identity reused) or verified (sent to Quarkus OIDC, accepted or not)")
                 .tag("outcome", outcome).register(registry);
     }
 
