@@ -23,9 +23,8 @@ import java.util.concurrent.TimeoutException;
  * on), shared by every test class of a module and stopped when the JVM exits.
  *
  * <p>The server belongs to the JVM, not to this class: Quarkus may load the test support again for a
- * test profile of its own, and that copy of the class finds the server through JVM-wide system
- * properties (its port, the tasks to run before it stops) and attaches to it, never deleting the folder
- * of a server that runs. Which process is the server is always read from its {@code postmaster.pid}
+ * test profile of its own, and that copy of the class finds the server through a JVM-wide system
+ * property (its port) and attaches to it, never deleting the folder of a server that runs. Which process is the server is always read from its {@code postmaster.pid}
  * (checked against the process's start time), so any copy can restart or stop it; stops and starts
  * take a JVM-wide lock, and none starts once the JVM is shutting down.
  */
@@ -36,12 +35,17 @@ public final class TestPostgres {
     /** Held across every loading of this class in the JVM (a string literal is one object JVM-wide). */
     private static final String JVM_LOCK = "io.clp.testing.TestPostgres";
     private static final String PORT_PROPERTY = "clp.test.postgres.port";
-    private static final String TASKS_PROPERTY = "clp.test.postgres.before-shutdown";
     private static final String CLOSING_PROPERTY = "clp.test.postgres.closing";
     private static TestPostgres instance;
 
     private final PostgresServer server;
     private final Path log;
+    /**
+     * Run at JVM exit while the server still runs (to drop a replication slot, say): by the hook that stops the
+     * server for the loading that started it; by a hook of their own for a loading that attached, which may find
+     * the server already stopping (the data folder goes anyway).
+     */
+    private final List<Runnable> beforeShutdown = new CopyOnWriteArrayList<>();
 
     private TestPostgres(PostgresServer server, Path log) {
         this.server = server;
@@ -63,7 +67,9 @@ public final class TestPostgres {
     /** The server this JVM started under another loading of this class. */
     private static TestPostgres attach(Path base, Path data, int port) {
         PostgresServer server = new PostgresServer(PostgresServer.unpackBinaries(base), data, port, SUPERUSER_PASSWORD);
-        return new TestPostgres(server, base.resolve("postgres.log"));
+        TestPostgres postgres = new TestPostgres(server, base.resolve("postgres.log"));
+        Runtime.getRuntime().addShutdownHook(new Thread(postgres::runBeforeShutdown));
+        return postgres;
     }
 
     private static TestPostgres start(Path base, Path data) {
@@ -77,13 +83,7 @@ public final class TestPostgres {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 System.setProperty(CLOSING_PROPERTY, "true");
                 try {
-                    for (Runnable task : beforeShutdownTasks()) {
-                        try {
-                            task.run();
-                        } catch (Throwable e) {
-                            // the server stops and its data folder goes anyway
-                        }
-                    }
+                    postgres.runBeforeShutdown();
                 } finally {
                     postgres.stopServer();
                     Archives.deleteRecursively(data);
@@ -97,10 +97,14 @@ public final class TestPostgres {
         }
     }
 
-    /** The tasks of every loading of this class, in one list the JVM shares (a JDK type, the same class in every loader). */
-    @SuppressWarnings("unchecked")
-    private static List<Runnable> beforeShutdownTasks() {
-        return (List<Runnable>) System.getProperties().computeIfAbsent(TASKS_PROPERTY, k -> new CopyOnWriteArrayList<Runnable>());
+    private void runBeforeShutdown() {
+        for (Runnable task : beforeShutdown) {
+            try {
+                task.run();
+            } catch (Throwable e) {
+                // the server stops and its data folder goes anyway
+            }
+        }
     }
 
     private void startServer() {
@@ -195,7 +199,7 @@ public final class TestPostgres {
 
     /** Runs {@code task} at JVM exit while the server still runs (to drop a replication slot, say). */
     public void beforeShutdown(Runnable task) {
-        beforeShutdownTasks().add(task);
+        beforeShutdown.add(task);
     }
 
     /** Creates the service's role and schema (as the local stack does) and returns its password. */
