@@ -112,31 +112,7 @@ public final class TestPostgres {
             if (System.getProperty(CLOSING_PROPERTY) != null) {
                 throw new IllegalStateException("the JVM is shutting down: test PostgreSQL does not start again");
             }
-            Process process = null;
-            try {
-                process = new ProcessBuilder(server.serverCommand())
-                        .redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                        .start();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (!server.accepting()) {
-                    if (!process.isAlive() || System.nanoTime() > deadline) {
-                        throw new IllegalStateException("test PostgreSQL did not start; see " + log);
-                    }
-                    Thread.sleep(200);
-                }
-                process = null;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            } finally {
-                // a server that did not come up must not outlive the attempt (and a later start delete its folder under it)
-                if (process != null) {
-                    process.destroyForcibly();
-                }
-            }
+            ServerProcesses.start(server.serverCommand(), log, server::accepting, "test PostgreSQL");
         }
     }
 

@@ -84,25 +84,8 @@ public final class TestS3 {
     }
 
     private synchronized void startServer() {
-        try {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            process = new ProcessBuilder(server.command(java, jar()))
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!server.accepting()) {
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("test S3 server did not start; see " + log);
-                }
-                Thread.sleep(100);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        process = ServerProcesses.start(server.command(java, jar()), log, server::accepting, "test S3 server");
     }
 
     /** Stops the server (SIGTERM, then SIGKILL after 10 s). */
