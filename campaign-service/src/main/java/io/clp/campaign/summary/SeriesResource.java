@@ -35,7 +35,7 @@ public class SeriesResource {
             + "optionally with each period's previous")
     @APIResponse(responseCode = "200", description = "The series",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SummaryViews.Series.class)))
-    public Uni<String> series(@PathParam("orgId") UUID orgId, @PathParam("campaignId") UUID campaignId,
+    public Uni<byte[]> series(@PathParam("orgId") UUID orgId, @PathParam("campaignId") UUID campaignId,
                                            @Parameter(description = "campaign (default), insertion_order, line_item or creative")
                                            @QueryParam("level") String level,
                                            @Parameter(description = "the entity at that level (default: the campaign)")

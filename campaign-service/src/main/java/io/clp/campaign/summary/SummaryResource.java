@@ -40,7 +40,7 @@ public class SummaryResource {
             + "with the previous period's for comparison")
     @APIResponse(responseCode = "200", description = "The summary",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SummaryViews.Summary.class)))
-    public Uni<String> summary(
+    public Uni<byte[]> summary(
             @PathParam("orgId") UUID orgId,
             @Parameter(description = "day (default), week or month") @QueryParam("grain") String grain,
             @Parameter(description = "first day, YYYY-MM-DD (moved back to its period's start)") @QueryParam("from") String from,

@@ -9,6 +9,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -16,7 +17,7 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The series and summaries written by hand are the JSON the service's own object mapper writes from the same views,
+ * The series and summaries written by hand are the UTF-8 JSON the service's own object mapper writes from the same views,
  * character for character: nulls where the views hold them, escaped names, several groups and billed currencies, the
  * previous period and the change.
  */
@@ -47,9 +48,9 @@ class SummaryJsonTest {
                         new SummaryViews.Change("0.000000", "-0.500000", "1.250000", "0.000001", "-1.000000")))));
         SummaryViews.Series series = new SummaryViews.Series(campaign, "line_item", entity, "week", "2026-03-02", "2026-03-15", periods);
 
-        assertEquals(mapper.writeValueAsString(series), SummaryJson.series(series));
+        assertEquals(mapper.writeValueAsString(series), text(SummaryJson.series(series)));
         SummaryViews.Series none = new SummaryViews.Series(campaign, "campaign", campaign, "day", "2026-03-02", "2026-03-02", List.of());
-        assertEquals(mapper.writeValueAsString(none), SummaryJson.series(none));
+        assertEquals(mapper.writeValueAsString(none), text(SummaryJson.series(none)));
     }
 
     @Test
@@ -59,6 +60,10 @@ class SummaryJsonTest {
                 new SummaryViews.Group(null, null, "ttd", "JPY", EMPTY, EMPTY, new SummaryViews.Change("0.100000", null, null, null, null)))));
         SummaryViews.Summary summary = new SummaryViews.Summary("month", "2026-03-01", "2026-03-31", periods);
 
-        assertEquals(mapper.writeValueAsString(summary), SummaryJson.summary(summary));
+        assertEquals(mapper.writeValueAsString(summary), text(SummaryJson.summary(summary)));
+    }
+
+    private static String text(byte[] json) {
+        return new String(json, StandardCharsets.UTF_8);
     }
 }
