@@ -9,10 +9,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.UUID;
@@ -33,9 +30,7 @@ public class SeriesResource {
     @GET
     @Operation(summary = "The campaign's (or one of its entities') metrics per day, week or month, KPIs from each period's totals, "
             + "optionally with each period's previous")
-    @APIResponse(responseCode = "200", description = "The series",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SummaryViews.Series.class)))
-    public Uni<byte[]> series(@PathParam("orgId") UUID orgId, @PathParam("campaignId") UUID campaignId,
+    public Uni<SummaryViews.Series> series(@PathParam("orgId") UUID orgId, @PathParam("campaignId") UUID campaignId,
                                            @Parameter(description = "campaign (default), insertion_order, line_item or creative")
                                            @QueryParam("level") String level,
                                            @Parameter(description = "the entity at that level (default: the campaign)")
@@ -43,7 +38,6 @@ public class SeriesResource {
                                            @Parameter(description = "day (default), week or month") @QueryParam("grain") String grain,
                                            @QueryParam("from") String from, @QueryParam("to") String to,
                                            @Parameter(description = "previous: each period with the one before") @QueryParam("compare") String compare) {
-        return series.series(orgId, campaignId, level, entityId, SummaryQuery.of(grain, from, to, null, null, null, compare))
-                .map(SummaryJson::series);
+        return series.series(orgId, campaignId, level, entityId, SummaryQuery.of(grain, from, to, null, null, null, compare));
     }
 }

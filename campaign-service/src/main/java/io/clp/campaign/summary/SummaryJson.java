@@ -5,24 +5,33 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 
-import java.io.ByteArrayOutputStream;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.ext.Provider;
+import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveResourceInfo;
+import org.jboss.resteasy.reactive.server.spi.ServerMessageBodyWriter;
+import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
+
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.OutputStream;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Type;
 import java.util.List;
 
 /**
- * The time series and summaries written to UTF-8 JSON by a streaming generator, field by field, the fields' names
- * encoded once: a 90-day series is a dashboard's hot read, and the object mapper's walk over its records (a serializer
- * looked up and called per record and property, each name escaped again) cost more than writing its few hundred values.
- * The JSON is the object mapper's for {@link SummaryViews}: the same names in the same order, null values of
- * {@link SummaryViews.Group}, {@link SummaryViews.Totals} and {@link SummaryViews.Change} written as null, counts as
- * numbers, amounts as strings (SummaryJsonTest compares the two).
+ * The time series and summaries written to the response as UTF-8 JSON by a streaming generator, field by field, the
+ * fields' names encoded once: a 90-day series is a dashboard's hot read, and the object mapper's walk over its records
+ * (a serializer looked up and called per record and property, each name escaped again) cost more than writing its few
+ * hundred values. The resources still answer the records ({@link SummaryViews}); these writers take their place for
+ * those two types. The JSON is the object mapper's, byte for byte (SummaryJsonTest compares them): the same names in
+ * the same order; null values written as null in {@link SummaryViews.Group}, {@link SummaryViews.Totals} and
+ * {@link SummaryViews.Change} (which include them always) and left out elsewhere (as the service's mapper does); counts
+ * as numbers, amounts as strings.
  */
-final class SummaryJson {
+public final class SummaryJson {
 
     private static final JsonFactory JSON = new JsonFactory();
-    /** About what one period's group takes, to size the buffer once. */
-    private static final int GROUP_BYTES = 512;
 
     private static final SerializedString CAMPAIGN_ID = name("campaignId");
     private static final SerializedString LEVEL = name("level");
@@ -60,33 +69,74 @@ final class SummaryJson {
     private SummaryJson() {
     }
 
-    static byte[] series(SummaryViews.Series s) {
-        return write(s.periods(), json -> {
-            string(json, CAMPAIGN_ID, s.campaignId().toString());
-            string(json, LEVEL, s.level());
-            string(json, ENTITY_ID, s.entityId().toString());
-            string(json, GRAIN, s.grain());
-            string(json, FROM, s.from());
-            string(json, TO, s.to());
-        });
+    /** Answers a series request, in place of the object mapper. */
+    @Provider
+    @Produces(MediaType.APPLICATION_JSON)
+    public static final class SeriesWriter extends Writer<SummaryViews.Series> {
+
+        @Override
+        void write(SummaryViews.Series s, OutputStream out) throws IOException {
+            SummaryJson.write(out, s.periods(), json -> {
+                string(json, CAMPAIGN_ID, s.campaignId());
+                string(json, LEVEL, s.level());
+                string(json, ENTITY_ID, s.entityId());
+                string(json, GRAIN, s.grain());
+                string(json, FROM, s.from());
+                string(json, TO, s.to());
+            });
+        }
     }
 
-    static byte[] summary(SummaryViews.Summary s) {
-        return write(s.periods(), json -> {
-            string(json, GRAIN, s.grain());
-            string(json, FROM, s.from());
-            string(json, TO, s.to());
-        });
+    /** Answers a summary request, in place of the object mapper. */
+    @Provider
+    @Produces(MediaType.APPLICATION_JSON)
+    public static final class SummaryWriter extends Writer<SummaryViews.Summary> {
+
+        @Override
+        void write(SummaryViews.Summary s, OutputStream out) throws IOException {
+            SummaryJson.write(out, s.periods(), json -> {
+                string(json, GRAIN, s.grain());
+                string(json, FROM, s.from());
+                string(json, TO, s.to());
+            });
+        }
+    }
+
+    /** A writer of one answer's type, straight to the response's stream as the object mapper would write it. */
+    abstract static sealed class Writer<T> implements ServerMessageBodyWriter<T> permits SeriesWriter, SummaryWriter {
+
+        abstract void write(T answer, OutputStream out) throws IOException;
+
+        @Override
+        public boolean isWriteable(Class<?> type, Type genericType, ResteasyReactiveResourceInfo target, MediaType mediaType) {
+            return true;
+        }
+
+        @Override
+        public void writeResponse(T answer, Type genericType, ServerRequestContext context) throws IOException {
+            write(answer, context.getOrCreateOutputStream());
+        }
+
+        @Override
+        public boolean isWriteable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
+            return true;
+        }
+
+        @Override
+        public void writeTo(T answer, Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType,
+                            MultivaluedMap<String, Object> headers, OutputStream out) throws IOException {
+            write(answer, out);
+        }
     }
 
     private interface Head {
         void write(JsonGenerator json) throws IOException;
     }
 
-    private static byte[] write(List<SummaryViews.Period> periods, Head head) {
-        int groups = periods.stream().mapToInt(p -> p.groups().size()).sum();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + groups * GROUP_BYTES);
-        try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+    private static void write(OutputStream out, List<SummaryViews.Period> periods, Head head) throws IOException {
+        // the stream is the response's: its owner closes it, and flushes it when its buffer fills or the answer ends
+        try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                .disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM)) {
             json.writeStartObject();
             head.write(json);
             json.writeFieldName(PERIODS);
@@ -105,18 +155,15 @@ final class SummaryJson {
             }
             json.writeEndArray();
             json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to memory failed", e);
         }
-        return out.toByteArray();
     }
 
     private static void group(JsonGenerator json, SummaryViews.Group g) throws IOException {
         json.writeStartObject();
-        string(json, CLIENT_ID, g.clientId() == null ? null : g.clientId().toString());
-        string(json, CLIENT_NAME, g.clientName());
-        string(json, DSP_TYPE, g.dspType());
-        string(json, CURRENCY, g.currency());
+        nullable(json, CLIENT_ID, g.clientId());
+        nullable(json, CLIENT_NAME, g.clientName());
+        nullable(json, DSP_TYPE, g.dspType());
+        nullable(json, CURRENCY, g.currency());
         totals(json, TOTALS, g.totals());
         totals(json, PREVIOUS, g.previous());
         SummaryViews.Change c = g.change();
@@ -125,11 +172,11 @@ final class SummaryJson {
             json.writeNull();
         } else {
             json.writeStartObject();
-            string(json, IMPRESSIONS, c.impressions());
-            string(json, CLICKS, c.clicks());
-            string(json, CONVERSIONS, c.conversions());
-            string(json, SPEND, c.spend());
-            string(json, REVENUE, c.revenue());
+            nullable(json, IMPRESSIONS, c.impressions());
+            nullable(json, CLICKS, c.clicks());
+            nullable(json, CONVERSIONS, c.conversions());
+            nullable(json, SPEND, c.spend());
+            nullable(json, REVENUE, c.revenue());
             json.writeEndObject();
         }
         json.writeEndObject();
@@ -147,30 +194,42 @@ final class SummaryJson {
         number(json, CLICKS, t.clicks());
         number(json, CONVERSIONS, t.conversions());
         number(json, VIEWS, t.views());
-        string(json, SPEND, t.spend());
-        string(json, REVENUE, t.revenue());
-        string(json, CTR, t.ctr());
-        string(json, CPC, t.cpc());
-        string(json, CPM, t.cpm());
-        string(json, CPA, t.cpa());
-        string(json, CVR, t.cvr());
-        string(json, ROAS, t.roas());
+        nullable(json, SPEND, t.spend());
+        nullable(json, REVENUE, t.revenue());
+        nullable(json, CTR, t.ctr());
+        nullable(json, CPC, t.cpc());
+        nullable(json, CPM, t.cpm());
+        nullable(json, CPA, t.cpa());
+        nullable(json, CVR, t.cvr());
+        nullable(json, ROAS, t.roas());
         json.writeFieldName(BILLED);
-        json.writeStartArray();
-        for (SummaryViews.Billed b : t.billed()) {
-            json.writeStartObject();
-            string(json, CURRENCY, b.currency());
-            string(json, BILLED_SPEND, b.billedSpend());
-            json.writeEndObject();
+        if (t.billed() == null) {
+            json.writeNull();
+        } else {
+            json.writeStartArray();
+            for (SummaryViews.Billed b : t.billed()) {
+                json.writeStartObject();
+                string(json, CURRENCY, b.currency());
+                string(json, BILLED_SPEND, b.billedSpend());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
         }
-        json.writeEndArray();
         json.writeEndObject();
     }
 
-    /** A text field; null is written as null. */
-    private static void string(JsonGenerator json, SerializedString name, String value) throws IOException {
+    /** A field of a record the mapper writes without its nulls: left out when null. */
+    private static void string(JsonGenerator json, SerializedString name, Object value) throws IOException {
+        if (value != null) {
+            json.writeFieldName(name);
+            json.writeString(value.toString());
+        }
+    }
+
+    /** A field of a record the mapper writes with its nulls ({@code JsonInclude.Include.ALWAYS}). */
+    private static void nullable(JsonGenerator json, SerializedString name, Object value) throws IOException {
         json.writeFieldName(name);
-        json.writeString(value);
+        json.writeString(value == null ? null : value.toString());
     }
 
     private static void number(JsonGenerator json, SerializedString name, long value) throws IOException {

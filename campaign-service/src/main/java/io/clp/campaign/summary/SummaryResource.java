@@ -10,10 +10,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseHeader;
 
@@ -38,9 +35,7 @@ public class SummaryResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Totals and KPIs per day, week (Monday to Sunday) or month, per currency, optionally per client and DSP, "
             + "with the previous period's for comparison")
-    @APIResponse(responseCode = "200", description = "The summary",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SummaryViews.Summary.class)))
-    public Uni<byte[]> summary(
+    public Uni<SummaryViews.Summary> summary(
             @PathParam("orgId") UUID orgId,
             @Parameter(description = "day (default), week or month") @QueryParam("grain") String grain,
             @Parameter(description = "first day, YYYY-MM-DD (moved back to its period's start)") @QueryParam("from") String from,
@@ -49,7 +44,7 @@ public class SummaryResource {
             @Parameter(description = "dv360, ttd, meta, amazon or google_ads") @QueryParam("dspType") String dspType,
             @Parameter(description = "client, dsp, or client,dsp") @QueryParam("groupBy") String groupBy,
             @Parameter(description = "previous: each group with the period before") @QueryParam("compare") String compare) {
-        return summaries.summary(orgId, SummaryQuery.of(grain, from, to, clientId, dspType, groupBy, compare)).map(SummaryJson::summary);
+        return summaries.summary(orgId, SummaryQuery.of(grain, from, to, clientId, dspType, groupBy, compare));
     }
 
     @GET

@@ -7,19 +7,25 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedHashMap;
+import jakarta.ws.rs.ext.MessageBodyWriter;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
- * The series and summaries written by hand are the UTF-8 JSON the service's own object mapper writes from the same views,
- * character for character: nulls where the views hold them, escaped names, several groups and billed currencies, the
- * previous period and the change.
+ * The series and summaries written by hand are the bytes the service's own object mapper writes from the same records:
+ * nulls where the records hold them, escaped values (a character outside the Basic Multilingual Plane included),
+ * several groups and billed currencies, the previous period and the change. The writers are the service's (injected),
+ * so a writer Quarkus REST did not register fails here too.
  */
 @QuarkusTest
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "campaign"))
@@ -28,6 +34,12 @@ class SummaryJsonTest {
 
     @Inject
     ObjectMapper mapper;
+
+    @Inject
+    SummaryJson.SeriesWriter seriesWriter;
+
+    @Inject
+    SummaryJson.SummaryWriter summaryWriter;
 
     private static final SummaryViews.Totals NOW = new SummaryViews.Totals(3, 120_000, 900, 45, 7, "1234.500000", "5000.000000",
             "0.007500", "1.371667", "10.287500", "27.433333", "0.050000", "4.050223",
@@ -39,31 +51,65 @@ class SummaryJsonTest {
     void aSeriesIsWhatTheObjectMapperWrites() throws Exception {
         UUID campaign = UUID.randomUUID();
         UUID entity = UUID.randomUUID();
-        List<SummaryViews.Period> periods = new ArrayList<>();
-        periods.add(new SummaryViews.Period("2026-03-02", "2026-03-08", List.of(
-                new SummaryViews.Group(null, null, null, "USD", NOW, EMPTY, new SummaryViews.Change(null, null, null, null, null)),
-                new SummaryViews.Group(null, null, null, "EUR", EMPTY, null, null))));
-        periods.add(new SummaryViews.Period("2026-03-09", "2026-03-15", List.of(
-                new SummaryViews.Group(null, null, null, "USD", NOW, NOW,
-                        new SummaryViews.Change("0.000000", "-0.500000", "1.250000", "0.000001", "-1.000000")))));
+        List<SummaryViews.Period> periods = List.of(
+                new SummaryViews.Period("2026-03-02", "2026-03-08", List.of(
+                        new SummaryViews.Group(null, null, null, "USD", NOW, EMPTY, new SummaryViews.Change(null, null, null, null, null)),
+                        new SummaryViews.Group(null, null, null, "EUR", EMPTY, null, null))),
+                new SummaryViews.Period("2026-03-09", "2026-03-15", List.of(
+                        new SummaryViews.Group(null, null, null, "USD", NOW, NOW,
+                                new SummaryViews.Change("0.000000", "-0.500000", "1.250000", "0.000001", "-1.000000")))));
         SummaryViews.Series series = new SummaryViews.Series(campaign, "line_item", entity, "week", "2026-03-02", "2026-03-15", periods);
-
-        assertEquals(mapper.writeValueAsString(series), text(SummaryJson.series(series)));
         SummaryViews.Series none = new SummaryViews.Series(campaign, "campaign", campaign, "day", "2026-03-02", "2026-03-02", List.of());
-        assertEquals(mapper.writeValueAsString(none), text(SummaryJson.series(none)));
+
+        for (SummaryViews.Series s : List.of(series, none)) {
+            assertEveryFieldSet(s);
+            assertArrayEquals(mapper.writeValueAsBytes(s), written(seriesWriter, s), () -> new String(written(seriesWriter, s), StandardCharsets.UTF_8));
+        }
     }
 
     @Test
-    void aSummaryIsWhatTheObjectMapperWritesNamesEscapedAlike() throws Exception {
+    void aSummaryIsWhatTheObjectMapperWritesValuesEscapedAlike() throws Exception {
         List<SummaryViews.Period> periods = List.of(new SummaryViews.Period("2026-03-01", "2026-03-31", List.of(
-                new SummaryViews.Group(UUID.randomUUID(), "Acme \"Global\" \\ Ünïcode \u0001 </script>\n", "dv360", "USD", NOW, null, null),
+                new SummaryViews.Group(UUID.randomUUID(), "Acme \"Global\" \\ Ünïcode 😀 \u0001 </script>\n", "dv360", "USD", NOW, null, null),
                 new SummaryViews.Group(null, null, "ttd", "JPY", EMPTY, EMPTY, new SummaryViews.Change("0.100000", null, null, null, null)))));
         SummaryViews.Summary summary = new SummaryViews.Summary("month", "2026-03-01", "2026-03-31", periods);
 
-        assertEquals(mapper.writeValueAsString(summary), text(SummaryJson.summary(summary)));
+        assertEveryFieldSet(summary);
+        assertArrayEquals(mapper.writeValueAsBytes(summary), written(summaryWriter, summary),
+                () -> new String(written(summaryWriter, summary), StandardCharsets.UTF_8));
     }
 
-    private static String text(byte[] json) {
-        return new String(json, StandardCharsets.UTF_8);
+    private static <T> byte[] written(MessageBodyWriter<T> writer, T answer) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            writer.writeTo(answer, answer.getClass(), answer.getClass(), null, MediaType.APPLICATION_JSON_TYPE, new MultivaluedHashMap<>(), out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * The records whose nulls the mapper leaves out hold a value in every field of the fixtures: a field added to them
+     * (and given a value by the service) that the writers do not write then fails the comparison, instead of being left
+     * out on both sides.
+     */
+    private static void assertEveryFieldSet(Record r) throws ReflectiveOperationException {
+        for (RecordComponent c : r.getClass().getRecordComponents()) {
+            Object value = c.getAccessor().invoke(r);
+            if (r instanceof SummaryViews.Series || r instanceof SummaryViews.Summary || r instanceof SummaryViews.Period
+                    || r instanceof SummaryViews.Billed) {
+                assertNotNull(value, () -> r.getClass().getSimpleName() + "." + c.getName());
+            }
+            if (value instanceof Record nested) {
+                assertEveryFieldSet(nested);
+            } else if (value instanceof List<?> list) {
+                for (Object item : list) {
+                    if (item instanceof Record nested) {
+                        assertEveryFieldSet(nested);
+                    }
+                }
+            }
+        }
     }
 }
