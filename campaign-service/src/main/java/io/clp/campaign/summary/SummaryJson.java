@@ -134,28 +134,37 @@ public final class SummaryJson {
     }
 
     private static void write(OutputStream out, List<SummaryViews.Period> periods, Head head) throws IOException {
-        // the stream is the response's: its owner closes it, and flushes it when its buffer fills or the answer ends
+        // the stream is the response's: its owner closes it, and flushes it when its buffer fills or the answer ends; a
+        // failure midway leaves the answer unfinished (the error's own answer replaces it), never closed as if complete
         try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-                .disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM)) {
+                .disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM).disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT)) {
             json.writeStartObject();
             head.write(json);
-            json.writeFieldName(PERIODS);
-            json.writeStartArray();
-            for (SummaryViews.Period p : periods) {
-                json.writeStartObject();
-                string(json, PERIOD_START, p.periodStart());
-                string(json, PERIOD_END, p.periodEnd());
-                json.writeFieldName(GROUPS);
+            if (periods != null) {
+                json.writeFieldName(PERIODS);
                 json.writeStartArray();
-                for (SummaryViews.Group g : p.groups()) {
-                    group(json, g);
+                for (SummaryViews.Period p : periods) {
+                    period(json, p);
                 }
                 json.writeEndArray();
-                json.writeEndObject();
             }
-            json.writeEndArray();
             json.writeEndObject();
         }
+    }
+
+    private static void period(JsonGenerator json, SummaryViews.Period p) throws IOException {
+        json.writeStartObject();
+        string(json, PERIOD_START, p.periodStart());
+        string(json, PERIOD_END, p.periodEnd());
+        if (p.groups() != null) {
+            json.writeFieldName(GROUPS);
+            json.writeStartArray();
+            for (SummaryViews.Group g : p.groups()) {
+                group(json, g);
+            }
+            json.writeEndArray();
+        }
+        json.writeEndObject();
     }
 
     private static void group(JsonGenerator json, SummaryViews.Group g) throws IOException {

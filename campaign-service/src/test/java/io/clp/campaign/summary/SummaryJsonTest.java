@@ -6,10 +6,13 @@ import io.clp.testing.PlatformTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.resteasy.reactive.server.runtime.ResteasyReactiveRecorder;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.RuntimeType;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.ext.MessageBodyWriter;
+import org.jboss.resteasy.reactive.server.core.Deployment;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -18,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -25,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  * The series and summaries written by hand are the bytes the service's own object mapper writes from the same records:
  * nulls where the records hold them, escaped values (a character outside the Basic Multilingual Plane included),
  * several groups and billed currencies, the previous period and the change. The writers are the service's (injected),
- * so a writer Quarkus REST did not register fails here too.
+ * and Quarkus REST picks them first for their records' JSON.
  */
 @QuarkusTest
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "campaign"))
@@ -46,6 +50,17 @@ class SummaryJsonTest {
             List.of(new SummaryViews.Billed("EUR", "240.0000000"), new SummaryViews.Billed("GBP", "12.5000000")));
     private static final SummaryViews.Totals EMPTY = new SummaryViews.Totals(1, 0, 0, 0, 0, "0.000000", "0.000000",
             null, null, null, null, null, null, List.of());
+    private static final SummaryViews.Totals NOTHING = new SummaryViews.Totals(0, 0, 0, 0, 0, null, null,
+            null, null, null, null, null, null, null);
+
+    @Test
+    void quarkusRestWritesTheRecordsWithThem() {
+        Deployment deployment = ResteasyReactiveRecorder.getCurrentDeployment();
+        assertThat(deployment.getSerialisers().findWriters(deployment.getConfiguration(), SummaryViews.Series.class,
+                MediaType.APPLICATION_JSON_TYPE, RuntimeType.SERVER).get(0)).isInstanceOf(SummaryJson.SeriesWriter.class);
+        assertThat(deployment.getSerialisers().findWriters(deployment.getConfiguration(), SummaryViews.Summary.class,
+                MediaType.APPLICATION_JSON_TYPE, RuntimeType.SERVER).get(0)).isInstanceOf(SummaryJson.SummaryWriter.class);
+    }
 
     @Test
     void aSeriesIsWhatTheObjectMapperWrites() throws Exception {
@@ -71,12 +86,18 @@ class SummaryJsonTest {
     void aSummaryIsWhatTheObjectMapperWritesValuesEscapedAlike() throws Exception {
         List<SummaryViews.Period> periods = List.of(new SummaryViews.Period("2026-03-01", "2026-03-31", List.of(
                 new SummaryViews.Group(UUID.randomUUID(), "Acme \"Global\" \\ Ünïcode 😀 \u0001 </script>\n", "dv360", "USD", NOW, null, null),
-                new SummaryViews.Group(null, null, "ttd", "JPY", EMPTY, EMPTY, new SummaryViews.Change("0.100000", null, null, null, null)))));
+                new SummaryViews.Group(null, null, "ttd", "JPY", EMPTY, EMPTY, new SummaryViews.Change("0.100000", null, null, null, null)),
+                new SummaryViews.Group(null, null, null, null, NOTHING, NOTHING, null))));
         SummaryViews.Summary summary = new SummaryViews.Summary("month", "2026-03-01", "2026-03-31", periods);
 
         assertEveryFieldSet(summary);
         assertArrayEquals(mapper.writeValueAsBytes(summary), written(summaryWriter, summary),
                 () -> new String(written(summaryWriter, summary), StandardCharsets.UTF_8));
+        // lists the service always fills, left out when missing, as the mapper leaves them out
+        for (SummaryViews.Summary missing : List.of(new SummaryViews.Summary("day", "2026-03-01", "2026-03-01", null),
+                new SummaryViews.Summary("day", "2026-03-01", "2026-03-01", List.of(new SummaryViews.Period("2026-03-01", "2026-03-01", null))))) {
+            assertArrayEquals(mapper.writeValueAsBytes(missing), written(summaryWriter, missing));
+        }
     }
 
     private static <T> byte[] written(MessageBodyWriter<T> writer, T answer) {
