@@ -133,6 +133,10 @@ public final class SummaryJson {
         void write(JsonGenerator json) throws IOException;
     }
 
+    private interface Item<T> {
+        void write(JsonGenerator json, T item) throws IOException;
+    }
+
     private static void write(OutputStream out, List<SummaryViews.Period> periods, Head head) throws IOException {
         // the stream is the response's: its owner closes it, and flushes it when its buffer fills or the answer ends; a
         // failure midway leaves the answer unfinished (the error's own answer replaces it), never closed as if complete
@@ -140,14 +144,7 @@ public final class SummaryJson {
                 .disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM).disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT)) {
             json.writeStartObject();
             head.write(json);
-            if (periods != null) {
-                json.writeFieldName(PERIODS);
-                json.writeStartArray();
-                for (SummaryViews.Period p : periods) {
-                    period(json, p);
-                }
-                json.writeEndArray();
-            }
+            list(json, PERIODS, periods, SummaryJson::period);
             json.writeEndObject();
         }
     }
@@ -156,14 +153,7 @@ public final class SummaryJson {
         json.writeStartObject();
         string(json, PERIOD_START, p.periodStart());
         string(json, PERIOD_END, p.periodEnd());
-        if (p.groups() != null) {
-            json.writeFieldName(GROUPS);
-            json.writeStartArray();
-            for (SummaryViews.Group g : p.groups()) {
-                group(json, g);
-            }
-            json.writeEndArray();
-        }
+        list(json, GROUPS, p.groups(), SummaryJson::group);
         json.writeEndObject();
     }
 
@@ -225,6 +215,18 @@ public final class SummaryJson {
             json.writeEndArray();
         }
         json.writeEndObject();
+    }
+
+    /** A list field of a record the mapper writes without its nulls: left out when null. */
+    private static <T> void list(JsonGenerator json, SerializedString name, List<T> items, Item<T> item) throws IOException {
+        if (items != null) {
+            json.writeFieldName(name);
+            json.writeStartArray();
+            for (T t : items) {
+                item.write(json, t);
+            }
+            json.writeEndArray();
+        }
     }
 
     /** A field of a record the mapper writes without its nulls: left out when null. */
