@@ -47,26 +47,16 @@ public class CampaignHierarchy {
     }
 
     /**
-     * A page of the campaign list, as the JSON of a {@link Page} of {@link CampaignView}s: each row is written as it is
-     * read ({@link CampaignList}), and the page joins them.
+     * A page of the campaign list, as the UTF-8 JSON of a {@link Page} of {@link CampaignView}s: the page's rows are read
+     * as plain columns ({@link CampaignList}) and written straight to JSON.
      */
-    public Uni<String> campaigns(UUID orgId, CampaignQuery.Params params) {
+    public Uni<byte[]> campaigns(UUID orgId, CampaignQuery.Params params) {
         CampaignQuery query = CampaignQuery.of(params);
         String period = query.period().map(CampaignQuery.Period::id).orElse(CampaignQuery.NO_PERIOD);
         return work.run(orgId, Permission.CAMPAIGN_READ, () -> CampaignList.rows(orgId, query)).map(rows -> {
             Page<CampaignList.Row> page = Page.of(rows, query.limit(),
                     last -> new SortCursor(query.sort(), query.descending(), period, last.key(), last.id()).encode());
-            List<CampaignList.Row> items = page.items();
-            StringBuilder json = new StringBuilder(64 + items.stream().mapToInt(r -> r.json().length() + 1).sum()).append("{\"items\":[");
-            for (int i = 0; i < items.size(); i++) {
-                json.append(i == 0 ? "" : ",").append(items.get(i).json());
-            }
-            json.append(']');
-            if (page.nextCursor() != null) {
-                // base64url: nothing in it needs escaping; the last page has none, as every page of the API
-                json.append(",\"nextCursor\":\"").append(page.nextCursor()).append('"');
-            }
-            return json.append('}').toString();
+            return CampaignList.json(page.items(), query, page.nextCursor());
         });
     }
 

@@ -52,7 +52,7 @@ public class CampaignHierarchyResource {
                     + "campaign:read in the organization.")
     @APIResponse(responseCode = "200", description = "A page of campaigns",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CampaignPage.class)))
-    public Uni<String> campaigns(
+    public Uni<byte[]> campaigns(
             @PathParam("orgId") UUID orgId,
             @Parameter(description = "dv360, ttd, meta, amazon or google_ads; repeatable")
             @QueryParam("dspType") List<String> dspType,
