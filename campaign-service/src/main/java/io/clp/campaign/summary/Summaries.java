@@ -13,7 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -237,7 +236,7 @@ public class Summaries {
 
     /** num / den, half-up (away from zero) to 6 fractional digits, exactly; null when den is zero (as clp_metric_ratio). */
     static String ratio(BigDecimal num, BigDecimal den) {
-        return den.signum() == 0 ? null : num.divide(den, 6, RoundingMode.HALF_UP).toPlainString();
+        return Micros.ratio(num, den);
     }
 
     static List<SummaryViews.Period> periods(Map<Key, SummaryViews.Group> groups) {
@@ -281,15 +280,15 @@ public class Summaries {
             BigDecimal k = BigDecimal.valueOf(clicks);
             BigDecimal v = BigDecimal.valueOf(conversions);
             return new SummaryViews.Totals(campaigns, impressions, clicks, conversions, views, six(spend), six(revenue),
-                    ratio(k, i), ratio(spend, k), ratio(spend.multiply(BigDecimal.valueOf(1000)), i), ratio(spend, v), ratio(v, k),
-                    ratio(revenue, spend),
+                    Micros.ratio(clicks, impressions), ratio(spend, k), ratio(spend.scaleByPowerOfTen(3), i), ratio(spend, v),
+                    Micros.ratio(conversions, clicks), ratio(revenue, spend),
                     billed.entrySet().stream().map(e -> new SummaryViews.Billed(e.getKey(), e.getValue().setScale(7).toPlainString()))
                             .toList());
         }
     }
 
     private static String six(BigDecimal value) {
-        return value.setScale(6, RoundingMode.UNNECESSARY).toPlainString();
+        return Micros.amount(value);
     }
 
     private static long count(Object value) {

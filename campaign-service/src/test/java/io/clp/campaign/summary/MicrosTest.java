@@ -1,0 +1,89 @@
+package io.clp.campaign.summary;
+
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The KPIs' and amounts' text without BigDecimal arithmetic is BigDecimal's, digit for digit, for any operands. */
+class MicrosTest {
+
+    private static String reference(BigDecimal num, BigDecimal den) {
+        return den.signum() == 0 ? null : num.divide(den, 6, RoundingMode.HALF_UP).toPlainString();
+    }
+
+    @Test
+    void ratiosAreBigDecimalsHalfUpToSixDigitsForRandomOperandsOfEveryScaleAndSign() {
+        Random random = new Random(20261205L);
+        for (int i = 0; i < 200_000; i++) {
+            BigDecimal num = operand(random);
+            BigDecimal den = operand(random);
+            assertThat(Micros.ratio(num, den)).as("%s / %s", num.toPlainString(), den.toPlainString()).isEqualTo(reference(num, den));
+        }
+    }
+
+    @Test
+    void countsAndTiesAtTheSeventhDigitRoundAwayFromZero() {
+        assertThat(Micros.ratio(1, 3)).isEqualTo("0.333333");
+        assertThat(Micros.ratio(2, 3)).isEqualTo("0.666667");
+        assertThat(Micros.ratio(1, 2_000_000)).isEqualTo("0.000001");       // 0.0000005: a tie, away from zero
+        assertThat(Micros.ratio(-1, 2_000_000)).isEqualTo("-0.000001");
+        assertThat(Micros.ratio(1, 2_000_001)).isEqualTo("0.000000");       // just under the tie
+        assertThat(Micros.ratio(-1, 3_000_000)).isEqualTo("0.000000");      // no negative zero, as BigDecimal
+        assertThat(Micros.ratio(7, 0)).isNull();
+        assertThat(Micros.ratio(BigDecimal.ONE, new BigDecimal("0.000"))).isNull();
+        Random random = new Random(7L);
+        for (int i = 0; i < 100_000; i++) {
+            long num = random.nextLong() >> random.nextInt(63);
+            long den = random.nextLong() >> random.nextInt(63);
+            assertThat(Micros.ratio(num, den)).as("%d / %d", num, den)
+                    .isEqualTo(reference(BigDecimal.valueOf(num), BigDecimal.valueOf(den)));
+        }
+        for (long num : new long[] {Long.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE + 1, 0}) {
+            for (long den : new long[] {1, -1, 3, Long.MAX_VALUE, Long.MIN_VALUE}) {
+                assertThat(Micros.ratio(num, den)).as("%d / %d", num, den)
+                        .isEqualTo(reference(BigDecimal.valueOf(num), BigDecimal.valueOf(den)));
+            }
+        }
+    }
+
+    @Test
+    void amountsAreWrittenWithSixDigitsAndMoreDigitsAreRefused() {
+        Random random = new Random(11L);
+        for (int i = 0; i < 100_000; i++) {
+            BigDecimal value = new BigDecimal(new BigInteger(1 + random.nextInt(80), random).multiply(BigInteger.valueOf(
+                    random.nextBoolean() ? 1 : -1)), random.nextInt(7) - (i % 10 == 0 ? 3 : 0));
+            assertThat(Micros.amount(value)).as(value.toPlainString())
+                    .isEqualTo(value.setScale(6, RoundingMode.UNNECESSARY).toPlainString());
+        }
+        assertThat(Micros.amount(new BigDecimal("0.000000"))).isEqualTo("0.000000");
+        assertThat(Micros.amount(new BigDecimal("-0.5"))).isEqualTo("-0.500000");
+        assertThat(Micros.amount(new BigDecimal("9223372036854.775807"))).isEqualTo("9223372036854.775807");
+        assertThatThrownBy(() -> Micros.amount(new BigDecimal("1.0000001"))).isInstanceOf(ArithmeticException.class);
+    }
+
+    @Test
+    void microsAreWrittenAsPlainDecimals() {
+        for (long micros : new long[] {0, 1, -1, 999_999, -999_999, 1_000_000, -1_000_000, 123_456_789, Long.MAX_VALUE,
+                Long.MIN_VALUE, Long.MIN_VALUE + 1}) {
+            assertThat(Micros.text(micros)).isEqualTo(BigDecimal.valueOf(micros, 6).toPlainString());
+        }
+    }
+
+    /** A decimal of up to 24 digits (beyond a long's now and then), scale 0 to 14, either sign, zero among them. */
+    private static BigDecimal operand(Random random) {
+        BigInteger unscaled = switch (random.nextInt(5)) {
+            case 0 -> BigInteger.valueOf(random.nextInt(4));
+            case 1 -> BigInteger.valueOf(random.nextInt(1_000_000));
+            case 2 -> BigInteger.valueOf(random.nextLong() >> random.nextInt(63));
+            case 3 -> new BigInteger(1 + random.nextInt(80), random);
+            default -> BigInteger.valueOf(2L * (1 + random.nextInt(1_000)));
+        };
+        return new BigDecimal(random.nextBoolean() ? unscaled : unscaled.negate(), random.nextInt(15));
+    }
+}
