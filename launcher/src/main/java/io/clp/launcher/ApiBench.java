@@ -117,7 +117,7 @@ final class ApiBench {
     static final String SCOPE = "SELECT set_config('clp.user_id', '', true), set_config('clp.scope', 'user', true), "
             + "set_config('clp.org_ids', ?, true)";
     /** The list's page is sorted by a KPI: as the service does (CampaignList), its transaction runs on generic plans. */
-    static final String LIST_SCOPE = SCOPE + ", set_config('plan_cache_mode', 'force_generic_plan', true)";
+    static final String GENERIC_PLANS = "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)";
     static final String MIN_ROAS = "0.5";
 
     private final StackContext ctx;
@@ -385,7 +385,8 @@ final class ApiBench {
 
         boolean list(int worker, ListPage page) throws Exception {
             Connection c = connections[worker];
-            scope(c, LIST_SCOPE);
+            scope(c, SCOPE, orgId);
+            scope(c, GENERIC_PLANS);
             try (PreparedStatement ps = c.prepareStatement(page.afterId() == null ? FIRST_PAGE_SQL : NEXT_PAGE_SQL)) {
                 ps.setString(1, orgId);
                 ps.setString(2, "month");
@@ -407,7 +408,7 @@ final class ApiBench {
 
         boolean series(int worker, String[] target) throws Exception {
             Connection c = connections[worker];
-            scope(c, SCOPE);
+            scope(c, SCOPE, orgId);
             try (PreparedStatement ps = c.prepareStatement(SERIES_SQL)) {
                 ps.setString(1, target[0]);
                 ps.setString(2, target[1]);
@@ -420,9 +421,12 @@ final class ApiBench {
             }
         }
 
-        private void scope(Connection c, String sql) throws Exception {
+        /** A statement of the transaction's settings, as the service sends it before the read. */
+        private static void scope(Connection c, String sql, String... params) throws Exception {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, orgId);
+                for (int i = 0; i < params.length; i++) {
+                    ps.setString(i + 1, params[i]);
+                }
                 drain(ps);
             }
         }

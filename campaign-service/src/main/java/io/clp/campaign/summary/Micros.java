@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
  * day; through {@code BigDecimal} each one built a quotient, then its text through an intermediate builder, which
  * made the KPIs the larger part of the series' garbage. Here a quotient whose operands fit a {@code long} is an integer
  * division of their unscaled values, rounded by its remainder, and its text is written in one go; any other (more than
- * 18 digits, or a scale beyond 12) is left to {@code BigDecimal}, so every result is the same either way
- * (MicrosTest holds the two to each other).
+ * 18 digits, a negative scale or one beyond 12, or a step that would overflow) is left to {@code BigDecimal}, so every
+ * result is the same either way (MicrosTest holds the two to each other).
  */
 final class Micros {
 

@@ -63,6 +63,8 @@ class MicrosTest {
         }
         assertThat(Micros.amount(new BigDecimal("0.000000"))).isEqualTo("0.000000");
         assertThat(Micros.amount(new BigDecimal("-0.5"))).isEqualTo("-0.500000");
+        assertThat(Micros.amount(new BigDecimal("1.50000000"))).isEqualTo("1.500000");   // more digits, all zeros
+        assertThat(Micros.amount(new BigDecimal("12E+3"))).isEqualTo("12000.000000");
         assertThat(Micros.amount(new BigDecimal("9223372036854.775807"))).isEqualTo("9223372036854.775807");
         assertThatThrownBy(() -> Micros.amount(new BigDecimal("1.0000001"))).isInstanceOf(ArithmeticException.class);
     }
@@ -75,7 +77,7 @@ class MicrosTest {
         }
     }
 
-    /** A decimal of up to 24 digits (beyond a long's now and then), scale 0 to 14, either sign, zero among them. */
+    /** A decimal of up to 24 digits (beyond a long's now and then), scale -4 to 14, either sign, zero among them. */
     private static BigDecimal operand(Random random) {
         BigInteger unscaled = switch (random.nextInt(5)) {
             case 0 -> BigInteger.valueOf(random.nextInt(4));
@@ -84,6 +86,6 @@ class MicrosTest {
             case 3 -> new BigInteger(1 + random.nextInt(80), random);
             default -> BigInteger.valueOf(2L * (1 + random.nextInt(1_000)));
         };
-        return new BigDecimal(random.nextBoolean() ? unscaled : unscaled.negate(), random.nextInt(15));
+        return new BigDecimal(random.nextBoolean() ? unscaled : unscaled.negate(), random.nextInt(19) - 4);
     }
 }
