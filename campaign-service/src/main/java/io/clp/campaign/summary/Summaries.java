@@ -231,13 +231,9 @@ public class Summaries {
     }
 
     private static String relative(BigDecimal now, BigDecimal before) {
-        return before.signum() == 0 ? null : ratio(now.subtract(before), before);
+        return before.signum() == 0 ? null : Micros.ratio(now.subtract(before), before);
     }
 
-    /** num / den, half-up (away from zero) to 6 fractional digits, exactly; null when den is zero (as clp_metric_ratio). */
-    static String ratio(BigDecimal num, BigDecimal den) {
-        return Micros.ratio(num, den);
-    }
 
     static List<SummaryViews.Period> periods(Map<Key, SummaryViews.Group> groups) {
         Map<LocalDate, SummaryViews.Period> periods = new LinkedHashMap<>();
@@ -279,17 +275,15 @@ public class Summaries {
             BigDecimal i = BigDecimal.valueOf(impressions);
             BigDecimal k = BigDecimal.valueOf(clicks);
             BigDecimal v = BigDecimal.valueOf(conversions);
-            return new SummaryViews.Totals(campaigns, impressions, clicks, conversions, views, six(spend), six(revenue),
-                    Micros.ratio(clicks, impressions), ratio(spend, k), ratio(spend.scaleByPowerOfTen(3), i), ratio(spend, v),
-                    Micros.ratio(conversions, clicks), ratio(revenue, spend),
+            return new SummaryViews.Totals(campaigns, impressions, clicks, conversions, views, Micros.amount(spend),
+                    Micros.amount(revenue), Micros.ratio(clicks, impressions), Micros.ratio(spend, k),
+                    Micros.ratio(spend.scaleByPowerOfTen(3), i), Micros.ratio(spend, v), Micros.ratio(conversions, clicks),
+                    Micros.ratio(revenue, spend),
                     billed.entrySet().stream().map(e -> new SummaryViews.Billed(e.getKey(), e.getValue().setScale(7).toPlainString()))
                             .toList());
         }
     }
 
-    private static String six(BigDecimal value) {
-        return Micros.amount(value);
-    }
 
     private static long count(Object value) {
         if (value instanceof BigDecimal d) {
