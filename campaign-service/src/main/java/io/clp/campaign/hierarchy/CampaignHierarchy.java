@@ -53,7 +53,7 @@ public class CampaignHierarchy {
     public Uni<byte[]> campaigns(UUID orgId, CampaignQuery.Params params) {
         CampaignQuery query = CampaignQuery.of(params);
         String period = query.period().map(CampaignQuery.Period::id).orElse(CampaignQuery.NO_PERIOD);
-        return work.run(orgId, Permission.CAMPAIGN_READ, () -> CampaignList.rows(orgId, query)).map(rows -> {
+        return work.read(orgId, Permission.CAMPAIGN_READ, () -> CampaignList.rows(orgId, query)).map(rows -> {
             Page<CampaignList.Row> page = Page.of(rows, query.limit(),
                     last -> new SortCursor(query.sort(), query.descending(), period, last.key(), last.id()).encode());
             return CampaignList.json(page.items(), query, page.nextCursor());

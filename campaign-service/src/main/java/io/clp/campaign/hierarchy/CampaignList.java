@@ -130,7 +130,8 @@ final class CampaignList {
         if (!genericPlanFits(q)) {
             return kpiPage(select, where, params, q);
         }
-        return SessionSql.update(GENERIC_PLANS).chain(() -> kpiPage(select, where, params, q));
+        // the setting and the page go out together: one round trip
+        return SessionSql.behind(SessionSql.update(GENERIC_PLANS), () -> kpiPage(select, where, params, q));
     }
 
     /** Whether a page sorted by a KPI may run on its generic plan ({@link #GENERIC_PLANS}): no filter that picks an index. */

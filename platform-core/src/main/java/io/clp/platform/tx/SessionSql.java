@@ -10,6 +10,8 @@ import org.hibernate.reactive.pool.ReactiveConnection;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * Statements that are ours to write (a unit of work's settings, a hot path's set-based read) run on the current unit
@@ -59,16 +61,65 @@ public final class SessionSql {
                 .chain(session -> Uni.createFrom().completionStage(() -> connection(session).update(sql, params)));
     }
 
+    /**
+     * Sends {@code first}'s statement and, at once, {@code then}'s first on the unit of work's connection: the reactive
+     * client writes the second without waiting for the first's reply (it pipelines them), and PostgreSQL runs them in
+     * that order, so one round trip serves both. {@code first} must send its one statement when subscribed, as
+     * {@link #rows} and {@link #update} do; {@code then} must only read, since it runs before {@code first}'s reply is
+     * known. The outcome is {@code first}'s failure when it fails ({@code then}'s outcome is dropped once it has settled,
+     * so the transaction never ends under a statement still in flight), otherwise {@code then}'s.
+     */
+    public static <T> Uni<T> behind(Uni<?> first, Supplier<Uni<T>> then) {
+        return Uni.createFrom().deferred(() -> {
+            CompletableFuture<?> head = first.subscribeAsCompletionStage();
+            CompletableFuture<T> tail;
+            try {
+                tail = then.get().subscribeAsCompletionStage();
+            } catch (RuntimeException e) {
+                tail = CompletableFuture.failedFuture(e);
+            }
+            CompletableFuture<T> next = tail;
+            return Uni.createFrom().completionStage(head)
+                    .onFailure().call(() -> Uni.createFrom().completionStage(next).onItemOrFailure().transform((item, failure) -> null))
+                    .chain(() -> Uni.createFrom().completionStage(next));
+        });
+    }
+
+    /**
+     * A read-only unit of work's transaction on the current session, whose BEGIN goes out with the work's first statement
+     * ({@link #behind}) instead of a round trip before it: Hibernate Reactive's own transaction waits for BEGIN's reply.
+     * Otherwise it ends as Hibernate Reactive's does: flushed and committed when the work succeeds, rolled back when it
+     * fails or is cancelled, and a session closed under a transaction still open rolls it back, so a pooled connection is
+     * never handed on inside one. Joins the transaction in progress, if any.
+     */
+    public static <T> Uni<T> readTransaction(Supplier<Uni<T>> work) {
+        return Panache.getSession().chain(session -> {
+            ReactiveConnection connection = impl(session).getReactiveConnection();
+            if (connection.isTransactionInProgress()) {
+                return work.get();
+            }
+            return behind(Uni.createFrom().completionStage(connection::beginTransaction), work)
+                    .call(session::flush)
+                    .onFailure().call(() -> Uni.createFrom().completionStage(connection::rollbackTransaction))
+                    .onCancellation().call(() -> Uni.createFrom().completionStage(connection::rollbackTransaction))
+                    .call(() -> Uni.createFrom().completionStage(connection::commitTransaction));
+        });
+    }
+
     /** The session's connection: Hibernate Reactive's session implementation (the one Quarkus provides) hands it over. */
     private static ReactiveConnection connection(Mutiny.Session session) {
-        if (!(session instanceof MutinySessionImpl impl)) {
-            throw new IllegalStateException("a session of another implementation: " + session.getClass().getName());
-        }
-        ReactiveConnection connection = impl.getReactiveConnection();
+        ReactiveConnection connection = impl(session).getReactiveConnection();
         if (!connection.isTransactionInProgress()) {
             throw new IllegalStateException("a statement of a unit of work outside its transaction");
         }
         return connection;
+    }
+
+    private static MutinySessionImpl impl(Mutiny.Session session) {
+        if (!(session instanceof MutinySessionImpl impl)) {
+            throw new IllegalStateException("a session of another implementation: " + session.getClass().getName());
+        }
+        return impl;
     }
 
     /** A numeric column's value; PostgreSQL's NaN has no decimal: null, as Hibernate reads it. */

@@ -67,10 +67,14 @@ public class Transactions {
      * statement, which sets it in the same round trip as what else it does, with the parameters {@link #scope()}
      * gives, before anything it reads (as {@code clp_enter_organization(org, user, scope)} does, platform-tenancy
      * V0_16). Until then the transaction sees no organization's rows and is not in the system scope, so a work that
-     * never sets it sees nothing: it fails closed. A change's context is recorded first, as {@link #write} records it.
+     * never sets it sees nothing: it fails closed. A change's context is recorded first, as {@link #write} records it; a
+     * read's BEGIN goes out with its first statement ({@link SessionSql#readTransaction}).
      */
     public <T> Uni<T> scopedByWork(boolean change, Supplier<Uni<T>> work) {
-        return Panache.withTransaction(() -> change ? attribute(actor.current()).chain(() -> work.get()) : work.get());
+        if (change) {
+            return Panache.withTransaction(() -> attribute(actor.current()).chain(() -> work.get()));
+        }
+        return Panache.withSession(() -> SessionSql.readTransaction(work));
     }
 
     /** The scope of the current actor, as {@link #write} and {@link #scoped} set it. */

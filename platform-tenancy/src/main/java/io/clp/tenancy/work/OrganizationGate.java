@@ -39,4 +39,13 @@ public interface OrganizationGate {
     default boolean entersWithScope() {
         return false;
     }
+
+    /**
+     * Whether {@link #enter} sends its one statement as soon as it is subscribed, and nothing after it: then a read's first
+     * statement may go out behind it on the connection without waiting for its reply ({@link OrganizationWork#read}),
+     * since PostgreSQL runs them in the order sent.
+     */
+    default boolean entersAtOnce() {
+        return false;
+    }
 }

@@ -48,6 +48,12 @@ public class TokenGate implements OrganizationGate {
         return true;
     }
 
+    /** {@link #enter} is one statement, sent when subscribed ({@link SessionSql#rows}). */
+    @Override
+    public boolean entersAtOnce() {
+        return true;
+    }
+
     @Override
     public Uni<Admission> admit(UUID orgId, Permission permission, boolean permissionRequired) {
         return Uni.createFrom().item(() -> {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -90,6 +91,38 @@ class OrganizationWorkTest {
                 return Uni.createFrom().deferred(() -> {
                     calls.add(change ? "enter for a change" : "enter for a read");
                     return stateRefusal == null ? Uni.createFrom().voidItem() : Uni.createFrom().failure(stateRefusal);
+                });
+            }
+        };
+    }
+
+    /**
+     * The token gate's shape: it admits from the token, and enters in one statement sent when subscribed, whose reply
+     * ({@code reply}) the test gives when it chooses.
+     */
+    private OrganizationGate atOnce(CompletableFuture<Void> reply) {
+        OrganizationGate admitting = gate(true, true, null, true);
+        return new OrganizationGate() {
+            @Override
+            public boolean entersWithScope() {
+                return true;
+            }
+
+            @Override
+            public boolean entersAtOnce() {
+                return true;
+            }
+
+            @Override
+            public Uni<Admission> admit(UUID orgId, Permission permission, boolean permissionRequired) {
+                return admitting.admit(orgId, permission, permissionRequired);
+            }
+
+            @Override
+            public Uni<Void> enter(UUID orgId, boolean change) {
+                return Uni.createFrom().deferred(() -> {
+                    calls.add(change ? "enter for a change" : "enter for a read");
+                    return Uni.createFrom().completionStage(reply);
                 });
             }
         };
@@ -211,5 +244,69 @@ class OrganizationWorkTest {
         assertThat(status(work(gate(true, false, null), false).onEntity(ORG, Permission.DSP_ACCOUNT_UPDATE, "dsp_account", ENTITY,
                 () -> find("account"), account -> step("work")))).isEqualTo(403);
         assertThat(calls).doesNotContain("work");
+    }
+
+    @Test
+    void aReadBehindAGateThatEntersAtOnceIsSentBeforeTheEntryRepliesAndAnsweredOnlyAfter() {
+        CompletableFuture<Void> reply = new CompletableFuture<>();
+        CompletableFuture<String> answer = work(atOnce(reply), false)
+                .read(ORG, Permission.CAMPAIGN_READ, () -> step("read").replaceWith("rows")).subscribeAsCompletionStage();
+        assertThat(calls).containsExactly("read transaction scoped on entering", "admit requiring the permission",
+                "enter for a read", "read");
+        assertThat(answer).isNotDone();
+
+        reply.complete(null);
+        assertThat(answer.join()).isEqualTo("rows");
+    }
+
+    @Test
+    void whatAReadFoundIsDroppedWhenTheEntryRefuses() {
+        CompletableFuture<Void> reply = new CompletableFuture<>();
+        reply.completeExceptionally(Problems.notFound("organization", ORG));
+        assertThat(status(work(atOnce(reply), false).read(ORG, Permission.CAMPAIGN_READ, () -> step("read").replaceWith("rows"))))
+                .isEqualTo(404);
+        assertThat(calls).containsExactly("read transaction scoped on entering", "admit requiring the permission",
+                "enter for a read", "read");
+    }
+
+    @Test
+    void anEntityReadBehindAGateThatEntersAtOnceLoadsTheEntityBeforeTheEntryRepliesAndChecksNothingElseUntilThen() {
+        CompletableFuture<Void> reply = new CompletableFuture<>();
+        CompletableFuture<String> answer = work(atOnce(reply), false).onEntity(ORG, Permission.DSP_ACCOUNT_READ, "dsp_account",
+                ENTITY, () -> find("account"), account -> step("work").replaceWith(account + " read")).subscribeAsCompletionStage();
+        assertThat(calls).containsExactly("read transaction scoped on entering", "admit", "enter for a read", "find");
+        assertThat(answer).isNotDone();
+
+        reply.complete(null);
+        assertThat(answer.join()).isEqualTo("account read");
+        assertThat(calls).containsExactly("read transaction scoped on entering", "admit", "enter for a read", "find",
+                "entity access", "work");
+
+        calls.clear();
+        CompletableFuture<Void> refused = CompletableFuture.failedFuture(Problems.notFound("organization", ORG));
+        assertThat(status(work(atOnce(refused), false).onEntity(ORG, Permission.DSP_ACCOUNT_READ, "dsp_account", ENTITY,
+                () -> find("account"), account -> step("work")))).isEqualTo(404);
+        assertThat(calls).containsExactly("read transaction scoped on entering", "admit", "enter for a read", "find");
+    }
+
+    @Test
+    void aChangeBehindAGateThatEntersAtOnceWaitsForTheEntry() {
+        CompletableFuture<Void> reply = new CompletableFuture<>();
+        CompletableFuture<String> answer = work(atOnce(reply), false).onEntity(ORG, Permission.DSP_ACCOUNT_UPDATE, "dsp_account",
+                ENTITY, () -> find("account"), account -> step("work").replaceWith(account + " changed")).subscribeAsCompletionStage();
+        assertThat(calls).containsExactly("write transaction scoped on entering", "admit", "enter for a change");
+
+        reply.complete(null);
+        assertThat(answer.join()).isEqualTo("account changed");
+        assertThat(calls).containsExactly("write transaction scoped on entering", "admit", "enter for a change", "find",
+                "entity access", "work");
+        assertThatThrownBy(() -> work(atOnce(reply), false).read(ORG, Permission.DSP_ACCOUNT_UPDATE, () -> step("work")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aReadBehindAnyOtherGateRunsTheStepsInTurn() {
+        work(gate(true, true, null), false).read(ORG, Permission.CAMPAIGN_READ, () -> step("work")).await().indefinitely();
+        assertThat(calls).containsExactly("scoped transaction", "admit requiring the permission", "enter for a read", "work");
     }
 }
