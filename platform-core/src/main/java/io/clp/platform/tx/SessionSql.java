@@ -65,9 +65,10 @@ public final class SessionSql {
      * Sends {@code first}'s statement and, at once, {@code then}'s first on the unit of work's connection: the reactive
      * client writes the second without waiting for the first's reply (it pipelines them), and PostgreSQL runs them in
      * that order, so one round trip serves both. {@code first} must send its one statement when subscribed, as
-     * {@link #rows} and {@link #update} do; {@code then} must only read, since it runs before {@code first}'s reply is
-     * known. The outcome is {@code first}'s failure when it fails ({@code then}'s outcome is dropped once it has settled,
-     * so the transaction never ends under a statement still in flight), otherwise {@code then}'s.
+     * {@link #rows} and {@link #update} do. {@code then} must only read the database: it runs whatever {@code first}
+     * turns out to answer. The outcome is {@code first}'s failure when it fails (with {@code then}'s own failure, if any,
+     * suppressed in it), once {@code then} has settled, so the transaction never ends under one of its statements;
+     * otherwise {@code then}'s. Cancelled, it cancels both.
      */
     public static <T> Uni<T> behind(Uni<?> first, Supplier<Uni<T>> then) {
         return Uni.createFrom().deferred(() -> {
@@ -80,17 +81,28 @@ public final class SessionSql {
             }
             CompletableFuture<T> next = tail;
             return Uni.createFrom().completionStage(head)
-                    .onFailure().call(() -> Uni.createFrom().completionStage(next).onItemOrFailure().transform((item, failure) -> null))
-                    .chain(() -> Uni.createFrom().completionStage(next));
+                    .onFailure().call(failure -> Uni.createFrom().completionStage(next).onItemOrFailure().transform((item, also) -> {
+                        if (also != null && also != failure) {
+                            failure.addSuppressed(also);
+                        }
+                        return null;
+                    }))
+                    .chain(() -> Uni.createFrom().completionStage(next))
+                    .onCancellation().invoke(() -> {
+                        head.cancel(false);
+                        next.cancel(false);
+                    });
         });
     }
 
     /**
      * A read-only unit of work's transaction on the current session, whose BEGIN goes out with the work's first statement
      * ({@link #behind}) instead of a round trip before it: Hibernate Reactive's own transaction waits for BEGIN's reply.
-     * Otherwise it ends as Hibernate Reactive's does: flushed and committed when the work succeeds, rolled back when it
-     * fails or is cancelled, and a session closed under a transaction still open rolls it back, so a pooled connection is
-     * never handed on inside one. Joins the transaction in progress, if any.
+     * It ends as that one does: flushed and committed when the work succeeds, rolled back when it fails or is cancelled
+     * (the client sends the ROLLBACK after the statements still in flight), and a session closed under a transaction
+     * still open rolls it back, so a pooled connection is never handed on inside one. It opens no
+     * {@code Mutiny.Transaction}, so it runs no completion callbacks (a read has none), and the work must not start one
+     * ({@code Panache.withTransaction}). Joins the transaction in progress, if any.
      */
     public static <T> Uni<T> readTransaction(Supplier<Uni<T>> work) {
         return Panache.getSession().chain(session -> {

@@ -1,6 +1,7 @@
 package io.clp.platform.tx;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -50,8 +51,26 @@ class SessionSqlBehindTest {
         first.completeExceptionally(refused);
         assertThat(answer).isNotDone();
 
-        second.completeExceptionally(new IllegalStateException("current transaction is aborted"));
+        IllegalStateException aborted = new IllegalStateException("current transaction is aborted");
+        second.completeExceptionally(aborted);
         assertThatThrownBy(answer::join).isInstanceOf(CompletionException.class).hasCause(refused);
+        assertThat(refused.getSuppressed()).containsExactly(aborted);
+    }
+
+    @Test
+    void cancelledItCancelsBoth() {
+        CompletableFuture<String> first = new CompletableFuture<>();
+        CompletableFuture<String> second = new CompletableFuture<>();
+        List<String> cancelled = new ArrayList<>();
+        Cancellable answer = SessionSql.behind(statement("first", first).onCancellation().invoke(() -> cancelled.add("first")),
+                () -> statement("second", second).onCancellation().invoke(() -> cancelled.add("second")))
+                .subscribe().with(item -> sent.add("answered"), failure -> sent.add("failed"));
+        answer.cancel();
+        assertThat(cancelled).containsExactlyInAnyOrder("first", "second");
+
+        first.complete("entered");
+        second.complete("rows");
+        assertThat(sent).containsExactly("first", "second");
     }
 
     @Test

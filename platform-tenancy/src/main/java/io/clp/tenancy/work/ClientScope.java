@@ -31,6 +31,11 @@ public class ClientScope {
         return admission.roles().contains(Role.CLIENT);
     }
 
+    /**
+     * Limits the transaction for a client member, in one statement sent when subscribed ({@link SessionSql#rows}); a read
+     * behind the token gate sends its first statement right behind it ({@link OrganizationWork#read}), so that statement
+     * must never be deferred: a read sent before it would not be limited.
+     */
     Uni<Void> apply(Admission admission) {
         if (!limited(admission)) {
             return Uni.createFrom().voidItem();

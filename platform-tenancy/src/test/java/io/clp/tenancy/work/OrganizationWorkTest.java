@@ -260,6 +260,18 @@ class OrganizationWorkTest {
     }
 
     @Test
+    void aClientMembersReadIsSentBehindTheLimitToTheirClients() {
+        role = Role.CLIENT;
+        CompletableFuture<Void> reply = new CompletableFuture<>();
+        CompletableFuture<String> answer = work(atOnce(reply), false)
+                .read(ORG, Permission.CAMPAIGN_READ, () -> step("read").replaceWith("rows")).subscribeAsCompletionStage();
+        assertThat(calls).containsExactly("read transaction scoped on entering", "admit requiring the permission",
+                "enter for a read", "limit to the granted clients", "read");
+        reply.complete(null);
+        assertThat(answer.join()).isEqualTo("rows");
+    }
+
+    @Test
     void whatAReadFoundIsDroppedWhenTheEntryRefuses() {
         CompletableFuture<Void> reply = new CompletableFuture<>();
         reply.completeExceptionally(Problems.notFound("organization", ORG));
