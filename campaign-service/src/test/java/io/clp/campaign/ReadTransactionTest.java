@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,20 +29,18 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A read's transaction ({@code Transactions.scopedByWork} for a read, {@link SessionSql#readTransaction}), whose BEGIN
- * goes out with its first statement, against the real database: its statements share one transaction, and however it
- * ends (done, failed, cancelled) the transaction ends with it, so no pooled connection is handed on inside one with the
- * read's transaction-local settings.
+ * goes out with its first statement, against the real database: its statements share one transaction, which is
+ * committed when the read succeeds and rolled back when it fails or is cancelled (after the statement in flight), so
+ * no pooled connection is handed on inside one with the read's transaction-local settings.
  */
 @QuarkusTest
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "campaign"))
 @WithTestResource(SimulatedDsps.class)
 class ReadTransactionTest {
 
-    /** A transaction-local setting, as the organization's entry makes them. */
-    private static final String SET = "SELECT set_config('clp.probe', 'read', true)";
+    /** The read's backend and transaction (an id assigned for the test's sake), and a transaction-local setting, as the entry makes. */
+    private static final String MARK = "SELECT pg_backend_pid(), pg_current_xact_id()::text, set_config('clp.probe', 'read', true)";
     private static final String PROBE = "SELECT coalesce(current_setting('clp.probe', true), '')";
-    /** More reads than the pool has connections, so every connection serves one. */
-    private static final int EVERY_CONNECTION = 25;
     private static final String ROLE = ServiceCatalog.role("campaign");
 
     @Inject
@@ -50,48 +50,71 @@ class ReadTransactionTest {
         return VertxContextSupport.subscribeAndAwait(() -> transactions.scopedByWork(false, work));
     }
 
-    private static Uni<String> probe() {
-        return SessionSql.rows(PROBE).map(rows -> (String) rows.get(0)[0]);
+    /** The read's mark, kept where the test can see it. */
+    private static Uni<Object[]> mark(AtomicReference<Object[]> marked) {
+        return SessionSql.rows(MARK).map(rows -> {
+            marked.set(rows.get(0));
+            return rows.get(0);
+        });
     }
 
-    /** No connection of the service idles inside a transaction, and no read sees another's setting. */
-    private void everyConnectionClean() throws Throwable {
+    private static String status(AtomicReference<Object[]> marked) {
+        return TestDatabase.text("SELECT pg_xact_status(CAST(? AS xid8))::text", (String) marked.get()[1]);
+    }
+
+    /** No connection of the service idles inside a transaction, and a new read sees no earlier read's setting. */
+    private void noTransactionLeftOpen() throws Throwable {
         await().atMost(Duration.ofSeconds(10)).until(() -> TestDatabase.count(
                 "SELECT count(*) FROM pg_stat_activity WHERE usename = ? AND state LIKE 'idle in transaction%'", ROLE) == 0);
-        for (int i = 0; i < EVERY_CONNECTION; i++) {
-            assertThat(read(ReadTransactionTest::probe)).isEmpty();
-        }
+        String setting = read(() -> SessionSql.rows(PROBE).map(rows -> (String) rows.get(0)[0]));
+        assertThat(setting).isEmpty();
     }
 
     @Test
-    void aReadsStatementsShareOneTransactionThatEndsWithIt() throws Throwable {
-        assertThat(read(() -> SessionSql.update(SET).chain(ReadTransactionTest::probe))).isEqualTo("read");
-        everyConnectionClean();
+    void aReadsStatementsShareOneTransactionWhichItsSuccessCommits() throws Throwable {
+        AtomicReference<Object[]> marked = new AtomicReference<>();
+        String setting = read(() -> mark(marked).chain(() -> SessionSql.rows(PROBE)).map(rows -> (String) rows.get(0)[0]));
+        assertThat(setting).isEqualTo("read");
+        assertThat(status(marked)).isEqualTo("committed");
+        noTransactionLeftOpen();
     }
 
     @Test
-    void aFailedReadIsRolledBackAndItsConnectionServesTheNext() throws Throwable {
-        assertThatThrownBy(() -> read(() -> SessionSql.update(SET).chain(() -> SessionSql.rows("SELECT 1 / 0"))))
+    void aFailedReadIsRolledBack() throws Throwable {
+        AtomicReference<Object[]> marked = new AtomicReference<>();
+        assertThatThrownBy(() -> read(() -> mark(marked).chain(() -> SessionSql.rows("SELECT 1 / 0"))))
                 .hasMessageContaining("division by zero");
-        assertThatThrownBy(() -> read(() -> SessionSql.update(SET).chain(() -> Uni.createFrom().failure(
+        assertThat(status(marked)).isEqualTo("aborted");
+
+        AtomicReference<Object[]> refused = new AtomicReference<>();
+        assertThatThrownBy(() -> read(() -> mark(refused).chain(() -> Uni.createFrom().failure(
                 new IllegalStateException("refused by the work"))))).hasMessage("refused by the work");
-        everyConnectionClean();
+        assertThat(status(refused)).isEqualTo("aborted");
+        noTransactionLeftOpen();
     }
 
     @Test
-    void aCancelledReadIsRolledBackOnceItsStatementIsDone() throws Throwable {
+    void aCancelledReadIsRolledBackOnceItsStatementInFlightIsDone() throws Throwable {
+        AtomicReference<Object[]> marked = new AtomicReference<>();
+        AtomicBoolean answered = new AtomicBoolean();
         CompletableFuture<Context> context = new CompletableFuture<>();
         CompletableFuture<Cancellable> running = new CompletableFuture<>();
         VertxContextSupport.subscribe(() -> {
             context.complete(Vertx.currentContext());
-            return transactions.scopedByWork(false, () -> SessionSql.update(SET).chain(() -> SessionSql.rows("SELECT pg_sleep(0.5)::text")))
+            return transactions.scopedByWork(false, () -> mark(marked).chain(() -> SessionSql.rows("SELECT pg_sleep(2)::text")))
                     .toMulti();
-        }, subscribe -> running.complete(subscribe.with(rows -> { }, failure -> { })));
+        }, subscribe -> running.complete(subscribe.with(rows -> answered.set(true), failure -> { })));
         Cancellable read = running.get(10, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(10)).until(() -> TestDatabase.count(
-                "SELECT count(*) FROM pg_stat_activity WHERE usename = ? AND state = 'active' AND query LIKE 'SELECT pg_sleep(0.5)%'",
-                ROLE) == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> marked.get() != null);
+        int pid = (Integer) marked.get()[0];
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> TestDatabase.count(
+                "SELECT count(*) FROM pg_stat_activity WHERE pid = ? AND state = 'active' AND query LIKE 'SELECT pg_sleep(2)%'", pid) == 1);
+
         context.get(10, TimeUnit.SECONDS).runOnContext(v -> read.cancel());
-        everyConnectionClean();
+        await().atMost(Duration.ofSeconds(10)).until(() -> TestDatabase.count(
+                "SELECT count(*) FROM pg_stat_activity WHERE pid = ? AND state = 'idle'", pid) == 1);
+        assertThat(status(marked)).isEqualTo("aborted");
+        assertThat(answered).isFalse();
+        noTransactionLeftOpen();
     }
 }

@@ -6,6 +6,7 @@ import io.vertx.sqlclient.data.Numeric;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.hibernate.reactive.mutiny.impl.MutinySessionImpl;
 import org.hibernate.reactive.pool.ReactiveConnection;
+import org.jboss.logging.Logger;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -33,6 +34,8 @@ import java.util.function.Supplier;
  * settings before its work, a read-only unit's reads), or flush before.
  */
 public final class SessionSql {
+
+    private static final Logger LOG = Logger.getLogger(SessionSql.class);
 
     private SessionSql() {
     }
@@ -66,9 +69,10 @@ public final class SessionSql {
      * client writes the second without waiting for the first's reply (it pipelines them), and PostgreSQL runs them in
      * that order, so one round trip serves both. {@code first} must send its one statement when subscribed, as
      * {@link #rows} and {@link #update} do. {@code then} must only read the database: it runs whatever {@code first}
-     * turns out to answer. The outcome is {@code first}'s failure when it fails (with {@code then}'s own failure, if any,
-     * suppressed in it), once {@code then} has settled, so the transaction never ends under one of its statements;
-     * otherwise {@code then}'s. Cancelled, it cancels both.
+     * turns out to answer. The outcome is {@code first}'s failure when it fails, once {@code then} has settled, so the
+     * transaction never ends under one of its statements ({@code then}'s own failure, if any, is suppressed in it where
+     * the exception keeps suppressed ones, as a {@code JDBCException} does, and logged at debug otherwise, as for a
+     * problem); otherwise {@code then}'s. Cancelled, it cancels both.
      */
     public static <T> Uni<T> behind(Uni<?> first, Supplier<Uni<T>> then) {
         return Uni.createFrom().deferred(() -> {
@@ -84,6 +88,9 @@ public final class SessionSql {
                     .onFailure().call(failure -> Uni.createFrom().completionStage(next).onItemOrFailure().transform((item, also) -> {
                         if (also != null && also != failure) {
                             failure.addSuppressed(also);
+                            if (!List.of(failure.getSuppressed()).contains(also)) {
+                                LOG.debugf(also, "a statement sent behind one that failed (%s) failed too", failure.getMessage());
+                            }
                         }
                         return null;
                     }))
@@ -98,7 +105,8 @@ public final class SessionSql {
     /**
      * A read-only unit of work's transaction on the current session, whose BEGIN goes out with the work's first statement
      * ({@link #behind}) instead of a round trip before it: Hibernate Reactive's own transaction waits for BEGIN's reply.
-     * It ends as that one does: flushed and committed when the work succeeds, rolled back when it fails or is cancelled
+     * It ends as that one does: flushed (whatever the session's flush mode) and committed when the work succeeds, rolled
+     * back when it fails or is cancelled
      * (the client sends the ROLLBACK after the statements still in flight), and a session closed under a transaction
      * still open rolls it back, so a pooled connection is never handed on inside one. It opens no
      * {@code Mutiny.Transaction}, so it runs no completion callbacks (a read has none), and the work must not start one
