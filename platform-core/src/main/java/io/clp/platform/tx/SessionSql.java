@@ -106,11 +106,10 @@ public final class SessionSql {
      * A read-only unit of work's transaction on the current session, whose BEGIN goes out with the work's first statement
      * ({@link #behind}) instead of a round trip before it: Hibernate Reactive's own transaction waits for BEGIN's reply.
      * It ends as that one does: flushed (whatever the session's flush mode) and committed when the work succeeds, rolled
-     * back when it fails or is cancelled
-     * (the client sends the ROLLBACK after the statements still in flight), and a session closed under a transaction
-     * still open rolls it back, so a pooled connection is never handed on inside one. It opens no
-     * {@code Mutiny.Transaction}, so it runs no completion callbacks (a read has none), and the work must not start one
-     * ({@code Panache.withTransaction}). Joins the transaction in progress, if any.
+     * back when it fails or is cancelled (the client sends the ROLLBACK after the statements still in flight), and a
+     * session closed under a transaction still open rolls it back, so a pooled connection is never handed on inside one.
+     * It opens no {@code Mutiny.Transaction}, so it runs no completion callbacks (a read has none), and the work must not
+     * start one ({@code Panache.withTransaction}). Joins the transaction in progress, if any.
      */
     public static <T> Uni<T> readTransaction(Supplier<Uni<T>> work) {
         return Panache.getSession().chain(session -> {

@@ -32,7 +32,9 @@ import java.util.function.Supplier;
  *       live entity grant on it ({@link EntityAccess}): 403 when neither allows the action;</li>
  *   <li>the work itself.</li>
  * </ol>
- * A business class calls it; a resource never opens a transaction or checks access itself.
+ * A business class calls it; a resource never opens a transaction or checks access itself. Behind a gate that enters in
+ * one statement, a read sends its first statements together, without waiting for each reply, and answers only once the
+ * entry has ({@link #read}; docs/adr/0015).
  */
 @ApplicationScoped
 public class OrganizationWork {
