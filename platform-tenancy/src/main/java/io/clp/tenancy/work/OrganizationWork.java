@@ -86,12 +86,7 @@ public class OrganizationWork {
      */
     public <E, T> Uni<T> onEntity(UUID orgId, Permission permission, String entityType, UUID entityId,
                                   Supplier<Uni<E>> find, Function<E, Uni<T>> work) {
-        boolean change = !permission.readsOnly();
-        return transaction(change, () -> found(orgId, permission, change, find)
-                .chain(found -> Uni.createFrom().item(found.entity())
-                        .onItem().ifNull().failWith(() -> Problems.notFound(entityType.replace('_', ' '), entityId))
-                        .call(entity -> entities.requireOnEntity(found.admission(), entityType, entityId))
-                        .chain(entity -> work.apply(entity))));
+        return onEntity(orgId, permission, entityType, entityId, find, entity -> List.of(), work);
     }
 
     /**

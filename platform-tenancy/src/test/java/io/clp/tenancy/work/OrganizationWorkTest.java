@@ -66,10 +66,21 @@ class OrganizationWorkTest {
 
     /** As above; {@code setsScope}: a gate that admits from the token and sets the scope as it enters (the token gate). */
     private OrganizationGate gate(boolean member, boolean holds, RuntimeException stateRefusal, boolean setsScope) {
+        return gate(member, holds, stateRefusal, setsScope, null);
+    }
+
+    /** As above; with a {@code reply}, the gate enters at once, and the entry's reply is the test's to give. */
+    private OrganizationGate gate(boolean member, boolean holds, RuntimeException stateRefusal, boolean setsScope,
+                                  CompletableFuture<Void> reply) {
         return new OrganizationGate() {
             @Override
             public boolean entersWithScope() {
                 return setsScope;
+            }
+
+            @Override
+            public boolean entersAtOnce() {
+                return reply != null;
             }
 
             @Override
@@ -90,6 +101,9 @@ class OrganizationWorkTest {
             public Uni<Void> enter(UUID orgId, boolean change) {
                 return Uni.createFrom().deferred(() -> {
                     calls.add(change ? "enter for a change" : "enter for a read");
+                    if (reply != null) {
+                        return Uni.createFrom().completionStage(reply);
+                    }
                     return stateRefusal == null ? Uni.createFrom().voidItem() : Uni.createFrom().failure(stateRefusal);
                 });
             }
@@ -101,31 +115,7 @@ class OrganizationWorkTest {
      * ({@code reply}) the test gives when it chooses.
      */
     private OrganizationGate atOnce(CompletableFuture<Void> reply) {
-        OrganizationGate admitting = gate(true, true, null, true);
-        return new OrganizationGate() {
-            @Override
-            public boolean entersWithScope() {
-                return true;
-            }
-
-            @Override
-            public boolean entersAtOnce() {
-                return true;
-            }
-
-            @Override
-            public Uni<Admission> admit(UUID orgId, Permission permission, boolean permissionRequired) {
-                return admitting.admit(orgId, permission, permissionRequired);
-            }
-
-            @Override
-            public Uni<Void> enter(UUID orgId, boolean change) {
-                return Uni.createFrom().deferred(() -> {
-                    calls.add(change ? "enter for a change" : "enter for a read");
-                    return Uni.createFrom().completionStage(reply);
-                });
-            }
-        };
+        return gate(true, true, null, true, reply);
     }
 
     private OrganizationWork work(OrganizationGate gate, boolean grant) {
