@@ -10,6 +10,7 @@ import io.clp.platform.problem.Problems;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.mutiny.core.MultiMap;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Turns an API key into an access token for it: signs a client assertion with the key's private key
@@ -115,10 +117,13 @@ public class ApiKeyExchange {
     /** An access token for the key; fails with 401 for an unknown, revoked or expired key, 503 when Keycloak cannot answer. */
     public Uni<String> accessToken(ApiKeyCredential key) {
         String hash = key.hash();
-        return Uni.createFrom().completionStage(() -> cache.get(hash, (h, executor) -> exchange(key)
-                        .onFailure().recoverWithItem(e -> new Exchanged(null, null,
-                                e instanceof RuntimeException r ? r : new IllegalStateException(e)))
-                        .subscribeAsCompletionStage()))
+        return Uni.createFrom().deferred(() -> {
+                    CompletableFuture<Exchanged> shared = cache.get(hash, (h, executor) -> exchange(key)
+                            .onFailure().recoverWithItem(e -> new Exchanged(null, null,
+                                    e instanceof RuntimeException r ? r : new IllegalStateException(e)))
+                            .subscribeAsCompletionStage());
+                    return onCallersContext(shared);
+                })
                 .map(exchanged -> {
                     if (exchanged.refusal() != null) {
                         throw exchanged.refusal();
@@ -128,6 +133,20 @@ public class ApiKeyExchange {
                     }
                     return exchanged.accessToken();
                 });
+    }
+
+    /**
+     * The exchange, answered on the caller's own Vert.x context: requests presenting the same key share one exchange,
+     * which completes on the context of the request that started it, and each request's steps must run on its own
+     * (its request context, its database session). One already done answers at once.
+     */
+    static Uni<Exchanged> onCallersContext(CompletableFuture<Exchanged> shared) {
+        Context caller = io.vertx.core.Vertx.currentContext();
+        Uni<Exchanged> exchanged = Uni.createFrom().completionStage(shared);
+        if (caller == null || shared.isDone()) {
+            return exchanged;
+        }
+        return exchanged.emitOn(task -> caller.runOnContext(ignored -> task.run()));
     }
 
     private Uni<Exchanged> exchange(ApiKeyCredential key) {
