@@ -14,8 +14,12 @@ import java.util.stream.Collectors;
 public enum Grain {
     DAY, WEEK, MONTH;
 
+    private static final Grain[] GRAINS = values();
+
+    private final String id = name().toLowerCase(Locale.ROOT);
+
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return id;
     }
 
     /** The first day of the period that holds {@code date}. */
@@ -60,6 +64,11 @@ public enum Grain {
             return Optional.empty();
         }
         String id = value.strip();
-        return Arrays.stream(values()).filter(g -> g.id().equals(id)).findFirst();
+        for (Grain grain : GRAINS) {
+            if (grain.id.equals(id)) {
+                return Optional.of(grain);
+            }
+        }
+        return Optional.empty();
     }
 }

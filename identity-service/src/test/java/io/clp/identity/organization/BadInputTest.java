@@ -95,6 +95,14 @@ class BadInputTest {
     }
 
     @Test
+    void aNulCharacterInThePathIsA400NamingThePath() {
+        given().auth().oauth2(TestTokens.token(User.withoutOrganizations())).urlEncodingEnabled(false)
+                .when().get(ORGS + "/ab%00cd")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", contains("path"));
+    }
+
+    @Test
     void aBodyBeyondVertxsOwnLimitIsA413ProblemNotAnEmptyAnswer() {
         String slug = slug();
         given().auth().oauth2(TestTokens.token(User.withoutOrganizations())).contentType(ContentType.JSON)

@@ -1,6 +1,7 @@
 package io.clp.platform.web;
 
 import io.clp.platform.problem.Problems;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -35,7 +36,10 @@ public class RequestFilters {
      * 400 naming it, before it reaches a query (JSON bodies are checked by {@link RequestBodies}).
      */
     @ServerRequestFilter(preMatching = true)
-    public void refuseNul(ContainerRequestContext request) {
+    public void refuseNul(ContainerRequestContext request, HttpServerRequest http) {
+        if (!mayHoldNul(http.uri())) {
+            return;
+        }
         UriInfo uri = request.getUriInfo();
         if (uri.getPath(true).indexOf('\0') >= 0) {
             throw Problems.validation("path", NUL);
@@ -45,6 +49,14 @@ public class RequestFilters {
                 throw Problems.validation(parameter.getKey().replace("\0", "\\u0000"), NUL);
             }
         }
+    }
+
+    /**
+     * Whether a raw request target may decode to a NUL: only an escaped one ({@code %00}) or a raw one does. Most
+     * requests hold neither, and skip decoding the path and every parameter a second time.
+     */
+    static boolean mayHoldNul(String rawTarget) {
+        return rawTarget == null || rawTarget.indexOf('\0') >= 0 || rawTarget.contains("%00");
     }
 
     @ServerResponseFilter

@@ -1,5 +1,7 @@
 package io.clp.tenancy.security;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.clp.platform.problem.Problems;
 import io.clp.platform.tx.RequestCaller;
 import io.clp.platform.web.RequestIds;
@@ -32,8 +34,25 @@ public class Caller implements RequestCaller {
     @Inject
     RequestIds requestIds;
 
-    private Map<UUID, Set<Role>> memberships;
-    private Optional<ApiKeyClaim> apiKey;
+    /**
+     * What each verified token says of its caller, read from its claims once: a reused identity ({@link VerifiedTokens})
+     * keeps its token, so the requests that present it again find its standing already read. Keyed by the token object
+     * itself (never by equality) and dropped with it.
+     */
+    private static final Cache<JsonWebToken, Standing> STANDINGS = Caffeine.newBuilder().weakKeys().maximumSize(10_000).build();
+
+    private Standing standing;
+
+    /** The token's API key claim, if any, and the organizations it makes its caller a member of, with the role in each. */
+    record Standing(Optional<ApiKeyClaim> apiKey, Map<UUID, Set<Role>> memberships) {
+
+        static Standing of(JsonWebToken token) {
+            Optional<ApiKeyClaim> key = ApiKeyClaim.parse(token.getClaim(ApiKeyClaim.CLAIM));
+            // an API key has scopes, not a role, in its one organization
+            return new Standing(key, key.map(k -> Map.of(k.orgId(), Set.<Role>of()))
+                    .orElseGet(() -> OrganizationClaim.memberships(token.getClaim(OrganizationClaim.CLAIM))));
+        }
+    }
 
     @Override
     public boolean authenticated() {
@@ -48,10 +67,7 @@ public class Caller implements RequestCaller {
 
     /** The API key behind the request, when a key rather than a person is calling. */
     public Optional<ApiKeyClaim> apiKey() {
-        if (apiKey == null) {
-            apiKey = ApiKeyClaim.parse(token.getClaim(ApiKeyClaim.CLAIM));
-        }
-        return apiKey;
+        return standing().apiKey();
     }
 
     public Optional<String> email() {
@@ -78,11 +94,15 @@ public class Caller implements RequestCaller {
 
     /** The organizations the caller may act in, with the role in each (none for an API key: it has scopes). */
     public Map<UUID, Set<Role>> memberships() {
-        if (memberships == null) {
-            memberships = apiKey().map(key -> Map.of(key.orgId(), Set.<Role>of()))
-                    .orElseGet(() -> OrganizationClaim.memberships(token.getClaim(OrganizationClaim.CLAIM)));
+        return standing().memberships();
+    }
+
+    private Standing standing() {
+        if (standing == null) {
+            standing = identity.getPrincipal() instanceof JsonWebToken verified
+                    ? STANDINGS.get(verified, Standing::of) : Standing.of(token);
         }
-        return memberships;
+        return standing;
     }
 
     /**
