@@ -10,6 +10,7 @@ import io.clp.platform.tx.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.clp.platform.tx.CallersContext;
 import io.smallrye.common.vertx.VertxContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -62,7 +63,8 @@ public class DspAccountConnections implements AccountConnections {
                             return DspAccountCredentials.<DspAccountCredentials>findById(accountId)
                                     .map(credentials -> new Loaded(account, credentials));
                         })));
-        return read.emitOn(Infrastructure.getDefaultWorkerPool())
+        // decrypting is blocking work: off the event loop, then back on the caller's context
+        return CallersContext.back(read.emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(loaded -> {
                     if (loaded.credentials() == null || !orgId.equals(loaded.credentials().orgId)) {
                         throw new AccountUnavailable("DSP account " + accountId + " has no credentials");
@@ -77,7 +79,7 @@ public class DspAccountConnections implements AccountConnections {
                         LOG.errorf("credentials of DSP account %s cannot be decrypted: %s", accountId, e.getMessage());
                         throw new AccountUnavailable("the credentials of DSP account " + accountId + " cannot be decrypted");
                     }
-                });
+                }));
     }
 
     /**

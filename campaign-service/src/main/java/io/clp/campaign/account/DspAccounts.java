@@ -13,11 +13,10 @@ import io.clp.platform.pagination.PageRequest;
 import io.clp.platform.problem.DatabaseErrors;
 import io.clp.platform.problem.FieldError;
 import io.clp.platform.problem.Problems;
+import io.clp.platform.tx.CallersContext;
 import io.clp.tenancy.security.Permission;
 import io.clp.tenancy.work.OrganizationWork;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
@@ -239,9 +238,7 @@ public class DspAccounts {
 
     /** Runs a blocking DSP call on a virtual thread and continues on the caller's Vert.x context (Hibernate Reactive needs it). */
     private static <T> Uni<T> onDsp(Supplier<T> call) {
-        Context context = Vertx.currentContext();
-        Uni<T> onThread = Uni.createFrom().item(call).runSubscriptionOn(DSP_CALLS);
-        return context == null ? onThread : onThread.emitOn(task -> context.runOnContext(ignored -> task.run()));
+        return CallersContext.back(Uni.createFrom().item(call).runSubscriptionOn(DSP_CALLS));
     }
 
     static boolean uniqueViolation(Throwable failure) {

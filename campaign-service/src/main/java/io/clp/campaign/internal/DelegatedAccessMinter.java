@@ -5,6 +5,7 @@ import io.clp.campaign.account.DspAccountConnections.AccountUnavailable;
 import io.clp.dsp.Dsp;
 import io.clp.dsp.DelegatedAccess;
 import io.clp.platform.problem.ProblemException;
+import io.clp.platform.tx.CallersContext;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,7 +46,7 @@ class DelegatedAccessMinter {
                         throw InternalStore.accountDisabled(accountId);
                     }
                 })
-                .chain(account -> connections.accountRef(orgId, accountId)
+                .chain(account -> CallersContext.back(connections.accountRef(orgId, accountId)
                         .onFailure(AccountUnavailable.class).transform(e -> new ProblemException(409, "dsp-account-disabled",
                                 "The DSP account cannot be used", e.getMessage(), null))
                         // the connector calls the DSP and blocks: off the event loop
@@ -62,6 +63,6 @@ class DelegatedAccessMinter {
                             }
                             return new Minted(dsp.label(), ref.externalAccountId(), access.credentials().asMap(),
                                     access.expiresAt(), account.timezone(), account.currency());
-                        }));
+                        })));
     }
 }

@@ -165,6 +165,13 @@ class SummariesTest {
         assertThat(theirs.getInt("periods[0].groups[0].totals.impressions")).isEqualTo(3000);
         assertThat(get(member, "/top", Map.of("grain", "week", "period", "2026-07-30")).getList("items.id"))
                 .containsExactly(dv360.campaignId().toString());
+        // and so does every page of their export, not only the first: 2026-08-01 (the second page) holds their client's
+        // 2,000 impressions and not the 500 of the campaign no client holds
+        List<String> theirDays = given().auth().oauth2(TestTokens.token(member))
+                .queryParams(Map.of("grain", "day", "from", "2026-07-01", "to", "2026-08-09")).when()
+                .get("/api/v1/organizations/" + org + "/summaries/export").then().statusCode(200).extract().asString().lines().toList();
+        assertThat(theirDays.stream().filter(l -> l.startsWith("2026-08-01")).map(l -> l.split(",")[7])).containsExactly("2000");
+        assertThat(days.stream().filter(l -> l.startsWith("2026-08-01")).map(l -> l.split(",")[7])).containsExactly("2500");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.clp.platform.tx;
 
 import io.clp.events.CloudEventHeaders;
+import io.clp.platform.web.HttpRequestContexts;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.InjectableContext;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
@@ -58,6 +59,10 @@ public class Actor {
             if (who.authenticated()) {
                 return new Identity(who.actor(), who.userId().toString(), who.displayName(), who.requestId(), false);
             }
+        } else if (HttpRequestContexts.onRequest()) {
+            // a request's own work that can no longer find its caller (it outlived the request, or lost its context):
+            // refused, never run in the service's unrestricted scope
+            throw new IllegalStateException("a request's work ran without the request's context: refused rather than run as the service");
         }
         return service();
     }

@@ -138,11 +138,13 @@ public class ApiKeyExchange {
     /**
      * The exchange, answered on the caller's own Vert.x context: requests presenting the same key share one exchange,
      * which completes on the context of the request that started it, and each request's steps must run on its own
-     * (its request context, its database session). One already done answers at once.
+     * (its request context, its database session). One already done answers at once. A request cancelled while it
+     * waits (its client went away) stops waiting; the exchange goes on for the others.
      */
     static Uni<Exchanged> onCallersContext(CompletableFuture<Exchanged> shared) {
         Context caller = io.vertx.core.Vertx.currentContext();
-        Uni<Exchanged> exchanged = Uni.createFrom().completionStage(shared);
+        // a copy: a request that goes away cancels its own wait, never the exchange the others wait for
+        Uni<Exchanged> exchanged = Uni.createFrom().completionStage(shared.copy());
         if (caller == null || shared.isDone()) {
             return exchanged;
         }

@@ -99,6 +99,7 @@ public class Caller implements RequestCaller {
 
     private Standing standing() {
         if (standing == null) {
+            // keyed by the verified principal, never by the injected token: that is a proxy, one object for every request
             standing = identity.getPrincipal() instanceof JsonWebToken verified
                     ? STANDINGS.get(verified, Standing::of) : Standing.of(token);
         }

@@ -43,6 +43,19 @@ class ApiKeyExchangeContextTest {
     }
 
     @Test
+    void aRequestThatStopsWaitingLeavesTheSharedExchangeToTheOthers() throws Exception {
+        Context waiting = ((ContextInternal) vertx.getOrCreateContext()).duplicate();
+        CompletableFuture<ApiKeyExchange.Exchanged> shared = new CompletableFuture<>();
+        CompletableFuture<Void> cancelled = new CompletableFuture<>();
+        waiting.runOnContext(ignored -> {
+            ApiKeyExchange.onCallersContext(shared).subscribe().with(exchanged -> { }).cancel();
+            cancelled.complete(null);
+        });
+        cancelled.get(5, TimeUnit.SECONDS);
+        assertThat(shared).isNotCancelled().isNotDone();
+    }
+
+    @Test
     void anExchangeAlreadyDoneAnswersAtOnceOnTheCallersContext() throws Exception {
         Context caller = ((ContextInternal) vertx.getOrCreateContext()).duplicate();
         CompletableFuture<Object[]> answered = new CompletableFuture<>();
