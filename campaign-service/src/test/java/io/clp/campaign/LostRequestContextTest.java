@@ -3,6 +3,7 @@ package io.clp.campaign;
 import io.clp.platform.tx.Actor;
 import io.clp.platform.web.HttpRequestContexts;
 import io.clp.testing.PlatformTestResource;
+import io.clp.testing.TestTokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -15,12 +16,15 @@ import org.junit.jupiter.api.Test;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 
 /**
  * Work found on an HTTP request's Vert.x context that cannot find the request's CDI context (it outlived its request,
  * or lost the context) is refused: it never runs in the service's own scope, which row-level security does not limit.
- * Work on a context of its own (a consumer's, a scheduler's) is the service's (docs/adr/0016).
+ * Work on a context of its own (a consumer's, a scheduler's) is the service's (docs/adr/0016). A request's steps run on
+ * its marked context, in the resource and after a database reply.
  */
 @QuarkusTest
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "campaign"))
@@ -32,6 +36,13 @@ class LostRequestContextTest {
 
     @Inject
     Vertx vertx;
+
+    @Test
+    void anHttpRequestsStepsRunOnItsMarkedContextBeforeAndAfterADatabaseReply() {
+        given().auth().oauth2(TestTokens.token(TestTokens.User.withoutOrganizations()))
+                .when().get("/test/request-context")
+                .then().statusCode(200).body(equalTo("true,true"));
+    }
 
     @Test
     void aRequestsWorkWithoutItsRequestContextIsRefusedNotRunAsTheService() throws Exception {

@@ -9,7 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * Marks the Vert.x context of each HTTP request as a request's, before any other handler runs: work found on a marked
+ * Marks the Vert.x context of each HTTP request as a request's, before the application's handlers run (ahead of
+ * the body limit, the REST layer and everything after them): work found on a marked
  * context belongs to a caller, even where it can no longer find the caller's request context (a step that outlived
  * its request, or that lost its context). {@link io.clp.platform.tx.Actor} refuses such work rather than run it in the
  * service's own scope. Consumers and schedulers run on contexts of their own, which are never marked.
