@@ -7,10 +7,10 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.clp.platform.problem.ProblemException;
 import io.clp.platform.problem.Problems;
+import io.clp.platform.tx.CallersContext;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
 import io.vertx.mutiny.core.MultiMap;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
@@ -142,13 +142,9 @@ public class ApiKeyExchange {
      * waits (its client went away) stops waiting; the exchange goes on for the others.
      */
     static Uni<Exchanged> onCallersContext(CompletableFuture<Exchanged> shared) {
-        Context caller = io.vertx.core.Vertx.currentContext();
         // a copy: a request that goes away cancels its own wait, never the exchange the others wait for
         Uni<Exchanged> exchanged = Uni.createFrom().completionStage(shared.copy());
-        if (caller == null || shared.isDone()) {
-            return exchanged;
-        }
-        return exchanged.emitOn(task -> caller.runOnContext(ignored -> task.run()));
+        return shared.isDone() ? exchanged : CallersContext.back(exchanged);
     }
 
     private Uni<Exchanged> exchange(ApiKeyCredential key) {
