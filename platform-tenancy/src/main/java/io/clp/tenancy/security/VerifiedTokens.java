@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.oidc.OidcTenantConfig;
 import io.quarkus.oidc.runtime.OidcIdentityProvider;
+import io.quarkus.security.credential.Credential;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -27,10 +28,15 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.security.Permission;
+import java.security.Principal;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Verifies a bearer access token once and reuses the identity for the same token for a short while
@@ -131,7 +137,7 @@ public class VerifiedTokens implements IdentityProvider<TokenAuthenticationReque
         Verified earlier = cache.getIfPresent(key.get());
         if (earlier != null && now.isBefore(earlier.reusableUntil())) {
             reused.increment();
-            return Uni.createFrom().item(bound(earlier.identity(), HttpSecurityUtils.getRoutingContextAttribute(request), context));
+            return Uni.createFrom().item(new Reused(earlier.identity(), HttpSecurityUtils.getRoutingContextAttribute(request), context));
         }
         verified.increment();
         return oidc.authenticate(request, context).invoke(identity -> remember(key.get(), identity, now));
@@ -164,25 +170,17 @@ public class VerifiedTokens implements IdentityProvider<TokenAuthenticationReque
         Instant expires = Instant.ofEpochSecond(token.getExpirationTime());
         Instant until = now.plus(ttl).isBefore(expires) ? now.plus(ttl) : expires;
         if (now.isBefore(until)) {
-            cache.put(key, new Verified(bound(identity, null, null), until));
+            cache.put(key, new Verified(withoutRequest(identity), until));
         }
     }
 
     /**
-     * A copy of the identity bound to a request: its routing context and authentication context
-     * replace the ones it was verified with (none, to keep it in the cache).
+     * A copy of the identity without the request it was verified with, to keep in the cache: nothing of it
+     * (not even through a permission checker) holds on to that request.
      */
-    static SecurityIdentity bound(SecurityIdentity identity, RoutingContext routing, AuthenticationRequestContext context) {
+    static SecurityIdentity withoutRequest(SecurityIdentity identity) {
         Map<String, Object> attributes = new HashMap<>(identity.getAttributes());
-        attributes.remove(RoutingContext.class.getName());
-        attributes.remove(HttpSecurityUtils.ROUTING_CONTEXT_ATTRIBUTE);
-        attributes.remove(AuthenticationRequestContext.class.getName());
-        if (routing != null) {
-            attributes.put(RoutingContext.class.getName(), routing);
-        }
-        if (context != null) {
-            attributes.put(AuthenticationRequestContext.class.getName(), context);
-        }
+        Reused.REQUEST_ATTRIBUTES.forEach(attributes::remove);
         return QuarkusSecurityIdentity.builder()
                 .setPrincipal(identity.getPrincipal())
                 .addCredentials(identity.getCredentials())
@@ -190,6 +188,99 @@ public class VerifiedTokens implements IdentityProvider<TokenAuthenticationReque
                 .addPermissions(identity.getPermissions())
                 .addAttributes(attributes)
                 .build();
+    }
+
+    /**
+     * A verified identity reused for one request: its principal, credentials, roles, permissions and
+     * other attributes are the verified identity's, read through rather than copied, and its routing
+     * and authentication contexts are this request's.
+     */
+    static final class Reused implements SecurityIdentity {
+
+        /** The attributes that belong to a request, never to a verified identity. */
+        static final List<String> REQUEST_ATTRIBUTES = List.of(RoutingContext.class.getName(),
+                HttpSecurityUtils.ROUTING_CONTEXT_ATTRIBUTE, AuthenticationRequestContext.class.getName());
+
+        private final SecurityIdentity verified;
+        private final RoutingContext routing;
+        private final AuthenticationRequestContext context;
+        private Map<String, Object> attributes;
+
+        Reused(SecurityIdentity verified, RoutingContext routing, AuthenticationRequestContext context) {
+            this.verified = verified;
+            this.routing = routing;
+            this.context = context;
+        }
+
+        @Override
+        public Principal getPrincipal() {
+            return verified.getPrincipal();
+        }
+
+        @Override
+        public boolean isAnonymous() {
+            return verified.isAnonymous();
+        }
+
+        @Override
+        public Set<String> getRoles() {
+            return verified.getRoles();
+        }
+
+        @Override
+        public boolean hasRole(String role) {
+            return verified.hasRole(role);
+        }
+
+        @Override
+        public Set<Permission> getPermissions() {
+            return verified.getPermissions();
+        }
+
+        @Override
+        public <T extends Credential> T getCredential(Class<T> type) {
+            return verified.getCredential(type);
+        }
+
+        @Override
+        public Set<Credential> getCredentials() {
+            return verified.getCredentials();
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T getAttribute(String name) {
+            if (RoutingContext.class.getName().equals(name)) {
+                return (T) routing;
+            }
+            if (AuthenticationRequestContext.class.getName().equals(name)) {
+                return (T) context;
+            }
+            // the verified identity holds none of the request's own attributes
+            return HttpSecurityUtils.ROUTING_CONTEXT_ATTRIBUTE.equals(name) ? null : verified.getAttribute(name);
+        }
+
+        /** Built when asked for (an augmentor that copies the identity), not for every request. */
+        @Override
+        public Map<String, Object> getAttributes() {
+            if (attributes == null) {
+                Map<String, Object> all = new HashMap<>(verified.getAttributes());
+                REQUEST_ATTRIBUTES.forEach(all::remove);
+                if (routing != null) {
+                    all.put(RoutingContext.class.getName(), routing);
+                }
+                if (context != null) {
+                    all.put(AuthenticationRequestContext.class.getName(), context);
+                }
+                attributes = Collections.unmodifiableMap(all);
+            }
+            return attributes;
+        }
+
+        @Override
+        public Uni<Boolean> checkPermission(Permission permission) {
+            return verified.checkPermission(permission);
+        }
     }
 
     private static String sha256(String token) {

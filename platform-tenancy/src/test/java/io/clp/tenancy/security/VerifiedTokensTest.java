@@ -4,6 +4,7 @@ import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.oidc.OidcTenantConfig;
 import io.quarkus.oidc.runtime.OidcJwtCallerPrincipal;
 import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.StringPermission;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -59,6 +60,19 @@ class VerifiedTokensTest {
         assertThat(b.<Object>getAttribute("tenant-id")).isEqualTo("Default");
         assertThat(b.<Object>getAttribute(RoutingContext.class.getName())).isSameAs(second);
         assertThat(b.<Object>getAttribute(AuthenticationRequestContext.class.getName())).isSameAs(CONTEXT);
+        assertThat(b.getAttributes()).containsEntry("tenant-id", "Default")
+                .containsEntry(RoutingContext.class.getName(), second)
+                .doesNotContainKey(HttpSecurityUtils.ROUTING_CONTEXT_ATTRIBUTE);
+        assertThat(b.checkPermission(new StringPermission("campaigns", "read")).await().indefinitely()).isTrue();
+        assertThat(b.checkPermission(new StringPermission("campaigns", "write")).await().indefinitely()).isFalse();
+
+        // a third request is bound to its own routing context; the second keeps its own
+        RoutingContext third = routing("Default");
+        SecurityIdentity c = authenticate("token-1", third);
+        assertThat(c.<Object>getAttribute(RoutingContext.class.getName())).isSameAs(third);
+        assertThat(c.getAttributes()).containsEntry(RoutingContext.class.getName(), third);
+        assertThat(b.<Object>getAttribute(RoutingContext.class.getName())).isSameAs(second);
+        assertThat(oidc.calls.get()).isEqualTo(1);
     }
 
     @Test
@@ -210,6 +224,7 @@ class VerifiedTokensTest {
                     .setPrincipal(new OidcJwtCallerPrincipal(claims, request.getToken()))
                     .addCredential(request.getToken())
                     .addRole("viewer")
+                    .addPermission(new StringPermission("campaigns", "read"))
                     .addAttribute("tenant-id", "Default")
                     .addAttribute(RoutingContext.class.getName(), HttpSecurityUtils.getRoutingContextAttribute(request))
                     .addAttribute(AuthenticationRequestContext.class.getName(), context)
