@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * delivering over a flight within the year), then two dashboard reads through campaign-service — a campaign list
  * page over a month sorted and filtered by a KPI (first pages and cursor pages), and one campaign's 90-day daily
  * series — against the same SQL driven directly at PostgreSQL over JDBC, as the service's own database role in the
- * same row-level-security scope, in the same run. Each is measured twice: closed-loop with the same concurrency (the
- * throughputs and their ratio, goal at least 0.5) and open-loop at a fixed rate (1,000 requests/s; the service's p99,
+ * same row-level-security scope, in the same run. Each is measured twice: closed-loop with the same concurrency, the
+ * service and its SQL in alternating slices (the throughputs and their ratio, goal at least 0.5), and open-loop at a fixed rate (1,000 requests/s; the service's p99,
  * goal at most 20 ms, counted from when each request was due so that a stalled server is not hidden). The bench's
  * campaigns are written straight into the database (the service's own metrics triggers keep their period totals),
  * with the audit trail's change capture paused meanwhile: it records them once the bench ends.
@@ -42,6 +42,8 @@ final class ApiBench {
 
     static final double GOAL_RATIO = 0.5;
     static final double GOAL_P99_MS = 20;
+    /** How many slices of the service and of its SQL the closed-loop measurement alternates. */
+    static final int SLICES = 5;
 
     record Options(int campaigns, int days, int flightDays, int seconds, int rate, int concurrency, boolean reuse) {
 
@@ -179,13 +181,15 @@ final class ApiBench {
                 Call seriesSql = w -> jdbc.series(w, series.get(ThreadLocalRandom.current().nextInt(series.size())));
 
                 out.println("  campaign list (a month by spend, active, ROAS >= " + MIN_ROAS + ", " + LIST_LIMIT + " a page):");
-                Measured ls = closed("service", listService, o);
-                Measured lq = closed("SQL    ", listSql, o);
+                Measured[] list = closed(listService, listSql, o);
+                Measured ls = list[0];
+                Measured lq = list[1];
                 Measured lsr = open("service", listService, o, workers);
                 Measured lqr = open("SQL    ", listSql, o, workers);
                 out.println("  90-day daily series of one campaign:");
-                Measured ss = closed("service", seriesService, o);
-                Measured sq = closed("SQL    ", seriesSql, o);
+                Measured[] seriesPair = closed(seriesService, seriesSql, o);
+                Measured ss = seriesPair[0];
+                Measured sq = seriesPair[1];
                 Measured ssr = open("service", seriesService, o, workers);
                 Measured sqr = open("SQL    ", seriesSql, o, workers);
                 Result r = new Result(ls, lq, lsr, lqr, ss, sq, ssr, sqr);
@@ -454,18 +458,40 @@ final class ApiBench {
         }
     }
 
-    /** As many requests as the workers complete back to back, after a warm-up of a quarter of the time. */
-    private Measured closed(String label, Call call, Options o) throws Exception {
+    /**
+     * The service and its SQL, each as many requests as the workers complete back to back, after a warm-up of each of a
+     * quarter of the time. The measurement alternates between the two in {@link #SLICES} slices each: whatever else the
+     * machine does meanwhile (a collection, a checkpoint, another process's burst, a slower spell of a shared host) falls
+     * on both alike instead of on whichever ran at the time, so their ratio holds still where their throughputs drift.
+     * Each side's figures are over all of its slices.
+     */
+    private Measured[] closed(Call service, Call sql, Options o) throws Exception {
         token = client.login();
-        loop(call, o.concurrency(), Math.max(2, o.seconds() / 4));
-        Measured m = loop(call, o.concurrency(), o.seconds());
-        out.printf(Locale.ROOT, "    %s %d concurrent: %,8.0f requests/s   p50 %6.2f ms   p99 %6.2f ms%s%n", label, o.concurrency(),
-                m.perSecond(), m.p50(), m.p99(), m.failed() > 0 ? "   FAILED " + m.failed() : "");
+        long warmUp = TimeUnit.SECONDS.toNanos(Math.max(2, o.seconds() / 4));
+        loop(service, o.concurrency(), warmUp);
+        loop(sql, o.concurrency(), warmUp);
+        long slice = TimeUnit.SECONDS.toNanos(o.seconds()) / SLICES;
+        List<Run> serviceRuns = new ArrayList<>();
+        List<Run> sqlRuns = new ArrayList<>();
+        for (int i = 0; i < SLICES; i++) {
+            serviceRuns.add(loop(service, o.concurrency(), slice));
+            sqlRuns.add(loop(sql, o.concurrency(), slice));
+        }
+        Measured[] m = {measured(serviceRuns), measured(sqlRuns)};
+        String[] labels = {"service", "SQL    "};
+        for (int i = 0; i < m.length; i++) {
+            out.printf(Locale.ROOT, "    %s %d concurrent: %,8.0f requests/s   p50 %6.2f ms   p99 %6.2f ms%s%n", labels[i],
+                    o.concurrency(), m[i].perSecond(), m[i].p50(), m[i].p99(), m[i].failed() > 0 ? "   FAILED " + m[i].failed() : "");
+        }
         return m;
     }
 
-    private static Measured loop(Call call, int concurrency, int seconds) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    /** One closed-loop run: each request's latency, how long the run took, and how many requests failed. */
+    private record Run(long[] latencies, double elapsed, long failed) {
+    }
+
+    private static Run loop(Call call, int concurrency, long nanos) throws Exception {
+        long end = System.nanoTime() + nanos;
         AtomicLong failed = new AtomicLong();
         List<long[]> latencies = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
@@ -495,7 +521,13 @@ final class ApiBench {
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         long[] all = latencies.stream().flatMapToLong(l -> Arrays.stream(l, 1, (int) l[0] + 1)).toArray();
-        return measured(all, elapsed, failed.get());
+        return new Run(all, elapsed, failed.get());
+    }
+
+    /** The runs' figures together: their requests over their summed time, percentiles over all their latencies. */
+    private static Measured measured(List<Run> runs) {
+        long[] all = runs.stream().flatMapToLong(r -> Arrays.stream(r.latencies())).toArray();
+        return measured(all, runs.stream().mapToDouble(Run::elapsed).sum(), runs.stream().mapToLong(Run::failed).sum());
     }
 
     /**
