@@ -8,6 +8,7 @@ import io.clp.tenancy.work.OrganizationWork;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -45,6 +46,12 @@ public class EntitySeries {
             ORDER BY 1, 6, 7
             """;
 
+    /** {@link #POINTS} for each grain: where a period starts, and how many days after its start it ends. */
+    private static final Map<Grain, String> POINTS_BY_GRAIN = new EnumMap<>(Map.of(
+            Grain.DAY, POINTS.formatted("m.metric_date", "0"),
+            Grain.WEEK, POINTS.formatted("date_trunc('week', m.metric_date)::date", "6"),
+            Grain.MONTH, POINTS.formatted("date_trunc('month', m.metric_date)::date", "((p.start + interval '1 month')::date - p.start - 1)")));
+
     private final OrganizationWork work;
 
     EntitySeries(OrganizationWork work) {
@@ -72,17 +79,7 @@ public class EntitySeries {
     /** The entity's points in the query's range; null when the organization holds no such campaign. */
     private static Uni<Map<Summaries.Key, SummaryViews.Group>> points(UUID orgId, UUID campaignId, String level, UUID entity,
                                                                      SummaryQuery q) {
-        String start = switch (q.grain()) {
-            case DAY -> "m.metric_date";
-            case WEEK -> "date_trunc('week', m.metric_date)::date";
-            case MONTH -> "date_trunc('month', m.metric_date)::date";
-        };
-        String end = switch (q.grain()) {
-            case DAY -> "0";
-            case WEEK -> "6";
-            case MONTH -> "((p.start + interval '1 month')::date - p.start - 1)";
-        };
-        String sql = POINTS.formatted(start, end);
+        String sql = POINTS_BY_GRAIN.get(q.grain());
         return SessionSql.rows(sql, level, entity, q.from(), q.grain().end(q.grain().start(q.to())), campaignId, orgId)
                 .map(rows -> rows.isEmpty() ? null : Summaries.fold(rows.get(0)[0] == null ? List.of() : rows));
     }

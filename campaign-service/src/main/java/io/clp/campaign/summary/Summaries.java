@@ -237,8 +237,11 @@ public class Summaries {
 
     static List<SummaryViews.Period> periods(Map<Key, SummaryViews.Group> groups) {
         Map<LocalDate, SummaryViews.Period> periods = new LinkedHashMap<>();
-        groups.forEach((key, g) -> periods.computeIfAbsent(key.start(),
-                s -> new SummaryViews.Period(s.toString(), key.end().toString(), new ArrayList<>())).groups().add(g));
+        groups.forEach((key, g) -> periods.computeIfAbsent(key.start(), s -> {
+            String start = IsoDates.text(s);
+            // a day's period ends where it starts
+            return new SummaryViews.Period(start, s.equals(key.end()) ? start : IsoDates.text(key.end()), new ArrayList<>());
+        }).groups().add(g));
         return List.copyOf(periods.values());
     }
 
