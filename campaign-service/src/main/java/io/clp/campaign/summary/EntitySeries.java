@@ -6,7 +6,7 @@ import io.clp.platform.tx.SessionSql;
 import io.clp.tenancy.security.Permission;
 import io.clp.tenancy.work.OrganizationWork;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.util.EnumMap;
 import java.util.List;
@@ -21,7 +21,7 @@ import java.util.UUID;
  * campaign and the current points are one statement, read before the grant check: a caller the check refuses (403)
  * gets none of them.
  */
-@ApplicationScoped
+@Singleton
 public class EntitySeries {
 
     static final List<String> LEVELS = List.of("campaign", "insertion_order", "line_item", "creative");

@@ -5,10 +5,10 @@ import io.clp.platform.web.HttpRequestContexts;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.InjectableContext;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.regex.Matcher;
@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * service itself when it acts on a message or a schedule. Work a consumer does because of an event
  * is attributed to the event's actor through the service ({@link #causedBy}).
  */
-@ApplicationScoped
+@Singleton
 public class Actor {
 
     /**

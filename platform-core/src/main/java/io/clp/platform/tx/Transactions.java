@@ -2,8 +2,8 @@ package io.clp.platform.tx;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * {@code transaction_context} table. Debezium streams that row with the same transaction id as the
  * changes, which is how the audit trail names who made each change.
  */
-@ApplicationScoped
+@Singleton
 public class Transactions {
 
     static final String STAMP = """

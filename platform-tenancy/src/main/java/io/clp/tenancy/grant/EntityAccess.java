@@ -6,7 +6,7 @@ import io.clp.tenancy.security.Permission;
 import io.clp.tenancy.security.Admission;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +20,7 @@ import java.util.UUID;
  * {@link io.clp.tenancy.work.OrganizationWork}, after the caller's standing and the organization's
  * state are established.
  */
-@ApplicationScoped
+@Singleton
 public class EntityAccess {
 
     static final String LIVE_GRANT = """

@@ -5,7 +5,7 @@ import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.SecurityIdentityAugmentor;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import org.eclipse.microprofile.jwt.Claims;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -20,7 +20,7 @@ import java.util.Optional;
  * expiry; the token's own lifetime says nothing about the key's. Failing here makes every service
  * answer such a token with 401 before any of its code runs.
  */
-@ApplicationScoped
+@Singleton
 public class ApiKeyExpiry implements SecurityIdentityAugmentor {
 
     private final Clock clock;

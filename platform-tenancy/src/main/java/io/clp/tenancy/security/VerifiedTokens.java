@@ -17,8 +17,8 @@ import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -66,7 +66,7 @@ import java.util.Set;
  * the request it came with; each reuse is bound to the current request. The counter
  * {@code clp_access_tokens_authenticated_total} tells reused from verified tokens.
  */
-@ApplicationScoped
+@Singleton
 public class VerifiedTokens implements IdentityProvider<TokenAuthenticationRequest> {
 
     /** The claim that binds a token to a proof of possession (RFC 7800; DPoP, RFC 9449; mTLS, RFC 8705). */

@@ -8,7 +8,7 @@ import io.clp.tenancy.grant.EntityRef;
 import io.clp.tenancy.security.Admission;
 import io.clp.tenancy.security.Permission;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.util.List;
 import java.util.UUID;
@@ -36,7 +36,7 @@ import java.util.function.Supplier;
  * one statement, a read sends its first statements together, without waiting for each reply, and answers only once the
  * entry has ({@link #read}; docs/adr/0015).
  */
-@ApplicationScoped
+@Singleton
 public class OrganizationWork {
 
     private final Transactions transactions;

@@ -11,7 +11,7 @@ import io.clp.tenancy.security.Permission;
 import io.clp.tenancy.security.Role;
 import io.quarkus.arc.DefaultBean;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.util.Set;
 import java.util.UUID;
@@ -24,7 +24,7 @@ import java.util.UUID;
  * exist (404), a member whose role or key lacks the permission gets 403.
  */
 @DefaultBean
-@ApplicationScoped
+@Singleton
 public class TokenGate implements OrganizationGate {
 
     /**
