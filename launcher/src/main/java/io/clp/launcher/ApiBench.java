@@ -460,10 +460,12 @@ final class ApiBench {
 
     /**
      * The service and its SQL, each as many requests as the workers complete back to back, after a warm-up of each of a
-     * quarter of the time. The measurement alternates between the two in {@link #SLICES} slices each: whatever else the
-     * machine does meanwhile (a collection, a checkpoint, another process's burst, a slower spell of a shared host) falls
-     * on both alike instead of on whichever ran at the time, so their ratio holds still where their throughputs drift.
-     * Each side's figures are over all of its slices.
+     * quarter of the time. The measurement alternates between the two in {@link #SLICES} slices each, in turns of one of
+     * each whose order swaps every turn (service then SQL, SQL then service, ...): whatever else the machine does
+     * meanwhile (a collection, a checkpoint, another process's burst, a slower spell of a shared host) falls on both alike
+     * instead of on whichever ran at the time, and a steady drift on neither side more. Each side's figures are over all
+     * of its slices. The demo user signs in again before each turn, outside the timed slices, so that a long measurement
+     * never outlives its token.
      */
     private Measured[] closed(Call service, Call sql, Options o) throws Exception {
         token = client.login();
@@ -474,8 +476,14 @@ final class ApiBench {
         List<Run> serviceRuns = new ArrayList<>();
         List<Run> sqlRuns = new ArrayList<>();
         for (int i = 0; i < SLICES; i++) {
-            serviceRuns.add(loop(service, o.concurrency(), slice));
-            sqlRuns.add(loop(sql, o.concurrency(), slice));
+            token = client.login();
+            if (i % 2 == 0) {
+                serviceRuns.add(loop(service, o.concurrency(), slice));
+                sqlRuns.add(loop(sql, o.concurrency(), slice));
+            } else {
+                sqlRuns.add(loop(sql, o.concurrency(), slice));
+                serviceRuns.add(loop(service, o.concurrency(), slice));
+            }
         }
         Measured[] m = {measured(serviceRuns), measured(sqlRuns)};
         String[] labels = {"service", "SQL    "};
@@ -493,16 +501,16 @@ final class ApiBench {
     private static Run loop(Call call, int concurrency, long nanos) throws Exception {
         long end = System.nanoTime() + nanos;
         AtomicLong failed = new AtomicLong();
-        List<long[]> latencies = new ArrayList<>();
+        long[][] latencies = new long[concurrency][];
         List<Thread> threads = new ArrayList<>();
         long start = System.nanoTime();
         for (int w = 0; w < concurrency; w++) {
             int worker = w;
-            long[] mine = new long[400_000];
-            latencies.add(mine);
             threads.add(Thread.ofPlatform().start(() -> {
+                // a worker's latencies, grown as it goes: a short slice takes little memory
+                long[] mine = new long[4_096];
                 int n = 0;
-                while (System.nanoTime() < end && n < mine.length - 1) {
+                while (System.nanoTime() < end) {
                     long t = System.nanoTime();
                     try {
                         if (!call.run(worker)) {
@@ -511,16 +519,20 @@ final class ApiBench {
                     } catch (Exception e) {
                         failed.incrementAndGet();
                     }
-                    mine[++n] = System.nanoTime() - t;
+                    if (n == mine.length) {
+                        mine = Arrays.copyOf(mine, n * 2);
+                    }
+                    mine[n++] = System.nanoTime() - t;
                 }
-                mine[0] = n;
+                latencies[worker] = Arrays.copyOf(mine, n);
             }));
         }
         for (Thread t : threads) {
             t.join();
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
-        long[] all = latencies.stream().flatMapToLong(l -> Arrays.stream(l, 1, (int) l[0] + 1)).toArray();
+        // each worker's array is set before its thread ends, and seen here after join
+        long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).toArray();
         return new Run(all, elapsed, failed.get());
     }
 

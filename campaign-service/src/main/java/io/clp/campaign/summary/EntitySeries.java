@@ -46,11 +46,19 @@ public class EntitySeries {
             ORDER BY 1, 6, 7
             """;
 
-    /** {@link #POINTS} for each grain: where a period starts, and how many days after its start it ends. */
-    private static final Map<Grain, String> POINTS_BY_GRAIN = new EnumMap<>(Map.of(
-            Grain.DAY, POINTS.formatted("m.metric_date", "0"),
-            Grain.WEEK, POINTS.formatted("date_trunc('week', m.metric_date)::date", "6"),
-            Grain.MONTH, POINTS.formatted("date_trunc('month', m.metric_date)::date", "((p.start + interval '1 month')::date - p.start - 1)")));
+    /** {@link #POINTS} for each grain, written once. */
+    private static final Map<Grain, String> POINTS_BY_GRAIN = new EnumMap<>(Grain.class);
+
+    static {
+        for (Grain grain : Grain.values()) {
+            // where a period starts, and how many days after its start it ends
+            POINTS_BY_GRAIN.put(grain, switch (grain) {
+                case DAY -> POINTS.formatted("m.metric_date", "0");
+                case WEEK -> POINTS.formatted("date_trunc('week', m.metric_date)::date", "6");
+                case MONTH -> POINTS.formatted("date_trunc('month', m.metric_date)::date", "((p.start + interval '1 month')::date - p.start - 1)");
+            });
+        }
+    }
 
     private final OrganizationWork work;
 
