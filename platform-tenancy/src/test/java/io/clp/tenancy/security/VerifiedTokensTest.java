@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -47,9 +48,11 @@ class VerifiedTokensTest {
     void aTokenVerifiedOnceIsReusedForTheSameTenantAndBoundToEachRequest() {
         RoutingContext first = routing("Default");
         RoutingContext second = routing("Default");
+        AuthenticationRequestContext firstContext = context();
+        AuthenticationRequestContext secondContext = context();
 
-        SecurityIdentity a = authenticate("token-1", first);
-        SecurityIdentity b = authenticate("token-1", second);
+        SecurityIdentity a = authenticate("token-1", first, firstContext);
+        SecurityIdentity b = authenticate("token-1", second, secondContext);
 
         assertThat(oidc.calls.get()).isEqualTo(1);
         assertThat(count("verified")).isEqualTo(1);
@@ -59,20 +62,47 @@ class VerifiedTokensTest {
         assertThat(b.getCredential(AccessTokenCredential.class).getToken()).isEqualTo("token-1");
         assertThat(b.<Object>getAttribute("tenant-id")).isEqualTo("Default");
         assertThat(b.<Object>getAttribute(RoutingContext.class.getName())).isSameAs(second);
-        assertThat(b.<Object>getAttribute(AuthenticationRequestContext.class.getName())).isSameAs(CONTEXT);
+        assertThat(b.<Object>getAttribute(AuthenticationRequestContext.class.getName())).isSameAs(secondContext);
+        // the verification's own copy of the routing context under Quarkus's attribute is not carried to another request
+        assertThat(a.<Object>getAttribute(HttpSecurityUtils.ROUTING_CONTEXT_ATTRIBUTE)).isSameAs(first);
+        assertThat(b.<Object>getAttribute(HttpSecurityUtils.ROUTING_CONTEXT_ATTRIBUTE)).isNull();
         assertThat(b.getAttributes()).containsEntry("tenant-id", "Default")
                 .containsEntry(RoutingContext.class.getName(), second)
-                .doesNotContainKey(HttpSecurityUtils.ROUTING_CONTEXT_ATTRIBUTE);
+                .containsEntry(AuthenticationRequestContext.class.getName(), secondContext)
+                .doesNotContainKey(HttpSecurityUtils.ROUTING_CONTEXT_ATTRIBUTE)
+                .doesNotContainValue(first).doesNotContainValue(firstContext);
         assertThat(b.checkPermission(new StringPermission("campaigns", "read")).await().indefinitely()).isTrue();
         assertThat(b.checkPermission(new StringPermission("campaigns", "write")).await().indefinitely()).isFalse();
 
+        // as an augmentor copies it: still this request's, with the verified identity's roles and permissions
+        SecurityIdentity augmented = QuarkusSecurityIdentity.builder(b).addRole("augmented").build();
+        assertThat(augmented.<Object>getAttribute(RoutingContext.class.getName())).isSameAs(second);
+        assertThat(augmented.getAttributes()).doesNotContainValue(first);
+        assertThat(augmented.getRoles()).containsExactlyInAnyOrder("viewer", "augmented");
+        assertThat(augmented.checkPermission(new StringPermission("campaigns", "read")).await().indefinitely()).isTrue();
+
         // a third request is bound to its own routing context; the second keeps its own
         RoutingContext third = routing("Default");
-        SecurityIdentity c = authenticate("token-1", third);
+        SecurityIdentity c = authenticate("token-1", third, context());
         assertThat(c.<Object>getAttribute(RoutingContext.class.getName())).isSameAs(third);
         assertThat(c.getAttributes()).containsEntry(RoutingContext.class.getName(), third);
         assertThat(b.<Object>getAttribute(RoutingContext.class.getName())).isSameAs(second);
         assertThat(oidc.calls.get()).isEqualTo(1);
+    }
+
+    @Test
+    void whatIsKeptHoldsNothingOfTheRequestThatVerifiedIt() {
+        RoutingContext first = routing("Default");
+        AuthenticationRequestContext firstContext = context();
+        SecurityIdentity verified = authenticate("token-1", first, firstContext);
+
+        SecurityIdentity kept = VerifiedTokens.withoutRequest(verified);
+
+        assertThat(kept.getAttributes()).doesNotContainKeys(VerifiedTokens.Reused.REQUEST_ATTRIBUTES.toArray(String[]::new))
+                .doesNotContainValue(first).doesNotContainValue(firstContext).containsEntry("tenant-id", "Default");
+        assertThat(kept.getPrincipal()).isSameAs(verified.getPrincipal());
+        assertThat(kept.getRoles()).containsExactly("viewer");
+        assertThat(kept.checkPermission(new StringPermission("campaigns", "read")).await().indefinitely()).isTrue();
     }
 
     @Test
@@ -162,7 +192,21 @@ class VerifiedTokensTest {
     }
 
     private SecurityIdentity authenticate(String token, RoutingContext routing) {
-        return tokens.authenticate(request(token, routing), CONTEXT).await().indefinitely();
+        return authenticate(token, routing, CONTEXT);
+    }
+
+    private SecurityIdentity authenticate(String token, RoutingContext routing, AuthenticationRequestContext context) {
+        return tokens.authenticate(request(token, routing), context).await().indefinitely();
+    }
+
+    /** A request's own authentication context, told apart from any other's by identity. */
+    private static AuthenticationRequestContext context() {
+        return new AuthenticationRequestContext() {
+            @Override
+            public Uni<SecurityIdentity> runBlocking(Supplier<SecurityIdentity> supplier) {
+                return Uni.createFrom().item(supplier);
+            }
+        };
     }
 
     private static TokenAuthenticationRequest request(String token, RoutingContext routing) {
@@ -227,6 +271,7 @@ class VerifiedTokensTest {
                     .addPermission(new StringPermission("campaigns", "read"))
                     .addAttribute("tenant-id", "Default")
                     .addAttribute(RoutingContext.class.getName(), HttpSecurityUtils.getRoutingContextAttribute(request))
+                    .addAttribute(HttpSecurityUtils.ROUTING_CONTEXT_ATTRIBUTE, HttpSecurityUtils.getRoutingContextAttribute(request))
                     .addAttribute(AuthenticationRequestContext.class.getName(), context)
                     .build());
         }
