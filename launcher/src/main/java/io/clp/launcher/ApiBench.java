@@ -28,10 +28,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * page over a month sorted and filtered by a KPI (first pages and cursor pages), and one campaign's 90-day daily
  * series — against the same SQL driven directly at PostgreSQL over JDBC, as the service's own database role in the
  * same row-level-security scope, in the same run. Each is measured twice: closed-loop with the same concurrency, the
- * service and its SQL in alternating slices (the throughputs and their ratio, goal at least 0.5), and open-loop at a fixed rate (1,000 requests/s; the service's p99,
- * goal at most 20 ms, counted from when each request was due so that a stalled server is not hidden). The bench's
- * campaigns are written straight into the database (the service's own metrics triggers keep their period totals),
- * with the audit trail's change capture paused meanwhile: it records them once the bench ends.
+ * service and its SQL in alternating slices (the throughputs and their ratio, goal at least 0.5), and open-loop at a
+ * fixed rate (1,000 requests/s; the service's p99, goal at most 20 ms, counted from when each request was due so that
+ * a stalled server is not hidden). The bench's campaigns are written straight into the database (the service's own
+ * metrics triggers keep their period totals), with the audit trail's change capture paused meanwhile: it records them
+ * once the bench ends.
  *
  * <p>The bench runs on the machine it measures, its workers sharing the cores with the service and PostgreSQL, so
  * whatever its own requests cost is taken from what it measures: both sides are sent as cheaply, the SQL over one JDBC
