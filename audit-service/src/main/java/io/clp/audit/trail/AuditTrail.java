@@ -11,7 +11,10 @@ import org.hibernate.reactive.mutiny.Mutiny;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Turns change events into audit_logs rows and attributes them to an actor, a whole poll of the
@@ -35,8 +38,13 @@ public class AuditTrail {
     /** The consumer name under which changes were de-duplicated before change_id existed (V5). */
     static final String CONSUMER = "audit-trail";
 
+    /**
+     * The batch's advisory locks; and its statements are planned for the values they are given, each time
+     * ({@code plan_cache_mode}): what {@link #ATTRIBUTE_EARLIER_CHANGES} costs depends on how many changes the
+     * batch's transactions left unattributed, which a plan made once for any values cannot know.
+     */
     static final String LOCK = """
-            SELECT count(pg_advisory_xact_lock(k)) FROM (
+            SELECT count(pg_advisory_xact_lock(k)), set_config('plan_cache_mode', 'force_custom_plan', true) FROM (
                 SELECT DISTINCT hashtextextended(x.source_service, x.tx_id) AS k
                 FROM jsonb_to_recordset(CAST(CAST(?1 AS text) AS jsonb)) AS x(source_service text, tx_id bigint)
                 ORDER BY 1) keys""";
@@ -65,12 +73,19 @@ public class AuditTrail {
             WHERE NOT EXISTS (SELECT 1 FROM processed_event p WHERE p.event_id = c.change_id AND p.consumer = ?2)
             ON CONFLICT (change_id) DO NOTHING""";
 
+    /**
+     * The batch's contexts attribute the changes of their transactions recorded before them. The contexts' transaction
+     * ids are given again as a value ({@code ?2}, an array) that the planner reads: the changes left unattributed for good
+     * (written with no context, as by a bulk load) are often one transaction's thousands, and from the joined contexts
+     * alone the planner would expect thousands for any transaction and scan them all, for every context.
+     */
     static final String ATTRIBUTE_EARLIER_CHANGES = """
             UPDATE audit_logs a
             SET actor = t.actor, user_id = t.user_id, actor_name = t.actor_name, request_id = t.request_id
             FROM transaction_contexts t
             WHERE t.id IN (SELECT x.id FROM jsonb_to_recordset(CAST(CAST(?1 AS text) AS jsonb)) AS x(id uuid))
-              AND a.source_service = t.source_service AND a.tx_id = t.tx_id AND a.actor IS NULL""";
+              AND a.source_service = t.source_service AND a.tx_id = t.tx_id AND a.actor IS NULL
+              AND a.tx_id = ANY(CAST(CAST(?2 AS text) AS bigint[]))""";
 
     private final Transactions transactions;
     private final ObjectMapper json;
@@ -95,6 +110,7 @@ public class AuditTrail {
         private final ArrayNode keys = json.createArrayNode();
         private final ArrayNode contexts = json.createArrayNode();
         private final ArrayNode changes = json.createArrayNode();
+        private final Set<Long> contextTxIds = new TreeSet<>();
 
         /**
          * Snapshot reads, truncates and the deletion of a context (the pruning of bookkeeping rows)
@@ -106,6 +122,7 @@ public class AuditTrail {
                     return;
                 }
                 contexts.add(context(event));
+                contextTxIds.add(event.txId());
             } else if (event.action().isPresent()) {
                 changes.add(change(event));
             } else {
@@ -137,7 +154,10 @@ public class AuditTrail {
                                 .setParameter(1, changes.toString())
                                 .setParameter(2, CONSUMER)
                                 .executeUpdate())
-                        .chain(() -> contexts.isEmpty() ? Uni.createFrom().item(0) : update(session, ATTRIBUTE_EARLIER_CHANGES, contexts))))
+                        .chain(() -> contexts.isEmpty() ? Uni.createFrom().item(0) : session.createNativeQuery(ATTRIBUTE_EARLIER_CHANGES)
+                                .setParameter(1, contexts.toString())
+                                .setParameter(2, batch.contextTxIds.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}")))
+                                .executeUpdate())))
                 .replaceWithVoid();
     }
 

@@ -20,6 +20,10 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -207,6 +211,43 @@ class AuditTrailTest {
         given().auth().oauth2(TestTokens.token(member))
                 .when().get("/api/v1/organizations/" + orgId + "/audit-logs?limit=1")
                 .then().statusCode(200).body("items", hasSize(1)).body("nextCursor", org.hamcrest.Matchers.notNullValue());
+    }
+
+    @Test
+    void aContextFindsItsEarlierChangesByIndexHoweverManyAnotherTransactionLeftUnattributed() throws Exception {
+        // a bulk load's changes, written with no context: thousands of one transaction's, unattributed for good
+        long bulk = TX.incrementAndGet();
+        TestDatabase.execute("INSERT INTO audit.audit_logs (change_id, action, resource_type, source_service, tx_id, committed_at) "
+                + "SELECT gen_random_uuid(), 'create', 'campaigns', 'campaign', ?, now() FROM generate_series(1, 20000)", bulk);
+        try {
+            TestDatabase.execute("ANALYZE audit.audit_logs");
+            long tx = TX.incrementAndGet();
+            String contexts = "[{\"id\": \"" + UUID.randomUUID() + "\", \"source_service\": \"campaign\", \"tx_id\": " + tx + "}]";
+            String plan;
+            // as the service plans it: its role, its scope, each statement planned for its values (the batch's LOCK)
+            try (Connection c = TestDatabase.asService("audit")) {
+                c.setAutoCommit(false);
+                try (Statement s = c.createStatement()) {
+                    s.execute("SELECT set_config('clp.scope', 'system', true), set_config('plan_cache_mode', 'force_custom_plan', true)");
+                }
+                try (PreparedStatement ps = c.prepareStatement("EXPLAIN "
+                        + AuditTrail.ATTRIBUTE_EARLIER_CHANGES.replace("?1", "?").replace("?2", "?"))) {
+                    ps.setString(1, contexts);
+                    ps.setString(2, "{" + tx + "}");
+                    StringBuilder lines = new StringBuilder();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            lines.append(rs.getString(1)).append('\n');
+                        }
+                    }
+                    plan = lines.toString();
+                }
+                c.rollback();
+            }
+            assertThat(plan).contains("using idx_audit_logs_unattributed on audit_logs").doesNotContain("Seq Scan on audit_logs");
+        } finally {
+            TestDatabase.execute("DELETE FROM audit.audit_logs WHERE source_service = 'campaign' AND tx_id = ?", bulk);
+        }
     }
 
     @Test

@@ -130,10 +130,11 @@ class SyncStore {
 
     /**
      * Leases up to {@code limit} due accounts to {@code owner}: active, not blocked by a permanent failure, due, and with
-     * no live lease (an expired one belonged to an instance that died: its run is resumed).
+     * no live lease (an expired one belonged to an instance that died: its run is resumed). The lease is bookkeeping, so
+     * a poll records no transaction context, whether it finds accounts due or (most polls) none.
      */
     Uni<List<UUID>> claimDue(String owner, Duration lease, int limit, UUID onlyAccount) {
-        return tx(conn -> conn.preparedQuery("""
+        return bookkeeping(conn -> conn.preparedQuery("""
                 WITH due AS (
                     SELECT id FROM dsp_accounts
                     WHERE is_active AND NOT sync_blocked AND next_sync_at <= now()

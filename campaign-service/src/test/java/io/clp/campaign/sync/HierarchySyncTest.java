@@ -642,6 +642,29 @@ class HierarchySyncTest {
     }
 
     @Test
+    void claimingADueAccountWritesOnlyItsLeaseAndRecordsNoTransactionContext() {
+        // a poll runs every few seconds on every instance: a context per poll would keep the audit trail busy on an idle stack
+        Connected a = connect(40, 1, 1, 1);
+        String account = "SELECT updated_at::text FROM campaign.dsp_accounts WHERE id = ?";
+        TestDatabase.execute("UPDATE campaign.dsp_accounts SET next_sync_at = now() - interval '1 minute' WHERE id = ?", a.accountId());
+        String before = TestDatabase.text(account, a.accountId());
+        try {
+            List<UUID> claimed = store.claimDue("claimer", Duration.ofMinutes(1), 4, a.accountId()).await().indefinitely();
+
+            assertThat(claimed).containsExactly(a.accountId());
+            assertThat(TestDatabase.text("SELECT sync_lease_owner FROM campaign.dsp_accounts WHERE id = ?", a.accountId()))
+                    .isEqualTo("claimer");
+            assertThat(TestDatabase.text(account, a.accountId())).as("the account's updated_at (captured)").isEqualTo(before);
+            // the claim's transaction is the one that last wrote the account's row
+            assertThat(TestDatabase.count("SELECT count(*) FROM campaign.transaction_context WHERE tx_id = "
+                    + "(SELECT xmin::text::bigint FROM campaign.dsp_accounts WHERE id = ?)", a.accountId())).isZero();
+        } finally {
+            TestDatabase.execute("UPDATE campaign.dsp_accounts SET sync_lease_owner = NULL, sync_lease_until = NULL, "
+                    + "next_sync_at = now() + interval '1 hour' WHERE id = ?", a.accountId());
+        }
+    }
+
+    @Test
     void aResumedRunWhoseSavedPageTokenIsRejectedRestartsThatLevel() {
         Connected a = connect(40, 2, 3, 2);
         // an earlier attempt failed transiently; its page token has expired at the DSP since
