@@ -107,15 +107,14 @@ final class ApiBench {
     static final String SERIES_SQL = """
             SELECT s.* FROM campaign.campaigns e
             LEFT JOIN LATERAL (
-                SELECT m.metric_date, m.metric_date + 0 AS period_end, NULL::uuid, NULL::text, NULL::text, m.currency,
-                       c.currency AS billed_currency, 1, sum(m.impressions), sum(m.clicks), sum(m.conversions), sum(m.views),
-                       sum(m.spend), sum(m.revenue), sum(m.billed_spend)
+                SELECT m.metric_date AS start, m.metric_date AS period_end, NULL::uuid, NULL::text, NULL::text, m.currency,
+                       c.currency AS billed_currency, 1, m.impressions, m.clicks, m.conversions, m.views,
+                       m.spend, m.revenue, m.billed_spend
                 FROM campaign.campaign_metrics m LEFT JOIN campaign.clients c ON c.id = m.client_id
                 WHERE m.entity_level = 'campaign' AND m.entity_id = ?::uuid AND m.metric_date BETWEEN ?::date AND ?::date
-                  AND m.org_id = e.org_id AND m.campaign_id = e.id
-                GROUP BY m.metric_date, m.currency, c.currency) s ON true
+                  AND m.org_id = e.org_id AND m.campaign_id = e.id) s ON true
             WHERE e.id = ?::uuid AND e.org_id = ?::uuid
-            ORDER BY 1, 6, 7
+            ORDER BY 1
             """;
     static final String SCOPE = "SELECT set_config('clp.user_id', '', true), set_config('clp.scope', 'user', true), "
             + "set_config('clp.org_ids', ?, true)";

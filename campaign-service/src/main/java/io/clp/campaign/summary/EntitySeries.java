@@ -46,14 +46,32 @@ public class EntitySeries {
             ORDER BY 1, 6, 7
             """;
 
-    /** {@link #POINTS} for each grain, written once. */
+    /**
+     * {@link #POINTS} by day, where each point is one row: the metrics hold one row per entity and day (their key), so
+     * there is nothing to add up, group or sort but the days themselves. The columns are the same.
+     */
+    private static final String DAILY_POINTS = """
+            SELECT s.* FROM campaigns e
+            LEFT JOIN LATERAL (
+                SELECT m.metric_date AS start, m.metric_date AS period_end, NULL::uuid, NULL::text, NULL::text, m.currency,
+                       c.currency AS billed_currency, 1, m.impressions, m.clicks, m.conversions, m.views,
+                       m.spend, m.revenue, m.billed_spend
+                FROM campaign_metrics m
+                LEFT JOIN clients c ON c.id = m.client_id
+                WHERE m.entity_level = $1 AND m.entity_id = $2 AND m.metric_date BETWEEN $3 AND $4
+                  AND m.org_id = e.org_id AND m.campaign_id = e.id) s ON true
+            WHERE e.id = $5 AND e.org_id = $6
+            ORDER BY 1
+            """;
+
+    /** The points' statement for each grain, written once. */
     private static final Map<Grain, String> POINTS_BY_GRAIN = new EnumMap<>(Grain.class);
 
     static {
         for (Grain grain : Grain.values()) {
             // where a period starts, and how many days after its start it ends
             POINTS_BY_GRAIN.put(grain, switch (grain) {
-                case DAY -> POINTS.formatted("m.metric_date", "0");
+                case DAY -> DAILY_POINTS;
                 case WEEK -> POINTS.formatted("date_trunc('week', m.metric_date)::date", "6");
                 case MONTH -> POINTS.formatted("date_trunc('month', m.metric_date)::date", "((p.start + interval '1 month')::date - p.start - 1)");
             });

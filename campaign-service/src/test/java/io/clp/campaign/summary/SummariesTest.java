@@ -203,6 +203,20 @@ class SummariesTest {
         assertThat(weeks.getList("periods[0].groups[0].totals.billed")).containsExactly(Map.of("currency", "EUR", "billedSpend", "6.0000000"));
         assertThat(weeks.getInt("periods[1].groups[0].previous.impressions")).isEqualTo(3000);
         assertThat(weeks.getString("periods[1].groups[0].change.spend")).isEqualTo("0.000000");
+        // by day: each day with metrics its own point, in date order, its KPIs and billed spend its own, beside the day before
+        JsonPath days = given().auth().oauth2(TestTokens.token(admin))
+                .queryParams(Map.of("grain", "day", "from", "2026-07-31", "to", "2026-08-03", "compare", "previous"))
+                .when().get(base).then().statusCode(200).extract().jsonPath();
+        assertThat(days.getString("grain")).isEqualTo("day");
+        assertThat(days.getList("periods.periodStart")).containsExactly("2026-07-31", "2026-08-01", "2026-08-03");
+        assertThat(days.getList("periods.periodEnd")).containsExactly("2026-07-31", "2026-08-01", "2026-08-03");
+        assertThat(days.getList("periods.collect { it.groups[0].totals.impressions }")).containsExactly(1000, 2000, 3000);
+        assertThat(days.getList("periods.collect { it.groups[0].totals.spend }")).containsExactly("10.000000", "20.000000", "30.000000");
+        assertThat(days.getList("periods.collect { it.groups[0].totals.roas }")).containsExactly("2.000000", "3.000000", "0.000000");
+        assertThat(days.getList("periods.collect { it.groups[0].currency }")).containsExactly("EUR", "EUR", "EUR");
+        assertThat(days.getList("periods[1].groups[0].totals.billed")).containsExactly(Map.of("currency", "EUR", "billedSpend", "4.0000000"));
+        assertThat(days.getInt("periods[1].groups[0].previous.impressions")).isEqualTo(1000);
+        assertThat(days.getString("periods[1].groups[0].change.spend")).isEqualTo("1.000000");
         JsonPath midWeek = given().auth().oauth2(TestTokens.token(admin))
                 .queryParams(Map.of("grain", "week", "from", "2026-07-27", "to", "2026-07-29")).when().get(base).then().statusCode(200)
                 .extract().jsonPath();
