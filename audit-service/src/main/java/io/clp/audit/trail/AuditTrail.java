@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Turns change events into audit_logs rows and attributes them to an actor, a whole poll of the
@@ -39,9 +40,10 @@ public class AuditTrail {
     static final String CONSUMER = "audit-trail";
 
     /**
-     * The batch's advisory locks; and its statements are planned for the values they are given, each time
-     * ({@code plan_cache_mode}): what {@link #ATTRIBUTE_EARLIER_CHANGES} costs depends on how many changes the
-     * batch's transactions left unattributed, which a plan made once for any values cannot know.
+     * The batch's advisory locks; and its statements are planned for the values they are given, every time
+     * ({@code plan_cache_mode}): the reactive client keeps its statements prepared, and PostgreSQL may settle a prepared
+     * statement on one generic plan, but what {@link #ATTRIBUTE_EARLIER_CHANGES} costs depends on how many changes the
+     * batch's transactions left unattributed, which a plan made for any values cannot know.
      */
     static final String LOCK = """
             SELECT count(pg_advisory_xact_lock(k)), set_config('plan_cache_mode', 'force_custom_plan', true) FROM (
@@ -74,10 +76,11 @@ public class AuditTrail {
             ON CONFLICT (change_id) DO NOTHING""";
 
     /**
-     * The batch's contexts attribute the changes of their transactions recorded before them. The contexts' transaction
-     * ids are given again as a value ({@code ?2}, an array) that the planner reads: the changes left unattributed for good
-     * (written with no context, as by a bulk load) are often one transaction's thousands, and from the joined contexts
-     * alone the planner would expect thousands for any transaction and scan them all, for every context.
+     * The batch's contexts attribute the changes of their transactions recorded before them. The contexts' services and
+     * transaction ids are given again as values the planner reads ({@code ?2} and {@code ?3}, arrays): the changes left
+     * unattributed for good (written with no context, as by a bulk load) are often one transaction's thousands, and
+     * from the joined contexts alone the planner would expect thousands for any transaction and read them all, for
+     * every context, where the index of unattributed changes finds a transaction's own at once.
      */
     static final String ATTRIBUTE_EARLIER_CHANGES = """
             UPDATE audit_logs a
@@ -85,7 +88,7 @@ public class AuditTrail {
             FROM transaction_contexts t
             WHERE t.id IN (SELECT x.id FROM jsonb_to_recordset(CAST(CAST(?1 AS text) AS jsonb)) AS x(id uuid))
               AND a.source_service = t.source_service AND a.tx_id = t.tx_id AND a.actor IS NULL
-              AND a.tx_id = ANY(CAST(CAST(?2 AS text) AS bigint[]))""";
+              AND a.tx_id = ANY(CAST(CAST(?2 AS text) AS bigint[])) AND a.source_service = ANY(CAST(CAST(?3 AS text) AS text[]))""";
 
     private final Transactions transactions;
     private final ObjectMapper json;
@@ -111,6 +114,7 @@ public class AuditTrail {
         private final ArrayNode contexts = json.createArrayNode();
         private final ArrayNode changes = json.createArrayNode();
         private final Set<Long> contextTxIds = new TreeSet<>();
+        private final Set<String> contextServices = new TreeSet<>();
 
         /**
          * Snapshot reads, truncates and the deletion of a context (the pruning of bookkeeping rows)
@@ -123,6 +127,7 @@ public class AuditTrail {
                 }
                 contexts.add(context(event));
                 contextTxIds.add(event.txId());
+                contextServices.add(event.schema());
             } else if (event.action().isPresent()) {
                 changes.add(change(event));
             } else {
@@ -156,9 +161,20 @@ public class AuditTrail {
                                 .executeUpdate())
                         .chain(() -> contexts.isEmpty() ? Uni.createFrom().item(0) : session.createNativeQuery(ATTRIBUTE_EARLIER_CHANGES)
                                 .setParameter(1, contexts.toString())
-                                .setParameter(2, batch.contextTxIds.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}")))
+                                .setParameter(2, arrayText(batch.contextTxIds.stream().map(String::valueOf)))
+                                .setParameter(3, arrayText(batch.contextServices.stream().map(AuditTrail::quoted)))
                                 .executeUpdate())))
                 .replaceWithVoid();
+    }
+
+    /** A PostgreSQL array's text of the given elements, written as its input syntax wants them. */
+    static String arrayText(Stream<String> elements) {
+        return elements.collect(Collectors.joining(",", "{", "}"));
+    }
+
+    /** An array element in double quotes, with its backslashes and quotes escaped: taken as it is, whatever it holds. */
+    static String quoted(String element) {
+        return '"' + element.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
     private static Uni<Integer> update(Mutiny.Session session, String sql, ArrayNode rows) {

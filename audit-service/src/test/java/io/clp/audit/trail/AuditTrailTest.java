@@ -27,6 +27,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -223,30 +224,51 @@ class AuditTrailTest {
             TestDatabase.execute("ANALYZE audit.audit_logs");
             long tx = TX.incrementAndGet();
             String contexts = "[{\"id\": \"" + UUID.randomUUID() + "\", \"source_service\": \"campaign\", \"tx_id\": " + tx + "}]";
-            String plan;
-            // as the service plans it: its role, its scope, each statement planned for its values (the batch's LOCK)
+            List<String> plan = new ArrayList<>();
+            // as a batch runs it: the service's role and scope, the batch's locks (which settle how its statements are planned)
             try (Connection c = TestDatabase.asService("audit")) {
                 c.setAutoCommit(false);
                 try (Statement s = c.createStatement()) {
-                    s.execute("SELECT set_config('clp.scope', 'system', true), set_config('plan_cache_mode', 'force_custom_plan', true)");
+                    s.execute("SELECT set_config('clp.scope', 'system', true)");
+                }
+                try (PreparedStatement lock = c.prepareStatement(AuditTrail.LOCK.replace("?1", "?"))) {
+                    lock.setString(1, "[{\"source_service\": \"campaign\", \"tx_id\": " + tx + "}]");
+                    lock.executeQuery().close();
+                }
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW plan_cache_mode")) {
+                    rs.next();
+                    assertThat(rs.getString(1)).as("the batch's statements are planned for their values").isEqualTo("force_custom_plan");
                 }
                 try (PreparedStatement ps = c.prepareStatement("EXPLAIN "
-                        + AuditTrail.ATTRIBUTE_EARLIER_CHANGES.replace("?1", "?").replace("?2", "?"))) {
+                        + AuditTrail.ATTRIBUTE_EARLIER_CHANGES.replace("?1", "?").replace("?2", "?").replace("?3", "?"))) {
                     ps.setString(1, contexts);
-                    ps.setString(2, "{" + tx + "}");
-                    StringBuilder lines = new StringBuilder();
+                    ps.setString(2, AuditTrail.arrayText(Stream.of(String.valueOf(tx))));
+                    ps.setString(3, AuditTrail.arrayText(Stream.of(AuditTrail.quoted("campaign"))));
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            lines.append(rs.getString(1)).append('\n');
+                            plan.add(rs.getString(1).strip());
                         }
                     }
-                    plan = lines.toString();
+                }
+                // a service's name reaches PostgreSQL as it is, whatever it holds
+                String odd = "a \"quoted\", {braced} \\ name";
+                try (PreparedStatement ps = c.prepareStatement("SELECT CAST(CAST(? AS text) AS text[])")) {
+                    ps.setString(1, AuditTrail.arrayText(Stream.of(AuditTrail.quoted(odd), AuditTrail.quoted("campaign"))));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        assertThat((String[]) rs.getArray(1).getArray()).containsExactly(odd, "campaign");
+                    }
                 }
                 c.rollback();
             }
-            assertThat(plan).contains("using idx_audit_logs_unattributed on audit_logs").doesNotContain("Seq Scan on audit_logs");
+            // the changes are looked up by service and transaction, never all the unattributed ones read through
+            assertThat(plan).noneMatch(line -> line.contains("Seq Scan on audit_logs"));
+            int scan = plan.indexOf(plan.stream().filter(line -> line.contains("using idx_audit_logs_unattributed on audit_logs"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no scan of the unattributed changes' index: " + plan)));
+            assertThat(plan.get(scan + 1)).startsWith("Index Cond:").contains("source_service").contains("tx_id");
         } finally {
             TestDatabase.execute("DELETE FROM audit.audit_logs WHERE source_service = 'campaign' AND tx_id = ?", bulk);
+            TestDatabase.execute("ANALYZE audit.audit_logs");
         }
     }
 

@@ -15,7 +15,8 @@ import java.util.UUID;
 
 /**
  * One entity's metrics as a time series per day, week or month, with each period's previous for comparison: the
- * entity's daily rows summed per period (at most 3,660 rows a series, read by the primary key). Needs
+ * entity's daily rows, each day its own point or summed per week or month (at most 3,660 rows a series, read by the
+ * primary key). Needs
  * {@code metrics:read} or a view grant on the entity's campaign, as the daily metrics do; another organization's
  * campaign is a 404, an entity without rows under this campaign (one of another campaign too) an empty series. The
  * campaign and the current points are one statement, read before the grant check: a caller the check refuses (403)

@@ -24,8 +24,9 @@ import java.util.function.Function;
 
 /**
  * The sync's database work, on the reactive pool and in plain SQL: pages are written set-based (never row by row, never
- * through the ORM). Every transaction runs in the service's own scope for row-level security and records its context
- * for the audit trail, as {@link io.clp.platform.tx.Transactions} does for the ORM's transactions.
+ * through the ORM). Every transaction runs in the service's own scope for row-level security, and every one that changes
+ * captured rows records its context for the audit trail, as {@link io.clp.platform.tx.Transactions} does for the ORM's
+ * transactions; the claim and the heartbeat, which write only the lease and {@code heartbeat_at}, record none.
  */
 @ApplicationScoped
 class SyncStore {

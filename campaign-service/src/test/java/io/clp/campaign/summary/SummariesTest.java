@@ -231,6 +231,8 @@ class SummariesTest {
         // a campaign of the organization without metrics in the range: an empty series; one it does not hold: not found
         given().auth().oauth2(TestTokens.token(admin)).queryParams(Map.of("from", "2026-01-05", "to", "2026-01-18", "grain", "week",
                 "compare", "previous")).when().get(base).then().statusCode(200).body("periods", empty());
+        given().auth().oauth2(TestTokens.token(admin)).queryParams(Map.of("from", "2026-08-02", "to", "2026-08-02", "grain", "day",
+                "compare", "previous")).when().get(base).then().statusCode(200).body("periods", empty());
         given().auth().oauth2(TestTokens.token(admin)).queryParams(Map.of("from", "2026-08-01", "to", "2026-08-02"))
                 .when().get("/api/v1/organizations/" + org + "/campaigns/" + UUID.randomUUID() + "/metrics/series")
                 .then().statusCode(404).body("type", equalTo("urn:clp:problem:not-found"));
