@@ -253,10 +253,10 @@ class AuditTrailTest {
                 // a service's name reaches PostgreSQL as it is, whatever it holds
                 String odd = "a \"quoted\", {braced} \\ name";
                 try (PreparedStatement ps = c.prepareStatement("SELECT CAST(CAST(? AS text) AS text[])")) {
-                    ps.setString(1, AuditTrail.arrayText(Stream.of(AuditTrail.quoted(odd), AuditTrail.quoted("campaign"))));
+                    ps.setString(1, AuditTrail.arrayText(Stream.of(odd, "", "NULL", " padded ", "campaign").map(AuditTrail::quoted)));
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();
-                        assertThat((String[]) rs.getArray(1).getArray()).containsExactly(odd, "campaign");
+                        assertThat((String[]) rs.getArray(1).getArray()).containsExactly(odd, "", "NULL", " padded ", "campaign");
                     }
                 }
                 c.rollback();
@@ -265,6 +265,7 @@ class AuditTrailTest {
             assertThat(plan).noneMatch(line -> line.contains("Seq Scan on audit_logs"));
             int scan = plan.indexOf(plan.stream().filter(line -> line.contains("using idx_audit_logs_unattributed on audit_logs"))
                     .findFirst().orElseThrow(() -> new AssertionError("no scan of the unattributed changes' index: " + plan)));
+            assertThat(scan + 1).as("a condition under the index scan in %s", plan).isLessThan(plan.size());
             assertThat(plan.get(scan + 1)).startsWith("Index Cond:").contains("source_service").contains("tx_id");
         } finally {
             TestDatabase.execute("DELETE FROM audit.audit_logs WHERE source_service = 'campaign' AND tx_id = ?", bulk);
