@@ -142,7 +142,7 @@ public class Summaries {
                 csv.writeRecord(key.start().toString(), key.end().toString(), g.clientId() == null ? "" : g.clientId().toString(),
                         spreadsheetSafe(Objects.toString(g.clientName(), "")), Objects.toString(g.dspType(), ""), g.currency(),
                         Long.toString(t.campaigns()), Long.toString(t.impressions()), Long.toString(t.clicks()),
-                        Long.toString(t.conversions()), Long.toString(t.views()), t.spend(), t.revenue(),
+                        Long.toString(t.conversions()), Long.toString(t.views()), Objects.toString(t.spend(), ""), Objects.toString(t.revenue(), ""),
                         Objects.toString(t.ctr(), ""), Objects.toString(t.cpc(), ""), Objects.toString(t.cpm(), ""),
                         Objects.toString(t.cpa(), ""), Objects.toString(t.cvr(), ""), Objects.toString(t.roas(), ""),
                         String.join(";", t.billed().stream().map(SummaryViews.Billed::currency).toList()),
@@ -187,13 +187,13 @@ public class Summaries {
      */
     static Map<Key, SummaryViews.Group> fold(List<Object[]> rows) {
         {
-            Map<Key, Acc> acc = new LinkedHashMap<>();
+            Map<Key, Acc> acc = LinkedHashMap.newLinkedHashMap(rows.size());
             for (Object[] r : rows) {
                 Key key = new Key((LocalDate) r[0], (LocalDate) r[1], (UUID) r[2], (String) r[4], text(r[5]));
                 Acc a = acc.computeIfAbsent(key, k -> new Acc((String) r[3]));
                 a.add(r);
             }
-            Map<Key, SummaryViews.Group> groups = new LinkedHashMap<>();
+            Map<Key, SummaryViews.Group> groups = LinkedHashMap.newLinkedHashMap(acc.size());
             acc.forEach((key, a) -> groups.put(key, new SummaryViews.Group(key.clientId(), a.clientName, key.dspType(), key.currency(),
                     a.totals(), null, null)));
             return groups;
@@ -226,17 +226,17 @@ public class Summaries {
         return new SummaryViews.Change(relative(BigDecimal.valueOf(now.impressions()), BigDecimal.valueOf(before.impressions())),
                 relative(BigDecimal.valueOf(now.clicks()), BigDecimal.valueOf(before.clicks())),
                 relative(BigDecimal.valueOf(now.conversions()), BigDecimal.valueOf(before.conversions())),
-                relative(new BigDecimal(now.spend()), new BigDecimal(before.spend())),
-                relative(new BigDecimal(now.revenue()), new BigDecimal(before.revenue())));
+                relative(now.spend().decimal(), before.spend().decimal()),
+                relative(now.revenue().decimal(), before.revenue().decimal()));
     }
 
-    private static String relative(BigDecimal now, BigDecimal before) {
+    private static Micros relative(BigDecimal now, BigDecimal before) {
         return before.signum() == 0 ? null : Micros.ratio(now.subtract(before), before);
     }
 
 
     static List<SummaryViews.Period> periods(Map<Key, SummaryViews.Group> groups) {
-        Map<LocalDate, SummaryViews.Period> periods = new LinkedHashMap<>();
+        Map<LocalDate, SummaryViews.Period> periods = LinkedHashMap.newLinkedHashMap(groups.size());
         groups.forEach((key, g) -> periods.computeIfAbsent(key.start(), s -> {
             String start = IsoDates.text(s);
             // a day's period ends where it starts

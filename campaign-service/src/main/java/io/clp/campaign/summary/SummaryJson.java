@@ -27,7 +27,7 @@ import java.util.List;
  * those two types. The JSON is the object mapper's, byte for byte (SummaryJsonTest compares them): the same names in
  * the same order; null values written as null in {@link SummaryViews.Group}, {@link SummaryViews.Totals} and
  * {@link SummaryViews.Change} (which include them always) and left out elsewhere (as the service's mapper does); counts
- * as numbers, amounts as strings.
+ * as numbers, amounts and KPIs as strings (their digits written straight into the response, {@link Micros#write}).
  */
 public final class SummaryJson {
 
@@ -133,10 +133,6 @@ public final class SummaryJson {
         void write(JsonGenerator json) throws IOException;
     }
 
-    private interface Item<T> {
-        void write(JsonGenerator json, T item) throws IOException;
-    }
-
     private static void write(OutputStream out, List<SummaryViews.Period> periods, Head head) throws IOException {
         // the stream is the response's: its owner closes it, and flushes it when its buffer fills or the answer ends; a
         // failure midway leaves the answer unfinished (the error's own answer replaces it), never closed as if complete
@@ -144,88 +140,116 @@ public final class SummaryJson {
                 .disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM).disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT)) {
             json.writeStartObject();
             head.write(json);
-            list(json, PERIODS, periods, SummaryJson::period);
+            if (periods != null) {
+                new Periods(json).write(periods);
+            }
             json.writeEndObject();
         }
     }
 
-    private static void period(JsonGenerator json, SummaryViews.Period p) throws IOException {
-        json.writeStartObject();
-        string(json, PERIOD_START, p.periodStart());
-        string(json, PERIOD_END, p.periodEnd());
-        list(json, GROUPS, p.groups(), SummaryJson::group);
-        json.writeEndObject();
-    }
+    /** The periods of one answer, written by one generator, with a scratch buffer for the decimals' digits. */
+    private static final class Periods {
 
-    private static void group(JsonGenerator json, SummaryViews.Group g) throws IOException {
-        json.writeStartObject();
-        nullable(json, CLIENT_ID, g.clientId());
-        nullable(json, CLIENT_NAME, g.clientName());
-        nullable(json, DSP_TYPE, g.dspType());
-        nullable(json, CURRENCY, g.currency());
-        totals(json, TOTALS, g.totals());
-        totals(json, PREVIOUS, g.previous());
-        SummaryViews.Change c = g.change();
-        json.writeFieldName(CHANGE);
-        if (c == null) {
-            json.writeNull();
-        } else {
-            json.writeStartObject();
-            nullable(json, IMPRESSIONS, c.impressions());
-            nullable(json, CLICKS, c.clicks());
-            nullable(json, CONVERSIONS, c.conversions());
-            nullable(json, SPEND, c.spend());
-            nullable(json, REVENUE, c.revenue());
-            json.writeEndObject();
-        }
-        json.writeEndObject();
-    }
+        private final JsonGenerator json;
+        private final byte[] digits = new byte[Micros.MAX_LENGTH];
 
-    private static void totals(JsonGenerator json, SerializedString name, SummaryViews.Totals t) throws IOException {
-        json.writeFieldName(name);
-        if (t == null) {
-            json.writeNull();
-            return;
+        Periods(JsonGenerator json) {
+            this.json = json;
         }
-        json.writeStartObject();
-        number(json, CAMPAIGNS, t.campaigns());
-        number(json, IMPRESSIONS, t.impressions());
-        number(json, CLICKS, t.clicks());
-        number(json, CONVERSIONS, t.conversions());
-        number(json, VIEWS, t.views());
-        nullable(json, SPEND, t.spend());
-        nullable(json, REVENUE, t.revenue());
-        nullable(json, CTR, t.ctr());
-        nullable(json, CPC, t.cpc());
-        nullable(json, CPM, t.cpm());
-        nullable(json, CPA, t.cpa());
-        nullable(json, CVR, t.cvr());
-        nullable(json, ROAS, t.roas());
-        json.writeFieldName(BILLED);
-        if (t.billed() == null) {
-            json.writeNull();
-        } else {
+
+        void write(List<SummaryViews.Period> periods) throws IOException {
+            json.writeFieldName(PERIODS);
             json.writeStartArray();
-            for (SummaryViews.Billed b : t.billed()) {
+            for (SummaryViews.Period p : periods) {
                 json.writeStartObject();
-                string(json, CURRENCY, b.currency());
-                string(json, BILLED_SPEND, b.billedSpend());
+                string(json, PERIOD_START, p.periodStart());
+                string(json, PERIOD_END, p.periodEnd());
+                if (p.groups() != null) {
+                    json.writeFieldName(GROUPS);
+                    json.writeStartArray();
+                    for (SummaryViews.Group g : p.groups()) {
+                        group(g);
+                    }
+                    json.writeEndArray();
+                }
                 json.writeEndObject();
             }
             json.writeEndArray();
         }
-        json.writeEndObject();
-    }
 
-    /** A list field of a record the mapper writes without its nulls: left out when null. */
-    private static <T> void list(JsonGenerator json, SerializedString name, List<T> items, Item<T> item) throws IOException {
-        if (items != null) {
-            json.writeFieldName(name);
-            json.writeStartArray();
-            for (T t : items) {
-                item.write(json, t);
+        private void group(SummaryViews.Group g) throws IOException {
+            json.writeStartObject();
+            nullable(json, CLIENT_ID, g.clientId());
+            nullable(json, CLIENT_NAME, g.clientName());
+            nullable(json, DSP_TYPE, g.dspType());
+            nullable(json, CURRENCY, g.currency());
+            totals(TOTALS, g.totals());
+            totals(PREVIOUS, g.previous());
+            SummaryViews.Change c = g.change();
+            json.writeFieldName(CHANGE);
+            if (c == null) {
+                json.writeNull();
+            } else {
+                json.writeStartObject();
+                decimal(IMPRESSIONS, c.impressions());
+                decimal(CLICKS, c.clicks());
+                decimal(CONVERSIONS, c.conversions());
+                decimal(SPEND, c.spend());
+                decimal(REVENUE, c.revenue());
+                json.writeEndObject();
             }
-            json.writeEndArray();
+            json.writeEndObject();
+        }
+
+        private void totals(SerializedString name, SummaryViews.Totals t) throws IOException {
+            json.writeFieldName(name);
+            if (t == null) {
+                json.writeNull();
+                return;
+            }
+            json.writeStartObject();
+            number(CAMPAIGNS, t.campaigns());
+            number(IMPRESSIONS, t.impressions());
+            number(CLICKS, t.clicks());
+            number(CONVERSIONS, t.conversions());
+            number(VIEWS, t.views());
+            decimal(SPEND, t.spend());
+            decimal(REVENUE, t.revenue());
+            decimal(CTR, t.ctr());
+            decimal(CPC, t.cpc());
+            decimal(CPM, t.cpm());
+            decimal(CPA, t.cpa());
+            decimal(CVR, t.cvr());
+            decimal(ROAS, t.roas());
+            json.writeFieldName(BILLED);
+            if (t.billed() == null) {
+                json.writeNull();
+            } else {
+                json.writeStartArray();
+                for (SummaryViews.Billed b : t.billed()) {
+                    json.writeStartObject();
+                    string(json, CURRENCY, b.currency());
+                    string(json, BILLED_SPEND, b.billedSpend());
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
+            }
+            json.writeEndObject();
+        }
+
+        /** A decimal field of a record that includes its nulls ({@code JsonInclude.Include.ALWAYS}). */
+        private void decimal(SerializedString name, Micros value) throws IOException {
+            json.writeFieldName(name);
+            if (value == null) {
+                json.writeNull();
+            } else {
+                value.write(json, digits);
+            }
+        }
+
+        private void number(SerializedString name, long value) throws IOException {
+            json.writeFieldName(name);
+            json.writeNumber(value);
         }
     }
 
@@ -241,11 +265,6 @@ public final class SummaryJson {
     private static void nullable(JsonGenerator json, SerializedString name, Object value) throws IOException {
         json.writeFieldName(name);
         json.writeString(value == null ? null : value.toString());
-    }
-
-    private static void number(JsonGenerator json, SerializedString name, long value) throws IOException {
-        json.writeFieldName(name);
-        json.writeNumber(value);
     }
 
     private static SerializedString name(String name) {

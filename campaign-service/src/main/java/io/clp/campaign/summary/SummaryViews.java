@@ -31,8 +31,8 @@ public final class SummaryViews {
 
     /** {@code billed}: the billed (CPM-adjusted) spend per client currency. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record Totals(long campaigns, long impressions, long clicks, long conversions, long views, String spend, String revenue,
-                         String ctr, String cpc, String cpm, String cpa, String cvr, String roas, List<Billed> billed) {
+    public record Totals(long campaigns, long impressions, long clicks, long conversions, long views, Micros spend, Micros revenue,
+                         Micros ctr, Micros cpc, Micros cpm, Micros cpa, Micros cvr, Micros roas, List<Billed> billed) {
     }
 
     public record Billed(String currency, String billedSpend) {
@@ -40,7 +40,7 @@ public final class SummaryViews {
 
     /** (this period - the previous) / the previous, for each total. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record Change(String impressions, String clicks, String conversions, String spend, String revenue) {
+    public record Change(Micros impressions, Micros clicks, Micros conversions, Micros spend, Micros revenue) {
     }
 
     /** One entity's series: a period per point, each a group per currency (with the previous period on request). */

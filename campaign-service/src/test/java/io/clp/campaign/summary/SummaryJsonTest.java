@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.RecordComponent;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
@@ -45,13 +46,17 @@ class SummaryJsonTest {
     @Inject
     SummaryJson.SummaryWriter summaryWriter;
 
-    private static final SummaryViews.Totals NOW = new SummaryViews.Totals(3, 120_000, 900, 45, 7, "1234.500000", "5000.000000",
-            "0.007500", "1.371667", "10.287500", "27.433333", "0.050000", "4.050223",
+    private static final SummaryViews.Totals NOW = new SummaryViews.Totals(3, 120_000, 900, 45, 7, m("1234.500000"), m("5000.000000"),
+            m("0.007500"), m("1.371667"), m("10.287500"), m("27.433333"), m("0.050000"), m("98765432109876543210.050223"),
             List.of(new SummaryViews.Billed("EUR", "240.0000000"), new SummaryViews.Billed("GBP", "12.5000000")));
-    private static final SummaryViews.Totals EMPTY = new SummaryViews.Totals(1, 0, 0, 0, 0, "0.000000", "0.000000",
+    private static final SummaryViews.Totals EMPTY = new SummaryViews.Totals(1, 0, 0, 0, 0, m("0.000000"), m("0.000000"),
             null, null, null, null, null, null, List.of());
     private static final SummaryViews.Totals NOTHING = new SummaryViews.Totals(0, 0, 0, 0, 0, null, null,
             null, null, null, null, null, null, null);
+
+    private static Micros m(String decimal) {
+        return Micros.amount(new BigDecimal(decimal));
+    }
 
     @Test
     void quarkusRestWritesTheRecordsWithThem() {
@@ -72,7 +77,7 @@ class SummaryJsonTest {
                         new SummaryViews.Group(null, null, null, "EUR", EMPTY, null, null))),
                 new SummaryViews.Period("2026-03-09", "2026-03-15", List.of(
                         new SummaryViews.Group(null, null, null, "USD", NOW, NOW,
-                                new SummaryViews.Change("0.000000", "-0.500000", "1.250000", "0.000001", "-1.000000")))));
+                                new SummaryViews.Change(m("0.000000"), m("-0.500000"), m("1.250000"), m("0.000001"), m("-1.000000"))))));
         SummaryViews.Series series = new SummaryViews.Series(campaign, "line_item", entity, "week", "2026-03-02", "2026-03-15", periods);
         SummaryViews.Series none = new SummaryViews.Series(campaign, "campaign", campaign, "day", "2026-03-02", "2026-03-02", List.of());
 
@@ -86,7 +91,7 @@ class SummaryJsonTest {
     void aSummaryIsWhatTheObjectMapperWritesValuesEscapedAlike() throws Exception {
         List<SummaryViews.Period> periods = List.of(new SummaryViews.Period("2026-03-01", "2026-03-31", List.of(
                 new SummaryViews.Group(UUID.randomUUID(), "Acme \"Global\" \\ Ünïcode 😀 \u0001 </script>\n", "dv360", "USD", NOW, null, null),
-                new SummaryViews.Group(null, null, "ttd", "JPY", EMPTY, EMPTY, new SummaryViews.Change("0.100000", null, null, null, null)),
+                new SummaryViews.Group(null, null, "ttd", "JPY", EMPTY, EMPTY, new SummaryViews.Change(m("0.100000"), null, null, null, null)),
                 new SummaryViews.Group(null, null, null, null, NOTHING, NOTHING, null))));
         SummaryViews.Summary summary = new SummaryViews.Summary("month", "2026-03-01", "2026-03-31", periods);
 

@@ -43,14 +43,26 @@ public class Caller implements RequestCaller {
 
     private Standing standing;
 
-    /** The token's API key claim, if any, and the organizations it makes its caller a member of, with the role in each. */
-    record Standing(Optional<ApiKeyClaim> apiKey, Map<UUID, Set<Role>> memberships) {
+    /**
+     * The token's API key claim, if any, the organizations it makes its caller a member of, with the role in each, and
+     * the caller's name as recorded with their changes.
+     */
+    record Standing(Optional<ApiKeyClaim> apiKey, Map<UUID, Set<Role>> memberships, String displayName) {
 
         static Standing of(JsonWebToken token) {
             Optional<ApiKeyClaim> key = ApiKeyClaim.parse(token.getClaim(ApiKeyClaim.CLAIM));
             // an API key has scopes, not a role, in its one organization
             return new Standing(key, key.map(k -> Map.of(k.orgId(), Set.<Role>of()))
-                    .orElseGet(() -> OrganizationClaim.memberships(token.getClaim(OrganizationClaim.CLAIM))));
+                    .orElseGet(() -> OrganizationClaim.memberships(token.getClaim(OrganizationClaim.CLAIM))), displayName(token));
+        }
+
+        /** The token's name, else its preferred user name, else its subject. */
+        private static String displayName(JsonWebToken token) {
+            String name = token.getClaim("name");
+            if (name == null || name.isBlank()) {
+                name = token.getClaim(Claims.preferred_username.name());
+            }
+            return name == null ? token.getSubject() : name;
         }
     }
 
@@ -85,11 +97,7 @@ public class Caller implements RequestCaller {
 
     @Override
     public String displayName() {
-        String name = token.getClaim("name");
-        if (name == null || name.isBlank()) {
-            name = token.getClaim("preferred_username");
-        }
-        return name == null ? token.getSubject() : name;
+        return standing().displayName();
     }
 
     /** The organizations the caller may act in, with the role in each (none for an API key: it has scopes). */
