@@ -132,8 +132,8 @@ public final class Micros {
     }
 
     /**
-     * The unscaled value of a decimal that {@link #fits}: as its scale-0 twin's long, which a decimal of a long's digits
-     * holds as it is, where {@code unscaledValue()} would build a {@code BigInteger} for it.
+     * The unscaled value of a decimal that {@link #fits}: its scale-0 twin's long, which such a decimal holds as it is
+     * (a {@code BigDecimal} more, but no {@code BigInteger} and its array, which {@code unscaledValue()} would build).
      */
     private static long unscaled(BigDecimal value) {
         return value.scaleByPowerOfTen(value.scale()).longValue();

@@ -110,6 +110,17 @@ class MicrosTest {
         });
     }
 
+    @Test
+    void aValueIsEqualToItselfWhetherKeptAsMillionthsOrAsText() {
+        Micros millionths = Micros.of(1_000_000);
+        Micros text = Micros.ratio(new BigDecimal("1000000000000000000000"), new BigDecimal("1000000000000000000000"));
+        assertThat(text).hasToString("1.000000").isEqualTo(millionths).hasSameHashCodeAs(millionths);
+        assertThat(millionths).isEqualTo(text).isEqualTo(Micros.amount(new BigDecimal("1.0")))
+                .isNotEqualTo(Micros.of(999_999)).isNotEqualTo("1.000000");
+        assertThat(Micros.ratio(new BigDecimal("1000000000000000000000"), new BigDecimal("-1000000000000000000000")))
+                .isEqualTo(Micros.of(-1_000_000)).isNotEqualTo(text);
+    }
+
     /** A decimal of up to 24 digits (beyond a long's now and then), scale -4 to 14, either sign, zero among them. */
     private static BigDecimal operand(Random random) {
         BigInteger unscaled = switch (random.nextInt(5)) {
