@@ -80,7 +80,7 @@ public final class Micros {
             long unscaled = unscaled(value);
             int up = SCALE - value.scale();
             if (Math.abs(unscaled) < Long.MAX_VALUE / POWERS[up]) {
-                return new Micros(unscaled * POWERS[up], null);
+                return of(unscaled * POWERS[up]);
             }
         }
         return new Micros(0, value.setScale(SCALE, RoundingMode.UNNECESSARY).toPlainString());

@@ -5,6 +5,7 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.time.Instant;
 import java.util.Collections;
@@ -26,6 +27,16 @@ public record ApiKeyClaim(UUID id, UUID orgId, UUID userId, Set<Permission> scop
 
     public boolean expired(Instant now) {
         return expiresAt.map(now::isAfter).orElse(false);
+    }
+
+    /**
+     * The token's claim as it holds it, null when it holds none. The claim's name is looked up among the token's first:
+     * asking a token for a claim the JWT specification does not name costs an exception (smallrye-jwt's
+     * {@code Claims.valueOf}), and {@link ApiKeyExpiry} asks on every request. The claim names are the token's top-level
+     * claims, the very map {@code getClaim} reads such a claim from, so a token that holds the claim always answers it.
+     */
+    public static Object of(JsonWebToken token) {
+        return token.getClaimNames().contains(CLAIM) ? token.getClaim(CLAIM) : null;
     }
 
     /** The claim, or empty when the token carries none (or a malformed one, which grants nothing). */

@@ -38,11 +38,7 @@ public class ApiKeyExpiry implements SecurityIdentityAugmentor {
         if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token)) {
             return Uni.createFrom().item(identity);
         }
-        // asked of every request: the claim's name is looked up among the token's first, because asking a token for a
-        // claim the JWT specification does not name costs an exception (smallrye-jwt's Claims.valueOf). The token's
-        // claim names are its top-level claims, the very map getClaim reads such a claim from, so a token that holds
-        // the claim is always checked here, as Caller (which reads it per token) then sees it
-        Object claim = token.getClaimNames().contains(ApiKeyClaim.CLAIM) ? token.getClaim(ApiKeyClaim.CLAIM) : null;
+        Object claim = ApiKeyClaim.of(token);
         if (claim == null) {
             return Uni.createFrom().item(identity);
         }

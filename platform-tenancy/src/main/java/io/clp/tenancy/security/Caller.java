@@ -50,7 +50,7 @@ public class Caller implements RequestCaller {
     record Standing(Optional<ApiKeyClaim> apiKey, Map<UUID, Set<Role>> memberships, String displayName) {
 
         static Standing of(JsonWebToken token) {
-            Optional<ApiKeyClaim> key = ApiKeyClaim.parse(token.getClaim(ApiKeyClaim.CLAIM));
+            Optional<ApiKeyClaim> key = ApiKeyClaim.parse(ApiKeyClaim.of(token));
             // an API key has scopes, not a role, in its one organization
             return new Standing(key, key.map(k -> Map.of(k.orgId(), Set.<Role>of()))
                     .orElseGet(() -> OrganizationClaim.memberships(token.getClaim(OrganizationClaim.CLAIM))), displayName(token));
