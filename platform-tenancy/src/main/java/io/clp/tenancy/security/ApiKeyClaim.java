@@ -34,9 +34,11 @@ public record ApiKeyClaim(UUID id, UUID orgId, UUID userId, Set<Permission> scop
      * asking a token for a claim the JWT specification does not name costs an exception (smallrye-jwt's
      * {@code Claims.valueOf}), and {@link ApiKeyExpiry} asks on every request. The claim names are the token's top-level
      * claims, the very map {@code getClaim} reads such a claim from, so a token that holds the claim always answers it.
+     * A token that lists no names at all (the empty token of an anonymous request lists them as null) is asked directly.
      */
     public static Object of(JsonWebToken token) {
-        return token.getClaimNames().contains(CLAIM) ? token.getClaim(CLAIM) : null;
+        Set<String> names = token.getClaimNames();
+        return names == null || names.contains(CLAIM) ? token.getClaim(CLAIM) : null;
     }
 
     /** The claim, or empty when the token carries none (or a malformed one, which grants nothing). */
